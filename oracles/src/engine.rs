@@ -1,0 +1,87 @@
+//! The one interface every engine implements, in process or out of it.
+
+use crate::features::Features;
+use crate::observation::{InstantiateError, MemoryState, Observation, Plan, State, TableState};
+use crate::value::{CallOutcome, Val};
+use arbitrary::Unstructured;
+
+/// A WebAssembly engine crosscheck can run a [`Plan`] on.
+///
+/// An engine object lives for a whole campaign: [`Engine::configure`] picks
+/// its configuration for the next Case, and adapters cache whatever start-up
+/// work a configuration allows them to reuse.
+pub trait Engine {
+    /// Short stable name, as used on the command line (`wasmtime`, `wasmi`).
+    fn name(&self) -> &str;
+
+    /// Engine version, for reports.
+    fn version(&self) -> String;
+
+    /// The proposals this engine supports.
+    fn features(&self) -> Features;
+
+    /// Chooses this engine's configuration for the next Case from fuzz bytes
+    /// (engines without options consume nothing), and the proposals the
+    /// Case's module may use.
+    fn configure(&mut self, u: &mut Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
+        let _ = (u, features);
+        Ok(())
+    }
+
+    /// The current configuration, for reports.
+    fn config(&self) -> String {
+        "default".to_string()
+    }
+
+    /// Compiles and instantiates a module that imports nothing.
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError>;
+
+    /// Runs a whole plan. Out-of-process engines override this to do it in
+    /// one round trip.
+    fn run(&mut self, plan: &Plan) -> Observation {
+        run_in_process(self, plan)
+    }
+}
+
+/// A live instance of a module on some engine.
+pub trait Instance {
+    /// Calls an exported function.
+    fn call(&mut self, export: &str, args: &[Val]) -> CallOutcome;
+    /// The value of an exported global.
+    fn global(&mut self, name: &str) -> Option<Val>;
+    /// The bytes of an exported memory.
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>>;
+    /// The size and null pattern of an exported table.
+    fn table(&mut self, name: &str) -> Option<TableState>;
+}
+
+/// [`Engine::run`] through [`Engine::instantiate`] and the [`Instance`]
+/// methods. Calls stop at the first exhausted or failed call: the engine's
+/// state after a resource limit is its own business.
+pub fn run_in_process<E: Engine + ?Sized>(engine: &mut E, plan: &Plan) -> Observation {
+    let mut instance = match engine.instantiate(&plan.wasm) {
+        Ok(i) => i,
+        Err(e) => return Observation::failed(e),
+    };
+    let mut calls = Vec::with_capacity(plan.calls.len());
+    let mut stopped = false;
+    for call in &plan.calls {
+        let outcome = instance.call(&call.export, &call.args);
+        stopped = matches!(outcome, CallOutcome::Exhausted(_) | CallOutcome::Failed(_));
+        calls.push(outcome);
+        if stopped {
+            break;
+        }
+    }
+    let state = if stopped { State::default() } else { observe_state(instance.as_mut(), plan) };
+    Observation { instantiation: Ok(()), calls, state, masks: None }
+}
+
+/// Reads the observed exports of an instance.
+pub fn observe_state(instance: &mut dyn Instance, plan: &Plan) -> State {
+    State {
+        globals: plan.observe.globals.iter().map(|n| instance.global(n)).collect(),
+        memories: plan.observe.memories.iter().map(|n| instance.memory(n).map(MemoryState::new)).collect(),
+        tables: plan.observe.tables.iter().map(|n| instance.table(n)).collect(),
+    }
+}

@@ -1,0 +1,39 @@
+//! # crosscheck-oracles
+//!
+//! The engine layer of crosscheck. Every WebAssembly engine crosscheck
+//! compares — the engine under test and the references it is judged
+//! against — sits behind one interface, [`Engine`]: it says what it
+//! supports ([`Features`]), takes a [`Plan`] (a module, the calls to make,
+//! the exports to observe) and returns an [`Observation`] (instantiation,
+//! each call's [`CallOutcome`], the final [`State`]).
+//!
+//! Values are bits ([`Val`]): floats keep their sign and NaN payload, v128
+//! is a `u128`. Traps are classified into one enum ([`TrapKind`]) so that a
+//! trap's *kind* can be compared across engines whose messages differ.
+//!
+//! Each engine lives in its own module behind a cargo feature:
+//!
+//! | module | engine | feature |
+//! | --- | --- | --- |
+//! | [`wasmtime`](crate::wasmtime) | Wasmtime: Cranelift, Winch, Pulley | `wasmtime` |
+//! | [`wasmi`](crate::wasmi) | wasmi 2.x with SIMD | `wasmi` |
+//!
+//! [`registry`] builds engines by name and tells which are available.
+
+pub mod engine;
+pub mod features;
+pub mod observation;
+pub mod registry;
+pub mod value;
+
+#[cfg(feature = "wasmi")]
+pub mod wasmi;
+#[cfg(feature = "wasmtime")]
+pub mod wasmtime;
+
+pub use engine::{Engine, Instance, observe_state, run_in_process};
+pub use features::Features;
+pub use observation::{
+    Call, Exports, InstantiateError, Masks, MemoryState, Observation, Plan, State, TableState,
+};
+pub use value::{CallOutcome, TrapKind, Val, ValType};

@@ -1,0 +1,228 @@
+//! wasmi as a reference engine: an independent interpreter (register-based
+//! bytecode), with SIMD and relaxed SIMD compiled in.
+
+use crate::engine::{Engine, Instance};
+use crate::features::Features;
+use crate::observation::{InstantiateError, TableState};
+use crate::value::{CallOutcome, TrapKind, Val};
+use arbitrary::Unstructured;
+use std::collections::HashMap;
+
+/// When wasmi translates function bodies into its bytecode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Translation {
+    Eager,
+    Lazy,
+}
+
+/// wasmi, reconfigured per Case.
+pub struct WasmiEngine {
+    translation: Translation,
+    randomize: bool,
+    features: Features,
+    engines: HashMap<(Translation, Features), wasmi::Engine>,
+}
+
+impl Default for WasmiEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WasmiEngine {
+    pub fn new() -> WasmiEngine {
+        WasmiEngine {
+            translation: Translation::Eager,
+            randomize: true,
+            features: Self::supported_features(),
+            engines: HashMap::new(),
+        }
+    }
+
+    /// An engine that always uses one translation mode.
+    pub fn with_translation(translation: Translation) -> WasmiEngine {
+        WasmiEngine { translation, randomize: false, ..Self::new() }
+    }
+
+    pub fn supported_features() -> Features {
+        Features { threads: false, gc: false, exceptions: false, ..Features::ALL }
+    }
+
+    fn engine(&mut self) -> wasmi::Engine {
+        let key = (self.translation, self.features);
+        let f = self.features;
+        self.engines
+            .entry(key)
+            .or_insert_with(|| {
+                let mut c = wasmi::Config::default();
+                c.compilation_mode(match key.0 {
+                    Translation::Eager => wasmi::CompilationMode::Eager,
+                    Translation::Lazy => wasmi::CompilationMode::LazyTranslation,
+                });
+                c.wasm_multi_value(f.multi_value)
+                    .wasm_sign_extension(f.sign_extension)
+                    .wasm_saturating_float_to_int(f.saturating_float_to_int)
+                    .wasm_bulk_memory(f.bulk_memory)
+                    .wasm_reference_types(f.reference_types)
+                    .wasm_simd(f.simd)
+                    .wasm_relaxed_simd(f.relaxed_simd)
+                    .wasm_tail_call(f.tail_call)
+                    .wasm_multi_memory(f.multi_memory)
+                    .wasm_extended_const(f.extended_const)
+                    .wasm_memory64(f.memory64)
+                    .wasm_wide_arithmetic(f.wide_arithmetic)
+                    .wasm_custom_page_sizes(f.custom_page_sizes);
+                wasmi::Engine::new(&c)
+            })
+            .clone()
+    }
+}
+
+impl Engine for WasmiEngine {
+    fn name(&self) -> &str {
+        "wasmi"
+    }
+
+    fn version(&self) -> String {
+        "wasmi 2".to_string()
+    }
+
+    fn features(&self) -> Features {
+        Self::supported_features()
+    }
+
+    fn configure(&mut self, u: &mut Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
+        if self.randomize {
+            self.translation = *u.choose(&[Translation::Eager, Translation::Lazy])?;
+        }
+        self.features = features;
+        Ok(())
+    }
+
+    fn config(&self) -> String {
+        format!("translation={:?}", self.translation)
+    }
+
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
+        let engine = self.engine();
+        let module = wasmi::Module::new(&engine, wasm).map_err(|e| InstantiateError::Rejected(e.to_string()))?;
+        let mut store = wasmi::Store::new(&engine, ());
+        let linker = wasmi::Linker::<()>::new(&engine);
+        let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| match classify(&e) {
+            CallOutcome::Trapped(kind) => InstantiateError::Trapped(kind),
+            CallOutcome::Exhausted(why) => InstantiateError::Exhausted(why),
+            _ => InstantiateError::Rejected(e.to_string()),
+        })?;
+        Ok(Box::new(WasmiInstance { store, instance }))
+    }
+}
+
+fn classify(e: &wasmi::Error) -> CallOutcome {
+    use wasmi::TrapCode as T;
+    use wasmi::errors::{ErrorKind, InstantiationError as I};
+    if let ErrorKind::Instantiation(i) = e.kind() {
+        match i {
+            // The spec's "out of bounds table access" trap of `table.init`
+            // during instantiation.
+            I::ElementSegmentDoesNotFit { .. } => return CallOutcome::Trapped(TrapKind::TableOutOfBounds),
+            I::TooManyInstances
+            | I::TooManyTables
+            | I::TooManyMemories
+            | I::FailedToInstantiateMemory(_)
+            | I::FailedToInstantiateTable(_) => return CallOutcome::Exhausted(e.to_string()),
+            _ => {}
+        }
+    }
+    let Some(code) = e.as_trap_code() else {
+        let msg = e.to_string();
+        if matches!(e.kind(), ErrorKind::Memory(_) | ErrorKind::Table(_))
+            || msg.contains("out of system memory")
+            || msg.contains("resource limit")
+        {
+            return CallOutcome::Exhausted(msg);
+        }
+        return CallOutcome::Failed(msg);
+    };
+    CallOutcome::Trapped(match code {
+        T::StackOverflow => return CallOutcome::Exhausted("call stack exhausted".into()),
+        T::OutOfFuel => return CallOutcome::Exhausted("out of fuel".into()),
+        T::GrowthOperationLimited => return CallOutcome::Exhausted("growth limited".into()),
+        T::UnreachableCodeReached => TrapKind::Unreachable,
+        T::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+        T::TableOutOfBounds => TrapKind::TableOutOfBounds,
+        T::IndirectCallToNull => TrapKind::IndirectCallToNull,
+        T::IntegerDivisionByZero => TrapKind::IntegerDivideByZero,
+        T::IntegerOverflow => TrapKind::IntegerOverflow,
+        T::BadConversionToInteger => TrapKind::InvalidConversionToInteger,
+        T::BadSignature => TrapKind::BadSignature,
+        #[allow(unreachable_patterns)]
+        other => TrapKind::Other(format!("{other:?}")),
+    })
+}
+
+struct WasmiInstance {
+    store: wasmi::Store<()>,
+    instance: wasmi::Instance,
+}
+
+fn to_wasmi_val(v: &Val) -> wasmi::Val {
+    match *v {
+        Val::I32(x) => wasmi::Val::I32(x as i32),
+        Val::I64(x) => wasmi::Val::I64(x as i64),
+        Val::F32(b) => wasmi::Val::F32(wasmi::F32::from_bits(b)),
+        Val::F64(b) => wasmi::Val::F64(wasmi::F64::from_bits(b)),
+        Val::V128(x) => wasmi::Val::V128(x.into()),
+        Val::FuncRef { .. } => wasmi::Val::FuncRef(wasmi::Nullable::Null),
+        Val::ExternRef { .. } => wasmi::Val::ExternRef(wasmi::Nullable::Null),
+    }
+}
+
+fn from_wasmi_val(v: &wasmi::Val) -> Val {
+    match v {
+        wasmi::Val::I32(x) => Val::I32(*x as u32),
+        wasmi::Val::I64(x) => Val::I64(*x as u64),
+        wasmi::Val::F32(x) => Val::F32(x.to_bits()),
+        wasmi::Val::F64(x) => Val::F64(x.to_bits()),
+        wasmi::Val::V128(x) => Val::V128(x.as_u128()),
+        wasmi::Val::FuncRef(r) => Val::FuncRef { null: r.is_null() },
+        wasmi::Val::ExternRef(r) => Val::ExternRef { null: r.is_null() },
+    }
+}
+
+impl Instance for WasmiInstance {
+    fn call(&mut self, export: &str, args: &[Val]) -> CallOutcome {
+        let Some(func) = self.instance.get_func(&self.store, export) else {
+            return CallOutcome::Failed(format!("no exported function {export:?}"));
+        };
+        let ty = func.ty(&self.store);
+        let args: Vec<_> = args.iter().map(to_wasmi_val).collect();
+        let mut results: Vec<wasmi::Val> = ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+        match func.call(&mut self.store, &args, &mut results) {
+            Ok(()) => CallOutcome::Returned(results.iter().map(from_wasmi_val).collect()),
+            Err(e) => classify(&e),
+        }
+    }
+
+    fn global(&mut self, name: &str) -> Option<Val> {
+        let g = self.instance.get_global(&self.store, name)?;
+        Some(from_wasmi_val(&g.get(&self.store)))
+    }
+
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        let m = self.instance.get_memory(&self.store, name)?;
+        Some(m.data(&self.store).to_vec())
+    }
+
+    fn table(&mut self, name: &str) -> Option<TableState> {
+        let t = self.instance.get_table(&self.store, name)?;
+        let size = t.size(&self.store);
+        let null = (0..size)
+            .map(|i| match t.get(&self.store, i) {
+                Some(wasmi::Ref::Func(f)) => f.is_null(),
+                Some(wasmi::Ref::Extern(r)) => r.is_null(),
+                None => true,
+            })
+            .collect();
+        Some(TableState { size, null })
+    }
+}

@@ -1,0 +1,59 @@
+//! Findings on disk: `artifacts/<target>/<signature-id>/` holds the input
+//! bytes, the module (.wasm and .wat) and the report. The input is written
+//! first, and each file as soon as it exists, so nothing is lost if what
+//! follows fails.
+
+use crate::report::{render, signature_id};
+use crate::target::Checked;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Whether a finding was new or a duplicate of one already on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Saved {
+    New(PathBuf),
+    Duplicate(PathBuf),
+}
+
+/// Writes a divergence. Duplicates (same signature) keep the first input
+/// and count themselves in `duplicates`.
+pub fn save_divergence(root: &Path, target: &str, checked: &Checked, signature: &str, input: &[u8]) -> io::Result<Saved> {
+    let dir = root.join(target).join(signature_id(signature));
+    if dir.join("input.bin").exists() {
+        bump_duplicates(&dir)?;
+        return Ok(Saved::Duplicate(dir));
+    }
+    fs::create_dir_all(&dir)?;
+    fs::write(dir.join("input.bin"), input)?;
+    fs::write(dir.join("case.wasm"), &checked.case.plan.wasm)?;
+    fs::write(dir.join("signature.txt"), format!("{signature}\n"))?;
+    fs::write(dir.join("report.txt"), render(checked))?;
+    if let Ok(wat) = wasmprinter::print_bytes(&checked.case.plan.wasm) {
+        fs::write(dir.join("case.wat"), wat)?;
+    }
+    Ok(Saved::New(dir))
+}
+
+/// Writes the input that crashed (or hung) a worker process.
+pub fn save_crash(root: &Path, target: &str, input: &[u8], what: &str) -> io::Result<Saved> {
+    let id = format!("crash-{:016x}", crosscheck_oracles::observation::digest(input));
+    let dir = root.join(target).join(id);
+    if dir.join("input.bin").exists() {
+        bump_duplicates(&dir)?;
+        return Ok(Saved::Duplicate(dir));
+    }
+    fs::create_dir_all(&dir)?;
+    fs::write(dir.join("input.bin"), input)?;
+    fs::write(
+        dir.join("report.txt"),
+        format!("crosscheck crash report — target {target}\n{what}\n\nreproduce: crosscheck repro {target} {}\n", dir.join("input.bin").display()),
+    )?;
+    Ok(Saved::New(dir))
+}
+
+fn bump_duplicates(dir: &Path) -> io::Result<()> {
+    let path = dir.join("duplicates");
+    let n: u64 = fs::read_to_string(&path).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+    fs::write(path, format!("{}\n", n + 1))
+}

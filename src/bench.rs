@@ -1,0 +1,75 @@
+//! `crosscheck bench`: throughput figures of the differential target —
+//! execs/s on one core, where a Case's time goes (each engine, case
+//! generation, the judge) and the harness's own share of it.
+
+use crate::engines::EngineSet;
+use crate::fuzz::stats::keys;
+use crate::fuzz::{Campaign, CampaignOptions};
+use crate::target::Target;
+use std::fmt::Write;
+use std::time::{Duration, Instant};
+
+/// Figures of one benchmark run.
+#[derive(Clone, Debug)]
+pub struct BenchResult {
+    pub engines: Vec<String>,
+    pub execs: u64,
+    pub wall: Duration,
+    /// Per engine: total time inside it.
+    pub engine_time: Vec<(String, Duration)>,
+    pub generate: Duration,
+    pub judge: Duration,
+}
+
+impl BenchResult {
+    pub fn execs_per_sec(&self) -> f64 {
+        self.execs as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    /// Share of wall time spent outside the engines (generation, judging,
+    /// bookkeeping), in percent.
+    pub fn overhead_percent(&self) -> f64 {
+        let inside: Duration = self.engine_time.iter().map(|(_, d)| *d).sum();
+        100.0 * (1.0 - inside.as_secs_f64() / self.wall.as_secs_f64().max(1e-9))
+    }
+}
+
+/// Runs the differential target on `engines` for `time` in this process.
+pub fn run(engines: &[String], time: Duration, seed: u64) -> anyhow::Result<BenchResult> {
+    let set = EngineSet::fuzzing(engines)?;
+    let mut campaign = Campaign::new(CampaignOptions::new(Target::Differential, seed), set);
+    let start = Instant::now();
+    while start.elapsed() < time {
+        campaign.step()?;
+    }
+    let wall = start.elapsed();
+    let s = &campaign.stats;
+    let micros = |k: &str| Duration::from_micros(s.get(&format!("{}{k}", keys::MICROS)));
+    Ok(BenchResult {
+        engines: engines.to_vec(),
+        execs: s.get(keys::EXECS),
+        wall,
+        engine_time: engines.iter().map(|e| (e.clone(), micros(&format!("engine.{e}")))).collect(),
+        generate: micros("generate"),
+        judge: micros("judge"),
+    })
+}
+
+/// The figures as a table.
+pub fn render(r: &BenchResult) -> String {
+    let mut out = String::new();
+    let per = |d: Duration| d.as_secs_f64() * 1e3 / r.execs.max(1) as f64;
+    let share = |d: Duration| 100.0 * d.as_secs_f64() / r.wall.as_secs_f64().max(1e-9);
+    let _ = writeln!(out, "differential target, engines {} (one core, one process)", r.engines.join(" + "));
+    let _ = writeln!(out, "  execs            {} in {:.1}s = {:.1} execs/s", r.execs, r.wall.as_secs_f64(), r.execs_per_sec());
+    for (e, d) in &r.engine_time {
+        let _ = writeln!(out, "  in {e:<13} {:.3} ms/case ({:.1}% of time)", per(*d), share(*d));
+    }
+    let _ = writeln!(out, "  case generation  {:.3} ms/case ({:.1}%)", per(r.generate), share(r.generate));
+    let _ = writeln!(out, "  judge            {:.3} ms/case ({:.1}%)", per(r.judge), share(r.judge));
+    let _ = writeln!(out, "  harness overhead {:.1}% of wall time (everything outside the engines)", r.overhead_percent());
+    if let [(a, da), (b, db), ..] = r.engine_time.as_slice() {
+        let _ = writeln!(out, "  ratio            {a} / {b} time per case = {:.2}", da.as_secs_f64() / db.as_secs_f64().max(1e-9));
+    }
+    out
+}

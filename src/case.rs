@@ -1,0 +1,154 @@
+//! A Case: one module, the calls to make on it, and what to observe —
+//! built deterministically from fuzz bytes.
+//!
+//! The module comes from wasm-smith with a swarm configuration drawn from
+//! the same bytes, restricted to the proposals every compared engine
+//! supports, with no imports, every item exported, small required maximums
+//! for memories and tables, and fuel instrumentation so every call
+//! terminates on its own (no engine fuel needed).
+
+use crate::module_info::ModuleInfo;
+use crate::values::arbitrary_val;
+use arbitrary::Unstructured;
+use crosscheck_oracles::{Call, Features, Plan};
+
+/// Fuel of wasm-smith's termination instrumentation: loop iterations and
+/// calls a whole Case may make before it traps with `unreachable`.
+pub const FUEL: u32 = 1_000;
+
+/// Most calls in one Case's plan.
+pub const MAX_CALLS: usize = 8;
+
+/// Largest memory a generated module may declare (bytes): small memories
+/// compare quickly and make `memory.grow` failures rare.
+pub const MAX_MEMORY_BYTES: u64 = 4 * 65536;
+
+/// Largest table a generated module may declare.
+pub const MAX_TABLE_ELEMENTS: u64 = 64;
+
+/// How a Case treats values the spec leaves open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Determinism {
+    /// wasm-smith rewrites float results to canonical NaNs.
+    pub canonicalize_nans: bool,
+    /// Relaxed SIMD instructions may appear.
+    pub relaxed_simd: bool,
+}
+
+impl Determinism {
+    /// Without a judge that knows the open bits, compare only what every
+    /// engine must compute identically.
+    pub const PAIRWISE: Determinism = Determinism { canonicalize_nans: true, relaxed_simd: false };
+}
+
+/// A module plus the calls to make on it.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub plan: Plan,
+    pub info: ModuleInfo,
+    /// The proposals the module was allowed to use.
+    pub features: Features,
+    pub determinism: Determinism,
+}
+
+/// Why fuzz bytes gave no Case (not a failure: the input is skipped).
+#[derive(Debug, thiserror::Error)]
+pub enum Reject {
+    #[error("not enough fuzz bytes: {0}")]
+    Bytes(#[from] arbitrary::Error),
+    #[error("wasm-smith: {0}")]
+    Smith(String),
+    #[error("module: {0}")]
+    Module(String),
+}
+
+/// The wasm-smith configuration for a Case: swarm-style from the bytes,
+/// then bounded and restricted to `features`.
+pub fn smith_config(u: &mut Unstructured<'_>, features: Features, det: Determinism) -> arbitrary::Result<wasm_smith::Config> {
+    let mut c: wasm_smith::Config = u.arbitrary()?;
+    c.min_imports = 0;
+    c.max_imports = 0;
+    c.max_types = c.max_types.min(32);
+    c.max_funcs = c.max_funcs.min(24);
+    c.max_globals = c.max_globals.min(24);
+    c.max_exports = c.max_exports.min(64);
+    c.max_element_segments = c.max_element_segments.min(8);
+    c.max_elements = c.max_elements.min(64);
+    c.max_data_segments = c.max_data_segments.min(8);
+    c.max_instructions = c.max_instructions.min(400);
+    c.max_memories = c.max_memories.min(if features.multi_memory { 2 } else { 1 });
+    c.max_tables = c.max_tables.min(if features.reference_types { 4 } else { 1 });
+    c.max_memory32_bytes = c.max_memory32_bytes.min(MAX_MEMORY_BYTES);
+    c.max_memory64_bytes = c.max_memory64_bytes.min(MAX_MEMORY_BYTES as u128);
+    c.memory_max_size_required = true;
+    c.max_table_elements = c.max_table_elements.min(MAX_TABLE_ELEMENTS);
+    c.table_max_size_required = true;
+    c.export_everything = true;
+    c.allow_start_export = true;
+    c.generate_custom_sections = false;
+    c.allow_invalid_funcs = false;
+    c.canonicalize_nans = det.canonicalize_nans;
+
+    c.sign_extension_ops_enabled &= features.sign_extension;
+    c.saturating_float_to_int_enabled &= features.saturating_float_to_int;
+    c.multi_value_enabled &= features.multi_value;
+    c.bulk_memory_enabled &= features.bulk_memory;
+    c.reference_types_enabled &= features.reference_types;
+    c.simd_enabled &= features.simd;
+    c.relaxed_simd_enabled &= features.relaxed_simd && det.relaxed_simd && c.simd_enabled;
+    c.tail_call_enabled &= features.tail_call;
+    c.extended_const_enabled &= features.extended_const;
+    c.memory64_enabled &= features.memory64;
+    c.threads_enabled &= features.threads;
+    // Proposals the swarm config leaves off by default: draw them here.
+    c.wide_arithmetic_enabled = features.wide_arithmetic && u.arbitrary()?;
+    c.custom_page_sizes_enabled = false;
+    c.gc_enabled = false;
+    c.exceptions_enabled = false;
+    c.shared_everything_threads_enabled = false;
+    c.custom_descriptors_enabled = false;
+    if !c.reference_types_enabled {
+        c.max_tables = c.max_tables.min(1);
+    }
+    Ok(c)
+}
+
+impl Case {
+    /// A wasm-smith Case: module, then a call plan, from the same bytes.
+    pub fn smith(u: &mut Unstructured<'_>, features: Features, det: Determinism) -> Result<Case, Reject> {
+        let config = smith_config(u, features, det)?;
+        let mut module = wasm_smith::Module::new(config, u).map_err(|e| Reject::Smith(e.to_string()))?;
+        module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
+        Case::from_wasm(module.to_bytes(), u, features, det)
+    }
+
+    /// A Case for an existing module, calls planned from the bytes.
+    pub fn from_wasm(wasm: Vec<u8>, u: &mut Unstructured<'_>, features: Features, det: Determinism) -> Result<Case, Reject> {
+        let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
+        let calls = plan_calls(u, &info)?;
+        Ok(Case { plan: Plan { wasm, calls, observe: info.observe.clone() }, info, features, determinism: det })
+    }
+}
+
+/// Up to [`MAX_CALLS`] calls of exported functions, arguments edge-biased.
+pub fn plan_calls(u: &mut Unstructured<'_>, info: &ModuleInfo) -> arbitrary::Result<Vec<Call>> {
+    let mut calls = Vec::new();
+    if info.funcs.is_empty() {
+        return Ok(calls);
+    }
+    // Every export once first (in export order) when the bytes say so, so
+    // small modules are fully exercised; then random extra calls.
+    if u.arbitrary::<bool>()? {
+        for f in info.funcs.iter().take(MAX_CALLS) {
+            let args = f.params.iter().map(|t| arbitrary_val(u, *t)).collect::<arbitrary::Result<_>>()?;
+            calls.push(Call { export: f.name.clone(), args });
+        }
+    }
+    let extra = u.int_in_range(0..=MAX_CALLS - calls.len().min(MAX_CALLS))?;
+    for _ in 0..extra {
+        let f = u.choose(&info.funcs)?;
+        let args = f.params.iter().map(|t| arbitrary_val(u, *t)).collect::<arbitrary::Result<_>>()?;
+        calls.push(Call { export: f.name.clone(), args });
+    }
+    Ok(calls)
+}

@@ -1,0 +1,78 @@
+//! The set of engines one campaign compares: built once by name, reused for
+//! every Case, the first being the baseline the judge compares against.
+
+use crate::judge::EngineRun;
+use crosscheck_oracles::{Engine, Features, Plan, registry};
+use std::time::{Duration, Instant};
+
+/// Engines compared in a campaign, in judging order.
+pub struct EngineSet {
+    engines: Vec<Box<dyn Engine>>,
+}
+
+/// An engine name that could not be turned into an engine.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct EngineError(#[from] registry::Unavailable);
+
+impl EngineSet {
+    /// Engines that draw a fresh configuration from every Case's bytes.
+    pub fn fuzzing(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
+        let engines = names.iter().map(|n| registry::create(n.as_ref())).collect::<Result<_, _>>()?;
+        Ok(EngineSet { engines })
+    }
+
+    /// Engines with their default configurations (for `crosscheck run`).
+    pub fn defaults(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
+        let engines = names.iter().map(|n| registry::create_default(n.as_ref())).collect::<Result<_, _>>()?;
+        Ok(EngineSet { engines })
+    }
+
+    /// Engines built elsewhere (tests, fault wrappers).
+    pub fn from_engines(engines: Vec<Box<dyn Engine>>) -> EngineSet {
+        EngineSet { engines }
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.engines.iter().map(|e| e.name().to_string()).collect()
+    }
+
+    /// `name: configuration` of each engine, as configured now.
+    pub fn configs(&self) -> Vec<String> {
+        self.engines.iter().map(|e| format!("{}: {}", e.name(), e.config())).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.engines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.engines.is_empty()
+    }
+
+    /// The proposals every engine supports.
+    pub fn features(&self) -> Features {
+        self.engines.iter().fold(Features::ALL, |f, e| f.intersect(e.features()))
+    }
+
+    /// Lets each engine, in order, draw its configuration for the next Case.
+    pub fn configure(&mut self, u: &mut arbitrary::Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
+        for e in &mut self.engines {
+            e.configure(u, features)?;
+        }
+        Ok(())
+    }
+
+    /// Runs a plan on every engine, timing each.
+    pub fn run(&mut self, plan: &Plan) -> (Vec<EngineRun>, Vec<Duration>) {
+        let mut runs = Vec::with_capacity(self.engines.len());
+        let mut times = Vec::with_capacity(self.engines.len());
+        for e in &mut self.engines {
+            let start = Instant::now();
+            let observation = e.run(plan);
+            times.push(start.elapsed());
+            runs.push(EngineRun { engine: e.name().to_string(), version: e.version(), config: e.config(), observation });
+        }
+        (runs, times)
+    }
+}

@@ -1,0 +1,114 @@
+//! One fuzzing job in process: draw random bytes, check them with a target,
+//! count the verdict, and write each divergence to disk before anything
+//! else happens.
+
+use super::stats::{Stats, keys};
+use crate::artifacts::{Saved, save_divergence};
+use crate::engines::EngineSet;
+use crate::judge::{PairOutcome, Verdict};
+use crate::target::{Checked, Target, check};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use std::path::PathBuf;
+
+/// Settings of one job.
+#[derive(Clone, Debug)]
+pub struct CampaignOptions {
+    pub target: Target,
+    pub seed: u64,
+    /// Inputs are between `min_len` and `max_len` random bytes.
+    pub min_len: usize,
+    pub max_len: usize,
+    /// Where divergences are written; `None` keeps them in memory only
+    /// (self-test, benchmarks).
+    pub artifacts: Option<PathBuf>,
+}
+
+impl CampaignOptions {
+    pub fn new(target: Target, seed: u64) -> CampaignOptions {
+        CampaignOptions { target, seed, min_len: 256, max_len: 4096, artifacts: None }
+    }
+}
+
+/// What one step did.
+#[derive(Debug)]
+pub struct Step {
+    pub input: Vec<u8>,
+    /// `None` when the bytes gave no Case.
+    pub checked: Option<Checked>,
+    pub saved: Option<Saved>,
+}
+
+/// An in-process fuzzing job.
+pub struct Campaign {
+    pub options: CampaignOptions,
+    pub engines: EngineSet,
+    pub stats: Stats,
+    rng: SmallRng,
+}
+
+impl Campaign {
+    pub fn new(options: CampaignOptions, engines: EngineSet) -> Campaign {
+        let rng = SmallRng::seed_from_u64(options.seed);
+        Campaign { options, engines, stats: Stats::default(), rng }
+    }
+
+    /// The next input this job will run, without running it.
+    pub fn next_input(&mut self) -> Vec<u8> {
+        let len = self.rng.random_range(self.options.min_len..=self.options.max_len.max(self.options.min_len));
+        let mut input = vec![0u8; len];
+        self.rng.fill(&mut input[..]);
+        input
+    }
+
+    /// Runs one input and counts it. A divergence is saved (when an
+    /// artifacts folder is set) before this returns.
+    pub fn run_input(&mut self, input: Vec<u8>) -> std::io::Result<Step> {
+        self.stats.add(keys::EXECS, 1);
+        let checked = match check(self.options.target, &input, &mut self.engines) {
+            Ok(c) => c,
+            Err(_) => {
+                self.stats.add(keys::REJECTED, 1);
+                return Ok(Step { input, checked: None, saved: None });
+            }
+        };
+        let mut saved = None;
+        match &checked.verdict {
+            Verdict::Agree => self.stats.add(keys::AGREE, 1),
+            Verdict::Diverge(d) => {
+                self.stats.add(keys::DIVERGE, 1);
+                if let Some(root) = &self.options.artifacts {
+                    let s = save_divergence(root, self.options.target.name(), &checked, &d.signature, &input)?;
+                    self.stats.add(if matches!(s, Saved::New(_)) { keys::NEW_FINDINGS } else { keys::DUP_FINDINGS }, 1);
+                    saved = Some(s);
+                }
+            }
+            Verdict::Inconclusive(r) => {
+                self.stats.add(keys::INCONCLUSIVE, 1);
+                self.stats.add(&format!("{}{}", keys::INCONCLUSIVE_BY, r.category()), 1);
+            }
+        }
+        let base = &checked.runs[0].engine;
+        for (i, p) in checked.pairs.iter().enumerate() {
+            match p {
+                PairOutcome::Inconclusive(r) => {
+                    self.stats.add(&format!("{}{}", keys::PAIR_INCONCLUSIVE_BY, r.category()), 1)
+                }
+                _ => self.stats.add(&format!("{}{}~{}", keys::PAIR, base, checked.runs[i + 1].engine), 1),
+            }
+        }
+        let t = &checked.timings;
+        self.stats.add(&format!("{}generate", keys::MICROS), t.generate.as_micros() as u64);
+        self.stats.add(&format!("{}judge", keys::MICROS), t.judge.as_micros() as u64);
+        for (run, d) in checked.runs.iter().zip(&t.engines) {
+            self.stats.add(&format!("{}engine.{}", keys::MICROS, run.engine), d.as_micros() as u64);
+        }
+        Ok(Step { input, checked: Some(checked), saved })
+    }
+
+    /// Draws and runs one input.
+    pub fn step(&mut self) -> std::io::Result<Step> {
+        let input = self.next_input();
+        self.run_input(input)
+    }
+}

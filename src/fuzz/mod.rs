@@ -1,0 +1,15 @@
+//! The built-in fuzzing loop, on stable Rust: random bytes into the same
+//! target functions the cargo-fuzz targets use.
+//!
+//! [`campaign`] is the in-process loop (one job); [`supervisor`] runs each
+//! job in a process of its own and restarts it when an engine crashes or
+//! hangs, so a crash is a finding rather than the end of the campaign;
+//! [`stats`] is the counters they exchange.
+
+pub mod campaign;
+pub mod stats;
+pub mod supervisor;
+
+pub use campaign::{Campaign, CampaignOptions};
+pub use stats::Stats;
+pub use supervisor::{FuzzOptions, run as run_supervised};

@@ -1,0 +1,99 @@
+//! Campaign counters: named, additive, and sent between processes as one
+//! text line (`key=value ...`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Named counters of a campaign.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    counters: BTreeMap<String, u64>,
+}
+
+/// Counter names used across the harness.
+pub mod keys {
+    pub const EXECS: &str = "execs";
+    pub const AGREE: &str = "agree";
+    pub const DIVERGE: &str = "diverge";
+    pub const INCONCLUSIVE: &str = "inconclusive";
+    pub const REJECTED: &str = "rejected";
+    pub const NEW_FINDINGS: &str = "findings.new";
+    pub const DUP_FINDINGS: &str = "findings.dup";
+    pub const CRASHES: &str = "crashes";
+    /// Prefix: `inconclusive.<category>`.
+    pub const INCONCLUSIVE_BY: &str = "inconclusive.";
+    /// Prefix: `pair-inconclusive.<category>` counts engine pairs left out of
+    /// an otherwise judged Case.
+    pub const PAIR_INCONCLUSIVE_BY: &str = "pair-inconclusive.";
+    /// Prefix: `pair.<baseline>~<engine>` counts conclusive comparisons.
+    pub const PAIR: &str = "pair.";
+    /// Prefix: `micros.<phase>` accumulates time.
+    pub const MICROS: &str = "micros.";
+}
+
+impl Stats {
+    pub fn add(&mut self, key: &str, n: u64) {
+        *self.counters.entry(key.to_string()).or_default() += n;
+    }
+
+    pub fn get(&self, key: &str) -> u64 {
+        self.counters.get(key).copied().unwrap_or(0)
+    }
+
+    pub fn merge(&mut self, other: &Stats) {
+        for (k, v) in &other.counters {
+            self.add(k, *v);
+        }
+    }
+
+    /// Counters whose names start with `prefix`, prefix removed.
+    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, u64)> + 'a {
+        self.counters.iter().filter_map(move |(k, v)| k.strip_prefix(prefix).map(|k| (k, *v)))
+    }
+
+    /// `key=value` pairs separated by spaces.
+    pub fn to_line(&self) -> String {
+        let mut s = String::new();
+        for (k, v) in &self.counters {
+            let _ = write!(s, "{k}={v} ");
+        }
+        s.trim_end().to_string()
+    }
+
+    /// Parses [`Stats::to_line`]; malformed pairs are ignored.
+    pub fn from_line(line: &str) -> Stats {
+        let mut stats = Stats::default();
+        for pair in line.split_whitespace() {
+            if let Some((k, v)) = pair.split_once('=')
+                && let Ok(v) = v.parse()
+            {
+                stats.add(k, v);
+            }
+        }
+        stats
+    }
+
+    /// Share of checked Cases that were inconclusive, in percent.
+    pub fn inconclusive_percent(&self) -> f64 {
+        let checked = self.get(keys::AGREE) + self.get(keys::DIVERGE) + self.get(keys::INCONCLUSIVE);
+        if checked == 0 { 0.0 } else { 100.0 * self.get(keys::INCONCLUSIVE) as f64 / checked as f64 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_round_trip_and_merge() {
+        let mut a = Stats::default();
+        a.add("execs", 3);
+        a.add("pair.wasmtime~wasmi", 2);
+        let b = Stats::from_line(&a.to_line());
+        assert_eq!(a, b);
+        a.merge(&b);
+        assert_eq!(a.get("execs"), 6);
+        assert_eq!(a.with_prefix("pair.").collect::<Vec<_>>(), vec![("wasmtime~wasmi", 4)]);
+        assert_eq!(Stats::from_line("execs=x agree=2 junk").get("agree"), 2);
+    }
+}

@@ -1,0 +1,358 @@
+//! `crosscheck fuzz`: runs each job in a worker process of its own, shows a
+//! live progress line, and turns a worker that dies or hangs into a crash
+//! finding (its in-flight input is on disk) before restarting it.
+//!
+//! Worker protocol, one line each on the worker's stdout:
+//! `stats key=value ...` (cumulative counters), `finding new|dup DIR`, `done`.
+
+use super::campaign::{Campaign, CampaignOptions};
+use super::stats::{Stats, keys};
+use crate::artifacts::{Saved, save_crash};
+use crate::engines::EngineSet;
+use crate::target::Target;
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+/// Settings of a supervised campaign.
+#[derive(Clone, Debug)]
+pub struct FuzzOptions {
+    pub target: Target,
+    pub engines: Vec<String>,
+    pub jobs: usize,
+    pub seed: u64,
+    /// Stop after this long (all jobs together); `None`: until interrupted.
+    pub time: Option<Duration>,
+    /// Stop after this many inputs (all jobs together).
+    pub runs: Option<u64>,
+    pub artifacts: PathBuf,
+    pub max_len: usize,
+    /// A worker silent for this long is killed and its input saved as a hang.
+    pub hang_timeout: Duration,
+}
+
+/// What a supervised campaign found.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub stats: Stats,
+    pub elapsed: Duration,
+    /// Folders of new findings, in the order they were written.
+    pub new_findings: Vec<PathBuf>,
+}
+
+/// Lines of a worker's stderr kept for a crash report: the first ones and
+/// the last ones.
+const STDERR_HEAD: usize = 12;
+const STDERR_TAIL: usize = 28;
+
+enum Msg {
+    Line(usize, String),
+    Eof(usize),
+}
+
+struct Worker {
+    child: Child,
+    /// Counters of this worker process (cumulative), merged on exit.
+    stats: Stats,
+    last_heard: Instant,
+    inflight: PathBuf,
+    done: bool,
+    stderr_tail: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// Runs a supervised campaign to its end, printing progress to stderr.
+pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<Summary> {
+    std::fs::create_dir_all(opts.artifacts.join(opts.target.name()))?;
+    let exe = std::env::current_exe()?;
+    let start = Instant::now();
+    let deadline = opts.time.map(|t| start + t);
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let mut finished = Stats::default();
+    let mut summary = Summary::default();
+    let mut workers: Vec<Option<Worker>> = Vec::new();
+    let mut generation = vec![0u64; opts.jobs];
+    for job in 0..opts.jobs {
+        workers.push(Some(spawn(&exe, opts, job, 0, runs_share(opts, job, &finished), deadline, &tx)?));
+    }
+    let tty = std::io::stderr().is_terminal();
+    let mut last_print = Instant::now();
+    loop {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(Msg::Line(job, line)) => {
+                if let Some(w) = workers[job].as_mut() {
+                    w.last_heard = Instant::now();
+                    if let Some(rest) = line.strip_prefix("stats ") {
+                        w.stats = Stats::from_line(rest);
+                    } else if let Some(rest) = line.strip_prefix("finding ") {
+                        if let Some(dir) = rest.strip_prefix("new ") {
+                            summary.new_findings.push(PathBuf::from(dir));
+                            clear_line(tty);
+                            eprintln!("crosscheck: new divergence written to {dir}");
+                        }
+                    } else if line == "done" {
+                        w.done = true;
+                    }
+                }
+            }
+            Ok(Msg::Eof(job)) => {
+                if let Some(mut w) = workers[job].take() {
+                    let status = w.child.wait()?;
+                    finished.merge(&w.stats);
+                    let clean = w.done && status.success();
+                    if !clean && !interrupted.load(Ordering::SeqCst) {
+                        let input = std::fs::read(&w.inflight).unwrap_or_default();
+                        let tail = w.stderr_tail.lock().map(|t| t.join("\n")).unwrap_or_default();
+                        let what = format!("worker {job} exited with {status}\nlast stderr lines:\n{tail}");
+                        if let Saved::New(dir) = save_crash(&opts.artifacts, opts.target.name(), &input, &what)? {
+                            clear_line(tty);
+                            eprintln!("crosscheck: engine crash ({status}); input written to {}", dir.display());
+                            summary.new_findings.push(dir);
+                        }
+                        finished.add(keys::CRASHES, 1);
+                        if !out_of_budget(opts, deadline, &finished) {
+                            generation[job] += 1;
+                            let share = runs_share(opts, job, &finished);
+                            workers[job] = Some(spawn(&exe, opts, job, generation[job], share, deadline, &tx)?);
+                        }
+                    }
+                    let _ = std::fs::remove_file(&w.inflight);
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        // Hangs and the overall deadline.
+        let now = Instant::now();
+        for w in workers.iter_mut().flatten() {
+            let late = deadline.is_some_and(|d| now > d + Duration::from_secs(30));
+            if now.duration_since(w.last_heard) > opts.hang_timeout || late || interrupted.load(Ordering::SeqCst) {
+                let _ = w.child.kill();
+            }
+        }
+        if workers.iter().all(|w| w.is_none()) {
+            break;
+        }
+        let every = if tty { Duration::from_millis(500) } else { Duration::from_secs(10) };
+        if last_print.elapsed() >= every {
+            last_print = Instant::now();
+            let total = current(&finished, &workers);
+            let line = progress_line(&total, start.elapsed());
+            if tty {
+                eprint!("\r\x1b[2K{line}");
+            } else {
+                eprintln!("{line}");
+            }
+            let _ = std::io::stderr().flush();
+        }
+    }
+    clear_line(tty);
+    summary.stats = finished;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+fn clear_line(tty: bool) {
+    if tty {
+        eprint!("\r\x1b[2K");
+    }
+}
+
+fn current(finished: &Stats, workers: &[Option<Worker>]) -> Stats {
+    let mut total = finished.clone();
+    for w in workers.iter().flatten() {
+        total.merge(&w.stats);
+    }
+    total
+}
+
+fn out_of_budget(opts: &FuzzOptions, deadline: Option<Instant>, finished: &Stats) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d) || opts.runs.is_some_and(|r| finished.get(keys::EXECS) >= r)
+}
+
+/// This job's share of the remaining `--runs` (0 = unlimited).
+fn runs_share(opts: &FuzzOptions, job: usize, finished: &Stats) -> u64 {
+    match opts.runs {
+        None => 0,
+        Some(total) => {
+            let left = total.saturating_sub(finished.get(keys::EXECS));
+            let jobs = opts.jobs as u64;
+            (left / jobs + u64::from((job as u64) < left % jobs)).max(1)
+        }
+    }
+}
+
+fn spawn(
+    exe: &Path,
+    opts: &FuzzOptions,
+    job: usize,
+    generation: u64,
+    runs: u64,
+    deadline: Option<Instant>,
+    tx: &mpsc::Sender<Msg>,
+) -> std::io::Result<Worker> {
+    let inflight = opts.artifacts.join(opts.target.name()).join(format!(".inflight-{job}-{generation}"));
+    // Distinct, reproducible streams per job and per restart.
+    let seed = opts.seed ^ (job as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ generation.wrapping_mul(0xd1b5_4a32_d192_ed03);
+    let mut cmd = Command::new(exe);
+    cmd.arg("worker")
+        .arg(opts.target.name())
+        .arg("--engines")
+        .arg(opts.engines.join(","))
+        .arg("--seed")
+        .arg(seed.to_string())
+        .arg("--runs")
+        .arg(runs.to_string())
+        .arg("--max-len")
+        .arg(opts.max_len.to_string())
+        .arg("--artifacts")
+        .arg(&opts.artifacts)
+        .arg("--inflight")
+        .arg(&inflight);
+    if let Some(d) = deadline {
+        let left = d.saturating_duration_since(Instant::now());
+        cmd.arg("--time").arg(format!("{:.3}", left.as_secs_f64()));
+    }
+    // The panic message matters more than a backtrace of the worker loop.
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        cmd.env("RUST_BACKTRACE", "0");
+    }
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let stdout = child.stdout.take().ok_or_else(|| std::io::Error::other("worker stdout"))?;
+    let stderr = child.stderr.take().ok_or_else(|| std::io::Error::other("worker stderr"))?;
+    let tx = tx.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(Msg::Line(job, line)).is_err() {
+                return;
+            }
+        }
+        let _ = tx.send(Msg::Eof(job));
+    });
+    let stderr_tail = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let tail = stderr_tail.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            // Keep the head (the panic message) and the tail (where it died).
+            if let Ok(mut t) = tail.lock() {
+                t.push(line);
+                if t.len() > STDERR_HEAD + STDERR_TAIL {
+                    t.remove(STDERR_HEAD);
+                }
+            }
+        }
+    });
+    Ok(Worker { child, stats: Stats::default(), last_heard: Instant::now(), inflight, done: false, stderr_tail })
+}
+
+/// The live progress line.
+pub fn progress_line(s: &Stats, elapsed: Duration) -> String {
+    let execs = s.get(keys::EXECS);
+    let rate = execs as f64 / elapsed.as_secs_f64().max(1e-9);
+    let pairs: Vec<String> = s.with_prefix(keys::PAIR).map(|(p, n)| format!("{p} {n}")).collect();
+    format!(
+        "[{:>5.0}s] execs {execs} ({rate:.0}/s) | agree {} | diverge {} ({} new) | inconclusive {:.1}% | rejected {} | crashes {} | {}",
+        elapsed.as_secs_f64(),
+        s.get(keys::AGREE),
+        s.get(keys::DIVERGE),
+        s.get(keys::NEW_FINDINGS),
+        s.inconclusive_percent(),
+        s.get(keys::REJECTED),
+        s.get(keys::CRASHES),
+        pairs.join(", ")
+    )
+}
+
+/// The end-of-campaign summary.
+pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
+    let s = &summary.stats;
+    let secs = summary.elapsed.as_secs_f64().max(1e-9);
+    let mut out = String::new();
+    let execs = s.get(keys::EXECS);
+    out += &format!("crosscheck fuzz {} — summary\n", opts.target);
+    out += &format!("  engines       {}\n", opts.engines.join(", "));
+    out += &format!("  seed          {}  jobs {}\n", opts.seed, opts.jobs);
+    out += &format!("  time          {secs:.1}s\n");
+    out += &format!("  execs         {execs} ({:.1} execs/s)\n", execs as f64 / secs);
+    out += &format!("  agree         {}\n", s.get(keys::AGREE));
+    out += &format!("  diverge       {} ({} new findings, {} duplicates)\n", s.get(keys::DIVERGE), s.get(keys::NEW_FINDINGS), s.get(keys::DUP_FINDINGS));
+    out += &format!("  inconclusive  {} ({:.2}%)", s.get(keys::INCONCLUSIVE), s.inconclusive_percent());
+    let why: Vec<String> = s.with_prefix(keys::INCONCLUSIVE_BY).map(|(k, n)| format!("{k} {n}")).collect();
+    if !why.is_empty() {
+        out += &format!(" — {}", why.join(", "));
+    }
+    out += "\n";
+    let left_out: Vec<String> = s.with_prefix(keys::PAIR_INCONCLUSIVE_BY).map(|(k, n)| format!("{k} {n}")).collect();
+    if !left_out.is_empty() {
+        out += &format!("  pairs left out of judged Cases: {}\n", left_out.join(", "));
+    }
+    out += &format!("  rejected      {} (bytes that gave no Case)\n", s.get(keys::REJECTED));
+    out += &format!("  crashes       {}\n", s.get(keys::CRASHES));
+    for (pair, n) in s.with_prefix(keys::PAIR) {
+        out += &format!("  compared      {pair}: {n} Cases\n");
+    }
+    for dir in &summary.new_findings {
+        out += &format!("  finding       {}\n", dir.display());
+    }
+    out
+}
+
+/// Settings of one worker process (`crosscheck worker`, spawned by [`run`]).
+#[derive(Clone, Debug)]
+pub struct WorkerOptions {
+    pub target: Target,
+    pub engines: Vec<String>,
+    pub seed: u64,
+    /// 0: unlimited.
+    pub runs: u64,
+    pub time: Option<Duration>,
+    pub max_len: usize,
+    pub artifacts: PathBuf,
+    pub inflight: PathBuf,
+}
+
+/// The worker loop: writes each input to the in-flight file before running
+/// it, reports counters at most every 250 ms, and `done` at the end.
+pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
+    let engines = EngineSet::fuzzing(&opts.engines)?;
+    let mut options = CampaignOptions::new(opts.target, opts.seed);
+    options.max_len = opts.max_len;
+    options.min_len = options.min_len.min(opts.max_len);
+    options.artifacts = Some(opts.artifacts.clone());
+    let mut campaign = Campaign::new(options, engines);
+    let inflight = std::fs::File::create(&opts.inflight)?;
+    let start = Instant::now();
+    let mut last = Instant::now();
+    let mut out = std::io::stdout().lock();
+    let mut n = 0u64;
+    loop {
+        if (opts.runs > 0 && n >= opts.runs) || opts.time.is_some_and(|t| start.elapsed() >= t) {
+            break;
+        }
+        let input = campaign.next_input();
+        inflight.set_len(0)?;
+        inflight.write_all_at(&input, 0)?;
+        let step = campaign.run_input(input)?;
+        n += 1;
+        if let Some(saved) = step.saved {
+            match saved {
+                Saved::New(d) => writeln!(out, "finding new {}", d.display())?,
+                Saved::Duplicate(d) => writeln!(out, "finding dup {}", d.display())?,
+            }
+        }
+        if last.elapsed() >= Duration::from_millis(250) {
+            last = Instant::now();
+            writeln!(out, "stats {}", campaign.stats.to_line())?;
+            out.flush()?;
+        }
+    }
+    writeln!(out, "stats {}", campaign.stats.to_line())?;
+    writeln!(out, "done")?;
+    out.flush()?;
+    Ok(())
+}

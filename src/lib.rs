@@ -1,0 +1,65 @@
+//! # crosscheck
+//!
+//! A differential fuzzing harness for WebAssembly engines. It builds Cases
+//! (a module from wasm-smith plus a plan of calls) from fuzz bytes, runs
+//! them on the engine under test — Wasmtime with Cranelift, Winch and
+//! Pulley — and on reference engines, and judges whether they disagree in
+//! a way the WebAssembly specification forbids.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! fuzz bytes ─► Case ─► each Engine runs its Plan ─► Observation per engine ─► judge ─► Verdict
+//! ```
+//!
+//! | module | job |
+//! | --- | --- |
+//! | [`case`] | a Case from bytes: wasm-smith config, module, call plan |
+//! | [`values`] | edge-biased argument values |
+//! | [`module_info`] | a module's exported functions and observable state |
+//! | [`engines`] | the engines of a campaign, run in order |
+//! | [`judge`] | spec-precise comparison of observations |
+//! | [`target`] | fuzz targets: bytes to a judged Case |
+//! | [`report`] | human-readable reports |
+//! | [`artifacts`] | findings written to disk |
+//! | [`fuzz`] | the built-in fuzzing loop, one process per job |
+//! | [`selftest`] | planted faults the judge must catch |
+//! | [`bench`] | throughput figures |
+//! | [`run`] | one module file on every engine |
+//!
+//! The engines themselves live in the `crosscheck-oracles` crate.
+
+pub mod artifacts;
+pub mod bench;
+pub mod case;
+pub mod engines;
+pub mod fuzz;
+pub mod judge;
+pub mod module_info;
+pub mod report;
+pub mod run;
+pub mod selftest;
+pub mod target;
+pub mod values;
+
+pub use crosscheck_oracles as oracles;
+
+/// Entry point of the cargo-fuzz targets: checks `data` with `target` on
+/// the default engines (kept per thread), and panics on a divergence so
+/// libFuzzer records the input. Engine construction happens once.
+pub fn fuzz_one(target: target::Target, data: &[u8]) {
+    thread_local! {
+        static ENGINES: std::cell::RefCell<Option<engines::EngineSet>> = const { std::cell::RefCell::new(None) };
+    }
+    ENGINES.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let engines = slot.get_or_insert_with(|| {
+            engines::EngineSet::fuzzing(oracles::registry::DEFAULT_ENGINES).expect("default engines are compiled in")
+        });
+        if let Ok(checked) = target::check(target, data, engines)
+            && let judge::Verdict::Diverge(_) = checked.verdict
+        {
+            panic!("divergence\n{}", report::render(&checked));
+        }
+    });
+}

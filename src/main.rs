@@ -1,0 +1,271 @@
+//! The `crosscheck` command line: a thin layer over the library.
+//!
+//! Exit codes: 0 engines agree (or a campaign ended with no finding),
+//! 1 a divergence, 2 bad input or any other error.
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use crosscheck::fuzz::supervisor::{self, FuzzOptions, WorkerOptions};
+use crosscheck::judge::Verdict;
+use crosscheck::target::Target;
+use crosscheck::{bench, engines::EngineSet, report, run, selftest};
+use crosscheck_oracles::registry;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "crosscheck", version, about = "Differential fuzzing of WebAssembly engines against each other and the spec")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a .wasm or .wat file: call every export on every engine and compare.
+    Run {
+        file: PathBuf,
+        /// Arguments for one call: EXPORT=TYPE:VALUE,... (repeatable; e.g. f=i32:-1,f32:0x7fc00000).
+        #[arg(long = "args", value_name = "EXPORT=ARGS")]
+        args: Vec<String>,
+        /// Engines to compare, the first is the baseline.
+        #[arg(long, value_delimiter = ',', default_values_t = default_engines())]
+        engines: Vec<String>,
+        /// Also print the module as WAT.
+        #[arg(long)]
+        wat: bool,
+    },
+    /// The built-in fuzzing loop: random inputs into a target, one process per job.
+    Fuzz {
+        /// Target to fuzz.
+        #[arg(default_value = "differential")]
+        target: String,
+        /// Stop after this many seconds (default: until interrupted).
+        #[arg(long)]
+        time: Option<f64>,
+        /// Stop after this many inputs (all jobs together).
+        #[arg(long)]
+        runs: Option<u64>,
+        /// Parallel worker processes.
+        #[arg(long, default_value_t = 1)]
+        jobs: usize,
+        /// Seed of the input stream (default: from the clock; printed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Engines to compare, the first is the baseline.
+        #[arg(long, value_delimiter = ',', default_values_t = default_engines())]
+        engines: Vec<String>,
+        /// Where findings are written.
+        #[arg(long, default_value = "artifacts")]
+        artifacts: PathBuf,
+        /// Largest input in bytes.
+        #[arg(long, default_value_t = 4096)]
+        max_len: usize,
+        /// Seconds a worker may stay silent before it counts as hung.
+        #[arg(long, default_value_t = 60)]
+        hang_timeout: u64,
+    },
+    /// Replay an input file (ours or a libFuzzer/OSS-Fuzz crash file) and print the report.
+    Repro {
+        target: String,
+        file: PathBuf,
+        #[arg(long, value_delimiter = ',', default_values_t = default_engines())]
+        engines: Vec<String>,
+    },
+    /// List engines: version, proposals, availability.
+    Engines,
+    /// Plant faults in an engine and prove the judge catches each one.
+    Selftest {
+        /// Cases each fault may take to be caught.
+        #[arg(long, default_value_t = 3000)]
+        budget: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Run only these faults (by name).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
+    /// Throughput of the differential target (execs/s, time per engine, harness overhead).
+    Bench {
+        /// Seconds to measure.
+        #[arg(long, default_value_t = 20.0)]
+        time: f64,
+        #[arg(long, value_delimiter = ',', default_values_t = vec!["wasmtime".to_string(), "wasmi".to_string()])]
+        engines: Vec<String>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// One fuzzing job (spawned by `fuzz`; not for direct use).
+    #[command(hide = true)]
+    Worker {
+        target: String,
+        #[arg(long, value_delimiter = ',')]
+        engines: Vec<String>,
+        #[arg(long)]
+        seed: u64,
+        #[arg(long, default_value_t = 0)]
+        runs: u64,
+        #[arg(long)]
+        time: Option<f64>,
+        #[arg(long)]
+        max_len: usize,
+        #[arg(long)]
+        artifacts: PathBuf,
+        #[arg(long)]
+        inflight: PathBuf,
+    },
+}
+
+fn default_engines() -> Vec<String> {
+    registry::DEFAULT_ENGINES.iter().map(|s| s.to_string()).collect()
+}
+
+fn target(name: &str) -> anyhow::Result<Target> {
+    Target::from_name(name).with_context(|| {
+        let known: Vec<_> = Target::ALL.iter().map(|t| t.name()).collect();
+        format!("unknown target {name:?} (known: {})", known.join(", "))
+    })
+}
+
+fn seconds(s: f64) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(s).map_err(|_| anyhow::anyhow!("bad number of seconds: {s}"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("crosscheck: error: {}", format!("{e:#}").replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn verdict_code(v: &Verdict) -> ExitCode {
+    match v {
+        Verdict::Diverge(_) => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Run { file, args, engines, wat } => {
+            let given = args.iter().map(|a| run::parse_invocation(a)).collect::<Result<Vec<_>, _>>()?;
+            let (checked, skipped) = run::run_file(&file, &engines, &given)?;
+            for s in skipped {
+                eprintln!("crosscheck: skipped {s}");
+            }
+            print!("{}", report::render_with(&checked, wat));
+            Ok(verdict_code(&checked.verdict))
+        }
+        Command::Fuzz { target: t, time, runs, jobs, seed, engines, artifacts, max_len, hang_timeout } => {
+            let t = target(&t)?;
+            if jobs == 0 {
+                bail!("--jobs must be at least 1");
+            }
+            if max_len == 0 || max_len > 1 << 20 {
+                bail!("--max-len must be between 1 and 1048576 bytes");
+            }
+            // Fail on a bad engine list here, not in every worker.
+            EngineSet::fuzzing(&engines)?;
+            let seed = seed.unwrap_or_else(|| {
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+            });
+            let opts = FuzzOptions {
+                target: t,
+                engines,
+                jobs,
+                seed,
+                time: time.map(seconds).transpose()?,
+                runs,
+                artifacts,
+                max_len,
+                hang_timeout: Duration::from_secs(hang_timeout),
+            };
+            let interrupted = Arc::new(AtomicBool::new(false));
+            let flag = interrupted.clone();
+            let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+            eprintln!("crosscheck fuzz {t}: engines {} | jobs {jobs} | seed {seed} | artifacts {}", opts.engines.join(","), opts.artifacts.display());
+            let summary = supervisor::run(&opts, interrupted)?;
+            print!("{}", supervisor::summary_text(&summary, &opts));
+            Ok(if summary.new_findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Repro { target: t, file, engines } => {
+            let t = target(&t)?;
+            let input = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
+            if input.is_empty() {
+                bail!("{}: empty input file: nothing to replay", file.display());
+            }
+            let mut set = EngineSet::fuzzing(&engines)?;
+            let case = crosscheck::target::prepare(t, &input, &mut set)
+                .map_err(|e| anyhow::anyhow!("{}: these bytes give no {t} Case ({e})", file.display()))?;
+            // Said before running, so an engine that crashes still leaves them.
+            for c in set.configs() {
+                eprintln!("crosscheck: {c}");
+            }
+            let checked = crosscheck::target::check_case(t.name().to_string(), case, &mut set, Duration::ZERO);
+            print!("{}", report::render(&checked));
+            Ok(verdict_code(&checked.verdict))
+        }
+        Command::Engines => {
+            for name in registry::ENGINE_NAMES {
+                match registry::create(name) {
+                    Ok(e) => println!("{name:<10} available  {:<14} proposals: {}", e.version(), e.features()),
+                    Err(why) => println!("{name:<10} unavailable: {why}"),
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Selftest { budget, seed, only } => {
+            let opts = selftest::SelftestOptions { budget, seed, ..Default::default() };
+            let mut missed = 0;
+            println!("planted fault         detected after   (fault planted in {}, judged against {})", opts.faulty_engine, opts.baseline);
+            for &fault in selftest::Fault::ALL {
+                if !only.is_empty() && !only.iter().any(|o| o == fault.name()) {
+                    continue;
+                }
+                let r = selftest::run_fault(fault, &opts)?;
+                match r.detected_after {
+                    Some(n) => println!("{:<21} {n} cases", fault.name()),
+                    None => {
+                        missed += 1;
+                        println!("{:<21} NOT DETECTED in {budget} cases", fault.name());
+                    }
+                }
+                if r.unplanted_divergences > 0 {
+                    println!("  (and {} divergences that happen without the fault: real findings)", r.unplanted_divergences);
+                }
+            }
+            if missed > 0 {
+                println!("selftest: {missed} planted fault(s) undetected");
+                return Ok(ExitCode::from(1));
+            }
+            println!("selftest: every planted fault detected");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { time, engines, seed } => {
+            let r = bench::run(&engines, seconds(time)?, seed)?;
+            print!("{}", bench::render(&r));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker { target: t, engines, seed, runs, time, max_len, artifacts, inflight } => {
+            let opts = WorkerOptions {
+                target: target(&t)?,
+                engines,
+                seed,
+                runs,
+                time: time.map(seconds).transpose()?,
+                max_len,
+                artifacts,
+                inflight,
+            };
+            supervisor::worker(&opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

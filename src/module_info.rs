@@ -1,0 +1,83 @@
+//! What the harness needs to know of a module to plan calls on it: its
+//! exported functions with their signatures, and the exports whose final
+//! state is observed. Read with wasmparser, no engine involved.
+
+use crosscheck_oracles::{Exports, ValType};
+
+/// An exported function crosscheck can call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportedFunc {
+    pub name: String,
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+}
+
+/// The callable and observable surface of a module.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleInfo {
+    /// Exported functions whose every parameter and result crosscheck can
+    /// pass and observe, in export order.
+    pub funcs: Vec<ExportedFunc>,
+    pub observe: Exports,
+    /// Whether the module imports anything (then it cannot run standalone).
+    pub has_imports: bool,
+}
+
+impl ModuleInfo {
+    pub fn of(wasm: &[u8]) -> Result<ModuleInfo, wasmparser::BinaryReaderError> {
+        use wasmparser::{ExternalKind, Payload, TypeRef};
+        let mut types: Vec<Option<(Vec<ValType>, Vec<ValType>)>> = Vec::new();
+        let mut func_types: Vec<u32> = Vec::new();
+        let mut info = ModuleInfo::default();
+        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+            match payload? {
+                Payload::TypeSection(reader) => {
+                    for ty in reader.into_iter_err_on_gc_types() {
+                        let ty = ty?;
+                        let convert = |tys: &[wasmparser::ValType]| -> Option<Vec<ValType>> {
+                            tys.iter().map(|t| ValType::from_wasmparser(*t)).collect()
+                        };
+                        types.push(convert(ty.params()).zip(convert(ty.results())));
+                    }
+                }
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        let import = import?;
+                        info.has_imports = true;
+                        if let TypeRef::Func(idx) = import.ty {
+                            func_types.push(idx);
+                        }
+                    }
+                }
+                Payload::FunctionSection(reader) => {
+                    for idx in reader {
+                        func_types.push(idx?);
+                    }
+                }
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        let export = export?;
+                        let name = export.name.to_string();
+                        match export.kind {
+                            ExternalKind::Func => {
+                                let sig = func_types
+                                    .get(export.index as usize)
+                                    .and_then(|t| types.get(*t as usize))
+                                    .and_then(|t| t.clone());
+                                if let Some((params, results)) = sig {
+                                    info.funcs.push(ExportedFunc { name, params, results });
+                                }
+                            }
+                            ExternalKind::Global => info.observe.globals.push(name),
+                            ExternalKind::Memory => info.observe.memories.push(name),
+                            ExternalKind::Table => info.observe.tables.push(name),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(info)
+    }
+}

@@ -1,0 +1,182 @@
+//! Planted faults: an engine wrapper that corrupts exactly one kind of
+//! observable, to prove the judge notices. A harness that misses one of
+//! these would miss the real bug it stands for.
+
+use crate::module_info::ModuleInfo;
+use crosscheck_oracles::{CallOutcome, Engine, Features, InstantiateError, Instance, TableState, TrapKind, Val};
+use std::collections::HashMap;
+
+/// One kind of corruption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// Flip the low bit of every i32 result.
+    I32Result,
+    /// Flip the sign bit of every i64 result.
+    I64Result,
+    /// Turn an f64 result of ±0.0 into ∓0.0.
+    F64ZeroSign,
+    /// Flip the low payload bit of every f32 NaN result.
+    F32NanPayload,
+    /// Flip one bit of lane 0 of every v128 result.
+    V128Lane,
+    /// Report a different kind for every trap.
+    TrapKind,
+    /// Return zeros where the call trapped.
+    MissingTrap,
+    /// Trap (`unreachable`) where the call returned.
+    ExtraTrap,
+    /// Flip one byte in the middle of every exported memory.
+    MemoryByte,
+    /// Flip the low bit of every exported global.
+    Global,
+    /// Report every exported table one element larger.
+    TableSize,
+    /// Flip the null-ness of element 0 of every exported table.
+    TableNull,
+    /// Trap during instantiation of a module that instantiates fine.
+    InstantiationTrap,
+}
+
+impl Fault {
+    pub const ALL: &[Fault] = &[
+        Fault::I32Result,
+        Fault::I64Result,
+        Fault::F64ZeroSign,
+        Fault::F32NanPayload,
+        Fault::V128Lane,
+        Fault::TrapKind,
+        Fault::MissingTrap,
+        Fault::ExtraTrap,
+        Fault::MemoryByte,
+        Fault::Global,
+        Fault::TableSize,
+        Fault::TableNull,
+        Fault::InstantiationTrap,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::I32Result => "i32-result-bit",
+            Fault::I64Result => "i64-result-sign",
+            Fault::F64ZeroSign => "f64-zero-sign",
+            Fault::F32NanPayload => "f32-nan-payload",
+            Fault::V128Lane => "v128-lane-bit",
+            Fault::TrapKind => "trap-kind",
+            Fault::MissingTrap => "missing-trap",
+            Fault::ExtraTrap => "extra-trap",
+            Fault::MemoryByte => "memory-byte",
+            Fault::Global => "global-bit",
+            Fault::TableSize => "table-size",
+            Fault::TableNull => "table-null",
+            Fault::InstantiationTrap => "instantiation-trap",
+        }
+    }
+
+    fn corrupt_val(self, v: Val) -> Val {
+        match (self, v) {
+            (Fault::I32Result, Val::I32(x)) => Val::I32(x ^ 1),
+            (Fault::I64Result, Val::I64(x)) => Val::I64(x ^ (1 << 63)),
+            (Fault::F64ZeroSign, Val::F64(b)) if b << 1 == 0 => Val::F64(b ^ (1 << 63)),
+            (Fault::F32NanPayload, Val::F32(b)) if f32::from_bits(b).is_nan() => Val::F32(b ^ 1),
+            (Fault::V128Lane, Val::V128(x)) => Val::V128(x ^ 1),
+            (_, v) => v,
+        }
+    }
+
+    fn corrupt_outcome(self, outcome: CallOutcome, results: &[crosscheck_oracles::ValType]) -> CallOutcome {
+        match (self, outcome) {
+            (Fault::TrapKind, CallOutcome::Trapped(k)) => CallOutcome::Trapped(if k == TrapKind::Unreachable {
+                TrapKind::IntegerDivideByZero
+            } else {
+                TrapKind::Unreachable
+            }),
+            (Fault::MissingTrap, CallOutcome::Trapped(_)) => {
+                CallOutcome::Returned(results.iter().map(|t| Val::default_of(*t)).collect())
+            }
+            (Fault::ExtraTrap, CallOutcome::Returned(_)) => CallOutcome::Trapped(TrapKind::Unreachable),
+            (f, CallOutcome::Returned(vals)) => CallOutcome::Returned(vals.into_iter().map(|v| f.corrupt_val(v)).collect()),
+            (_, o) => o,
+        }
+    }
+}
+
+/// An engine that runs `inner` and corrupts what it reports by `fault`.
+pub struct Faulty {
+    pub inner: Box<dyn Engine>,
+    pub fault: Fault,
+    name: String,
+}
+
+impl Faulty {
+    pub fn new(inner: Box<dyn Engine>, fault: Fault) -> Faulty {
+        let name = format!("{}+{}", inner.name(), fault.name());
+        Faulty { inner, fault, name }
+    }
+}
+
+impl Engine for Faulty {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn version(&self) -> String {
+        self.inner.version()
+    }
+    fn features(&self) -> Features {
+        self.inner.features()
+    }
+    fn configure(&mut self, u: &mut arbitrary::Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
+        self.inner.configure(u, features)
+    }
+    fn config(&self) -> String {
+        format!("{} with planted fault {}", self.inner.config(), self.fault.name())
+    }
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
+        let results: HashMap<String, Vec<crosscheck_oracles::ValType>> = ModuleInfo::of(wasm)
+            .map(|info| info.funcs.into_iter().map(|f| (f.name, f.results)).collect())
+            .unwrap_or_default();
+        let fault = self.fault;
+        let inner = self.inner.instantiate(wasm)?;
+        if fault == Fault::InstantiationTrap {
+            return Err(InstantiateError::Trapped(TrapKind::Unreachable));
+        }
+        Ok(Box::new(FaultyInstance { inner, fault, results }))
+    }
+}
+
+struct FaultyInstance<'a> {
+    inner: Box<dyn Instance + 'a>,
+    fault: Fault,
+    results: HashMap<String, Vec<crosscheck_oracles::ValType>>,
+}
+
+impl Instance for FaultyInstance<'_> {
+    fn call(&mut self, export: &str, args: &[Val]) -> CallOutcome {
+        let outcome = self.inner.call(export, args);
+        let results = self.results.get(export).map(|r| r.as_slice()).unwrap_or(&[]);
+        self.fault.corrupt_outcome(outcome, results)
+    }
+    fn global(&mut self, name: &str) -> Option<Val> {
+        let v = self.inner.global(name)?;
+        Some(if self.fault == Fault::Global { Val::from_bits(v.ty(), v.bits() ^ 1) } else { v })
+    }
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        let mut m = self.inner.memory(name)?;
+        if self.fault == Fault::MemoryByte && !m.is_empty() {
+            let mid = m.len() / 2;
+            m[mid] ^= 0x20;
+        }
+        Some(m)
+    }
+    fn table(&mut self, name: &str) -> Option<TableState> {
+        let mut t = self.inner.table(name)?;
+        match self.fault {
+            Fault::TableSize => {
+                t.size += 1;
+                t.null.push(true);
+            }
+            Fault::TableNull if !t.null.is_empty() => t.null[0] = !t.null[0],
+            _ => {}
+        }
+        Some(t)
+    }
+}

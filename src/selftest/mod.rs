@@ -1,0 +1,75 @@
+//! `crosscheck selftest`: plants each [`Fault`] in an engine under test and
+//! runs the fuzz loop until the judge catches it, proving the oracle sees
+//! every kind of observable. A divergence only counts as a detection when
+//! the same input agrees without the fault, so a real engine bug cannot
+//! pass for a caught fault.
+
+pub mod faults;
+
+pub use faults::{Fault, Faulty};
+
+use crate::engines::EngineSet;
+use crate::fuzz::{Campaign, CampaignOptions};
+use crate::judge::Verdict;
+use crate::target::{Target, check};
+use crosscheck_oracles::registry;
+
+/// How one planted fault fared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FaultResult {
+    pub fault: Fault,
+    /// Cases run until the first detection; `None`: not detected in budget.
+    pub detected_after: Option<u64>,
+    /// Divergences that also occurred without the fault (real findings).
+    pub unplanted_divergences: u64,
+}
+
+/// Settings of a self-test.
+#[derive(Clone, Debug)]
+pub struct SelftestOptions {
+    /// The engine the fault is planted in, and the baseline it is judged against.
+    pub faulty_engine: String,
+    pub baseline: String,
+    pub budget: u64,
+    pub seed: u64,
+}
+
+impl Default for SelftestOptions {
+    fn default() -> Self {
+        SelftestOptions { faulty_engine: "wasmtime".into(), baseline: "wasmi".into(), budget: 3000, seed: 1 }
+    }
+}
+
+/// Runs one planted fault through the fuzz loop.
+pub fn run_fault(fault: Fault, opts: &SelftestOptions) -> anyhow::Result<FaultResult> {
+    let faulty = EngineSet::from_engines(vec![
+        registry::create(&opts.baseline)?,
+        Box::new(Faulty::new(registry::create(&opts.faulty_engine)?, fault)),
+    ]);
+    let mut clean = EngineSet::fuzzing(&[opts.baseline.as_str(), opts.faulty_engine.as_str()])?;
+    let mut campaign = Campaign::new(CampaignOptions::new(Target::Differential, opts.seed), faulty);
+    let mut unplanted = 0;
+    for n in 1..=opts.budget {
+        let step = campaign.step()?;
+        let Some(checked) = step.checked else { continue };
+        if let Verdict::Diverge(_) = checked.verdict {
+            let without = check(Target::Differential, &step.input, &mut clean)?;
+            if matches!(without.verdict, Verdict::Agree) {
+                return Ok(FaultResult { fault, detected_after: Some(n), unplanted_divergences: unplanted });
+            }
+            unplanted += 1;
+        }
+    }
+    Ok(FaultResult { fault, detected_after: None, unplanted_divergences: unplanted })
+}
+
+/// Runs every planted fault.
+pub fn run_all(opts: &SelftestOptions, mut each: impl FnMut(&FaultResult)) -> anyhow::Result<Vec<FaultResult>> {
+    let mut out = Vec::new();
+    for &fault in Fault::ALL {
+        let r = run_fault(fault, opts)?;
+        each(&r);
+        out.push(r);
+    }
+    Ok(out)
+}

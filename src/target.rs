@@ -1,0 +1,86 @@
+//! Fuzz targets: functions from raw bytes to a judged Case. The cargo-fuzz
+//! targets, `crosscheck fuzz`, `crosscheck repro` and the self-test all call
+//! these, so the same bytes always mean the same thing.
+
+use crate::case::{Case, Determinism, Reject};
+use crate::engines::EngineSet;
+use crate::judge::{EngineRun, PairOutcome, Verdict, judge};
+use arbitrary::Unstructured;
+use std::time::{Duration, Instant};
+
+/// A fuzz target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// wasm-smith modules on every engine, judged against the first.
+    Differential,
+}
+
+impl Target {
+    pub const ALL: &[Target] = &[Target::Differential];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Differential => "differential",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Target> {
+        Target::ALL.iter().copied().find(|t| t.name() == name)
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where a checked Case spent its time.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    /// Building the Case (wasm-smith, instrumentation, call plan).
+    pub generate: Duration,
+    /// Per engine: compile, instantiate, calls, state.
+    pub engines: Vec<Duration>,
+    pub judge: Duration,
+}
+
+/// A judged Case.
+#[derive(Debug)]
+pub struct Checked {
+    /// What produced the Case: a target name, or a file for `crosscheck run`.
+    pub origin: String,
+    pub case: Case,
+    pub runs: Vec<EngineRun>,
+    pub verdict: Verdict,
+    pub pairs: Vec<PairOutcome>,
+    pub timings: Timings,
+}
+
+/// Runs `target` on `data` with `engines`.
+pub fn check(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Checked, Reject> {
+    let start = Instant::now();
+    let case = prepare(target, data, engines)?;
+    Ok(check_case(target.name().to_string(), case, engines, start.elapsed()))
+}
+
+/// Builds the Case `data` stands for and configures `engines` for it,
+/// without running anything.
+pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Case, Reject> {
+    let mut u = Unstructured::new(data);
+    let features = engines.features();
+    let case = match target {
+        Target::Differential => Case::smith(&mut u, features, Determinism::PAIRWISE)?,
+    };
+    engines.configure(&mut u, features)?;
+    Ok(case)
+}
+
+/// Runs an already built Case on `engines` and judges it.
+pub fn check_case(origin: String, case: Case, engines: &mut EngineSet, generate: Duration) -> Checked {
+    let (runs, engine_times) = engines.run(&case.plan);
+    let judge_start = Instant::now();
+    let (verdict, pairs) = judge(&case, &runs);
+    let timings = Timings { generate, engines: engine_times, judge: judge_start.elapsed() };
+    Checked { origin, case, runs, verdict, pairs, timings }
+}
