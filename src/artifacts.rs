@@ -35,9 +35,20 @@ pub fn save_divergence(root: &Path, target: &str, checked: &Checked, signature: 
     Ok(Saved::New(dir))
 }
 
-/// Writes the input that crashed (or hung) a worker process.
-pub fn save_crash(root: &Path, target: &str, input: &[u8], what: &str) -> io::Result<Saved> {
-    let id = format!("crash-{:016x}", crosscheck_oracles::observation::digest(input));
+/// The signature of a worker crash: where it panicked (file:line:col), or
+/// how it died when it did not panic (a signal, a hang).
+pub fn crash_signature(stderr: &str, status: &str) -> String {
+    stderr
+        .lines()
+        .find_map(|l| l.split_once("panicked at ").map(|(_, loc)| loc.trim_end_matches(':').to_string()))
+        .map(|loc| format!("panic at {loc}"))
+        .unwrap_or_else(|| status.to_string())
+}
+
+/// Writes the input that crashed (or hung) a worker process, one folder per
+/// crash signature.
+pub fn save_crash(root: &Path, target: &str, signature: &str, input: &[u8], what: &str) -> io::Result<Saved> {
+    let id = format!("crash-{}", signature_id(signature));
     let dir = root.join(target).join(id);
     if dir.join("input.bin").exists() {
         bump_duplicates(&dir)?;
@@ -45,9 +56,10 @@ pub fn save_crash(root: &Path, target: &str, input: &[u8], what: &str) -> io::Re
     }
     fs::create_dir_all(&dir)?;
     fs::write(dir.join("input.bin"), input)?;
+    fs::write(dir.join("signature.txt"), format!("{signature}\n"))?;
     fs::write(
         dir.join("report.txt"),
-        format!("crosscheck crash report — target {target}\n{what}\n\nreproduce: crosscheck repro {target} {}\n", dir.join("input.bin").display()),
+        format!("crosscheck crash report — target {target}\nsignature: {signature}\n{what}\n\nreproduce: crosscheck repro {target} {}\n", dir.join("input.bin").display()),
     )?;
     Ok(Saved::New(dir))
 }

@@ -19,6 +19,9 @@ pub struct BenchResult {
     pub engine_time: Vec<(String, Duration)>,
     pub generate: Duration,
     pub judge: Duration,
+    /// Mean module size (bytes) and calls per judged Case.
+    pub mean_wasm_bytes: f64,
+    pub mean_calls: f64,
 }
 
 impl BenchResult {
@@ -35,15 +38,19 @@ impl BenchResult {
 }
 
 /// Runs the differential target on `engines` for `time` in this process.
-pub fn run(engines: &[String], time: Duration, seed: u64) -> anyhow::Result<BenchResult> {
+pub fn run(engines: &[String], time: Duration, seed: u64, max_len: usize) -> anyhow::Result<BenchResult> {
     let set = EngineSet::fuzzing(engines)?;
-    let mut campaign = Campaign::new(CampaignOptions::new(Target::Differential, seed), set);
+    let mut options = CampaignOptions::new(Target::Differential, seed);
+    options.max_len = max_len;
+    options.min_len = options.min_len.min(max_len);
+    let mut campaign = Campaign::new(options, set);
     let start = Instant::now();
     while start.elapsed() < time {
         campaign.step()?;
     }
     let wall = start.elapsed();
     let s = &campaign.stats;
+    let judged = s.get(keys::EXECS) - s.get(keys::REJECTED);
     let micros = |k: &str| Duration::from_micros(s.get(&format!("{}{k}", keys::MICROS)));
     Ok(BenchResult {
         engines: engines.to_vec(),
@@ -52,6 +59,8 @@ pub fn run(engines: &[String], time: Duration, seed: u64) -> anyhow::Result<Benc
         engine_time: engines.iter().map(|e| (e.clone(), micros(&format!("engine.{e}")))).collect(),
         generate: micros("generate"),
         judge: micros("judge"),
+        mean_wasm_bytes: s.get(keys::WASM_BYTES) as f64 / judged.max(1) as f64,
+        mean_calls: s.get(keys::CALLS) as f64 / judged.max(1) as f64,
     })
 }
 
@@ -62,6 +71,7 @@ pub fn render(r: &BenchResult) -> String {
     let share = |d: Duration| 100.0 * d.as_secs_f64() / r.wall.as_secs_f64().max(1e-9);
     let _ = writeln!(out, "differential target, engines {} (one core, one process)", r.engines.join(" + "));
     let _ = writeln!(out, "  execs            {} in {:.1}s = {:.1} execs/s", r.execs, r.wall.as_secs_f64(), r.execs_per_sec());
+    let _ = writeln!(out, "  cases            {:.0} bytes of wasm, {:.1} calls on average", r.mean_wasm_bytes, r.mean_calls);
     for (e, d) in &r.engine_time {
         let _ = writeln!(out, "  in {e:<13} {:.3} ms/case ({:.1}% of time)", per(*d), share(*d));
     }

@@ -26,6 +26,14 @@ pub const MAX_MEMORY_BYTES: u64 = 4 * 65536;
 /// Largest table a generated module may declare.
 pub const MAX_TABLE_ELEMENTS: u64 = 64;
 
+/// Splits fuzz bytes into the module's part and the part left for the call
+/// plan and engine configurations (an eighth, at most 512 bytes): wasm-smith
+/// would otherwise consume every byte and leave the plan empty.
+pub fn split_for_plan(data: &[u8]) -> (&[u8], &[u8]) {
+    let tail = (data.len() / 8).min(512);
+    data.split_at(data.len() - tail)
+}
+
 /// How a Case treats values the spec leaves open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Determinism {
@@ -69,7 +77,8 @@ pub fn smith_config(u: &mut Unstructured<'_>, features: Features, det: Determini
     c.min_imports = 0;
     c.max_imports = 0;
     c.max_types = c.max_types.min(32);
-    c.max_funcs = c.max_funcs.min(24);
+    c.max_funcs = c.max_funcs.clamp(1, 24);
+    c.min_funcs = 1;
     c.max_globals = c.max_globals.min(24);
     c.max_exports = c.max_exports.min(64);
     c.max_element_segments = c.max_element_segments.min(8);
@@ -114,12 +123,18 @@ pub fn smith_config(u: &mut Unstructured<'_>, features: Features, det: Determini
 }
 
 impl Case {
-    /// A wasm-smith Case: module, then a call plan, from the same bytes.
-    pub fn smith(u: &mut Unstructured<'_>, features: Features, det: Determinism) -> Result<Case, Reject> {
-        let config = smith_config(u, features, det)?;
-        let mut module = wasm_smith::Module::new(config, u).map_err(|e| Reject::Smith(e.to_string()))?;
+    /// A wasm-smith Case: the module from the head of `data`, the call plan
+    /// from its tail (see [`split_for_plan`]). Returns what is left of the
+    /// tail, for the engines' configurations.
+    pub fn smith<'a>(data: &'a [u8], features: Features, det: Determinism) -> Result<(Case, Unstructured<'a>), Reject> {
+        let (module_bytes, plan_bytes) = split_for_plan(data);
+        let mut m = Unstructured::new(module_bytes);
+        let config = smith_config(&mut m, features, det)?;
+        let mut module = wasm_smith::Module::new(config, &mut m).map_err(|e| Reject::Smith(e.to_string()))?;
         module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
-        Case::from_wasm(module.to_bytes(), u, features, det)
+        let mut u = Unstructured::new(plan_bytes);
+        let case = Case::from_wasm(module.to_bytes(), &mut u, features, det)?;
+        Ok((case, u))
     }
 
     /// A Case for an existing module, calls planned from the bytes.
@@ -136,9 +151,10 @@ pub fn plan_calls(u: &mut Unstructured<'_>, info: &ModuleInfo) -> arbitrary::Res
     if info.funcs.is_empty() {
         return Ok(calls);
     }
-    // Every export once first (in export order) when the bytes say so, so
-    // small modules are fully exercised; then random extra calls.
-    if u.arbitrary::<bool>()? {
+    // Every export once first (in export order) unless the bytes say
+    // otherwise (running out of bytes reads as "yes"), so small modules are
+    // fully exercised; then random extra calls.
+    if !u.arbitrary::<bool>()? {
         for f in info.funcs.iter().take(MAX_CALLS) {
             let args = f.params.iter().map(|t| arbitrary_val(u, *t)).collect::<arbitrary::Result<_>>()?;
             calls.push(Call { export: f.name.clone(), args });

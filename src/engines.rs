@@ -63,6 +63,11 @@ impl EngineSet {
         Ok(())
     }
 
+    /// Runs a plan on engine `index` alone, as currently configured.
+    pub fn run_one(&mut self, index: usize, plan: &Plan) -> crosscheck_oracles::Observation {
+        self.engines[index].run(plan)
+    }
+
     /// Runs a plan on every engine, timing each.
     pub fn run(&mut self, plan: &Plan) -> (Vec<EngineRun>, Vec<Duration>) {
         let mut runs = Vec::with_capacity(self.engines.len());

@@ -98,6 +98,8 @@ impl fmt::Display for InconclusiveReason {
 pub struct Divergence {
     pub signature: String,
     pub differences: Vec<Difference>,
+    /// The documented engine bug this divergence was traced to, if any.
+    pub known_bug: Option<&'static str>,
 }
 
 /// The judge's answer for one Case.
@@ -132,7 +134,7 @@ pub fn judge(case: &Case, runs: &[EngineRun]) -> (Verdict, Vec<PairOutcome>) {
         pairs.iter().filter_map(|p| if let PairOutcome::Differ(d) = p { Some(d.clone()) } else { None }).collect();
     let verdict = if let Some(first) = differences.first() {
         let signature = format!("{}~{}:{}", baseline.engine, runs[first.engine].engine, first.class);
-        Verdict::Diverge(Divergence { signature, differences })
+        Verdict::Diverge(Divergence { signature, differences, known_bug: None })
     } else if let Some(reason) = pairs.iter().try_fold(None, |first, p| match p {
         PairOutcome::Inconclusive(r) => Some(first.or_else(|| Some(r.clone()))),
         _ => None,

@@ -20,6 +20,7 @@
 //! | [`engines`] | the engines of a campaign, run in order |
 //! | [`judge`] | spec-precise comparison of observations |
 //! | [`target`] | fuzz targets: bytes to a judged Case |
+//! | [`triage`] | divergences traced to documented engine bugs |
 //! | [`report`] | human-readable reports |
 //! | [`artifacts`] | findings written to disk |
 //! | [`fuzz`] | the built-in fuzzing loop, one process per job |
@@ -40,6 +41,7 @@ pub mod report;
 pub mod run;
 pub mod selftest;
 pub mod target;
+pub mod triage;
 pub mod values;
 
 pub use crosscheck_oracles as oracles;

@@ -97,6 +97,9 @@ enum Command {
         engines: Vec<String>,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Largest input in bytes (as `fuzz --max-len`).
+        #[arg(long, default_value_t = 4096)]
+        max_len: usize,
     },
     /// One fuzzing job (spawned by `fuzz`; not for direct use).
     #[command(hide = true)]
@@ -248,8 +251,8 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             println!("selftest: every planted fault detected");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { time, engines, seed } => {
-            let r = bench::run(&engines, seconds(time)?, seed)?;
+        Command::Bench { time, engines, seed, max_len } => {
+            let r = bench::run(&engines, seconds(time)?, seed, max_len)?;
             print!("{}", bench::render(&r));
             Ok(ExitCode::SUCCESS)
         }

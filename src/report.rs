@@ -30,6 +30,9 @@ fn write_report(out: &mut String, c: &Checked, with_module: bool) -> std::fmt::R
         Verdict::Diverge(d) => {
             writeln!(out, "verdict: DIVERGE")?;
             writeln!(out, "signature: {}  (id {})", d.signature, signature_id(&d.signature))?;
+            if let Some(bug) = d.known_bug.and_then(|n| crate::triage::KNOWN_BUGS.iter().find(|b| b.name == n)) {
+                writeln!(out, "known engine bug: {} in {} — see {}", bug.name, bug.engine, bug.doc)?;
+            }
             for diff in &d.differences {
                 writeln!(
                     out,

@@ -5,7 +5,6 @@
 use crate::case::{Case, Determinism, Reject};
 use crate::engines::EngineSet;
 use crate::judge::{EngineRun, PairOutcome, Verdict, judge};
-use arbitrary::Unstructured;
 use std::time::{Duration, Instant};
 
 /// A fuzz target.
@@ -67,12 +66,11 @@ pub fn check(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Che
 /// Builds the Case `data` stands for and configures `engines` for it,
 /// without running anything.
 pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Case, Reject> {
-    let mut u = Unstructured::new(data);
     let features = engines.features();
-    let case = match target {
-        Target::Differential => Case::smith(&mut u, features, Determinism::PAIRWISE)?,
+    let (case, mut rest) = match target {
+        Target::Differential => Case::smith(data, features, Determinism::PAIRWISE)?,
     };
-    engines.configure(&mut u, features)?;
+    engines.configure(&mut rest, features)?;
     Ok(case)
 }
 
@@ -80,7 +78,13 @@ pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<C
 pub fn check_case(origin: String, case: Case, engines: &mut EngineSet, generate: Duration) -> Checked {
     let (runs, engine_times) = engines.run(&case.plan);
     let judge_start = Instant::now();
-    let (verdict, pairs) = judge(&case, &runs);
+    let (mut verdict, pairs) = judge(&case, &runs);
+    if let Verdict::Diverge(d) = &mut verdict
+        && let Some(bug) = crate::triage::attribute(&case, &runs, engines)
+    {
+        d.known_bug = Some(bug.name);
+        d.signature = format!("known-bug:{}", bug.name);
+    }
     let timings = Timings { generate, engines: engine_times, judge: judge_start.elapsed() };
     Checked { origin, case, runs, verdict, pairs, timings }
 }

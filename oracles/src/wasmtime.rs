@@ -360,7 +360,7 @@ fn classify_compile_error(e: &wasmtime::Error) -> InstantiateError {
     let lower = msg.to_ascii_lowercase();
     // Feature gates of the backend (Winch has no reference types: wasmparser
     // reports them as "gc types are disallowed") and unimplemented lowerings.
-    let unsupported = ["unsupported", "not supported", "not yet implemented", "unimplemented", "are disallowed", "is not enabled", "support is not enabled"];
+    let unsupported = ["unsupported", "not supported", "not yet implemented", "unimplemented", "not implemented", "are disallowed", "is not enabled", "support is not enabled"];
     if unsupported.iter().any(|m| lower.contains(m)) {
         InstantiateError::Unsupported(msg)
     } else {

@@ -77,6 +77,9 @@ impl Campaign {
             Verdict::Agree => self.stats.add(keys::AGREE, 1),
             Verdict::Diverge(d) => {
                 self.stats.add(keys::DIVERGE, 1);
+                if d.known_bug.is_some() {
+                    self.stats.add(keys::KNOWN_BUG, 1);
+                }
                 if let Some(root) = &self.options.artifacts {
                     let s = save_divergence(root, self.options.target.name(), &checked, &d.signature, &input)?;
                     self.stats.add(if matches!(s, Saved::New(_)) { keys::NEW_FINDINGS } else { keys::DUP_FINDINGS }, 1);
@@ -97,6 +100,8 @@ impl Campaign {
                 _ => self.stats.add(&format!("{}{}~{}", keys::PAIR, base, checked.runs[i + 1].engine), 1),
             }
         }
+        self.stats.add(keys::WASM_BYTES, checked.case.plan.wasm.len() as u64);
+        self.stats.add(keys::CALLS, checked.case.plan.calls.len() as u64);
         let t = &checked.timings;
         self.stats.add(&format!("{}generate", keys::MICROS), t.generate.as_micros() as u64);
         self.stats.add(&format!("{}judge", keys::MICROS), t.judge.as_micros() as u64);

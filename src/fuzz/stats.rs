@@ -16,10 +16,15 @@ pub mod keys {
     pub const AGREE: &str = "agree";
     pub const DIVERGE: &str = "diverge";
     pub const INCONCLUSIVE: &str = "inconclusive";
+    /// Divergences traced to a documented engine bug.
+    pub const KNOWN_BUG: &str = "diverge.known-bug";
     pub const REJECTED: &str = "rejected";
     pub const NEW_FINDINGS: &str = "findings.new";
     pub const DUP_FINDINGS: &str = "findings.dup";
     pub const CRASHES: &str = "crashes";
+    /// Sum of module sizes (bytes) and of planned calls, over judged Cases.
+    pub const WASM_BYTES: &str = "wasm-bytes";
+    pub const CALLS: &str = "calls";
     /// Prefix: `inconclusive.<category>`.
     pub const INCONCLUSIVE_BY: &str = "inconclusive.";
     /// Prefix: `pair-inconclusive.<category>` counts engine pairs left out of

@@ -7,7 +7,7 @@
 
 use super::campaign::{Campaign, CampaignOptions};
 use super::stats::{Stats, keys};
-use crate::artifacts::{Saved, save_crash};
+use crate::artifacts::{Saved, crash_signature, save_crash};
 use crate::engines::EngineSet;
 use crate::target::Target;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -61,6 +61,8 @@ struct Worker {
     last_heard: Instant,
     inflight: PathBuf,
     done: bool,
+    /// Killed by the supervisor for silence.
+    hung: bool,
     stderr_tail: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
@@ -107,9 +109,11 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                         let input = std::fs::read(&w.inflight).unwrap_or_default();
                         let tail = w.stderr_tail.lock().map(|t| t.join("\n")).unwrap_or_default();
                         let what = format!("worker {job} exited with {status}\nlast stderr lines:\n{tail}");
-                        if let Saved::New(dir) = save_crash(&opts.artifacts, opts.target.name(), &input, &what)? {
+                        let status = if w.hung { "hang (no report within the hang timeout)".to_string() } else { status.to_string() };
+                        let signature = crash_signature(&tail, &status);
+                        if let Saved::New(dir) = save_crash(&opts.artifacts, opts.target.name(), &signature, &input, &what)? {
                             clear_line(tty);
-                            eprintln!("crosscheck: engine crash ({status}); input written to {}", dir.display());
+                            eprintln!("crosscheck: engine crash ({signature}); input written to {}", dir.display());
                             summary.new_findings.push(dir);
                         }
                         finished.add(keys::CRASHES, 1);
@@ -129,7 +133,10 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
         let now = Instant::now();
         for w in workers.iter_mut().flatten() {
             let late = deadline.is_some_and(|d| now > d + Duration::from_secs(30));
-            if now.duration_since(w.last_heard) > opts.hang_timeout || late || interrupted.load(Ordering::SeqCst) {
+            if now.duration_since(w.last_heard) > opts.hang_timeout {
+                w.hung = true;
+                let _ = w.child.kill();
+            } else if late || interrupted.load(Ordering::SeqCst) {
                 let _ = w.child.kill();
             }
         }
@@ -247,7 +254,7 @@ fn spawn(
             }
         }
     });
-    Ok(Worker { child, stats: Stats::default(), last_heard: Instant::now(), inflight, done: false, stderr_tail })
+    Ok(Worker { child, stats: Stats::default(), last_heard: Instant::now(), inflight, done: false, hung: false, stderr_tail })
 }
 
 /// The live progress line.
@@ -256,10 +263,11 @@ pub fn progress_line(s: &Stats, elapsed: Duration) -> String {
     let rate = execs as f64 / elapsed.as_secs_f64().max(1e-9);
     let pairs: Vec<String> = s.with_prefix(keys::PAIR).map(|(p, n)| format!("{p} {n}")).collect();
     format!(
-        "[{:>5.0}s] execs {execs} ({rate:.0}/s) | agree {} | diverge {} ({} new) | inconclusive {:.1}% | rejected {} | crashes {} | {}",
+        "[{:>5.0}s] execs {execs} ({rate:.0}/s) | agree {} | diverge {} ({} known bug, {} new) | inconclusive {:.1}% | rejected {} | crashes {} | {}",
         elapsed.as_secs_f64(),
         s.get(keys::AGREE),
         s.get(keys::DIVERGE),
+        s.get(keys::KNOWN_BUG),
         s.get(keys::NEW_FINDINGS),
         s.inconclusive_percent(),
         s.get(keys::REJECTED),
@@ -280,7 +288,13 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     out += &format!("  time          {secs:.1}s\n");
     out += &format!("  execs         {execs} ({:.1} execs/s)\n", execs as f64 / secs);
     out += &format!("  agree         {}\n", s.get(keys::AGREE));
-    out += &format!("  diverge       {} ({} new findings, {} duplicates)\n", s.get(keys::DIVERGE), s.get(keys::NEW_FINDINGS), s.get(keys::DUP_FINDINGS));
+    out += &format!(
+        "  diverge       {} ({} traced to known engine bugs; {} new findings, {} duplicates)\n",
+        s.get(keys::DIVERGE),
+        s.get(keys::KNOWN_BUG),
+        s.get(keys::NEW_FINDINGS),
+        s.get(keys::DUP_FINDINGS)
+    );
     out += &format!("  inconclusive  {} ({:.2}%)", s.get(keys::INCONCLUSIVE), s.inconclusive_percent());
     let why: Vec<String> = s.with_prefix(keys::INCONCLUSIVE_BY).map(|(k, n)| format!("{k} {n}")).collect();
     if !why.is_empty() {

@@ -1,0 +1,136 @@
+//! Engine bugs crosscheck has found and documented, each with a rewrite
+//! that sidesteps its trigger without changing the module's meaning.
+
+use crate::case::Case;
+use crate::engines::EngineSet;
+use crate::judge::{EngineRun, Verdict, judge};
+use wasmparser::{Operator, Parser, Payload};
+
+/// A documented engine bug.
+pub struct KnownBug {
+    /// Stable name, used as the divergence signature (`known-bug:<name>`).
+    pub name: &'static str,
+    /// The engine that has it (as named on the command line).
+    pub engine: &'static str,
+    /// The write-up, relative to the repository root.
+    pub doc: &'static str,
+    /// The module rewritten to avoid the trigger, or `None` when the module
+    /// has no trigger site.
+    pub workaround: fn(&[u8]) -> Option<Vec<u8>>,
+}
+
+/// Every known bug.
+pub const KNOWN_BUGS: &[KnownBug] = &[KnownBug {
+    name: "wasmi-select-eqz-inverted",
+    engine: "wasmi",
+    doc: "docs/findings/wasmi-select-eqz-inverted.md",
+    workaround: or_zero_before_select,
+}];
+
+/// If the divergence of `checked` disappears when every engine that has a
+/// known bug reruns the bug's workaround module, returns that bug.
+pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {
+    for bug in KNOWN_BUGS {
+        let buggy: Vec<usize> = runs.iter().enumerate().filter(|(_, r)| r.engine == bug.engine).map(|(i, _)| i).collect();
+        if buggy.is_empty() {
+            continue;
+        }
+        let Some(wasm) = (bug.workaround)(&case.plan.wasm) else { continue };
+        let mut plan = case.plan.clone();
+        plan.wasm = wasm;
+        let mut rerun: Vec<EngineRun> = runs.to_vec();
+        for &i in &buggy {
+            rerun[i].observation = engines.run_one(i, &plan);
+        }
+        if matches!(judge(case, &rerun).0, Verdict::Agree) {
+            return Some(bug);
+        }
+    }
+    None
+}
+
+/// `cond; select` → `cond; i32.const 0; i32.or; select` wherever `cond` is
+/// `i32.eqz`, `i32.eq` or `i32.ne`: the same value, but wasmi 2.0.0 no
+/// longer fuses the comparison into the select (whose sense it inverts).
+pub fn or_zero_before_select(wasm: &[u8]) -> Option<Vec<u8>> {
+    rewrite_bodies(wasm, |prev, op| {
+        matches!(prev, Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne)
+            && matches!(op, Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. })
+    }, &[0x41, 0x00, 0x72])
+}
+
+/// Inserts `insert` before every operator for which `site(previous, op)`
+/// holds; `None` when there is no such site or the module does not parse.
+fn rewrite_bodies(wasm: &[u8], site: impl Fn(&Operator, &Operator) -> bool, insert: &[u8]) -> Option<Vec<u8>> {
+    let mut module = wasm_encoder::Module::new();
+    let mut code: Option<wasm_encoder::CodeSection> = None;
+    let mut remaining = 0u32;
+    let mut changed = false;
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.ok()?;
+        match &payload {
+            Payload::CodeSectionStart { count, .. } => {
+                code = Some(wasm_encoder::CodeSection::new());
+                remaining = *count;
+                if remaining == 0 {
+                    module.section(&code.take()?);
+                }
+                continue;
+            }
+            Payload::CodeSectionEntry(body) => {
+                let start = body.range().start;
+                let bytes = body.as_bytes();
+                let mut out = Vec::with_capacity(bytes.len() + 8);
+                let mut copied = 0usize;
+                let mut reader = body.get_operators_reader().ok()?;
+                let mut prev = Operator::Nop;
+                while !reader.eof() {
+                    let (op, offset) = reader.read_with_offset().ok()?;
+                    if site(&prev, &op) {
+                        let at = offset - start;
+                        out.extend_from_slice(&bytes[copied..at]);
+                        out.extend_from_slice(insert);
+                        copied = at;
+                        changed = true;
+                    }
+                    prev = op;
+                }
+                out.extend_from_slice(&bytes[copied..]);
+                code.as_mut()?.raw(&out);
+                remaining -= 1;
+                if remaining == 0 {
+                    module.section(&code.take()?);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if let Some((id, range)) = payload.as_section() {
+            module.section(&wasm_encoder::RawSection { id, data: &wasm[range] });
+        }
+    }
+    changed.then(|| module.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workaround_rewrites_exactly_the_trigger_sites() {
+        let wat = r#"(module
+            (func (export "f") (param i32) (result i32)
+              (select (i32.const 1) (local.get 0) (i32.eqz (local.get 0))))
+            (func (export "g") (param i32) (result i32)
+              (select (i32.const 1) (local.get 0) (i32.lt_s (local.get 0) (i32.const 3))))
+            (data "x"))"#;
+        let wasm = wat::parse_str(wat).unwrap();
+        let out = or_zero_before_select(&wasm).expect("one site");
+        wasmparser::validate(&out).unwrap();
+        let text = wasmprinter::print_bytes(&out).unwrap();
+        assert_eq!(text.matches("i32.or").count(), 1, "{text}");
+        assert!(text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    select"), "{text}");
+        let no_site = wat::parse_str(r#"(module (func (param i32) (result i32) (select (i32.const 1) (local.get 0) (local.get 0))))"#).unwrap();
+        assert!(or_zero_before_select(&no_site).is_none());
+    }
+}

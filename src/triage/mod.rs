@@ -1,0 +1,12 @@
+//! Triage: turning a divergence into a diagnosis without hand work.
+//!
+//! [`known_bugs`] recognizes divergences caused by engine bugs already
+//! written up in `docs/findings/`, by re-running the buggy engine on a
+//! semantically equal module that avoids the bug's trigger: if the engines
+//! then agree, the divergence is that bug. Such divergences are still
+//! findings (reported, saved, counted), under one signature per bug, so a
+//! known bug does not bury new ones.
+
+pub mod known_bugs;
+
+pub use known_bugs::{KNOWN_BUGS, KnownBug, attribute};
