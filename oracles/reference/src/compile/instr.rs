@@ -1,0 +1,164 @@
+//! The interpreter's instruction set: a compact, pre-resolved form of Wasm
+//! instructions. Structured control flow is gone: branches carry their
+//! target instruction index plus the stack adjustment the spec's label
+//! semantics require (keep `arity` values, drop down to `height`), both
+//! computed once at decode time.
+
+use super::ops::{ScalarBin, ScalarUn, VecBin, VecUn};
+use crate::simd::relaxed::RelaxedOp;
+
+/// Target pc meaning "return from the function".
+pub const RETURN_PC: u32 = u32::MAX;
+
+/// One resolved branch target (used by `br_table`).
+#[derive(Debug, Clone, Copy)]
+pub struct BrTarget {
+    /// Instruction index to continue at, or [`RETURN_PC`].
+    pub pc: u32,
+    /// Frame-relative stack height the label's values are moved to.
+    pub height: u32,
+    /// Number of values the branch carries.
+    pub arity: u32,
+}
+
+/// Memory load kinds: scalar (with sign/zero extension) and vector loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadKind {
+    /// `n` bytes zero-extended (i32/i64/f32/f64 loads and `_u` loads).
+    U(u8),
+    /// `n` bytes sign-extended to 32 bits (`i32.loadN_s`).
+    S32(u8),
+    /// `n` bytes sign-extended to 64 bits (`i64.loadN_s`).
+    S64(u8),
+    /// `v128.load`.
+    V128,
+    /// `v128.loadMxN_s/u`: 8 bytes, lanes of `m` bits widened.
+    Extend { bits: u8, signed: bool },
+    /// `v128.loadN_splat`.
+    Splat(u8),
+    /// `v128.loadN_zero`.
+    Zero(u8),
+}
+
+/// Atomic read-modify-write operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RmwOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    Xchg,
+}
+
+/// Lane shapes of `extract_lane` / `replace_lane`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaneShape {
+    I8x16S,
+    I8x16U,
+    I16x8S,
+    I16x8U,
+    I32x4,
+    I64x2,
+    F32x4,
+    F64x2,
+}
+
+/// Wide-arithmetic operators (two results).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WideOp {
+    Add128,
+    Sub128,
+    MulWideS,
+    MulWideU,
+}
+
+/// A pre-decoded instruction. Indices (`func`, `table`, `mem`, ...) are the
+/// module's own index spaces, resolved through the instance at run time.
+#[derive(Debug, Clone, Copy)]
+pub enum Instr {
+    Unreachable,
+    Nop,
+    /// Unconditional branch.
+    Br { target: u32, height: u32, arity: u32 },
+    /// Branch if the popped i32 is non-zero.
+    BrIf { target: u32, height: u32, arity: u32 },
+    /// Jump if the popped i32 is zero (the `if` of an if/else).
+    BrUnless { target: u32 },
+    /// Plain jump, no stack change (end of a `then` arm).
+    Jump { target: u32 },
+    /// `br_table`: `len` targets (the last being the default) in the
+    /// function's target table starting at `start`.
+    BrTable { start: u32, len: u32 },
+    Return,
+    Call(u32),
+    CallIndirect { ty: u32, table: u32 },
+    ReturnCall(u32),
+    ReturnCallIndirect { ty: u32, table: u32 },
+    Drop,
+    Select,
+    LocalGet(u32),
+    LocalSet(u32),
+    LocalTee(u32),
+    GlobalGet(u32),
+    GlobalSet(u32),
+    TableGet(u32),
+    TableSet(u32),
+    TableSize(u32),
+    TableGrow(u32),
+    TableFill(u32),
+    TableCopy { dst: u32, src: u32 },
+    TableInit { elem: u32, table: u32 },
+    ElemDrop(u32),
+    RefFunc(u32),
+    /// Any constant up to 64 bits (numbers, null references).
+    Const(u64),
+    /// A v128 constant from the function's constant pool.
+    ConstV128(u32),
+    Load { kind: LoadKind, mem: u32, offset: u64 },
+    /// Stores the low `bytes` bytes of the popped value.
+    Store { bytes: u8, mem: u32, offset: u64 },
+    LoadLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
+    StoreLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
+    MemorySize(u32),
+    MemoryGrow(u32),
+    MemoryFill(u32),
+    MemoryCopy { dst: u32, src: u32 },
+    MemoryInit { data: u32, mem: u32 },
+    DataDrop(u32),
+    Un(ScalarUn),
+    Bin(ScalarBin),
+    VUn(VecUn),
+    VBin(VecBin),
+    Bitselect,
+    Relaxed(RelaxedOp),
+    ExtractLane { shape: LaneShape, lane: u8 },
+    ReplaceLane { shape: LaneShape, lane: u8 },
+    /// `i8x16.shuffle` with lane indices from the function's shuffle pool.
+    Shuffle(u32),
+    Wide(WideOp),
+    AtomicLoad { bytes: u8, mem: u32, offset: u64 },
+    AtomicStore { bytes: u8, mem: u32, offset: u64 },
+    AtomicRmw { op: RmwOp, bytes: u8, mem: u32, offset: u64 },
+    AtomicCmpxchg { bytes: u8, mem: u32, offset: u64 },
+    AtomicNotify { mem: u32, offset: u64 },
+    AtomicWait { bytes: u8, mem: u32, offset: u64 },
+    AtomicFence,
+}
+
+/// A translated function body.
+#[derive(Debug, Clone, Default)]
+pub struct Code {
+    /// Type index of the function in its module.
+    pub type_index: u32,
+    pub num_params: u32,
+    pub num_results: u32,
+    /// Declared locals beyond the parameters (all zero-initialized slots).
+    pub num_locals: u32,
+    /// Upper bound of slots used above the frame base (locals + operands).
+    pub max_height: u32,
+    pub body: Vec<Instr>,
+    pub br_tables: Vec<BrTarget>,
+    pub v128_pool: Vec<u128>,
+    pub shuffles: Vec<[u8; 16]>,
+}

@@ -1,0 +1,378 @@
+//! The interpreter loop: executes pre-decoded [`Instr`]s of the frame on
+//! top of the frame stack over one shared value stack. Calls push a frame
+//! and restart the loop; returns pop one; nothing allocates per
+//! instruction.
+
+use super::frames::{unwind, Frame};
+use super::{memory, numeric, vector};
+use crate::compile::instr::{Instr, WideOp, RETURN_PC};
+use crate::error::{CallError, TrapKind};
+use crate::numerics::wide;
+use crate::simd::bitwise;
+use crate::store::{Store, PAGE_SIZE};
+use std::sync::Arc;
+
+impl Store {
+    /// Runs function `func` with its arguments on `stack`; on success the
+    /// stack holds exactly its results.
+    pub(crate) fn run(&mut self, func: u32, stack: &mut Vec<u128>) -> Result<(), CallError> {
+        let mut frames: Vec<Frame> = Vec::with_capacity(16);
+        let mut fuel = self.config.fuel;
+        let mem_cap = self.config.max_memory_pages;
+        self.enter(func, stack, &mut frames)?;
+        'outer: while let Some(frame) = frames.last() {
+            let inst = frame.inst.clone();
+            let base = frame.base;
+            let mut pc = frame.pc;
+            let code = &inst.module.code[frame.code as usize];
+            let body = &code.body[..];
+
+            macro_rules! pop {
+                () => {
+                    stack.pop().unwrap_or(0)
+                };
+            }
+            macro_rules! push {
+                ($v:expr) => {{
+                    let v = $v;
+                    stack.push(v)
+                }};
+            }
+            macro_rules! trap {
+                ($e:expr) => {
+                    $e.map_err(CallError::Trap)?
+                };
+            }
+            macro_rules! charge {
+                () => {
+                    if let Some(f) = fuel.as_mut() {
+                        if *f == 0 {
+                            return Err(CallError::Exhausted("fuel exhausted".into()));
+                        }
+                        *f -= 1;
+                    }
+                };
+            }
+            macro_rules! do_return {
+                () => {{
+                    unwind(stack, base, code.num_results as usize);
+                    frames.pop();
+                    continue 'outer;
+                }};
+            }
+            macro_rules! branch {
+                ($target:expr, $height:expr, $arity:expr) => {{
+                    charge!();
+                    if $target == RETURN_PC {
+                        do_return!();
+                    }
+                    unwind(stack, base + $height as usize, $arity as usize);
+                    pc = $target as usize;
+                }};
+            }
+            macro_rules! save_pc {
+                () => {
+                    if let Some(f) = frames.last_mut() {
+                        f.pc = pc;
+                    }
+                };
+            }
+            macro_rules! mem {
+                ($m:expr) => {
+                    inst.mems[$m as usize] as usize
+                };
+            }
+
+            loop {
+                let Some(&ins) = body.get(pc) else {
+                    return Err(CallError::Exhausted("internal error: pc out of range".into()));
+                };
+                pc += 1;
+                match ins {
+                    Instr::Unreachable => return Err(CallError::Trap(TrapKind::Unreachable)),
+                    Instr::Nop | Instr::AtomicFence => {}
+                    Instr::Br { target, height, arity } => branch!(target, height, arity),
+                    Instr::BrIf { target, height, arity } => {
+                        if pop!() as u32 != 0 {
+                            branch!(target, height, arity);
+                        }
+                    }
+                    Instr::BrUnless { target } => {
+                        if pop!() as u32 == 0 {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::Jump { target } => {
+                        charge!();
+                        pc = target as usize;
+                    }
+                    Instr::BrTable { start, len } => {
+                        let i = (pop!() as u32).min(len - 1);
+                        let t = code.br_tables[(start + i) as usize];
+                        branch!(t.pc, t.height, t.arity);
+                    }
+                    Instr::Return => do_return!(),
+                    Instr::Call(f) => {
+                        save_pc!();
+                        charge!();
+                        self.enter(inst.funcs[f as usize], stack, &mut frames)?;
+                        continue 'outer;
+                    }
+                    Instr::CallIndirect { ty, table } | Instr::ReturnCallIndirect { ty, table } => {
+                        let i = pop!();
+                        let r = self
+                            .table_get_slot(inst.tables[table as usize] as usize, i)
+                            .map_err(|_| CallError::Trap(TrapKind::TableOutOfBounds))?;
+                        if r == 0 {
+                            return Err(CallError::Trap(TrapKind::IndirectCallToNull));
+                        }
+                        let addr = (r - 1) as u32;
+                        let callee_ty = self.funcs.get(addr as usize).map(|f| f.ty());
+                        if callee_ty != Some(inst.types[ty as usize]) {
+                            return Err(CallError::Trap(TrapKind::BadSignature));
+                        }
+                        charge!();
+                        if let Instr::ReturnCallIndirect { .. } = ins {
+                            self.tail_call(addr, base, stack, &mut frames)?;
+                        } else {
+                            save_pc!();
+                            self.enter(addr, stack, &mut frames)?;
+                        }
+                        continue 'outer;
+                    }
+                    Instr::ReturnCall(f) => {
+                        charge!();
+                        self.tail_call(inst.funcs[f as usize], base, stack, &mut frames)?;
+                        continue 'outer;
+                    }
+                    Instr::Drop => {
+                        pop!();
+                    }
+                    Instr::Select => {
+                        let c = pop!();
+                        let b = pop!();
+                        let a = pop!();
+                        push!(if c as u32 != 0 { a } else { b });
+                    }
+                    Instr::LocalGet(i) => push!(stack[base + i as usize]),
+                    Instr::LocalSet(i) => {
+                        let v = pop!();
+                        stack[base + i as usize] = v;
+                    }
+                    Instr::LocalTee(i) => {
+                        let v = stack.last().copied().unwrap_or(0);
+                        stack[base + i as usize] = v;
+                    }
+                    Instr::GlobalGet(i) => push!(self.globals[inst.globals[i as usize] as usize].value),
+                    Instr::GlobalSet(i) => {
+                        let v = pop!();
+                        self.globals[inst.globals[i as usize] as usize].value = v;
+                    }
+                    Instr::TableGet(t) => {
+                        let i = pop!();
+                        push!(trap!(self.table_get_slot(inst.tables[t as usize] as usize, i)));
+                    }
+                    Instr::TableSet(t) => {
+                        let v = pop!();
+                        let i = pop!();
+                        trap!(self.table_set_slot(inst.tables[t as usize] as usize, i, v));
+                    }
+                    Instr::TableSize(t) => push!(self.tables[inst.tables[t as usize] as usize].elems.len() as u128),
+                    Instr::TableGrow(t) => {
+                        let n = pop!();
+                        let init = pop!();
+                        push!(self.table_grow(inst.tables[t as usize] as usize, init, n));
+                    }
+                    Instr::TableFill(t) => {
+                        let n = pop!();
+                        let v = pop!();
+                        let i = pop!();
+                        trap!(self.table_fill(inst.tables[t as usize] as usize, i, v, n));
+                    }
+                    Instr::TableCopy { dst, src } => {
+                        let n = pop!();
+                        let s = pop!();
+                        let d = pop!();
+                        let (dt, st) = (inst.tables[dst as usize] as usize, inst.tables[src as usize] as usize);
+                        trap!(self.table_copy(dt, st, d, s, n));
+                    }
+                    Instr::TableInit { elem, table } => {
+                        let n = pop!();
+                        let s = pop!();
+                        let d = pop!();
+                        let (t, e) = (inst.tables[table as usize] as usize, inst.elems[elem as usize] as usize);
+                        trap!(self.table_init(t, e, d, s, n));
+                    }
+                    Instr::ElemDrop(e) => self.elems[inst.elems[e as usize] as usize] = Vec::new(),
+                    Instr::RefFunc(f) => push!(inst.funcs[f as usize] as u128 + 1),
+                    Instr::Const(c) => push!(c as u128),
+                    Instr::ConstV128(i) => push!(code.v128_pool[i as usize]),
+                    Instr::Load { kind, mem, offset } => {
+                        let a = pop!();
+                        push!(trap!(memory::load(&self.mems[mem!(mem)], kind, a, offset)));
+                    }
+                    Instr::Store { bytes, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        trap!(memory::store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
+                    }
+                    Instr::LoadLane { bytes, lane, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        push!(trap!(memory::load_lane(&self.mems[mem!(mem)], bytes, lane, a, offset, v)));
+                    }
+                    Instr::StoreLane { bytes, lane, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        trap!(memory::store_lane(&mut self.mems[mem!(mem)], bytes, lane, a, offset, v));
+                    }
+                    Instr::MemorySize(m) => push!((self.mems[mem!(m)].data.len() as u64 / PAGE_SIZE) as u128),
+                    Instr::MemoryGrow(m) => {
+                        let d = pop!();
+                        push!(memory::grow(&mut self.mems[mem!(m)], d, mem_cap));
+                    }
+                    Instr::MemoryFill(m) => {
+                        let n = pop!();
+                        let v = pop!();
+                        let d = pop!();
+                        trap!(memory::fill(&mut self.mems[mem!(m)], d, v, n));
+                    }
+                    Instr::MemoryCopy { dst, src } => {
+                        let n = pop!();
+                        let s = pop!();
+                        let d = pop!();
+                        trap!(self.memory_copy(mem!(dst), mem!(src), d, s, n));
+                    }
+                    Instr::MemoryInit { data, mem } => {
+                        let n = pop!();
+                        let s = pop!();
+                        let d = pop!();
+                        trap!(self.memory_init(mem!(mem), inst.datas[data as usize] as usize, d, s, n));
+                    }
+                    Instr::DataDrop(d) => self.datas[inst.datas[d as usize] as usize] = Arc::from(&[][..]),
+                    Instr::Un(op) => {
+                        let a = pop!();
+                        push!(trap!(numeric::unary(op, a)));
+                    }
+                    Instr::Bin(op) => {
+                        let b = pop!();
+                        let a = pop!();
+                        push!(trap!(numeric::binary(op, a, b)));
+                    }
+                    Instr::VUn(op) => {
+                        let a = pop!();
+                        push!(vector::unary(op, a));
+                    }
+                    Instr::VBin(op) => {
+                        let b = pop!();
+                        let a = pop!();
+                        push!(vector::binary(op, a, b));
+                    }
+                    Instr::Bitselect => {
+                        let c = pop!();
+                        let b = pop!();
+                        let a = pop!();
+                        push!(bitwise::bitselect(a, b, c));
+                    }
+                    Instr::Relaxed(op) => {
+                        let mut v = [0u128; 3];
+                        let n = op.arity();
+                        for i in (0..n).rev() {
+                            v[i] = pop!();
+                        }
+                        // Deterministic profile: parameter R = 0.
+                        push!(op.eval(v[0], v[1], v[2], 0));
+                    }
+                    Instr::ExtractLane { shape, lane } => {
+                        let a = pop!();
+                        push!(vector::extract_lane(shape, a, lane));
+                    }
+                    Instr::ReplaceLane { shape, lane } => {
+                        let x = pop!();
+                        let a = pop!();
+                        push!(vector::replace_lane(shape, a, lane, x));
+                    }
+                    Instr::Shuffle(i) => {
+                        let b = pop!();
+                        let a = pop!();
+                        push!(bitwise::shuffle(a, b, &code.shuffles[i as usize]));
+                    }
+                    Instr::Wide(op) => {
+                        let (lo, hi) = match op {
+                            WideOp::Add128 | WideOp::Sub128 => {
+                                let (b_hi, b_lo) = (pop!() as u64, pop!() as u64);
+                                let (a_hi, a_lo) = (pop!() as u64, pop!() as u64);
+                                if op == WideOp::Add128 {
+                                    wide::add128(a_lo, a_hi, b_lo, b_hi)
+                                } else {
+                                    wide::sub128(a_lo, a_hi, b_lo, b_hi)
+                                }
+                            }
+                            WideOp::MulWideS | WideOp::MulWideU => {
+                                let (b, a) = (pop!() as u64, pop!() as u64);
+                                if op == WideOp::MulWideS { wide::mul_wide_s(a, b) } else { wide::mul_wide_u(a, b) }
+                            }
+                        };
+                        push!(lo as u128);
+                        push!(hi as u128);
+                    }
+                    Instr::AtomicLoad { bytes, mem, offset } => {
+                        let a = pop!();
+                        push!(trap!(memory::atomic_load(&self.mems[mem!(mem)], bytes, a, offset)));
+                    }
+                    Instr::AtomicStore { bytes, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        trap!(memory::atomic_store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
+                    }
+                    Instr::AtomicRmw { op, bytes, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        push!(trap!(memory::atomic_rmw(&mut self.mems[mem!(mem)], op, bytes, a, offset, v)));
+                    }
+                    Instr::AtomicCmpxchg { bytes, mem, offset } => {
+                        let r = pop!();
+                        let e = pop!();
+                        let a = pop!();
+                        push!(trap!(memory::atomic_cmpxchg(&mut self.mems[mem!(mem)], bytes, a, offset, e, r)));
+                    }
+                    Instr::AtomicNotify { mem, offset } => {
+                        let _count = pop!();
+                        let a = pop!();
+                        trap!(memory::atomic_ea(&self.mems[mem!(mem)], a, offset, 4));
+                        // No other thread can be waiting: zero waiters woken.
+                        push!(0);
+                    }
+                    Instr::AtomicWait { bytes, mem, offset } => {
+                        let timeout = pop!() as u64 as i64;
+                        let expected = pop!();
+                        let a = pop!();
+                        let m = &self.mems[mem!(mem)];
+                        let loaded = trap!(memory::atomic_load(m, bytes, a, offset));
+                        if !m.ty.shared {
+                            return Err(CallError::Trap(TrapKind::ExpectedSharedMemory));
+                        }
+                        let mask = if bytes == 8 { u64::MAX as u128 } else { u32::MAX as u128 };
+                        if loaded != expected & mask {
+                            push!(1); // "not-equal"
+                        } else if timeout >= 0 {
+                            push!(2); // "timed-out": no other thread can notify
+                        } else {
+                            return Err(CallError::Exhausted("wait without timeout would block forever".into()));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `return_call`: replaces the current frame by a call to `addr`, whose
+    /// arguments are on top of the stack.
+    fn tail_call(&mut self, addr: u32, base: usize, stack: &mut Vec<u128>, frames: &mut Vec<Frame>) -> Result<(), CallError> {
+        let n = self.types[self.funcs[addr as usize].ty() as usize].params.len();
+        unwind(stack, base, n);
+        frames.pop();
+        self.enter(addr, stack, frames)
+    }
+}

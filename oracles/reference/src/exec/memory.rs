@@ -1,0 +1,183 @@
+//! Memory instructions on a memory instance: bounds-checked loads and
+//! stores (scalar, vector, lane), `memory.grow`, the bulk operations
+//! `fill` / `copy` / `init`, and the atomic accesses (single-threaded).
+
+use crate::compile::instr::{LoadKind, RmwOp};
+use crate::error::TrapKind;
+use crate::simd::lanes::*;
+use crate::simd::widen;
+use crate::store::{MemInst, PAGE_SIZE};
+
+type R<T> = Result<T, TrapKind>;
+
+/// Spec effective address `i + offset`; traps unless `[ea, ea + n)` is
+/// inside the memory. `i` is the operand slot (i32 zero-extended or i64).
+#[inline]
+pub fn effective(mem: &MemInst, i: u128, offset: u64, n: usize) -> R<usize> {
+    let ea = (i as u64).checked_add(offset).ok_or(TrapKind::MemoryOutOfBounds)?;
+    match ea.checked_add(n as u64) {
+        Some(end) if end <= mem.data.len() as u64 => Ok(ea as usize),
+        _ => Err(TrapKind::MemoryOutOfBounds),
+    }
+}
+
+/// Little-endian read of `n <= 16` bytes, zero-extended.
+#[inline]
+fn read(mem: &MemInst, ea: usize, n: usize) -> u128 {
+    let mut buf = [0u8; 16];
+    buf[..n].copy_from_slice(&mem.data[ea..ea + n]);
+    u128::from_le_bytes(buf)
+}
+
+/// Little-endian write of the low `n <= 16` bytes of `v`.
+#[inline]
+fn write(mem: &mut MemInst, ea: usize, n: usize, v: u128) {
+    mem.data[ea..ea + n].copy_from_slice(&v.to_le_bytes()[..n]);
+}
+
+fn sext(v: u128, bytes: u8) -> i64 {
+    widen::lane(v, bytes as u32 * 8, 0, true) as i64
+}
+
+pub fn load(mem: &MemInst, kind: LoadKind, i: u128, offset: u64) -> R<u128> {
+    Ok(match kind {
+        LoadKind::U(n) => read(mem, effective(mem, i, offset, n as usize)?, n as usize),
+        LoadKind::S32(n) => {
+            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
+            sext(v, n) as u32 as u128
+        }
+        LoadKind::S64(n) => {
+            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
+            sext(v, n) as u64 as u128
+        }
+        LoadKind::V128 => read(mem, effective(mem, i, offset, 16)?, 16),
+        LoadKind::Extend { bits, signed } => {
+            let v = read(mem, effective(mem, i, offset, 8)?, 8);
+            widen::extend(v, bits as u32, false, signed)
+        }
+        LoadKind::Splat(n) => {
+            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
+            match n {
+                1 => from_u8x16([v as u8; 16]),
+                2 => from_u16x8([v as u16; 8]),
+                4 => from_u32x4([v as u32; 4]),
+                _ => from_u64x2([v as u64; 2]),
+            }
+        }
+        LoadKind::Zero(n) => read(mem, effective(mem, i, offset, n as usize)?, n as usize),
+    })
+}
+
+pub fn store(mem: &mut MemInst, bytes: u8, i: u128, offset: u64, v: u128) -> R<()> {
+    let ea = effective(mem, i, offset, bytes as usize)?;
+    write(mem, ea, bytes as usize, v);
+    Ok(())
+}
+
+/// `v128.loadN_lane`: replaces lane `lane` of `v` with memory.
+pub fn load_lane(mem: &MemInst, bytes: u8, lane: u8, i: u128, offset: u64, v: u128) -> R<u128> {
+    let x = read(mem, effective(mem, i, offset, bytes as usize)?, bytes as usize);
+    let shift = (bytes as u32 * 8) * (lane as u32 % (16 / bytes as u32));
+    let mask = if bytes == 16 { u128::MAX } else { ((1u128 << (bytes as u32 * 8)) - 1) << shift };
+    Ok((v & !mask) | (x << shift))
+}
+
+/// `v128.storeN_lane`: stores lane `lane` of `v`.
+pub fn store_lane(mem: &mut MemInst, bytes: u8, lane: u8, i: u128, offset: u64, v: u128) -> R<()> {
+    let ea = effective(mem, i, offset, bytes as usize)?;
+    let shift = (bytes as u32 * 8) * (lane as u32 % (16 / bytes as u32));
+    write(mem, ea, bytes as usize, v >> shift);
+    Ok(())
+}
+
+/// Spec `memory.grow`: the old size in pages, or -1 if the new size
+/// exceeds the declared maximum, the index type's limit or `cap`.
+pub fn grow(mem: &mut MemInst, delta: u128, cap: u64) -> u128 {
+    let fail = if mem.ty.memory64 { u64::MAX as u128 } else { u32::MAX as u128 };
+    let old = mem.data.len() as u64 / PAGE_SIZE;
+    let delta = delta as u64;
+    let type_limit = if mem.ty.memory64 { 1u64 << 48 } else { 1u64 << 16 };
+    let limit = mem.ty.max.unwrap_or(type_limit).min(type_limit).min(cap);
+    let new = match old.checked_add(delta) {
+        Some(n) if n <= limit => n,
+        _ => return fail,
+    };
+    let Some(new_len) = new.checked_mul(PAGE_SIZE).and_then(|b| usize::try_from(b).ok()) else {
+        return fail;
+    };
+    if mem.data.try_reserve_exact(new_len - mem.data.len()).is_err() {
+        return fail;
+    }
+    mem.data.resize(new_len, 0);
+    old as u128
+}
+
+/// Bounds of `[d, d + n)` in a buffer of `len`, as a range; traps otherwise.
+#[inline]
+pub fn range(d: u128, n: u128, len: usize, trap: TrapKind) -> R<std::ops::Range<usize>> {
+    let (d, n) = (d as u64, n as u64);
+    match d.checked_add(n) {
+        Some(end) if end <= len as u64 => Ok(d as usize..end as usize),
+        _ => Err(trap),
+    }
+}
+
+/// `memory.fill`: traps (writing nothing) if out of bounds.
+pub fn fill(mem: &mut MemInst, d: u128, val: u128, n: u128) -> R<()> {
+    let r = range(d, n, mem.data.len(), TrapKind::MemoryOutOfBounds)?;
+    mem.data[r].fill(val as u8);
+    Ok(())
+}
+
+/// Atomic accesses trap on a misaligned effective address (checked before
+/// bounds, as the reference interpreter does).
+#[inline]
+pub fn atomic_ea(mem: &MemInst, i: u128, offset: u64, n: usize) -> R<usize> {
+    let ea = (i as u64).checked_add(offset).ok_or(TrapKind::MemoryOutOfBounds)?;
+    if ea % n as u64 != 0 {
+        return Err(TrapKind::UnalignedAtomic);
+    }
+    effective(mem, i, offset, n)
+}
+
+pub fn atomic_load(mem: &MemInst, bytes: u8, i: u128, offset: u64) -> R<u128> {
+    let ea = atomic_ea(mem, i, offset, bytes as usize)?;
+    Ok(read(mem, ea, bytes as usize))
+}
+
+pub fn atomic_store(mem: &mut MemInst, bytes: u8, i: u128, offset: u64, v: u128) -> R<()> {
+    let ea = atomic_ea(mem, i, offset, bytes as usize)?;
+    write(mem, ea, bytes as usize, v);
+    Ok(())
+}
+
+/// Read-modify-write on `bytes` bytes; returns the old value zero-extended.
+pub fn atomic_rmw(mem: &mut MemInst, op: RmwOp, bytes: u8, i: u128, offset: u64, v: u128) -> R<u128> {
+    let n = bytes as usize;
+    let ea = atomic_ea(mem, i, offset, n)?;
+    let old = read(mem, ea, n);
+    let (a, b) = (old as u64, v as u64);
+    let new = match op {
+        RmwOp::Add => a.wrapping_add(b),
+        RmwOp::Sub => a.wrapping_sub(b),
+        RmwOp::And => a & b,
+        RmwOp::Or => a | b,
+        RmwOp::Xor => a ^ b,
+        RmwOp::Xchg => b,
+    };
+    write(mem, ea, n, new as u128);
+    Ok(old)
+}
+
+/// Compare-exchange: the expected operand is wrapped to the access width
+/// before comparing; returns the old value zero-extended.
+pub fn atomic_cmpxchg(mem: &mut MemInst, bytes: u8, i: u128, offset: u64, expected: u128, repl: u128) -> R<u128> {
+    let n = bytes as usize;
+    let ea = atomic_ea(mem, i, offset, n)?;
+    let old = read(mem, ea, n);
+    let mask = if n == 16 { u128::MAX } else { (1u128 << (8 * n)) - 1 };
+    if old == expected & mask {
+        write(mem, ea, n, repl);
+    }
+    Ok(old)
+}

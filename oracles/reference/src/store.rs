@@ -1,0 +1,266 @@
+//! The store (§4.2.3): all function, table, memory, global, element and
+//! data instances, addressed by index, plus the interpreter's limits.
+
+use crate::error::Error;
+use crate::module::ModuleInner;
+use crate::values::*;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Bytes per Wasm page.
+pub const PAGE_SIZE: u64 = 65536;
+
+/// Resource limits of a [`Store`]. Hitting one is reported as
+/// `Exhausted` (or, for `memory.grow` / `table.grow`, as the spec-allowed
+/// failure result -1), never as a trap.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Maximum number of nested call frames.
+    pub max_call_depth: usize,
+    /// Maximum memory size in pages (initial or grown), for any memory.
+    pub max_memory_pages: u64,
+    /// Maximum number of table elements (initial or grown).
+    pub max_table_elements: u64,
+    /// Maximum number of value-stack slots in one invocation.
+    pub max_stack_slots: usize,
+    /// Optional step budget per invocation: each call and each taken branch
+    /// costs one unit. `None` (the default) is unlimited.
+    pub fuel: Option<u64>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_call_depth: 10_000,
+            max_memory_pages: 65536,
+            max_table_elements: 10_000_000,
+            max_stack_slots: 1 << 22,
+            fuel: None,
+        }
+    }
+}
+
+/// A host function callback.
+pub type HostFunc = Box<dyn FnMut(&[Value]) -> Vec<Value>>;
+
+pub(crate) enum FuncInst {
+    Wasm { ty: u32, inst: Rc<InstanceData>, code: u32 },
+    Host { ty: u32, f: HostFunc },
+}
+
+impl FuncInst {
+    pub fn ty(&self) -> u32 {
+        match self {
+            FuncInst::Wasm { ty, .. } | FuncInst::Host { ty, .. } => *ty,
+        }
+    }
+}
+
+pub(crate) struct TableInst {
+    pub ty: TableType,
+    pub elems: Vec<u128>,
+}
+
+pub(crate) struct MemInst {
+    pub ty: MemoryType,
+    pub data: Vec<u8>,
+}
+
+pub(crate) struct GlobalInst {
+    pub ty: GlobalType,
+    pub value: u128,
+}
+
+/// Per-instance address maps (the spec's module instance).
+pub(crate) struct InstanceData {
+    pub module: Arc<ModuleInner>,
+    /// Store type id of each of the module's types.
+    pub types: Vec<u32>,
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub mems: Vec<u32>,
+    pub globals: Vec<u32>,
+    pub elems: Vec<u32>,
+    pub datas: Vec<u32>,
+}
+
+/// Owns every runtime instance. Addresses index into it.
+pub struct Store {
+    pub(crate) config: Config,
+    pub(crate) types: Vec<FuncType>,
+    type_ids: HashMap<FuncType, u32>,
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) tables: Vec<TableInst>,
+    pub(crate) mems: Vec<MemInst>,
+    pub(crate) globals: Vec<GlobalInst>,
+    /// Element instances (dropped ones are emptied).
+    pub(crate) elems: Vec<Vec<u128>>,
+    /// Data instances (dropped ones are emptied).
+    pub(crate) datas: Vec<Arc<[u8]>>,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::new()
+    }
+}
+
+impl Store {
+    /// An empty store with default limits.
+    pub fn new() -> Store {
+        Store::with_config(Config::default())
+    }
+
+    /// An empty store with the given limits.
+    pub fn with_config(config: Config) -> Store {
+        Store {
+            config,
+            types: Vec::new(),
+            type_ids: HashMap::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            mems: Vec::new(),
+            globals: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+        }
+    }
+
+    /// The limits in force.
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.config
+    }
+
+    /// Interns a function type; equal types get equal ids (this is the
+    /// structural type equality `call_indirect` checks).
+    pub(crate) fn intern_type(&mut self, t: &FuncType) -> u32 {
+        if let Some(id) = self.type_ids.get(t) {
+            return *id;
+        }
+        let id = self.types.len() as u32;
+        self.types.push(t.clone());
+        self.type_ids.insert(t.clone(), id);
+        id
+    }
+
+    /// Adds a host function.
+    pub fn host_func(
+        &mut self,
+        params: Vec<ValType>,
+        results: Vec<ValType>,
+        f: impl FnMut(&[Value]) -> Vec<Value> + 'static,
+    ) -> FuncAddr {
+        let ty = self.intern_type(&FuncType { params, results });
+        self.funcs.push(FuncInst::Host { ty, f: Box::new(f) });
+        FuncAddr(self.funcs.len() as u32 - 1)
+    }
+
+    /// Adds a host global holding `value` (of type `ty.ty`).
+    pub fn host_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
+        self.globals.push(GlobalInst { ty, value: value.to_slot() });
+        GlobalAddr(self.globals.len() as u32 - 1)
+    }
+
+    /// Adds a host table of `ty.min` elements, all `init`.
+    pub fn host_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
+        self.check_table(&ty)?;
+        Ok(self.alloc_table(ty, init.to_slot()))
+    }
+
+    /// Adds a host memory of `ty.min` zeroed pages.
+    pub fn host_memory(&mut self, ty: MemoryType) -> Result<MemAddr, Error> {
+        self.alloc_memory(ty)
+    }
+
+    pub(crate) fn alloc_table(&mut self, ty: TableType, init: u128) -> TableAddr {
+        self.tables.push(TableInst { ty, elems: vec![init; ty.min as usize] });
+        TableAddr(self.tables.len() as u32 - 1)
+    }
+
+    pub(crate) fn check_table(&self, ty: &TableType) -> Result<(), Error> {
+        if ty.min > self.config.max_table_elements {
+            return Err(Error::Exhausted(format!("table of {} elements exceeds the limit", ty.min)));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn alloc_memory(&mut self, ty: MemoryType) -> Result<MemAddr, Error> {
+        if ty.min > self.config.max_memory_pages {
+            return Err(Error::Exhausted(format!("memory of {} pages exceeds the limit", ty.min)));
+        }
+        let bytes = ty
+            .min
+            .checked_mul(PAGE_SIZE)
+            .and_then(|b| usize::try_from(b).ok())
+            .ok_or_else(|| Error::Exhausted(format!("memory of {} pages is too large", ty.min)))?;
+        // `vec![0; n]` allocates zeroed memory lazily (calloc), so a large
+        // initial size costs address space, not time.
+        let data = vec![0u8; bytes];
+        self.mems.push(MemInst { ty, data });
+        Ok(MemAddr(self.mems.len() as u32 - 1))
+    }
+
+    /// The type of a function.
+    pub fn func_type(&self, f: FuncAddr) -> Option<&FuncType> {
+        let fi = self.funcs.get(f.0 as usize)?;
+        self.types.get(fi.ty() as usize)
+    }
+
+    /// The current value of a global.
+    pub fn global_get(&self, g: GlobalAddr) -> Value {
+        match self.globals.get(g.0 as usize) {
+            Some(gi) => Value::from_slot(gi.ty.ty, gi.value),
+            None => Value::I32(0),
+        }
+    }
+
+    /// Sets a global (regardless of mutability: this is the host's view).
+    pub fn global_set(&mut self, g: GlobalAddr, v: Value) {
+        if let Some(gi) = self.globals.get_mut(g.0 as usize) {
+            gi.value = v.to_slot();
+        }
+    }
+
+    /// The bytes of a memory.
+    pub fn memory_data(&self, m: MemAddr) -> &[u8] {
+        self.mems.get(m.0 as usize).map_or(&[], |mi| &mi.data)
+    }
+
+    /// The bytes of a memory, mutably.
+    pub fn memory_data_mut(&mut self, m: MemAddr) -> &mut [u8] {
+        match self.mems.get_mut(m.0 as usize) {
+            Some(mi) => &mut mi.data,
+            None => &mut [],
+        }
+    }
+
+    /// The number of elements of a table.
+    pub fn table_size(&self, t: TableAddr) -> u64 {
+        self.tables.get(t.0 as usize).map_or(0, |ti| ti.elems.len() as u64)
+    }
+
+    /// Element `i` of a table, `None` if out of bounds.
+    pub fn table_get(&self, t: TableAddr, i: u64) -> Option<Value> {
+        let ti = self.tables.get(t.0 as usize)?;
+        let s = *ti.elems.get(usize::try_from(i).ok()?)?;
+        Some(Value::from_slot(ti.ty.elem, s))
+    }
+
+    /// The current type of an external value (tables and memories report
+    /// their current size as minimum, as the spec's `external types` do).
+    pub fn extern_type(&self, e: Extern) -> Option<ExternType> {
+        Some(match e {
+            Extern::Func(f) => ExternType::Func(self.func_type(f)?.clone()),
+            Extern::Table(t) => {
+                let ti = self.tables.get(t.0 as usize)?;
+                ExternType::Table(TableType { min: ti.elems.len() as u64, ..ti.ty })
+            }
+            Extern::Memory(m) => {
+                let mi = self.mems.get(m.0 as usize)?;
+                ExternType::Memory(MemoryType { min: mi.data.len() as u64 / PAGE_SIZE, ..mi.ty })
+            }
+            Extern::Global(g) => ExternType::Global(self.globals.get(g.0 as usize)?.ty),
+        })
+    }
+}

@@ -1,0 +1,132 @@
+//! Tests of the public API beyond the spec suite: host functions, limits
+//! (call depth, fuel, memory cap), unsupported-feature detection, and a
+//! rough throughput check (ignored by default).
+
+use crosscheck_reference::*;
+
+fn wat(src: &str) -> Vec<u8> {
+    let buf = wast::parser::ParseBuffer::new(src).expect("lex");
+    let mut w = wast::parser::parse::<wast::Wat<'_>>(&buf).expect("parse");
+    w.encode().expect("encode")
+}
+
+fn instance(store: &mut Store, src: &str, imports: &[Extern]) -> Instance {
+    let m = Module::new(&wat(src)).expect("module");
+    Instance::instantiate(store, &m, imports).expect("instantiate")
+}
+
+fn func(i: &Instance, name: &str) -> FuncAddr {
+    match i.export(name) {
+        Some(Extern::Func(f)) => f,
+        other => panic!("no function {name}: {other:?}"),
+    }
+}
+
+#[test]
+fn host_function_roundtrip() {
+    let mut store = Store::new();
+    let double = store.host_func(vec![ValType::I64], vec![ValType::I64], |a| match a {
+        [Value::I64(x)] => vec![Value::I64(x * 2)],
+        _ => vec![],
+    });
+    let i = instance(
+        &mut store,
+        r#"(module (import "h" "d" (func $d (param i64) (result i64)))
+             (func (export "f") (param i64) (result i64) (call $d (i64.add (local.get 0) (i64.const 1)))))"#,
+        &[Extern::Func(double)],
+    );
+    let r = store.invoke(func(&i, "f"), &[Value::I64(20)]);
+    assert_eq!(r, Ok(vec![Value::I64(42)]));
+}
+
+#[test]
+fn call_depth_is_exhaustion_not_trap() {
+    let mut store = Store::new();
+    let i = instance(&mut store, r#"(module (func $f (export "f") (call $f)))"#, &[]);
+    assert!(matches!(store.invoke(func(&i, "f"), &[]), Err(CallError::Exhausted(_))));
+}
+
+#[test]
+fn fuel_limits_infinite_loops() {
+    let mut store = Store::new();
+    store.config_mut().fuel = Some(1000);
+    let i = instance(&mut store, r#"(module (func (export "f") (loop (br 0))))"#, &[]);
+    assert!(matches!(store.invoke(func(&i, "f"), &[]), Err(CallError::Exhausted(_))));
+}
+
+#[test]
+fn huge_initial_memory_is_an_error_not_a_crash() {
+    let mut store = Store::new();
+    let m = Module::new(&wat("(module (memory i64 0x1000000))")).expect("valid");
+    assert!(matches!(Instance::instantiate(&mut store, &m, &[]), Err(Error::Exhausted(_))));
+}
+
+#[test]
+fn memory_grow_fails_with_minus_one_past_cap() {
+    let mut store = Store::new();
+    store.config_mut().max_memory_pages = 4;
+    let i = instance(
+        &mut store,
+        r#"(module (memory 1) (func (export "g") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+        &[],
+    );
+    assert_eq!(store.invoke(func(&i, "g"), &[Value::I32(3)]), Ok(vec![Value::I32(1)]));
+    assert_eq!(store.invoke(func(&i, "g"), &[Value::I32(1)]), Ok(vec![Value::I32(u32::MAX)]));
+}
+
+#[test]
+fn out_of_scope_features_are_named() {
+    let gc = wat("(module (type (struct (field i32))))");
+    assert_eq!(Module::new(&gc).err(), Some(Error::Unsupported("gc")));
+    let eh = wat("(module (tag))");
+    assert_eq!(Module::new(&eh).err(), Some(Error::Unsupported("exceptions")));
+    assert!(matches!(Module::new(b"\0asm\x01\0\0\0\x01"), Err(Error::Invalid(_))));
+}
+
+#[test]
+fn atomic_wait_semantics_single_threaded() {
+    let mut store = Store::new();
+    let i = instance(
+        &mut store,
+        r#"(module (memory 1 1 shared) (memory $u 1)
+             (func (export "w") (param i32 i64) (result i32)
+               (memory.atomic.wait32 (i32.const 0) (local.get 0) (local.get 1)))
+             (func (export "n") (result i32) (memory.atomic.notify (i32.const 0) (i32.const 1)))
+             (func (export "wu") (result i32)
+               (memory.atomic.wait32 $u (i32.const 0) (i32.const 0) (i64.const 0))))"#,
+        &[],
+    );
+    let w = func(&i, "w");
+    assert_eq!(store.invoke(w, &[Value::I32(1), Value::I64(0)]), Ok(vec![Value::I32(1)]));
+    assert_eq!(store.invoke(w, &[Value::I32(0), Value::I64(10)]), Ok(vec![Value::I32(2)]));
+    assert_eq!(store.invoke(func(&i, "n"), &[]), Ok(vec![Value::I32(0)]));
+    assert_eq!(store.invoke(func(&i, "wu"), &[]), Err(CallError::Trap(TrapKind::ExpectedSharedMemory)));
+}
+
+/// Rough speed check: `cargo test --release -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let mut store = Store::new();
+    let i = instance(
+        &mut store,
+        r#"(module
+             (func $fib (export "fib") (param i32) (result i32)
+               (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+                 (then (local.get 0))
+                 (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                                (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+             (func (export "loop") (param i32) (result i64) (local i64)
+               (loop $l
+                 (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+                 (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+               (local.get 1)))"#,
+        &[],
+    );
+    let t = std::time::Instant::now();
+    let r = store.invoke(func(&i, "fib"), &[Value::I32(30)]);
+    println!("fib(30) = {r:?} in {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let r = store.invoke(func(&i, "loop"), &[Value::I32(50_000_000)]);
+    println!("loop(5e7) = {r:?} in {:?}", t.elapsed());
+}
