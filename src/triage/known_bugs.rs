@@ -27,6 +27,36 @@ pub const KNOWN_BUGS: &[KnownBug] = &[KnownBug {
     workaround: or_zero_before_select,
 }];
 
+/// A documented engine crash, recognized by its panic message.
+pub struct KnownCrash {
+    pub name: &'static str,
+    pub engine: &'static str,
+    pub doc: &'static str,
+    /// Every one of these must appear in the worker's stderr.
+    pub message_contains: &'static [&'static str],
+}
+
+/// Every known crash.
+pub const KNOWN_CRASHES: &[KnownCrash] = &[
+    KnownCrash {
+        name: "winch-load-splat-needs-avx2",
+        engine: "winch",
+        doc: "docs/findings/winch-load-splat-avx2.md",
+        message_contains: &["Cannot emit inst 'vpbroadcast", "avx2"],
+    },
+    KnownCrash {
+        name: "wasmi-store-tee-panic",
+        engine: "wasmi",
+        doc: "docs/findings/wasmi-store-tee-panic.md",
+        message_contains: &["wasmi-2.0.0/src/engine/translator/func/mod.rs", "entered unreachable code"],
+    },
+];
+
+/// The known crash a worker's stderr shows, if any.
+pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
+    KNOWN_CRASHES.iter().find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
+}
+
 /// If the divergence of `checked` disappears when every engine that has a
 /// known bug reruns the bug's workaround module, returns that bug.
 pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {

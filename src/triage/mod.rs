@@ -1,6 +1,7 @@
 //! Triage: turning a divergence into a diagnosis without hand work.
 //!
-//! [`known_bugs`] recognizes divergences caused by engine bugs already
+//! [`shrink`] reduces a module while it keeps diverging (or crashing) the
+//! same way. [`known_bugs`] recognizes divergences caused by engine bugs already
 //! written up in `docs/findings/`, by re-running the buggy engine on a
 //! semantically equal module that avoids the bug's trigger: if the engines
 //! then agree, the divergence is that bug. Such divergences are still
@@ -8,5 +9,6 @@
 //! known bug does not bury new ones.
 
 pub mod known_bugs;
+pub mod shrink;
 
-pub use known_bugs::{KNOWN_BUGS, KnownBug, attribute};
+pub use known_bugs::{KNOWN_BUGS, KNOWN_CRASHES, KnownBug, KnownCrash, attribute, known_crash};
