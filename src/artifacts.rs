@@ -9,6 +9,12 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Whether a finding's folder holds a divergence or crash traced to a
+/// documented engine bug (its signature starts with `known-bug:`).
+pub fn is_known_bug(dir: &Path) -> bool {
+    fs::read_to_string(dir.join("signature.txt")).is_ok_and(|s| s.starts_with("known-bug:"))
+}
+
 /// Whether a finding was new or a duplicate of one already on disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Saved {
@@ -38,6 +44,9 @@ pub fn save_divergence(root: &Path, target: &str, checked: &Checked, signature: 
 /// The signature of a worker crash: where it panicked (file:line:col), or
 /// how it died when it did not panic (a signal, a hang).
 pub fn crash_signature(stderr: &str, status: &str) -> String {
+    if let Some(known) = crate::triage::known_crash(stderr) {
+        return format!("known-bug:{}", known.name);
+    }
     stderr
         .lines()
         .find_map(|l| l.split_once("panicked at ").map(|(_, loc)| loc.trim_end_matches(':').to_string()))

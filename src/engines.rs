@@ -12,19 +12,42 @@ pub struct EngineSet {
 
 /// An engine name that could not be turned into an engine.
 #[derive(Debug, thiserror::Error)]
-#[error(transparent)]
-pub struct EngineError(#[from] registry::Unavailable);
+pub enum EngineError {
+    #[error(transparent)]
+    Unavailable(#[from] registry::Unavailable),
+    #[error("unknown planted fault {0:?} (known: {1})")]
+    UnknownFault(String, String),
+}
+
+fn with_fault(
+    name: &str,
+    create: fn(&str) -> Result<Box<dyn Engine>, registry::Unavailable>,
+) -> Result<Box<dyn Engine>, EngineError> {
+    use crate::selftest::{Fault, Faulty};
+    let Some((engine, fault)) = name.split_once('+') else {
+        return Ok(create(name)?);
+    };
+    let fault = Fault::from_name(fault).ok_or_else(|| {
+        let known: Vec<_> = Fault::ALL.iter().chain(Fault::PROCESS).map(|f| f.name()).collect();
+        EngineError::UnknownFault(fault.to_string(), known.join(", "))
+    })?;
+    Ok(Box::new(Faulty::new(create(engine)?, fault)))
+}
 
 impl EngineSet {
     /// Engines that draw a fresh configuration from every Case's bytes.
+    ///
+    /// `ENGINE+FAULT` (e.g. `wasmtime+i32-result-bit`) wraps an engine in a
+    /// planted fault (see [`crate::selftest::Fault`]).
     pub fn fuzzing(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
-        let engines = names.iter().map(|n| registry::create(n.as_ref())).collect::<Result<_, _>>()?;
+        let engines = names.iter().map(|n| with_fault(n.as_ref(), registry::create)).collect::<Result<_, _>>()?;
         Ok(EngineSet { engines })
     }
 
     /// Engines with their default configurations (for `crosscheck run`).
     pub fn defaults(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
-        let engines = names.iter().map(|n| registry::create_default(n.as_ref())).collect::<Result<_, _>>()?;
+        let engines =
+            names.iter().map(|n| with_fault(n.as_ref(), registry::create_default)).collect::<Result<_, _>>()?;
         Ok(EngineSet { engines })
     }
 

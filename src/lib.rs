@@ -47,8 +47,9 @@ pub mod values;
 pub use crosscheck_oracles as oracles;
 
 /// Entry point of the cargo-fuzz targets: checks `data` with `target` on
-/// the default engines (kept per thread), and panics on a divergence so
-/// libFuzzer records the input. Engine construction happens once.
+/// the default engines (kept per thread), and panics on a divergence not
+/// traced to a documented engine bug, so libFuzzer records the input.
+/// Engine construction happens once per thread.
 pub fn fuzz_one(target: target::Target, data: &[u8]) {
     thread_local! {
         static ENGINES: std::cell::RefCell<Option<engines::EngineSet>> = const { std::cell::RefCell::new(None) };
@@ -59,7 +60,8 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) {
             engines::EngineSet::fuzzing(oracles::registry::DEFAULT_ENGINES).expect("default engines are compiled in")
         });
         if let Ok(checked) = target::check(target, data, engines)
-            && let judge::Verdict::Diverge(_) = checked.verdict
+            && let judge::Verdict::Diverge(d) = &checked.verdict
+            && d.known_bug.is_none()
         {
             panic!("divergence\n{}", report::render(&checked));
         }

@@ -117,6 +117,8 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                             summary.new_findings.push(dir);
                         }
                         finished.add(keys::CRASHES, 1);
+                        // The input that crashed ran too.
+                        finished.add(keys::EXECS, 1);
                         if !out_of_budget(opts, deadline, &finished) {
                             generation[job] += 1;
                             let share = runs_share(opts, job, &finished);

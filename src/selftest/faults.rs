@@ -35,6 +35,9 @@ pub enum Fault {
     TableNull,
     /// Trap during instantiation of a module that instantiates fine.
     InstantiationTrap,
+    /// Abort the whole process on one module in 40 (chosen by the module's
+    /// digest, so a replay crashes again): stands for an engine crash.
+    Crash,
 }
 
 impl Fault {
@@ -54,6 +57,13 @@ impl Fault {
         Fault::InstantiationTrap,
     ];
 
+    /// Faults that need a process of their own (not in [`Fault::ALL`]).
+    pub const PROCESS: &[Fault] = &[Fault::Crash];
+
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Fault::ALL.iter().chain(Fault::PROCESS).copied().find(|f| f.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Fault::I32Result => "i32-result-bit",
@@ -69,6 +79,7 @@ impl Fault {
             Fault::TableSize => "table-size",
             Fault::TableNull => "table-null",
             Fault::InstantiationTrap => "instantiation-trap",
+            Fault::Crash => "crash",
         }
     }
 
@@ -135,6 +146,10 @@ impl Engine for Faulty {
             .map(|info| info.funcs.into_iter().map(|f| (f.name, f.results)).collect())
             .unwrap_or_default();
         let fault = self.fault;
+        if fault == Fault::Crash && crosscheck_oracles::observation::digest(wasm) % 40 == 0 {
+            eprintln!("crosscheck: planted crash fault fires");
+            std::process::abort();
+        }
         let inner = self.inner.instantiate(wasm)?;
         if fault == Fault::InstantiationTrap {
             return Err(InstantiateError::Trapped(TrapKind::Unreachable));

@@ -1,0 +1,147 @@
+//! The `crosscheck` binary as a user runs it: exit codes, one-line errors
+//! on bad input, reports, the fuzz loop surviving an engine crash.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn crosscheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crosscheck")).args(args).output().expect("binary runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("crosscheck-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.display().to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A number from the summary line starting with `label`.
+fn summary_number(out: &str, label: &str) -> u64 {
+    let line = out.lines().find_map(|l| l.trim().strip_prefix(label)).unwrap_or_else(|| panic!("no {label} in {out}"));
+    line.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+fn assert_bad_input(o: &Output, mentions: &str) {
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
+    let err = stderr(o);
+    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
+    assert!(err.contains(mentions), "{err}");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let d = tmp("bad");
+    assert_bad_input(&crosscheck(&["run", &write(&d, "corrupt.wasm", b"\0asm\x01\0\0\0\x01\xff")]), "corrupt.wasm");
+    assert_bad_input(&crosscheck(&["run", &write(&d, "syntax.wat", b"(module (func (i32.add")]), "syntax.wat");
+    assert_bad_input(&crosscheck(&["run", &write(&d, "invalid.wat", b"(module (func (result i32)))")]), "invalid module");
+    assert_bad_input(&crosscheck(&["repro", "differential", &write(&d, "empty.bin", b"")]), "empty input file");
+    assert_bad_input(&crosscheck(&["repro", "nosuchtarget", &write(&d, "x.bin", b"x")]), "unknown target");
+    assert_bad_input(&crosscheck(&["run", &d.join("missing.wasm").display().to_string()]), "missing.wasm");
+    assert_bad_input(&crosscheck(&["fuzz", "--engines", "wasmtime,nosuch", "--runs", "1"]), "unknown engine");
+    let ok = write(&d, "ok.wat", b"(module (func (export \"f\") (param i32) (result i32) local.get 0))");
+    assert_bad_input(&crosscheck(&["run", &ok, "--args", "f=i64:1"]), "takes (i32)");
+    assert_bad_input(&crosscheck(&["run", &ok, "--args", "f=i32:zzz"]), "bad argument");
+}
+
+#[test]
+fn run_agrees_on_a_correct_module_and_prints_the_table() {
+    let d = tmp("run");
+    let f = write(&d, "m.wat", b"(module (func (export \"neg\") (param f64) (result f64) (f64.neg (local.get 0))))");
+    let o = crosscheck(&["run", &f, "--args", "neg=f64:0x7ff0000000000001"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("verdict: agree"), "{out}");
+    // Every engine shows the bit-exact negated signalling NaN.
+    assert_eq!(out.matches("(0xfff0000000000001)").count(), 4, "{out}");
+}
+
+#[test]
+fn run_exits_1_on_the_documented_wasmi_bug() {
+    let o = crosscheck(&["run", "corpus/regressions/wasmi-select-eqz-inverted.wat", "--args", "f=i32:5"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("known engine bug: wasmi-select-eqz-inverted"), "{out}");
+    assert!(out.contains("<<< first difference"), "{out}");
+}
+
+#[test]
+fn fuzz_runs_writes_a_summary_and_catches_a_planted_fault() {
+    let art = tmp("fuzz-fault");
+    let a = art.display().to_string();
+    let o = crosscheck(&["fuzz", "--runs", "300", "--seed", "5", "--engines", "wasmi,wasmtime+i32-result-bit", "--artifacts", &a]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(summary_number(&out, "execs"), 300, "{out}");
+    assert!(out.contains("execs/s"), "{out}");
+    let dirs: Vec<_> = std::fs::read_dir(art.join("differential")).unwrap().flatten().map(|e| e.path()).collect();
+    let finding = dirs.iter().find(|d| !crosscheck::artifacts::is_known_bug(d)).expect("a finding");
+    for f in ["input.bin", "case.wasm", "case.wat", "report.txt", "signature.txt"] {
+        assert!(finding.join(f).exists(), "{f} missing in {}", finding.display());
+    }
+    // The input replays to the same divergence.
+    let input = finding.join("input.bin").display().to_string();
+    let r = crosscheck(&["repro", "differential", &input, "--engines", "wasmi,wasmtime+i32-result-bit"]);
+    assert_eq!(r.status.code(), Some(1));
+    let sig = std::fs::read_to_string(finding.join("signature.txt")).unwrap();
+    assert!(stdout(&r).contains(sig.trim()), "{}", stdout(&r));
+    // And agrees without the fault.
+    let r = crosscheck(&["repro", "differential", &input, "--engines", "wasmi,wasmtime"]);
+    assert_eq!(r.status.code(), Some(0), "{}", stdout(&r));
+}
+
+#[test]
+fn an_engine_crash_is_a_finding_and_the_campaign_goes_on() {
+    let art = tmp("fuzz-crash");
+    let a = art.display().to_string();
+    let o = crosscheck(&["fuzz", "--runs", "400", "--seed", "9", "--engines", "wasmtime,wasmtime+crash", "--artifacts", &a]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(summary_number(&out, "crashes") >= 1, "{out}");
+    // The campaign went on after the crash to its full budget.
+    assert!(summary_number(&out, "execs") >= 400, "{out}");
+    let crash = std::fs::read_dir(art.join("differential"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("crash-"))
+        .expect("a crash folder");
+    let report = std::fs::read_to_string(crash.join("report.txt")).unwrap();
+    assert!(report.contains("planted crash fault fires"), "{report}");
+    // Replaying the saved input crashes again (killed by SIGABRT: no exit code).
+    let input = crash.join("input.bin").display().to_string();
+    let r = crosscheck(&["repro", "differential", &input, "--engines", "wasmtime,wasmtime+crash"]);
+    assert_eq!(r.status.code(), None, "{}", stdout(&r));
+}
+
+#[test]
+fn engines_lists_every_engine() {
+    let out = stdout(&crosscheck(&["engines"]));
+    for e in ["wasmtime", "winch", "pulley", "wasmi"] {
+        assert!(out.lines().any(|l| l.starts_with(e) && l.contains("available")), "{out}");
+    }
+}
+
+#[test]
+fn known_engine_crashes_are_recognized_from_their_panic() {
+    let o = crosscheck(&["run", "corpus/regressions/wasmi-store-tee-panic.wat", "--engines", "wasmi"]);
+    assert_eq!(o.status.code(), Some(101), "wasmi 2.0.0 no longer panics here: update docs/findings");
+    let sig = crosscheck::artifacts::crash_signature(&stderr(&o), &o.status.to_string());
+    assert_eq!(sig, "known-bug:wasmi-store-tee-panic");
+    // Wasmtime compiles and runs the same module.
+    let o = crosscheck(&["run", "corpus/regressions/wasmi-store-tee-panic.wat", "--engines", "wasmtime,pulley"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -1,0 +1,161 @@
+//! Real modules through every engine: values checked against Rust's own
+//! arithmetic, every trap kind classified the same way by every adapter,
+//! and exported state observed.
+
+use crosscheck::engines::EngineSet;
+use crosscheck_oracles::registry::ENGINE_NAMES;
+use crosscheck_oracles::*;
+
+fn plan(wat: &str, calls: Vec<(&str, Vec<Val>)>) -> Plan {
+    let wasm = wat::parse_str(wat).expect("test module parses");
+    let observe = Exports::of_module(&wasm).unwrap();
+    Plan { wasm, calls: calls.into_iter().map(|(e, args)| Call { export: e.into(), args }).collect(), observe }
+}
+
+fn every_engine() -> Vec<(String, Box<dyn Engine>)> {
+    ENGINE_NAMES.iter().map(|n| (n.to_string(), registry::create_default(n).expect("compiled in"))).collect()
+}
+
+const ARITH: &str = r#"(module
+  (func (export "i32.add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "i64.mul") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
+  (func (export "i32.rotl") (param i32 i32) (result i32) (i32.rotl (local.get 0) (local.get 1)))
+  (func (export "f32.div") (param f32 f32) (result f32) (f32.div (local.get 0) (local.get 1)))
+  (func (export "f64.neg") (param f64) (result f64) (f64.neg (local.get 0)))
+  (func (export "f64.copysign") (param f64 f64) (result f64) (f64.copysign (local.get 0) (local.get 1)))
+  (func (export "i32.trunc_sat_f64_s") (param f64) (result i32) (i32.trunc_sat_f64_s (local.get 0)))
+  (func (export "i16x8.add") (param v128 v128) (result v128) (i16x8.add (local.get 0) (local.get 1)))
+  (func (export "multi") (param i32) (result i32 i64) (local.get 0) (i64.extend_i32_s (local.get 0))))"#;
+
+#[test]
+fn every_engine_computes_what_rust_computes() {
+    let cases: Vec<(&str, Vec<Val>, Vec<Val>)> = vec![
+        ("i32.add", vec![Val::I32(u32::MAX), Val::I32(2)], vec![Val::I32(u32::MAX.wrapping_add(2))]),
+        ("i64.mul", vec![Val::I64(0x1234_5678_9abc), Val::I64(0xfedc_ba98)], vec![Val::I64(0x1234_5678_9abcu64.wrapping_mul(0xfedc_ba98))]),
+        ("i32.rotl", vec![Val::I32(0x8000_0001), Val::I32(33)], vec![Val::I32(0x8000_0001u32.rotate_left(33))]),
+        ("f32.div", vec![Val::F32(1.0f32.to_bits()), Val::F32(3.0f32.to_bits())], vec![Val::F32((1.0f32 / 3.0).to_bits())]),
+        // Sign-bit operations are bit-exact even on NaNs.
+        ("f64.neg", vec![Val::F64(0x7ff0_0000_0000_0001)], vec![Val::F64(0xfff0_0000_0000_0001)]),
+        ("f64.neg", vec![Val::F64(0)], vec![Val::F64(1 << 63)]),
+        ("f64.copysign", vec![Val::F64(0x7ff8_0000_0000_0abc), Val::F64(1 << 63)], vec![Val::F64(0xfff8_0000_0000_0abc)]),
+        ("i32.trunc_sat_f64_s", vec![Val::F64(f64::NAN.to_bits())], vec![Val::I32(0)]),
+        ("i32.trunc_sat_f64_s", vec![Val::F64((-3e10f64).to_bits())], vec![Val::I32(i32::MIN as u32)]),
+        ("i16x8.add", vec![Val::V128(0xffff << 16), Val::V128(1 << 16 | 7)], vec![Val::V128(7)]),
+        ("multi", vec![Val::I32(u32::MAX)], vec![Val::I32(u32::MAX), Val::I64(u64::MAX)]),
+    ];
+    let p = plan(ARITH, cases.iter().map(|(e, a, _)| (*e, a.clone())).collect());
+    for (name, mut engine) in every_engine() {
+        let o = engine.run(&p);
+        assert_eq!(o.instantiation, Ok(()), "{name}");
+        for (i, (export, args, want)) in cases.iter().enumerate() {
+            assert_eq!(o.calls[i], CallOutcome::Returned(want.clone()), "{name}: {export}{args:?}");
+        }
+    }
+}
+
+const TRAPS: &str = r#"(module
+  (type $v (func))
+  (type $i (func (result i32)))
+  (memory 1 1)
+  (table 2 funcref)
+  (elem (i32.const 1) $void)
+  (func $void)
+  (func (export "unreachable") unreachable)
+  (func (export "div_by_zero") (result i32) (i32.div_u (i32.const 1) (i32.const 0)))
+  (func (export "overflow") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "bad_conversion") (result i32) (i32.trunc_f32_s (f32.const nan)))
+  (func (export "memory_oob") (result i32) (i32.load (i32.const 65535)))
+  (func (export "table_oob") (call_indirect (type $v) (i32.const 2)))
+  (func (export "call_null") (call_indirect (type $v) (i32.const 0)))
+  (func (export "bad_signature") (result i32) (call_indirect (type $i) (i32.const 1))))"#;
+
+#[test]
+fn every_engine_classifies_every_trap_the_same_way() {
+    let expected = [
+        ("unreachable", TrapKind::Unreachable),
+        ("div_by_zero", TrapKind::IntegerDivideByZero),
+        ("overflow", TrapKind::IntegerOverflow),
+        ("bad_conversion", TrapKind::InvalidConversionToInteger),
+        ("memory_oob", TrapKind::MemoryOutOfBounds),
+        ("table_oob", TrapKind::TableOutOfBounds),
+        ("call_null", TrapKind::IndirectCallToNull),
+        ("bad_signature", TrapKind::BadSignature),
+    ];
+    let p = plan(TRAPS, expected.iter().map(|(e, _)| (*e, vec![])).collect());
+    for (name, mut engine) in every_engine() {
+        let o = engine.run(&p);
+        for (i, (export, kind)) in expected.iter().enumerate() {
+            assert_eq!(o.calls[i], CallOutcome::Trapped(kind.clone()), "{name}: {export}");
+        }
+    }
+}
+
+#[test]
+fn instantiation_traps_and_stack_exhaustion_are_classified() {
+    let oob = plan(r#"(module (memory 1) (data (i32.const 65535) "ab"))"#, vec![]);
+    let deep = plan(r#"(module (func $f (export "f") (call $f)))"#, vec![("f", vec![])]);
+    for (name, mut engine) in every_engine() {
+        let o = engine.run(&oob);
+        assert_eq!(o.instantiation, Err(InstantiateError::Trapped(TrapKind::MemoryOutOfBounds)), "{name}");
+        let o = engine.run(&deep);
+        assert!(matches!(o.calls[0], CallOutcome::Exhausted(_)), "{name}: {:?}", o.calls[0]);
+    }
+}
+
+#[test]
+fn every_engine_reports_exported_state() {
+    let p = plan(
+        r#"(module
+          (global (export "g") (mut i64) (i64.const -5))
+          (memory (export "m") 1 2)
+          (table (export "t") 3 funcref)
+          (func $f)
+          (elem (i32.const 1) $f)
+          (func (export "run")
+            (global.set 0 (i64.const 42))
+            (i32.store8 (i32.const 100) (i32.const 0xab))
+            (drop (memory.grow (i32.const 1)))
+            (drop (table.grow (ref.null func) (i32.const 2)))))"#,
+        vec![("run", vec![])],
+    );
+    let mut memory = vec![0u8; 2 * 65536];
+    memory[100] = 0xab;
+    for (name, mut engine) in every_engine() {
+        let o = engine.run(&p);
+        assert_eq!(o.calls, vec![CallOutcome::Returned(vec![])], "{name}");
+        assert_eq!(o.state.globals, vec![Some(Val::I64(42))], "{name}");
+        assert_eq!(o.state.memories, vec![Some(MemoryState::new(memory.clone()))], "{name}");
+        assert_eq!(
+            o.state.tables,
+            vec![Some(TableState { size: 5, null: vec![true, false, true, true, true] })],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn random_configurations_are_reproducible_from_bytes() {
+    let data: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let mut a = EngineSet::fuzzing(ENGINE_NAMES).unwrap();
+    let mut b = EngineSet::fuzzing(ENGINE_NAMES).unwrap();
+    let features = a.features();
+    a.configure(&mut arbitrary::Unstructured::new(&data[100..]), features).unwrap();
+    b.configure(&mut arbitrary::Unstructured::new(&data[100..]), features).unwrap();
+    assert_eq!(a.configs(), b.configs());
+}
+
+#[test]
+fn cpu_feature_closure_never_leaves_a_dependent_enabled() {
+    use crosscheck_oracles::wasmtime::{CPU_FEATURES, close_under_dependencies};
+    let off = close_under_dependencies(&["has_sse41"]);
+    for f in ["has_sse41", "has_sse42", "has_avx", "has_avx2", "has_fma", "has_avx512f", "has_avx512vl"] {
+        assert!(off.contains(&f), "{f} not disabled: {off:?}");
+    }
+    assert!(!off.contains(&"has_sse3") && !off.contains(&"has_popcnt"));
+    for (flag, deps) in CPU_FEATURES {
+        let off = close_under_dependencies(&[flag]);
+        for d in *deps {
+            assert!(off.contains(d), "{flag} off but {d} on");
+        }
+    }
+}

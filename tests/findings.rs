@@ -1,0 +1,69 @@
+//! The engine bugs written up in docs/findings/, each reproduced from its
+//! reduced module. These tests assert the bugs are still there: when an
+//! engine upgrade fixes one, its test fails, and the finding and its
+//! known-bug entry (src/triage/known_bugs.rs) are to be retired.
+
+use crosscheck_oracles::wasmi::WasmiEngine;
+use crosscheck_oracles::wasmtime::{Strategy, WasmtimeConfig, WasmtimeEngine, close_under_dependencies};
+use crosscheck_oracles::*;
+
+fn plan(wat: &str, calls: Vec<(&str, Vec<Val>)>) -> Plan {
+    let wasm = wat::parse_str(wat).unwrap();
+    Plan {
+        observe: Exports::of_module(&wasm).unwrap(),
+        wasm,
+        calls: calls.into_iter().map(|(e, a)| Call { export: e.into(), args: a }).collect(),
+    }
+}
+
+/// docs/findings/wasmi-select-eqz-inverted.md
+#[test]
+fn wasmi_select_with_eqz_condition_picks_the_wrong_operand() {
+    let p = plan(
+        include_str!("../corpus/regressions/wasmi-select-eqz-inverted.wat"),
+        vec![("f", vec![Val::I32(5)]), ("f", vec![Val::I32(0)])],
+    );
+    let spec = vec![CallOutcome::Returned(vec![Val::I32(5)]), CallOutcome::Returned(vec![Val::I32(1)])];
+    let wasmtime = WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
+    assert_eq!(wasmtime.calls, spec);
+    let wasmi = WasmiEngine::new().run(&p);
+    // x = 5: condition i32.eqz(5) = 0 selects x; wasmi 2.0.0 returns 1.
+    assert_eq!(wasmi.calls[0], CallOutcome::Returned(vec![Val::I32(1)]));
+    // The workaround rewrite (cond | 0) makes wasmi right.
+    let mut fixed = p.clone();
+    fixed.wasm = crosscheck::triage::known_bugs::or_zero_before_select(&p.wasm).unwrap();
+    assert_eq!(WasmiEngine::new().run(&fixed).calls, spec);
+}
+
+/// docs/findings/wasmi-store-tee-panic.md (the panic itself is checked in
+/// tests/cli.rs, in a process of its own).
+#[test]
+fn wasmi_store_tee_panic_module_is_valid() {
+    let wasm = wat::parse_str(include_str!("../corpus/regressions/wasmi-store-tee-panic.wat")).unwrap();
+    Features::ALL.validate(&wasm).unwrap();
+}
+
+/// docs/findings/winch-load-splat-avx2.md
+#[test]
+fn winch_load_splat_emits_avx2_without_avx2() {
+    let wat = r#"(module (memory 1)
+      (func (export "f") (param i32) (result v128) (v128.load32_splat (local.get 0))))"#;
+    let p = plan(wat, vec![("f", vec![Val::I32(0)])]);
+    let mut config = WasmtimeConfig::default_for(Strategy::Winch);
+    config.disabled_cpu_features = close_under_dependencies(&["has_avx2"]);
+    let host_has_avx2 = std::arch::is_x86_feature_detected!("avx2");
+    let result = std::panic::catch_unwind(move || WasmtimeEngine::with_config(config).run(&p));
+    match result {
+        Err(panic) => {
+            let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+            assert!(msg.contains("vpbroadcastd") && msg.contains("avx2"), "{msg}");
+        }
+        Ok(obs) => panic!("Winch compiled v128.load32_splat without AVX2 (host avx2: {host_has_avx2}): {obs:?}"),
+    }
+    // With AVX2 (where the host has it) the same module runs.
+    if host_has_avx2 {
+        let p = plan(wat, vec![("f", vec![Val::I32(0)])]);
+        let obs = WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Winch)).run(&p);
+        assert_eq!(obs.calls, vec![CallOutcome::Returned(vec![Val::V128(0)])]);
+    }
+}

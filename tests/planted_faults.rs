@@ -1,0 +1,43 @@
+//! The oracle tested by planted faults: each corrupts one kind of
+//! observable of the engine under test, and the fuzz loop must catch it —
+//! a divergence that disappears when the same input is run without the
+//! fault — within its budget.
+
+use crosscheck::selftest::{Fault, SelftestOptions, run_fault};
+
+fn caught(fault: Fault) {
+    let opts = SelftestOptions { budget: 3000, seed: 1, ..Default::default() };
+    let r = run_fault(fault, &opts).expect("selftest runs");
+    let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), opts.budget));
+    println!("{}: detected after {n} cases", fault.name());
+}
+
+macro_rules! planted {
+    ($($test:ident => $fault:ident,)*) => {
+        $(#[test] fn $test() { caught(Fault::$fault) })*
+
+        #[test]
+        fn every_fault_kind_has_a_test() {
+            let tested = [$(Fault::$fault),*];
+            for f in Fault::ALL {
+                assert!(tested.contains(f), "{} has no test", f.name());
+            }
+        }
+    };
+}
+
+planted! {
+    i32_result_bit => I32Result,
+    i64_result_sign => I64Result,
+    f64_zero_sign => F64ZeroSign,
+    f32_nan_payload => F32NanPayload,
+    v128_lane_bit => V128Lane,
+    trap_kind => TrapKind,
+    missing_trap => MissingTrap,
+    extra_trap => ExtraTrap,
+    memory_byte => MemoryByte,
+    global_bit => Global,
+    table_size => TableSize,
+    table_null => TableNull,
+    instantiation_trap => InstantiationTrap,
+}
