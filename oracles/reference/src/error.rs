@@ -67,6 +67,11 @@ pub enum CallError {
     Exhausted(String),
     /// The arguments do not match the function's parameter types.
     ArgumentMismatch(String),
+    /// Masked execution only ([`Store::invoke_masked`](crate::Store::invoke_masked)):
+    /// whether or how execution continues (a branch, an address, a trap,
+    /// ...) depends on bits the spec leaves open; names the instruction and
+    /// the reason.
+    Undetermined(String),
 }
 
 impl fmt::Display for CallError {
@@ -75,6 +80,7 @@ impl fmt::Display for CallError {
             CallError::Trap(t) => write!(f, "trap: {t}"),
             CallError::Exhausted(s) => write!(f, "exhausted: {s}"),
             CallError::ArgumentMismatch(s) => write!(f, "argument mismatch: {s}"),
+            CallError::Undetermined(s) => write!(f, "undetermined: {s}"),
         }
     }
 }
@@ -117,6 +123,7 @@ impl From<CallError> for Error {
             CallError::Trap(t) => Error::Trap(t),
             CallError::Exhausted(s) => Error::Exhausted(s),
             CallError::ArgumentMismatch(s) => Error::Link(s),
+            CallError::Undetermined(s) => Error::Exhausted(format!("undetermined: {s}")),
         }
     }
 }

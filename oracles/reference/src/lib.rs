@@ -56,6 +56,7 @@ mod error;
 mod exec;
 mod features;
 mod instance;
+pub mod masks;
 mod module;
 pub mod numerics;
 pub mod simd;

@@ -65,11 +65,16 @@ pub(crate) struct TableInst {
 pub(crate) struct MemInst {
     pub ty: MemoryType,
     pub data: Vec<u8>,
+    /// Undetermined mask per byte of `data` (masked execution only);
+    /// empty until a byte with open bits is stored, then as long as `data`.
+    pub mask: Vec<u8>,
 }
 
 pub(crate) struct GlobalInst {
     pub ty: GlobalType,
     pub value: u128,
+    /// Undetermined mask of `value` (masked execution only).
+    pub mask: u128,
 }
 
 /// Per-instance address maps (the spec's module instance).
@@ -158,7 +163,7 @@ impl Store {
 
     /// Adds a host global holding `value` (of type `ty.ty`).
     pub fn host_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
-        self.globals.push(GlobalInst { ty, value: value.to_slot() });
+        self.globals.push(GlobalInst { ty, value: value.to_slot(), mask: 0 });
         GlobalAddr(self.globals.len() as u32 - 1)
     }
 
@@ -197,7 +202,7 @@ impl Store {
         // `vec![0; n]` allocates zeroed memory lazily (calloc), so a large
         // initial size costs address space, not time.
         let data = vec![0u8; bytes];
-        self.mems.push(MemInst { ty, data });
+        self.mems.push(MemInst { ty, data, mask: Vec::new() });
         Ok(MemAddr(self.mems.len() as u32 - 1))
     }
 
@@ -219,7 +224,24 @@ impl Store {
     pub fn global_set(&mut self, g: GlobalAddr, v: Value) {
         if let Some(gi) = self.globals.get_mut(g.0 as usize) {
             gi.value = v.to_slot();
+            gi.mask = 0;
         }
+    }
+
+    /// The undetermined mask of a global's value, as left by
+    /// [`Store::invoke_masked`] (0: fully determined). Plain
+    /// [`Store::invoke`] does not maintain masks.
+    pub fn global_mask(&self, g: GlobalAddr) -> u128 {
+        self.globals.get(g.0 as usize).map_or(0, |gi| gi.mask)
+    }
+
+    /// The undetermined mask of each byte of a memory, as left by
+    /// [`Store::invoke_masked`]; `None` when every byte is determined (no
+    /// byte with open bits was ever stored). Plain [`Store::invoke`] and
+    /// [`Store::memory_data_mut`] do not maintain masks.
+    pub fn memory_mask(&self, m: MemAddr) -> Option<&[u8]> {
+        let mi = self.mems.get(m.0 as usize)?;
+        if mi.mask.is_empty() { None } else { Some(&mi.mask) }
     }
 
     /// The bytes of a memory.

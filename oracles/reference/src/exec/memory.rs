@@ -39,33 +39,37 @@ fn sext(v: u128, bytes: u8) -> i64 {
     widen::lane(v, bytes as u32 * 8, 0, true) as i64
 }
 
+/// Bytes read by a load of `kind`.
+#[inline]
+pub fn width(kind: LoadKind) -> usize {
+    match kind {
+        LoadKind::U(n) | LoadKind::S32(n) | LoadKind::S64(n) | LoadKind::Splat(n) | LoadKind::Zero(n) => n as usize,
+        LoadKind::V128 => 16,
+        LoadKind::Extend { .. } => 8,
+    }
+}
+
+/// The loaded value from the raw little-endian bytes `v` (extension,
+/// splat): applied to a byte mask it gives the mask of the value.
+#[inline]
+pub fn shape(kind: LoadKind, v: u128) -> u128 {
+    match kind {
+        LoadKind::U(_) | LoadKind::V128 | LoadKind::Zero(_) => v,
+        LoadKind::S32(n) => sext(v, n) as u32 as u128,
+        LoadKind::S64(n) => sext(v, n) as u64 as u128,
+        LoadKind::Extend { bits, signed } => widen::extend(v, bits as u32, false, signed),
+        LoadKind::Splat(n) => match n {
+            1 => from_u8x16([v as u8; 16]),
+            2 => from_u16x8([v as u16; 8]),
+            4 => from_u32x4([v as u32; 4]),
+            _ => from_u64x2([v as u64; 2]),
+        },
+    }
+}
+
 pub fn load(mem: &MemInst, kind: LoadKind, i: u128, offset: u64) -> R<u128> {
-    Ok(match kind {
-        LoadKind::U(n) => read(mem, effective(mem, i, offset, n as usize)?, n as usize),
-        LoadKind::S32(n) => {
-            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
-            sext(v, n) as u32 as u128
-        }
-        LoadKind::S64(n) => {
-            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
-            sext(v, n) as u64 as u128
-        }
-        LoadKind::V128 => read(mem, effective(mem, i, offset, 16)?, 16),
-        LoadKind::Extend { bits, signed } => {
-            let v = read(mem, effective(mem, i, offset, 8)?, 8);
-            widen::extend(v, bits as u32, false, signed)
-        }
-        LoadKind::Splat(n) => {
-            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
-            match n {
-                1 => from_u8x16([v as u8; 16]),
-                2 => from_u16x8([v as u16; 8]),
-                4 => from_u32x4([v as u32; 4]),
-                _ => from_u64x2([v as u64; 2]),
-            }
-        }
-        LoadKind::Zero(n) => read(mem, effective(mem, i, offset, n as usize)?, n as usize),
-    })
+    let n = width(kind);
+    Ok(shape(kind, read(mem, effective(mem, i, offset, n)?, n)))
 }
 
 pub fn store(mem: &mut MemInst, bytes: u8, i: u128, offset: u64, v: u128) -> R<()> {
@@ -109,6 +113,9 @@ pub fn grow(mem: &mut MemInst, delta: u128, cap: u64) -> u128 {
         return fail;
     }
     mem.data.resize(new_len, 0);
+    if !mem.mask.is_empty() {
+        mem.mask.resize(new_len, 0);
+    }
     old as u128
 }
 

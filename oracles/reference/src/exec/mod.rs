@@ -2,23 +2,28 @@
 //! management shared by calls and tail calls (`frames`), the interpreter
 //! loop (`interp`), and the instruction helpers for numbers (`numeric`),
 //! vectors (`vector`), memories (`memory`) and tables/bulk operations
-//! (`bulk`).
+//! (`bulk`). Masked execution ([`Store::invoke_masked`]) runs the same
+//! loop with a parallel stack of undetermined masks (`masked`, with memory
+//! byte masks in `mask_mem`); lane, bulk and atomic memory instructions
+//! live off the hot path in `memory_ops`.
 
 mod bulk;
 mod frames;
 mod interp;
+mod mask_mem;
+mod masked;
+mod memory_ops;
 pub(crate) mod memory;
-mod numeric;
-mod vector;
+pub(crate) mod numeric;
+pub(crate) mod vector;
 
 use crate::error::CallError;
 use crate::store::Store;
 use crate::values::{FuncAddr, Value};
 
 impl Store {
-    /// Invokes a function with `args`, returning its results. Arguments
-    /// must match the function's parameter types.
-    pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, CallError> {
+    /// The type of `func`, after checking that `args` match its parameters.
+    fn checked_type(&self, func: FuncAddr, args: &[Value]) -> Result<crate::values::FuncType, CallError> {
         let ty = self
             .func_type(func)
             .ok_or_else(|| CallError::ArgumentMismatch(format!("unknown function {func:?}")))?
@@ -30,11 +35,39 @@ impl Store {
                 args.iter().map(Value::ty).collect::<Vec<_>>()
             )));
         }
+        Ok(ty)
+    }
+
+    /// Invokes a function with `args`, returning its results. Arguments
+    /// must match the function's parameter types.
+    pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, CallError> {
+        let ty = self.checked_type(func, args)?;
         let mut stack: Vec<u128> = args.iter().map(|a| a.to_slot()).collect();
-        self.run(func.0, &mut stack)?;
+        self.run::<false>(func.0, &mut stack, &mut Vec::new())?;
         if stack.len() != ty.results.len() {
             return Err(CallError::Exhausted("internal error: result count mismatch".into()));
         }
         Ok(ty.results.iter().zip(stack).map(|(t, s)| Value::from_slot(*t, s)).collect())
+    }
+
+    /// Like [`Store::invoke`], but also computes, for every result, its
+    /// undetermined mask: the bits the spec leaves open (NaN sign and
+    /// payload of float arithmetic, relaxed-SIMD choices). A set bit means
+    /// any value is allowed there; scalars use the low 32/64 bits. Arguments
+    /// are fully determined. Memory and global masks are kept as well (see
+    /// [`Store::memory_mask`], [`Store::global_mask`]).
+    ///
+    /// When a branch condition, address, index, divisor or other operand
+    /// whose open bits could change control flow or trapping has open bits,
+    /// execution stops with [`CallError::Undetermined`].
+    pub fn invoke_masked(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<(Value, u128)>, CallError> {
+        let ty = self.checked_type(func, args)?;
+        let mut stack: Vec<u128> = args.iter().map(|a| a.to_slot()).collect();
+        let mut masks = vec![0u128; stack.len()];
+        self.run::<true>(func.0, &mut stack, &mut masks)?;
+        if stack.len() != ty.results.len() || masks.len() != stack.len() {
+            return Err(CallError::Exhausted("internal error: result count mismatch".into()));
+        }
+        Ok(ty.results.iter().zip(stack).zip(masks).map(|((t, s), m)| (Value::from_slot(*t, s), m)).collect())
     }
 }
