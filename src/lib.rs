@@ -27,6 +27,7 @@
 //! | [`selftest`] | planted faults the judge must catch |
 //! | [`bench`] | throughput figures |
 //! | [`run`] | one module file on every engine |
+//! | [`wast`](mod@wast) | official `.wast` spec scripts on one engine |
 //!
 //! The engines themselves live in the `crosscheck-oracles` crate.
 
@@ -43,6 +44,7 @@ pub mod selftest;
 pub mod target;
 pub mod triage;
 pub mod values;
+pub mod wast;
 
 pub use crosscheck_oracles as oracles;
 

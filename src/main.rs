@@ -95,6 +95,18 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Run official .wast spec scripts on one engine; prints `N passed, M failed, K skipped` per file and in total.
+    Wast {
+        /// The .wast scripts.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The engine to run them on.
+        #[arg(long, default_value = "reference")]
+        engine: String,
+        /// Failures listed per file.
+        #[arg(long, default_value_t = 5)]
+        max_failures: usize,
+    },
     /// List engines: version, proposals, availability.
     Engines,
     /// Plant faults in an engine and prove the judge catches each one.
@@ -260,6 +272,20 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             println!("{}: {} bytes -> {} bytes, still {}", out.display(), shrunk.input_size, shrunk.output.len(), shrunk.interest);
             print!("{wat}");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Wast { files, engine, max_failures } => {
+            if let Some(missing) = files.iter().find(|f| !f.is_file()) {
+                bail!("{}: no such file", missing.display());
+            }
+            let mut engine = registry::create_default(&engine)?;
+            let mut total = crosscheck::wast::Tally::default();
+            for file in &files {
+                let report = crosscheck::wast::run_file(engine.as_mut(), file)?;
+                print!("{}", report.render(max_failures));
+                total.add(report.tally);
+            }
+            println!("total: {total}");
+            Ok(if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Engines => {
             for name in registry::ENGINE_NAMES {

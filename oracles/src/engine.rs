@@ -3,6 +3,7 @@
 use crate::features::Features;
 use crate::observation::{InstantiateError, MemoryState, Observation, Plan, State, TableState};
 use crate::value::{CallOutcome, Val};
+use crate::wast_session::WastSession;
 use arbitrary::Unstructured;
 
 /// A WebAssembly engine crosscheck can run a [`Plan`] on.
@@ -40,6 +41,12 @@ pub trait Engine {
     /// one round trip.
     fn run(&mut self, plan: &Plan) -> Observation {
         run_in_process(self, plan)
+    }
+
+    /// A fresh store for running a `.wast` script (with every proposal the
+    /// engine supports enabled), or `None` if this engine cannot run scripts.
+    fn wast_session(&mut self) -> Option<Box<dyn WastSession + '_>> {
+        None
     }
 }
 

@@ -17,14 +17,21 @@
 //! | --- | --- | --- |
 //! | [`wasmtime`](crate::wasmtime) | Wasmtime: Cranelift, Winch, Pulley | `wasmtime` |
 //! | [`wasmi`](crate::wasmi) | wasmi 2.x with SIMD | `wasmi` |
+//! | [`reference`](crate::reference) | crosscheck-reference, the spec-faithful interpreter | `reference` |
 //!
 //! [`registry`] builds engines by name and tells which are available.
+//! [`wast_session`] is the interface through which `.wast` scripts drive
+//! an engine.
 
 pub mod engine;
 pub mod features;
 pub mod observation;
 pub mod registry;
 pub mod value;
+pub mod wast_session;
+
+#[cfg(feature = "reference")]
+pub mod reference;
 
 #[cfg(feature = "wasmi")]
 pub mod wasmi;
@@ -37,3 +44,4 @@ pub use observation::{
     Call, Exports, InstantiateError, Masks, MemoryState, Observation, Plan, State, TableState,
 };
 pub use value::{CallOutcome, TrapKind, Val, ValType};
+pub use wast_session::{WastError, WastOutcome, WastSession, WastVal};

@@ -3,7 +3,7 @@
 use crate::engine::Engine;
 
 /// Every engine name crosscheck knows, in report order.
-pub const ENGINE_NAMES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi"];
+pub const ENGINE_NAMES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi", "reference"];
 
 /// The engines a plain `crosscheck fuzz` compares.
 pub const DEFAULT_ENGINES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi"];
@@ -32,6 +32,10 @@ pub fn create(name: &str) -> Result<Box<dyn Engine>, Unavailable> {
         "wasmi" => Ok(Box::new(crate::wasmi::WasmiEngine::new())),
         #[cfg(not(feature = "wasmi"))]
         "wasmi" => Err(Unavailable::NotCompiled(name.into(), "wasmi")),
+        #[cfg(feature = "reference")]
+        "reference" => Ok(Box::new(crate::reference::ReferenceEngine::new())),
+        #[cfg(not(feature = "reference"))]
+        "reference" => Err(Unavailable::NotCompiled(name.into(), "reference")),
         other => Err(Unavailable::Unknown(other.to_string())),
     }
 }

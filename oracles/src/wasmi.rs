@@ -5,6 +5,7 @@ use crate::engine::{Engine, Instance};
 use crate::features::Features;
 use crate::observation::{InstantiateError, TableState};
 use crate::value::{CallOutcome, TrapKind, Val};
+use crate::wast_session::{WastError, WastOutcome, WastSession, WastVal};
 use arbitrary::Unstructured;
 use std::collections::HashMap;
 
@@ -115,6 +116,13 @@ impl Engine for WasmiEngine {
         })?;
         Ok(Box::new(WasmiInstance { store, instance }))
     }
+
+    fn wast_session(&mut self) -> Option<Box<dyn WastSession + '_>> {
+        let features = std::mem::replace(&mut self.features, Self::supported_features());
+        let engine = self.engine();
+        self.features = features;
+        Some(Box::new(WasmiSession::new(engine).ok()?))
+    }
 }
 
 fn classify(e: &wasmi::Error) -> CallOutcome {
@@ -224,5 +232,149 @@ impl Instance for WasmiInstance {
             })
             .collect();
         Some(TableState { size, null })
+    }
+}
+
+/// One `.wast` script's store on wasmi (eager translation, every proposal
+/// wasmi supports enabled).
+pub struct WasmiSession {
+    store: wasmi::Store<()>,
+    linker: wasmi::Linker<()>,
+    instances: HashMap<String, wasmi::Instance>,
+}
+
+impl WasmiSession {
+    pub fn new(engine: wasmi::Engine) -> Result<WasmiSession, wasmi::Error> {
+        let mut store = wasmi::Store::new(&engine, ());
+        let mut linker = wasmi::Linker::new(&engine);
+        linker.allow_shadowing(true);
+        define_spectest(&mut linker, &mut store)?;
+        Ok(WasmiSession { store, linker, instances: HashMap::new() })
+    }
+
+    fn engine_val(&mut self, v: WastVal) -> Result<wasmi::Val, String> {
+        Ok(match v {
+            WastVal::ExternRef(Some(n)) => {
+                wasmi::Val::ExternRef(wasmi::Nullable::Val(wasmi::ExternRef::new(&mut self.store, n)))
+            }
+            WastVal::FuncRef { null: false } => return Err("a non-null funcref argument".into()),
+            other => to_wasmi_val(&other.to_val()),
+        })
+    }
+
+    fn session_val(&self, v: &wasmi::Val) -> Result<WastVal, String> {
+        match v {
+            wasmi::Val::ExternRef(wasmi::Nullable::Val(r)) => match r.data(&self.store).downcast_ref::<u32>() {
+                Some(n) => Ok(WastVal::ExternRef(Some(*n))),
+                None => Err("an externref without a host payload".into()),
+            },
+            other => Ok(WastVal::from(from_wasmi_val(other))),
+        }
+    }
+}
+
+/// Defines the `spectest` module (see [`crate::wast_session::spectest`]),
+/// without `shared_memory`: wasmi has no threads.
+fn define_spectest(linker: &mut wasmi::Linker<()>, store: &mut wasmi::Store<()>) -> Result<(), wasmi::Error> {
+    use crate::wast_session::spectest as s;
+    use wasmi::{Global, Memory, MemoryType, Mutability, Ref, RefType, Table, TableType, ValType as T};
+    for (name, params) in s::PRINT_FUNCS {
+        let params: Vec<T> = params
+            .iter()
+            .map(|p| match p {
+                crate::ValType::I64 => T::I64,
+                crate::ValType::F32 => T::F32,
+                crate::ValType::F64 => T::F64,
+                _ => T::I32,
+            })
+            .collect();
+        let func = wasmi::Func::new(&mut *store, wasmi::FuncType::new(params, []), |_, _, _| Ok(()));
+        linker.define(s::MODULE, name, func)?;
+    }
+    let globals = [
+        ("global_i32", wasmi::Val::I32(s::GLOBAL_I32)),
+        ("global_i64", wasmi::Val::I64(s::GLOBAL_I64)),
+        ("global_f32", wasmi::Val::F32(wasmi::F32::from_bits(s::GLOBAL_F32.to_bits()))),
+        ("global_f64", wasmi::Val::F64(wasmi::F64::from_bits(s::GLOBAL_F64.to_bits()))),
+    ];
+    for (name, value) in globals {
+        linker.define(s::MODULE, name, Global::new(&mut *store, value, Mutability::Const))?;
+    }
+    let null = || Ref::Func(wasmi::Nullable::Null);
+    let table = Table::new(&mut *store, TableType::new(RefType::Func, s::TABLE_MIN, Some(s::TABLE_MAX)), null())?;
+    linker.define(s::MODULE, "table", table)?;
+    let table64 = TableType::new64(RefType::Func, s::TABLE_MIN.into(), Some(s::TABLE_MAX.into()));
+    linker.define(s::MODULE, "table64", Table::new(&mut *store, table64, null())?)?;
+    let memory = Memory::new(&mut *store, MemoryType::new(s::MEMORY_MIN, Some(s::MEMORY_MAX)))?;
+    linker.define(s::MODULE, "memory", memory)?;
+    Ok(())
+}
+
+/// Instantiation failures: linking, segment traps, resource limits.
+fn instantiate_error(e: &wasmi::Error) -> WastError {
+    use wasmi::errors::{ErrorKind, InstantiationError as I};
+    match e.kind() {
+        ErrorKind::Linker(_) => return WastError::Unlinkable(e.to_string()),
+        ErrorKind::Instantiation(
+            I::MismatchedNumberOfImports { .. }
+            | I::ImportTypeMismatch { .. }
+            | I::GlobalTypeMismatch { .. }
+            | I::FuncTypeMismatch { .. }
+            | I::TableTypeMismatch { .. }
+            | I::MemoryTypeMismatch { .. },
+        ) => return WastError::Unlinkable(e.to_string()),
+        _ => {}
+    }
+    match classify(e) {
+        CallOutcome::Trapped(kind) => WastError::Trapped(kind),
+        CallOutcome::Exhausted(why) => WastError::Exhausted(why),
+        _ => WastError::Failed(e.to_string()),
+    }
+}
+
+impl WastSession for WasmiSession {
+    fn compile(&mut self, wasm: &[u8]) -> Result<(), WastError> {
+        wasmi::Module::new(self.store.engine(), wasm).map(|_| ()).map_err(|e| WastError::Invalid(e.to_string()))
+    }
+
+    fn instantiate(&mut self, instance: &str, wasm: &[u8]) -> Result<(), WastError> {
+        let module = wasmi::Module::new(self.store.engine(), wasm).map_err(|e| WastError::Invalid(e.to_string()))?;
+        let inst = self.linker.instantiate_and_start(&mut self.store, &module).map_err(|e| instantiate_error(&e))?;
+        self.instances.insert(instance.to_string(), inst);
+        Ok(())
+    }
+
+    fn register(&mut self, as_name: &str, instance: &str) -> Result<(), WastError> {
+        let inst = *self.instances.get(instance).ok_or_else(|| WastError::Failed(format!("no instance {instance:?}")))?;
+        self.linker.instance(&mut self.store, as_name, inst).map_err(|e| WastError::Failed(e.to_string()))?;
+        Ok(())
+    }
+
+    fn invoke(&mut self, instance: &str, export: &str, args: &[WastVal]) -> WastOutcome {
+        let Some(inst) = self.instances.get(instance).copied() else {
+            return WastOutcome::Failed(format!("no instance {instance:?}"));
+        };
+        let Some(func) = inst.get_func(&self.store, export) else {
+            return WastOutcome::Failed(format!("no exported function {export:?}"));
+        };
+        let args = match args.iter().map(|a| self.engine_val(*a)).collect::<Result<Vec<_>, _>>() {
+            Ok(args) => args,
+            Err(why) => return WastOutcome::Failed(why),
+        };
+        let ty = func.ty(&self.store);
+        let mut results: Vec<wasmi::Val> = ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+        match func.call(&mut self.store, &args, &mut results) {
+            Ok(()) => match results.iter().map(|v| self.session_val(v)).collect::<Result<Vec<_>, _>>() {
+                Ok(vals) => WastOutcome::Returned(vals),
+                Err(why) => WastOutcome::Failed(why),
+            },
+            Err(e) => WastOutcome::from_call(classify(&e)),
+        }
+    }
+
+    fn get(&mut self, instance: &str, global: &str) -> Option<WastVal> {
+        let inst = self.instances.get(instance).copied()?;
+        let v = inst.get_global(&self.store, global)?.get(&self.store);
+        self.session_val(&v).ok()
     }
 }

@@ -1,0 +1,322 @@
+//! crosscheck-reference as an engine: the spec-faithful interpreter of this
+//! workspace, run in process, both for Plans and for `.wast` sessions.
+
+use crate::engine::{Engine, Instance};
+use crate::features::Features;
+use crate::observation::{InstantiateError, TableState};
+use crate::value::{CallOutcome, TrapKind, Val};
+use crate::wast_session::{WastError, WastOutcome, WastSession, WastVal, spectest};
+use crosscheck_reference as r;
+use std::collections::HashMap;
+
+/// The reference interpreter. It has no options: `configure` consumes nothing.
+#[derive(Debug, Default)]
+pub struct ReferenceEngine;
+
+impl ReferenceEngine {
+    pub fn new() -> ReferenceEngine {
+        ReferenceEngine
+    }
+
+    /// What the interpreter executes: everything crosscheck knows except
+    /// GC, exception handling and custom page sizes (which it rejects as
+    /// unsupported); atomics with single-threaded semantics.
+    pub fn supported_features() -> Features {
+        Features { gc: false, exceptions: false, custom_page_sizes: false, ..Features::ALL }
+    }
+}
+
+impl Engine for ReferenceEngine {
+    fn name(&self) -> &str {
+        "reference"
+    }
+
+    fn version(&self) -> String {
+        "crosscheck-reference 0.1".to_string()
+    }
+
+    fn features(&self) -> Features {
+        Self::supported_features()
+    }
+
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
+        let module = r::Module::new(wasm).map_err(instantiate_error)?;
+        let mut store = r::Store::new();
+        let instance = r::Instance::instantiate(&mut store, &module, &[]).map_err(instantiate_error)?;
+        Ok(Box::new(ReferenceInstance { store, instance }))
+    }
+
+    fn wast_session(&mut self) -> Option<Box<dyn WastSession + '_>> {
+        Some(Box::new(ReferenceSession::new()))
+    }
+}
+
+fn instantiate_error(e: r::Error) -> InstantiateError {
+    match e {
+        r::Error::Invalid(m) | r::Error::Link(m) => InstantiateError::Rejected(m),
+        r::Error::Unsupported(f) => InstantiateError::Unsupported(f.to_string()),
+        r::Error::Trap(k) => InstantiateError::Trapped(trap_kind(k)),
+        r::Error::Exhausted(m) => InstantiateError::Exhausted(m),
+    }
+}
+
+/// The interpreter's trap kinds in crosscheck's vocabulary.
+pub fn trap_kind(k: r::TrapKind) -> TrapKind {
+    use r::TrapKind as R;
+    match k {
+        R::Unreachable => TrapKind::Unreachable,
+        R::IntegerDivideByZero => TrapKind::IntegerDivideByZero,
+        R::IntegerOverflow => TrapKind::IntegerOverflow,
+        R::InvalidConversionToInteger => TrapKind::InvalidConversionToInteger,
+        R::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+        R::TableOutOfBounds => TrapKind::TableOutOfBounds,
+        R::IndirectCallToNull => TrapKind::IndirectCallToNull,
+        R::BadSignature => TrapKind::BadSignature,
+        R::NullReference => TrapKind::NullReference,
+        R::UnalignedAtomic => TrapKind::UnalignedAtomic,
+        R::ExpectedSharedMemory => TrapKind::AtomicWaitNonShared,
+        R::HostError => TrapKind::Other(k.message().to_string()),
+    }
+}
+
+fn call_outcome(result: Result<Vec<r::Value>, r::CallError>) -> Result<Vec<r::Value>, CallOutcome> {
+    result.map_err(|e| match e {
+        r::CallError::Trap(k) => CallOutcome::Trapped(trap_kind(k)),
+        r::CallError::Exhausted(m) => CallOutcome::Exhausted(m),
+        r::CallError::ArgumentMismatch(m) => CallOutcome::Failed(format!("argument mismatch: {m}")),
+        // Masked execution only; plain `invoke` never reports it.
+        r::CallError::Undetermined(m) => CallOutcome::Failed(format!("undetermined: {m}")),
+    })
+}
+
+fn from_value(v: r::Value) -> WastVal {
+    match v {
+        r::Value::I32(x) => WastVal::I32(x),
+        r::Value::I64(x) => WastVal::I64(x),
+        r::Value::F32(x) => WastVal::F32(x),
+        r::Value::F64(x) => WastVal::F64(x),
+        r::Value::V128(x) => WastVal::V128(x),
+        r::Value::FuncRef(f) => WastVal::FuncRef { null: f.is_none() },
+        r::Value::ExternRef(e) => WastVal::ExternRef(e),
+    }
+}
+
+/// A session value as an interpreter value. A non-null funcref cannot be
+/// made from outside (scripts never pass one).
+fn to_value(v: WastVal) -> Result<r::Value, String> {
+    Ok(match v {
+        WastVal::I32(x) => r::Value::I32(x),
+        WastVal::I64(x) => r::Value::I64(x),
+        WastVal::F32(x) => r::Value::F32(x),
+        WastVal::F64(x) => r::Value::F64(x),
+        WastVal::V128(x) => r::Value::V128(x),
+        WastVal::FuncRef { null: true } => r::Value::FuncRef(None),
+        WastVal::FuncRef { null: false } => return Err("a non-null funcref argument".into()),
+        WastVal::ExternRef(e) => r::Value::ExternRef(e),
+    })
+}
+
+struct ReferenceInstance {
+    store: r::Store,
+    instance: r::Instance,
+}
+
+impl Instance for ReferenceInstance {
+    fn call(&mut self, export: &str, args: &[Val]) -> CallOutcome {
+        let Some(r::Extern::Func(f)) = self.instance.export(export) else {
+            return CallOutcome::Failed(format!("no exported function {export:?}"));
+        };
+        // Plans pass null references only: identities are engine-private.
+        let args: Vec<r::Value> = args
+            .iter()
+            .map(|a| match *a {
+                Val::FuncRef { .. } => r::Value::FuncRef(None),
+                Val::ExternRef { .. } => r::Value::ExternRef(None),
+                other => to_value(WastVal::from(other)).unwrap_or(r::Value::FuncRef(None)),
+            })
+            .collect();
+        match call_outcome(self.store.invoke(f, &args)) {
+            Ok(vals) => CallOutcome::Returned(vals.into_iter().map(|v| from_value(v).to_val()).collect()),
+            Err(outcome) => outcome,
+        }
+    }
+
+    fn global(&mut self, name: &str) -> Option<Val> {
+        match self.instance.export(name)? {
+            r::Extern::Global(g) => Some(from_value(self.store.global_get(g)).to_val()),
+            _ => None,
+        }
+    }
+
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        match self.instance.export(name)? {
+            r::Extern::Memory(m) => Some(self.store.memory_data(m).to_vec()),
+            _ => None,
+        }
+    }
+
+    fn table(&mut self, name: &str) -> Option<TableState> {
+        let r::Extern::Table(t) = self.instance.export(name)? else { return None };
+        let size = self.store.table_size(t);
+        let null = (0..size)
+            .map(|i| !matches!(self.store.table_get(t, i), Some(r::Value::FuncRef(Some(_)) | r::Value::ExternRef(Some(_)))))
+            .collect();
+        Some(TableState { size, null })
+    }
+}
+
+/// One `.wast` script's store on the interpreter.
+pub struct ReferenceSession {
+    store: r::Store,
+    instances: HashMap<String, r::Instance>,
+    /// Importable module names (`spectest` and registered instances).
+    registered: HashMap<String, HashMap<String, r::Extern>>,
+}
+
+impl Default for ReferenceSession {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ReferenceSession {
+    pub fn new() -> ReferenceSession {
+        let mut store = r::Store::new();
+        let spectest = spectest_module(&mut store, ReferenceEngine::supported_features());
+        let registered = HashMap::from([(spectest::MODULE.to_string(), spectest)]);
+        ReferenceSession { store, instances: HashMap::new(), registered }
+    }
+
+    fn link(&self, module: &r::Module) -> Result<Vec<r::Extern>, WastError> {
+        module
+            .imports()
+            .iter()
+            .map(|imp| {
+                self.registered
+                    .get(&imp.module)
+                    .and_then(|m| m.get(&imp.name))
+                    .copied()
+                    .ok_or_else(|| WastError::Unlinkable(format!("unknown import {}::{}", imp.module, imp.name)))
+            })
+            .collect()
+    }
+
+    fn instance(&self, name: &str) -> Option<&r::Instance> {
+        self.instances.get(name)
+    }
+}
+
+fn session_error(e: r::Error) -> WastError {
+    match e {
+        r::Error::Invalid(m) => WastError::Invalid(m),
+        r::Error::Unsupported(f) => WastError::Unsupported(f.to_string()),
+        r::Error::Link(m) => WastError::Unlinkable(m),
+        r::Error::Trap(k) => WastError::Trapped(trap_kind(k)),
+        r::Error::Exhausted(m) => WastError::Exhausted(m),
+    }
+}
+
+/// The `spectest` module's exports, allocated in `store`.
+fn spectest_module(store: &mut r::Store, features: Features) -> HashMap<String, r::Extern> {
+    use r::ValType as T;
+    let mut m = HashMap::new();
+    for (name, params) in spectest::PRINT_FUNCS {
+        let params = params
+            .iter()
+            .map(|p| match p {
+                crate::ValType::I64 => T::I64,
+                crate::ValType::F32 => T::F32,
+                crate::ValType::F64 => T::F64,
+                _ => T::I32,
+            })
+            .collect();
+        m.insert(name.to_string(), r::Extern::Func(store.host_func(params, vec![], |_| vec![])));
+    }
+    let constant = |ty| r::GlobalType { ty, mutable: false };
+    let globals = [
+        ("global_i32", T::I32, r::Value::I32(spectest::GLOBAL_I32 as u32)),
+        ("global_i64", T::I64, r::Value::I64(spectest::GLOBAL_I64 as u64)),
+        ("global_f32", T::F32, r::Value::F32(spectest::GLOBAL_F32.to_bits())),
+        ("global_f64", T::F64, r::Value::F64(spectest::GLOBAL_F64.to_bits())),
+    ];
+    for (name, ty, value) in globals {
+        m.insert(name.to_string(), r::Extern::Global(store.host_global(constant(ty), value)));
+    }
+    let table = |table64| r::TableType {
+        elem: T::FuncRef,
+        min: spectest::TABLE_MIN.into(),
+        max: Some(spectest::TABLE_MAX.into()),
+        table64,
+    };
+    let mut tables = vec![("table", false)];
+    if spectest::has_table64(features) {
+        tables.push(("table64", true));
+    }
+    for (name, table64) in tables {
+        if let Ok(t) = store.host_table(table(table64), r::Value::FuncRef(None)) {
+            m.insert(name.to_string(), r::Extern::Table(t));
+        }
+    }
+    let memory = r::MemoryType {
+        min: spectest::MEMORY_MIN.into(),
+        max: Some(spectest::MEMORY_MAX.into()),
+        memory64: false,
+        shared: false,
+    };
+    if let Ok(mem) = store.host_memory(memory) {
+        m.insert("memory".to_string(), r::Extern::Memory(mem));
+    }
+    if spectest::has_shared_memory(features) {
+        let pages = spectest::SHARED_MEMORY_PAGES.into();
+        let shared = r::MemoryType { min: pages, max: Some(pages), memory64: false, shared: true };
+        if let Ok(mem) = store.host_memory(shared) {
+            m.insert("shared_memory".to_string(), r::Extern::Memory(mem));
+        }
+    }
+    m
+}
+
+impl WastSession for ReferenceSession {
+    fn compile(&mut self, wasm: &[u8]) -> Result<(), WastError> {
+        r::Module::new(wasm).map(|_| ()).map_err(session_error)
+    }
+
+    fn instantiate(&mut self, instance: &str, wasm: &[u8]) -> Result<(), WastError> {
+        let module = r::Module::new(wasm).map_err(session_error)?;
+        let imports = self.link(&module)?;
+        let inst = r::Instance::instantiate(&mut self.store, &module, &imports).map_err(session_error)?;
+        self.instances.insert(instance.to_string(), inst);
+        Ok(())
+    }
+
+    fn register(&mut self, as_name: &str, instance: &str) -> Result<(), WastError> {
+        let inst = self.instance(instance).ok_or_else(|| WastError::Failed(format!("no instance {instance:?}")))?;
+        let exports = inst.exports().iter().cloned().collect();
+        self.registered.insert(as_name.to_string(), exports);
+        Ok(())
+    }
+
+    fn invoke(&mut self, instance: &str, export: &str, args: &[WastVal]) -> WastOutcome {
+        let Some(inst) = self.instance(instance) else {
+            return WastOutcome::Failed(format!("no instance {instance:?}"));
+        };
+        let Some(r::Extern::Func(f)) = inst.export(export) else {
+            return WastOutcome::Failed(format!("no exported function {export:?}"));
+        };
+        let args = match args.iter().map(|a| to_value(*a)).collect::<Result<Vec<_>, _>>() {
+            Ok(args) => args,
+            Err(why) => return WastOutcome::Failed(why),
+        };
+        match call_outcome(self.store.invoke(f, &args)) {
+            Ok(vals) => WastOutcome::Returned(vals.into_iter().map(from_value).collect()),
+            Err(outcome) => WastOutcome::from_call(outcome),
+        }
+    }
+
+    fn get(&mut self, instance: &str, global: &str) -> Option<WastVal> {
+        match self.instance(instance)?.export(global)? {
+            r::Extern::Global(g) => Some(from_value(self.store.global_get(g))),
+            _ => None,
+        }
+    }
+}
