@@ -4,7 +4,6 @@
 
 use crate::judge::{PairOutcome, Site, Verdict};
 use crate::target::Checked;
-use crosscheck_oracles::CallOutcome;
 use std::fmt::Write;
 
 /// Longest cell in the call table before it is cut.
@@ -118,7 +117,7 @@ fn write_call_table(out: &mut String, c: &Checked, first: Option<&Site>) -> std:
         for r in &c.runs {
             let cell = match (&r.observation.instantiation, r.observation.calls.get(i)) {
                 (Err(_), _) => "-".to_string(),
-                (Ok(()), Some(o)) => outcome_cell(o),
+                (Ok(()), Some(o)) => o.to_string(),
                 (Ok(()), None) => "(not run)".to_string(),
             };
             row.push(cut(cell));
@@ -134,10 +133,6 @@ fn write_call_table(out: &mut String, c: &Checked, first: Option<&Site>) -> std:
         writeln!(out, "  {}{}", line.trim_end(), if mark { "  <<< first difference" } else { "" })?;
     }
     Ok(())
-}
-
-fn outcome_cell(o: &CallOutcome) -> String {
-    o.to_string()
 }
 
 fn write_state(out: &mut String, c: &Checked) -> std::fmt::Result {

@@ -265,7 +265,7 @@ pub fn progress_line(s: &Stats, elapsed: Duration) -> String {
     let rate = execs as f64 / elapsed.as_secs_f64().max(1e-9);
     let pairs: Vec<String> = s.with_prefix(keys::PAIR).map(|(p, n)| format!("{p} {n}")).collect();
     format!(
-        "[{:>5.0}s] execs {execs} ({rate:.0}/s) | agree {} | diverge {} ({} known bug, {} new) | inconclusive {:.1}% | rejected {} | crashes {} | {}",
+        "[{:>5.0}s] execs {execs} ({rate:.0}/s) | agree {} | diverge {} ({} known-bug) | new findings {} | inconclusive {:.1}% | rejected {} | crashes {} | {}",
         elapsed.as_secs_f64(),
         s.get(keys::AGREE),
         s.get(keys::DIVERGE),
