@@ -132,6 +132,15 @@ enum Command {
         /// Largest input in bytes (as `fuzz --max-len`).
         #[arg(long, default_value_t = 4096)]
         max_len: usize,
+        /// Instead of the fuzz target: time a fixed module (.wasm/.wat) on each engine.
+        #[arg(long, value_name = "FILE")]
+        module: Option<PathBuf>,
+        /// Calls for `--module`, as `run --args` (repeatable).
+        #[arg(long = "args", value_name = "EXPORT=ARGS", requires = "module")]
+        args: Vec<String>,
+        /// Repetitions for `--module` (the fastest counts).
+        #[arg(long, default_value_t = 5, requires = "module")]
+        repeat: u32,
     },
     /// One fuzzing job (spawned by `fuzz`; not for direct use).
     #[command(hide = true)]
@@ -323,7 +332,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             println!("selftest: every planted fault detected");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { time, engines, seed, max_len } => {
+        Command::Bench { time, engines, seed, max_len, module, args, repeat } => {
+            if let Some(file) = module {
+                let wasm = run::read_module(&file)?;
+                let calls = args.iter().map(|a| run::parse_invocation(a)).collect::<Result<Vec<_>, _>>()?;
+                let timings = bench::run_module(&engines, &wasm, &calls, repeat)?;
+                print!("{}", bench::render_module(&file.display().to_string(), &timings));
+                return Ok(ExitCode::SUCCESS);
+            }
             let r = bench::run(&engines, seconds(time)?, seed, max_len)?;
             print!("{}", bench::render(&r));
             Ok(ExitCode::SUCCESS)

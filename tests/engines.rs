@@ -1,6 +1,7 @@
 //! Real modules through every engine: values checked against Rust's own
 //! arithmetic, every trap kind classified the same way by every adapter,
 //! and exported state observed.
+#![cfg(all(feature = "wasmtime", feature = "wasmi"))]
 
 use crosscheck::engines::EngineSet;
 use crosscheck_oracles::registry::ENGINE_NAMES;

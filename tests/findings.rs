@@ -2,6 +2,7 @@
 //! reduced module. These tests assert the bugs are still there: when an
 //! engine upgrade fixes one, its test fails, and the finding and its
 //! known-bug entry (src/triage/known_bugs.rs) are to be retired.
+#![cfg(all(feature = "wasmtime", feature = "wasmi"))]
 
 use crosscheck_oracles::wasmi::WasmiEngine;
 use crosscheck_oracles::wasmtime::{Strategy, WasmtimeConfig, WasmtimeEngine, close_under_dependencies};

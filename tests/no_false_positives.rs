@@ -39,6 +39,14 @@ fn campaign(engines: &[&str], seed: u64) -> (u64, u64, Vec<String>) {
 }
 
 #[test]
+fn every_default_engine_agrees_with_the_reference_interpreter() {
+    let (agree, known, unknown) = campaign(&["reference", "wasmtime", "winch", "pulley", "wasmi"], 13);
+    assert!(unknown.is_empty(), "{} divergences, first:\n{}", unknown.len(), unknown[0]);
+    assert!(known < CASES / 10, "{known} Cases hit known engine bugs");
+    assert!(agree > CASES * 8 / 10, "only {agree} of {CASES} Cases judged");
+}
+
+#[test]
 fn wasmtime_configurations_winch_and_pulley_agree() {
     let (agree, known, unknown) = campaign(&["wasmtime", "winch", "pulley"], 11);
     assert!(unknown.is_empty(), "{} divergences, first:\n{}", unknown.len(), unknown[0]);

@@ -5,7 +5,13 @@ use crate::engine::Engine;
 /// Every engine name crosscheck knows, in report order.
 pub const ENGINE_NAMES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi", "reference"];
 
-/// The engines a plain `crosscheck fuzz` compares.
+/// The engines a plain `crosscheck fuzz` compares, the baseline first: the
+/// reference interpreter judges, the others are compared with it.
+#[cfg(feature = "reference")]
+pub const DEFAULT_ENGINES: &[&str] = &["reference", "wasmtime", "winch", "pulley", "wasmi"];
+/// The engines a plain `crosscheck fuzz` compares (no reference interpreter
+/// in this build: Wasmtime's Cranelift is the baseline).
+#[cfg(not(feature = "reference"))]
 pub const DEFAULT_ENGINES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi"];
 
 /// Why an engine cannot be used here.

@@ -1,0 +1,237 @@
+//! Reproducible Wasmtime configurations: strategy, Cranelift options, CPU
+//! features switched off (closed under dependencies), memory layout.
+
+use crate::features::Features;
+use arbitrary::Unstructured;
+use std::fmt;
+
+/// Which of Wasmtime's compilers (or its interpreter) runs the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    Cranelift,
+    Winch,
+    Pulley,
+}
+
+impl Strategy {
+    pub fn engine_name(self) -> &'static str {
+        match self {
+            Strategy::Cranelift => "wasmtime",
+            Strategy::Winch => "winch",
+            Strategy::Pulley => "pulley",
+        }
+    }
+}
+
+/// Cranelift's optimization level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OptLevel {
+    None,
+    Speed,
+    SpeedAndSize,
+}
+
+/// Cranelift's register allocator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Regalloc {
+    Backtracking,
+    SinglePass,
+}
+
+/// x86-64 features Cranelift can be told the host lacks, each with the
+/// features that depend on it (disabling one disables those too).
+pub const CPU_FEATURES: &[(&str, &[&str])] = &[
+    ("has_sse3", &["has_ssse3"]),
+    ("has_ssse3", &["has_sse41"]),
+    ("has_sse41", &["has_sse42"]),
+    ("has_sse42", &["has_avx"]),
+    ("has_avx", &["has_avx2", "has_fma"]),
+    ("has_avx2", &["has_avx512f"]),
+    ("has_fma", &[]),
+    ("has_avx512f", &["has_avx512dq", "has_avx512vl", "has_avx512bitalg", "has_avx512vbmi"]),
+    ("has_avx512dq", &[]),
+    ("has_avx512vl", &[]),
+    ("has_avx512bitalg", &[]),
+    ("has_avx512vbmi", &[]),
+    ("has_bmi1", &[]),
+    ("has_bmi2", &[]),
+    ("has_lzcnt", &[]),
+    ("has_popcnt", &[]),
+];
+
+/// Smallest reservation of a memory that may not move: covers the largest
+/// memory a generated Case declares (crosscheck keeps them at 4 pages).
+pub const MIN_FIXED_RESERVATION: u64 = 1 << 20;
+
+/// Linear-memory layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MemoryLayout {
+    pub reservation: u64,
+    pub guard: u64,
+    pub may_move: bool,
+    pub signals_based_traps: bool,
+}
+
+/// One reproducible Wasmtime configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WasmtimeConfig {
+    pub strategy: Strategy,
+    pub opt_level: OptLevel,
+    pub regalloc: Regalloc,
+    /// Cranelift `has_*` flags forced off, closed under dependencies, in
+    /// [`CPU_FEATURES`] order.
+    pub disabled_cpu_features: Vec<&'static str>,
+    pub memory: MemoryLayout,
+}
+
+impl WasmtimeConfig {
+    /// Wasmtime's defaults for a strategy.
+    pub fn default_for(strategy: Strategy) -> WasmtimeConfig {
+        WasmtimeConfig {
+            strategy,
+            opt_level: OptLevel::Speed,
+            regalloc: Regalloc::Backtracking,
+            disabled_cpu_features: Vec::new(),
+            memory: MemoryLayout {
+                reservation: 4 << 30,
+                guard: 32 << 20,
+                may_move: true,
+                signals_based_traps: true,
+            },
+        }
+    }
+
+    /// Draws a configuration from fuzz bytes. The same bytes give the same
+    /// configuration on any host: every choice consumes its bytes even where
+    /// it ends up not applying.
+    pub fn arbitrary(strategy: Strategy, u: &mut Unstructured<'_>) -> arbitrary::Result<Self> {
+        let opt_level = *u.choose(&[OptLevel::None, OptLevel::Speed, OptLevel::SpeedAndSize])?;
+        let regalloc = *u.choose(&[Regalloc::Backtracking, Regalloc::SinglePass])?;
+        let mut off: Vec<&'static str> = Vec::new();
+        for (flag, _) in CPU_FEATURES {
+            // One in four: enough to reach every fallback lowering often
+            // while most Cases still see the host's best code.
+            if u.ratio(1u8, 4u8)? {
+                off.push(flag);
+            }
+        }
+        let disabled_cpu_features = close_under_dependencies(&off);
+        let mut reservation = *u.choose(&[0, 1 << 16, 1 << 20, 4 << 30, 8 << 30])?;
+        let guard = *u.choose(&[0, 1 << 16, 32 << 20, 2 << 30])?;
+        let may_move: bool = u.arbitrary()?;
+        let mut signals_based_traps = u.arbitrary()?;
+        if !may_move {
+            // A memory that may not move cannot grow past its reservation:
+            // `memory.grow` would fail (as the spec allows) where the other
+            // engines grow. Reserve at least what a Case's memories may reach.
+            reservation = reservation.max(MIN_FIXED_RESERVATION);
+        }
+        if strategy == Strategy::Winch {
+            // Winch has no explicit trap checks; it requires signals.
+            signals_based_traps = true;
+        }
+        Ok(WasmtimeConfig {
+            strategy,
+            opt_level,
+            regalloc,
+            disabled_cpu_features,
+            memory: MemoryLayout { reservation, guard, may_move, signals_based_traps },
+        })
+    }
+
+    /// The `wasmtime::Config` this stands for, with `features` enabled.
+    pub fn to_wasmtime(&self, features: Features) -> wasmtime::Result<wasmtime::Config> {
+        let mut c = wasmtime::Config::new();
+        match self.strategy {
+            Strategy::Cranelift => {
+                c.strategy(wasmtime::Strategy::Cranelift);
+            }
+            Strategy::Winch => {
+                c.strategy(wasmtime::Strategy::Winch);
+            }
+            Strategy::Pulley => {
+                c.strategy(wasmtime::Strategy::Cranelift);
+                // The host pointer width decides the Pulley flavour.
+                let target = if cfg!(target_pointer_width = "64") { "pulley64" } else { "pulley32" };
+                c.target(target)?;
+            }
+        }
+        c.cranelift_opt_level(match self.opt_level {
+            OptLevel::None => wasmtime::OptLevel::None,
+            OptLevel::Speed => wasmtime::OptLevel::Speed,
+            OptLevel::SpeedAndSize => wasmtime::OptLevel::SpeedAndSize,
+        });
+        c.cranelift_regalloc_algorithm(match self.regalloc {
+            Regalloc::Backtracking => wasmtime::RegallocAlgorithm::Backtracking,
+            Regalloc::SinglePass => wasmtime::RegallocAlgorithm::SinglePass,
+        });
+        if self.strategy != Strategy::Pulley && cfg!(target_arch = "x86_64") {
+            for flag in &self.disabled_cpu_features {
+                // SAFETY: turning a CPU feature *off* only makes Cranelift
+                // emit code for a smaller machine, which the host runs.
+                unsafe {
+                    c.cranelift_flag_set(flag, "false");
+                }
+            }
+        }
+        c.memory_reservation(self.memory.reservation);
+        c.memory_guard_size(self.memory.guard);
+        c.memory_may_move(self.memory.may_move);
+        c.signals_based_traps(self.memory.signals_based_traps);
+        c.wasm_backtrace_max_frames(None);
+        c.native_unwind_info(false);
+        c.wasm_simd(features.simd);
+        c.wasm_relaxed_simd(features.relaxed_simd);
+        c.wasm_bulk_memory(features.bulk_memory);
+        c.wasm_reference_types(features.reference_types);
+        c.wasm_multi_value(features.multi_value);
+        c.wasm_tail_call(features.tail_call);
+        c.wasm_multi_memory(features.multi_memory);
+        c.wasm_extended_const(features.extended_const);
+        c.wasm_memory64(features.memory64);
+        c.wasm_threads(features.threads);
+        c.shared_memory(features.threads);
+        c.wasm_wide_arithmetic(features.wide_arithmetic);
+        c.wasm_custom_page_sizes(features.custom_page_sizes);
+        c.wasm_gc(false);
+        c.wasm_function_references(false);
+        c.wasm_exceptions(false);
+        c.wasm_stack_switching(false);
+        Ok(c)
+    }
+}
+
+/// Adds to `off` every feature that depends on one in it.
+pub fn close_under_dependencies(off: &[&'static str]) -> Vec<&'static str> {
+    let mut set: Vec<&'static str> = off.to_vec();
+    // CPU_FEATURES lists a feature before its dependents, so one pass closes.
+    for (flag, dependents) in CPU_FEATURES {
+        if set.contains(flag) {
+            for d in *dependents {
+                if !set.contains(d) {
+                    set.push(d);
+                }
+            }
+        }
+    }
+    CPU_FEATURES.iter().map(|(f, _)| *f).filter(|f| set.contains(f)).collect()
+}
+
+impl fmt::Display for WasmtimeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.strategy)?;
+        if self.strategy != Strategy::Winch {
+            write!(f, " opt={:?} regalloc={:?}", self.opt_level, self.regalloc)?;
+        }
+        if !self.disabled_cpu_features.is_empty() && self.strategy != Strategy::Pulley {
+            let off: Vec<_> = self.disabled_cpu_features.iter().map(|f| f.trim_start_matches("has_")).collect();
+            write!(f, " cpu-off=[{}]", off.join(","))?;
+        }
+        let m = &self.memory;
+        write!(
+            f,
+            " reservation={} guard={} may_move={} signals_based_traps={}",
+            m.reservation, m.guard, m.may_move, m.signals_based_traps
+        )
+    }
+}

@@ -1,0 +1,260 @@
+//! Wasmtime as an engine under test: Cranelift, Winch and Pulley, each with a
+//! reproducible configuration drawn from fuzz bytes.
+//!
+//! The configuration covers what changes the machine code Wasmtime emits:
+//! the optimization level, the register allocator, x86-64 CPU features
+//! switched off (closed under their dependencies, so every combination is
+//! one a real CPU could have — never a feature the host lacks), the memory
+//! reservation/guard layout and whether traps come from signals or from
+//! explicit checks. `wasmtime::Engine`s are cached per configuration so a
+//! Case costs its compile and run, not engine start-up.
+
+mod config;
+mod session;
+
+pub use config::{
+    CPU_FEATURES, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, Strategy, WasmtimeConfig,
+    close_under_dependencies,
+};
+pub use session::WasmtimeSession;
+
+use crate::engine::{Engine, Instance};
+use crate::features::Features;
+use crate::observation::{InstantiateError, TableState};
+use crate::value::{CallOutcome, TrapKind, Val};
+use crate::wast_session::WastSession;
+use arbitrary::Unstructured;
+use std::collections::HashMap;
+
+/// Wasmtime with one strategy, reconfigured per Case.
+pub struct WasmtimeEngine {
+    config: WasmtimeConfig,
+    /// Whether `configure` draws a new configuration per Case (fuzzing) or
+    /// keeps the defaults (`crosscheck run`).
+    randomize: bool,
+    features: Features,
+    engines: HashMap<(WasmtimeConfig, Features), wasmtime::Engine>,
+}
+
+/// Engines kept per adapter before the cache is flushed.
+const ENGINE_CACHE_LIMIT: usize = 64;
+
+impl WasmtimeEngine {
+    pub fn new(strategy: Strategy) -> WasmtimeEngine {
+        WasmtimeEngine {
+            config: WasmtimeConfig::default_for(strategy),
+            randomize: true,
+            features: Self::supported_features(strategy),
+            engines: HashMap::new(),
+        }
+    }
+
+    /// An engine that always uses one configuration.
+    pub fn with_config(config: WasmtimeConfig) -> WasmtimeEngine {
+        let features = Self::supported_features(config.strategy);
+        WasmtimeEngine { config, randomize: false, features, engines: HashMap::new() }
+    }
+
+    /// What each strategy runs (from Wasmtime's own feature gates).
+    pub fn supported_features(strategy: Strategy) -> Features {
+        let all = Features { gc: false, exceptions: false, ..Features::ALL };
+        match strategy {
+            Strategy::Cranelift => all,
+            Strategy::Winch => Features { relaxed_simd: false, tail_call: false, ..all },
+            Strategy::Pulley => Features { threads: false, ..all },
+        }
+    }
+
+    pub fn current_config(&self) -> &WasmtimeConfig {
+        &self.config
+    }
+
+    fn engine(&mut self) -> Result<wasmtime::Engine, InstantiateError> {
+        let key = (self.config.clone(), self.features);
+        if let Some(e) = self.engines.get(&key) {
+            return Ok(e.clone());
+        }
+        let engine = self
+            .config
+            .to_wasmtime(self.features)
+            .and_then(|c| wasmtime::Engine::new(&c))
+            .map_err(|e| InstantiateError::Unsupported(format!("wasmtime config: {e:#}")))?;
+        if self.engines.len() >= ENGINE_CACHE_LIMIT {
+            self.engines.clear();
+        }
+        self.engines.insert(key, engine.clone());
+        Ok(engine)
+    }
+}
+
+impl Engine for WasmtimeEngine {
+    fn name(&self) -> &str {
+        self.config.strategy.engine_name()
+    }
+
+    fn version(&self) -> String {
+        format!("wasmtime {}", wasmtime_version())
+    }
+
+    fn features(&self) -> Features {
+        Self::supported_features(self.config.strategy)
+    }
+
+    fn configure(&mut self, u: &mut Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
+        if self.randomize {
+            self.config = WasmtimeConfig::arbitrary(self.config.strategy, u)?;
+        }
+        self.features = features;
+        Ok(())
+    }
+
+    fn config(&self) -> String {
+        self.config.to_string()
+    }
+
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
+        let engine = self.engine()?;
+        let module = wasmtime::Module::new(&engine, wasm).map_err(|e| classify_compile_error(&e))?;
+        let mut store = wasmtime::Store::new(&engine, ());
+        let instance =
+            wasmtime::Instance::new(&mut store, &module, &[]).map_err(|e| match classify_error(&e) {
+                CallOutcome::Trapped(kind) => InstantiateError::Trapped(kind),
+                CallOutcome::Exhausted(why) => InstantiateError::Exhausted(why),
+                other => InstantiateError::Failed(other.to_string()),
+            })?;
+        Ok(Box::new(WasmtimeInstance { store, instance }))
+    }
+
+    fn wast_session(&mut self) -> Option<Box<dyn WastSession + '_>> {
+        Some(Box::new(WasmtimeSession::new(&self.config).ok()?))
+    }
+}
+
+fn wasmtime_version() -> &'static str {
+    // The crate does not export its version; Cargo.lock pins it.
+    "48"
+}
+
+/// Compile errors: features a backend has not implemented are `Unsupported`
+/// (Winch's partial SIMD), everything else a rejection.
+fn classify_compile_error(e: &wasmtime::Error) -> InstantiateError {
+    let msg = format!("{e:#}");
+    let lower = msg.to_ascii_lowercase();
+    // Feature gates of the backend (Winch has no reference types: wasmparser
+    // reports them as "gc types are disallowed") and unimplemented lowerings.
+    let unsupported = ["unsupported", "not supported", "not yet implemented", "unimplemented", "not implemented", "are disallowed", "is not enabled", "support is not enabled"];
+    if unsupported.iter().any(|m| lower.contains(m)) {
+        InstantiateError::Unsupported(msg)
+    } else {
+        InstantiateError::Rejected(msg)
+    }
+}
+
+fn classify_error(e: &wasmtime::Error) -> CallOutcome {
+    use wasmtime::Trap as T;
+    let Some(trap) = e.downcast_ref::<wasmtime::Trap>() else {
+        let msg = format!("{e:#}");
+        if msg.contains("failed to allocate") || msg.contains("insufficient resources") || msg.contains("mmap") {
+            return CallOutcome::Exhausted(msg);
+        }
+        return CallOutcome::Failed(msg);
+    };
+    CallOutcome::Trapped(match trap {
+        T::StackOverflow => return CallOutcome::Exhausted("call stack exhausted".into()),
+        T::OutOfFuel | T::Interrupt => return CallOutcome::Exhausted(trap.to_string()),
+        T::AllocationTooLarge => return CallOutcome::Exhausted(trap.to_string()),
+        T::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+        T::HeapMisaligned => TrapKind::UnalignedAtomic,
+        T::TableOutOfBounds => TrapKind::TableOutOfBounds,
+        T::IndirectCallToNull => TrapKind::IndirectCallToNull,
+        T::BadSignature => TrapKind::BadSignature,
+        T::IntegerOverflow => TrapKind::IntegerOverflow,
+        T::IntegerDivisionByZero => TrapKind::IntegerDivideByZero,
+        T::BadConversionToInteger => TrapKind::InvalidConversionToInteger,
+        T::UnreachableCodeReached => TrapKind::Unreachable,
+        T::NullReference => TrapKind::NullReference,
+        T::AtomicWaitNonSharedMemory => TrapKind::AtomicWaitNonShared,
+        other => TrapKind::Other(other.to_string()),
+    })
+}
+
+struct WasmtimeInstance {
+    store: wasmtime::Store<()>,
+    instance: wasmtime::Instance,
+}
+
+fn to_wasmtime_val(v: &Val) -> wasmtime::Val {
+    match *v {
+        Val::I32(x) => wasmtime::Val::I32(x as i32),
+        Val::I64(x) => wasmtime::Val::I64(x as i64),
+        Val::F32(b) => wasmtime::Val::F32(b),
+        Val::F64(b) => wasmtime::Val::F64(b),
+        Val::V128(x) => wasmtime::Val::V128(x.into()),
+        // Only null references can be made without an instance of their own.
+        Val::FuncRef { .. } => wasmtime::Val::FuncRef(None),
+        Val::ExternRef { .. } => wasmtime::Val::ExternRef(None),
+    }
+}
+
+fn from_wasmtime_val(v: &wasmtime::Val) -> Option<Val> {
+    Some(match v {
+        wasmtime::Val::I32(x) => Val::I32(*x as u32),
+        wasmtime::Val::I64(x) => Val::I64(*x as u64),
+        wasmtime::Val::F32(b) => Val::F32(*b),
+        wasmtime::Val::F64(b) => Val::F64(*b),
+        wasmtime::Val::V128(x) => Val::V128(x.as_u128()),
+        wasmtime::Val::FuncRef(f) => Val::FuncRef { null: f.is_none() },
+        wasmtime::Val::ExternRef(r) => Val::ExternRef { null: r.is_none() },
+        _ => return None,
+    })
+}
+
+impl Instance for WasmtimeInstance {
+    fn call(&mut self, export: &str, args: &[Val]) -> CallOutcome {
+        let Some(func) = self.instance.get_func(&mut self.store, export) else {
+            return CallOutcome::Failed(format!("no exported function {export:?}"));
+        };
+        let ty = func.ty(&self.store);
+        let args: Vec<_> = args.iter().map(to_wasmtime_val).collect();
+        let mut results = vec![wasmtime::Val::I32(0); ty.results().len()];
+        match func.call(&mut self.store, &args, &mut results) {
+            Ok(()) => {
+                let vals: Option<Vec<Val>> = results.iter().map(from_wasmtime_val).collect();
+                match vals {
+                    Some(vals) => CallOutcome::Returned(vals),
+                    None => CallOutcome::Failed("result of a type crosscheck does not observe".into()),
+                }
+            }
+            Err(e) => classify_error(&e),
+        }
+    }
+
+    fn global(&mut self, name: &str) -> Option<Val> {
+        let g = self.instance.get_global(&mut self.store, name)?;
+        from_wasmtime_val(&g.get(&mut self.store))
+    }
+
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        match self.instance.get_export(&mut self.store, name)? {
+            wasmtime::Extern::Memory(m) => Some(m.data(&self.store).to_vec()),
+            wasmtime::Extern::SharedMemory(m) => {
+                // Single-threaded Cases: nothing else writes while we copy.
+                Some(m.data().iter().map(|cell| unsafe { *cell.get() }).collect())
+            }
+            _ => None,
+        }
+    }
+
+    fn table(&mut self, name: &str) -> Option<TableState> {
+        let t = self.instance.get_table(&mut self.store, name)?;
+        let size = t.size(&self.store);
+        let null = (0..size)
+            .map(|i| match t.get(&mut self.store, i) {
+                Some(wasmtime::Ref::Func(f)) => f.is_none(),
+                Some(wasmtime::Ref::Extern(r)) => r.is_none(),
+                Some(_) | None => true,
+            })
+            .collect();
+        Some(TableState { size, null })
+    }
+}
