@@ -17,11 +17,11 @@ fn plan(wat: &str, calls: Vec<(&str, Vec<Val>)>) -> Plan {
     }
 }
 
-/// docs/findings/wasmi-select-eqz-inverted.md
+/// docs/findings/wasmi-select-eqz-ignores-operand.md
 #[test]
-fn wasmi_select_with_eqz_condition_picks_the_wrong_operand() {
+fn wasmi_select_on_eqz_ignores_the_operand() {
     let p = plan(
-        include_str!("../corpus/regressions/wasmi-select-eqz-inverted.wat"),
+        include_str!("../corpus/regressions/wasmi-select-eqz-ignores-operand.wat"),
         vec![("f", vec![Val::I32(5)]), ("f", vec![Val::I32(0)])],
     );
     let spec = vec![CallOutcome::Returned(vec![Val::I32(5)]), CallOutcome::Returned(vec![Val::I32(1)])];

@@ -21,9 +21,9 @@ pub struct KnownBug {
 
 /// Every known bug.
 pub const KNOWN_BUGS: &[KnownBug] = &[KnownBug {
-    name: "wasmi-select-eqz-inverted",
+    name: "wasmi-select-eqz-ignores-operand",
     engine: "wasmi",
-    doc: "docs/findings/wasmi-select-eqz-inverted.md",
+    doc: "docs/findings/wasmi-select-eqz-ignores-operand.md",
     workaround: or_zero_before_select,
 }];
 
@@ -81,7 +81,8 @@ pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Op
 
 /// `cond; select` → `cond; i32.const 0; i32.or; select` wherever `cond` is
 /// `i32.eqz`, `i32.eq` or `i32.ne`: the same value, but wasmi 2.0.0 no
-/// longer fuses the comparison into the select (whose sense it inverts).
+/// longer fuses the comparison into the select (where it evaluates the
+/// comparison as if its operand were zero).
 pub fn or_zero_before_select(wasm: &[u8]) -> Option<Vec<u8>> {
     rewrite_bodies(wasm, |prev, op| {
         matches!(prev, Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne)
