@@ -47,6 +47,15 @@ impl Determinism {
     /// Without a judge that knows the open bits, compare only what every
     /// engine must compute identically.
     pub const PAIRWISE: Determinism = Determinism { canonicalize_nans: true, relaxed_simd: false };
+
+    /// With the reference interpreter judging (it reports the open bits):
+    /// NaNs as the module computes them, relaxed SIMD on.
+    pub const JUDGED: Determinism = Determinism { canonicalize_nans: false, relaxed_simd: true };
+
+    /// Whether open bits are left in the Case for a masking judge.
+    pub fn is_judged(self) -> bool {
+        !self.canonicalize_nans || self.relaxed_simd
+    }
 }
 
 /// A module plus the calls to make on it.
@@ -132,8 +141,14 @@ impl Case {
         let config = smith_config(&mut m, features, det)?;
         let mut module = wasm_smith::Module::new(config, &mut m).map_err(|e| Reject::Smith(e.to_string()))?;
         module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
+        let mut wasm = module.to_bytes();
+        if det.is_judged() {
+            // Instantiation runs the start function without masks: keep it
+            // out of judged Cases (it stays exported and callable).
+            wasm = without_start_section(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
+        }
         let mut u = Unstructured::new(plan_bytes);
-        let case = Case::from_wasm(module.to_bytes(), &mut u, features, det)?;
+        let case = Case::from_wasm(wasm, &mut u, features, det)?;
         Ok((case, u))
     }
 
@@ -143,6 +158,23 @@ impl Case {
         let calls = plan_calls(u, &info)?;
         Ok(Case { plan: Plan { wasm, calls, observe: info.observe.clone() }, info, features, determinism: det })
     }
+}
+
+/// The module without its start section (every other section as it was).
+pub fn without_start_section(wasm: &[u8]) -> Result<Vec<u8>, wasmparser::BinaryReaderError> {
+    let mut module = wasm_encoder::Module::new();
+    let mut has_start = false;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        let payload = payload?;
+        if let wasmparser::Payload::StartSection { .. } = payload {
+            has_start = true;
+            continue;
+        }
+        if let Some((id, range)) = payload.as_section() {
+            module.section(&wasm_encoder::RawSection { id, data: &wasm[range] });
+        }
+    }
+    Ok(if has_start { module.finish() } else { wasm.to_vec() })
 }
 
 /// Up to [`MAX_CALLS`] calls of exported functions, arguments edge-biased.

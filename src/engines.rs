@@ -73,6 +73,12 @@ impl EngineSet {
         self.engines.is_empty()
     }
 
+    /// Whether the baseline (the first engine) reports the bits the spec
+    /// leaves open, so Cases may keep NaNs and relaxed SIMD as they are.
+    pub fn baseline_reports_masks(&self) -> bool {
+        self.engines.first().is_some_and(|e| e.reports_masks())
+    }
+
     /// The proposals every engine supports.
     pub fn features(&self) -> Features {
         self.engines.iter().fold(Features::ALL, |f, e| f.intersect(e.features()))

@@ -69,6 +69,9 @@ pub enum InconclusiveReason {
     EngineFailure { engine: String, detail: String },
     /// The module needs something the engine does not implement.
     Unsupported { engine: String, detail: String },
+    /// Control flow, an address or a trap condition depends on bits the
+    /// spec leaves open (reported by the reference interpreter).
+    OpenBits { engine: String, detail: String },
 }
 
 impl InconclusiveReason {
@@ -78,6 +81,7 @@ impl InconclusiveReason {
             InconclusiveReason::Exhaustion { .. } => "exhaustion",
             InconclusiveReason::EngineFailure { .. } => "engine-failure",
             InconclusiveReason::Unsupported { .. } => "unsupported",
+            InconclusiveReason::OpenBits { .. } => "open-bits",
         }
     }
 }
@@ -87,7 +91,8 @@ impl fmt::Display for InconclusiveReason {
         let (engine, detail) = match self {
             InconclusiveReason::Exhaustion { engine, detail }
             | InconclusiveReason::EngineFailure { engine, detail }
-            | InconclusiveReason::Unsupported { engine, detail } => (engine, detail),
+            | InconclusiveReason::Unsupported { engine, detail }
+            | InconclusiveReason::OpenBits { engine, detail } => (engine, detail),
         };
         write!(f, "{} on {engine}: {detail}", self.category())
     }
@@ -207,6 +212,12 @@ pub fn compare(case: &Case, base: &EngineRun, other: &EngineRun, engine: usize) 
                 }
                 CallOutcome::Failed(d) => {
                     return PairOutcome::Inconclusive(InconclusiveReason::EngineFailure {
+                        engine: run.engine.clone(),
+                        detail: format!("call #{index}: {d}"),
+                    });
+                }
+                CallOutcome::Undetermined(d) => {
+                    return PairOutcome::Inconclusive(InconclusiveReason::OpenBits {
                         engine: run.engine.clone(),
                         detail: format!("call #{index}: {d}"),
                     });

@@ -67,8 +67,9 @@ pub fn check(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Che
 /// without running anything.
 pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Case, Reject> {
     let features = engines.features();
+    let det = if engines.baseline_reports_masks() { Determinism::JUDGED } else { Determinism::PAIRWISE };
     let (case, mut rest) = match target {
-        Target::Differential => Case::smith(data, features, Determinism::PAIRWISE)?,
+        Target::Differential => Case::smith(data, features, det)?,
     };
     engines.configure(&mut rest, features)?;
     Ok(case)

@@ -37,6 +37,13 @@ pub trait Engine {
     /// Compiles and instantiates a module that imports nothing.
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError>;
 
+    /// Whether [`Engine::run`] reports the bits the spec leaves open
+    /// ([`crate::Masks`]): such an engine can judge Cases that keep NaNs
+    /// and relaxed SIMD as they are.
+    fn reports_masks(&self) -> bool {
+        false
+    }
+
     /// Runs a whole plan. Out-of-process engines override this to do it in
     /// one round trip.
     fn run(&mut self, plan: &Plan) -> Observation {
@@ -74,7 +81,7 @@ pub fn run_in_process<E: Engine + ?Sized>(engine: &mut E, plan: &Plan) -> Observ
     let mut stopped = false;
     for call in &plan.calls {
         let outcome = instance.call(&call.export, &call.args);
-        stopped = matches!(outcome, CallOutcome::Exhausted(_) | CallOutcome::Failed(_));
+        stopped = outcome.ends_run();
         calls.push(outcome);
         if stopped {
             break;

@@ -137,7 +137,7 @@ pub struct Masks {
     /// Per call, per result value.
     pub results: Vec<Vec<u128>>,
     pub globals: Vec<u128>,
-    /// Per memory, per byte.
+    /// Per memory, per byte (empty: every byte determined).
     pub memories: Vec<Vec<u8>>,
 }
 
@@ -148,8 +148,10 @@ impl Masks {
     pub fn global(&self, index: usize) -> u128 {
         self.globals.get(index).copied().unwrap_or(0)
     }
+    /// The mask of memory `index`; `None` (also for an empty mask) when
+    /// every byte is determined.
     pub fn memory(&self, index: usize) -> Option<&[u8]> {
-        self.memories.get(index).map(|m| m.as_slice())
+        self.memories.get(index).filter(|m| !m.is_empty()).map(|m| m.as_slice())
     }
 }
 

@@ -1,21 +1,36 @@
 //! crosscheck-reference as an engine: the spec-faithful interpreter of this
 //! workspace, run in process, both for Plans and for `.wast` sessions.
 
-use crate::engine::{Engine, Instance};
+use crate::engine::{Engine, Instance, observe_state, run_in_process};
 use crate::features::Features;
-use crate::observation::{InstantiateError, TableState};
+use crate::observation::{InstantiateError, Masks, Observation, Plan, State, TableState};
 use crate::value::{CallOutcome, TrapKind, Val};
 use crate::wast_session::{WastError, WastOutcome, WastSession, WastVal, spectest};
 use crosscheck_reference as r;
 use std::collections::HashMap;
 
-/// The reference interpreter. It has no options: `configure` consumes nothing.
-#[derive(Debug, Default)]
-pub struct ReferenceEngine;
+/// The reference interpreter. It has no options: `configure` consumes
+/// nothing. With masks on (the default) it runs Plans in masked mode and
+/// reports, next to every value, the bits the spec leaves open.
+#[derive(Debug)]
+pub struct ReferenceEngine {
+    masks: bool,
+}
+
+impl Default for ReferenceEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl ReferenceEngine {
     pub fn new() -> ReferenceEngine {
-        ReferenceEngine
+        ReferenceEngine { masks: true }
+    }
+
+    /// The interpreter without masks: plain values, as any other engine.
+    pub fn without_masks() -> ReferenceEngine {
+        ReferenceEngine { masks: false }
     }
 
     /// What the interpreter executes: everything crosscheck knows except
@@ -48,6 +63,81 @@ impl Engine for ReferenceEngine {
 
     fn wast_session(&mut self) -> Option<Box<dyn WastSession + '_>> {
         Some(Box::new(ReferenceSession::new()))
+    }
+
+    fn reports_masks(&self) -> bool {
+        self.masks
+    }
+
+    fn run(&mut self, plan: &Plan) -> Observation {
+        if self.masks { run_masked(plan) } else { run_in_process(self, plan) }
+    }
+}
+
+/// A Plan in masked mode: values with their undetermined masks, a call
+/// whose control depends on open bits ends the run as `Undetermined`.
+fn run_masked(plan: &Plan) -> Observation {
+    let instantiated = r::Module::new(&plan.wasm).and_then(|module| {
+        let mut store = r::Store::new();
+        let instance = r::Instance::instantiate(&mut store, &module, &[])?;
+        Ok((store, instance))
+    });
+    let (mut store, instance) = match instantiated {
+        Ok(x) => x,
+        Err(e) => return Observation::failed(instantiate_error(e)),
+    };
+    let mut calls = Vec::with_capacity(plan.calls.len());
+    let mut masks = Masks::default();
+    for call in &plan.calls {
+        let Some(r::Extern::Func(f)) = instance.export(&call.export) else {
+            calls.push(CallOutcome::Failed(format!("no exported function {:?}", call.export)));
+            break;
+        };
+        let args: Vec<r::Value> = call.args.iter().map(plan_arg).collect();
+        let outcome = match store.invoke_masked(f, &args) {
+            Ok(vals) => {
+                masks.results.push(vals.iter().map(|(_, m)| *m).collect());
+                CallOutcome::Returned(vals.into_iter().map(|(v, _)| from_value(v).to_val()).collect())
+            }
+            Err(r::CallError::Undetermined(m)) => CallOutcome::Undetermined(m),
+            Err(e) => {
+                masks.results.push(Vec::new());
+                match call_outcome(Err(e)) {
+                    Err(o) => o,
+                    Ok(_) => CallOutcome::Failed("unreachable".into()),
+                }
+            }
+        };
+        let ends = outcome.ends_run();
+        calls.push(outcome);
+        if ends {
+            return Observation { instantiation: Ok(()), calls, state: State::default(), masks: Some(masks) };
+        }
+    }
+    let mut instance_view = ReferenceInstance { store, instance };
+    let state = observe_state(&mut instance_view, plan);
+    let ReferenceInstance { store, instance } = instance_view;
+    for name in &plan.observe.globals {
+        masks.globals.push(match instance.export(name) {
+            Some(r::Extern::Global(g)) => store.global_mask(g),
+            _ => 0,
+        });
+    }
+    for name in &plan.observe.memories {
+        masks.memories.push(match instance.export(name) {
+            Some(r::Extern::Memory(m)) => store.memory_mask(m).map(|m| m.to_vec()).unwrap_or_default(),
+            _ => Vec::new(),
+        });
+    }
+    Observation { instantiation: Ok(()), calls, state, masks: Some(masks) }
+}
+
+/// A Plan argument as an interpreter value (Plans pass null references only).
+fn plan_arg(a: &Val) -> r::Value {
+    match *a {
+        Val::FuncRef { .. } => r::Value::FuncRef(None),
+        Val::ExternRef { .. } => r::Value::ExternRef(None),
+        other => to_value(WastVal::from(other)).unwrap_or(r::Value::FuncRef(None)),
     }
 }
 
@@ -84,8 +174,7 @@ fn call_outcome(result: Result<Vec<r::Value>, r::CallError>) -> Result<Vec<r::Va
         r::CallError::Trap(k) => CallOutcome::Trapped(trap_kind(k)),
         r::CallError::Exhausted(m) => CallOutcome::Exhausted(m),
         r::CallError::ArgumentMismatch(m) => CallOutcome::Failed(format!("argument mismatch: {m}")),
-        // Masked execution only; plain `invoke` never reports it.
-        r::CallError::Undetermined(m) => CallOutcome::Failed(format!("undetermined: {m}")),
+        r::CallError::Undetermined(m) => CallOutcome::Undetermined(m),
     })
 }
 
@@ -126,15 +215,7 @@ impl Instance for ReferenceInstance {
         let Some(r::Extern::Func(f)) = self.instance.export(export) else {
             return CallOutcome::Failed(format!("no exported function {export:?}"));
         };
-        // Plans pass null references only: identities are engine-private.
-        let args: Vec<r::Value> = args
-            .iter()
-            .map(|a| match *a {
-                Val::FuncRef { .. } => r::Value::FuncRef(None),
-                Val::ExternRef { .. } => r::Value::ExternRef(None),
-                other => to_value(WastVal::from(other)).unwrap_or(r::Value::FuncRef(None)),
-            })
-            .collect();
+        let args: Vec<r::Value> = args.iter().map(plan_arg).collect();
         match call_outcome(self.store.invoke(f, &args)) {
             Ok(vals) => CallOutcome::Returned(vals.into_iter().map(|v| from_value(v).to_val()).collect()),
             Err(outcome) => outcome,

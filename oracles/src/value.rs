@@ -199,6 +199,19 @@ pub enum CallOutcome {
     /// The engine could not run the call at all (a crashed worker, an
     /// export it does not see): inconclusive, with the reason.
     Failed(String),
+    /// The reference interpreter reached a branch, address, index or trap
+    /// condition that depends on bits the spec leaves open: what follows is
+    /// not determined by the spec, so this call and everything after it is
+    /// inconclusive.
+    Undetermined(String),
+}
+
+impl CallOutcome {
+    /// Whether no call may follow this one (the engine's state is its own
+    /// business, or not determined by the spec).
+    pub fn ends_run(&self) -> bool {
+        matches!(self, CallOutcome::Exhausted(_) | CallOutcome::Failed(_) | CallOutcome::Undetermined(_))
+    }
 }
 
 impl fmt::Display for CallOutcome {
@@ -217,6 +230,7 @@ impl fmt::Display for CallOutcome {
             CallOutcome::Trapped(k) => write!(f, "trap: {k}"),
             CallOutcome::Exhausted(why) => write!(f, "exhausted: {why}"),
             CallOutcome::Failed(why) => write!(f, "failed: {why}"),
+            CallOutcome::Undetermined(why) => write!(f, "undetermined: {why}"),
         }
     }
 }

@@ -77,6 +77,8 @@ impl WastOutcome {
             CallOutcome::Trapped(k) => WastOutcome::Trapped(k),
             CallOutcome::Exhausted(m) => WastOutcome::Exhausted(m),
             CallOutcome::Failed(m) => WastOutcome::Failed(m),
+            // Sessions run plain (unmasked) execution, which never reports it.
+            CallOutcome::Undetermined(m) => WastOutcome::Failed(format!("undetermined: {m}")),
         }
     }
 }

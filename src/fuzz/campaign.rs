@@ -100,6 +100,8 @@ impl Campaign {
                 _ => self.stats.add(&format!("{}{}~{}", keys::PAIR, base, checked.runs[i + 1].engine), 1),
             }
         }
+        let judged = checked.case.determinism.is_judged();
+        self.stats.add(if judged { keys::JUDGED_BY_REFERENCE } else { keys::JUDGED_PAIRWISE }, 1);
         self.stats.add(keys::WASM_BYTES, checked.case.plan.wasm.len() as u64);
         self.stats.add(keys::CALLS, checked.case.plan.calls.len() as u64);
         let t = &checked.timings;

@@ -25,6 +25,10 @@ pub mod keys {
     /// Sum of module sizes (bytes) and of planned calls, over judged Cases.
     pub const WASM_BYTES: &str = "wasm-bytes";
     pub const CALLS: &str = "calls";
+    /// Cases judged with the reference's masks (NaNs and relaxed SIMD kept),
+    /// and Cases compared pairwise with NaN canonicalization.
+    pub const JUDGED_BY_REFERENCE: &str = "judged.reference";
+    pub const JUDGED_PAIRWISE: &str = "judged.pairwise";
     /// Prefix: `inconclusive.<category>`.
     pub const INCONCLUSIVE_BY: &str = "inconclusive.";
     /// Prefix: `pair-inconclusive.<category>` counts engine pairs left out of

@@ -307,6 +307,11 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     if !left_out.is_empty() {
         out += &format!("  pairs left out of judged Cases: {}\n", left_out.join(", "));
     }
+    out += &format!(
+        "  judged        {} by the reference's masks (NaNs and relaxed SIMD as generated), {} pairwise with canonical NaNs\n",
+        s.get(keys::JUDGED_BY_REFERENCE),
+        s.get(keys::JUDGED_PAIRWISE)
+    );
     out += &format!("  rejected      {} (bytes that gave no Case)\n", s.get(keys::REJECTED));
     out += &format!("  crashes       {}\n", s.get(keys::CRASHES));
     for (pair, n) in s.with_prefix(keys::PAIR) {

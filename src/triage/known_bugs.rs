@@ -57,7 +57,7 @@ pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
     KNOWN_CRASHES.iter().find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
 }
 
-/// If the divergence of `checked` disappears when every engine that has a
+/// If the divergence of a Case disappears when every engine that has a
 /// known bug reruns the bug's workaround module, returns that bug.
 pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {
     for bug in KNOWN_BUGS {
@@ -72,7 +72,9 @@ pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Op
         for &i in &buggy {
             rerun[i].observation = engines.run_one(i, &plan);
         }
-        if matches!(judge(case, &rerun).0, Verdict::Agree) {
+        // No longer diverging: agreeing, or inconclusive where the original
+        // was too (open bits or exhaustion later in the Case).
+        if !matches!(judge(case, &rerun).0, Verdict::Diverge(_)) {
             return Some(bug);
         }
     }
