@@ -308,14 +308,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Selftest { budget, seed, only } => {
             let opts = selftest::SelftestOptions { budget, seed, ..Default::default() };
             let mut missed = 0;
-            println!("planted fault         detected after   (fault planted in {}, judged against {})", opts.faulty_engine, opts.baseline);
-            for &fault in selftest::Fault::ALL {
+            println!("planted fault         detected after   planted in ~ judged against");
+            for (fault, opts) in selftest::plan(&opts) {
                 if !only.is_empty() && !only.iter().any(|o| o == fault.name()) {
                     continue;
                 }
                 let r = selftest::run_fault(fault, &opts)?;
                 match r.detected_after {
-                    Some(n) => println!("{:<21} {n} cases", fault.name()),
+                    Some(n) => println!("{:<21} {:<16} {} ~ {}", fault.name(), format!("{n} cases"), opts.faulty_engine, opts.baseline),
                     None => {
                         missed += 1;
                         println!("{:<21} NOT DETECTED in {budget} cases", fault.name());

@@ -41,3 +41,22 @@ planted! {
     table_null => TableNull,
     instantiation_trap => InstantiationTrap,
 }
+
+/// Faults only a judge with masks can see, planted in Wasmtime and judged
+/// against the reference interpreter through the fuzz loop.
+fn caught_by_masks(fault: Fault) {
+    let opts = crosscheck::selftest::masked_options(6000, 1);
+    let r = run_fault(fault, &opts).expect("selftest runs");
+    let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), opts.budget));
+    println!("{}: detected after {n} cases", fault.name());
+}
+
+#[test]
+fn nan_sign_flip_is_caught_where_the_sign_is_determined() {
+    caught_by_masks(Fault::NanSign);
+}
+
+#[test]
+fn non_canonical_nan_is_caught_where_canonical_is_required() {
+    caught_by_masks(Fault::NonCanonicalNan);
+}

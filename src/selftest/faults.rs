@@ -35,6 +35,13 @@ pub enum Fault {
     TableNull,
     /// Trap during instantiation of a module that instantiates fine.
     InstantiationTrap,
+    /// Flip the sign of every f32/f64 NaN result: visible only where the
+    /// spec fixes the sign (`fneg`, `fabs`, `copysign`, moves), so only a
+    /// judge with masks catches it without crying wolf elsewhere.
+    NanSign,
+    /// Make every canonical f32/f64 NaN result non-canonical: wrong where
+    /// the spec requires a canonical NaN (all NaN inputs canonical).
+    NonCanonicalNan,
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -57,11 +64,14 @@ impl Fault {
         Fault::InstantiationTrap,
     ];
 
+    /// Faults only a judge with masks can see (judged against the reference).
+    pub const MASKED: &[Fault] = &[Fault::NanSign, Fault::NonCanonicalNan];
+
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
 
     pub fn from_name(name: &str) -> Option<Fault> {
-        Fault::ALL.iter().chain(Fault::PROCESS).copied().find(|f| f.name() == name)
+        Fault::ALL.iter().chain(Fault::MASKED).chain(Fault::PROCESS).copied().find(|f| f.name() == name)
     }
 
     pub fn name(self) -> &'static str {
@@ -80,6 +90,8 @@ impl Fault {
             Fault::TableNull => "table-null",
             Fault::InstantiationTrap => "instantiation-trap",
             Fault::Crash => "crash",
+            Fault::NanSign => "nan-sign",
+            Fault::NonCanonicalNan => "non-canonical-nan",
         }
     }
 
@@ -90,6 +102,10 @@ impl Fault {
             (Fault::F64ZeroSign, Val::F64(b)) if b << 1 == 0 => Val::F64(b ^ (1 << 63)),
             (Fault::F32NanPayload, Val::F32(b)) if f32::from_bits(b).is_nan() => Val::F32(b ^ 1),
             (Fault::V128Lane, Val::V128(x)) => Val::V128(x ^ 1),
+            (Fault::NanSign, Val::F32(b)) if f32::from_bits(b).is_nan() => Val::F32(b ^ (1 << 31)),
+            (Fault::NanSign, Val::F64(b)) if f64::from_bits(b).is_nan() => Val::F64(b ^ (1 << 63)),
+            (Fault::NonCanonicalNan, Val::F32(b)) if b & 0x7fff_ffff == 0x7fc0_0000 => Val::F32(b | 1),
+            (Fault::NonCanonicalNan, Val::F64(b)) if b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000 => Val::F64(b | 1),
             (_, v) => v,
         }
     }
@@ -172,7 +188,12 @@ impl Instance for FaultyInstance<'_> {
     }
     fn global(&mut self, name: &str) -> Option<Val> {
         let v = self.inner.global(name)?;
-        Some(if self.fault == Fault::Global { Val::from_bits(v.ty(), v.bits() ^ 1) } else { v })
+        Some(match self.fault {
+            Fault::Global => Val::from_bits(v.ty(), v.bits() ^ 1),
+            // The NaN faults corrupt every observable float.
+            Fault::NanSign | Fault::NonCanonicalNan => self.fault.corrupt_val(v),
+            _ => v,
+        })
     }
     fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
         let mut m = self.inner.memory(name)?;

@@ -63,13 +63,19 @@ pub fn run_fault(fault: Fault, opts: &SelftestOptions) -> anyhow::Result<FaultRe
     Ok(FaultResult { fault, detected_after: None, unplanted_divergences: unplanted })
 }
 
-/// Runs every planted fault.
-pub fn run_all(opts: &SelftestOptions, mut each: impl FnMut(&FaultResult)) -> anyhow::Result<Vec<FaultResult>> {
-    let mut out = Vec::new();
-    for &fault in Fault::ALL {
-        let r = run_fault(fault, opts)?;
-        each(&r);
-        out.push(r);
-    }
-    Ok(out)
+/// Settings for the faults only masks can see: planted in Wasmtime, judged
+/// against the reference interpreter (Cases keep their NaNs).
+pub fn masked_options(budget: u64, seed: u64) -> SelftestOptions {
+    SelftestOptions { faulty_engine: "wasmtime".into(), baseline: "reference".into(), budget, seed }
+}
+
+/// Every planted fault with the settings it is judged under: the plain
+/// faults against `opts`' baseline, the masked ones against the reference.
+pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
+    let masked = masked_options(opts.budget, opts.seed);
+    Fault::ALL
+        .iter()
+        .map(|f| (*f, opts.clone()))
+        .chain(Fault::MASKED.iter().map(|f| (*f, masked.clone())))
+        .collect()
 }

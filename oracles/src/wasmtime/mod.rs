@@ -103,6 +103,12 @@ impl Engine for WasmtimeEngine {
     fn configure(&mut self, u: &mut Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
         if self.randomize {
             self.config = WasmtimeConfig::arbitrary(self.config.strategy, u)?;
+            if features.threads {
+                // Shared memories never move: like `may_move=false`, they
+                // cannot grow past the reservation.
+                let m = &mut self.config.memory;
+                m.reservation = m.reservation.max(MIN_FIXED_RESERVATION);
+            }
         }
         self.features = features;
         Ok(())
