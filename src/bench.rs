@@ -84,61 +84,63 @@ pub fn render(r: &BenchResult) -> String {
     out
 }
 
-/// Time of one engine on a fixed module: instantiation (compile included)
-/// and the planned calls, best of several repetitions.
+/// Time of one engine on a fixed module: a whole run of the calls on a
+/// fresh instance (compile, instantiate, calls, state; the reference with
+/// its masks), the fastest of several repetitions.
 #[derive(Clone, Debug)]
 pub struct ModuleTiming {
     pub engine: String,
-    pub instantiate: Duration,
-    pub calls: Duration,
+    pub run: Duration,
 }
 
-/// Runs `calls` on a fresh instance of `wasm` on each engine `repeat`
-/// times (default configurations) and keeps the fastest of each phase.
+/// Runs `calls` on `wasm` on each engine `repeat` times (default
+/// configurations); every call must return.
 pub fn run_module(
     engines: &[String],
     wasm: &[u8],
     calls: &[crosscheck_oracles::Call],
     repeat: u32,
 ) -> anyhow::Result<Vec<ModuleTiming>> {
+    let plan = crosscheck_oracles::Plan {
+        wasm: wasm.to_vec(),
+        calls: calls.to_vec(),
+        observe: crosscheck_oracles::Exports::of_module(wasm)?,
+    };
     let mut out = Vec::new();
     for name in engines {
         let mut engine = crosscheck_oracles::registry::create_default(name)?;
-        let (mut best_inst, mut best_calls) = (Duration::MAX, Duration::MAX);
+        let mut best = Duration::MAX;
         for _ in 0..repeat.max(1) {
             let start = Instant::now();
-            let mut instance = engine.instantiate(wasm).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            let inst = start.elapsed();
-            let start = Instant::now();
-            for call in calls {
-                let outcome = instance.call(&call.export, &call.args);
-                if !matches!(outcome, crosscheck_oracles::CallOutcome::Returned(_)) {
-                    anyhow::bail!("{name}: {} did not return: {outcome}", call.export);
-                }
+            let obs = engine.run(&plan);
+            best = best.min(start.elapsed());
+            if let Err(e) = &obs.instantiation {
+                anyhow::bail!("{name}: {e}");
             }
-            best_calls = best_calls.min(start.elapsed());
-            best_inst = best_inst.min(inst);
+            if let Some((call, outcome)) =
+                plan.calls.iter().zip(&obs.calls).find(|(_, o)| !matches!(o, crosscheck_oracles::CallOutcome::Returned(_)))
+            {
+                anyhow::bail!("{name}: {} did not return: {outcome}", call.export);
+            }
         }
-        out.push(ModuleTiming { engine: name.clone(), instantiate: best_inst, calls: best_calls });
+        out.push(ModuleTiming { engine: name.clone(), run: best });
     }
     Ok(out)
 }
 
-/// The module timings as a table, each engine's call time also as a ratio
-/// to the last engine's (the peer).
+/// The module timings as a table, each as a ratio to the last engine's (the peer).
 pub fn render_module(label: &str, timings: &[ModuleTiming]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "module {label} (best of repetitions, one core)");
-    let peer = timings.last().map(|t| t.calls.as_secs_f64()).unwrap_or(1.0).max(1e-9);
+    let _ = writeln!(out, "module {label}: compile + instantiate + calls + state, best of repetitions, one core");
+    let peer = timings.last().map(|t| t.run.as_secs_f64()).unwrap_or(1.0).max(1e-9);
     let peer_name = timings.last().map(|t| t.engine.as_str()).unwrap_or("");
     for t in timings {
         let _ = writeln!(
             out,
-            "  {:<10} instantiate {:>9.3} ms   calls {:>9.3} ms   = {:.2}x {peer_name}",
+            "  {:<16} {:>9.3} ms   = {:.2}x {peer_name}",
             t.engine,
-            t.instantiate.as_secs_f64() * 1e3,
-            t.calls.as_secs_f64() * 1e3,
-            t.calls.as_secs_f64() / peer
+            t.run.as_secs_f64() * 1e3,
+            t.run.as_secs_f64() / peer
         );
     }
     out

@@ -3,7 +3,7 @@
 use crate::engine::Engine;
 
 /// Every engine name crosscheck knows, in report order.
-pub const ENGINE_NAMES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi", "reference"];
+pub const ENGINE_NAMES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi", "reference", "reference-plain"];
 
 /// The engines a plain `crosscheck fuzz` compares, the baseline first: the
 /// reference interpreter judges, the others are compared with it.
@@ -40,8 +40,11 @@ pub fn create(name: &str) -> Result<Box<dyn Engine>, Unavailable> {
         "wasmi" => Err(Unavailable::NotCompiled(name.into(), "wasmi")),
         #[cfg(feature = "reference")]
         "reference" => Ok(Box::new(crate::reference::ReferenceEngine::new())),
+        // The interpreter without undetermined masks (benchmarks, checks).
+        #[cfg(feature = "reference")]
+        "reference-plain" => Ok(Box::new(crate::reference::ReferenceEngine::without_masks())),
         #[cfg(not(feature = "reference"))]
-        "reference" => Err(Unavailable::NotCompiled(name.into(), "reference")),
+        "reference" | "reference-plain" => Err(Unavailable::NotCompiled(name.into(), "reference")),
         other => Err(Unavailable::Unknown(other.to_string())),
     }
 }
