@@ -33,6 +33,13 @@
 //! * [`Store::invoke`] runs a function on one value stack of untagged 128-bit
 //!   slots. Traps are [`CallError::Trap`]; resource limits (call depth,
 //!   optional fuel, see [`Config`]) are [`CallError::Exhausted`], never traps.
+//! * [`Store::invoke_masked`] runs the same semantics while tracking, for
+//!   every value, memory byte and global, an *undetermined mask*: the bits
+//!   the spec leaves open (NaN sign/payload of float arithmetic, relaxed-SIMD
+//!   choices), so engines can be compared on determined bits only. Control
+//!   flow, addresses or traps that depend on open bits stop it with
+//!   [`CallError::Undetermined`]. The rules are in [`masks`]; plain
+//!   [`Store::invoke`] runs a separate loop and pays nothing for them.
 //!
 //! ```
 //! use crosscheck_reference::{Instance, Module, Store, Value, Extern};

@@ -65,16 +65,11 @@ pub(crate) struct TableInst {
 pub(crate) struct MemInst {
     pub ty: MemoryType,
     pub data: Vec<u8>,
-    /// Undetermined mask per byte of `data` (masked execution only);
-    /// empty until a byte with open bits is stored, then as long as `data`.
-    pub mask: Vec<u8>,
 }
 
 pub(crate) struct GlobalInst {
     pub ty: GlobalType,
     pub value: u128,
-    /// Undetermined mask of `value` (masked execution only).
-    pub mask: u128,
 }
 
 /// Per-instance address maps (the spec's module instance).
@@ -103,6 +98,13 @@ pub struct Store {
     pub(crate) elems: Vec<Vec<u128>>,
     /// Data instances (dropped ones are emptied).
     pub(crate) datas: Vec<Arc<[u8]>>,
+    /// Undetermined byte masks of memories, by address (masked execution
+    /// only; kept apart from `mems` so plain execution's data layout is
+    /// untouched). Missing or empty: every byte determined; otherwise as
+    /// long as the memory.
+    pub(crate) mem_masks: Vec<Vec<u8>>,
+    /// Undetermined masks of globals, by address (missing: determined).
+    pub(crate) global_masks: Vec<u128>,
 }
 
 impl Default for Store {
@@ -129,6 +131,8 @@ impl Store {
             globals: Vec::new(),
             elems: Vec::new(),
             datas: Vec::new(),
+            mem_masks: Vec::new(),
+            global_masks: Vec::new(),
         }
     }
 
@@ -163,7 +167,7 @@ impl Store {
 
     /// Adds a host global holding `value` (of type `ty.ty`).
     pub fn host_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
-        self.globals.push(GlobalInst { ty, value: value.to_slot(), mask: 0 });
+        self.globals.push(GlobalInst { ty, value: value.to_slot() });
         GlobalAddr(self.globals.len() as u32 - 1)
     }
 
@@ -202,7 +206,7 @@ impl Store {
         // `vec![0; n]` allocates zeroed memory lazily (calloc), so a large
         // initial size costs address space, not time.
         let data = vec![0u8; bytes];
-        self.mems.push(MemInst { ty, data, mask: Vec::new() });
+        self.mems.push(MemInst { ty, data });
         Ok(MemAddr(self.mems.len() as u32 - 1))
     }
 
@@ -224,7 +228,9 @@ impl Store {
     pub fn global_set(&mut self, g: GlobalAddr, v: Value) {
         if let Some(gi) = self.globals.get_mut(g.0 as usize) {
             gi.value = v.to_slot();
-            gi.mask = 0;
+        }
+        if let Some(m) = self.global_masks.get_mut(g.0 as usize) {
+            *m = 0;
         }
     }
 
@@ -232,7 +238,7 @@ impl Store {
     /// [`Store::invoke_masked`] (0: fully determined). Plain
     /// [`Store::invoke`] does not maintain masks.
     pub fn global_mask(&self, g: GlobalAddr) -> u128 {
-        self.globals.get(g.0 as usize).map_or(0, |gi| gi.mask)
+        self.global_masks.get(g.0 as usize).copied().unwrap_or(0)
     }
 
     /// The undetermined mask of each byte of a memory, as left by
@@ -240,8 +246,23 @@ impl Store {
     /// byte with open bits was ever stored). Plain [`Store::invoke`] and
     /// [`Store::memory_data_mut`] do not maintain masks.
     pub fn memory_mask(&self, m: MemAddr) -> Option<&[u8]> {
-        let mi = self.mems.get(m.0 as usize)?;
-        if mi.mask.is_empty() { None } else { Some(&mi.mask) }
+        self.mem_masks.get(m.0 as usize).filter(|v| !v.is_empty()).map(Vec::as_slice)
+    }
+
+    /// Memory `m` and its byte-mask array (masked execution).
+    pub(crate) fn mem_and_mask(&mut self, m: usize) -> (&mut MemInst, &mut Vec<u8>) {
+        if self.mem_masks.len() <= m {
+            self.mem_masks.resize_with(m + 1, Vec::new);
+        }
+        (&mut self.mems[m], &mut self.mem_masks[m])
+    }
+
+    /// The mask slot of global `g` (masked execution).
+    pub(crate) fn global_mask_mut(&mut self, g: usize) -> &mut u128 {
+        if self.global_masks.len() <= g {
+            self.global_masks.resize(g + 1, 0);
+        }
+        &mut self.global_masks[g]
     }
 
     /// The bytes of a memory.

@@ -290,6 +290,54 @@ fn rule8_globals_keep_masks() {
 }
 
 #[test]
+fn rule7_indices_deltas_and_host_arguments() {
+    let sign = format!("(i32.shr_u (i32.reinterpret_f32 {ARITH}) (i32.const 31))");
+    let r = masked(
+        &format!("(type $t (func)) (table 1 funcref) (func (export \"f\") (call_indirect (type $t) {sign}))"),
+        "f",
+        &[],
+    );
+    assert!(matches!(r, Err(CallError::Undetermined(ref s)) if s.contains("call_indirect")), "{r:?}");
+    let r = masked(&format!("(func (export \"f\") (result i32) (memory.grow {sign}))"), "f", &[]);
+    assert!(matches!(r, Err(CallError::Undetermined(ref s)) if s.contains("memory.grow")), "{r:?}");
+    let r = masked(&format!("(func (export \"f\") (memory.fill (i32.const 0) (i32.const 0) {sign}))"), "f", &[]);
+    assert!(matches!(r, Err(CallError::Undetermined(ref s)) if s.contains("memory.fill")), "{r:?}");
+    // Host functions see their arguments: open bits stop; known ones pass,
+    // also through a tail call from the outermost frame.
+    let mut store = Store::new();
+    let h = store.host_func(vec![ValType::F32], vec![ValType::I32], |_| vec![Value::I32(7)]);
+    let m = Module::new(&wat(&format!(
+        "(module (import \"h\" \"f\" (func $h (param f32) (result i32)))
+           (func (export \"open\") (result i32) (call $h {ARITH}))
+           (func (export \"known\") (result i32) (return_call $h (f32.const 1))))"
+    )))
+    .expect("module");
+    let i = Instance::instantiate(&mut store, &m, &[Extern::Func(h)]).expect("instantiate");
+    let r = store.invoke_masked(func(&i, "open"), &[]);
+    assert!(matches!(r, Err(CallError::Undetermined(ref s)) if s.contains("host")), "{r:?}");
+    assert_eq!(store.invoke_masked(func(&i, "known"), &[]), Ok(vec![(Value::I32(7), 0)]));
+}
+
+#[test]
+fn rule5_relaxed_nan_lanes_and_open_inputs() {
+    // relaxed_min with a signalling NaN: choices return it as-is or quieted.
+    let r = one(
+        "(func (export \"f\") (result v128) (f32x4.relaxed_min (v128.const i32x4 0x7fa00001 0 0 0)
+           (v128.const f32x4 1 1 1 1)))",
+    );
+    // Lane 0 is an arithmetic NaN (0x7fe00001, mask 0x803fffff), the NaN
+    // itself (quiet bit differs) or 1.0 (0x3f800000): only the exponent
+    // bits that all of them share (bits 23-29, all 1) stay determined.
+    assert_eq!(r.1 & 0xffff_ffff, 0xc07f_ffff);
+    assert_eq!(r.1 >> 32, 0);
+    // An open operand of relaxed_dot opens the whole result.
+    let r = one(&format!(
+        "(func (export \"f\") (result v128) (i16x8.relaxed_dot_i8x16_i7x16_s (f32x4.splat {ARITH}) (v128.const i32x4 0 0 0 0)))"
+    ));
+    assert_eq!(r.1, u128::MAX);
+}
+
+#[test]
 fn plain_invoke_unchanged() {
     let (mut store, i) = setup(&format!("(module (func (export \"f\") (result f32) {ARITH}))"));
     let plain = store.invoke(func(&i, "f"), &[]).unwrap();
@@ -323,4 +371,30 @@ fn masked_overhead_on_compute_bench() {
             masked.as_secs_f64() / plain.as_secs_f64()
         );
     }
+}
+
+/// Optional API: every permitted result of one instruction.
+#[test]
+fn allowed_results_of_single_instructions() {
+    use crosscheck_reference::compile::ops::{ScalarBin, ScalarUn};
+    use crosscheck_reference::masks::{allowed_results, AllowedSet, SingleOp};
+    use crosscheck_reference::simd::relaxed::RelaxedOp;
+    let snan = Value::F32(0x7fa0_0001);
+    let one = Value::F32(1.0f32.to_bits());
+    let r = allowed_results(&SingleOp::Bin(ScalarBin::F32Add), &[snan, one]).unwrap();
+    assert!(r.allows(0x7fc0_0000) && r.allows(0xffff_ffff) && r.allows(0x7fc0_0001));
+    assert!(!r.allows(0x7fa0_0001), "quiet bit required");
+    let r = allowed_results(&SingleOp::Bin(ScalarBin::F32Div), &[Value::F32(0), Value::F32(0)]).unwrap();
+    assert!(r.allows(0x7fc0_0000) && r.allows(0xffc0_0000) && !r.allows(0x7fc0_0001));
+    let r = allowed_results(&SingleOp::Bin(ScalarBin::I32DivU), &[Value::I32(1), Value::I32(0)]).unwrap();
+    assert_eq!(r, AllowedSet::Trap(TrapKind::IntegerDivideByZero));
+    let r = allowed_results(&SingleOp::Un(ScalarUn::F32Neg), &[snan]).unwrap();
+    assert_eq!(r, AllowedSet::Values(vec![(0xffa0_0001, 0)]));
+    // relaxed_min on a signalling NaN: its exact bits are one of the choices.
+    let a = Value::V128(0x7fa0_0001);
+    let b = Value::V128(0);
+    let r = allowed_results(&SingleOp::Relaxed(RelaxedOp::F32x4RelaxedMin), &[a, b]).unwrap();
+    assert!(r.allows(0x7fa0_0001) && r.allows(0x7fc0_0000) && r.allows(0));
+    assert!(!r.allows(0x3f80_0000));
+    assert_eq!(allowed_results(&SingleOp::Bin(ScalarBin::I32Add), &[one]), None);
 }

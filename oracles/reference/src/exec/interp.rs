@@ -1,17 +1,12 @@
 //! The interpreter loop: executes pre-decoded [`Instr`]s of the frame on
 //! top of the frame stack over one shared value stack. Calls push a frame
 //! and restart the loop; returns pop one; nothing allocates per
-//! instruction. The loop is generic over `MASKED`: the plain instantiation
-//! has no mask work at all (every `if MASKED` folds away); the masked one
-//! keeps a parallel stack of undetermined masks in step with the values,
-//! using the rules of `crate::masks` and the helpers of `masked`.
+//! instruction.
 
 use super::frames::{unwind, Frame};
-use super::masked::{self, known};
 use super::{memory, numeric, vector};
 use crate::compile::instr::{Instr, WideOp, RETURN_PC};
 use crate::error::{CallError, TrapKind};
-use crate::masks::{relaxed, scalar, vector as vmask};
 use crate::numerics::wide;
 use crate::simd::bitwise;
 use crate::store::{Store, PAGE_SIZE};
@@ -19,72 +14,28 @@ use std::sync::Arc;
 
 impl Store {
     /// Runs function `func` with its arguments on `stack`; on success the
-    /// stack holds exactly its results. With `MASKED`, `masks` holds the
-    /// undetermined mask of every stack slot (same length as `stack`);
-    /// otherwise it is unused.
-    pub(crate) fn run<const MASKED: bool>(
-        &mut self,
-        func: u32,
-        stack: &mut Vec<u128>,
-        masks: &mut Vec<u128>,
-    ) -> Result<(), CallError> {
+    /// stack holds exactly its results.
+    pub(crate) fn run(&mut self, func: u32, stack: &mut Vec<u128>) -> Result<(), CallError> {
         let mut frames: Vec<Frame> = Vec::with_capacity(16);
         let mut fuel = self.config.fuel;
         let mem_cap = self.config.max_memory_pages;
         self.enter(func, stack, &mut frames)?;
         'outer: while let Some(frame) = frames.last() {
-            if MASKED {
-                // New frames' locals and host results are determined.
-                masks.resize(stack.len(), 0);
-            }
             let inst = frame.inst.clone();
             let base = frame.base;
             let mut pc = frame.pc;
             let code = &inst.module.code[frame.code as usize];
             let body = &code.body[..];
 
-            // Value (and, masked, mask) stack access. `pop!`/`push!` treat
-            // the mask as irrelevant / determined; `popm!`/`pushm!` carry
-            // it; `popk!` requires a determined operand (rule 7).
             macro_rules! pop {
-                () => {{
-                    if MASKED {
-                        masks.pop();
-                    }
+                () => {
                     stack.pop().unwrap_or(0)
-                }};
+                };
             }
             macro_rules! push {
                 ($v:expr) => {{
                     let v = $v;
-                    if MASKED {
-                        masks.push(0);
-                    }
                     stack.push(v)
-                }};
-            }
-            macro_rules! popm {
-                () => {{
-                    let m = if MASKED { masks.pop().unwrap_or(0) } else { 0 };
-                    (stack.pop().unwrap_or(0), m)
-                }};
-            }
-            macro_rules! pushm {
-                ($v:expr, $m:expr) => {{
-                    let (v, m) = ($v, $m);
-                    if MASKED {
-                        masks.push(m);
-                    }
-                    stack.push(v)
-                }};
-            }
-            macro_rules! popk {
-                ($instr:expr, $what:expr) => {{
-                    let (v, m) = popm!();
-                    if MASKED {
-                        known(m, $instr, $what)?;
-                    }
-                    v
                 }};
             }
             macro_rules! trap {
@@ -105,9 +56,6 @@ impl Store {
             macro_rules! do_return {
                 () => {{
                     unwind(stack, base, code.num_results as usize);
-                    if MASKED {
-                        unwind(masks, base, code.num_results as usize);
-                    }
                     frames.pop();
                     continue 'outer;
                 }};
@@ -119,9 +67,6 @@ impl Store {
                         do_return!();
                     }
                     unwind(stack, base + $height as usize, $arity as usize);
-                    if MASKED {
-                        unwind(masks, base + $height as usize, $arity as usize);
-                    }
                     pc = $target as usize;
                 }};
             }
@@ -148,12 +93,12 @@ impl Store {
                     Instr::Nop | Instr::AtomicFence => {}
                     Instr::Br { target, height, arity } => branch!(target, height, arity),
                     Instr::BrIf { target, height, arity } => {
-                        if popk!("br_if", "the condition") as u32 != 0 {
+                        if pop!() as u32 != 0 {
                             branch!(target, height, arity);
                         }
                     }
                     Instr::BrUnless { target } => {
-                        if popk!("if", "the condition") as u32 == 0 {
+                        if pop!() as u32 == 0 {
                             pc = target as usize;
                         }
                     }
@@ -162,22 +107,19 @@ impl Store {
                         pc = target as usize;
                     }
                     Instr::BrTable { start, len } => {
-                        let i = (popk!("br_table", "the index") as u32).min(len - 1);
+                        let i = (pop!() as u32).min(len - 1);
                         let t = code.br_tables[(start + i) as usize];
                         branch!(t.pc, t.height, t.arity);
                     }
                     Instr::Return => do_return!(),
                     Instr::Call(f) => {
-                        if MASKED {
-                            self.host_args_known(inst.funcs[f as usize], masks, "call")?;
-                        }
                         save_pc!();
                         charge!();
                         self.enter(inst.funcs[f as usize], stack, &mut frames)?;
                         continue 'outer;
                     }
                     Instr::CallIndirect { ty, table } | Instr::ReturnCallIndirect { ty, table } => {
-                        let i = popk!("call_indirect", "the table index");
+                        let i = pop!();
                         let r = self
                             .table_get_slot(inst.tables[table as usize] as usize, i)
                             .map_err(|_| CallError::Trap(TrapKind::TableOutOfBounds))?;
@@ -190,13 +132,7 @@ impl Store {
                             return Err(CallError::Trap(TrapKind::BadSignature));
                         }
                         charge!();
-                        if MASKED {
-                            self.host_args_known(addr, masks, "call_indirect")?;
-                        }
                         if let Instr::ReturnCallIndirect { .. } = ins {
-                            if MASKED {
-                                unwind(masks, base, self.num_params(addr));
-                            }
                             self.tail_call(addr, base, stack, &mut frames)?;
                         } else {
                             save_pc!();
@@ -206,85 +142,64 @@ impl Store {
                     }
                     Instr::ReturnCall(f) => {
                         charge!();
-                        let addr = inst.funcs[f as usize];
-                        if MASKED {
-                            self.host_args_known(addr, masks, "return_call")?;
-                            unwind(masks, base, self.num_params(addr));
-                        }
-                        self.tail_call(addr, base, stack, &mut frames)?;
+                        self.tail_call(inst.funcs[f as usize], base, stack, &mut frames)?;
                         continue 'outer;
                     }
                     Instr::Drop => {
                         pop!();
                     }
                     Instr::Select => {
-                        let c = popk!("select", "the condition");
-                        let (b, mb) = popm!();
-                        let (a, ma) = popm!();
-                        if c as u32 != 0 { pushm!(a, ma) } else { pushm!(b, mb) }
+                        let c = pop!();
+                        let b = pop!();
+                        let a = pop!();
+                        push!(if c as u32 != 0 { a } else { b });
                     }
-                    Instr::LocalGet(i) => {
-                        let m = if MASKED { masks[base + i as usize] } else { 0 };
-                        pushm!(stack[base + i as usize], m)
-                    }
+                    Instr::LocalGet(i) => push!(stack[base + i as usize]),
                     Instr::LocalSet(i) => {
-                        let (v, m) = popm!();
+                        let v = pop!();
                         stack[base + i as usize] = v;
-                        if MASKED {
-                            masks[base + i as usize] = m;
-                        }
                     }
                     Instr::LocalTee(i) => {
                         let v = stack.last().copied().unwrap_or(0);
                         stack[base + i as usize] = v;
-                        if MASKED {
-                            masks[base + i as usize] = masks.last().copied().unwrap_or(0);
-                        }
                     }
-                    Instr::GlobalGet(i) => {
-                        let g = &self.globals[inst.globals[i as usize] as usize];
-                        pushm!(g.value, if MASKED { g.mask } else { 0 })
-                    }
+                    Instr::GlobalGet(i) => push!(self.globals[inst.globals[i as usize] as usize].value),
                     Instr::GlobalSet(i) => {
-                        let (v, m) = popm!();
-                        let g = &mut self.globals[inst.globals[i as usize] as usize];
-                        g.value = v;
-                        if MASKED {
-                            g.mask = m;
-                        }
+                        let v = pop!();
+                        self.globals[inst.globals[i as usize] as usize].value = v;
                     }
                     Instr::TableGet(t) => {
-                        let i = popk!("table.get", "the index");
+                        let i = pop!();
                         push!(trap!(self.table_get_slot(inst.tables[t as usize] as usize, i)));
                     }
                     Instr::TableSet(t) => {
                         let v = pop!();
-                        let i = popk!("table.set", "the index");
+                        let i = pop!();
                         trap!(self.table_set_slot(inst.tables[t as usize] as usize, i, v));
                     }
                     Instr::TableSize(t) => push!(self.tables[inst.tables[t as usize] as usize].elems.len() as u128),
                     Instr::TableGrow(t) => {
-                        let n = popk!("table.grow", "the delta");
+                        let n = pop!();
                         let init = pop!();
                         push!(self.table_grow(inst.tables[t as usize] as usize, init, n));
                     }
                     Instr::TableFill(t) => {
-                        let n = popk!("table.fill", "the length");
+                        let n = pop!();
                         let v = pop!();
-                        let i = popk!("table.fill", "the index");
+                        let i = pop!();
                         trap!(self.table_fill(inst.tables[t as usize] as usize, i, v, n));
                     }
                     Instr::TableCopy { dst, src } => {
-                        let n = popk!("table.copy", "the length");
-                        let s = popk!("table.copy", "the source index");
-                        let d = popk!("table.copy", "the destination index");
+                        let n = pop!();
+                        let s = pop!();
+                        let d = pop!();
                         let (dt, st) = (inst.tables[dst as usize] as usize, inst.tables[src as usize] as usize);
                         trap!(self.table_copy(dt, st, d, s, n));
                     }
                     Instr::TableInit { elem, table } => {
-                        let n = popk!("table.init", "the length");
-                        let s = popk!("table.init", "the source index");
-                        let d = popk!("table.init", "the destination index");
+                        let n = pop!();
+                        let s = pop!();
+                        let d = pop!();
                         let (t, e) = (inst.tables[table as usize] as usize, inst.elems[elem as usize] as usize);
                         trap!(self.table_init(t, e, d, s, n));
                     }
@@ -293,126 +208,100 @@ impl Store {
                     Instr::Const(c) => push!(c as u128),
                     Instr::ConstV128(i) => push!(code.v128_pool[i as usize]),
                     Instr::Load { kind, mem, offset } => {
-                        let a = popk!("load", "the address");
-                        let m = &self.mems[mem!(mem)];
-                        let v = trap!(memory::load(m, kind, a, offset));
-                        pushm!(v, if MASKED { masked::load_mask(m, kind, a, offset) } else { 0 });
+                        let a = pop!();
+                        push!(trap!(memory::load(&self.mems[mem!(mem)], kind, a, offset)));
                     }
                     Instr::Store { bytes, mem, offset } => {
-                        let (v, mv) = popm!();
-                        let a = popk!("store", "the address");
-                        let m = &mut self.mems[mem!(mem)];
-                        trap!(memory::store(m, bytes, a, offset, v));
-                        if MASKED {
-                            masked::store_mask(m, bytes, a, offset, mv);
-                        }
+                        let v = pop!();
+                        let a = pop!();
+                        trap!(memory::store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
                     }
-                    Instr::LoadLane { .. } | Instr::StoreLane { .. } | Instr::MemoryFill(_) | Instr::MemoryCopy { .. } => {
-                        self.exec_memory::<MASKED>(ins, &inst, stack, masks)?;
+                    Instr::LoadLane { bytes, lane, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        push!(trap!(memory::load_lane(&self.mems[mem!(mem)], bytes, lane, a, offset, v)));
+                    }
+                    Instr::StoreLane { bytes, lane, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        trap!(memory::store_lane(&mut self.mems[mem!(mem)], bytes, lane, a, offset, v));
                     }
                     Instr::MemorySize(m) => push!((self.mems[mem!(m)].data.len() as u64 / PAGE_SIZE) as u128),
                     Instr::MemoryGrow(m) => {
-                        let d = popk!("memory.grow", "the delta");
+                        let d = pop!();
                         push!(memory::grow(&mut self.mems[mem!(m)], d, mem_cap));
                     }
+                    Instr::MemoryFill(m) => {
+                        let n = pop!();
+                        let v = pop!();
+                        let d = pop!();
+                        trap!(memory::fill(&mut self.mems[mem!(m)], d, v, n));
+                    }
+                    Instr::MemoryCopy { dst, src } => {
+                        let n = pop!();
+                        let s = pop!();
+                        let d = pop!();
+                        trap!(self.memory_copy(mem!(dst), mem!(src), d, s, n));
+                    }
                     Instr::MemoryInit { data, mem } => {
-                        let n = popk!("memory.init", "the length");
-                        let s = popk!("memory.init", "the source offset");
-                        let d = popk!("memory.init", "the destination address");
+                        let n = pop!();
+                        let s = pop!();
+                        let d = pop!();
                         trap!(self.memory_init(mem!(mem), inst.datas[data as usize] as usize, d, s, n));
-                        if MASKED {
-                            masked::clear_mask(&mut self.mems[mem!(mem)], d, n);
-                        }
                     }
                     Instr::DataDrop(d) => self.datas[inst.datas[d as usize] as usize] = Arc::from(&[][..]),
                     Instr::Un(op) => {
-                        let (a, ma) = popm!();
-                        if MASKED {
-                            let (v, m) = scalar::unary(op, a, ma)?;
-                            pushm!(v, m);
-                        } else {
-                            push!(trap!(numeric::unary(op, a)));
-                        }
+                        let a = pop!();
+                        push!(trap!(numeric::unary(op, a)));
                     }
                     Instr::Bin(op) => {
-                        let (b, mb) = popm!();
-                        let (a, ma) = popm!();
-                        if MASKED {
-                            let (v, m) = scalar::binary(op, a, ma, b, mb)?;
-                            pushm!(v, m);
-                        } else {
-                            push!(trap!(numeric::binary(op, a, b)));
-                        }
+                        let b = pop!();
+                        let a = pop!();
+                        push!(trap!(numeric::binary(op, a, b)));
                     }
                     Instr::VUn(op) => {
-                        let (a, ma) = popm!();
-                        if MASKED {
-                            let (v, m) = vmask::unary(op, a, ma);
-                            pushm!(v, m);
-                        } else {
-                            push!(vector::unary(op, a));
-                        }
+                        let a = pop!();
+                        push!(vector::unary(op, a));
                     }
                     Instr::VBin(op) => {
-                        let (b, mb) = popm!();
-                        let (a, ma) = popm!();
-                        if MASKED {
-                            let (v, m) = vmask::binary(op, a, ma, b, mb);
-                            pushm!(v, m);
-                        } else {
-                            push!(vector::binary(op, a, b));
-                        }
+                        let b = pop!();
+                        let a = pop!();
+                        push!(vector::binary(op, a, b));
                     }
                     Instr::Bitselect => {
-                        let (c, mc) = popm!();
-                        let (b, mb) = popm!();
-                        let (a, ma) = popm!();
-                        if MASKED {
-                            let (v, m) = vmask::bitselect(a, ma, b, mb, c, mc);
-                            pushm!(v, m);
-                        } else {
-                            push!(bitwise::bitselect(a, b, c));
-                        }
+                        let c = pop!();
+                        let b = pop!();
+                        let a = pop!();
+                        push!(bitwise::bitselect(a, b, c));
                     }
                     Instr::Relaxed(op) => {
-                        let (mut v, mut m) = ([0u128; 3], [0u128; 3]);
+                        let mut v = [0u128; 3];
                         let n = op.arity();
                         for i in (0..n).rev() {
-                            (v[i], m[i]) = popm!();
+                            v[i] = pop!();
                         }
-                        if MASKED {
-                            let (r, mr) = relaxed::relaxed(op, v, m);
-                            pushm!(r, mr);
-                        } else {
-                            // Deterministic profile: parameter R = 0.
-                            push!(op.eval(v[0], v[1], v[2], 0));
-                        }
+                        // Deterministic profile: parameter R = 0.
+                        push!(op.eval(v[0], v[1], v[2], 0));
                     }
                     Instr::ExtractLane { shape, lane } => {
-                        let (a, ma) = popm!();
-                        let m = if MASKED { vector::extract_lane(shape, ma, lane) } else { 0 };
-                        pushm!(vector::extract_lane(shape, a, lane), m);
+                        let a = pop!();
+                        push!(vector::extract_lane(shape, a, lane));
                     }
                     Instr::ReplaceLane { shape, lane } => {
-                        let (x, mx) = popm!();
-                        let (a, ma) = popm!();
-                        let m = if MASKED { vector::replace_lane(shape, ma, lane, mx) } else { 0 };
-                        pushm!(vector::replace_lane(shape, a, lane, x), m);
+                        let x = pop!();
+                        let a = pop!();
+                        push!(vector::replace_lane(shape, a, lane, x));
                     }
                     Instr::Shuffle(i) => {
-                        let (b, mb) = popm!();
-                        let (a, ma) = popm!();
-                        let l = &code.shuffles[i as usize];
-                        pushm!(bitwise::shuffle(a, b, l), if MASKED { bitwise::shuffle(ma, mb, l) } else { 0 });
+                        let b = pop!();
+                        let a = pop!();
+                        push!(bitwise::shuffle(a, b, &code.shuffles[i as usize]));
                     }
                     Instr::Wide(op) => {
-                        let mut open = 0u128;
                         let (lo, hi) = match op {
                             WideOp::Add128 | WideOp::Sub128 => {
-                                let ((b_hi, m0), (b_lo, m1)) = (popm!(), popm!());
-                                let ((a_hi, m2), (a_lo, m3)) = (popm!(), popm!());
-                                open |= m0 | m1 | m2 | m3;
-                                let (a_lo, a_hi, b_lo, b_hi) = (a_lo as u64, a_hi as u64, b_lo as u64, b_hi as u64);
+                                let (b_hi, b_lo) = (pop!() as u64, pop!() as u64);
+                                let (a_hi, a_lo) = (pop!() as u64, pop!() as u64);
                                 if op == WideOp::Add128 {
                                     wide::add128(a_lo, a_hi, b_lo, b_hi)
                                 } else {
@@ -420,23 +309,58 @@ impl Store {
                                 }
                             }
                             WideOp::MulWideS | WideOp::MulWideU => {
-                                let ((b, m0), (a, m1)) = (popm!(), popm!());
-                                open |= m0 | m1;
-                                let (a, b) = (a as u64, b as u64);
+                                let (b, a) = (pop!() as u64, pop!() as u64);
                                 if op == WideOp::MulWideS { wide::mul_wide_s(a, b) } else { wide::mul_wide_u(a, b) }
                             }
                         };
-                        // Integer arithmetic: any open input opens both results.
-                        let m = if open != 0 { scalar::W64 } else { 0 };
-                        pushm!(lo as u128, m);
-                        pushm!(hi as u128, m);
+                        push!(lo as u128);
+                        push!(hi as u128);
                     }
-                    Instr::AtomicLoad { .. }
-                    | Instr::AtomicStore { .. }
-                    | Instr::AtomicRmw { .. }
-                    | Instr::AtomicCmpxchg { .. }
-                    | Instr::AtomicNotify { .. }
-                    | Instr::AtomicWait { .. } => self.exec_atomic::<MASKED>(ins, &inst, stack, masks)?,
+                    Instr::AtomicLoad { bytes, mem, offset } => {
+                        let a = pop!();
+                        push!(trap!(memory::atomic_load(&self.mems[mem!(mem)], bytes, a, offset)));
+                    }
+                    Instr::AtomicStore { bytes, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        trap!(memory::atomic_store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
+                    }
+                    Instr::AtomicRmw { op, bytes, mem, offset } => {
+                        let v = pop!();
+                        let a = pop!();
+                        push!(trap!(memory::atomic_rmw(&mut self.mems[mem!(mem)], op, bytes, a, offset, v)));
+                    }
+                    Instr::AtomicCmpxchg { bytes, mem, offset } => {
+                        let r = pop!();
+                        let e = pop!();
+                        let a = pop!();
+                        push!(trap!(memory::atomic_cmpxchg(&mut self.mems[mem!(mem)], bytes, a, offset, e, r)));
+                    }
+                    Instr::AtomicNotify { mem, offset } => {
+                        let _count = pop!();
+                        let a = pop!();
+                        trap!(memory::atomic_ea(&self.mems[mem!(mem)], a, offset, 4));
+                        // No other thread can be waiting: zero waiters woken.
+                        push!(0);
+                    }
+                    Instr::AtomicWait { bytes, mem, offset } => {
+                        let timeout = pop!() as u64 as i64;
+                        let expected = pop!();
+                        let a = pop!();
+                        let m = &self.mems[mem!(mem)];
+                        let loaded = trap!(memory::atomic_load(m, bytes, a, offset));
+                        if !m.ty.shared {
+                            return Err(CallError::Trap(TrapKind::ExpectedSharedMemory));
+                        }
+                        let mask = if bytes == 8 { u64::MAX as u128 } else { u32::MAX as u128 };
+                        if loaded != expected & mask {
+                            push!(1); // "not-equal"
+                        } else if timeout >= 0 {
+                            push!(2); // "timed-out": no other thread can notify
+                        } else {
+                            return Err(CallError::Exhausted("wait without timeout would block forever".into()));
+                        }
+                    }
                 }
             }
         }
@@ -445,7 +369,7 @@ impl Store {
 
     /// `return_call`: replaces the current frame by a call to `addr`, whose
     /// arguments are on top of the stack.
-    fn tail_call(&mut self, addr: u32, base: usize, stack: &mut Vec<u128>, frames: &mut Vec<Frame>) -> Result<(), CallError> {
+    pub(super) fn tail_call(&mut self, addr: u32, base: usize, stack: &mut Vec<u128>, frames: &mut Vec<Frame>) -> Result<(), CallError> {
         let n = self.types[self.funcs[addr as usize].ty() as usize].params.len();
         unwind(stack, base, n);
         frames.pop();

@@ -46,28 +46,28 @@ impl Store {
 
 /// Mask of the value a (successful) load of `kind` at `i + offset` reads.
 #[inline]
-pub(crate) fn load_mask(mem: &MemInst, kind: LoadKind, i: u128, offset: u64) -> u128 {
-    if mem.mask.is_empty() {
+pub(crate) fn load_mask(mem: &MemInst, mask: &[u8], kind: LoadKind, i: u128, offset: u64) -> u128 {
+    if mask.is_empty() {
         return 0;
     }
     let n = width(kind);
-    effective(mem, i, offset, n).map_or(0, |ea| shape(kind, mask_mem::read(mem, ea, n)))
+    effective(mem, i, offset, n).map_or(0, |ea| shape(kind, mask_mem::read(mask, ea, n)))
 }
 
 /// Stores the mask of the low `bytes` bytes of a value stored at `i + offset`.
 #[inline]
-pub(crate) fn store_mask(mem: &mut MemInst, bytes: u8, i: u128, offset: u64, m: u128) {
-    if m == 0 && mem.mask.is_empty() {
+pub(crate) fn store_mask(mem: &MemInst, mask: &mut Vec<u8>, bytes: u8, i: u128, offset: u64, m: u128) {
+    if m == 0 && mask.is_empty() {
         return;
     }
     if let Ok(ea) = effective(mem, i, offset, bytes as usize) {
-        mask_mem::write(mem, ea, bytes as usize, m);
+        mask_mem::write(mask, mem.data.len(), ea, bytes as usize, m);
     }
 }
 
 /// Marks `[d, d + n)` determined (`memory.init` copies known bytes).
-pub(crate) fn clear_mask(mem: &mut MemInst, d: u128, n: u128) {
+pub(crate) fn clear_mask(mem: &MemInst, mask: &mut Vec<u8>, d: u128, n: u128) {
     if let Ok(r) = range(d, n, mem.data.len(), TrapKind::MemoryOutOfBounds) {
-        mask_mem::fill(mem, r, 0);
+        mask_mem::fill(mask, mem.data.len(), r, 0);
     }
 }

@@ -50,7 +50,8 @@ pub fn width(kind: LoadKind) -> usize {
 }
 
 /// The loaded value from the raw little-endian bytes `v` (extension,
-/// splat): applied to a byte mask it gives the mask of the value.
+/// splat), as [`load`] computes it: applied to a byte mask it gives the
+/// mask of the value.
 #[inline]
 pub fn shape(kind: LoadKind, v: u128) -> u128 {
     match kind {
@@ -67,11 +68,37 @@ pub fn shape(kind: LoadKind, v: u128) -> u128 {
     }
 }
 
+#[inline(always)]
 pub fn load(mem: &MemInst, kind: LoadKind, i: u128, offset: u64) -> R<u128> {
-    let n = width(kind);
-    Ok(shape(kind, read(mem, effective(mem, i, offset, n)?, n)))
+    Ok(match kind {
+        LoadKind::U(n) => read(mem, effective(mem, i, offset, n as usize)?, n as usize),
+        LoadKind::S32(n) => {
+            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
+            sext(v, n) as u32 as u128
+        }
+        LoadKind::S64(n) => {
+            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
+            sext(v, n) as u64 as u128
+        }
+        LoadKind::V128 => read(mem, effective(mem, i, offset, 16)?, 16),
+        LoadKind::Extend { bits, signed } => {
+            let v = read(mem, effective(mem, i, offset, 8)?, 8);
+            widen::extend(v, bits as u32, false, signed)
+        }
+        LoadKind::Splat(n) => {
+            let v = read(mem, effective(mem, i, offset, n as usize)?, n as usize);
+            match n {
+                1 => from_u8x16([v as u8; 16]),
+                2 => from_u16x8([v as u16; 8]),
+                4 => from_u32x4([v as u32; 4]),
+                _ => from_u64x2([v as u64; 2]),
+            }
+        }
+        LoadKind::Zero(n) => read(mem, effective(mem, i, offset, n as usize)?, n as usize),
+    })
 }
 
+#[inline(always)]
 pub fn store(mem: &mut MemInst, bytes: u8, i: u128, offset: u64, v: u128) -> R<()> {
     let ea = effective(mem, i, offset, bytes as usize)?;
     write(mem, ea, bytes as usize, v);
@@ -113,9 +140,6 @@ pub fn grow(mem: &mut MemInst, delta: u128, cap: u64) -> u128 {
         return fail;
     }
     mem.data.resize(new_len, 0);
-    if !mem.mask.is_empty() {
-        mem.mask.resize(new_len, 0);
-    }
     old as u128
 }
 

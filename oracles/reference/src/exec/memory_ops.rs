@@ -62,17 +62,17 @@ impl Store {
             Instr::LoadLane { bytes, lane, mem, offset } | Instr::StoreLane { bytes, lane, mem, offset } => {
                 let (v, mv) = s.popm();
                 let a = s.popk("v128 lane access", "the address")?;
-                let m = &mut self.mems[inst.mems[mem as usize] as usize];
+                let (m, mask) = self.mem_and_mask(inst.mems[mem as usize] as usize);
                 let n = bytes as usize;
                 let shift = (bytes as u32 * 8) * (lane as u32 % (16 / bytes as u32));
                 if let Instr::LoadLane { .. } = ins {
                     let r = memory::load_lane(m, bytes, lane, a, offset, v).map_err(trap)?;
-                    let raw = if M { effective(m, a, offset, n).map_or(0, |ea| mask_mem::read(m, ea, n)) } else { 0 };
+                    let raw = if M { effective(m, a, offset, n).map_or(0, |ea| mask_mem::read(mask, ea, n)) } else { 0 };
                     s.pushm(r, (mv & !(bytes_mask(n) << shift)) | (raw << shift));
                 } else {
                     memory::store_lane(m, bytes, lane, a, offset, v).map_err(trap)?;
                     if M && let Ok(ea) = effective(m, a, offset, n) {
-                        mask_mem::write(m, ea, n, mv >> shift);
+                        mask_mem::write(mask, m.data.len(), ea, n, mv >> shift);
                     }
                 }
             }
@@ -80,10 +80,10 @@ impl Store {
                 let n = s.popk("memory.fill", "the length")?;
                 let (v, mv) = s.popm();
                 let d = s.popk("memory.fill", "the address")?;
-                let m = &mut self.mems[inst.mems[mem as usize] as usize];
+                let (m, mask) = self.mem_and_mask(inst.mems[mem as usize] as usize);
                 memory::fill(m, d, v, n).map_err(trap)?;
                 if M && let Ok(r) = range(d, n, m.data.len(), TrapKind::MemoryOutOfBounds) {
-                    mask_mem::fill(m, r, mv as u8);
+                    mask_mem::fill(mask, m.data.len(), r, mv as u8);
                 }
             }
             Instr::MemoryCopy { dst, src } => {
@@ -96,9 +96,12 @@ impl Store {
                     let oob = TrapKind::MemoryOutOfBounds;
                     let (dr, sr) = (range(d, n, self.mems[dm].data.len(), oob), range(sa, n, self.mems[sm].data.len(), oob));
                     if let (Ok(dr), Ok(sr)) = (dr, sr) {
-                        match mask_mem::copy_out(&self.mems[sm], sr) {
-                            Some(b) => mask_mem::write_bytes(&mut self.mems[dm], dr.start, &b),
-                            None => mask_mem::fill(&mut self.mems[dm], dr, 0),
+                        let src = mask_mem::copy_out(self.mem_and_mask(sm).1, sr);
+                        let (dmem, dmask) = self.mem_and_mask(dm);
+                        let len = dmem.data.len();
+                        match src {
+                            Some(b) => mask_mem::write_bytes(dmask, len, dr.start, &b),
+                            None => mask_mem::fill(dmask, len, dr, 0),
                         }
                     }
                 }
@@ -121,29 +124,29 @@ impl Store {
         match ins {
             Instr::AtomicLoad { bytes, mem, offset } => {
                 let a = s.popk("atomic load", "the address")?;
-                let m = &self.mems[inst.mems[mem as usize] as usize];
+                let (m, mask) = self.mem_and_mask(inst.mems[mem as usize] as usize);
                 let v = memory::atomic_load(m, bytes, a, offset).map_err(trap)?;
-                let mv = if M { atomic_ea(m, a, offset, bytes as usize).map_or(0, |ea| mask_mem::read(m, ea, bytes as usize)) } else { 0 };
+                let mv = if M { atomic_ea(m, a, offset, bytes as usize).map_or(0, |ea| mask_mem::read(mask, ea, bytes as usize)) } else { 0 };
                 s.pushm(v, mv);
             }
             Instr::AtomicStore { bytes, mem, offset } => {
                 let (v, mv) = s.popm();
                 let a = s.popk("atomic store", "the address")?;
-                let m = &mut self.mems[inst.mems[mem as usize] as usize];
+                let (m, mask) = self.mem_and_mask(inst.mems[mem as usize] as usize);
                 memory::atomic_store(m, bytes, a, offset, v).map_err(trap)?;
                 if M && let Ok(ea) = atomic_ea(m, a, offset, bytes as usize) {
-                    mask_mem::write(m, ea, bytes as usize, mv);
+                    mask_mem::write(mask, m.data.len(), ea, bytes as usize, mv);
                 }
             }
             Instr::AtomicRmw { op, bytes, mem, offset } => {
                 let (v, mv) = s.popm();
                 let a = s.popk("atomic rmw", "the address")?;
-                let m = &mut self.mems[inst.mems[mem as usize] as usize];
+                let (m, mask) = self.mem_and_mask(inst.mems[mem as usize] as usize);
                 let n = bytes as usize;
                 let w = bytes_mask(n);
                 let ea = atomic_ea(m, a, offset, n).map_err(trap)?;
                 let (old_m, new_m) = if M {
-                    let (old, old_m) = (mask_mem::data(m, ea, n), mask_mem::read(m, ea, n));
+                    let (old, old_m) = (mask_mem::data(m, ea, n), mask_mem::read(mask, ea, n));
                     let new_m = match op {
                         RmwOp::Xchg => mv,
                         RmwOp::And => and_mask(old, old_m, v, mv),
@@ -157,7 +160,7 @@ impl Store {
                 };
                 let r = memory::atomic_rmw(m, op, bytes, a, offset, v).map_err(trap)?;
                 if M {
-                    mask_mem::write(m, ea, n, new_m);
+                    mask_mem::write(mask, m.data.len(), ea, n, new_m);
                 }
                 s.pushm(r, old_m);
             }
@@ -165,12 +168,12 @@ impl Store {
                 let (r, mr) = s.popm();
                 let (e, me) = s.popm();
                 let a = s.popk("atomic cmpxchg", "the address")?;
-                let m = &mut self.mems[inst.mems[mem as usize] as usize];
+                let (m, mask) = self.mem_and_mask(inst.mems[mem as usize] as usize);
                 let n = bytes as usize;
                 let w = bytes_mask(n);
                 let ea = atomic_ea(m, a, offset, n).map_err(trap)?;
                 let (old_m, new_m) = if M {
-                    let (old, old_m) = (mask_mem::data(m, ea, n), mask_mem::read(m, ea, n));
+                    let (old, old_m) = (mask_mem::data(m, ea, n), mask_mem::read(mask, ea, n));
                     // An open comparison leaves either the old or the new value.
                     let new_m = match (old_m | me) & w {
                         0 if old == e & w => mr,
@@ -183,7 +186,7 @@ impl Store {
                 };
                 let old = memory::atomic_cmpxchg(m, bytes, a, offset, e, r).map_err(trap)?;
                 if M {
-                    mask_mem::write(m, ea, n, new_m);
+                    mask_mem::write(mask, m.data.len(), ea, n, new_m);
                 }
                 s.pushm(old, old_m);
             }
@@ -198,13 +201,13 @@ impl Store {
                 let timeout = s.popk("memory.atomic.wait", "the timeout")? as u64 as i64;
                 let expected = s.popk("memory.atomic.wait", "the expected value")?;
                 let a = s.popk("memory.atomic.wait", "the address")?;
-                let m = &self.mems[inst.mems[mem as usize] as usize];
+                let (m, mask) = self.mem_and_mask(inst.mems[mem as usize] as usize);
                 let loaded = memory::atomic_load(m, bytes, a, offset).map_err(trap)?;
                 if !m.ty.shared {
                     return Err(CallError::Trap(TrapKind::ExpectedSharedMemory));
                 }
                 if M && let Ok(ea) = atomic_ea(m, a, offset, bytes as usize) {
-                    known(mask_mem::read(m, ea, bytes as usize), "memory.atomic.wait", "the loaded value")?;
+                    known(mask_mem::read(mask, ea, bytes as usize), "memory.atomic.wait", "the loaded value")?;
                 }
                 let mask = if bytes == 8 { u64::MAX as u128 } else { u32::MAX as u128 };
                 if loaded != expected & mask {

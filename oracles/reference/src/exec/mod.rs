@@ -2,14 +2,15 @@
 //! management shared by calls and tail calls (`frames`), the interpreter
 //! loop (`interp`), and the instruction helpers for numbers (`numeric`),
 //! vectors (`vector`), memories (`memory`) and tables/bulk operations
-//! (`bulk`). Masked execution ([`Store::invoke_masked`]) runs the same
-//! loop with a parallel stack of undetermined masks (`masked`, with memory
-//! byte masks in `mask_mem`); lane, bulk and atomic memory instructions
-//! live off the hot path in `memory_ops`.
+//! (`bulk`). Masked execution ([`Store::invoke_masked`]) runs a copy of
+//! the loop (`interp_masked`) with a parallel stack of undetermined masks
+//! (helpers in `masked`, memory byte masks in `mask_mem`, lane, bulk and
+//! atomic memory instructions in `memory_ops`).
 
 mod bulk;
 mod frames;
 mod interp;
+mod interp_masked;
 mod mask_mem;
 mod masked;
 mod memory_ops;
@@ -43,7 +44,7 @@ impl Store {
     pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, CallError> {
         let ty = self.checked_type(func, args)?;
         let mut stack: Vec<u128> = args.iter().map(|a| a.to_slot()).collect();
-        self.run::<false>(func.0, &mut stack, &mut Vec::new())?;
+        self.run(func.0, &mut stack)?;
         if stack.len() != ty.results.len() {
             return Err(CallError::Exhausted("internal error: result count mismatch".into()));
         }
@@ -59,12 +60,17 @@ impl Store {
     ///
     /// When a branch condition, address, index, divisor or other operand
     /// whose open bits could change control flow or trapping has open bits,
-    /// execution stops with [`CallError::Undetermined`].
+    /// execution stops with [`CallError::Undetermined`]; so does a call to a
+    /// host function with an argument that has open bits.
+    ///
+    /// Only masked runs maintain memory and global masks: a plain
+    /// [`Store::invoke`] (or a host write) in between leaves them stale, so
+    /// use one mode per store.
     pub fn invoke_masked(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<(Value, u128)>, CallError> {
         let ty = self.checked_type(func, args)?;
         let mut stack: Vec<u128> = args.iter().map(|a| a.to_slot()).collect();
         let mut masks = vec![0u128; stack.len()];
-        self.run::<true>(func.0, &mut stack, &mut masks)?;
+        self.run_masked(func.0, &mut stack, &mut masks)?;
         if stack.len() != ty.results.len() || masks.len() != stack.len() {
             return Err(CallError::Exhausted("internal error: result count mismatch".into()));
         }

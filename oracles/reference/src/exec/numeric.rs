@@ -16,8 +16,9 @@ fn w64(x: u128) -> u64 {
     x as u64
 }
 
-/// Executes a unary scalar operator.
-#[inline]
+/// Executes a unary scalar operator. Always inlined: both interpreter
+/// loops dispatch straight into it.
+#[inline(always)]
 pub fn unary(op: ScalarUn, a: u128) -> Result<u128, TrapKind> {
     use ScalarUn::*;
     let (a32, a64) = (w32(a), w64(a));
@@ -85,7 +86,7 @@ pub fn unary(op: ScalarUn, a: u128) -> Result<u128, TrapKind> {
 }
 
 /// Executes a binary scalar operator (`a` is the first operand).
-#[inline]
+#[inline(always)]
 pub fn binary(op: ScalarBin, a: u128, b: u128) -> Result<u128, TrapKind> {
     use ScalarBin::*;
     let (a32, b32, a64, b64) = (w32(a), w32(b), w64(a), w64(b));

@@ -6,6 +6,8 @@ use crate::compile::ops::{VecBin, VecUn};
 use crate::simd::{bitwise as b, float as fl, int as it, widen as w};
 
 /// Executes a unary vector operator (splats take a scalar slot).
+/// Always inlined: the interpreter loop dispatches straight into it.
+#[inline(always)]
 pub fn unary(op: VecUn, a: u128) -> u128 {
     use VecUn::*;
     match op {
@@ -78,6 +80,7 @@ pub fn unary(op: VecUn, a: u128) -> u128 {
 }
 
 /// Executes a binary vector operator (shifts take an i32 count as `c`).
+#[inline(always)]
 pub fn binary(op: VecBin, a: u128, c: u128) -> u128 {
     use VecBin::*;
     let k = c as u32;

@@ -7,13 +7,17 @@
 //! value (scalars use their low 32/64 bits), one `u8` per memory byte and
 //! one `u128` per global. This module holds the per-operator rules: floats
 //! (`float`), scalar operators (`scalar`), vector operators (`vector`) and
-//! relaxed SIMD (`relaxed`). The interpreter applies them in masked mode,
-//! see [`Store::invoke_masked`](crate::Store::invoke_masked).
+//! relaxed SIMD (`relaxed`), plus the permitted results of a single
+//! instruction on known operands (`allowed`). The interpreter applies the
+//! rules in masked mode, see [`Store::invoke_masked`](crate::Store::invoke_masked).
 
+pub mod allowed;
 pub mod float;
 pub mod relaxed;
 pub mod scalar;
 pub mod vector;
+
+pub use allowed::{allowed_results, AllowedSet, SingleOp};
 
 use crate::error::CallError;
 

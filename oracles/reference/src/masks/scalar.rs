@@ -16,6 +16,16 @@ pub const W64: u128 = u64::MAX as u128;
 
 type R = Result<(u128, u128), CallError>;
 
+/// The plain operators, out of line for the rarely taken open-bit paths.
+#[inline(never)]
+fn plain_unary(op: ScalarUn, a: u128) -> Result<u128, CallError> {
+    numeric::unary(op, a).map_err(CallError::Trap)
+}
+#[inline(never)]
+fn plain_binary(op: ScalarBin, a: u128, b: u128) -> Result<u128, CallError> {
+    numeric::binary(op, a, b).map_err(CallError::Trap)
+}
+
 /// Float arithmetic: value and mask per rule 1/4.
 fn arith(fi: Fmt, ins: &[(u128, u128)], fo: Fmt, r: u128) -> (u128, u128) {
     let mut buf = [(0u64, 0u64); 3];
@@ -55,7 +65,7 @@ pub fn unary(op: ScalarUn, a: u128, ma: u128) -> R {
 /// [`unary`] when the operand has open bits or the result is a NaN.
 fn unary_open(op: ScalarUn, a: u128, ma: u128) -> R {
     use ScalarUn::*;
-    let value = || numeric::unary(op, a).map_err(CallError::Trap);
+    let value = || plain_unary(op, a);
     let name = || format!("{op:?}");
     let (a1, one) = ((a, ma), [(a, ma)]);
     Ok(match op {
@@ -163,7 +173,7 @@ pub fn binary(op: ScalarBin, a: u128, ma: u128, b: u128, mb: u128) -> R {
 /// [`binary`] when an operand has open bits or the result is a NaN.
 fn binary_open(op: ScalarBin, a: u128, ma: u128, b: u128, mb: u128) -> R {
     use ScalarBin::*;
-    let value = || numeric::binary(op, a, b).map_err(CallError::Trap);
+    let value = || plain_binary(op, a, b);
     let two = [(a, ma), (b, mb)];
     let (ma32, mb32, ma64, mb64) = (ma & W32, mb & W32, ma & W64, mb & W64);
     Ok(match op {

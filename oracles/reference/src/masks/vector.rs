@@ -11,6 +11,17 @@ use crate::compile::ops::{VecBin, VecUn};
 use crate::exec::vector;
 use crate::simd::{bitwise, int as it, widen};
 
+/// The plain operators, kept out of line here so that the plain
+/// interpreter loop stays their only inlined caller.
+#[inline(never)]
+fn plain_unary(op: VecUn, a: u128) -> u128 {
+    vector::unary(op, a)
+}
+#[inline(never)]
+fn plain_binary(op: VecBin, a: u128, b: u128) -> u128 {
+    vector::binary(op, a, b)
+}
+
 /// Every `bits`-wide lane of `m` with an open bit becomes fully open.
 pub fn spread(m: u128, bits: u32) -> u128 {
     if m == 0 {
@@ -117,7 +128,7 @@ fn widen_low_lanes(a: u128, ma: u128, r: u128, promote: bool) -> (u128, u128) {
 #[inline]
 pub fn unary(op: VecUn, a: u128, ma: u128) -> (u128, u128) {
     use VecUn::*;
-    let r = vector::unary(op, a);
+    let r = plain_unary(op, a);
     if ma == 0 {
         let nan = match op {
             F32x4Ceil | F32x4Floor | F32x4Trunc | F32x4Nearest | F32x4Sqrt | F32x4DemoteF64x2Zero => any_nan(F32, r),
@@ -182,7 +193,7 @@ fn unary_open(op: VecUn, a: u128, ma: u128, r: u128) -> (u128, u128) {
 #[inline]
 pub fn binary(op: VecBin, a: u128, ma: u128, b: u128, mb: u128) -> (u128, u128) {
     use VecBin::*;
-    let r = vector::binary(op, a, b);
+    let r = plain_binary(op, a, b);
     if ma | mb == 0 {
         let nan = match op {
             F32x4Add | F32x4Sub | F32x4Mul | F32x4Div | F32x4Min | F32x4Max => any_nan(F32, r),
