@@ -68,3 +68,18 @@ fn winch_load_splat_emits_avx2_without_avx2() {
         assert_eq!(obs.calls, vec![CallOutcome::Returned(vec![Val::V128(0)])]);
     }
 }
+
+/// docs/findings/README.md, "Untriaged": still diverging on wasmi alone.
+#[test]
+fn untriaged_wasmi_global_divergence_still_reproduces() {
+    let wasm = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/untriaged/wasmi-global-15011986.wasm")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .args(["run", "corpus/untriaged/wasmi-global-15011986.wasm", "--engines", "reference,wasmtime,pulley,wasmi"])
+        .output()
+        .unwrap();
+    assert!(!wasm.is_empty());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("signature: reference~wasmi:global:i32"), "{stdout}");
+    assert!(stdout.contains("[1] wasmtime") && stdout.contains("— agrees"), "{stdout}");
+}
