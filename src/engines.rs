@@ -19,6 +19,12 @@ pub enum EngineError {
     UnknownFault(String, String),
 }
 
+/// The engine `name` with its default configuration; `ENGINE+FAULT` plants
+/// a fault (see [`crate::selftest::Fault`]).
+pub fn create_default(name: &str) -> Result<Box<dyn Engine>, EngineError> {
+    with_fault(name, registry::create_default)
+}
+
 fn with_fault(
     name: &str,
     create: fn(&str) -> Result<Box<dyn Engine>, registry::Unavailable>,

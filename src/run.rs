@@ -5,7 +5,7 @@ use crate::case::{Case, Determinism};
 use crate::engines::EngineSet;
 use crate::module_info::ModuleInfo;
 use crate::target::{Checked, check_case};
-use crosscheck_oracles::{Call, Features, Plan, Val, ValType, registry};
+use crosscheck_oracles::{Call, Features, Plan, Val, ValType};
 use std::path::Path;
 use std::time::Duration;
 
@@ -116,7 +116,7 @@ pub fn run_file(path: &Path, engine_names: &[String], given: &[Call]) -> Result<
     let mut usable = Vec::new();
     let mut skipped = Vec::new();
     for name in engine_names {
-        let engine = registry::create_default(name).map_err(|e| BadInput(e.to_string()))?;
+        let engine = crate::engines::create_default(name).map_err(|e| BadInput(e.to_string()))?;
         match engine.features().validate(&wasm) {
             Ok(()) => usable.push(engine),
             Err(e) => skipped.push(format!("{name}: module needs a proposal it lacks ({})", one_line(&e.to_string()))),

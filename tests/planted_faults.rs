@@ -45,7 +45,11 @@ planted! {
 /// Faults only a judge with masks can see, planted in Wasmtime and judged
 /// against the reference interpreter through the fuzz loop.
 fn caught_by_masks(fault: Fault) {
-    let opts = crosscheck::selftest::masked_options(6000, 1);
+    caught_by_masks_within(fault, 6000)
+}
+
+fn caught_by_masks_within(fault: Fault, budget: u64) {
+    let opts = crosscheck::selftest::masked_options(budget, 1);
     let r = run_fault(fault, &opts).expect("selftest runs");
     let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), opts.budget));
     println!("{}: detected after {n} cases", fault.name());
@@ -59,4 +63,11 @@ fn nan_sign_flip_is_caught_where_the_sign_is_determined() {
 #[test]
 fn non_canonical_nan_is_caught_where_canonical_is_required() {
     caught_by_masks(Fault::NonCanonicalNan);
+}
+
+#[test]
+fn relaxed_lane_outside_the_allowed_set_is_caught() {
+    // `relaxed_min` is one SIMD operator of ~260 and only in Cases whose
+    // swarm config enables relaxed SIMD: it takes many whole-module Cases.
+    caught_by_masks_within(Fault::RelaxedLane, 40_000);
 }

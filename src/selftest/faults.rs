@@ -42,6 +42,10 @@ pub enum Fault {
     /// Make every canonical f32/f64 NaN result non-canonical: wrong where
     /// the spec requires a canonical NaN (all NaN inputs canonical).
     NonCanonicalNan,
+    /// Compile `f32x4.relaxed_max` wherever the module says
+    /// `f32x4.relaxed_min` (and `f64x2` likewise): lanes outside the set of
+    /// results relaxed SIMD allows.
+    RelaxedLane,
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -65,7 +69,7 @@ impl Fault {
     ];
 
     /// Faults only a judge with masks can see (judged against the reference).
-    pub const MASKED: &[Fault] = &[Fault::NanSign, Fault::NonCanonicalNan];
+    pub const MASKED: &[Fault] = &[Fault::NanSign, Fault::NonCanonicalNan, Fault::RelaxedLane];
 
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
@@ -92,6 +96,7 @@ impl Fault {
             Fault::Crash => "crash",
             Fault::NanSign => "nan-sign",
             Fault::NonCanonicalNan => "non-canonical-nan",
+            Fault::RelaxedLane => "relaxed-lane",
         }
     }
 
@@ -166,6 +171,13 @@ impl Engine for Faulty {
             eprintln!("crosscheck: planted crash fault fires");
             std::process::abort();
         }
+        let swapped;
+        let wasm = if fault == Fault::RelaxedLane {
+            swapped = relaxed_min_to_max(wasm);
+            &swapped[..]
+        } else {
+            wasm
+        };
         let inner = self.inner.instantiate(wasm)?;
         if fault == Fault::InstantiationTrap {
             return Err(InstantiateError::Trapped(TrapKind::Unreachable));
@@ -215,4 +227,32 @@ impl Instance for FaultyInstance<'_> {
         }
         Some(t)
     }
+}
+
+/// The module with every `f32x4.relaxed_min` / `f64x2.relaxed_min` turned
+/// into the matching `relaxed_max`. Both encode as `0xfd` and a two-byte
+/// LEB128 opcode (0x10d/0x10f → 0x10e/0x110), so the patch is in place.
+fn relaxed_min_to_max(wasm: &[u8]) -> Vec<u8> {
+    use wasmparser::{Operator, Parser, Payload};
+    let mut out = wasm.to_vec();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
+        let Ok(mut reader) = body.get_operators_reader() else { continue };
+        while !reader.eof() {
+            let Ok((op, offset)) = reader.read_with_offset() else { break };
+            let patch = match op {
+                Operator::F32x4RelaxedMin => Some(0x8e),
+                Operator::F64x2RelaxedMin => Some(0x90),
+                _ => None,
+            };
+            // `0xfd`, then the opcode's low LEB byte: only if encoded minimally.
+            if let Some(byte) = patch
+                && out.get(offset + 2) == Some(&0x02)
+                && let Some(b) = out.get_mut(offset + 1)
+            {
+                *b = byte;
+            }
+        }
+    }
+    out
 }

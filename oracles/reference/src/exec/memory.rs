@@ -164,8 +164,10 @@ pub fn fill(mem: &mut MemInst, d: u128, val: u128, n: u128) -> R<()> {
 /// bounds, as the reference interpreter does).
 #[inline]
 pub fn atomic_ea(mem: &MemInst, i: u128, offset: u64, n: usize) -> R<usize> {
-    let ea = (i as u64).checked_add(offset).ok_or(TrapKind::MemoryOutOfBounds)?;
-    if ea % n as u64 != 0 {
+    // The spec's ea is an unbounded integer: alignment is judged on the
+    // true sum, even where it exceeds 2^64 (memory64), before any bounds.
+    let ea = (i as u64 as u128) + offset as u128;
+    if ea % n as u128 != 0 {
         return Err(TrapKind::UnalignedAtomic);
     }
     effective(mem, i, offset, n)
