@@ -2,12 +2,15 @@
 //! every Case, the first being the baseline the judge compares against.
 
 use crate::judge::EngineRun;
-use crosscheck_oracles::{Engine, Features, Plan, registry};
+use crosscheck_oracles::{Engine, Features, InstantiateError, Observation, Plan, registry};
 use std::time::{Duration, Instant};
 
 /// Engines compared in a campaign, in judging order.
 pub struct EngineSet {
     engines: Vec<Box<dyn Engine>>,
+    /// The proposals of the Case configured last: engines that have them
+    /// all run it without a validation of their own.
+    case_features: Features,
 }
 
 /// An engine name that could not be turned into an engine.
@@ -47,19 +50,19 @@ impl EngineSet {
     /// planted fault (see [`crate::selftest::Fault`]).
     pub fn fuzzing(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
         let engines = names.iter().map(|n| with_fault(n.as_ref(), registry::create)).collect::<Result<_, _>>()?;
-        Ok(EngineSet { engines })
+        Ok(EngineSet { engines, case_features: Features::NONE })
     }
 
     /// Engines with their default configurations (for `crosscheck run`).
     pub fn defaults(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
         let engines =
             names.iter().map(|n| with_fault(n.as_ref(), registry::create_default)).collect::<Result<_, _>>()?;
-        Ok(EngineSet { engines })
+        Ok(EngineSet { engines, case_features: Features::NONE })
     }
 
     /// Engines built elsewhere (tests, fault wrappers).
     pub fn from_engines(engines: Vec<Box<dyn Engine>>) -> EngineSet {
-        EngineSet { engines }
+        EngineSet { engines, case_features: Features::NONE }
     }
 
     pub fn names(&self) -> Vec<String> {
@@ -90,10 +93,28 @@ impl EngineSet {
         self.engines.iter().fold(Features::ALL, |f, e| f.intersect(e.features()))
     }
 
-    /// Lets each engine, in order, draw its configuration for the next Case.
+    /// The proposals a Case may use, swarm-style: the baseline's, narrowed
+    /// by each other engine whose bit in `swarm` is set. An engine left out
+    /// of the narrowing still runs every Case whose module it can validate;
+    /// the others it sits out (the judge counts the pair as "unsupported").
+    /// So one engine lacking a proposal (Winch: relaxed SIMD, tail calls)
+    /// cannot switch that proposal off for the whole campaign.
+    pub fn swarm_features(&self, swarm: u8) -> Features {
+        let mut engines = self.engines.iter();
+        let Some(baseline) = engines.next() else { return Features::NONE };
+        engines
+            .enumerate()
+            .filter(|(i, _)| swarm & (1 << (i % 8)) != 0)
+            .fold(baseline.features(), |f, (_, e)| f.intersect(e.features()))
+    }
+
+    /// Lets each engine, in order, draw its configuration for the next Case
+    /// (with the Case's proposals, as far as the engine has them).
     pub fn configure(&mut self, u: &mut arbitrary::Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
+        self.case_features = features;
         for e in &mut self.engines {
-            e.configure(u, features)?;
+            let own = features.intersect(e.features());
+            e.configure(u, own)?;
         }
         Ok(())
     }
@@ -109,7 +130,15 @@ impl EngineSet {
         let mut times = Vec::with_capacity(self.engines.len());
         for e in &mut self.engines {
             let start = Instant::now();
-            let observation = e.run(plan);
+            let covered = self.case_features.missing_from(&e.features()).is_empty();
+            let observation = match if covered { Ok(()) } else { e.features().validate(&plan.wasm) } {
+                Ok(()) => e.run(plan),
+                Err(err) => Observation::failed(InstantiateError::Unsupported(format!(
+                    "left out: the module needs a proposal {} lacks ({})",
+                    e.name(),
+                    err.message()
+                ))),
+            };
             times.push(start.elapsed());
             runs.push(EngineRun { engine: e.name().to_string(), version: e.version(), config: e.config(), observation });
         }

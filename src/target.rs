@@ -66,8 +66,10 @@ pub fn check(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Che
 /// Builds the Case `data` stands for and configures `engines` for it,
 /// without running anything.
 pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Case, Reject> {
-    let features = engines.features();
     let det = if engines.baseline_reports_masks() { Determinism::JUDGED } else { Determinism::PAIRWISE };
+    // The first byte chooses which engines narrow the Case's proposals.
+    let (&swarm, data) = data.split_first().ok_or(arbitrary::Error::NotEnoughData)?;
+    let features = engines.swarm_features(swarm);
     let (case, mut rest) = match target {
         Target::Differential => Case::smith(data, features, det)?,
     };

@@ -1,5 +1,5 @@
-//! WebAssembly proposals an engine supports, so a Case enables only the
-//! intersection of the engines being compared.
+//! WebAssembly proposals an engine supports, so a Case enables only what the
+//! engines it is compared on have (see `EngineSet::swarm_features`).
 
 use std::fmt;
 

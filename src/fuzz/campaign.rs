@@ -102,6 +102,11 @@ impl Campaign {
         }
         let judged = checked.case.determinism.is_judged();
         self.stats.add(if judged { keys::JUDGED_BY_REFERENCE } else { keys::JUDGED_PAIRWISE }, 1);
+        // Proposals this Case allowed that some engine of the set lacks
+        // (the swarm choice of engines let them in).
+        for name in checked.case.features.missing_from(&self.engines.features()) {
+            self.stats.add(&format!("{}{name}", keys::ALLOWED_BY_SWARM), 1);
+        }
         self.stats.add(keys::WASM_BYTES, checked.case.plan.wasm.len() as u64);
         self.stats.add(keys::CALLS, checked.case.plan.calls.len() as u64);
         let t = &checked.timings;

@@ -36,6 +36,10 @@ pub mod keys {
     pub const PAIR_INCONCLUSIVE_BY: &str = "pair-inconclusive.";
     /// Prefix: `pair.<baseline>~<engine>` counts conclusive comparisons.
     pub const PAIR: &str = "pair.";
+    /// Prefix: `swarm.<proposal>` counts Cases that allowed a proposal
+    /// some engine of the set lacks (that engine sat those Cases out when
+    /// their module used it).
+    pub const ALLOWED_BY_SWARM: &str = "swarm.";
     /// Prefix: `micros.<phase>` accumulates time.
     pub const MICROS: &str = "micros.";
 }

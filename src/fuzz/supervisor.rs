@@ -312,6 +312,10 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         s.get(keys::JUDGED_BY_REFERENCE),
         s.get(keys::JUDGED_PAIRWISE)
     );
+    let swarm: Vec<String> = s.with_prefix(keys::ALLOWED_BY_SWARM).map(|(k, n)| format!("{k} {n}")).collect();
+    if !swarm.is_empty() {
+        out += &format!("  swarm         Cases allowing a proposal not every engine has: {}\n", swarm.join(", "));
+    }
     out += &format!("  rejected      {} (bytes that gave no Case)\n", s.get(keys::REJECTED));
     out += &format!("  crashes       {}\n", s.get(keys::CRASHES));
     for (pair, n) in s.with_prefix(keys::PAIR) {
