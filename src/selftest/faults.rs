@@ -78,6 +78,17 @@ impl Fault {
         Fault::ALL.iter().chain(Fault::MASKED).chain(Fault::PROCESS).copied().find(|f| f.name() == name)
     }
 
+    /// Cases this fault may take to be caught, given the base budget: the
+    /// faults only masks can see need Cases whose NaNs or relaxed lanes
+    /// reach an observable, which wasm-smith modules rarely do.
+    pub fn budget(self, base: u64) -> u64 {
+        match self {
+            Fault::NanSign | Fault::NonCanonicalNan => base.saturating_mul(4),
+            Fault::RelaxedLane => base.saturating_mul(16),
+            _ => base,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Fault::I32Result => "i32-result-bit",

@@ -73,9 +73,6 @@ pub fn masked_options(budget: u64, seed: u64) -> SelftestOptions {
 /// faults against `opts`' baseline, the masked ones against the reference.
 pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
     let masked = masked_options(opts.budget, opts.seed);
-    Fault::ALL
-        .iter()
-        .map(|f| (*f, opts.clone()))
-        .chain(Fault::MASKED.iter().map(|f| (*f, masked.clone())))
-        .collect()
+    let within = |f: Fault, o: &SelftestOptions| (f, SelftestOptions { budget: f.budget(o.budget), ..o.clone() });
+    Fault::ALL.iter().map(|f| within(*f, opts)).chain(Fault::MASKED.iter().map(|f| within(*f, &masked))).collect()
 }
