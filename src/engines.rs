@@ -90,6 +90,11 @@ impl EngineSet {
         self.engines.iter().fold(Features::ALL, |f, e| f.intersect(e.features()))
     }
 
+    /// The proposals of each engine, in order.
+    pub fn engine_features(&self) -> Vec<Features> {
+        self.engines.iter().map(|e| e.features()).collect()
+    }
+
     /// Lets each engine, in order, draw its configuration for the next Case.
     pub fn configure(&mut self, u: &mut arbitrary::Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
         for e in &mut self.engines {
