@@ -379,11 +379,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 }
             })?;
             let report = crosscheck::sweep::render::render(&matrix, format);
+            let to_stdout_as_text = out.is_none() && format == crosscheck::sweep::render::Format::Text;
             match out {
                 Some(path) => std::fs::write(&path, report).with_context(|| format!("{}", path.display()))?,
                 None => print!("{report}"),
             }
-            eprint!("speed:\n{}", crosscheck::sweep::render::speed(&matrix));
+            if !to_stdout_as_text {
+                // The text report has them already.
+                eprint!("speed:\n{}", crosscheck::sweep::render::speed(&matrix));
+            }
             eprintln!("crosscheck sweep: {} failing cell(s)", matrix.failures());
             Ok(if matrix.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }

@@ -8,7 +8,7 @@
 //! intersected over the whole run: an engine whose results need two
 //! different choices fails even though each result alone is allowed.
 
-use super::module::Spec;
+use super::module::{Spec, is_instruction_export};
 use crate::judge::{Difference, Divergence, EngineRun, InconclusiveReason, PairOutcome, Site, Verdict, compare};
 use crate::case::Case;
 use crosscheck_oracles::{CallOutcome, Val};
@@ -68,20 +68,24 @@ pub fn check_relaxed(
 ) -> Option<Difference> {
     let op = spec.entry.relaxed_op()?;
     let key = (run.engine.clone(), spec.entry.name);
+    // A const-fed `k{i}` has the operands of the `f` call before it.
+    let mut operands_of_f: &[Val] = &[];
     for (index, call) in case.plan.calls.iter().enumerate() {
-        if call.export != "f" {
+        if call.export == "f" {
+            operands_of_f = &call.args;
+        } else if !is_instruction_export(&call.export) {
             continue;
         }
         let Some(CallOutcome::Returned(vals)) = run.observation.calls.get(index) else { continue };
         let Some(got) = vals.first() else { continue };
-        let operands: Vec<Value> = call.args.iter().map(to_value).collect();
+        let operands: Vec<Value> = operands_of_f.iter().map(to_value).collect();
         let set = relaxed_choice_results(op, &operands)?;
         let fits: u32 = set
             .iter()
             .enumerate()
             .filter(|(_, (v, m))| (got.bits() ^ v) & !m == 0)
             .fold(0, |acc, (r, _)| acc | 1 << r);
-        let args: Vec<String> = call.args.iter().map(|a| a.to_string()).collect();
+        let args: Vec<String> = operands_of_f.iter().map(|a| a.to_string()).collect();
         let site = Site::Call { index, export: call.export.clone() };
         if fits == 0 {
             return Some(Difference {

@@ -31,11 +31,16 @@ pub const MAX_TUPLES: usize = 16;
 /// Bytes at the end of a fuzz input kept for the engines' configurations.
 const CONFIG_BYTES: usize = 64;
 
-/// A Case for `spec` checking `tuples`.
+/// Tuples that are also checked with constant operands (`k{i}`).
+pub const CONST_FED: usize = 16;
+
+/// A Case for `spec` checking `tuples`, the first [`CONST_FED`] of them
+/// also with constant operands.
 pub fn case_for(spec: &Spec, tuples: &[operands::Tuple]) -> Result<Case, Reject> {
-    let wasm = spec.wasm().map_err(|e| Reject::Module(e.to_string()))?;
+    let const_fed = tuples.len().min(CONST_FED);
+    let wasm = spec.wasm(&tuples[..const_fed]).map_err(|e| Reject::Module(e.to_string()))?;
     let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
-    let plan = spec.plan(wasm, tuples);
+    let plan = spec.plan(wasm, tuples, const_fed);
     Ok(Case { plan, info, features: spec.entry.features(), determinism: Determinism::JUDGED })
 }
 

@@ -77,8 +77,11 @@ impl Spec {
         }
     }
 
-    /// The module's text.
-    pub fn module_text(&self) -> String {
+    /// The module's text. Besides `f` (operands as parameters) it has a
+    /// function `k{i}` per tuple of `const_fed`, the same instruction fed by
+    /// constants (`v128.const`, `i32.const`, ...): compilers lower constant
+    /// operands differently (constant shift counts, folded masks).
+    pub fn module_text(&self, const_fed: &[Tuple]) -> String {
         let e = self.entry;
         let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
         let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
@@ -91,6 +94,13 @@ impl Spec {
             "  (func (export \"f\") (param{params}) (result{results})\n    {gets}{})\n",
             self.instruction_text()
         ));
+        for (i, t) in const_fed.iter().enumerate() {
+            let consts: String = t.args.iter().map(|a| format!("{} ", const_text(a))).collect();
+            m.push_str(&format!(
+                "  (func (export \"k{i}\") (result{results})\n    {consts}{})\n",
+                self.instruction_text()
+            ));
+        }
         if e.is_memory() {
             m.push_str("  (func (export \"poke\") (param i32 v128) local.get 0 local.get 1 v128.store align=1)\n");
             m.push_str("  (func (export \"peek\") (param i32) (result v128) local.get 0 v128.load align=1)\n");
@@ -100,22 +110,26 @@ impl Spec {
     }
 
     /// The module's binary.
-    pub fn wasm(&self) -> Result<Vec<u8>, ModuleError> {
-        wat::parse_str(self.module_text())
+    pub fn wasm(&self, const_fed: &[Tuple]) -> Result<Vec<u8>, ModuleError> {
+        wat::parse_str(self.module_text(const_fed))
             .map_err(|e| ModuleError { name: self.entry.name.to_string(), message: e.to_string() })
     }
 
     /// The calls that check `tuples`: per tuple `poke` (memory
-    /// instructions), `f`, and `peek` (stores).
-    pub fn plan(&self, wasm: Vec<u8>, tuples: &[Tuple]) -> Plan {
-        let mut calls = Vec::with_capacity(tuples.len() * 3);
-        for t in tuples {
-            if let Some((at, bytes)) = t.poke {
-                calls.push(Call { export: "poke".into(), args: vec![Val::I32(at), Val::V128(bytes)] });
-            }
-            calls.push(Call { export: "f".into(), args: t.args.clone() });
-            if let (true, Some((at, _))) = (self.entry.is_store(), t.poke) {
-                calls.push(Call { export: "peek".into(), args: vec![Val::I32(at)] });
+    /// instructions), `f`, and `peek` (stores); then for the first
+    /// `const_fed` tuples the same with `k{i}`.
+    pub fn plan(&self, wasm: Vec<u8>, tuples: &[Tuple], const_fed: usize) -> Plan {
+        let mut calls = Vec::with_capacity(tuples.len() * 6);
+        for (i, t) in tuples.iter().enumerate() {
+            let fed = if i < const_fed { vec![("f".to_string(), t.args.clone()), (format!("k{i}"), Vec::new())] } else { vec![("f".to_string(), t.args.clone())] };
+            for (export, args) in fed {
+                if let Some((at, bytes)) = t.poke {
+                    calls.push(Call { export: "poke".into(), args: vec![Val::I32(at), Val::V128(bytes)] });
+                }
+                calls.push(Call { export, args });
+                if let (true, Some((at, _))) = (self.entry.is_store(), t.poke) {
+                    calls.push(Call { export: "peek".into(), args: vec![Val::I32(at)] });
+                }
             }
         }
         let observe = if self.entry.is_memory() {
@@ -140,6 +154,22 @@ impl Spec {
         let spec = Spec { entry, imm };
         (spec.instruction_text() == text).then_some(spec)
     }
+}
+
+/// A constant instruction producing `v` exactly.
+fn const_text(v: &Val) -> String {
+    match *v {
+        Val::I32(x) => format!("i32.const {}", x as i32),
+        Val::I64(x) => format!("i64.const {}", x as i64),
+        Val::F32(b) => format!("f32.const {}", float_text(b as u64, 8, 23)),
+        Val::F64(b) => format!("f64.const {}", float_text(b, 11, 52)),
+        other => format!("v128.const i64x2 0x{:x} 0x{:x}", other.bits() as u64, (other.bits() >> 64) as u64),
+    }
+}
+
+/// Whether an export is one that runs the instruction (`f` or `k{i}`).
+pub fn is_instruction_export(name: &str) -> bool {
+    name == "f" || (name.starts_with('k') && name[1..].parse::<u32>().is_ok())
 }
 
 fn custom_section(wasm: &[u8]) -> Option<String> {

@@ -280,9 +280,18 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                     PairOutcome::Differ(d) => {
                         let call = match &d.site {
                             crate::judge::Site::Call { index, export } => {
-                                let args: Vec<String> =
-                                    case.plan.calls[*index].args.iter().map(|a| a.to_string()).collect();
-                                format!("{export}({})", args.join(", "))
+                                // A const-fed `k{i}` has the operands of the `f` before it.
+                                let args_of = |i: usize| {
+                                    case.plan.calls[..=i]
+                                        .iter()
+                                        .rev()
+                                        .find(|c| c.export == "f")
+                                        .map(|c| c.args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+                                        .unwrap_or_default()
+                                };
+                                let args = if export.starts_with('k') { args_of(*index) } else { case.plan.calls[*index].args.iter().map(|a| a.to_string()).collect() };
+                                let fed = if export.starts_with('k') { " (operands as constants)" } else { "" };
+                                format!("{export}({}){fed}", args.join(", "))
                             }
                             other => other.to_string(),
                         };
@@ -342,6 +351,6 @@ fn count_f_calls(plan: &Plan, run: &EngineRun) -> u64 {
     plan.calls
         .iter()
         .zip(&run.observation.calls)
-        .filter(|(c, o)| c.export == "f" && matches!(o, CallOutcome::Returned(_) | CallOutcome::Trapped(_)))
+        .filter(|(c, o)| crate::single_inst::module::is_instruction_export(&c.export) && matches!(o, CallOutcome::Returned(_) | CallOutcome::Trapped(_)))
         .count() as u64
 }
