@@ -99,10 +99,14 @@ fn every_entry_assembles_and_names_itself() {
             // The operator wasmparser decodes is the one the entry names
             // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
             let op = instruction_of(&wasm);
-            let camel: String = e.name.split(['.', '_']).map(|w| {
-                let mut c = w.chars();
-                c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
-            }).collect();
+            let camel: String = e
+                .name
+                .split(['.', '_'])
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+                })
+                .collect();
             let op_name = op.split([' ', '{', '(']).next().unwrap();
             assert_eq!(op_name.to_lowercase(), camel.to_lowercase(), "{}: decoded {op}", e.name);
             // The custom section gives the same spec back (reports, repro).
@@ -135,7 +139,7 @@ fn float_constants_keep_their_bits() {
 
 #[test]
 fn the_same_bytes_give_the_same_case() {
-    let data: Vec<u8> = (0..2000u32).map(|i| (i * 2654435761u32 >> 13) as u8).collect();
+    let data: Vec<u8> = (0..2000u32).map(|i| ((i * 2654435761u32) >> 13) as u8).collect();
     let (a, sa, _) = crosscheck::single_inst::case_from_bytes(&data).unwrap();
     let (b, sb, _) = crosscheck::single_inst::case_from_bytes(&data).unwrap();
     assert_eq!(sa, sb);
@@ -151,7 +155,7 @@ fn fuzz_target_agrees_on_real_engines() {
     let mut g = SplitMix(42);
     let mut judged = 0;
     for _ in 0..300 {
-        let data: Vec<u8> = (0..600).map(|_| g.next() as u8).collect();
+        let data: Vec<u8> = (0..600).map(|_| g.next_u64() as u8).collect();
         let Ok(checked) = check(Target::SingleInst, &data, &mut engines) else { continue };
         judged += 1;
         if let Verdict::Diverge(d) = &checked.verdict {

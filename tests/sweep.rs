@@ -25,7 +25,9 @@ fn small_sweep_of_the_whole_catalog_passes_on_every_engine() {
         for (i, c) in r.cells.iter().enumerate() {
             match c {
                 Cell::Fail(f) => failures.push(format!("{} on {}: {f:?}", r.entry.name, m.columns[i].label)),
-                Cell::Inconclusive(why) => failures.push(format!("{} on {} inconclusive: {why}", r.entry.name, m.columns[i].label)),
+                Cell::Inconclusive(why) => {
+                    failures.push(format!("{} on {} inconclusive: {why}", r.entry.name, m.columns[i].label))
+                }
                 _ => {}
             }
         }
@@ -46,8 +48,10 @@ fn small_sweep_of_the_whole_catalog_passes_on_every_engine() {
 /// A sweep of a few instructions with `fault` planted in Wasmtime: exactly
 /// `target`'s cell fails.
 fn caught_by_sweep(fault: &str, target: &str) {
-    let only: Vec<String> =
-        [target, "i16x8.add", "f32x4.abs", "i8x16.swizzle", "i32x4.relaxed_trunc_f32x4_u"].iter().map(|s| s.to_string()).collect();
+    let only: Vec<String> = [target, "i16x8.add", "f32x4.abs", "i8x16.swizzle", "i32x4.relaxed_trunc_f32x4_u"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let opts = SweepOptions {
         engines: vec![format!("wasmtime+{fault}"), "wasmtime".into()],
         profiles: vec!["sse2".into(), "avx2".into()],
@@ -87,24 +91,62 @@ fn sweep_catches_a_relaxed_choice_changing_mid_run() {
 
 #[test]
 fn cli_exit_codes_and_formats() {
-    let ok = crosscheck(&["sweep", "--engines", "wasmi,pulley", "--only", "i32.add,i8x16.shuffle", "--samples", "20", "--format", "json"]);
+    let ok = crosscheck(&[
+        "sweep",
+        "--engines",
+        "wasmi,pulley",
+        "--only",
+        "i32.add,i8x16.shuffle",
+        "--samples",
+        "20",
+        "--format",
+        "json",
+    ]);
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     let json = String::from_utf8_lossy(&ok.stdout);
-    assert!(json.contains("\"name\": \"i8x16.shuffle\"") && json.contains("\"pulley\": {\"status\": \"pass\""), "{json}");
+    assert!(
+        json.contains("\"name\": \"i8x16.shuffle\"") && json.contains("\"pulley\": {\"status\": \"pass\""),
+        "{json}"
+    );
 
     let fail = crosscheck(&[
-        "sweep", "--engines", "wasmtime+q15mulr-lane", "--profiles", "avx2", "--only", "i16x8.q15mulr_sat_s", "--samples", "50",
+        "sweep",
+        "--engines",
+        "wasmtime+q15mulr-lane",
+        "--profiles",
+        "avx2",
+        "--only",
+        "i16x8.q15mulr_sat_s",
+        "--samples",
+        "50",
     ]);
     assert_eq!(fail.status.code(), Some(1));
     let text = String::from_utf8_lossy(&fail.stdout);
     assert!(text.contains("FAIL i16x8.q15mulr_sat_s") && text.contains("expected:"), "{text}");
 
     let html = std::env::temp_dir().join(format!("crosscheck-sweep-{}.html", std::process::id()));
-    let h = crosscheck(&["sweep", "--engines", "wasmi", "--only", "f32x4.neg", "--samples", "10", "--format", "html", "--out", html.to_str().unwrap()]);
+    let h = crosscheck(&[
+        "sweep",
+        "--engines",
+        "wasmi",
+        "--only",
+        "f32x4.neg",
+        "--samples",
+        "10",
+        "--format",
+        "html",
+        "--out",
+        html.to_str().unwrap(),
+    ]);
     assert_eq!(h.status.code(), Some(0));
     let page = std::fs::read_to_string(&html).unwrap();
     let _ = std::fs::remove_file(&html);
-    assert!(page.starts_with("<!doctype html>") && page.contains("f32x4.neg") && !page.contains("src=") && !page.contains("<link"));
+    assert!(
+        page.starts_with("<!doctype html>")
+            && page.contains("f32x4.neg")
+            && !page.contains("src=")
+            && !page.contains("<link")
+    );
 
     for bad in [
         vec!["sweep", "--profiles", "pentium"],

@@ -9,12 +9,16 @@
 //! different choices fails even though each result alone is allowed.
 
 use super::module::{Spec, is_instruction_export};
-use crate::judge::{Difference, Divergence, EngineRun, InconclusiveReason, PairOutcome, Site, Verdict, compare};
 use crate::case::Case;
+use crate::judge::{Difference, Divergence, EngineRun, InconclusiveReason, PairOutcome, Site, Verdict, compare};
 use crosscheck_oracles::{CallOutcome, Val};
 use crosscheck_reference::Value;
 use crosscheck_reference::masks::relaxed_choice_results;
 use std::collections::HashMap;
+
+/// The choice bits in use (no relaxed instruction has more than 4 choices;
+/// the tracker starts from all bits set).
+const CHOICE_BITS: u32 = 0xff;
 
 /// Per engine and relaxed instruction, the implementation choices (bit
 /// `r` = the spec's parameter `R = r`) consistent with every result seen.
@@ -31,7 +35,7 @@ impl ChoiceTracker {
     /// The choices still consistent for `engine` on `instruction`, if any
     /// result was seen.
     pub fn choices(&self, engine: &str, instruction: &str) -> Option<u32> {
-        self.consistent.iter().find(|((e, i), _)| e == engine && *i == instruction).map(|(_, c)| *c)
+        self.consistent.iter().find(|((e, i), _)| e == engine && *i == instruction).map(|(_, c)| *c & CHOICE_BITS)
     }
 }
 
@@ -52,7 +56,11 @@ fn show_choices(set: &[(u128, u128)]) -> String {
     let shown: Vec<String> = set
         .iter()
         .enumerate()
-        .map(|(r, (v, m))| if *m == 0 { format!("R={r}: 0x{v:032x}") } else { format!("R={r}: 0x{v:032x} (open 0x{m:032x})") })
+        .map(
+            |(r, (v, m))| {
+                if *m == 0 { format!("R={r}: 0x{v:032x}") } else { format!("R={r}: 0x{v:032x} (open 0x{m:032x})") }
+            },
+        )
         .collect();
     shown.join("; ")
 }
@@ -80,11 +88,8 @@ pub fn check_relaxed(
         let Some(got) = vals.first() else { continue };
         let operands: Vec<Value> = operands_of_f.iter().map(to_value).collect();
         let set = relaxed_choice_results(op, &operands)?;
-        let fits: u32 = set
-            .iter()
-            .enumerate()
-            .filter(|(_, (v, m))| (got.bits() ^ v) & !m == 0)
-            .fold(0, |acc, (r, _)| acc | 1 << r);
+        let fits: u32 =
+            set.iter().enumerate().filter(|(_, (v, m))| (got.bits() ^ v) & !m == 0).fold(0, |acc, (r, _)| acc | 1 << r);
         let args: Vec<String> = operands_of_f.iter().map(|a| a.to_string()).collect();
         let site = Site::Call { index, export: call.export.clone() };
         if fits == 0 {
@@ -140,10 +145,13 @@ pub fn judge(
         .skip(1)
         .map(|(i, run)| judge_pair(spec, case, baseline, run, i, supported.get(i).copied().unwrap_or(true), tracker))
         .collect();
-    let verdict = if let Some(first) = pairs.iter().find_map(|p| if let PairOutcome::Differ(d) = p { Some(d) } else { None }) {
+    let verdict = if let Some(first) =
+        pairs.iter().find_map(|p| if let PairOutcome::Differ(d) = p { Some(d) } else { None })
+    {
         let differences: Vec<Difference> =
             pairs.iter().filter_map(|p| if let PairOutcome::Differ(d) = p { Some(d.clone()) } else { None }).collect();
-        let signature = format!("{}:{}~{}:{}", spec.entry.name, baseline.engine, runs[first.engine].engine, first.class);
+        let signature =
+            format!("{}:{}~{}:{}", spec.entry.name, baseline.engine, runs[first.engine].engine, first.class);
         Verdict::Diverge(Divergence { signature, differences, known_bug: None })
     } else if pairs.iter().all(|p| matches!(p, PairOutcome::Inconclusive(_)))
         && let Some(PairOutcome::Inconclusive(r)) = pairs.first()

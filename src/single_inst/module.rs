@@ -47,7 +47,8 @@ fn float_text(bits: u64, exp_bits: u32, frac_bits: u32) -> String {
         return if frac == 0 { format!("{sign}inf") } else { format!("{sign}nan:0x{frac:x}") };
     }
     // Hexadecimal float: exact by construction.
-    let (lead, e) = if exp == 0 { (0, 1i64 - ((1 << (exp_bits - 1)) - 1)) } else { (1, exp as i64 - ((1 << (exp_bits - 1)) - 1)) };
+    let (lead, e) =
+        if exp == 0 { (0, 1i64 - ((1 << (exp_bits - 1)) - 1)) } else { (1, exp as i64 - ((1 << (exp_bits - 1)) - 1)) };
     let digits = frac_bits.div_ceil(4);
     let frac = frac << (digits * 4 - frac_bits);
     format!("{sign}0x{lead}.{frac:0width$x}p{e}", width = digits as usize)
@@ -121,7 +122,11 @@ impl Spec {
     pub fn plan(&self, wasm: Vec<u8>, tuples: &[Tuple], const_fed: usize) -> Plan {
         let mut calls = Vec::with_capacity(tuples.len() * 6);
         for (i, t) in tuples.iter().enumerate() {
-            let fed = if i < const_fed { vec![("f".to_string(), t.args.clone()), (format!("k{i}"), Vec::new())] } else { vec![("f".to_string(), t.args.clone())] };
+            let fed = if i < const_fed {
+                vec![("f".to_string(), t.args.clone()), (format!("k{i}"), Vec::new())]
+            } else {
+                vec![("f".to_string(), t.args.clone())]
+            };
             for (export, args) in fed {
                 if let Some((at, bytes)) = t.poke {
                     calls.push(Call { export: "poke".into(), args: vec![Val::I32(at), Val::V128(bytes)] });

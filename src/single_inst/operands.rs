@@ -16,7 +16,8 @@ pub const MEMORY_BYTES: u32 = 65536;
 /// Interesting i8 lanes.
 const I8_EDGES: &[u8] = &[0, 1, 2, 0x7f, 0x80, 0x81, 0xfe, 0xff, 0x0f, 0x10, 0x1f, 0x20, 0x40, 0xc0];
 /// Interesting i16 lanes.
-const I16_EDGES: &[u16] = &[0, 1, 2, 0x7fff, 0x8000, 0x8001, 0xfffe, 0xffff, 0x00ff, 0x0100, 0x4000, 0xc000, 0x007f, 0xff80];
+const I16_EDGES: &[u16] =
+    &[0, 1, 2, 0x7fff, 0x8000, 0x8001, 0xfffe, 0xffff, 0x00ff, 0x0100, 0x4000, 0xc000, 0x007f, 0xff80];
 
 /// One call's worth of input: the operands, and for memory instructions
 /// the 16 bytes written at the accessed address before the call.
@@ -47,10 +48,10 @@ impl Source for Unstructured<'_> {
 
 impl Source for SplitMix {
     fn below(&mut self, n: u64) -> u64 {
-        if n <= 1 { 0 } else { self.next() % n }
+        if n <= 1 { 0 } else { self.next_u64() % n }
     }
     fn bits(&mut self) -> u128 {
-        (self.next() as u128) << 64 | self.next() as u128
+        (self.next_u64() as u128) << 64 | self.next_u64() as u128
     }
 }
 
@@ -157,8 +158,7 @@ mod tests {
         let e = lookup("v128.load32_zero").unwrap();
         let imm = Immediates::Mem { offset: 0, align: 2 };
         let mut g = SplitMix(7);
-        let addrs: Vec<u32> =
-            (0..400).map(|_| tuple(&mut g, e, &imm).args[0].bits() as u32).collect();
+        let addrs: Vec<u32> = (0..400).map(|_| tuple(&mut g, e, &imm).args[0].bits() as u32).collect();
         assert!(addrs.contains(&(MEMORY_BYTES - 4)), "last in-bounds address drawn");
         assert!(addrs.contains(&(MEMORY_BYTES - 3)), "first out-of-bounds address drawn");
     }
@@ -173,7 +173,7 @@ mod tests {
                 (0..4).map(move |i| (v >> (32 * i)) as u32)
             })
             .collect();
-        assert!(lanes.iter().any(|&l| l == 0xffc0_0000));
-        assert!(lanes.iter().any(|&l| l == 0x7f80_0001));
+        assert!(lanes.contains(&0xffc0_0000));
+        assert!(lanes.contains(&0x7f80_0001));
     }
 }

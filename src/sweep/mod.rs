@@ -35,13 +35,7 @@ impl SweepOptions {
     /// The default engines (every registry default but the judge itself),
     /// every profile, 1,000 tuples.
     pub fn new() -> SweepOptions {
-        SweepOptions {
-            engines: default_engines(),
-            profiles: all_profiles(),
-            samples: 1000,
-            seed: 1,
-            only: Vec::new(),
-        }
+        SweepOptions { engines: default_engines(), profiles: all_profiles(), samples: 1000, seed: 1, only: Vec::new() }
     }
 }
 
@@ -102,7 +96,12 @@ pub struct Skipped {
 /// One cell: an instruction on one column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cell {
-    Pass { checks: u64 },
+    Pass {
+        checks: u64,
+        /// Relaxed SIMD: the implementation choices (bit `r`: the spec's
+        /// `R = r`) consistent with every result of this column.
+        choices: Option<u32>,
+    },
     Fail(Failure),
     /// The engine lacks the instruction's proposal (or rejects it as
     /// unimplemented).
@@ -266,7 +265,11 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                 }
                 let supported = entry.features().missing_from(&col.features).is_empty();
                 if !supported {
-                    cells[i] = Some(Cell::Unsupported(format!("{} lacks {}", col.label, entry.features().missing_from(&col.features).join(", "))));
+                    cells[i] = Some(Cell::Unsupported(format!(
+                        "{} lacks {}",
+                        col.label,
+                        entry.features().missing_from(&col.features).join(", ")
+                    )));
                     continue;
                 }
                 let t = Instant::now();
@@ -289,7 +292,11 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                                         .map(|c| c.args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
                                         .unwrap_or_default()
                                 };
-                                let args = if export.starts_with('k') { args_of(*index) } else { case.plan.calls[*index].args.iter().map(|a| a.to_string()).collect() };
+                                let args = if export.starts_with('k') {
+                                    args_of(*index)
+                                } else {
+                                    case.plan.calls[*index].args.iter().map(|a| a.to_string()).collect()
+                                };
                                 let fed = if export.starts_with('k') { " (operands as constants)" } else { "" };
                                 format!("{export}({}){fed}", args.join(", "))
                             }
@@ -318,7 +325,13 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
         let cells = cells
             .into_iter()
             .enumerate()
-            .map(|(i, c)| c.unwrap_or(Cell::Pass { checks: checks[i] }))
+            .map(|(i, c)| {
+                c.unwrap_or_else(|| {
+                    let choices =
+                        entry.relaxed_op().and_then(|_| trackers[i].choices(cols[i].engine.name(), entry.name));
+                    Cell::Pass { checks: checks[i], choices }
+                })
+            })
             .collect();
         rows.push(Row { entry, cells });
     }
@@ -336,9 +349,9 @@ fn run_engine(engine: &mut dyn Engine, plan: &Plan) -> EngineRun {
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "panic".into());
-            let mut o = crosscheck_oracles::Observation::failed(crosscheck_oracles::InstantiateError::Rejected(format!(
-                "engine panicked: {msg}"
-            )));
+            let mut o = crosscheck_oracles::Observation::failed(crosscheck_oracles::InstantiateError::Rejected(
+                format!("engine panicked: {msg}"),
+            ));
             o.calls.clear();
             o
         }
@@ -351,6 +364,9 @@ fn count_f_calls(plan: &Plan, run: &EngineRun) -> u64 {
     plan.calls
         .iter()
         .zip(&run.observation.calls)
-        .filter(|(c, o)| crate::single_inst::module::is_instruction_export(&c.export) && matches!(o, CallOutcome::Returned(_) | CallOutcome::Trapped(_)))
+        .filter(|(c, o)| {
+            crate::single_inst::module::is_instruction_export(&c.export)
+                && matches!(o, CallOutcome::Returned(_) | CallOutcome::Trapped(_))
+        })
         .count() as u64
 }

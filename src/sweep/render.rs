@@ -34,6 +34,12 @@ pub fn render(m: &Matrix, format: Format) -> String {
     }
 }
 
+/// `R=0,2` for a choice bit set.
+pub fn choice_list(bits: u32) -> String {
+    let v: Vec<String> = (0..32).filter(|r| bits >> r & 1 == 1).map(|r| format!("R={r}")).collect();
+    v.join(",")
+}
+
 fn tag(c: &Cell) -> &'static str {
     match c {
         Cell::Pass { .. } => "pass",
@@ -91,7 +97,8 @@ pub fn speed(m: &Matrix) -> String {
 
 fn text(m: &Matrix) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "crosscheck sweep — {} × {} columns, {} tuples each", group_counts(m), m.columns.len(), m.samples);
+    let _ =
+        writeln!(s, "crosscheck sweep — {} × {} columns, {} tuples each", group_counts(m), m.columns.len(), m.samples);
     let _ = writeln!(s, "columns (pass / fail / unsupported / inconclusive):");
     for (i, c) in m.columns.iter().enumerate() {
         let [p, f, u, n] = column_counts(m, i);
@@ -108,11 +115,30 @@ fn text(m: &Matrix) -> String {
         .collect();
     let _ = writeln!(s, "failing cells: {}", failures.len());
     for (r, i, f) in failures {
-        let _ = writeln!(s, "  FAIL {} on {} [{}] after {} checks", r.entry.name, m.columns[i].label, f.class, f.checks);
+        let _ =
+            writeln!(s, "  FAIL {} on {} [{}] after {} checks", r.entry.name, m.columns[i].label, f.class, f.checks);
         let _ = writeln!(s, "       instruction: {}", f.instruction);
         let _ = writeln!(s, "       call:        {}", f.call);
         let _ = writeln!(s, "       expected:    {}", f.expected);
         let _ = writeln!(s, "       actual:      {}", f.actual);
+    }
+    let relaxed: Vec<_> = m.rows.iter().filter(|r| r.entry.relaxed_op().is_some()).collect();
+    if !relaxed.is_empty() {
+        let _ = writeln!(s, "relaxed-SIMD choices consistent with every result (R as in the spec's relaxed(R)[...]):");
+        for r in relaxed {
+            let per: Vec<String> = r
+                .cells
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| match c {
+                    Cell::Pass { choices: Some(ch), .. } => {
+                        Some(format!("{} {}", m.columns[i].label, choice_list(*ch)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let _ = writeln!(s, "  {:<36} {}", r.entry.name, per.join("; "));
+        }
     }
     let _ = writeln!(s, "speed:");
     s.push_str(&speed(m));
@@ -134,12 +160,17 @@ fn markdown(m: &Matrix) -> String {
     for r in &m.rows {
         let _ = write!(s, "| `{}` |", r.entry.name);
         for c in &r.cells {
-            let _ = write!(s, " {} |", match c {
-                Cell::Pass { .. } => "pass",
-                Cell::Fail(_) => "**FAIL**",
-                Cell::Unsupported(_) => "–",
-                Cell::Inconclusive(_) => "?",
-            });
+            let _ = write!(
+                s,
+                " {} |",
+                match c {
+                    Cell::Pass { choices: Some(ch), .. } => format!("pass ({})", choice_list(*ch)),
+                    Cell::Pass { .. } => "pass".to_string(),
+                    Cell::Fail(_) => "**FAIL**".to_string(),
+                    Cell::Unsupported(_) => "–".to_string(),
+                    Cell::Inconclusive(_) => "?".to_string(),
+                }
+            );
         }
         s.push('\n');
     }
@@ -185,7 +216,13 @@ fn json(m: &Matrix) -> String {
     }
     s.push_str("\n  ],\n  \"skipped\": [");
     for (i, sk) in m.skipped.iter().enumerate() {
-        let _ = write!(s, "{}{{\"label\": {}, \"reason\": {}}}", if i > 0 { ", " } else { "" }, esc_json(&sk.label), esc_json(&sk.reason));
+        let _ = write!(
+            s,
+            "{}{{\"label\": {}, \"reason\": {}}}",
+            if i > 0 { ", " } else { "" },
+            esc_json(&sk.label),
+            esc_json(&sk.reason)
+        );
     }
     s.push_str("],\n  \"instructions\": [");
     for (n, r) in m.rows.iter().enumerate() {
@@ -197,10 +234,20 @@ fn json(m: &Matrix) -> String {
             esc_json(r.entry.group.name())
         );
         for (i, c) in r.cells.iter().enumerate() {
-            let _ = write!(s, "{}{}: {{\"status\": \"{}\"", if i > 0 { ", " } else { "" }, esc_json(&m.columns[i].label), tag(c));
+            let _ = write!(
+                s,
+                "{}{}: {{\"status\": \"{}\"",
+                if i > 0 { ", " } else { "" },
+                esc_json(&m.columns[i].label),
+                tag(c)
+            );
             match c {
-                Cell::Pass { checks } => {
+                Cell::Pass { checks, choices } => {
                     let _ = write!(s, ", \"checks\": {checks}");
+                    if let Some(c) = choices {
+                        let list: Vec<String> = (0..32).filter(|r| c >> r & 1 == 1).map(|r| r.to_string()).collect();
+                        let _ = write!(s, ", \"relaxed_choices\": [{}]", list.join(", "));
+                    }
                 }
                 Cell::Fail(f) => {
                     let _ = write!(
@@ -237,8 +284,14 @@ fn html(m: &Matrix) -> String {
          .pass{background:#cfc}.fail{background:#f99;font-weight:bold}.unsupported{background:#eee;color:#888}\n\
          .inconclusive{background:#ffd}code{font-size:12px}details{margin:.5em 0}\n</style></head><body>\n",
     );
-    let _ = writeln!(s, "<h1>crosscheck sweep</h1><p>{}; {} operand tuples per instruction; {} failing cells; {:.1}s.</p>",
-        esc_html(&group_counts(m)), m.samples, m.failures(), m.elapsed.as_secs_f64());
+    let _ = writeln!(
+        s,
+        "<h1>crosscheck sweep</h1><p>{}; {} operand tuples per instruction; {} failing cells; {:.1}s.</p>",
+        esc_html(&group_counts(m)),
+        m.samples,
+        m.failures(),
+        m.elapsed.as_secs_f64()
+    );
     let _ = writeln!(s, "<pre>{}</pre>", esc_html(&speed(m)));
     for sk in &m.skipped {
         let _ = writeln!(s, "<p>{} skipped: {}</p>", esc_html(&sk.label), esc_html(&sk.reason));
@@ -252,7 +305,10 @@ fn html(m: &Matrix) -> String {
         let _ = write!(s, "<tr><td><code>{}</code></td><td>{}</td>", esc_html(r.entry.name), r.entry.group.name());
         for c in &r.cells {
             let title = match c {
-                Cell::Pass { checks } => format!("{checks} checks"),
+                Cell::Pass { checks, choices: None } => format!("{checks} checks"),
+                Cell::Pass { checks, choices: Some(c) } => {
+                    format!("{checks} checks; relaxed choices {}", choice_list(*c))
+                }
                 Cell::Fail(f) => format!(
                     "{}\n{}\ncall: {}\nexpected: {}\nactual: {}",
                     f.class, f.instruction, f.call, f.expected, f.actual
@@ -270,8 +326,13 @@ fn html(m: &Matrix) -> String {
                 let _ = writeln!(
                     s,
                     "<details open><summary><code>{}</code> on {}: {}</summary><pre>instruction: {}\ncall:        {}\nexpected:    {}\nactual:      {}</pre></details>",
-                    esc_html(r.entry.name), esc_html(&m.columns[i].label), esc_html(&f.class),
-                    esc_html(&f.instruction), esc_html(&f.call), esc_html(&f.expected), esc_html(&f.actual)
+                    esc_html(r.entry.name),
+                    esc_html(&m.columns[i].label),
+                    esc_html(&f.class),
+                    esc_html(&f.instruction),
+                    esc_html(&f.call),
+                    esc_html(&f.expected),
+                    esc_html(&f.actual)
                 );
             }
         }

@@ -46,9 +46,14 @@ pub enum Imm {
     Shuffle,
     /// A memory argument; `align` is the natural alignment's log2 (the
     /// largest allowed).
-    Mem { align: u8 },
+    Mem {
+        align: u8,
+    },
     /// A memory argument and a lane index below `lanes`.
-    MemLane { align: u8, lanes: u8 },
+    MemLane {
+        align: u8,
+        lanes: u8,
+    },
 }
 
 /// One catalogued instruction.
@@ -72,8 +77,15 @@ pub enum Immediates {
     Lane(u8),
     Shuffle([u8; 16]),
     /// Memory offset and alignment (log2).
-    Mem { offset: u32, align: u8 },
-    MemLane { offset: u32, align: u8, lane: u8 },
+    Mem {
+        offset: u32,
+        align: u8,
+    },
+    MemLane {
+        offset: u32,
+        align: u8,
+        lane: u8,
+    },
 }
 
 /// The entry called `name`.
@@ -207,7 +219,7 @@ impl Entry {
                     ValType::I64 => crate::values::I64_EDGES.iter().map(|&x| x as u128).collect(),
                     ValType::F32 => crate::values::F32_EDGES.iter().map(|&x| x as u128).collect(),
                     ValType::F64 => crate::values::F64_EDGES.iter().map(|&x| x as u128).collect(),
-                    _ => (0..8).map(|_| (rng.next() as u128) << 64 | rng.next() as u128).collect(),
+                    _ => (0..8).map(|_| (rng.next_u64() as u128) << 64 | rng.next_u64() as u128).collect(),
                 };
                 edges.into_iter().map(Immediates::Const).collect()
             }
@@ -222,13 +234,13 @@ impl Entry {
                     Immediates::Shuffle(std::array::from_fn(|i| (i as u8 + 4) % 32)),
                 ];
                 for _ in 0..4 {
-                    out.push(Immediates::Shuffle(std::array::from_fn(|_| (rng.next() % 32) as u8)));
+                    out.push(Immediates::Shuffle(std::array::from_fn(|_| (rng.next_u64() % 32) as u8)));
                 }
                 out
             }
-            Imm::Mem { align } => (0..=align)
-                .flat_map(|a| [0u32, 3, 65520].map(|offset| Immediates::Mem { offset, align: a }))
-                .collect(),
+            Imm::Mem { align } => {
+                (0..=align).flat_map(|a| [0u32, 3, 65520].map(|offset| Immediates::Mem { offset, align: a })).collect()
+            }
             Imm::MemLane { align, lanes } => (0..lanes)
                 .map(|lane| Immediates::MemLane {
                     offset: [0u32, 3, 65520][lane as usize % 3],
@@ -287,7 +299,7 @@ pub fn fnv(s: &str) -> u64 {
 pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
