@@ -302,11 +302,25 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                             }
                             other => other.to_string(),
                         };
+                        // The allowed set of a plain result: the reference's
+                        // value on the bits its mask leaves determined.
+                        let expected = match (&d.site, &expected.observation.masks) {
+                            (crate::judge::Site::Call { index, .. }, Some(masks))
+                                if !d.class.starts_with("relaxed") =>
+                            {
+                                let open: Vec<String> = (0..spec.entry.results.len().max(1))
+                                    .map(|r| masks.result(*index, r))
+                                    .map(|m| if m == 0 { "exact".to_string() } else { format!("open bits 0x{m:x}") })
+                                    .collect();
+                                format!("{} (allowed: {})", d.expected, open.join(", "))
+                            }
+                            _ => d.expected,
+                        };
                         cells[i] = Some(Cell::Fail(Failure {
                             instruction: spec.instruction_text(),
                             class: d.class,
                             call,
-                            expected: d.expected,
+                            expected,
                             actual: d.actual,
                             checks: checks[i],
                         }));
