@@ -210,3 +210,12 @@ fn relaxed_choice_flip_is_a_choice_violation_not_a_disallowed_value() {
         other => panic!("expected a failure, got {other:?}"),
     }
 }
+
+#[test]
+fn every_per_instruction_fault_has_a_test() {
+    let tested = [Fault::Q15mulrLane, Fault::ShuffleIndex, Fault::F32x4NegNanSign, Fault::RelaxedChoiceFlip];
+    for f in Fault::SINGLE_INST {
+        assert!(tested.contains(f), "{} has no single_inst test", f.name());
+        assert_eq!(Fault::from_name(f.name()), Some(*f));
+    }
+}
