@@ -108,6 +108,11 @@ impl EngineSet {
             .fold(baseline.features(), |f, (_, e)| f.intersect(e.features()))
     }
 
+    /// The proposals of each engine, in order.
+    pub fn engine_features(&self) -> Vec<Features> {
+        self.engines.iter().map(|e| e.features()).collect()
+    }
+
     /// Lets each engine, in order, draw its configuration for the next Case
     /// (with the Case's proposals, as far as the engine has them).
     pub fn configure(&mut self, u: &mut arbitrary::Unstructured<'_>, features: Features) -> arbitrary::Result<()> {

@@ -27,6 +27,8 @@
 //! | [`selftest`] | planted faults the judge must catch |
 //! | [`bench`] | throughput figures |
 //! | [`run`] | one module file on every engine |
+//! | [`single_inst`] | single-instruction Cases: catalog, operands, exact judge |
+//! | [`sweep`] | the conformance matrix: every instruction × engine × CPU profile |
 //! | [`wast`](mod@wast) | official `.wast` spec scripts on one engine |
 //!
 //! The engines themselves live in the `crosscheck-oracles` crate.
@@ -41,6 +43,8 @@ pub mod module_info;
 pub mod report;
 pub mod run;
 pub mod selftest;
+pub mod single_inst;
+pub mod sweep;
 pub mod target;
 pub mod triage;
 pub mod values;

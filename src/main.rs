@@ -143,6 +143,29 @@ enum Command {
         #[arg(long, default_value_t = 5, requires = "module")]
         repeat: u32,
     },
+    /// The conformance matrix: every instruction × engine × Wasmtime CPU profile, judged exactly.
+    Sweep {
+        /// Engines (columns); `wasmtime` gives one column per CPU profile.
+        #[arg(long, value_delimiter = ',', default_values_t = crosscheck::sweep::default_engines())]
+        engines: Vec<String>,
+        /// Wasmtime CPU profiles: `all` or a list (sse2, ssse3, sse4.2, avx, avx2, avx512).
+        #[arg(long, value_delimiter = ',', default_value = "all")]
+        profiles: Vec<String>,
+        /// Operand tuples per instruction.
+        #[arg(long, default_value_t = 1000)]
+        samples: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only these instructions (text-format names).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// text, md, json or html.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write the report here instead of stdout.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
     /// One fuzzing job (spawned by `fuzz`; not for direct use).
     #[command(hide = true)]
     Worker {
@@ -344,6 +367,30 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let r = bench::run(&engines, seconds(time)?, seed, max_len)?;
             print!("{}", bench::render(&r));
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Sweep { engines, profiles, samples, seed, only, format, out } => {
+            let format = crosscheck::sweep::render::Format::from_name(&format)
+                .with_context(|| format!("unknown format {format:?} (text, md, json, html)"))?;
+            let profiles =
+                if profiles.iter().any(|p| p == "all") { crosscheck::sweep::all_profiles() } else { profiles };
+            let opts = crosscheck::sweep::SweepOptions { engines, profiles, samples, seed, only };
+            let matrix = crosscheck::sweep::run(&opts, |n, total, name| {
+                if n % 25 == 0 {
+                    eprintln!("crosscheck sweep: {n}/{total} {name}");
+                }
+            })?;
+            let report = crosscheck::sweep::render::render(&matrix, format);
+            let to_stdout_as_text = out.is_none() && format == crosscheck::sweep::render::Format::Text;
+            match out {
+                Some(path) => std::fs::write(&path, report).with_context(|| format!("{}", path.display()))?,
+                None => print!("{report}"),
+            }
+            if !to_stdout_as_text {
+                // The text report has them already.
+                eprint!("speed:\n{}", crosscheck::sweep::render::speed(&matrix));
+            }
+            eprintln!("crosscheck sweep: {} failing cell(s)", matrix.failures());
+            Ok(if matrix.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Worker { target: t, engines, seed, runs, time, max_len, artifacts, inflight } => {
             let opts = WorkerOptions {

@@ -12,14 +12,19 @@ use std::time::{Duration, Instant};
 pub enum Target {
     /// wasm-smith modules on every engine, judged against the first.
     Differential,
+    /// One instruction (numeric, SIMD, relaxed SIMD; immediates from the
+    /// bytes) called with a batch of edge-biased operands, judged against
+    /// the exact set of results the spec allows ([`crate::single_inst`]).
+    SingleInst,
 }
 
 impl Target {
-    pub const ALL: &[Target] = &[Target::Differential];
+    pub const ALL: &[Target] = &[Target::Differential, Target::SingleInst];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Differential => "differential",
+            Target::SingleInst => "single_inst",
         }
     }
 
@@ -67,13 +72,29 @@ pub fn check(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Che
 /// without running anything.
 pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Case, Reject> {
     let det = if engines.baseline_reports_masks() { Determinism::JUDGED } else { Determinism::PAIRWISE };
-    // The first byte chooses which engines narrow the Case's proposals.
-    let (&swarm, data) = data.split_first().ok_or(arbitrary::Error::NotEnoughData)?;
-    let features = engines.swarm_features(swarm);
-    let (case, mut rest) = match target {
-        Target::Differential => Case::smith(data, features, det)?,
+    let case = match target {
+        Target::Differential => {
+            // The first byte chooses which engines narrow the Case's proposals.
+            let (&swarm, data) = data.split_first().ok_or(arbitrary::Error::NotEnoughData)?;
+            let features = engines.swarm_features(swarm);
+            let (case, mut rest) = Case::smith(data, features, det)?;
+            engines.configure(&mut rest, features)?;
+            case
+        }
+        Target::SingleInst => {
+            if !engines.baseline_reports_masks() {
+                return Err(Reject::Module(
+                    "single_inst is judged by the reference interpreter: make `reference` the first engine".into(),
+                ));
+            }
+            // The instruction comes from the whole catalog whatever the
+            // engines support (same bytes, same Case); engines lacking its
+            // proposal are left out when judging.
+            let (case, _, mut rest) = crate::single_inst::case_from_bytes(data)?;
+            engines.configure(&mut rest, case.features)?;
+            case
+        }
     };
-    engines.configure(&mut rest, features)?;
     Ok(case)
 }
 
@@ -81,7 +102,17 @@ pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<C
 pub fn check_case(origin: String, case: Case, engines: &mut EngineSet, generate: Duration) -> Checked {
     let (runs, engine_times) = engines.run(&case.plan);
     let judge_start = Instant::now();
-    let (mut verdict, pairs) = judge(&case, &runs);
+    let (mut verdict, pairs) = match crate::single_inst::Spec::of_module(&case.plan.wasm) {
+        // A single-instruction module: the exact judge (one relaxed choice
+        // per engine over this Case's calls).
+        Some(spec) => {
+            let supported: Vec<bool> =
+                engines.engine_features().iter().map(|f| spec.entry.features().missing_from(f).is_empty()).collect();
+            let mut tracker = crate::single_inst::ChoiceTracker::new();
+            crate::single_inst::check::judge(&spec, &case, &runs, &supported, &mut tracker)
+        }
+        None => judge(&case, &runs),
+    };
     if let Verdict::Diverge(d) = &mut verdict
         && let Some(bug) = crate::triage::attribute(&case, &runs, engines)
     {

@@ -46,6 +46,19 @@ pub enum Fault {
     /// `f32x4.relaxed_min` (and `f64x2` likewise): lanes outside the set of
     /// results relaxed SIMD allows.
     RelaxedLane,
+    /// Per-instruction: one wrong lane (lane 3, low bit) in every result of
+    /// a module using `i16x8.q15mulr_sat_s`.
+    Q15mulrLane,
+    /// Per-instruction: `i8x16.shuffle` compiled with its first lane index
+    /// off by one.
+    ShuffleIndex,
+    /// Per-instruction: `f32x4.neg` that leaves the sign of NaN lanes as it
+    /// was (the spec requires the flip, bit-exact).
+    F32x4NegNanSign,
+    /// Per-instruction: a relaxed-SIMD instruction whose implementation
+    /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
+    /// result alone is allowed, the engine as a whole is not.
+    RelaxedChoiceFlip,
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -71,11 +84,22 @@ impl Fault {
     /// Faults only a judge with masks can see (judged against the reference).
     pub const MASKED: &[Fault] = &[Fault::NanSign, Fault::NonCanonicalNan, Fault::RelaxedLane];
 
+    /// Per-instruction faults, judged by the `single_inst` target and the
+    /// sweep against the reference interpreter.
+    pub const SINGLE_INST: &[Fault] =
+        &[Fault::Q15mulrLane, Fault::ShuffleIndex, Fault::F32x4NegNanSign, Fault::RelaxedChoiceFlip];
+
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
 
     pub fn from_name(name: &str) -> Option<Fault> {
-        Fault::ALL.iter().chain(Fault::MASKED).chain(Fault::PROCESS).copied().find(|f| f.name() == name)
+        Fault::ALL
+            .iter()
+            .chain(Fault::MASKED)
+            .chain(Fault::SINGLE_INST)
+            .chain(Fault::PROCESS)
+            .copied()
+            .find(|f| f.name() == name)
     }
 
     /// Cases this fault may take to be caught, given the base budget: the
@@ -108,6 +132,10 @@ impl Fault {
             Fault::NanSign => "nan-sign",
             Fault::NonCanonicalNan => "non-canonical-nan",
             Fault::RelaxedLane => "relaxed-lane",
+            Fault::Q15mulrLane => "q15mulr-lane",
+            Fault::ShuffleIndex => "shuffle-index",
+            Fault::F32x4NegNanSign => "f32x4-neg-nan-sign",
+            Fault::RelaxedChoiceFlip => "relaxed-choice-flip",
         }
     }
 
@@ -183,17 +211,23 @@ impl Engine for Faulty {
             std::process::abort();
         }
         let swapped;
-        let wasm = if fault == Fault::RelaxedLane {
-            swapped = relaxed_min_to_max(wasm);
-            &swapped[..]
-        } else {
-            wasm
+        let wasm = match fault {
+            Fault::RelaxedLane => {
+                swapped = relaxed_min_to_max(wasm);
+                &swapped[..]
+            }
+            Fault::ShuffleIndex => {
+                swapped = shuffle_index_off_by_one(wasm);
+                &swapped[..]
+            }
+            _ => wasm,
         };
+        let ops = OpsSeen::of(wasm);
         let inner = self.inner.instantiate(wasm)?;
         if fault == Fault::InstantiationTrap {
             return Err(InstantiateError::Trapped(TrapKind::Unreachable));
         }
-        Ok(Box::new(FaultyInstance { inner, fault, results }))
+        Ok(Box::new(FaultyInstance { inner, fault, results, ops, calls: 0 }))
     }
 }
 
@@ -201,11 +235,73 @@ struct FaultyInstance<'a> {
     inner: Box<dyn Instance + 'a>,
     fault: Fault,
     results: HashMap<String, Vec<crosscheck_oracles::ValType>>,
+    ops: OpsSeen,
+    /// Calls made on this instance (the relaxed choice alternates by it).
+    calls: u64,
+}
+
+/// What a module's code uses, for the per-instruction faults.
+#[derive(Default)]
+struct OpsSeen {
+    q15mulr: bool,
+    f32x4_neg: bool,
+    relaxed: Option<crosscheck_reference::simd::relaxed::RelaxedOp>,
+}
+
+impl OpsSeen {
+    fn of(wasm: &[u8]) -> OpsSeen {
+        use crosscheck_reference::compile::{instr::Instr, ops::translate_numeric};
+        use wasmparser::{Operator, Parser, Payload};
+        let mut seen = OpsSeen::default();
+        for payload in Parser::new(0).parse_all(wasm) {
+            let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
+            let Ok(mut reader) = body.get_operators_reader() else { continue };
+            while !reader.eof() {
+                let Ok(op) = reader.read() else { break };
+                match op {
+                    Operator::I16x8Q15MulrSatS => seen.q15mulr = true,
+                    Operator::F32x4Neg => seen.f32x4_neg = true,
+                    _ => {}
+                }
+                if let Some(Instr::Relaxed(r)) = translate_numeric(&op) {
+                    seen.relaxed = Some(r);
+                }
+            }
+        }
+        seen
+    }
+}
+
+impl FaultyInstance<'_> {
+    /// The per-instruction faults, on a v128 result of a call with `args`.
+    fn corrupt_v128(&mut self, x: u128, args: &[Val]) -> u128 {
+        match self.fault {
+            Fault::Q15mulrLane if self.ops.q15mulr => x ^ 1 << 48,
+            Fault::F32x4NegNanSign if self.ops.f32x4_neg => (0..4).fold(x, |acc, lane| {
+                let l = (x >> (32 * lane)) as u32;
+                if f32::from_bits(l).is_nan() { acc ^ 1u128 << (32 * lane + 31) } else { acc }
+            }),
+            Fault::RelaxedChoiceFlip => match self.ops.relaxed {
+                Some(op) if args.len() == op.arity() => {
+                    let v: Vec<u128> = args.iter().map(|a| a.bits()).chain([0, 0]).collect();
+                    op.eval(v[0], v[1], v[2], (self.calls % 2) as usize)
+                }
+                _ => x,
+            },
+            _ => x,
+        }
+    }
 }
 
 impl Instance for FaultyInstance<'_> {
     fn call(&mut self, export: &str, args: &[Val]) -> CallOutcome {
-        let outcome = self.inner.call(export, args);
+        let mut outcome = self.inner.call(export, args);
+        self.calls += 1;
+        if let CallOutcome::Returned(vals) = &mut outcome
+            && let [Val::V128(x)] = vals.as_mut_slice()
+        {
+            *x = self.corrupt_v128(*x, args);
+        }
         let results = self.results.get(export).map(|r| r.as_slice()).unwrap_or(&[]);
         self.fault.corrupt_outcome(outcome, results)
     }
@@ -238,6 +334,27 @@ impl Instance for FaultyInstance<'_> {
         }
         Some(t)
     }
+}
+
+/// The module with the first lane index of every `i8x16.shuffle` moved on
+/// by one (mod 32). The opcode is `0xfd 0x0d`, then the 16 lane bytes.
+fn shuffle_index_off_by_one(wasm: &[u8]) -> Vec<u8> {
+    use wasmparser::{Operator, Parser, Payload};
+    let mut out = wasm.to_vec();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
+        let Ok(mut reader) = body.get_operators_reader() else { continue };
+        while !reader.eof() {
+            let Ok((op, offset)) = reader.read_with_offset() else { break };
+            if let Operator::I8x16Shuffle { lanes } = op
+                && out.get(offset + 1) == Some(&0x0d)
+                && let Some(b) = out.get_mut(offset + 2)
+            {
+                *b = (lanes[0] + 1) % 32;
+            }
+        }
+    }
+    out
 }
 
 /// The module with every `f32x4.relaxed_min` / `f64x2.relaxed_min` turned

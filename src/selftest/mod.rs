@@ -32,11 +32,19 @@ pub struct SelftestOptions {
     pub baseline: String,
     pub budget: u64,
     pub seed: u64,
+    /// The fuzz target the faulty engine is run through.
+    pub target: Target,
 }
 
 impl Default for SelftestOptions {
     fn default() -> Self {
-        SelftestOptions { faulty_engine: "wasmtime".into(), baseline: "wasmi".into(), budget: 3000, seed: 1 }
+        SelftestOptions {
+            faulty_engine: "wasmtime".into(),
+            baseline: "wasmi".into(),
+            budget: 3000,
+            seed: 1,
+            target: Target::Differential,
+        }
     }
 }
 
@@ -47,13 +55,13 @@ pub fn run_fault(fault: Fault, opts: &SelftestOptions) -> anyhow::Result<FaultRe
         Box::new(Faulty::new(registry::create(&opts.faulty_engine)?, fault)),
     ]);
     let mut clean = EngineSet::fuzzing(&[opts.baseline.as_str(), opts.faulty_engine.as_str()])?;
-    let mut campaign = Campaign::new(CampaignOptions::new(Target::Differential, opts.seed), faulty);
+    let mut campaign = Campaign::new(CampaignOptions::new(opts.target, opts.seed), faulty);
     let mut unplanted = 0;
     for n in 1..=opts.budget {
         let step = campaign.step()?;
         let Some(checked) = step.checked else { continue };
         if let Verdict::Diverge(_) = checked.verdict {
-            let without = check(Target::Differential, &step.input, &mut clean)?;
+            let without = check(opts.target, &step.input, &mut clean)?;
             if matches!(without.verdict, Verdict::Agree) {
                 return Ok(FaultResult { fault, detected_after: Some(n), unplanted_divergences: unplanted });
             }
@@ -66,13 +74,25 @@ pub fn run_fault(fault: Fault, opts: &SelftestOptions) -> anyhow::Result<FaultRe
 /// Settings for the faults only masks can see: planted in Wasmtime, judged
 /// against the reference interpreter (Cases keep their NaNs).
 pub fn masked_options(budget: u64, seed: u64) -> SelftestOptions {
-    SelftestOptions { faulty_engine: "wasmtime".into(), baseline: "reference".into(), budget, seed }
+    SelftestOptions { faulty_engine: "wasmtime".into(), baseline: "reference".into(), budget, seed, target: Target::Differential }
+}
+
+/// Settings for the per-instruction faults: planted in Wasmtime, run
+/// through the `single_inst` target, judged against the reference.
+pub fn single_inst_options(budget: u64, seed: u64) -> SelftestOptions {
+    SelftestOptions { target: Target::SingleInst, ..masked_options(budget, seed) }
 }
 
 /// Every planted fault with the settings it is judged under: the plain
 /// faults against `opts`' baseline, the masked ones against the reference.
 pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
     let masked = masked_options(opts.budget, opts.seed);
+    let single = single_inst_options(opts.budget, opts.seed);
     let within = |f: Fault, o: &SelftestOptions| (f, SelftestOptions { budget: f.budget(o.budget), ..o.clone() });
-    Fault::ALL.iter().map(|f| within(*f, opts)).chain(Fault::MASKED.iter().map(|f| within(*f, &masked))).collect()
+    Fault::ALL
+        .iter()
+        .map(|f| within(*f, opts))
+        .chain(Fault::MASKED.iter().map(|f| within(*f, &masked)))
+        .chain(Fault::SINGLE_INST.iter().map(|f| within(*f, &single)))
+        .collect()
 }

@@ -59,6 +59,102 @@ pub const CPU_FEATURES: &[(&str, &[&str])] = &[
     ("has_popcnt", &[]),
 ];
 
+/// A named x86-64 CPU-feature profile for Cranelift: the features switched
+/// off (closed under dependencies), and the host features the profile
+/// needs (it only ever turns features off, so a host without them cannot
+/// run it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CpuProfile {
+    pub name: &'static str,
+    pub disabled: &'static [&'static str],
+    pub requires: &'static [&'static str],
+}
+
+/// The profiles of the conformance sweep, oldest machine first.
+pub const CPU_PROFILES: &[CpuProfile] = &[
+    CpuProfile {
+        name: "sse2",
+        disabled: &["has_sse3", "has_bmi1", "has_bmi2", "has_lzcnt", "has_popcnt"],
+        requires: &[],
+    },
+    CpuProfile {
+        name: "ssse3",
+        disabled: &["has_sse41", "has_bmi1", "has_bmi2", "has_lzcnt", "has_popcnt"],
+        requires: &["sse3", "ssse3"],
+    },
+    CpuProfile {
+        name: "sse4.2",
+        disabled: &["has_avx", "has_bmi1", "has_bmi2", "has_lzcnt"],
+        requires: &["sse3", "ssse3", "sse4.1", "sse4.2", "popcnt"],
+    },
+    CpuProfile {
+        name: "avx",
+        disabled: &["has_avx2", "has_fma", "has_bmi1", "has_bmi2", "has_lzcnt"],
+        requires: &["sse3", "ssse3", "sse4.1", "sse4.2", "popcnt", "avx"],
+    },
+    CpuProfile {
+        name: "avx2",
+        disabled: &["has_avx512f"],
+        requires: &["sse3", "ssse3", "sse4.1", "sse4.2", "popcnt", "avx", "avx2", "fma", "bmi1", "bmi2", "lzcnt"],
+    },
+    CpuProfile {
+        name: "avx512",
+        disabled: &[],
+        requires: &[
+            "sse3", "ssse3", "sse4.1", "sse4.2", "popcnt", "avx", "avx2", "fma", "bmi1", "bmi2", "lzcnt", "avx512f",
+            "avx512vl", "avx512dq",
+        ],
+    },
+];
+
+impl CpuProfile {
+    pub fn by_name(name: &str) -> Option<&'static CpuProfile> {
+        CPU_PROFILES.iter().find(|p| p.name == name)
+    }
+
+    /// The host features this profile needs that the host lacks.
+    pub fn missing_on_host(&self) -> Vec<&'static str> {
+        self.requires.iter().copied().filter(|f| !host_has(f)).collect()
+    }
+
+    /// Cranelift's default configuration with this profile's features off.
+    pub fn config(&self) -> WasmtimeConfig {
+        WasmtimeConfig {
+            disabled_cpu_features: close_under_dependencies(self.disabled),
+            ..WasmtimeConfig::default_for(Strategy::Cranelift)
+        }
+    }
+}
+
+/// Whether the host CPU has an x86-64 feature (by its usual name).
+pub fn host_has(feature: &str) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        match feature {
+            "sse3" => std::arch::is_x86_feature_detected!("sse3"),
+            "ssse3" => std::arch::is_x86_feature_detected!("ssse3"),
+            "sse4.1" => std::arch::is_x86_feature_detected!("sse4.1"),
+            "sse4.2" => std::arch::is_x86_feature_detected!("sse4.2"),
+            "popcnt" => std::arch::is_x86_feature_detected!("popcnt"),
+            "avx" => std::arch::is_x86_feature_detected!("avx"),
+            "avx2" => std::arch::is_x86_feature_detected!("avx2"),
+            "fma" => std::arch::is_x86_feature_detected!("fma"),
+            "bmi1" => std::arch::is_x86_feature_detected!("bmi1"),
+            "bmi2" => std::arch::is_x86_feature_detected!("bmi2"),
+            "lzcnt" => std::arch::is_x86_feature_detected!("lzcnt"),
+            "avx512f" => std::arch::is_x86_feature_detected!("avx512f"),
+            "avx512vl" => std::arch::is_x86_feature_detected!("avx512vl"),
+            "avx512dq" => std::arch::is_x86_feature_detected!("avx512dq"),
+            _ => false,
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = feature;
+        false
+    }
+}
+
 /// Smallest reservation of a memory that may not move: covers the largest
 /// memory a generated Case declares (crosscheck keeps them at 4 pages).
 pub const MIN_FIXED_RESERVATION: u64 = 1 << 20;

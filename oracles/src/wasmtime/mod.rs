@@ -13,7 +13,7 @@ mod config;
 mod session;
 
 pub use config::{
-    CPU_FEATURES, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, Strategy, WasmtimeConfig,
+    CPU_FEATURES, CPU_PROFILES, CpuProfile, host_has, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, Strategy, WasmtimeConfig,
     close_under_dependencies,
 };
 pub use session::WasmtimeSession;

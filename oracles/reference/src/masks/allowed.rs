@@ -68,15 +68,32 @@ pub fn allowed_results(op: &SingleOp, operands: &[Value]) -> Option<AllowedSet> 
             AllowedSet::Values(vec![vector::replace_lane(shape, a, 0, lane, x, 0)])
         }
         (SingleOp::Shuffle(l), &[a, b]) => AllowedSet::Values(vec![vector::shuffle(a, 0, b, 0, &l)]),
-        (SingleOp::Relaxed(o), ops) if ops.len() == o.arity() => relaxed_choices(o, ops),
+        (SingleOp::Relaxed(o), ops) if ops.len() == o.arity() => {
+            let mut out: Vec<(u128, u128)> = Vec::new();
+            for p in relaxed_choices(o, ops) {
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+            AllowedSet::Values(out)
+        }
         _ => return None,
     })
 }
 
-/// One (value, NaN mask) pair per distinct relaxed choice. Fused or
+/// The (value, NaN mask) pair each relaxed choice permits, indexed by the
+/// spec's parameter `R` (not deduplicated: index `r` is choice `r`), so a
+/// caller can check that an engine sticks to one choice; `None` if the
+/// operand count does not fit `op`.
+pub fn relaxed_choice_results(op: RelaxedOp, operands: &[Value]) -> Option<Vec<(u128, u128)>> {
+    let v: Vec<u128> = operands.iter().map(|x| x.to_slot()).collect();
+    (v.len() == op.arity()).then(|| relaxed_choices(op, &v))
+}
+
+/// One (value, NaN mask) pair per relaxed choice, in choice order. Fused or
 /// unfused `madd` and the `fmin`/`fmax` choice are float arithmetic (NaN
 /// rules apply); the other `min`/`max` choices return an operand exactly.
-fn relaxed_choices(op: RelaxedOp, ops: &[u128]) -> AllowedSet {
+fn relaxed_choices(op: RelaxedOp, ops: &[u128]) -> Vec<(u128, u128)> {
     use RelaxedOp::*;
     let mut v = [0u128; 3];
     v[..ops.len().min(3)].copy_from_slice(&ops[..ops.len().min(3)]);
@@ -95,9 +112,7 @@ fn relaxed_choices(op: RelaxedOp, ops: &[u128]) -> AllowedSet {
             Some(f) if all_arith || choice == 0 => vector::float_lanes(f, &ins, r, |l, x| float::arith(f, l, f, x)),
             _ => (r, 0),
         };
-        if !out.contains(&p) {
-            out.push(p);
-        }
+        out.push(p);
     }
-    AllowedSet::Values(out)
+    out
 }

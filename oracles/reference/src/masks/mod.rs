@@ -17,7 +17,7 @@ pub mod relaxed;
 pub mod scalar;
 pub mod vector;
 
-pub use allowed::{allowed_results, AllowedSet, SingleOp};
+pub use allowed::{allowed_results, relaxed_choice_results, AllowedSet, SingleOp};
 
 use crate::error::CallError;
 

@@ -1,0 +1,8 @@
+//! One instruction with fuzzed immediates and a batch of operand tuples on
+//! every default engine, judged against the exact set of results the spec
+//! allows (the reference interpreter first).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    crosscheck::fuzz_one(crosscheck::target::Target::SingleInst, data);
+});

@@ -1,0 +1,309 @@
+//! The instruction catalog: every numeric, SIMD and relaxed-SIMD
+//! instruction of the spec with its text-format name, operand and result
+//! types and the domain of its immediates; and concrete immediates
+//! ([`Immediates`]) drawn from fuzz bytes or enumerated for the sweep.
+
+mod table;
+
+use arbitrary::Unstructured;
+use crosscheck_oracles::{Features, ValType};
+use crosscheck_reference::simd::relaxed::RelaxedOp;
+
+pub use table::ENTRIES;
+
+/// Which part of the spec an instruction belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Group {
+    /// i32/i64/f32/f64 instructions: constants, arithmetic, comparisons,
+    /// conversions, reinterpretations, sign extension, saturating
+    /// truncation, wide arithmetic.
+    Numeric,
+    /// The fixed-width SIMD instructions (the spec's 236).
+    Simd,
+    /// The 20 relaxed-SIMD instructions.
+    Relaxed,
+}
+
+impl Group {
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Numeric => "numeric",
+            Group::Simd => "simd",
+            Group::Relaxed => "relaxed-simd",
+        }
+    }
+}
+
+/// The kind (and domain) of an instruction's immediates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Imm {
+    None,
+    /// The value itself (`i32.const`, ..., `v128.const`).
+    Const,
+    /// A lane index below the given lane count.
+    Lane(u8),
+    /// `i8x16.shuffle`: 16 lane indices below 32.
+    Shuffle,
+    /// A memory argument; `align` is the natural alignment's log2 (the
+    /// largest allowed).
+    Mem {
+        align: u8,
+    },
+    /// A memory argument and a lane index below `lanes`.
+    MemLane {
+        align: u8,
+        lanes: u8,
+    },
+}
+
+/// One catalogued instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Entry {
+    /// The spec's text-format name (`i8x16.shuffle`).
+    pub name: &'static str,
+    pub group: Group,
+    /// Operand types, in stack order.
+    pub params: &'static [ValType],
+    pub results: &'static [ValType],
+    pub imm: Imm,
+}
+
+/// Concrete immediates of one instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Immediates {
+    None,
+    /// The constant's bits.
+    Const(u128),
+    Lane(u8),
+    Shuffle([u8; 16]),
+    /// Memory offset and alignment (log2).
+    Mem {
+        offset: u32,
+        align: u8,
+    },
+    MemLane {
+        offset: u32,
+        align: u8,
+        lane: u8,
+    },
+}
+
+/// The entry called `name`.
+pub fn lookup(name: &str) -> Option<&'static Entry> {
+    ENTRIES.iter().find(|e| e.name == name)
+}
+
+impl Entry {
+    /// Whether the instruction reads or writes linear memory.
+    pub fn is_memory(&self) -> bool {
+        matches!(self.imm, Imm::Mem { .. } | Imm::MemLane { .. })
+    }
+
+    /// Whether it writes memory (its effect is observed through memory).
+    pub fn is_store(&self) -> bool {
+        self.is_memory() && self.results.is_empty()
+    }
+
+    /// Bytes a memory instruction accesses.
+    pub fn access_width(&self) -> u32 {
+        match self.imm {
+            Imm::Mem { align } | Imm::MemLane { align, .. } => 1 << align,
+            _ => 0,
+        }
+    }
+
+    /// The proposals a module with this instruction needs.
+    pub fn features(&self) -> Features {
+        let mut f = Features::NONE;
+        f.sign_extension = true;
+        f.saturating_float_to_int = true;
+        f.multi_value = true;
+        match self.group {
+            Group::Numeric => f.wide_arithmetic = self.is_wide_arithmetic(),
+            Group::Simd => f.simd = true,
+            Group::Relaxed => {
+                f.simd = true;
+                f.relaxed_simd = true;
+            }
+        }
+        f
+    }
+
+    pub fn is_wide_arithmetic(&self) -> bool {
+        matches!(self.name, "i64.add128" | "i64.sub128" | "i64.mul_wide_s" | "i64.mul_wide_u")
+    }
+
+    /// The lane shape its vector operands are read in (`f32x4` for
+    /// `i32x4.trunc_sat_f32x4_s`): the last shape its name mentions.
+    pub fn operand_shape(&self) -> Option<Shape> {
+        let mut best: Option<(usize, Shape)> = None;
+        for s in Shape::ALL {
+            if let Some(i) = self.name.rfind(s.name())
+                && best.is_none_or(|(j, _)| i > j)
+            {
+                best = Some((i, s));
+            }
+        }
+        best.map(|(_, s)| s)
+    }
+
+    /// The relaxed-SIMD operator, for relaxed entries.
+    pub fn relaxed_op(&self) -> Option<RelaxedOp> {
+        use RelaxedOp::*;
+        Some(match self.name {
+            "i8x16.relaxed_swizzle" => I8x16RelaxedSwizzle,
+            "i32x4.relaxed_trunc_f32x4_s" => I32x4RelaxedTruncF32x4S,
+            "i32x4.relaxed_trunc_f32x4_u" => I32x4RelaxedTruncF32x4U,
+            "i32x4.relaxed_trunc_f64x2_s_zero" => I32x4RelaxedTruncF64x2SZero,
+            "i32x4.relaxed_trunc_f64x2_u_zero" => I32x4RelaxedTruncF64x2UZero,
+            "f32x4.relaxed_madd" => F32x4RelaxedMadd,
+            "f32x4.relaxed_nmadd" => F32x4RelaxedNmadd,
+            "f64x2.relaxed_madd" => F64x2RelaxedMadd,
+            "f64x2.relaxed_nmadd" => F64x2RelaxedNmadd,
+            "i8x16.relaxed_laneselect" => I8x16RelaxedLaneselect,
+            "i16x8.relaxed_laneselect" => I16x8RelaxedLaneselect,
+            "i32x4.relaxed_laneselect" => I32x4RelaxedLaneselect,
+            "i64x2.relaxed_laneselect" => I64x2RelaxedLaneselect,
+            "f32x4.relaxed_min" => F32x4RelaxedMin,
+            "f32x4.relaxed_max" => F32x4RelaxedMax,
+            "f64x2.relaxed_min" => F64x2RelaxedMin,
+            "f64x2.relaxed_max" => F64x2RelaxedMax,
+            "i16x8.relaxed_q15mulr_s" => I16x8RelaxedQ15mulrS,
+            "i16x8.relaxed_dot_i8x16_i7x16_s" => I16x8RelaxedDotI8x16I7x16S,
+            "i32x4.relaxed_dot_i8x16_i7x16_add_s" => I32x4RelaxedDotI8x16I7x16AddS,
+            _ => return None,
+        })
+    }
+
+    /// Immediates drawn from fuzz bytes, biased to the edges of their
+    /// domain. Every entry consumes bytes the same way on every host.
+    pub fn arbitrary_immediates(&self, u: &mut Unstructured<'_>) -> arbitrary::Result<Immediates> {
+        Ok(match self.imm {
+            Imm::None => Immediates::None,
+            Imm::Const => Immediates::Const(self.arbitrary_const(u)?),
+            Imm::Lane(n) => Immediates::Lane(u.int_in_range(0..=n - 1)?),
+            Imm::Shuffle => {
+                let mut l = [0u8; 16];
+                for x in &mut l {
+                    *x = u.int_in_range(0..=31)?;
+                }
+                Immediates::Shuffle(l)
+            }
+            Imm::Mem { align } => {
+                Immediates::Mem { offset: arbitrary_offset(u, 1 << align)?, align: u.int_in_range(0..=align)? }
+            }
+            Imm::MemLane { align, lanes } => Immediates::MemLane {
+                offset: arbitrary_offset(u, 1 << align)?,
+                align: u.int_in_range(0..=align)?,
+                lane: u.int_in_range(0..=lanes - 1)?,
+            },
+        })
+    }
+
+    fn arbitrary_const(&self, u: &mut Unstructured<'_>) -> arbitrary::Result<u128> {
+        let ty = self.results.first().copied().unwrap_or(ValType::I32);
+        Ok(crate::values::arbitrary_val(u, ty)?.bits())
+    }
+
+    /// The immediates the sweep tries: every lane index, the shuffle
+    /// patterns engines special-case plus a few random ones, memory
+    /// arguments at each alignment with offsets 0, small and past the end.
+    pub fn sweep_immediates(&self, seed: u64) -> Vec<Immediates> {
+        let mut rng = SplitMix(seed ^ fnv(self.name));
+        match self.imm {
+            Imm::None => vec![Immediates::None],
+            Imm::Const => {
+                let ty = self.results.first().copied().unwrap_or(ValType::I32);
+                let edges: Vec<u128> = match ty {
+                    ValType::I32 => crate::values::I32_EDGES.iter().map(|&x| x as u128).collect(),
+                    ValType::I64 => crate::values::I64_EDGES.iter().map(|&x| x as u128).collect(),
+                    ValType::F32 => crate::values::F32_EDGES.iter().map(|&x| x as u128).collect(),
+                    ValType::F64 => crate::values::F64_EDGES.iter().map(|&x| x as u128).collect(),
+                    _ => (0..8).map(|_| (rng.next_u64() as u128) << 64 | rng.next_u64() as u128).collect(),
+                };
+                edges.into_iter().map(Immediates::Const).collect()
+            }
+            Imm::Lane(n) => (0..n).map(Immediates::Lane).collect(),
+            Imm::Shuffle => {
+                let mut out = vec![
+                    Immediates::Shuffle(std::array::from_fn(|i| i as u8)),
+                    Immediates::Shuffle(std::array::from_fn(|i| 16 + i as u8)),
+                    Immediates::Shuffle(std::array::from_fn(|i| 15 - i as u8)),
+                    Immediates::Shuffle(std::array::from_fn(|i| (i as u8 / 2) + 8 * (i as u8 % 2) * 2)),
+                    Immediates::Shuffle([0; 16]),
+                    Immediates::Shuffle(std::array::from_fn(|i| (i as u8 + 4) % 32)),
+                ];
+                for _ in 0..4 {
+                    out.push(Immediates::Shuffle(std::array::from_fn(|_| (rng.next_u64() % 32) as u8)));
+                }
+                out
+            }
+            Imm::Mem { align } => {
+                (0..=align).flat_map(|a| [0u32, 3, 65520].map(|offset| Immediates::Mem { offset, align: a })).collect()
+            }
+            Imm::MemLane { align, lanes } => (0..lanes)
+                .map(|lane| Immediates::MemLane {
+                    offset: [0u32, 3, 65520][lane as usize % 3],
+                    align: lane % (align + 1),
+                    lane,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Memory offsets biased to 0, small values and the end of one page.
+fn arbitrary_offset(u: &mut Unstructured<'_>, width: u32) -> arbitrary::Result<u32> {
+    Ok(match u.int_in_range(0u8..=4)? {
+        0 => 0,
+        1 => u.int_in_range(1..=32)?,
+        2 => 65536 - width - u.int_in_range(0..=2)? + u.int_in_range(0..=2)?,
+        3 => *u.choose(&[65536, u32::MAX, 0x8000_0000, 0xffff_fff0])?,
+        _ => u.arbitrary()?,
+    })
+}
+
+/// A vector lane interpretation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    I8x16,
+    I16x8,
+    I32x4,
+    I64x2,
+    F32x4,
+    F64x2,
+}
+
+impl Shape {
+    pub const ALL: [Shape; 6] = [Shape::I8x16, Shape::I16x8, Shape::I32x4, Shape::I64x2, Shape::F32x4, Shape::F64x2];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::I8x16 => "i8x16",
+            Shape::I16x8 => "i16x8",
+            Shape::I32x4 => "i32x4",
+            Shape::I64x2 => "i64x2",
+            Shape::F32x4 => "f32x4",
+            Shape::F64x2 => "f64x2",
+        }
+    }
+}
+
+/// FNV-1a of a name: per-entry seeds that do not depend on catalog order.
+pub fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+/// A small deterministic generator (SplitMix64) for the sweep.
+#[derive(Clone, Debug)]
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}

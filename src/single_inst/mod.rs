@@ -1,0 +1,60 @@
+//! Single-instruction Cases: one numeric, SIMD or relaxed-SIMD instruction
+//! (immediates included) per module, called with a batch of edge-biased
+//! operand tuples, judged exactly against the results the spec allows.
+//!
+//! | module | job |
+//! | --- | --- |
+//! | [`catalog`] | every instruction: name, types, immediate domains |
+//! | [`operands`] | operand tuples and memory contents |
+//! | [`module`] | the module of one (instruction, immediates) and its call plan |
+//! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine |
+//!
+//! The `single_inst` fuzz target ([`prepare`]) and `crosscheck sweep`
+//! ([`crate::sweep`]) both build their Cases here.
+
+pub mod catalog;
+pub mod check;
+pub mod module;
+pub mod operands;
+
+pub use catalog::{ENTRIES, Entry, Group, Imm, Immediates};
+pub use check::ChoiceTracker;
+pub use module::Spec;
+
+use crate::case::{Case, Determinism, Reject};
+use crate::module_info::ModuleInfo;
+use arbitrary::Unstructured;
+
+/// Most operand tuples one fuzz input checks (one compile, many calls).
+pub const MAX_TUPLES: usize = 16;
+
+/// Bytes at the end of a fuzz input kept for the engines' configurations.
+const CONFIG_BYTES: usize = 64;
+
+/// Tuples that are also checked with constant operands (`k{i}`).
+pub const CONST_FED: usize = 16;
+
+/// A Case for `spec` checking `tuples`, the first [`CONST_FED`] of them
+/// also with constant operands.
+pub fn case_for(spec: &Spec, tuples: &[operands::Tuple]) -> Result<Case, Reject> {
+    let const_fed = tuples.len().min(CONST_FED);
+    let wasm = spec.wasm(&tuples[..const_fed]).map_err(|e| Reject::Module(e.to_string()))?;
+    let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
+    let plan = spec.plan(wasm, tuples, const_fed);
+    Ok(Case { plan, info, features: spec.entry.features(), determinism: Determinism::JUDGED })
+}
+
+/// The Case fuzz bytes stand for — an instruction from the whole catalog,
+/// its immediates, 1 to [`MAX_TUPLES`] operand tuples — and the bytes left
+/// for the engines' configurations (the last eighth, at most 64 bytes).
+pub fn case_from_bytes(data: &[u8]) -> Result<(Case, Spec, Unstructured<'_>), Reject> {
+    let tail = (data.len() / 8).min(CONFIG_BYTES);
+    let (head, config) = data.split_at(data.len() - tail);
+    let mut u = Unstructured::new(head);
+    let entry = &ENTRIES[u.choose_index(ENTRIES.len())?];
+    let imm = entry.arbitrary_immediates(&mut u)?;
+    let n = u.int_in_range(1..=MAX_TUPLES)?;
+    let tuples: Vec<operands::Tuple> = (0..n).map(|_| operands::tuple(&mut u, entry, &imm)).collect();
+    let spec = Spec { entry, imm };
+    Ok((case_for(&spec, &tuples)?, spec, Unstructured::new(config)))
+}

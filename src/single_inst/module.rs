@@ -1,0 +1,237 @@
+//! The module of one (instruction, immediates): an exported function `f`
+//! taking the operands as parameters and returning the instruction's
+//! results; for memory instructions a one-page memory `mem` plus `poke`
+//! (stores 16 bytes: the memory the instruction sees) and `peek` (loads 16
+//! bytes: what a store wrote). A custom section names the instruction, so
+//! a saved `case.wasm` says what it checks. Written as text and assembled
+//! with `wat`: the text is the minimal `.wat` of a finding as it is.
+
+use super::catalog::{Entry, Immediates, lookup};
+use super::operands::Tuple;
+use crosscheck_oracles::{Call, Exports, Plan, Val, ValType};
+
+/// Name of the custom section that records the instruction and immediates.
+pub const SECTION: &str = "crosscheck-single-inst";
+
+/// An instruction with concrete immediates: what one module checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Spec {
+    pub entry: &'static Entry,
+    pub imm: Immediates,
+}
+
+/// A module that could not be assembled (a catalog bug, never input).
+#[derive(Debug, thiserror::Error)]
+#[error("single-instruction module for {name}: {message}")]
+pub struct ModuleError {
+    pub name: String,
+    pub message: String,
+}
+
+fn ty(t: ValType) -> &'static str {
+    match t {
+        ValType::I32 => "i32",
+        ValType::I64 => "i64",
+        ValType::F32 => "f32",
+        ValType::F64 => "f64",
+        _ => "v128",
+    }
+}
+
+/// A float constant in text form, exact to the bit.
+fn float_text(bits: u64, exp_bits: u32, frac_bits: u32) -> String {
+    let sign = if bits >> (exp_bits + frac_bits) & 1 == 1 { "-" } else { "" };
+    let exp = (bits >> frac_bits) & ((1 << exp_bits) - 1);
+    let frac = bits & ((1 << frac_bits) - 1);
+    if exp == (1 << exp_bits) - 1 {
+        return if frac == 0 { format!("{sign}inf") } else { format!("{sign}nan:0x{frac:x}") };
+    }
+    // Hexadecimal float: exact by construction.
+    let (lead, e) =
+        if exp == 0 { (0, 1i64 - ((1 << (exp_bits - 1)) - 1)) } else { (1, exp as i64 - ((1 << (exp_bits - 1)) - 1)) };
+    let digits = frac_bits.div_ceil(4);
+    let frac = frac << (digits * 4 - frac_bits);
+    format!("{sign}0x{lead}.{frac:0width$x}p{e}", width = digits as usize)
+}
+
+impl Spec {
+    /// The instruction as it appears in the text format, immediates included.
+    pub fn instruction_text(&self) -> String {
+        let name = self.entry.name;
+        let memarg = |offset: u32, align: u8| format!("offset={offset} align={}", 1u32 << align);
+        match self.imm {
+            Immediates::None => name.to_string(),
+            Immediates::Const(bits) => match self.entry.results.first() {
+                Some(ValType::I32) => format!("{name} {}", bits as u32 as i32),
+                Some(ValType::I64) => format!("{name} {}", bits as u64 as i64),
+                Some(ValType::F32) => format!("{name} {}", float_text(bits as u64 & 0xffff_ffff, 8, 23)),
+                Some(ValType::F64) => format!("{name} {}", float_text(bits as u64, 11, 52)),
+                _ => format!("{name} i64x2 0x{:x} 0x{:x}", bits as u64, (bits >> 64) as u64),
+            },
+            Immediates::Lane(l) => format!("{name} {l}"),
+            Immediates::Shuffle(l) => {
+                let lanes: Vec<String> = l.iter().map(|x| x.to_string()).collect();
+                format!("{name} {}", lanes.join(" "))
+            }
+            Immediates::Mem { offset, align } => format!("{name} {}", memarg(offset, align)),
+            Immediates::MemLane { offset, align, lane } => format!("{name} {} {lane}", memarg(offset, align)),
+        }
+    }
+
+    /// The module's text. Besides `f` (operands as parameters) it has a
+    /// function `k{i}` per tuple of `const_fed`, the same instruction fed by
+    /// constants (`v128.const`, `i32.const`, ...): compilers lower constant
+    /// operands differently (constant shift counts, folded masks).
+    pub fn module_text(&self, const_fed: &[Tuple]) -> String {
+        let e = self.entry;
+        let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let gets: String = (0..e.params.len()).map(|i| format!("local.get {i} ")).collect();
+        let mut m = String::from("(module\n");
+        if e.is_memory() {
+            m.push_str("  (memory (export \"mem\") 1 1)\n");
+        }
+        m.push_str(&format!(
+            "  (func (export \"f\") (param{params}) (result{results})\n    {gets}{})\n",
+            self.instruction_text()
+        ));
+        for (i, t) in const_fed.iter().enumerate() {
+            let consts: String = t.args.iter().map(|a| format!("{} ", const_text(a))).collect();
+            m.push_str(&format!(
+                "  (func (export \"k{i}\") (result{results})\n    {consts}{})\n",
+                self.instruction_text()
+            ));
+        }
+        if e.is_memory() {
+            m.push_str("  (func (export \"poke\") (param i32 v128) local.get 0 local.get 1 v128.store align=1)\n");
+            m.push_str("  (func (export \"peek\") (param i32) (result v128) local.get 0 v128.load align=1)\n");
+        }
+        m.push_str(&format!("  (@custom \"{SECTION}\" \"{}\"))\n", self.instruction_text()));
+        m
+    }
+
+    /// The module's binary.
+    pub fn wasm(&self, const_fed: &[Tuple]) -> Result<Vec<u8>, ModuleError> {
+        wat::parse_str(self.module_text(const_fed))
+            .map_err(|e| ModuleError { name: self.entry.name.to_string(), message: e.to_string() })
+    }
+
+    /// The calls that check `tuples`: per tuple `poke` (memory
+    /// instructions), `f`, and `peek` (stores); then for the first
+    /// `const_fed` tuples the same with `k{i}`.
+    pub fn plan(&self, wasm: Vec<u8>, tuples: &[Tuple], const_fed: usize) -> Plan {
+        let mut calls = Vec::with_capacity(tuples.len() * 6);
+        for (i, t) in tuples.iter().enumerate() {
+            let fed = if i < const_fed {
+                vec![("f".to_string(), t.args.clone()), (format!("k{i}"), Vec::new())]
+            } else {
+                vec![("f".to_string(), t.args.clone())]
+            };
+            for (export, args) in fed {
+                if let Some((at, bytes)) = t.poke {
+                    calls.push(Call { export: "poke".into(), args: vec![Val::I32(at), Val::V128(bytes)] });
+                }
+                calls.push(Call { export, args });
+                if let (true, Some((at, _))) = (self.entry.is_store(), t.poke) {
+                    calls.push(Call { export: "peek".into(), args: vec![Val::I32(at)] });
+                }
+            }
+        }
+        let observe = if self.entry.is_memory() {
+            Exports { memories: vec!["mem".into()], ..Exports::default() }
+        } else {
+            Exports::default()
+        };
+        Plan { wasm, calls, observe }
+    }
+
+    /// The spec a single-instruction module was built for (from its custom
+    /// section); `None` for any other module.
+    pub fn of_module(wasm: &[u8]) -> Option<Spec> {
+        let text = custom_section(wasm)?;
+        let mut words = text.split_whitespace();
+        let entry = lookup(words.next()?)?;
+        let rest: Vec<&str> = words.collect();
+        let imm = match parse_immediates(entry, &rest)? {
+            Immediates::Const(_) => Immediates::Const(const_of_module(wasm)?),
+            imm => imm,
+        };
+        let spec = Spec { entry, imm };
+        (spec.instruction_text() == text).then_some(spec)
+    }
+}
+
+/// A constant instruction producing `v` exactly.
+fn const_text(v: &Val) -> String {
+    match *v {
+        Val::I32(x) => format!("i32.const {}", x as i32),
+        Val::I64(x) => format!("i64.const {}", x as i64),
+        Val::F32(b) => format!("f32.const {}", float_text(b as u64, 8, 23)),
+        Val::F64(b) => format!("f64.const {}", float_text(b, 11, 52)),
+        other => format!("v128.const i64x2 0x{:x} 0x{:x}", other.bits() as u64, (other.bits() >> 64) as u64),
+    }
+}
+
+/// Whether an export is one that runs the instruction (`f` or `k{i}`).
+pub fn is_instruction_export(name: &str) -> bool {
+    name == "f" || (name.starts_with('k') && name[1..].parse::<u32>().is_ok())
+}
+
+fn custom_section(wasm: &[u8]) -> Option<String> {
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Ok(wasmparser::Payload::CustomSection(c)) = payload
+            && c.name() == SECTION
+        {
+            return std::str::from_utf8(c.data()).ok().map(str::to_string);
+        }
+    }
+    None
+}
+
+fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
+    use super::catalog::Imm;
+    let memarg = |w: &[&str]| -> Option<(u32, u8)> {
+        let offset = w.first()?.strip_prefix("offset=")?.parse().ok()?;
+        let align: u32 = w.get(1)?.strip_prefix("align=")?.parse().ok()?;
+        Some((offset, align.trailing_zeros() as u8))
+    };
+    Some(match entry.imm {
+        Imm::None => Immediates::None,
+        Imm::Lane(_) => Immediates::Lane(words.first()?.parse().ok()?),
+        Imm::Shuffle => {
+            let l: Vec<u8> = words.iter().map(|w| w.parse().ok()).collect::<Option<_>>()?;
+            Immediates::Shuffle(l.try_into().ok()?)
+        }
+        Imm::Mem { .. } => {
+            let (offset, align) = memarg(words)?;
+            Immediates::Mem { offset, align }
+        }
+        Imm::MemLane { .. } => {
+            let (offset, align) = memarg(words)?;
+            Immediates::MemLane { offset, align, lane: words.get(2)?.parse().ok()? }
+        }
+        // Constants: read the value back from the code (the text form of
+        // floats is not worth parsing here).
+        Imm::Const => Immediates::Const(0),
+    })
+}
+
+/// The constant a `*.const` module returns, read from its code.
+pub fn const_of_module(wasm: &[u8]) -> Option<u128> {
+    use wasmparser::{Operator, Parser, Payload};
+    for payload in Parser::new(0).parse_all(wasm) {
+        let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
+        let mut reader = body.get_operators_reader().ok()?;
+        while !reader.eof() {
+            match reader.read().ok()? {
+                Operator::I32Const { value } => return Some(value as u32 as u128),
+                Operator::I64Const { value } => return Some(value as u64 as u128),
+                Operator::F32Const { value } => return Some(value.bits() as u128),
+                Operator::F64Const { value } => return Some(value.bits() as u128),
+                Operator::V128Const { value } => return Some(value.i128() as u128),
+                _ => {}
+            }
+        }
+    }
+    None
+}

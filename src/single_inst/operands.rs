@@ -1,0 +1,179 @@
+//! Operand tuples for one instruction: per lane type, pools biased to the
+//! edges (0, ±1, MIN/MAX per lane width, sign bits, ±0.0, ±inf, canonical,
+//! non-canonical and signalling NaNs of both signs, subnormals, the limits
+//! of every conversion — see [`crate::values`]), mixed lane by lane, plus
+//! raw bytes; addresses of memory instructions biased to both ends of the
+//! one-page memory; and the 16 memory bytes the instruction sees.
+
+use super::catalog::{Entry, Immediates, Shape, SplitMix};
+use crate::values::{F32_EDGES, F64_EDGES, I32_EDGES, I64_EDGES};
+use arbitrary::Unstructured;
+use crosscheck_oracles::{Val, ValType};
+
+/// Bytes of the memory a memory instruction runs against.
+pub const MEMORY_BYTES: u32 = 65536;
+
+/// Interesting i8 lanes.
+const I8_EDGES: &[u8] = &[0, 1, 2, 0x7f, 0x80, 0x81, 0xfe, 0xff, 0x0f, 0x10, 0x1f, 0x20, 0x40, 0xc0];
+/// Interesting i16 lanes.
+const I16_EDGES: &[u16] =
+    &[0, 1, 2, 0x7fff, 0x8000, 0x8001, 0xfffe, 0xffff, 0x00ff, 0x0100, 0x4000, 0xc000, 0x007f, 0xff80];
+
+/// One call's worth of input: the operands, and for memory instructions
+/// the 16 bytes written at the accessed address before the call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tuple {
+    pub args: Vec<Val>,
+    /// `(address, bytes)` stored with `poke` before the call.
+    pub poke: Option<(u32, u128)>,
+}
+
+/// Where random choices come from: fuzz bytes or the sweep's generator.
+pub trait Source {
+    fn below(&mut self, n: u64) -> u64;
+    fn bits(&mut self) -> u128;
+}
+
+impl Source for Unstructured<'_> {
+    fn below(&mut self, n: u64) -> u64 {
+        if n <= 1 {
+            return 0;
+        }
+        self.int_in_range(0..=n - 1).unwrap_or(0)
+    }
+    fn bits(&mut self) -> u128 {
+        self.arbitrary().unwrap_or(0)
+    }
+}
+
+impl Source for SplitMix {
+    fn below(&mut self, n: u64) -> u64 {
+        if n <= 1 { 0 } else { self.next_u64() % n }
+    }
+    fn bits(&mut self) -> u128 {
+        (self.next_u64() as u128) << 64 | self.next_u64() as u128
+    }
+}
+
+fn pick<T: Copy + Into<u128>>(s: &mut dyn Source, edges: &[T], width: u32) -> u128 {
+    // Three in four an edge value, else raw bits.
+    if s.below(4) != 0 {
+        edges[s.below(edges.len() as u64) as usize].into()
+    } else {
+        s.bits() & (u128::MAX >> (128 - width))
+    }
+}
+
+/// One scalar of `ty`, edge-biased.
+pub fn scalar(s: &mut dyn Source, ty: ValType) -> Val {
+    let bits = match ty {
+        ValType::I32 => pick(s, I32_EDGES, 32),
+        ValType::I64 => pick(s, I64_EDGES, 64),
+        ValType::F32 => pick(s, F32_EDGES, 32),
+        ValType::F64 => pick(s, F64_EDGES, 64),
+        _ => return vector(s, None),
+    };
+    Val::from_bits(ty, bits)
+}
+
+/// One v128, lane by lane in `shape` (usually the instruction's operand
+/// shape, sometimes another one, sometimes fully raw).
+pub fn vector(s: &mut dyn Source, shape: Option<Shape>) -> Val {
+    let shape = match s.below(8) {
+        0..=4 => shape,
+        5 | 6 => Some(Shape::ALL[s.below(6) as usize]),
+        _ => return Val::V128(s.bits()),
+    };
+    let Some(shape) = shape else { return Val::V128(s.bits()) };
+    let (bits, lanes): (u32, u32) = match shape {
+        Shape::I8x16 => (8, 16),
+        Shape::I16x8 => (16, 8),
+        Shape::I32x4 | Shape::F32x4 => (32, 4),
+        Shape::I64x2 | Shape::F64x2 => (64, 2),
+    };
+    let mut v = 0u128;
+    for lane in 0..lanes {
+        let x = match shape {
+            Shape::I8x16 => pick(s, I8_EDGES, 8),
+            Shape::I16x8 => pick(s, I16_EDGES, 16),
+            Shape::I32x4 => pick(s, I32_EDGES, 32),
+            Shape::I64x2 => pick(s, I64_EDGES, 64),
+            Shape::F32x4 => pick(s, F32_EDGES, 32),
+            Shape::F64x2 => pick(s, F64_EDGES, 64),
+        };
+        v |= x << (bits * lane);
+    }
+    Val::V128(v)
+}
+
+/// An address for a memory instruction with offset `offset` accessing
+/// `width` bytes: around 0, around the last in-bounds address (both sides
+/// of the boundary), far out, or raw.
+fn address(s: &mut dyn Source, offset: u32, width: u32) -> u32 {
+    let last = (MEMORY_BYTES as i64) - width as i64 - offset as i64;
+    match s.below(6) {
+        0 => s.below(16) as u32,
+        1 | 2 => (last + s.below(5) as i64 - 2) as u32,
+        3 => [u32::MAX, 0x8000_0000, MEMORY_BYTES, 0xffff_fff0][s.below(4) as usize],
+        4 => s.below(MEMORY_BYTES as u64) as u32,
+        _ => s.bits() as u32,
+    }
+}
+
+/// One operand tuple for `entry` with immediates `imm`.
+pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
+    let shape = entry.operand_shape();
+    let offset = match *imm {
+        Immediates::Mem { offset, .. } | Immediates::MemLane { offset, .. } => Some(offset),
+        _ => None,
+    };
+    let mut args = Vec::with_capacity(entry.params.len());
+    for (i, &ty) in entry.params.iter().enumerate() {
+        let v = match (offset, i, ty) {
+            (Some(off), 0, ValType::I32) => Val::I32(address(s, off, entry.access_width())),
+            (_, _, ValType::V128) => vector(s, shape),
+            (_, _, ty) => scalar(s, ty),
+        };
+        args.push(v);
+    }
+    let poke = offset.map(|off| {
+        let ea = args.first().map_or(0, |a| a.bits() as u64) + off as u64;
+        let at = ea.min((MEMORY_BYTES - 16) as u64) as u32;
+        let bytes = match vector(s, shape) {
+            Val::V128(b) => b,
+            _ => 0,
+        };
+        (at, bytes)
+    });
+    Tuple { args, poke }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::single_inst::catalog::lookup;
+
+    #[test]
+    fn addresses_reach_both_sides_of_the_end_of_memory() {
+        let e = lookup("v128.load32_zero").unwrap();
+        let imm = Immediates::Mem { offset: 0, align: 2 };
+        let mut g = SplitMix(7);
+        let addrs: Vec<u32> = (0..400).map(|_| tuple(&mut g, e, &imm).args[0].bits() as u32).collect();
+        assert!(addrs.contains(&(MEMORY_BYTES - 4)), "last in-bounds address drawn");
+        assert!(addrs.contains(&(MEMORY_BYTES - 3)), "first out-of-bounds address drawn");
+    }
+
+    #[test]
+    fn float_operands_include_nans_of_both_signs() {
+        let e = lookup("f32x4.neg").unwrap();
+        let mut g = SplitMix(3);
+        let lanes: Vec<u32> = (0..200)
+            .flat_map(|_| {
+                let v = tuple(&mut g, e, &Immediates::None).args[0].bits();
+                (0..4).map(move |i| (v >> (32 * i)) as u32)
+            })
+            .collect();
+        assert!(lanes.contains(&0xffc0_0000));
+        assert!(lanes.contains(&0x7f80_0001));
+    }
+}

@@ -1,0 +1,386 @@
+//! `crosscheck sweep`: every catalogued instruction × every engine × every
+//! Wasmtime CPU-feature profile, N operand tuples each, judged exactly
+//! against the reference interpreter — the conformance matrix. Each
+//! (instruction, immediates) module is compiled once per engine column and
+//! called for all its tuples; relaxed-SIMD choices are tracked per engine
+//! column and instruction over the whole sweep. Rendering is in
+//! [`render`].
+
+pub mod render;
+
+use crate::judge::{EngineRun, PairOutcome};
+use crate::single_inst::catalog::SplitMix;
+use crate::single_inst::check::judge_pair;
+use crate::single_inst::operands::{self, Tuple};
+use crate::single_inst::{ChoiceTracker, ENTRIES, Entry, Spec, case_for};
+use crosscheck_oracles::{CallOutcome, Engine, Features, Plan, registry};
+use std::time::{Duration, Instant};
+
+/// What to sweep.
+#[derive(Clone, Debug)]
+pub struct SweepOptions {
+    /// Engine names (`ENGINE+FAULT` plants a fault); `wasmtime` expands to
+    /// one column per CPU profile.
+    pub engines: Vec<String>,
+    /// CPU profile names for `wasmtime` columns (see `CPU_PROFILES`).
+    pub profiles: Vec<String>,
+    /// Operand tuples per instruction (split over its immediates).
+    pub samples: usize,
+    pub seed: u64,
+    /// Only these instructions (all when empty).
+    pub only: Vec<String>,
+}
+
+impl SweepOptions {
+    /// The default engines (every registry default but the judge itself),
+    /// every profile, 1,000 tuples.
+    pub fn new() -> SweepOptions {
+        SweepOptions { engines: default_engines(), profiles: all_profiles(), samples: 1000, seed: 1, only: Vec::new() }
+    }
+}
+
+impl Default for SweepOptions {
+    fn default() -> Self {
+        SweepOptions::new()
+    }
+}
+
+/// The engines swept by default: the registry's defaults but `reference`.
+pub fn default_engines() -> Vec<String> {
+    registry::DEFAULT_ENGINES.iter().filter(|n| !n.starts_with("reference")).map(|n| n.to_string()).collect()
+}
+
+/// Every CPU profile name.
+pub fn all_profiles() -> Vec<String> {
+    #[cfg(feature = "wasmtime")]
+    {
+        crosscheck_oracles::wasmtime::CPU_PROFILES.iter().map(|p| p.name.to_string()).collect()
+    }
+    #[cfg(not(feature = "wasmtime"))]
+    {
+        Vec::new()
+    }
+}
+
+/// A bad sweep request (unknown engine, profile or instruction).
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error(transparent)]
+    Engine(#[from] crate::engines::EngineError),
+    #[error("unknown CPU profile {0:?} (known: {1})")]
+    UnknownProfile(String, String),
+    #[error("unknown instruction {0:?} (see the catalog: e.g. i8x16.shuffle)")]
+    UnknownInstruction(String),
+    #[error("no instruction to sweep")]
+    Empty,
+}
+
+/// One column of the matrix: an engine in one configuration.
+pub struct Column {
+    pub label: String,
+    pub config: String,
+    engine: Box<dyn Engine>,
+    features: Features,
+    /// Time spent compiling and running, and `f` calls judged.
+    pub time: Duration,
+    pub checks: u64,
+}
+
+/// A column left out, and why (a profile the host cannot run).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub label: String,
+    pub reason: String,
+}
+
+/// One cell: an instruction on one column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Pass {
+        checks: u64,
+        /// Relaxed SIMD: the implementation choices (bit `r`: the spec's
+        /// `R = r`) consistent with every result of this column.
+        choices: Option<u32>,
+    },
+    Fail(Failure),
+    /// The engine lacks the instruction's proposal (or rejects it as
+    /// unimplemented).
+    Unsupported(String),
+    /// Nothing could be compared (exhaustion, an engine failure).
+    Inconclusive(String),
+}
+
+/// The first failing check of a cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The instruction with its immediates.
+    pub instruction: String,
+    pub class: String,
+    /// The call (`poke`/`f`/`peek`) and its operands.
+    pub call: String,
+    pub expected: String,
+    pub actual: String,
+    pub checks: u64,
+}
+
+/// One instruction's row.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub entry: &'static Entry,
+    pub cells: Vec<Cell>,
+}
+
+/// The conformance matrix.
+pub struct Matrix {
+    pub columns: Vec<Column>,
+    pub skipped: Vec<Skipped>,
+    pub rows: Vec<Row>,
+    pub samples: usize,
+    pub elapsed: Duration,
+    /// Time the reference interpreter took to compute the expected results.
+    pub reference_time: Duration,
+}
+
+impl Matrix {
+    pub fn failures(&self) -> usize {
+        self.rows.iter().flat_map(|r| &r.cells).filter(|c| matches!(c, Cell::Fail(_))).count()
+    }
+}
+
+/// Builds the matrix's columns.
+fn columns(opts: &SweepOptions) -> Result<(Vec<Column>, Vec<Skipped>), SweepError> {
+    let mut cols = Vec::new();
+    let mut skipped = Vec::new();
+    for name in &opts.engines {
+        let (base, fault) = match name.split_once('+') {
+            Some((b, f)) => (b, Some(f)),
+            None => (name.as_str(), None),
+        };
+        if base == "wasmtime" {
+            wasmtime_columns(name, fault, &opts.profiles, &mut cols, &mut skipped)?;
+            continue;
+        }
+        let engine = crate::engines::create_default(name)?;
+        cols.push(column(name.clone(), engine));
+    }
+    Ok((cols, skipped))
+}
+
+fn column(label: String, engine: Box<dyn Engine>) -> Column {
+    let features = engine.features();
+    Column { label, config: engine.config(), engine, features, time: Duration::ZERO, checks: 0 }
+}
+
+#[cfg(feature = "wasmtime")]
+fn wasmtime_columns(
+    name: &str,
+    fault: Option<&str>,
+    profiles: &[String],
+    cols: &mut Vec<Column>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(), SweepError> {
+    use crosscheck_oracles::wasmtime::{CPU_PROFILES, CpuProfile, WasmtimeEngine};
+    for p in profiles {
+        let profile = CpuProfile::by_name(p).ok_or_else(|| {
+            let known: Vec<_> = CPU_PROFILES.iter().map(|p| p.name).collect();
+            SweepError::UnknownProfile(p.clone(), known.join(", "))
+        })?;
+        let label = format!("{name}[{}]", profile.name);
+        let missing = profile.missing_on_host();
+        if !missing.is_empty() {
+            skipped.push(Skipped { label, reason: format!("host lacks {}", missing.join(", ")) });
+            continue;
+        }
+        let mut engine: Box<dyn Engine> = Box::new(WasmtimeEngine::with_config(profile.config()));
+        if let Some(f) = fault {
+            let fault = crate::selftest::Fault::from_name(f).ok_or_else(|| {
+                let known: Vec<_> = crate::selftest::Fault::ALL.iter().map(|f| f.name()).collect();
+                crate::engines::EngineError::UnknownFault(f.to_string(), known.join(", "))
+            })?;
+            engine = Box::new(crate::selftest::Faulty::new(engine, fault));
+        }
+        cols.push(column(label, engine));
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "wasmtime"))]
+fn wasmtime_columns(
+    name: &str,
+    _: Option<&str>,
+    _: &[String],
+    _: &mut Vec<Column>,
+    _: &mut Vec<Skipped>,
+) -> Result<(), SweepError> {
+    Err(crate::engines::EngineError::Unavailable(registry::Unavailable::NotCompiled(name.into(), "wasmtime")).into())
+}
+
+/// The entries `opts.only` selects.
+fn entries(opts: &SweepOptions) -> Result<Vec<&'static Entry>, SweepError> {
+    if opts.only.is_empty() {
+        return Ok(ENTRIES.iter().collect());
+    }
+    let picked = opts
+        .only
+        .iter()
+        .map(|n| crate::single_inst::catalog::lookup(n).ok_or_else(|| SweepError::UnknownInstruction(n.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
+    if picked.is_empty() { Err(SweepError::Empty) } else { Ok(picked) }
+}
+
+/// Runs the sweep. `progress` is told each instruction as it starts.
+pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) -> Result<Matrix, SweepError> {
+    let start = Instant::now();
+    let entries = entries(opts)?;
+    let (mut cols, skipped) = columns(opts)?;
+    let mut reference = registry::create("reference").map_err(crate::engines::EngineError::from)?;
+    let mut trackers: Vec<ChoiceTracker> = cols.iter().map(|_| ChoiceTracker::new()).collect();
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut reference_time = Duration::ZERO;
+    for (n, entry) in entries.iter().enumerate() {
+        progress(n, entries.len(), entry.name);
+        let mut cells: Vec<Option<Cell>> = cols.iter().map(|_| None).collect();
+        let mut checks = vec![0u64; cols.len()];
+        let variants = entry.sweep_immediates(opts.seed);
+        let per = opts.samples.div_ceil(variants.len()).max(1);
+        let mut rng = SplitMix(opts.seed ^ crate::single_inst::catalog::fnv(entry.name));
+        for imm in variants {
+            let spec = Spec { entry, imm };
+            let tuples: Vec<Tuple> = (0..per).map(|_| operands::tuple(&mut rng, entry, &imm)).collect();
+            let case = match case_for(&spec, &tuples) {
+                Ok(c) => c,
+                Err(e) => {
+                    for c in cells.iter_mut() {
+                        c.get_or_insert(Cell::Inconclusive(format!("no module: {e}")));
+                    }
+                    continue;
+                }
+            };
+            let t = Instant::now();
+            let expected = run_engine(reference.as_mut(), &case.plan);
+            reference_time += t.elapsed();
+            for (i, col) in cols.iter_mut().enumerate() {
+                if matches!(cells[i], Some(Cell::Fail(_)) | Some(Cell::Unsupported(_))) {
+                    continue;
+                }
+                let supported = entry.features().missing_from(&col.features).is_empty();
+                if !supported {
+                    cells[i] = Some(Cell::Unsupported(format!(
+                        "{} lacks {}",
+                        col.label,
+                        entry.features().missing_from(&col.features).join(", ")
+                    )));
+                    continue;
+                }
+                let t = Instant::now();
+                let run = run_engine(col.engine.as_mut(), &case.plan);
+                col.time += t.elapsed();
+                let judged = count_f_calls(&case.plan, &run);
+                col.checks += judged;
+                checks[i] += judged;
+                match judge_pair(&spec, &case, &expected, &run, 1, true, &mut trackers[i]) {
+                    PairOutcome::Agree => {}
+                    PairOutcome::Differ(d) => {
+                        let call = match &d.site {
+                            crate::judge::Site::Call { index, export } => {
+                                // A const-fed `k{i}` has the operands of the `f` before it.
+                                let args_of = |i: usize| {
+                                    case.plan.calls[..=i]
+                                        .iter()
+                                        .rev()
+                                        .find(|c| c.export == "f")
+                                        .map(|c| c.args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+                                        .unwrap_or_default()
+                                };
+                                let args = if export.starts_with('k') {
+                                    args_of(*index)
+                                } else {
+                                    case.plan.calls[*index].args.iter().map(|a| a.to_string()).collect()
+                                };
+                                let fed = if export.starts_with('k') { " (operands as constants)" } else { "" };
+                                format!("{export}({}){fed}", args.join(", "))
+                            }
+                            other => other.to_string(),
+                        };
+                        // The allowed set of a plain result: the reference's
+                        // value on the bits its mask leaves determined.
+                        let expected = match (&d.site, &expected.observation.masks) {
+                            (crate::judge::Site::Call { index, .. }, Some(masks))
+                                if !d.class.starts_with("relaxed") =>
+                            {
+                                let open: Vec<String> = (0..spec.entry.results.len().max(1))
+                                    .map(|r| masks.result(*index, r))
+                                    .map(|m| if m == 0 { "exact".to_string() } else { format!("open bits 0x{m:x}") })
+                                    .collect();
+                                format!("{} (allowed: {})", d.expected, open.join(", "))
+                            }
+                            _ => d.expected,
+                        };
+                        cells[i] = Some(Cell::Fail(Failure {
+                            instruction: spec.instruction_text(),
+                            class: d.class,
+                            call,
+                            expected,
+                            actual: d.actual,
+                            checks: checks[i],
+                        }));
+                    }
+                    PairOutcome::Inconclusive(r) => {
+                        let unsupported = matches!(r, crate::judge::InconclusiveReason::Unsupported { .. });
+                        cells[i] = Some(if unsupported {
+                            Cell::Unsupported(r.to_string())
+                        } else {
+                            Cell::Inconclusive(r.to_string())
+                        });
+                    }
+                }
+            }
+        }
+        let cells = cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.unwrap_or_else(|| {
+                    let choices =
+                        entry.relaxed_op().and_then(|_| trackers[i].choices(cols[i].engine.name(), entry.name));
+                    Cell::Pass { checks: checks[i], choices }
+                })
+            })
+            .collect();
+        rows.push(Row { entry, cells });
+    }
+    Ok(Matrix { columns: cols, skipped, rows, samples: opts.samples, elapsed: start.elapsed(), reference_time })
+}
+
+/// An engine's run of a plan; a panic (an engine crash) becomes a failed
+/// instantiation so the sweep goes on and the cell fails.
+fn run_engine(engine: &mut dyn Engine, plan: &Plan) -> EngineRun {
+    let observation = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.run(plan))) {
+        Ok(o) => o,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into());
+            let mut o = crosscheck_oracles::Observation::failed(crosscheck_oracles::InstantiateError::Rejected(
+                format!("engine panicked: {msg}"),
+            ));
+            o.calls.clear();
+            o
+        }
+    };
+    EngineRun { engine: engine.name().to_string(), version: engine.version(), config: engine.config(), observation }
+}
+
+/// Calls of `f` an engine answered (the instruction checks).
+fn count_f_calls(plan: &Plan, run: &EngineRun) -> u64 {
+    plan.calls
+        .iter()
+        .zip(&run.observation.calls)
+        .filter(|(c, o)| {
+            crate::single_inst::module::is_instruction_export(&c.export)
+                && matches!(o, CallOutcome::Returned(_) | CallOutcome::Trapped(_))
+        })
+        .count() as u64
+}

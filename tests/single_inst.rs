@@ -1,0 +1,221 @@
+//! The single-instruction side: the catalog against wasmparser's own
+//! operator list (counted independently: the spec's 236 SIMD and 20
+//! relaxed-SIMD instructions, and every numeric one), every module
+//! assembling to the instruction it names, the `single_inst` fuzz target's
+//! determinism, and the per-instruction planted faults caught through it.
+
+use crosscheck::engines::EngineSet;
+use crosscheck::judge::Verdict;
+use crosscheck::selftest::{Fault, run_fault, single_inst_options};
+use crosscheck::single_inst::catalog::{ENTRIES, Group, Immediates, SplitMix};
+use crosscheck::single_inst::{Spec, operands};
+use crosscheck::target::{Target, check};
+use std::collections::BTreeSet;
+
+/// `(proposal, text-format name)` of every operator wasmparser knows.
+fn wasmparser_operators() -> Vec<(&'static str, String)> {
+    macro_rules! collect {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            vec![$( (stringify!($proposal), stringify!($visit)), )*]
+        };
+    }
+    let ops: Vec<(&'static str, &'static str)> = wasmparser::for_each_operator!(collect);
+    ops.into_iter()
+        .map(|(p, visit)| {
+            // `visit_i8x16_shuffle` → `i8x16.shuffle`
+            let name = visit.trim_start_matches("visit_").replacen('_', ".", 1);
+            (p, name)
+        })
+        .collect()
+}
+
+fn names_of(group: Group) -> BTreeSet<String> {
+    ENTRIES.iter().filter(|e| e.group == group).map(|e| e.name.to_string()).collect()
+}
+
+#[test]
+fn catalog_has_every_simd_instruction_of_the_spec() {
+    let simd: BTreeSet<String> =
+        wasmparser_operators().into_iter().filter(|(p, _)| *p == "simd").map(|(_, n)| n).collect();
+    assert_eq!(simd.len(), 236, "the spec's SIMD index has 236 instructions");
+    assert_eq!(names_of(Group::Simd), simd);
+}
+
+#[test]
+fn catalog_has_every_relaxed_simd_instruction() {
+    let relaxed: BTreeSet<String> =
+        wasmparser_operators().into_iter().filter(|(p, _)| *p == "relaxed_simd").map(|(_, n)| n).collect();
+    assert_eq!(relaxed.len(), 20);
+    assert_eq!(names_of(Group::Relaxed), relaxed);
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Relaxed) {
+        assert!(e.relaxed_op().is_some(), "{} maps to the reference's relaxed operator", e.name);
+    }
+}
+
+#[test]
+fn catalog_has_every_numeric_instruction() {
+    let numeric_proposals = ["mvp", "sign_extension", "saturating_float_to_int", "wide_arithmetic"];
+    let numeric: BTreeSet<String> = wasmparser_operators()
+        .into_iter()
+        .filter(|(p, n)| {
+            numeric_proposals.contains(p)
+                && ["i32.", "i64.", "f32.", "f64."].iter().any(|t| n.starts_with(t))
+                && !n.contains("load")
+                && !n.contains("store")
+        })
+        .map(|(_, n)| n)
+        .collect();
+    // 4 constants, 123 MVP operators, 5 sign extensions, 8 saturating
+    // truncations, 4 wide-arithmetic operators.
+    assert_eq!(numeric.len(), 144);
+    assert_eq!(names_of(Group::Numeric), numeric);
+}
+
+/// The first instruction of `f` that is not a `local.get`.
+fn instruction_of(wasm: &[u8]) -> String {
+    use wasmparser::{Operator, Parser, Payload};
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::CodeSectionEntry(body) = payload.unwrap() {
+            let mut r = body.get_operators_reader().unwrap();
+            loop {
+                let op = r.read().unwrap();
+                if !matches!(op, Operator::LocalGet { .. }) {
+                    return format!("{op:?}");
+                }
+            }
+        }
+    }
+    panic!("no code")
+}
+
+#[test]
+fn every_entry_assembles_and_names_itself() {
+    let mut g = SplitMix(11);
+    for e in ENTRIES {
+        for imm in e.sweep_immediates(3) {
+            let spec = Spec { entry: e, imm };
+            let tuples: Vec<_> = (0..3).map(|_| operands::tuple(&mut g, e, &imm)).collect();
+            let wasm = spec.wasm(&tuples).unwrap_or_else(|err| panic!("{err}"));
+            // The operator wasmparser decodes is the one the entry names
+            // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
+            let op = instruction_of(&wasm);
+            let camel: String = e
+                .name
+                .split(['.', '_'])
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+                })
+                .collect();
+            let op_name = op.split([' ', '{', '(']).next().unwrap();
+            assert_eq!(op_name.to_lowercase(), camel.to_lowercase(), "{}: decoded {op}", e.name);
+            // The custom section gives the same spec back (reports, repro).
+            assert_eq!(Spec::of_module(&wasm), Some(spec), "{}", spec.instruction_text());
+            // Memory arguments stay within their domains.
+            if let Immediates::Mem { align, .. } | Immediates::MemLane { align, .. } = imm {
+                assert!(1u32 << align <= e.access_width(), "{}: alignment above natural", e.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn float_constants_keep_their_bits() {
+    for (name, bits) in [
+        ("f32.const", 0xffc0_0001u128),
+        ("f32.const", 0x8000_0001),
+        ("f32.const", 0x7f80_0001),
+        ("f64.const", 0x8000_0000_0000_0000),
+        ("f64.const", 0x000f_ffff_ffff_ffff),
+        ("f64.const", 0xfff0_0000_0000_0001),
+        ("v128.const", 0x8000_0000_0000_0000_ffff_ffff_ffff_fffe),
+    ] {
+        let entry = crosscheck::single_inst::catalog::lookup(name).unwrap();
+        let spec = Spec { entry, imm: Immediates::Const(bits) };
+        let wasm = spec.wasm(&[]).unwrap();
+        assert_eq!(crosscheck::single_inst::module::const_of_module(&wasm), Some(bits), "{}", spec.instruction_text());
+    }
+}
+
+#[test]
+fn the_same_bytes_give_the_same_case() {
+    let data: Vec<u8> = (0..2000u32).map(|i| ((i * 2654435761u32) >> 13) as u8).collect();
+    let (a, sa, _) = crosscheck::single_inst::case_from_bytes(&data).unwrap();
+    let (b, sb, _) = crosscheck::single_inst::case_from_bytes(&data).unwrap();
+    assert_eq!(sa, sb);
+    assert_eq!(a.plan, b.plan);
+    assert!(a.plan.calls.iter().any(|c| c.export == "f"));
+}
+
+#[test]
+fn fuzz_target_agrees_on_real_engines() {
+    // No false positives: a few hundred inputs across the catalog on every
+    // default engine, judged exactly.
+    let mut engines = EngineSet::fuzzing(crosscheck::oracles::registry::DEFAULT_ENGINES).unwrap();
+    let mut g = SplitMix(42);
+    let mut judged = 0;
+    for _ in 0..300 {
+        let data: Vec<u8> = (0..600).map(|_| g.next_u64() as u8).collect();
+        let Ok(checked) = check(Target::SingleInst, &data, &mut engines) else { continue };
+        judged += 1;
+        if let Verdict::Diverge(d) = &checked.verdict {
+            panic!("{}\n{}", d.signature, crosscheck::report::render(&checked));
+        }
+    }
+    assert!(judged > 250, "only {judged} inputs gave a Case");
+}
+
+fn caught(fault: Fault) {
+    let opts = single_inst_options(4000, 1);
+    let r = run_fault(fault, &opts).expect("selftest runs");
+    let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} inputs", fault.name(), opts.budget));
+    println!("{}: detected by single_inst after {n} inputs", fault.name());
+}
+
+#[test]
+fn q15mulr_wrong_lane_is_caught_by_the_fuzz_target() {
+    caught(Fault::Q15mulrLane);
+}
+
+#[test]
+fn shuffle_index_off_by_one_is_caught_by_the_fuzz_target() {
+    caught(Fault::ShuffleIndex);
+}
+
+#[test]
+fn f32x4_neg_nan_sign_is_caught_by_the_fuzz_target() {
+    caught(Fault::F32x4NegNanSign);
+}
+
+#[test]
+fn relaxed_choice_changing_mid_run_is_caught_by_the_fuzz_target() {
+    caught(Fault::RelaxedChoiceFlip);
+}
+
+#[test]
+fn relaxed_choice_flip_is_a_choice_violation_not_a_disallowed_value() {
+    // Each result of the flipping engine is allowed on its own: only the
+    // one-choice-per-engine rule catches it.
+    let entry = crosscheck::single_inst::catalog::lookup("i32x4.relaxed_laneselect").unwrap();
+    let opts = crosscheck::sweep::SweepOptions {
+        engines: vec!["wasmtime+relaxed-choice-flip".into()],
+        profiles: vec!["avx2".into()],
+        samples: 200,
+        seed: 1,
+        only: vec![entry.name.into()],
+    };
+    let m = crosscheck::sweep::run(&opts, |_, _, _| {}).unwrap();
+    match &m.rows[0].cells[0] {
+        crosscheck::sweep::Cell::Fail(f) => assert_eq!(f.class, "relaxed-choice-changed"),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_per_instruction_fault_has_a_test() {
+    let tested = [Fault::Q15mulrLane, Fault::ShuffleIndex, Fault::F32x4NegNanSign, Fault::RelaxedChoiceFlip];
+    for f in Fault::SINGLE_INST {
+        assert!(tested.contains(f), "{} has no single_inst test", f.name());
+        assert_eq!(Fault::from_name(f.name()), Some(*f));
+    }
+}

@@ -1,0 +1,162 @@
+//! `crosscheck sweep`: a small sweep of the whole catalog over every
+//! engine and CPU profile passes (no false positives), the per-instruction
+//! planted faults fail exactly their cell, the reports list every
+//! instruction for every column, and the CLI's exit codes.
+
+use crosscheck::single_inst::catalog::ENTRIES;
+use crosscheck::sweep::{Cell, SweepOptions, render, run};
+use std::process::{Command, Output};
+
+fn crosscheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crosscheck")).args(args).output().expect("binary runs")
+}
+
+#[test]
+fn small_sweep_of_the_whole_catalog_passes_on_every_engine() {
+    let opts = SweepOptions { samples: 24, ..SweepOptions::new() };
+    let m = run(&opts, |_, _, _| {}).unwrap();
+    assert_eq!(m.rows.len(), ENTRIES.len());
+    // wasmtime per host profile (at least baseline and the host's own),
+    // winch, pulley, wasmi.
+    assert!(m.columns.len() >= 5, "columns: {}", m.columns.len());
+    let mut failures = Vec::new();
+    for r in &m.rows {
+        assert_eq!(r.cells.len(), m.columns.len());
+        for (i, c) in r.cells.iter().enumerate() {
+            match c {
+                Cell::Fail(f) => failures.push(format!("{} on {}: {f:?}", r.entry.name, m.columns[i].label)),
+                Cell::Inconclusive(why) => {
+                    failures.push(format!("{} on {} inconclusive: {why}", r.entry.name, m.columns[i].label))
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every column judged something; relaxed SIMD is unsupported only
+    // where the engine says so (Winch).
+    for (i, col) in m.columns.iter().enumerate() {
+        assert!(col.checks > 0, "{} judged nothing", col.label);
+        let passed = m.rows.iter().filter(|r| matches!(r.cells[i], Cell::Pass { .. })).count();
+        assert!(passed >= 380, "{}: only {passed} instructions passed", col.label);
+    }
+    let json = render::render(&m, render::Format::Json);
+    assert_eq!(json.matches("\"name\": ").count(), ENTRIES.len());
+    assert_eq!(json.matches("\"status\": ").count(), ENTRIES.len() * m.columns.len());
+}
+
+/// A sweep of a few instructions with `fault` planted in Wasmtime: exactly
+/// `target`'s cell fails.
+fn caught_by_sweep(fault: &str, target: &str) {
+    let only: Vec<String> = [target, "i16x8.add", "f32x4.abs", "i8x16.swizzle", "i32x4.relaxed_trunc_f32x4_u"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let opts = SweepOptions {
+        engines: vec![format!("wasmtime+{fault}"), "wasmtime".into()],
+        profiles: vec!["sse2".into(), "avx2".into()],
+        samples: 300,
+        seed: 3,
+        only,
+    };
+    let m = run(&opts, |_, _, _| {}).unwrap();
+    for r in &m.rows {
+        for (i, c) in r.cells.iter().enumerate() {
+            let faulty = m.columns[i].label.contains(fault);
+            let expect_fail = faulty && r.entry.name == target;
+            assert_eq!(matches!(c, Cell::Fail(_)), expect_fail, "{} on {}: {c:?}", r.entry.name, m.columns[i].label);
+        }
+    }
+}
+
+#[test]
+fn sweep_catches_a_wrong_q15mulr_lane() {
+    caught_by_sweep("q15mulr-lane", "i16x8.q15mulr_sat_s");
+}
+
+#[test]
+fn sweep_catches_a_shuffle_index_off_by_one() {
+    caught_by_sweep("shuffle-index", "i8x16.shuffle");
+}
+
+#[test]
+fn sweep_catches_a_nan_sign_flip_in_f32x4_neg() {
+    caught_by_sweep("f32x4-neg-nan-sign", "f32x4.neg");
+}
+
+#[test]
+fn sweep_catches_a_relaxed_choice_changing_mid_run() {
+    caught_by_sweep("relaxed-choice-flip", "i32x4.relaxed_trunc_f32x4_u");
+}
+
+#[test]
+fn cli_exit_codes_and_formats() {
+    let ok = crosscheck(&[
+        "sweep",
+        "--engines",
+        "wasmi,pulley",
+        "--only",
+        "i32.add,i8x16.shuffle",
+        "--samples",
+        "20",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let json = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        json.contains("\"name\": \"i8x16.shuffle\"") && json.contains("\"pulley\": {\"status\": \"pass\""),
+        "{json}"
+    );
+
+    let fail = crosscheck(&[
+        "sweep",
+        "--engines",
+        "wasmtime+q15mulr-lane",
+        "--profiles",
+        "avx2",
+        "--only",
+        "i16x8.q15mulr_sat_s",
+        "--samples",
+        "50",
+    ]);
+    assert_eq!(fail.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&fail.stdout);
+    assert!(text.contains("FAIL i16x8.q15mulr_sat_s") && text.contains("expected:"), "{text}");
+
+    let html = std::env::temp_dir().join(format!("crosscheck-sweep-{}.html", std::process::id()));
+    let h = crosscheck(&[
+        "sweep",
+        "--engines",
+        "wasmi",
+        "--only",
+        "f32x4.neg",
+        "--samples",
+        "10",
+        "--format",
+        "html",
+        "--out",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(h.status.code(), Some(0));
+    let page = std::fs::read_to_string(&html).unwrap();
+    let _ = std::fs::remove_file(&html);
+    assert!(
+        page.starts_with("<!doctype html>")
+            && page.contains("f32x4.neg")
+            && !page.contains("src=")
+            && !page.contains("<link")
+    );
+
+    for bad in [
+        vec!["sweep", "--profiles", "pentium"],
+        vec!["sweep", "--only", "i32.frobnicate"],
+        vec!["sweep", "--format", "xml"],
+        vec!["sweep", "--engines", "nosuch"],
+    ] {
+        let o = crosscheck(&bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "one-line error for {bad:?}: {err}");
+    }
+}
