@@ -140,3 +140,24 @@ fn a_fused_trap_is_the_same_trap() {
     let e = run(src, &[Value::I32(1)]).unwrap_err();
     assert!(matches!(e, CallError::Trap(TrapKind::IntegerDivideByZero)), "{e:?}");
 }
+
+#[test]
+fn stores_and_loads_addressed_by_locals() {
+    // `local.get; local.get; store` and `local.get a; x; op` with the
+    // second operand computed between the two.
+    let src = r#"(module (memory 1)
+      (func (export "f") (param $a i32) (param $v i32) (result i32)
+        (i32.store (local.get $a) (local.get $v))
+        (i32.sub (local.get $a) (i32.load (local.get $a)))
+        (i32.add (local.get $a) (global.get $g))
+        (i32.mul)
+        (i32.sub (local.get $v) (i32.mul (local.get $a) (local.get $v)))
+        (i32.add))
+      (global $g i32 (i32.const 1000)))"#;
+    let f = |a: u32, v: u32| {
+        Value::I32(a.wrapping_sub(v).wrapping_mul(a.wrapping_add(1000)).wrapping_add(v.wrapping_sub(a.wrapping_mul(v))))
+    };
+    assert_eq!(run(src, &[Value::I32(12), Value::I32(7)]).unwrap(), vec![f(12, 7)]);
+    let e = run(src, &[Value::I32(65534), Value::I32(7)]).unwrap_err();
+    assert!(matches!(e, CallError::Trap(TrapKind::MemoryOutOfBounds)), "{e:?}");
+}

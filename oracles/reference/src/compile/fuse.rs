@@ -38,6 +38,13 @@ impl Fuser {
         let fused = match (i, t2, t1) {
             (I::Bin(op), Some(I::LocalGet(a)), Some(I::LocalGet(b))) => (2, I::BinLL { op, a, b, dst: PUSH }),
             (I::Bin(op), Some(I::LocalGet(a)), Some(I::Const(c))) => (2, I::BinLC { op, a, dst: PUSH, c }),
+            (I::Bin(op), Some(I::LocalGet(a)), Some(x)) if Self::pushes_one_value(x) => {
+                // `local.get a; x; op` = `x; op` with `a` read from the local.
+                body.truncate(n - 2);
+                body.push(x);
+                body.push(I::BinLS { op, a, dst: PUSH });
+                return;
+            }
             (I::Bin(op), _, Some(I::LocalGet(b))) => (1, I::BinSL { op, b, dst: PUSH }),
             (I::Bin(op), _, Some(I::Const(c))) => (1, I::BinSC { op, dst: PUSH, c }),
             (I::LocalSet(dst), _, Some(t)) => match t {
@@ -46,15 +53,29 @@ impl Fuser {
                 I::BinLC { op, a, dst: PUSH, c } => (1, I::BinLC { op, a, dst, c }),
                 I::BinSL { op, b, dst: PUSH } => (1, I::BinSL { op, b, dst }),
                 I::BinSC { op, dst: PUSH, c } => (1, I::BinSC { op, dst, c }),
+                I::BinLS { op, a, dst: PUSH } => (1, I::BinLS { op, a, dst }),
                 I::LocalGet(src) => (1, I::LocalCopy { src, dst }),
                 I::Const(c) => (1, I::LocalSetConst { dst, c }),
                 _ => (0, i),
             },
             (I::Load { kind, mem, offset }, _, Some(I::LocalGet(a))) => (1, I::LoadL { kind, mem, a, offset }),
+            (I::Store { bytes, mem, offset }, Some(I::LocalGet(a)), Some(I::LocalGet(v))) => {
+                (2, I::StoreLL { bytes, mem, a, v, offset })
+            }
             _ => (0, i),
         };
         body.truncate(n - fused.0);
         body.push(fused.1);
+    }
+
+    /// Whether `x` only pushes one value: it pops nothing and writes no
+    /// local, so a `local.get` before it may be read after it instead.
+    fn pushes_one_value(x: Instr) -> bool {
+        use Instr as I;
+        matches!(
+            x,
+            I::Const(_) | I::BinLL { dst: PUSH, .. } | I::BinLC { dst: PUSH, .. } | I::LoadL { .. } | I::GlobalGet(_)
+        )
     }
 
     /// Fuses a `br_if` to target-table entry `t` with the binary operator

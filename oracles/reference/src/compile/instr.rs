@@ -178,6 +178,11 @@ pub enum Instr {
     LocalSetConst { dst: u32, c: u64 },
     /// `local.get a; load`.
     LoadL { kind: LoadKind, mem: u32, a: u32, offset: u64 },
+    /// `local.get a; X; op` where `X` pushes one value and touches no
+    /// local: emitted as `X; BinLS`, the second operand from the stack.
+    BinLS { op: ScalarBin, a: u32, dst: u32 },
+    /// `local.get a; local.get v; store`.
+    StoreLL { bytes: u8, mem: u32, a: u32, v: u32, offset: u64 },
 }
 
 /// A translated function body.

@@ -325,6 +325,13 @@ impl Store {
                     }
                     Instr::LocalCopy { src, dst } => local!(dst) = local!(src),
                     Instr::LocalSetConst { dst, c } => local!(dst) = c as u128,
+                    Instr::BinLS { op, a, dst } => {
+                        let b = pop!();
+                        put!(dst, trap!(numeric::binary(op, local!(a), b)));
+                    }
+                    Instr::StoreLL { bytes, mem, a, v, offset } => {
+                        trap!(memory::store(&mut self.mems[mem!(mem)], bytes, local!(a), offset, local!(v)));
+                    }
                     Instr::LoadL { kind, mem, a, offset } => {
                         push!(trap!(memory::load(&self.mems[mem!(mem)], kind, local!(a), offset)));
                     }

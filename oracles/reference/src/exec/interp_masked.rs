@@ -393,6 +393,18 @@ impl Store {
                         stack[base + dst as usize] = c as u128;
                         masks[base + dst as usize] = 0;
                     }
+                    Instr::BinLS { op, a, dst } => {
+                        let (b, mb) = popm!();
+                        let (a, ma) = localm!(a);
+                        putm!(dst, scalar::binary(op, a, ma, b, mb)?);
+                    }
+                    Instr::StoreLL { bytes, mem, a, v, offset } => {
+                        let ((a, ma), (v, mv)) = (localm!(a), localm!(v));
+                        known(ma, "store", "the address")?;
+                        let (m, mask) = self.mem_and_mask(mem!(mem));
+                        trap!(memory::store(m, bytes, a, offset, v));
+                        masked::store_mask(m, mask, bytes, a, offset, mv);
+                    }
                     Instr::LoadL { kind, mem, a, offset } => {
                         let (a, ma) = localm!(a);
                         known(ma, "load", "the address")?;
