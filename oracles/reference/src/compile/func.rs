@@ -3,6 +3,7 @@
 //! the pre-resolved [`Instr`] form. Operand-stack heights come from the
 //! validator, so every branch knows statically where its label's values go.
 
+use super::fuse::Fuser;
 use super::instr::*;
 use super::ops::translate_numeric;
 use crate::values::FuncType;
@@ -61,6 +62,7 @@ struct Translator<'a> {
     code: Code,
     ctl: Vec<Ctl>,
     nlocals: u32,
+    fuser: Fuser,
 }
 
 /// Translates (and validates) one function body.
@@ -89,6 +91,7 @@ pub fn translate(
             if_instr: None,
         }],
         nlocals,
+        fuser: Fuser::default(),
     };
     let mut ops = OperatorsReader::new(reader);
     let mut max_operands = 0u32;
@@ -112,6 +115,16 @@ impl Translator<'_> {
         self.code.body.push(i);
     }
 
+    /// Emits an instruction that may fuse with the ones before it.
+    fn emit_fused(&mut self, i: Instr) {
+        self.fuser.emit(&mut self.code.body, i);
+    }
+
+    /// Marks the next instruction as a branch target.
+    fn label(&mut self) {
+        self.fuser.label(&self.code.body);
+    }
+
     fn block_arity(&self, bt: BlockType) -> (u32, u32) {
         match bt {
             BlockType::Empty => (0, 0),
@@ -126,6 +139,9 @@ impl Translator<'_> {
 
     fn push_ctl(&mut self, kind: Kind, bt: BlockType, fv: &FuncValidator<ValidatorResources>) {
         let (params, results) = self.block_arity(bt);
+        if kind == Kind::Loop {
+            self.label();
+        }
         let base = fv.get_control_frame(0).map_or(0, |f| f.height as u32);
         self.ctl.push(Ctl {
             kind,
@@ -158,6 +174,15 @@ impl Translator<'_> {
             return;
         }
         let target = pc.unwrap_or(0);
+        if conditional && self.fuser.can_br_if(&self.code.body) {
+            let t = self.code.br_tables.len();
+            self.code.br_tables.push(BrTarget { pc: target, height, arity });
+            if pc.is_none() {
+                self.ctl[idx].fixups.push(Fixup::Table(t));
+            }
+            self.fuser.br_if(&mut self.code.body, t as u32);
+            return;
+        }
         let at = self.code.body.len();
         self.emit(if conditional {
             Instr::BrIf { target, height, arity }
@@ -184,11 +209,8 @@ impl Translator<'_> {
 
     fn op(&mut self, op: &Operator<'_>, fv: &FuncValidator<ValidatorResources>) -> Result<(), TranslateError> {
         use Instr as I;
-        if let Some(i) = translate_numeric(op) {
-            self.emit(i);
-            return Ok(());
-        }
-        if super::func_mem::translate_memory(op, &mut self.code)? {
+        if let Some(i) = translate_numeric(op).or_else(|| super::func_mem::translate_memory(op)) {
+            self.emit_fused(i);
             return Ok(());
         }
         match op {
@@ -207,6 +229,7 @@ impl Translator<'_> {
             Operator::Else => {
                 let at = self.code.body.len();
                 self.emit(I::Jump { target: 0 });
+                self.label();
                 let pc = self.pc();
                 if let Some(c) = self.ctl.last_mut() {
                     c.fixups.push(Fixup::Instr(at));
@@ -223,6 +246,7 @@ impl Translator<'_> {
                     if c.kind == Kind::Func {
                         self.emit(I::Return);
                     } else {
+                        self.label();
                         let pc = self.pc();
                         if let Some(i) = c.if_instr {
                             self.patch(Fixup::Instr(i), pc);
@@ -264,7 +288,7 @@ impl Translator<'_> {
             Operator::Drop => self.emit(I::Drop),
             Operator::Select | Operator::TypedSelect { .. } => self.emit(I::Select),
             Operator::LocalGet { local_index } => self.emit(I::LocalGet(*local_index)),
-            Operator::LocalSet { local_index } => self.emit(I::LocalSet(*local_index)),
+            Operator::LocalSet { local_index } => self.emit_fused(I::LocalSet(*local_index)),
             Operator::LocalTee { local_index } => self.emit(I::LocalTee(*local_index)),
             Operator::GlobalGet { global_index } => self.emit(I::GlobalGet(*global_index)),
             Operator::GlobalSet { global_index } => self.emit(I::GlobalSet(*global_index)),

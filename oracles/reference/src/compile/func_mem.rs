@@ -1,12 +1,11 @@
 //! Translation of memory instructions (loads, stores, lane loads/stores,
 //! bulk memory, atomics) into [`Instr`]s.
 
-use super::func::TranslateError;
 use super::instr::*;
 use wasmparser::{MemArg, Operator};
 
-/// Emits the instruction for a memory operator; `Ok(false)` if `op` is not one.
-pub fn translate_memory(op: &Operator<'_>, code: &mut Code) -> Result<bool, TranslateError> {
+/// The instruction for a memory operator; `None` if `op` is not one.
+pub fn translate_memory(op: &Operator<'_>) -> Option<Instr> {
     use LoadKind as L;
     use Operator as O;
     let load = |kind: LoadKind, m: &MemArg| Instr::Load { kind, mem: m.memory, offset: m.offset };
@@ -108,8 +107,7 @@ pub fn translate_memory(op: &Operator<'_>, code: &mut Code) -> Result<bool, Tran
         O::I32AtomicRmw8CmpxchgU { memarg } | O::I64AtomicRmw8CmpxchgU { memarg } => cx(1, memarg),
         O::I32AtomicRmw16CmpxchgU { memarg } | O::I64AtomicRmw16CmpxchgU { memarg } => cx(2, memarg),
         O::I64AtomicRmw32CmpxchgU { memarg } => cx(4, memarg),
-        _ => return Ok(false),
+        _ => return None,
     };
-    code.body.push(i);
-    Ok(true)
+    Some(i)
 }

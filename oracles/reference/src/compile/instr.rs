@@ -10,6 +10,10 @@ use crate::simd::relaxed::RelaxedOp;
 /// Target pc meaning "return from the function".
 pub const RETURN_PC: u32 = u32::MAX;
 
+/// `dst` of a fused instruction meaning "push the result" (any other
+/// value is the local the result is stored into).
+pub const PUSH: u32 = u32::MAX;
+
 /// One resolved branch target (used by `br_table`).
 #[derive(Debug, Clone, Copy)]
 pub struct BrTarget {
@@ -144,6 +148,41 @@ pub enum Instr {
     AtomicNotify { mem: u32, offset: u64 },
     AtomicWait { bytes: u8, mem: u32, offset: u64 },
     AtomicFence,
+    // Fused forms (superinstructions) built by `compile::fuse`: each one
+    // is exactly the sequence named in its comment, with the operands read
+    // straight from locals or the instruction instead of the stack. `dst`
+    // is a local index or [`PUSH`]; `t` indexes the function's target table.
+    /// `op; local.set dst`.
+    BinSet { op: ScalarBin, dst: u32 },
+    /// `local.get a; local.get b; op` (then `local.set dst` unless `PUSH`).
+    BinLL { op: ScalarBin, a: u32, b: u32, dst: u32 },
+    /// `local.get a; const c; op` (then `local.set dst` unless `PUSH`).
+    BinLC { op: ScalarBin, a: u32, dst: u32, c: u64 },
+    /// `local.get b; op` (then `local.set dst` unless `PUSH`).
+    BinSL { op: ScalarBin, b: u32, dst: u32 },
+    /// `const c; op` (then `local.set dst` unless `PUSH`).
+    BinSC { op: ScalarBin, dst: u32, c: u64 },
+    /// `op; br_if`.
+    BrIfBin { op: ScalarBin, t: u32 },
+    /// `local.get a; local.get b; op; br_if`.
+    BrIfLL { op: ScalarBin, a: u32, b: u32, t: u32 },
+    /// `local.get a; const c; op; br_if`.
+    BrIfLC { op: ScalarBin, a: u32, t: u32, c: u64 },
+    /// `local.get b; op; br_if`.
+    BrIfSL { op: ScalarBin, b: u32, t: u32 },
+    /// `const c; op; br_if`.
+    BrIfSC { op: ScalarBin, t: u32, c: u64 },
+    /// `local.get src; local.set dst`.
+    LocalCopy { src: u32, dst: u32 },
+    /// `const c; local.set dst`.
+    LocalSetConst { dst: u32, c: u64 },
+    /// `local.get a; load`.
+    LoadL { kind: LoadKind, mem: u32, a: u32, offset: u64 },
+    /// `local.get a; X; op` where `X` pushes one value and touches no
+    /// local: emitted as `X; BinLS`, the second operand from the stack.
+    BinLS { op: ScalarBin, a: u32, dst: u32 },
+    /// `local.get a; local.get v; store`.
+    StoreLL { bytes: u8, mem: u32, a: u32, v: u32, offset: u64 },
 }
 
 /// A translated function body.

@@ -1,9 +1,11 @@
 //! Pre-decoding of function bodies into the interpreter's instruction
 //! array: the instruction set (`instr`), the table of plain numeric
-//! operators (`ops`), the per-function translator (`func`) and its
-//! memory-instruction part (`func_mem`).
+//! operators (`ops`), the per-function translator (`func`), its
+//! memory-instruction part (`func_mem`) and its peephole fusion of operand
+//! fetches into superinstructions (`fuse`).
 
 pub mod func;
 pub mod func_mem;
+pub mod fuse;
 pub mod instr;
 pub mod ops;

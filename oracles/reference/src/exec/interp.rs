@@ -5,7 +5,7 @@
 
 use super::frames::{unwind, Frame};
 use super::{memory, numeric, vector};
-use crate::compile::instr::{Instr, WideOp, RETURN_PC};
+use crate::compile::instr::{Instr, WideOp, PUSH, RETURN_PC};
 use crate::error::{CallError, TrapKind};
 use crate::numerics::wide;
 use crate::simd::bitwise;
@@ -81,6 +81,26 @@ impl Store {
                 ($m:expr) => {
                     inst.mems[$m as usize] as usize
                 };
+            }
+            macro_rules! local {
+                ($i:expr) => {
+                    stack[base + $i as usize]
+                };
+            }
+            // The result of a fused instruction: pushed, or stored in a local.
+            macro_rules! put {
+                ($dst:expr, $v:expr) => {{
+                    let v = $v;
+                    if $dst == PUSH { stack.push(v) } else { stack[base + $dst as usize] = v }
+                }};
+            }
+            macro_rules! br_if_table {
+                ($cond:expr, $t:expr) => {{
+                    if $cond as u32 != 0 {
+                        let t = code.br_tables[$t as usize];
+                        branch!(t.pc, t.height, t.arity);
+                    }
+                }};
             }
 
             loop {
@@ -163,7 +183,9 @@ impl Store {
                         let v = stack.last().copied().unwrap_or(0);
                         stack[base + i as usize] = v;
                     }
-                    Instr::GlobalGet(i) => push!(self.globals[inst.globals[i as usize] as usize].value),
+                    Instr::GlobalGet(i) => {
+                        push!(self.globals[inst.globals[i as usize] as usize].value)
+                    }
                     Instr::GlobalSet(i) => {
                         let v = pop!();
                         self.globals[inst.globals[i as usize] as usize].value = v;
@@ -177,7 +199,9 @@ impl Store {
                         let i = pop!();
                         trap!(self.table_set_slot(inst.tables[t as usize] as usize, i, v));
                     }
-                    Instr::TableSize(t) => push!(self.tables[inst.tables[t as usize] as usize].elems.len() as u128),
+                    Instr::TableSize(t) => {
+                        push!(self.tables[inst.tables[t as usize] as usize].elems.len() as u128)
+                    }
                     Instr::TableGrow(t) => {
                         let n = pop!();
                         let init = pop!();
@@ -226,7 +250,9 @@ impl Store {
                         let a = pop!();
                         trap!(memory::store_lane(&mut self.mems[mem!(mem)], bytes, lane, a, offset, v));
                     }
-                    Instr::MemorySize(m) => push!((self.mems[mem!(m)].data.len() as u64 / PAGE_SIZE) as u128),
+                    Instr::MemorySize(m) => {
+                        push!((self.mems[mem!(m)].data.len() as u64 / PAGE_SIZE) as u128)
+                    }
                     Instr::MemoryGrow(m) => {
                         let d = pop!();
                         push!(memory::grow(&mut self.mems[mem!(m)], d, mem_cap));
@@ -258,6 +284,56 @@ impl Store {
                         let b = pop!();
                         let a = pop!();
                         push!(trap!(numeric::binary(op, a, b)));
+                    }
+                    Instr::BinSet { op, dst } => {
+                        let b = pop!();
+                        let a = pop!();
+                        put!(dst, trap!(numeric::binary(op, a, b)));
+                    }
+                    Instr::BinLL { op, a, b, dst } => {
+                        put!(dst, trap!(numeric::binary(op, local!(a), local!(b))))
+                    }
+                    Instr::BinLC { op, a, dst, c } => {
+                        put!(dst, trap!(numeric::binary(op, local!(a), c as u128)))
+                    }
+                    Instr::BinSL { op, b, dst } => {
+                        let a = pop!();
+                        put!(dst, trap!(numeric::binary(op, a, local!(b))));
+                    }
+                    Instr::BinSC { op, dst, c } => {
+                        let a = pop!();
+                        put!(dst, trap!(numeric::binary(op, a, c as u128)));
+                    }
+                    Instr::BrIfBin { op, t } => {
+                        let b = pop!();
+                        let a = pop!();
+                        br_if_table!(trap!(numeric::binary(op, a, b)), t);
+                    }
+                    Instr::BrIfLL { op, a, b, t } => {
+                        br_if_table!(trap!(numeric::binary(op, local!(a), local!(b))), t)
+                    }
+                    Instr::BrIfLC { op, a, t, c } => {
+                        br_if_table!(trap!(numeric::binary(op, local!(a), c as u128)), t)
+                    }
+                    Instr::BrIfSL { op, b, t } => {
+                        let a = pop!();
+                        br_if_table!(trap!(numeric::binary(op, a, local!(b))), t);
+                    }
+                    Instr::BrIfSC { op, t, c } => {
+                        let a = pop!();
+                        br_if_table!(trap!(numeric::binary(op, a, c as u128)), t);
+                    }
+                    Instr::LocalCopy { src, dst } => local!(dst) = local!(src),
+                    Instr::LocalSetConst { dst, c } => local!(dst) = c as u128,
+                    Instr::BinLS { op, a, dst } => {
+                        let b = pop!();
+                        put!(dst, trap!(numeric::binary(op, local!(a), b)));
+                    }
+                    Instr::StoreLL { bytes, mem, a, v, offset } => {
+                        trap!(memory::store(&mut self.mems[mem!(mem)], bytes, local!(a), offset, local!(v)));
+                    }
+                    Instr::LoadL { kind, mem, a, offset } => {
+                        push!(trap!(memory::load(&self.mems[mem!(mem)], kind, local!(a), offset)));
                     }
                     Instr::VUn(op) => {
                         let a = pop!();

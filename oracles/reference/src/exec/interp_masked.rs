@@ -9,7 +9,7 @@ use super::frames::{unwind, Frame};
 use super::mask_mem;
 use super::masked::{self, known};
 use super::{memory, vector};
-use crate::compile::instr::{Instr, WideOp, RETURN_PC};
+use crate::compile::instr::{Instr, WideOp, PUSH, RETURN_PC};
 use crate::error::{CallError, TrapKind};
 use crate::masks::{relaxed, scalar, vector as vmask};
 use crate::numerics::wide;
@@ -120,6 +120,34 @@ impl Store {
                 ($m:expr) => {
                     inst.mems[$m as usize] as usize
                 };
+            }
+            // A local's value and mask (fused instructions).
+            macro_rules! localm {
+                ($i:expr) => {
+                    (stack[base + $i as usize], masks[base + $i as usize])
+                };
+            }
+            // The result of a fused instruction: pushed, or stored in a local.
+            macro_rules! putm {
+                ($dst:expr, $vm:expr) => {{
+                    let (v, m) = $vm;
+                    if $dst == PUSH {
+                        pushm!(v, m)
+                    } else {
+                        stack[base + $dst as usize] = v;
+                        masks[base + $dst as usize] = m;
+                    }
+                }};
+            }
+            macro_rules! br_if_table {
+                ($vm:expr, $t:expr) => {{
+                    let (v, m) = $vm;
+                    known(m, "br_if", "the condition")?;
+                    if v as u32 != 0 {
+                        let t = code.br_tables[$t as usize];
+                        branch!(t.pc, t.height, t.arity);
+                    }
+                }};
             }
 
             loop {
@@ -232,7 +260,9 @@ impl Store {
                         let i = popk!("table.set", "the index");
                         trap!(self.table_set_slot(inst.tables[t as usize] as usize, i, v));
                     }
-                    Instr::TableSize(t) => push!(self.tables[inst.tables[t as usize] as usize].elems.len() as u128),
+                    Instr::TableSize(t) => {
+                        push!(self.tables[inst.tables[t as usize] as usize].elems.len() as u128)
+                    }
                     Instr::TableGrow(t) => {
                         let n = popk!("table.grow", "the delta");
                         let init = pop!();
@@ -275,10 +305,15 @@ impl Store {
                         trap!(memory::store(m, bytes, a, offset, v));
                         masked::store_mask(m, mask, bytes, a, offset, mv);
                     }
-                    Instr::LoadLane { .. } | Instr::StoreLane { .. } | Instr::MemoryFill(_) | Instr::MemoryCopy { .. } => {
+                    Instr::LoadLane { .. }
+                    | Instr::StoreLane { .. }
+                    | Instr::MemoryFill(_)
+                    | Instr::MemoryCopy { .. } => {
                         self.exec_memory::<true>(ins, &inst, stack, masks)?;
                     }
-                    Instr::MemorySize(m) => push!((self.mems[mem!(m)].data.len() as u64 / PAGE_SIZE) as u128),
+                    Instr::MemorySize(m) => {
+                        push!((self.mems[mem!(m)].data.len() as u64 / PAGE_SIZE) as u128)
+                    }
                     Instr::MemoryGrow(m) => {
                         let d = popk!("memory.grow", "the delta");
                         let (m, mask) = self.mem_and_mask(mem!(m));
@@ -304,6 +339,78 @@ impl Store {
                         let (a, ma) = popm!();
                         let (v, m) = scalar::binary(op, a, ma, b, mb)?;
                         pushm!(v, m);
+                    }
+                    Instr::BinSet { op, dst } => {
+                        let (b, mb) = popm!();
+                        let (a, ma) = popm!();
+                        putm!(dst, scalar::binary(op, a, ma, b, mb)?);
+                    }
+                    Instr::BinLL { op, a, b, dst } => {
+                        let ((a, ma), (b, mb)) = (localm!(a), localm!(b));
+                        putm!(dst, scalar::binary(op, a, ma, b, mb)?);
+                    }
+                    Instr::BinLC { op, a, dst, c } => {
+                        let (a, ma) = localm!(a);
+                        putm!(dst, scalar::binary(op, a, ma, c as u128, 0)?);
+                    }
+                    Instr::BinSL { op, b, dst } => {
+                        let (a, ma) = popm!();
+                        let (b, mb) = localm!(b);
+                        putm!(dst, scalar::binary(op, a, ma, b, mb)?);
+                    }
+                    Instr::BinSC { op, dst, c } => {
+                        let (a, ma) = popm!();
+                        putm!(dst, scalar::binary(op, a, ma, c as u128, 0)?);
+                    }
+                    Instr::BrIfBin { op, t } => {
+                        let (b, mb) = popm!();
+                        let (a, ma) = popm!();
+                        br_if_table!(scalar::binary(op, a, ma, b, mb)?, t);
+                    }
+                    Instr::BrIfLL { op, a, b, t } => {
+                        let ((a, ma), (b, mb)) = (localm!(a), localm!(b));
+                        br_if_table!(scalar::binary(op, a, ma, b, mb)?, t);
+                    }
+                    Instr::BrIfLC { op, a, t, c } => {
+                        let (a, ma) = localm!(a);
+                        br_if_table!(scalar::binary(op, a, ma, c as u128, 0)?, t);
+                    }
+                    Instr::BrIfSL { op, b, t } => {
+                        let (a, ma) = popm!();
+                        let (b, mb) = localm!(b);
+                        br_if_table!(scalar::binary(op, a, ma, b, mb)?, t);
+                    }
+                    Instr::BrIfSC { op, t, c } => {
+                        let (a, ma) = popm!();
+                        br_if_table!(scalar::binary(op, a, ma, c as u128, 0)?, t);
+                    }
+                    Instr::LocalCopy { src, dst } => {
+                        let (v, m) = localm!(src);
+                        stack[base + dst as usize] = v;
+                        masks[base + dst as usize] = m;
+                    }
+                    Instr::LocalSetConst { dst, c } => {
+                        stack[base + dst as usize] = c as u128;
+                        masks[base + dst as usize] = 0;
+                    }
+                    Instr::BinLS { op, a, dst } => {
+                        let (b, mb) = popm!();
+                        let (a, ma) = localm!(a);
+                        putm!(dst, scalar::binary(op, a, ma, b, mb)?);
+                    }
+                    Instr::StoreLL { bytes, mem, a, v, offset } => {
+                        let ((a, ma), (v, mv)) = (localm!(a), localm!(v));
+                        known(ma, "store", "the address")?;
+                        let (m, mask) = self.mem_and_mask(mem!(mem));
+                        trap!(memory::store(m, bytes, a, offset, v));
+                        masked::store_mask(m, mask, bytes, a, offset, mv);
+                    }
+                    Instr::LoadL { kind, mem, a, offset } => {
+                        let (a, ma) = localm!(a);
+                        known(ma, "load", "the address")?;
+                        let (m, mask) = self.mem_and_mask(mem!(mem));
+                        let v = trap!(memory::load(m, kind, a, offset));
+                        pushm!(v, masked::load_mask(m, mask, kind, a, offset));
                     }
                     Instr::VUn(op) => {
                         let (a, ma) = popm!();

@@ -43,8 +43,10 @@ fn sext(x: u128, from: u32, to: u32) -> u128 {
     (v as u64 as u128) & if to == 32 { W32 } else { W64 }
 }
 
-/// Executes a unary scalar operator on a (value, mask) operand.
-#[inline]
+/// Executes a unary scalar operator on a (value, mask) operand. Always
+/// inlined (into the masked loop's handlers): the determined path is the
+/// plain operator plus a NaN test; the rest is out of line.
+#[inline(always)]
 pub fn unary(op: ScalarUn, a: u128, ma: u128) -> R {
     use ScalarUn::*;
     if ma == 0 {
@@ -63,6 +65,7 @@ pub fn unary(op: ScalarUn, a: u128, ma: u128) -> R {
 }
 
 /// [`unary`] when the operand has open bits or the result is a NaN.
+#[inline(never)]
 fn unary_open(op: ScalarUn, a: u128, ma: u128) -> R {
     use ScalarUn::*;
     let value = || plain_unary(op, a);
@@ -151,8 +154,9 @@ pub fn or_mask(a: u128, ma: u128, b: u128, mb: u128) -> u128 {
     (ma | mb) & (ma | !a) & (mb | !b)
 }
 
-/// Executes a binary scalar operator on (value, mask) operands.
-#[inline]
+/// Executes a binary scalar operator on (value, mask) operands. Always
+/// inlined, like [`unary`].
+#[inline(always)]
 pub fn binary(op: ScalarBin, a: u128, ma: u128, b: u128, mb: u128) -> R {
     use ScalarBin::*;
     if ma | mb == 0 {
@@ -171,6 +175,7 @@ pub fn binary(op: ScalarBin, a: u128, ma: u128, b: u128, mb: u128) -> R {
 }
 
 /// [`binary`] when an operand has open bits or the result is a NaN.
+#[inline(never)]
 fn binary_open(op: ScalarBin, a: u128, ma: u128, b: u128, mb: u128) -> R {
     use ScalarBin::*;
     let value = || plain_binary(op, a, b);

@@ -1,0 +1,163 @@
+//! Tests of the translator's superinstructions (`compile::fuse`): fused
+//! sequences compute what the unfused ones do, in plain and masked runs,
+//! and no fusion swallows a branch target (a label between an operand
+//! fetch and its consumer).
+
+use crosscheck_reference::*;
+
+fn wat(src: &str) -> Vec<u8> {
+    let buf = wast::parser::ParseBuffer::new(src).expect("lex");
+    let mut w = wast::parser::parse::<wast::Wat<'_>>(&buf).expect("parse");
+    w.encode().expect("encode")
+}
+
+/// Runs export `f` of module `src` with `args`, plain and masked (with a
+/// fuel bound, so that a wrong branch cannot loop forever); both must
+/// agree, and the masked results must be determined.
+fn run(src: &str, args: &[Value]) -> Result<Vec<Value>, CallError> {
+    let m = Module::new(&wat(src)).expect("module");
+    let mut results = Vec::new();
+    for masked in [false, true] {
+        let mut store = Store::with_config(Config { fuel: Some(100_000), ..Config::default() });
+        let i = Instance::instantiate(&mut store, &m, &[]).expect("instantiate");
+        let Some(Extern::Func(f)) = i.export("f") else { panic!("no export f") };
+        let r = if masked {
+            store.invoke_masked(f, args).map(|v| {
+                assert!(v.iter().all(|&(_, m)| m == 0), "open bits in {v:?}");
+                v.into_iter().map(|(v, _)| v).collect::<Vec<_>>()
+            })
+        } else {
+            store.invoke(f, args)
+        };
+        results.push(r);
+    }
+    let masked = results.pop().expect("two runs");
+    let plain = results.pop().expect("two runs");
+    assert_eq!(format!("{plain:?}"), format!("{masked:?}"), "plain and masked runs differ");
+    plain
+}
+
+#[test]
+fn a_label_after_end_is_not_fused_into() {
+    // The `br_if` lands on the `i32.add` after the block with 5 on the
+    // stack; fusing the `i32.const 9` into that add would add 9 instead.
+    let src = r#"(module (func (export "f") (param $a i32) (param $c i32) (result i32)
+        (local.get $a)
+        (block $b (result i32) (i32.const 5) (br_if $b (local.get $c)) (drop) (i32.const 9))
+        (i32.add)))"#;
+    assert_eq!(run(src, &[Value::I32(100), Value::I32(1)]).unwrap(), vec![Value::I32(105)]);
+    assert_eq!(run(src, &[Value::I32(100), Value::I32(0)]).unwrap(), vec![Value::I32(109)]);
+}
+
+#[test]
+fn a_loop_header_is_not_fused_into() {
+    // The loop parameter (the running sum) enters on the stack; fusing
+    // `local.get $n` into the loop's first add would restart from $n on
+    // every iteration.
+    let src = r#"(module (func (export "f") (param $n i32) (result i32) (local $t i32)
+        (local.get $n)
+        (loop $l (param i32) (result i32)
+          (i32.const 3) (i32.add)
+          (local.tee $t) (local.get $t) (i32.const 100) (i32.lt_u) (br_if $l))))"#;
+    assert_eq!(run(src, &[Value::I32(1)]).unwrap(), vec![Value::I32(100)]);
+    assert_eq!(run(src, &[Value::I32(0)]).unwrap(), vec![Value::I32(102)]);
+}
+
+#[test]
+fn the_end_of_an_if_is_not_fused_into() {
+    // An `if` without `else`: when the condition is 0 the branch lands on
+    // the `i32.add` after `end` with $x on the stack; fusing the then
+    // arm's `i32.const 5` into that add would skip the add on that path.
+    let src = r#"(module (func (export "f") (param $a i32) (param $x i32) (param $c i32) (result i32)
+        (local.get $a)
+        (local.get $x)
+        (if (param i32) (result i32) (local.get $c) (then (drop) (i32.const 5)))
+        (i32.add)))"#;
+    assert_eq!(run(src, &[Value::I32(100), Value::I32(20), Value::I32(1)]).unwrap(), vec![Value::I32(105)]);
+    assert_eq!(run(src, &[Value::I32(100), Value::I32(20), Value::I32(0)]).unwrap(), vec![Value::I32(120)]);
+}
+
+#[test]
+fn every_fused_form_computes_the_unfused_sequence() {
+    // Locals and constants in every operand position, results pushed and
+    // stored, compares fused with `br_if` (forward, backward, to the
+    // function's return), and a load addressed by a local.
+    let src = r#"(module (memory 1)
+      (func (export "f") (param $a i32) (param $b i32) (result i32 i32 i64)
+        (local $i i32) (local $s i32) (local $w i64) (local $c i32)
+        (i32.store (i32.const 8) (i32.const 0x01020304))
+        (local.set $i (i32.const 0))
+        (block $out
+          (loop $l
+            (local.set $s (i32.add (local.get $s) (i32.sub (local.get $a) (local.get $i))))
+            (local.set $c (local.get $s))
+            (local.set $s (i32.xor (local.get $s) (i32.shl (local.get $i) (i32.const 3))))
+            (local.set $w (i64.add (local.get $w) (i64.const 0x100000000)))
+            (br_if $out (i32.gt_u (local.get $i) (local.get $b)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.lt_s (local.get $i) (i32.const 10)))))
+        (i32.add (local.get $s) (i32.load (local.get $i)))
+        (i32.mul (i32.const 3) (local.get $c))
+        (local.get $w)
+        (br_if 0 (i32.eq (local.get $a) (i32.const 77)))
+        (drop) (drop) (drop)
+        (i32.const -1) (i32.const -1) (i64.const -1)))"#;
+    // Reference values computed by hand-unrolling the loop in Rust.
+    let expect = |a: u32, b: u32| {
+        let (mut i, mut s, mut w) = (0u32, 0u32, 0u64);
+        let mut c: u32;
+        loop {
+            s = s.wrapping_add(a.wrapping_sub(i));
+            c = s;
+            s ^= i << 3;
+            w = w.wrapping_add(0x1_0000_0000);
+            if i > b {
+                break;
+            }
+            i += 1;
+            if (i as i32) >= 10 {
+                break;
+            }
+        }
+        let mut bytes = [0u8; 32];
+        bytes[8..12].copy_from_slice(&0x01020304u32.to_le_bytes());
+        let mem = |ea: u32| u32::from_le_bytes(bytes[ea as usize..ea as usize + 4].try_into().unwrap());
+        if a == 77 {
+            vec![Value::I32(s.wrapping_add(mem(i))), Value::I32(c.wrapping_mul(3)), Value::I64(w)]
+        } else {
+            vec![Value::I32(u32::MAX), Value::I32(u32::MAX), Value::I64(u64::MAX)]
+        }
+    };
+    for (a, b) in [(77, 3), (77, 100), (5, 2), (77, 0)] {
+        assert_eq!(run(src, &[Value::I32(a), Value::I32(b)]).unwrap(), expect(a, b), "a={a} b={b}");
+    }
+}
+
+#[test]
+fn a_fused_trap_is_the_same_trap() {
+    let src = r#"(module (func (export "f") (param $a i32) (result i32)
+        (i32.div_u (local.get $a) (i32.const 0))))"#;
+    let e = run(src, &[Value::I32(1)]).unwrap_err();
+    assert!(matches!(e, CallError::Trap(TrapKind::IntegerDivideByZero)), "{e:?}");
+}
+
+#[test]
+fn stores_and_loads_addressed_by_locals() {
+    // `local.get; local.get; store` and `local.get a; x; op` with the
+    // second operand computed between the two.
+    let src = r#"(module (memory 1)
+      (func (export "f") (param $a i32) (param $v i32) (result i32)
+        (i32.store (local.get $a) (local.get $v))
+        (i32.sub (local.get $a) (i32.load (local.get $a)))
+        (i32.add (local.get $a) (global.get $g))
+        (i32.mul)
+        (i32.sub (local.get $v) (i32.mul (local.get $a) (local.get $v)))
+        (i32.add))
+      (global $g i32 (i32.const 1000)))"#;
+    let f = |a: u32, v: u32| {
+        Value::I32(a.wrapping_sub(v).wrapping_mul(a.wrapping_add(1000)).wrapping_add(v.wrapping_sub(a.wrapping_mul(v))))
+    };
+    assert_eq!(run(src, &[Value::I32(12), Value::I32(7)]).unwrap(), vec![f(12, 7)]);
+    let e = run(src, &[Value::I32(65534), Value::I32(7)]).unwrap_err();
+    assert!(matches!(e, CallError::Trap(TrapKind::MemoryOutOfBounds)), "{e:?}");
+}
