@@ -25,10 +25,12 @@ pub fn default_engines() -> Vec<String> {
     names
 }
 
-/// Why `v8` is left out of [`default_engines`], if it is.
+/// Why `v8` is left out of [`default_engines`], if it is. Only looks for
+/// Node (cheap: every command line computes its defaults); probing it is
+/// left to building the engine.
 pub fn default_engines_note() -> Option<String> {
     #[cfg(feature = "v8")]
-    let why = crate::v8::node().err();
+    let why = crate::v8::node::find_node().err();
     #[cfg(not(feature = "v8"))]
     let why = Some("this build has no V8 (cargo feature \"v8\")".to_string());
     why.map(|w| format!("v8 left out of the default engines: {w}"))

@@ -47,7 +47,11 @@ impl Tier {
                 ("wasm-dynamic-tiering", "--no-wasm-dynamic-tiering"),
             ],
         };
-        wanted.iter().filter(|(known, _)| node.has_flag(known)).map(|(_, f)| f.to_string()).collect()
+        wanted
+            .iter()
+            .filter(|(known, _)| node.has_flag(known))
+            .map(|(_, f)| f.to_string())
+            .collect()
     }
 }
 
@@ -149,13 +153,19 @@ impl V8Engine {
     /// the wrappers they use that this worker has not compiled yet) and
     /// returns their replies. On a worker failure the worker is dropped
     /// (the next batch starts a new one) and the error says why.
-    pub(super) fn batch(&mut self, commands: Vec<Command>, stop_on_fatal: bool) -> Result<Vec<Reply>, String> {
+    pub(super) fn batch(
+        &mut self,
+        commands: Vec<Command>,
+        stop_on_fatal: bool,
+    ) -> Result<Vec<Reply>, String> {
         if self.worker.is_none() {
             let w = Worker::spawn(&self.node.path, &self.flags).map_err(|e| e.to_string())?;
             self.pid.store(w.pid(), Ordering::SeqCst);
             self.worker = Some(w);
         }
-        let Some(worker) = self.worker.as_mut() else { return Err("no worker".into()) };
+        let Some(worker) = self.worker.as_mut() else {
+            return Err("no worker".into());
+        };
         let mut needed: Vec<u32> = commands
             .iter()
             .filter_map(|c| match c {
@@ -168,7 +178,10 @@ impl V8Engine {
         needed.dedup();
         let mut all: Vec<Command> = needed
             .iter()
-            .map(|id| Command::Wrapper { id: *id, wasm: self.wrapper_bytes[*id as usize].clone() })
+            .map(|id| Command::Wrapper {
+                id: *id,
+                wasm: self.wrapper_bytes[*id as usize].clone(),
+            })
             .collect();
         all.extend(commands);
         match worker.round_trip(&all, stop_on_fatal, self.deadline) {
@@ -199,12 +212,19 @@ impl V8Engine {
     ) -> Result<(Command, Vec<ValType>), String> {
         let sig = match self.instances.get(instance).and_then(|e| e.get(export)) {
             Some(ExportType::Func(Some(sig))) => sig.clone(),
-            Some(ExportType::Func(None)) => return Err(format!("export {export:?} has a type crosscheck cannot pass")),
+            Some(ExportType::Func(None)) => {
+                return Err(format!(
+                    "export {export:?} has a type crosscheck cannot pass"
+                ));
+            }
             _ => return Err(format!("no exported function {export:?}")),
         };
         let arg_types: Vec<ValType> = args.iter().map(|a| a.to_val().ty()).collect();
         if arg_types != sig.params {
-            return Err(format!("export {export:?} takes {:?}, given {arg_types:?}", sig.params));
+            return Err(format!(
+                "export {export:?} takes {:?}, given {arg_types:?}",
+                sig.params
+            ));
         }
         let bytes = wrapper::encode_slots(args).ok_or("a non-null funcref argument")?;
         let results = sig.results.clone();
@@ -221,7 +241,11 @@ impl V8Engine {
 
     /// The command that reads the globals `names` of `instance` (those of a
     /// type crosscheck observes), with their indices in `names` and types.
-    pub(super) fn globals_command(&mut self, instance: &str, names: &[String]) -> Option<(Command, Vec<(usize, ValType)>)> {
+    pub(super) fn globals_command(
+        &mut self,
+        instance: &str,
+        names: &[String],
+    ) -> Option<(Command, Vec<(usize, ValType)>)> {
         let exports = self.instances.get(instance)?;
         let mut picked = Vec::new();
         let mut key = Vec::new();
@@ -238,11 +262,22 @@ impl V8Engine {
         }
         let wrapper = self.wrapper_id(WrapperKey::Globals(key));
         let result_bytes = (picked.len() * SLOT) as u32;
-        Some((Command::Globals { name: instance.to_string(), wrapper, globals: picked_names, result_bytes }, picked))
+        Some((
+            Command::Globals {
+                name: instance.to_string(),
+                wrapper,
+                globals: picked_names,
+                result_bytes,
+            },
+            picked,
+        ))
     }
 
     /// Decodes a call's reply.
-    pub(super) fn call_reply(reply: &Reply, results: &[ValType]) -> Result<Vec<WastVal>, CallOutcome> {
+    pub(super) fn call_reply(
+        reply: &Reply,
+        results: &[ValType],
+    ) -> Result<Vec<WastVal>, CallOutcome> {
         match reply {
             Reply::Returned { results: bytes, .. } => wrapper::decode_slots(results, bytes)
                 .ok_or_else(|| CallOutcome::Failed("short result bytes from the V8 worker".into())),
@@ -256,28 +291,51 @@ impl V8Engine {
     /// The instantiation error of a reply to [`Command::Instantiate`].
     fn instantiate_error(reply: &Reply) -> InstantiateError {
         match reply {
-            Reply::Thrown { class: ErrorClass::Compile, message } if is_implementation_limit(message) => {
+            Reply::Thrown {
+                class: ErrorClass::Compile,
+                message,
+            } if is_implementation_limit(message) => {
                 InstantiateError::Unsupported(format!("V8 implementation limit: {message}"))
             }
-            Reply::Thrown { class: ErrorClass::Compile | ErrorClass::Link | ErrorClass::Type, message } => {
-                InstantiateError::Rejected(message.clone())
-            }
-            Reply::Thrown { class: ErrorClass::Runtime, message } => InstantiateError::Trapped(trap_kind(message)),
-            Reply::Thrown { class: ErrorClass::Range, message } => InstantiateError::Exhausted(message.clone()),
+            Reply::Thrown {
+                class: ErrorClass::Compile | ErrorClass::Link | ErrorClass::Type,
+                message,
+            } => InstantiateError::Rejected(message.clone()),
+            Reply::Thrown {
+                class: ErrorClass::Runtime,
+                message,
+            } => InstantiateError::Trapped(trap_kind(message)),
+            Reply::Thrown {
+                class: ErrorClass::Range,
+                message,
+            } => InstantiateError::Exhausted(message.clone()),
             other => InstantiateError::Failed(format!("unexpected reply {other:?}")),
         }
     }
 
     /// Compiles and instantiates `wasm` as `name` (after a store reset when
     /// `reset`), remembering its export types.
-    fn instantiate_named(&mut self, name: &str, wasm: &[u8], reset: bool) -> Result<(), InstantiateError> {
+    fn instantiate_named(
+        &mut self,
+        name: &str,
+        wasm: &[u8],
+        reset: bool,
+    ) -> Result<(), InstantiateError> {
         let exports = export_types(wasm).map_err(|e| InstantiateError::Rejected(e.to_string()))?;
         let mut commands = Vec::new();
         if reset {
-            commands.push(Command::Reset { shared_memory: false, table64: false });
+            commands.push(Command::Reset {
+                shared_memory: false,
+                table64: false,
+            });
         }
-        commands.push(Command::Instantiate { name: name.to_string(), wasm: wasm.to_vec() });
-        let replies = self.batch(commands, true).map_err(InstantiateError::Failed)?;
+        commands.push(Command::Instantiate {
+            name: name.to_string(),
+            wasm: wasm.to_vec(),
+        });
+        let replies = self
+            .batch(commands, true)
+            .map_err(InstantiateError::Failed)?;
         match replies.last() {
             Some(Reply::Instantiated { .. }) => {
                 if reset {
@@ -294,7 +352,13 @@ impl V8Engine {
     /// A fresh store for a `.wast` script, with `spectest`.
     pub(super) fn reset_store(&mut self) -> Result<(), String> {
         let f = self.node.features;
-        self.batch(vec![Command::Reset { shared_memory: f.threads, table64: f.memory64 }], false)?;
+        self.batch(
+            vec![Command::Reset {
+                shared_memory: f.threads,
+                table64: f.memory64,
+            }],
+            false,
+        )?;
         self.instances.clear();
         Ok(())
     }
@@ -306,8 +370,14 @@ impl Engine for V8Engine {
     }
 
     fn version(&self) -> String {
+        let flags = &self.node.feature_flags;
+        let flags = if flags.is_empty() {
+            String::new()
+        } else {
+            format!("; with {}", flags.join(" "))
+        };
         format!(
-            "V8 {} (Node {} from {}: {})",
+            "V8 {} (Node {} from {}: {}{flags})",
             self.node.v8_version,
             self.node.node_version,
             self.node.source.describe(),
@@ -317,7 +387,11 @@ impl Engine for V8Engine {
 
     fn features(&self) -> Features {
         // GC and exceptions stay off, as on every other engine here.
-        Features { gc: false, exceptions: false, ..self.node.features }
+        Features {
+            gc: false,
+            exceptions: false,
+            ..self.node.features
+        }
     }
 
     fn config(&self) -> String {
@@ -344,7 +418,11 @@ impl Engine for V8Engine {
     fn cost_breakdown(&self) -> Vec<(&'static str, Duration)> {
         let t = self.timings;
         let overhead = t.round_trip.saturating_sub(t.compile + t.run);
-        vec![("compile", t.compile), ("run", t.run), ("round trip and JS", overhead)]
+        vec![
+            ("compile", t.compile),
+            ("run", t.run),
+            ("round trip and JS", overhead),
+        ]
     }
 }
 
@@ -356,8 +434,14 @@ impl V8Engine {
         };
         self.instances.insert(CASE.to_string(), exports);
         let mut commands = vec![
-            Command::Reset { shared_memory: false, table64: false },
-            Command::Instantiate { name: CASE.to_string(), wasm: plan.wasm.clone() },
+            Command::Reset {
+                shared_memory: false,
+                table64: false,
+            },
+            Command::Instantiate {
+                name: CASE.to_string(),
+                wasm: plan.wasm.clone(),
+            },
         ];
         // Calls up to the first one no wrapper can make (that one fails and
         // ends the run).
@@ -377,16 +461,26 @@ impl V8Engine {
             }
         }
         let observe_state = unmakeable.is_none();
-        let globals = if observe_state { self.globals_command(CASE, &plan.observe.globals) } else { None };
+        let globals = if observe_state {
+            self.globals_command(CASE, &plan.observe.globals)
+        } else {
+            None
+        };
         if observe_state {
             if let Some((c, _)) = &globals {
                 commands.push(c.clone());
             }
             for m in &plan.observe.memories {
-                commands.push(Command::Memory { name: CASE.to_string(), export: m.clone() });
+                commands.push(Command::Memory {
+                    name: CASE.to_string(),
+                    export: m.clone(),
+                });
             }
             for t in &plan.observe.tables {
-                commands.push(Command::Table { name: CASE.to_string(), export: t.clone() });
+                commands.push(Command::Table {
+                    name: CASE.to_string(),
+                    export: t.clone(),
+                });
             }
         }
         let replies = match self.batch(commands, true) {
@@ -395,7 +489,9 @@ impl V8Engine {
         };
         let mut replies = replies.into_iter().skip(1);
         match replies.next() {
-            Some(Reply::Instantiated { compile_nanos }) => self.timings.compile += Duration::from_nanos(compile_nanos),
+            Some(Reply::Instantiated { compile_nanos }) => {
+                self.timings.compile += Duration::from_nanos(compile_nanos)
+            }
             Some(other) => return Observation::failed(Self::instantiate_error(&other)),
             None => return Observation::failed(InstantiateError::Failed("no reply".into())),
         }
@@ -423,7 +519,12 @@ impl V8Engine {
             stopped = true;
         }
         if stopped {
-            return Observation { instantiation: Ok(()), calls, state: State::default(), masks: None };
+            return Observation {
+                instantiation: Ok(()),
+                calls,
+                state: State::default(),
+                masks: None,
+            };
         }
         let mut state = State {
             globals: vec![None; plan.observe.globals.len()],
@@ -452,7 +553,12 @@ impl V8Engine {
                 _ => None,
             });
         }
-        Observation { instantiation: Ok(()), calls, state, masks: None }
+        Observation {
+            instantiation: Ok(()),
+            calls,
+            state,
+            masks: None,
+        }
     }
 }
 
@@ -470,7 +576,9 @@ impl Instance for V8Instance<'_> {
         };
         match self.engine.batch(vec![command], false) {
             Ok(replies) => match replies.first().map(|r| V8Engine::call_reply(r, &results)) {
-                Some(Ok(vals)) => CallOutcome::Returned(vals.into_iter().map(WastVal::to_val).collect()),
+                Some(Ok(vals)) => {
+                    CallOutcome::Returned(vals.into_iter().map(WastVal::to_val).collect())
+                }
                 Some(Err(outcome)) => outcome,
                 None => CallOutcome::Failed("no reply".into()),
             },
@@ -481,13 +589,26 @@ impl Instance for V8Instance<'_> {
     fn global(&mut self, name: &str) -> Option<Val> {
         let (command, picked) = self.engine.globals_command(CASE, &[name.to_string()])?;
         let replies = self.engine.batch(vec![command], false).ok()?;
-        let Some(Reply::Bytes(bytes)) = replies.first() else { return None };
+        let Some(Reply::Bytes(bytes)) = replies.first() else {
+            return None;
+        };
         let types: Vec<ValType> = picked.iter().map(|(_, t)| *t).collect();
-        wrapper::decode_slots(&types, bytes)?.first().map(|v| v.to_val())
+        wrapper::decode_slots(&types, bytes)?
+            .first()
+            .map(|v| v.to_val())
     }
 
     fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
-        let replies = self.engine.batch(vec![Command::Memory { name: CASE.into(), export: name.into() }], false).ok()?;
+        let replies = self
+            .engine
+            .batch(
+                vec![Command::Memory {
+                    name: CASE.into(),
+                    export: name.into(),
+                }],
+                false,
+            )
+            .ok()?;
         match replies.into_iter().next() {
             Some(Reply::Bytes(b)) => Some(b),
             _ => None,
@@ -495,7 +616,16 @@ impl Instance for V8Instance<'_> {
     }
 
     fn table(&mut self, name: &str) -> Option<TableState> {
-        let replies = self.engine.batch(vec![Command::Table { name: CASE.into(), export: name.into() }], false).ok()?;
+        let replies = self
+            .engine
+            .batch(
+                vec![Command::Table {
+                    name: CASE.into(),
+                    export: name.into(),
+                }],
+                false,
+            )
+            .ok()?;
         match replies.into_iter().next() {
             Some(Reply::Table { size, null }) => Some(TableState { size, null }),
             _ => None,

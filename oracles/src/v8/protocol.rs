@@ -31,10 +31,21 @@ pub enum Command {
     Register { as_name: String, name: String },
     /// Calls export `export` of `name` through wrapper `wrapper`, with the
     /// argument slots `args`; the reply carries `result_bytes` bytes.
-    Call { name: String, export: String, wrapper: u32, args: Vec<u8>, result_bytes: u32 },
+    Call {
+        name: String,
+        export: String,
+        wrapper: u32,
+        args: Vec<u8>,
+        result_bytes: u32,
+    },
     /// Reads the exported globals `globals` of `name` through the globals
     /// wrapper `wrapper`.
-    Globals { name: String, wrapper: u32, globals: Vec<String>, result_bytes: u32 },
+    Globals {
+        name: String,
+        wrapper: u32,
+        globals: Vec<String>,
+        result_bytes: u32,
+    },
     /// The bytes of an exported memory.
     Memory { name: String, export: String },
     /// The size and null pattern of an exported table.
@@ -48,7 +59,10 @@ pub enum Command {
 impl Command {
     fn encode(&self, out: &mut Vec<u8>) {
         match self {
-            Command::Reset { shared_memory, table64 } => {
+            Command::Reset {
+                shared_memory,
+                table64,
+            } => {
                 out.push(1);
                 out.push(u8::from(*shared_memory) | (u8::from(*table64) << 1));
             }
@@ -71,7 +85,13 @@ impl Command {
                 put_bytes(out, as_name.as_bytes());
                 put_bytes(out, name.as_bytes());
             }
-            Command::Call { name, export, wrapper, args, result_bytes } => {
+            Command::Call {
+                name,
+                export,
+                wrapper,
+                args,
+                result_bytes,
+            } => {
                 out.push(6);
                 put_bytes(out, name.as_bytes());
                 put_bytes(out, export.as_bytes());
@@ -79,7 +99,12 @@ impl Command {
                 put_bytes(out, args);
                 put_u32(out, *result_bytes);
             }
-            Command::Globals { name, wrapper, globals, result_bytes } => {
+            Command::Globals {
+                name,
+                wrapper,
+                globals,
+                result_bytes,
+            } => {
                 out.push(7);
                 put_bytes(out, name.as_bytes());
                 put_u32(out, *wrapper);
@@ -148,15 +173,29 @@ pub enum ErrorClass {
 pub enum Reply {
     Ok,
     /// Instantiated; compile time in nanoseconds.
-    Instantiated { compile_nanos: u64 },
+    Instantiated {
+        compile_nanos: u64,
+    },
     /// The call returned; run time in nanoseconds and the result slots.
-    Returned { run_nanos: u64, results: Vec<u8> },
+    Returned {
+        run_nanos: u64,
+        results: Vec<u8>,
+    },
     Bytes(Vec<u8>),
-    Table { size: u64, null: Vec<bool> },
+    Table {
+        size: u64,
+        null: Vec<bool>,
+    },
     Valid(bool),
-    Hello { node: String, v8: String },
+    Hello {
+        node: String,
+        v8: String,
+    },
     /// A JS exception: its class and message.
-    Thrown { class: ErrorClass, message: String },
+    Thrown {
+        class: ErrorClass,
+        message: String,
+    },
     /// Not run: an earlier command of a stop-on-fatal batch failed.
     Skipped,
     /// No such instance or export (or a wrapper did not link).
@@ -213,29 +252,46 @@ pub fn read_frame(r: &mut impl Read) -> Result<Option<Vec<u8>>, ProtocolError> {
 
 /// Decodes the replies to `commands` from a reply payload.
 pub fn decode_replies(commands: &[Command], payload: &[u8]) -> Result<Vec<Reply>, ProtocolError> {
-    let mut c = Cursor { buf: payload, pos: 0 };
+    let mut c = Cursor {
+        buf: payload,
+        pos: 0,
+    };
     let count = c.u32()? as usize;
     if count != commands.len() {
-        return Err(ProtocolError::Garbage(format!("{count} replies to {} commands", commands.len())));
+        return Err(ProtocolError::Garbage(format!(
+            "{count} replies to {} commands",
+            commands.len()
+        )));
     }
     let mut replies = Vec::with_capacity(count);
     for command in commands {
         let reply = match c.u8()? {
             0 => match command.reply_shape() {
                 Shape::Empty => Reply::Ok,
-                Shape::Nanos => Reply::Instantiated { compile_nanos: c.u64()? },
-                Shape::NanosBytes => Reply::Returned { run_nanos: c.u64()?, results: c.bytes()?.to_vec() },
+                Shape::Nanos => Reply::Instantiated {
+                    compile_nanos: c.u64()?,
+                },
+                Shape::NanosBytes => Reply::Returned {
+                    run_nanos: c.u64()?,
+                    results: c.bytes()?.to_vec(),
+                },
                 Shape::Bytes => Reply::Bytes(c.bytes()?.to_vec()),
                 Shape::Table => {
                     let size = c.u64()?;
                     let null: Vec<bool> = c.bytes()?.iter().map(|b| *b != 0).collect();
                     if null.len() as u64 != size {
-                        return Err(ProtocolError::Garbage(format!("table of size {size} with {} entries", null.len())));
+                        return Err(ProtocolError::Garbage(format!(
+                            "table of size {size} with {} entries",
+                            null.len()
+                        )));
                     }
                     Reply::Table { size, null }
                 }
                 Shape::Bool => Reply::Valid(c.u8()? != 0),
-                Shape::Strings2 => Reply::Hello { node: c.string()?, v8: c.string()? },
+                Shape::Strings2 => Reply::Hello {
+                    node: c.string()?,
+                    v8: c.string()?,
+                },
             },
             1 => {
                 let class = match c.u8()? {
@@ -246,7 +302,10 @@ pub fn decode_replies(commands: &[Command], payload: &[u8]) -> Result<Vec<Reply>
                     4 => ErrorClass::Type,
                     _ => ErrorClass::Other,
                 };
-                Reply::Thrown { class, message: c.string()? }
+                Reply::Thrown {
+                    class,
+                    message: c.string()?,
+                }
             }
             2 => Reply::Skipped,
             3 => Reply::Missing(c.string()?),
@@ -255,7 +314,10 @@ pub fn decode_replies(commands: &[Command], payload: &[u8]) -> Result<Vec<Reply>
         replies.push(reply);
     }
     if c.pos != payload.len() {
-        return Err(ProtocolError::Garbage(format!("{} bytes after the last reply", payload.len() - c.pos)));
+        return Err(ProtocolError::Garbage(format!(
+            "{} bytes after the last reply",
+            payload.len() - c.pos
+        )));
     }
     Ok(replies)
 }
@@ -300,7 +362,8 @@ impl<'a> Cursor<'a> {
         self.take(n)
     }
     fn string(&mut self) -> Result<String, ProtocolError> {
-        String::from_utf8(self.bytes()?.to_vec()).map_err(|_| ProtocolError::Garbage("a string that is not UTF-8".into()))
+        String::from_utf8(self.bytes()?.to_vec())
+            .map_err(|_| ProtocolError::Garbage("a string that is not UTF-8".into()))
     }
 }
 
@@ -310,7 +373,14 @@ mod tests {
 
     #[test]
     fn replies_decode_by_command_and_reject_garbage() {
-        let cmds = [Command::Hello, Command::Validate { wasm: vec![] }, Command::Memory { name: "a".into(), export: "m".into() }];
+        let cmds = [
+            Command::Hello,
+            Command::Validate { wasm: vec![] },
+            Command::Memory {
+                name: "a".into(),
+                export: "m".into(),
+            },
+        ];
         let mut p = Vec::new();
         put_u32(&mut p, 3);
         p.push(0);
@@ -320,11 +390,23 @@ mod tests {
         p.push(1);
         p.push(2);
         let replies = decode_replies(&cmds, &p).unwrap();
-        assert_eq!(replies[0], Reply::Hello { node: "26.0.0".into(), v8: "14.6".into() });
+        assert_eq!(
+            replies[0],
+            Reply::Hello {
+                node: "26.0.0".into(),
+                v8: "14.6".into()
+            }
+        );
         assert_eq!(replies[1], Reply::Valid(true));
         assert_eq!(replies[2], Reply::Skipped);
         p.push(7);
-        assert!(matches!(decode_replies(&cmds, &p), Err(ProtocolError::Garbage(_))));
-        assert!(matches!(decode_replies(&cmds, &p[..5]), Err(ProtocolError::Garbage(_))));
+        assert!(matches!(
+            decode_replies(&cmds, &p),
+            Err(ProtocolError::Garbage(_))
+        ));
+        assert!(matches!(
+            decode_replies(&cmds, &p[..5]),
+            Err(ProtocolError::Garbage(_))
+        ));
     }
 }

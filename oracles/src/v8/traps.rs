@@ -65,17 +65,32 @@ mod tests {
             ("divide by zero", TrapKind::IntegerDivideByZero),
             ("remainder by zero", TrapKind::IntegerDivideByZero),
             ("divide result unrepresentable", TrapKind::IntegerOverflow),
-            ("float unrepresentable in integer range", TrapKind::InvalidConversionOrOverflow),
+            (
+                "float unrepresentable in integer range",
+                TrapKind::InvalidConversionOrOverflow,
+            ),
             ("memory access out of bounds", TrapKind::MemoryOutOfBounds),
             ("table index is out of bounds", TrapKind::TableOutOfBounds),
-            ("null function or function signature mismatch", TrapKind::IndirectCallToNullOrBadSignature),
-            ("function signature mismatch", TrapKind::IndirectCallToNullOrBadSignature),
-            ("data segment 0 is out of bounds (offset 65536, length 1, memory size 65536)", TrapKind::MemoryOutOfBounds),
+            (
+                "null function or function signature mismatch",
+                TrapKind::IndirectCallToNullOrBadSignature,
+            ),
+            (
+                "function signature mismatch",
+                TrapKind::IndirectCallToNullOrBadSignature,
+            ),
+            (
+                "data segment 0 is out of bounds (offset 65536, length 1, memory size 65536)",
+                TrapKind::MemoryOutOfBounds,
+            ),
             ("dereferencing a null pointer", TrapKind::NullReference),
         ];
         for (m, k) in cases {
             assert_eq!(trap_kind(m), k, "{m}");
         }
-        assert!(matches!(call_outcome(ErrorClass::Range, "Maximum call stack size exceeded"), CallOutcome::Exhausted(_)));
+        assert!(matches!(
+            call_outcome(ErrorClass::Range, "Maximum call stack size exceeded"),
+            CallOutcome::Exhausted(_)
+        ));
     }
 }
