@@ -494,3 +494,36 @@ fn a_fault_planted_on_v8_is_caught() {
     let n = r.detected_after.expect("v8+v128-lane detected");
     println!("v8+v128-lane: detected after {n} cases");
 }
+
+/// A worker that answers garbage (here a stand-in program that prints
+/// text instead of frames) is a protocol error, and the process is killed.
+#[test]
+fn a_worker_answering_garbage_is_killed() {
+    use crosscheck_oracles::v8::protocol::Command;
+    use crosscheck_oracles::v8::worker::{Worker, WorkerError};
+    let dir = std::env::temp_dir().join(format!("crosscheck-v8-garbage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fake = dir.join("fake-node");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nprintf 'garbage, not a frame'\nexec sleep 30\n",
+    )
+    .expect("write");
+    let status = std::process::Command::new("chmod")
+        .args(["+x", &fake.display().to_string()])
+        .status();
+    assert!(status.is_ok_and(|s| s.success()));
+    let mut worker = Worker::spawn(&fake, &[]).expect("spawn");
+    let pid = worker.pid();
+    let err = worker
+        .round_trip(&[Command::Hello], false, Duration::from_secs(5))
+        .expect_err("garbage");
+    assert!(matches!(err, WorkerError::Protocol(_)), "{err}");
+    // Killed and reaped: the pid no longer exists.
+    let alive = std::process::Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .output()
+        .expect("kill -0");
+    assert!(!alive.status.success(), "worker {pid} still alive");
+    let _ = std::fs::remove_dir_all(&dir);
+}
