@@ -16,10 +16,12 @@
 //! | [`wrapper`] | the wrapper modules and the byte slots they exchange |
 //! | [`signatures`] | the types of a module's exports |
 //! | [`traps`] | V8's exceptions as trap kinds and outcomes |
-//! | [`adapter`] | the [`crate::Engine`]: a Case in one round trip |
+//! | [`adapter`] | the [`crate::Engine`]: worker, wrappers, commands and replies |
+//! | [`case`] | a Case's plan as one batch (one round trip), and the per-call instance |
 //! | [`session`] | `.wast` scripts on V8 |
 
 pub mod adapter;
+pub mod case;
 pub mod node;
 pub mod protocol;
 pub mod session;
