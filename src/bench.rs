@@ -22,6 +22,8 @@ pub struct BenchResult {
     /// Mean module size (bytes) and calls per judged Case.
     pub mean_wasm_bytes: f64,
     pub mean_calls: f64,
+    /// Per engine that breaks its time down (V8: compile, run, round trip).
+    pub breakdowns: Vec<(String, Vec<(&'static str, Duration)>)>,
 }
 
 impl BenchResult {
@@ -61,6 +63,7 @@ pub fn run(engines: &[String], time: Duration, seed: u64, max_len: usize) -> any
         judge: micros("judge"),
         mean_wasm_bytes: s.get(keys::WASM_BYTES) as f64 / judged.max(1) as f64,
         mean_calls: s.get(keys::CALLS) as f64 / judged.max(1) as f64,
+        breakdowns: campaign.engines.cost_breakdowns(),
     })
 }
 
@@ -74,6 +77,10 @@ pub fn render(r: &BenchResult) -> String {
     let _ = writeln!(out, "  cases            {:.0} bytes of wasm, {:.1} calls on average", r.mean_wasm_bytes, r.mean_calls);
     for (e, d) in &r.engine_time {
         let _ = writeln!(out, "  in {e:<13} {:.3} ms/case ({:.1}% of time)", per(*d), share(*d));
+        if let Some((_, parts)) = r.breakdowns.iter().find(|(name, _)| name == e) {
+            let parts: Vec<String> = parts.iter().map(|(what, d)| format!("{what} {:.3}", per(*d))).collect();
+            let _ = writeln!(out, "    of which      {} ms/case", parts.join(", "));
+        }
     }
     let _ = writeln!(out, "  case generation  {:.3} ms/case ({:.1}%)", per(r.generate), share(r.generate));
     let _ = writeln!(out, "  judge            {:.3} ms/case ({:.1}%)", per(r.judge), share(r.judge));

@@ -124,6 +124,15 @@ impl EngineSet {
         Ok(())
     }
 
+    /// Each engine's [`Engine::cost_breakdown`] (engines that give one).
+    pub fn cost_breakdowns(&self) -> Vec<(String, Vec<(&'static str, Duration)>)> {
+        self.engines
+            .iter()
+            .map(|e| (e.name().to_string(), e.cost_breakdown()))
+            .filter(|(_, b)| !b.is_empty())
+            .collect()
+    }
+
     /// Runs a plan on engine `index` alone, as currently configured.
     pub fn run_one(&mut self, index: usize, plan: &Plan) -> crosscheck_oracles::Observation {
         self.engines[index].run(plan)

@@ -237,7 +237,7 @@ pub fn compare(case: &Case, base: &EngineRun, other: &EngineRun, engine: usize) 
                 }
             }
             (CallOutcome::Trapped(kx), CallOutcome::Trapped(ky)) => {
-                if kx != ky {
+                if !kx.agrees_with(ky) {
                     let class = format!("trap-kind:{}/{}", trap_tag(kx), trap_tag(ky));
                     return differ(site(), class, x.to_string(), y.to_string());
                 }
@@ -283,6 +283,8 @@ fn trap_tag(k: &crosscheck_oracles::TrapKind) -> String {
         T::TableOutOfBounds => "table-oob",
         T::IndirectCallToNull => "call-null",
         T::BadSignature => "bad-signature",
+        T::IndirectCallToNullOrBadSignature => "call-null-or-bad-signature",
+        T::InvalidConversionOrOverflow => "bad-conversion-or-overflow",
         T::NullReference => "null-ref",
         T::UnalignedAtomic => "unaligned-atomic",
         T::AtomicWaitNonShared => "wait-unshared",

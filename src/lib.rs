@@ -63,7 +63,7 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) {
     ENGINES.with(|cell| {
         let mut slot = cell.borrow_mut();
         let engines = slot.get_or_insert_with(|| {
-            engines::EngineSet::fuzzing(oracles::registry::DEFAULT_ENGINES).expect("default engines are compiled in")
+            engines::EngineSet::fuzzing(&oracles::registry::default_engines()).expect("default engines are compiled in")
         });
         if let Ok(checked) = target::check(target, data, engines)
             && let judge::Verdict::Diverge(d) = &checked.verdict

@@ -188,7 +188,7 @@ enum Command {
 }
 
 fn default_engines() -> Vec<String> {
-    registry::DEFAULT_ENGINES.iter().map(|s| s.to_string()).collect()
+    registry::default_engines()
 }
 
 fn target(name: &str) -> anyhow::Result<Target> {
@@ -241,6 +241,9 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             }
             // Fail on a bad engine list here, not in every worker.
             EngineSet::fuzzing(&engines)?;
+            if let Some(note) = registry::default_engines_note().filter(|_| engines == default_engines()) {
+                eprintln!("crosscheck: {note}");
+            }
             let seed = seed.unwrap_or_else(|| {
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
             });

@@ -13,8 +13,20 @@ fn plan(wat: &str, calls: Vec<(&str, Vec<Val>)>) -> Plan {
     Plan { wasm, calls: calls.into_iter().map(|(e, args)| Call { export: e.into(), args }).collect(), observe }
 }
 
+/// Every engine this build has; one that needs a missing program (V8
+/// without Node.js) is left out with a note, and fails the test under CI.
 fn every_engine() -> Vec<(String, Box<dyn Engine>)> {
-    ENGINE_NAMES.iter().map(|n| (n.to_string(), registry::create_default(n).expect("compiled in"))).collect()
+    ENGINE_NAMES
+        .iter()
+        .filter_map(|n| match registry::create_default(n) {
+            Ok(e) => Some((n.to_string(), e)),
+            Err(registry::Unavailable::Missing(_, why)) if std::env::var("CI").map_or(true, |v| v != "true") => {
+                println!("{n} left out: {why}");
+                None
+            }
+            Err(e) => panic!("{n}: {e}"),
+        })
+        .collect()
 }
 
 const ARITH: &str = r#"(module
@@ -86,7 +98,15 @@ fn every_engine_classifies_every_trap_the_same_way() {
     for (name, mut engine) in every_engine() {
         let o = engine.run(&p);
         for (i, (export, kind)) in expected.iter().enumerate() {
-            assert_eq!(o.calls[i], CallOutcome::Trapped(kind.clone()), "{name}: {export}");
+            // V8 has one trap for each of two pairs (null entry or signature
+            // mismatch; NaN or out-of-range truncation): its two-way kind.
+            let two_way = match kind {
+                TrapKind::IndirectCallToNull | TrapKind::BadSignature => TrapKind::IndirectCallToNullOrBadSignature,
+                TrapKind::InvalidConversionToInteger => TrapKind::InvalidConversionOrOverflow,
+                other => other.clone(),
+            };
+            let want = if name.starts_with("v8") { two_way } else { kind.clone() };
+            assert_eq!(o.calls[i], CallOutcome::Trapped(want), "{name}: {export}");
         }
     }
 }
@@ -137,8 +157,9 @@ fn every_engine_reports_exported_state() {
 #[test]
 fn random_configurations_are_reproducible_from_bytes() {
     let data: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
-    let mut a = EngineSet::fuzzing(ENGINE_NAMES).unwrap();
-    let mut b = EngineSet::fuzzing(ENGINE_NAMES).unwrap();
+    let names: Vec<String> = every_engine().into_iter().map(|(n, _)| n).collect();
+    let mut a = EngineSet::fuzzing(&names).unwrap();
+    let mut b = EngineSet::fuzzing(&names).unwrap();
     let features = a.features();
     a.configure(&mut arbitrary::Unstructured::new(&data[100..]), features).unwrap();
     b.configure(&mut arbitrary::Unstructured::new(&data[100..]), features).unwrap();

@@ -114,7 +114,15 @@ const SESSION_SCRIPT: &str = r#"
 #[test]
 fn every_engine_runs_every_kind_of_directive() {
     for name in ENGINE_NAMES {
-        let mut engine = registry::create_default(name).expect("compiled in");
+        let mut engine = match registry::create_default(name) {
+            Ok(e) => e,
+            // V8 without Node.js: said, and a failure under CI.
+            Err(registry::Unavailable::Missing(_, why)) if std::env::var("CI").map_or(true, |v| v != "true") => {
+                println!("{name} left out: {why}");
+                continue;
+            }
+            Err(e) => panic!("{name}: {e}"),
+        };
         let report = run_text(engine.as_mut(), "session.wast", SESSION_SCRIPT).expect("script parses");
         print!("{name}: {}", report.render(usize::MAX));
         assert_eq!(report.tally.failed, 0, "{name}: {:#?}", report.failures);

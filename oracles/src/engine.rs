@@ -5,6 +5,7 @@ use crate::observation::{InstantiateError, MemoryState, Observation, Plan, State
 use crate::value::{CallOutcome, Val};
 use crate::wast_session::WastSession;
 use arbitrary::Unstructured;
+use std::time::Duration;
 
 /// A WebAssembly engine crosscheck can run a [`Plan`] on.
 ///
@@ -54,6 +55,13 @@ pub trait Engine {
     /// engine supports enabled), or `None` if this engine cannot run scripts.
     fn wast_session(&mut self) -> Option<Box<dyn WastSession + '_>> {
         None
+    }
+
+    /// Where [`Engine::run`]'s time went since the engine was built, for
+    /// benchmarks (an out-of-process engine: compiling, running, the round
+    /// trip); empty when the engine does not break it down.
+    fn cost_breakdown(&self) -> Vec<(&'static str, Duration)> {
+        Vec::new()
     }
 }
 

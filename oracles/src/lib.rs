@@ -18,6 +18,7 @@
 //! | [`wasmtime`](crate::wasmtime) | Wasmtime: Cranelift, Winch, Pulley | `wasmtime` |
 //! | [`wasmi`](crate::wasmi) | wasmi 2.x with SIMD | `wasmi` |
 //! | [`reference`](crate::reference) | crosscheck-reference, the spec-faithful interpreter | `reference` |
+//! | [`v8`](crate::v8) | V8 in a Node.js worker process (`v8`, `v8-liftoff`) | `v8` |
 //!
 //! [`registry`] builds engines by name and tells which are available.
 //! [`wast_session`] is the interface through which `.wast` scripts drive
@@ -33,6 +34,8 @@ pub mod wast_session;
 #[cfg(feature = "reference")]
 pub mod reference;
 
+#[cfg(feature = "v8")]
+pub mod v8;
 #[cfg(feature = "wasmi")]
 pub mod wasmi;
 #[cfg(feature = "wasmtime")]

@@ -3,7 +3,8 @@
 use crate::engine::Engine;
 
 /// Every engine name crosscheck knows, in report order.
-pub const ENGINE_NAMES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi", "reference", "reference-plain"];
+pub const ENGINE_NAMES: &[&str] =
+    &["wasmtime", "winch", "pulley", "wasmi", "reference", "reference-plain", "v8", "v8-liftoff"];
 
 /// The engines a plain `crosscheck fuzz` compares, the baseline first: the
 /// reference interpreter judges, the others are compared with it.
@@ -14,6 +15,27 @@ pub const DEFAULT_ENGINES: &[&str] = &["reference", "wasmtime", "winch", "pulley
 #[cfg(not(feature = "reference"))]
 pub const DEFAULT_ENGINES: &[&str] = &["wasmtime", "winch", "pulley", "wasmi"];
 
+/// The engines a plain `crosscheck fuzz` compares: [`DEFAULT_ENGINES`],
+/// then `v8` when this build has it and a Node.js is found.
+pub fn default_engines() -> Vec<String> {
+    let mut names: Vec<String> = DEFAULT_ENGINES.iter().map(|s| s.to_string()).collect();
+    if default_engines_note().is_none() {
+        names.push("v8".to_string());
+    }
+    names
+}
+
+/// Why `v8` is left out of [`default_engines`], if it is. Only looks for
+/// Node (cheap: every command line computes its defaults); probing it is
+/// left to building the engine.
+pub fn default_engines_note() -> Option<String> {
+    #[cfg(feature = "v8")]
+    let why = crate::v8::node::find_node().err();
+    #[cfg(not(feature = "v8"))]
+    let why = Some("this build has no V8 (cargo feature \"v8\")".to_string());
+    why.map(|w| format!("v8 left out of the default engines: {w}"))
+}
+
 /// Why an engine cannot be used here.
 #[derive(Debug, thiserror::Error)]
 pub enum Unavailable {
@@ -21,6 +43,8 @@ pub enum Unavailable {
     Unknown(String),
     #[error("engine {0:?} was not compiled in (enable the cargo feature {1:?})")]
     NotCompiled(String, &'static str),
+    #[error("engine {0:?} is not available: {1}")]
+    Missing(String, String),
 }
 
 /// Builds the engine called `name`, drawing a fresh configuration per Case.
@@ -45,6 +69,16 @@ pub fn create(name: &str) -> Result<Box<dyn Engine>, Unavailable> {
         "reference-plain" => Ok(Box::new(crate::reference::ReferenceEngine::without_masks())),
         #[cfg(not(feature = "reference"))]
         "reference" | "reference-plain" => Err(Unavailable::NotCompiled(name.into(), "reference")),
+        #[cfg(feature = "v8")]
+        "v8" | "v8-liftoff" => {
+            let tier = if name == "v8" { crate::v8::Tier::Optimizing } else { crate::v8::Tier::Liftoff };
+            match crate::v8::V8Engine::new(tier) {
+                Ok(e) => Ok(Box::new(e)),
+                Err(why) => Err(Unavailable::Missing(name.into(), why)),
+            }
+        }
+        #[cfg(not(feature = "v8"))]
+        "v8" | "v8-liftoff" => Err(Unavailable::NotCompiled(name.into(), "v8")),
         other => Err(Unavailable::Unknown(other.to_string())),
     }
 }

@@ -161,6 +161,13 @@ pub enum TrapKind {
     IndirectCallToNull,
     /// `call_indirect` whose callee has another signature.
     BadSignature,
+    /// Either of the two above: an engine that does not tell them apart
+    /// (V8 has one trap, "null function or function signature mismatch").
+    IndirectCallToNullOrBadSignature,
+    /// [`TrapKind::IntegerOverflow`] or [`TrapKind::InvalidConversionToInteger`]
+    /// of a float-to-integer truncation: an engine that does not tell NaN
+    /// from out of range (V8: "float unrepresentable in integer range").
+    InvalidConversionOrOverflow,
     NullReference,
     UnalignedAtomic,
     /// `memory.atomic.wait` on unshared memory.
@@ -180,11 +187,31 @@ impl fmt::Display for TrapKind {
             TrapKind::TableOutOfBounds => "out of bounds table access",
             TrapKind::IndirectCallToNull => "indirect call to null",
             TrapKind::BadSignature => "indirect call signature mismatch",
+            TrapKind::IndirectCallToNullOrBadSignature => "indirect call to null or signature mismatch",
+            TrapKind::InvalidConversionOrOverflow => "invalid conversion to integer or integer overflow",
             TrapKind::NullReference => "null reference",
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::AtomicWaitNonShared => "atomic wait on non-shared memory",
             TrapKind::Other(s) => return write!(f, "other trap: {s}"),
         })
+    }
+}
+
+impl TrapKind {
+    /// Whether two engines reporting these kinds agree: equal kinds, or an
+    /// engine's two-way kind (V8's) against either of its two.
+    pub fn agrees_with(&self, other: &TrapKind) -> bool {
+        use TrapKind::{
+            BadSignature, IndirectCallToNull, IndirectCallToNullOrBadSignature as CallEither, IntegerOverflow,
+            InvalidConversionOrOverflow as ConvEither, InvalidConversionToInteger,
+        };
+        match (self, other) {
+            (CallEither, IndirectCallToNull | BadSignature | CallEither)
+            | (IndirectCallToNull | BadSignature, CallEither)
+            | (ConvEither, IntegerOverflow | InvalidConversionToInteger | ConvEither)
+            | (IntegerOverflow | InvalidConversionToInteger, ConvEither) => true,
+            (a, b) => a == b,
+        }
     }
 }
 

@@ -181,6 +181,10 @@ pub fn trap_matches(kind: &TrapKind, message: &str) -> bool {
         TrapKind::TableOutOfBounds => &["out of bounds table access", "undefined element", "table"],
         TrapKind::IndirectCallToNull => &["uninitialized element", "uninitialized"],
         TrapKind::BadSignature => &["indirect call type mismatch", "signature mismatch"],
+        TrapKind::InvalidConversionOrOverflow => &["invalid conversion to integer", "integer overflow"],
+        TrapKind::IndirectCallToNullOrBadSignature => {
+            &["uninitialized element", "uninitialized", "indirect call type mismatch", "signature mismatch"]
+        }
         TrapKind::NullReference => &["null"],
         TrapKind::UnalignedAtomic => &["unaligned atomic"],
         TrapKind::AtomicWaitNonShared => &["expected shared memory"],
