@@ -1,6 +1,6 @@
 //! Tests of the public API beyond the spec suite: host functions, limits
-//! (call depth, fuel, memory cap), unsupported-feature detection, and a
-//! rough throughput check (ignored by default).
+//! (call depth, fuel, memory cap), unsupported-feature detection. Speed is
+//! measured by `crosscheck bench --module`, not here.
 
 use crosscheck_reference::*;
 
@@ -103,30 +103,3 @@ fn atomic_wait_semantics_single_threaded() {
     assert_eq!(store.invoke(func(&i, "wu"), &[]), Err(CallError::Trap(TrapKind::ExpectedSharedMemory)));
 }
 
-/// Rough speed check: `cargo test --release -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn throughput() {
-    let mut store = Store::new();
-    let i = instance(
-        &mut store,
-        r#"(module
-             (func $fib (export "fib") (param i32) (result i32)
-               (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
-                 (then (local.get 0))
-                 (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
-                                (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
-             (func (export "loop") (param i32) (result i64) (local i64)
-               (loop $l
-                 (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
-                 (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
-               (local.get 1)))"#,
-        &[],
-    );
-    let t = std::time::Instant::now();
-    let r = store.invoke(func(&i, "fib"), &[Value::I32(30)]);
-    println!("fib(30) = {r:?} in {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let r = store.invoke(func(&i, "loop"), &[Value::I32(50_000_000)]);
-    println!("loop(5e7) = {r:?} in {:?}", t.elapsed());
-}

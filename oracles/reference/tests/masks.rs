@@ -1,6 +1,7 @@
 //! Tests of undetermined masks ([`Store::invoke_masked`]): one test per
-//! rule of the mask semantics against hand-worked values, plus a timing
-//! comparison of plain and masked runs (ignored by default).
+//! rule of the mask semantics against hand-worked values. What masks cost
+//! is measured by `crosscheck bench --module` (`reference` against
+//! `reference-plain`), not here.
 
 use crosscheck_reference::*;
 
@@ -343,34 +344,6 @@ fn plain_invoke_unchanged() {
     let plain = store.invoke(func(&i, "f"), &[]).unwrap();
     let m = store.invoke_masked(func(&i, "f"), &[]).unwrap();
     assert_eq!(plain[0], m[0].0);
-}
-
-/// Prints plain vs masked timings on the compute benchmark module (the
-/// minimum of 7 runs each, fresh store per run; the machine may be shared).
-#[test]
-#[ignore]
-fn masked_overhead_on_compute_bench() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/bench/compute.wat");
-    let src = std::fs::read_to_string(path).expect("compute.wat");
-    for (name, arg) in [("memory_loop", 20), ("float_loop", 64), ("simd_loop", 20)] {
-        let (mut plain, mut masked) = (std::time::Duration::MAX, std::time::Duration::MAX);
-        for _ in 0..7 {
-            let (mut s1, i1) = setup(&src);
-            let t = std::time::Instant::now();
-            let a = s1.invoke(func(&i1, name), &[Value::I32(arg)]).unwrap();
-            plain = plain.min(t.elapsed());
-            let (mut s2, i2) = setup(&src);
-            let t = std::time::Instant::now();
-            let b = s2.invoke_masked(func(&i2, name), &[Value::I32(arg)]).unwrap();
-            masked = masked.min(t.elapsed());
-            assert_eq!(a[0], b[0].0);
-            assert_eq!(b[0].1, 0);
-        }
-        println!(
-            "{name}({arg}): plain {plain:?}, masked {masked:?}, ratio {:.2}",
-            masked.as_secs_f64() / plain.as_secs_f64()
-        );
-    }
 }
 
 /// Optional API: every permitted result of one instruction.
