@@ -488,6 +488,7 @@ fn a_fault_planted_on_v8_is_caught() {
         baseline: "reference".into(),
         budget: 3000,
         seed: 1,
+        ..Default::default()
     };
     let r = crosscheck::selftest::run_fault(crosscheck::selftest::Fault::V128Lane, &opts)
         .expect("selftest runs");
