@@ -48,24 +48,40 @@ pub const KNOWN_CRASHES: &[KnownCrash] = &[
         name: "wasmi-store-tee-panic",
         engine: "wasmi",
         doc: "docs/findings/wasmi-store-tee-panic.md",
-        message_contains: &["wasmi-2.0.0/src/engine/translator/func/mod.rs", "entered unreachable code"],
+        message_contains: &[
+            "wasmi-2.0.0/src/engine/translator/func/mod.rs",
+            "entered unreachable code",
+        ],
     },
 ];
 
 /// The known crash a worker's stderr shows, if any.
 pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
-    KNOWN_CRASHES.iter().find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
+    KNOWN_CRASHES
+        .iter()
+        .find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
 }
 
 /// If the divergence of a Case disappears when every engine that has a
 /// known bug reruns the bug's workaround module, returns that bug.
-pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {
+pub fn attribute(
+    case: &Case,
+    runs: &[EngineRun],
+    engines: &mut EngineSet,
+) -> Option<&'static KnownBug> {
     for bug in KNOWN_BUGS {
-        let buggy: Vec<usize> = runs.iter().enumerate().filter(|(_, r)| r.engine == bug.engine).map(|(i, _)| i).collect();
+        let buggy: Vec<usize> = runs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.engine == bug.engine)
+            .map(|(i, _)| i)
+            .collect();
         if buggy.is_empty() {
             continue;
         }
-        let Some(wasm) = (bug.workaround)(&case.plan.wasm) else { continue };
+        let Some(wasm) = (bug.workaround)(&case.plan.wasm) else {
+            continue;
+        };
         let mut plan = case.plan.clone();
         plan.wasm = wasm;
         let mut rerun: Vec<EngineRun> = runs.to_vec();
@@ -82,19 +98,33 @@ pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Op
 }
 
 /// `cond; select` → `cond; i32.const 0; i32.or; select` wherever `cond` is
-/// `i32.eqz`, `i32.eq` or `i32.ne`: the same value, but wasmi 2.0.0 no
-/// longer fuses the comparison into the select (where it evaluates the
-/// comparison as if its operand were zero).
+/// `i32.eqz`, `i32.eq`, `i32.ne` or `ref.is_null` (which wasmi translates
+/// as `i32.eqz`): the same value, but wasmi 2.0.0 no longer fuses the
+/// comparison into the select (where, when the comparison's operand is in
+/// a stack slot, it reads the condition from its register instead).
 pub fn or_zero_before_select(wasm: &[u8]) -> Option<Vec<u8>> {
-    rewrite_bodies(wasm, |prev, op| {
-        matches!(prev, Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne)
-            && matches!(op, Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. })
-    }, &[0x41, 0x00, 0x72])
+    rewrite_bodies(
+        wasm,
+        |prev, op| {
+            matches!(
+                prev,
+                Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne | Operator::RefIsNull
+            ) && matches!(
+                op,
+                Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. }
+            )
+        },
+        &[0x41, 0x00, 0x72],
+    )
 }
 
 /// Inserts `insert` before every operator for which `site(previous, op)`
 /// holds; `None` when there is no such site or the module does not parse.
-fn rewrite_bodies(wasm: &[u8], site: impl Fn(&Operator, &Operator) -> bool, insert: &[u8]) -> Option<Vec<u8>> {
+fn rewrite_bodies(
+    wasm: &[u8],
+    site: impl Fn(&Operator, &Operator) -> bool,
+    insert: &[u8],
+) -> Option<Vec<u8>> {
     let mut module = wasm_encoder::Module::new();
     let mut code: Option<wasm_encoder::CodeSection> = None;
     let mut remaining = 0u32;
@@ -139,7 +169,10 @@ fn rewrite_bodies(wasm: &[u8], site: impl Fn(&Operator, &Operator) -> bool, inse
             _ => {}
         }
         if let Some((id, range)) = payload.as_section() {
-            module.section(&wasm_encoder::RawSection { id, data: &wasm[range] });
+            module.section(&wasm_encoder::RawSection {
+                id,
+                data: &wasm[range],
+            });
         }
     }
     changed.then(|| module.finish())
@@ -162,7 +195,23 @@ mod tests {
         wasmparser::validate(&out).unwrap();
         let text = wasmprinter::print_bytes(&out).unwrap();
         assert_eq!(text.matches("i32.or").count(), 1, "{text}");
-        assert!(text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    select"), "{text}");
+        assert!(
+            text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    select"),
+            "{text}"
+        );
+        let ref_is_null = wat::parse_str(
+            r#"(module (table 1 externref)
+              (func (param externref) (result i32)
+                (select (table.size 0) (i32.const 9) (ref.is_null (local.get 0)))))"#,
+        )
+        .unwrap();
+        let out = or_zero_before_select(&ref_is_null).expect("one site");
+        wasmparser::validate(&out).unwrap();
+        let text = wasmprinter::print_bytes(&out).unwrap();
+        assert!(
+            text.contains("ref.is_null\n    i32.const 0\n    i32.or\n    select"),
+            "{text}"
+        );
         let no_site = wat::parse_str(r#"(module (func (param i32) (result i32) (select (i32.const 1) (local.get 0) (local.get 0))))"#).unwrap();
         assert!(or_zero_before_select(&no_site).is_none());
     }
