@@ -91,6 +91,37 @@ fn ref_is_null_select_divergence_is_attributed_to_the_known_bug() {
     );
 }
 
+/// docs/findings/wasmi-br-table-values-not-moved.md
+#[test]
+fn wasmi_br_table_to_equal_heights_leaves_values_in_place() {
+    let p = plan(
+        include_str!("../corpus/regressions/wasmi-br-table-values-not-moved.wat"),
+        vec![("f", vec![Val::I32(0)]), ("f", vec![Val::I32(1)])],
+    );
+    // Either branch carries i64x2 1 2 out; the i32 below it is discarded.
+    let expected: u128 = (2 << 64) | 1;
+    let spec = vec![CallOutcome::Returned(vec![Val::V128(expected)]); 2];
+    let wasmtime =
+        WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
+    assert_eq!(wasmtime.calls, spec);
+    let wasmi = WasmiEngine::new().run(&p);
+    for outcome in &wasmi.calls {
+        // wasmi 2.0.0 reads the v128 one slot too low: its high half is the
+        // value's low half (1); its low half is a stale slot.
+        let CallOutcome::Returned(values) = outcome else {
+            panic!("{outcome:?}")
+        };
+        let [Val::V128(v)] = values.as_slice() else {
+            panic!("{values:?}")
+        };
+        assert_eq!(v >> 64, 1, "{v:#x}");
+    }
+    // The workaround rewrite (br_table as a chain of br_if) makes wasmi right.
+    let mut fixed = p.clone();
+    fixed.wasm = crosscheck::triage::known_bugs::br_table_as_br_ifs(&p.wasm).unwrap();
+    assert_eq!(WasmiEngine::new().run(&fixed).calls, spec);
+}
+
 /// docs/findings/wasmi-store-tee-panic.md (the panic itself is checked in
 /// tests/cli.rs, in a process of its own).
 #[test]

@@ -20,12 +20,20 @@ pub struct KnownBug {
 }
 
 /// Every known bug.
-pub const KNOWN_BUGS: &[KnownBug] = &[KnownBug {
-    name: "wasmi-select-eqz-ignores-operand",
-    engine: "wasmi",
-    doc: "docs/findings/wasmi-select-eqz-ignores-operand.md",
-    workaround: or_zero_before_select,
-}];
+pub const KNOWN_BUGS: &[KnownBug] = &[
+    KnownBug {
+        name: "wasmi-select-eqz-ignores-operand",
+        engine: "wasmi",
+        doc: "docs/findings/wasmi-select-eqz-ignores-operand.md",
+        workaround: or_zero_before_select,
+    },
+    KnownBug {
+        name: "wasmi-br-table-values-not-moved",
+        engine: "wasmi",
+        doc: "docs/findings/wasmi-br-table-values-not-moved.md",
+        workaround: br_table_as_br_ifs,
+    },
+];
 
 /// A documented engine crash, recognized by its panic message.
 pub struct KnownCrash {
@@ -118,6 +126,80 @@ pub fn or_zero_before_select(wasm: &[u8]) -> Option<Vec<u8>> {
     )
 }
 
+/// `br_table l_0 … l_n-1 l_d` → `local.set $i`, then for each k
+/// `local.get $i; i32.const k; i32.eq; br_if l_k`, then `br l_d`, with `$i`
+/// a new i32 local: the same branches with the same values (no label is
+/// added, so depths are unchanged), but wasmi 2.0.0 moves the branch values
+/// right for `br_if` and `br`, where for a `br_table` whose targets share a
+/// stack height it leaves them in place. Only `br_table`s with at least two
+/// distinct labels are rewritten (wasmi turns the others into a `br`).
+pub fn br_table_as_br_ifs(wasm: &[u8]) -> Option<Vec<u8>> {
+    let out = map_bodies(wasm, |body, params| {
+        let mut sites = Vec::new();
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset()?;
+            if let Operator::BrTable { targets } = op {
+                let labels = targets.targets().collect::<Result<Vec<u32>, _>>()?;
+                let default = targets.default();
+                if labels.iter().any(|&l| l != default) {
+                    sites.push((offset, reader.original_position(), labels, default));
+                }
+            }
+        }
+        if sites.is_empty() {
+            return Ok(None);
+        }
+        // The new local's index: after the parameters and declared locals.
+        let mut locals = body.get_locals_reader()?;
+        let mut index = params;
+        for _ in 0..locals.get_count() {
+            let (count, _) = locals.read()?;
+            index = index.saturating_add(count);
+        }
+        let ops_start = locals.original_position();
+        let start = body.range().start;
+        let bytes = body.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len() + 16 * sites.len());
+        wasm_encoder::Encode::encode(&(locals.get_count() + 1), &mut out);
+        // The declared locals' bytes, then one more i32.
+        out.extend_from_slice(&bytes[leb_len(bytes)..ops_start - start]);
+        wasm_encoder::Encode::encode(&1u32, &mut out);
+        out.push(0x7f);
+        let mut copied = ops_start - start;
+        use wasm_encoder::{Encode, Instruction as I};
+        for (at, end, labels, default) in sites {
+            out.extend_from_slice(&bytes[copied..at - start]);
+            I::LocalSet(index).encode(&mut out);
+            for (k, label) in labels.iter().enumerate() {
+                let Ok(k) = i32::try_from(k) else {
+                    return Ok(None);
+                };
+                I::LocalGet(index).encode(&mut out);
+                I::I32Const(k).encode(&mut out);
+                I::I32Eq.encode(&mut out);
+                I::BrIf(*label).encode(&mut out);
+            }
+            I::Br(default).encode(&mut out);
+            copied = end - start;
+        }
+        out.extend_from_slice(&bytes[copied..]);
+        Ok(Some(out))
+    })?;
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(&out)
+        .ok()?;
+    Some(out)
+}
+
+/// The length of the unsigned LEB128 at the start of `bytes`.
+fn leb_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| b & 0x80 == 0)
+        .map_or(bytes.len(), |i| i + 1)
+}
+
 /// Inserts `insert` before every operator for which `site(previous, op)`
 /// holds; `None` when there is no such site or the module does not parse.
 fn rewrite_bodies(
@@ -125,13 +207,66 @@ fn rewrite_bodies(
     site: impl Fn(&Operator, &Operator) -> bool,
     insert: &[u8],
 ) -> Option<Vec<u8>> {
+    map_bodies(wasm, |body, _| {
+        let start = body.range().start;
+        let bytes = body.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len() + 8);
+        let mut copied = 0usize;
+        let mut changed = false;
+        let mut reader = body.get_operators_reader()?;
+        let mut prev = Operator::Nop;
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset()?;
+            if site(&prev, &op) {
+                let at = offset - start;
+                out.extend_from_slice(&bytes[copied..at]);
+                out.extend_from_slice(insert);
+                copied = at;
+                changed = true;
+            }
+            prev = op;
+        }
+        out.extend_from_slice(&bytes[copied..]);
+        Ok(changed.then_some(out))
+    })
+}
+
+/// The module with every function body replaced by what `f(body, number
+/// of parameters)` returns (`Some(new body bytes)`, or `None` to keep it);
+/// `None` when no body changed or the module does not parse.
+fn map_bodies(
+    wasm: &[u8],
+    mut f: impl FnMut(&wasmparser::FunctionBody, u32) -> wasmparser::Result<Option<Vec<u8>>>,
+) -> Option<Vec<u8>> {
     let mut module = wasm_encoder::Module::new();
     let mut code: Option<wasm_encoder::CodeSection> = None;
     let mut remaining = 0u32;
     let mut changed = false;
+    // Parameter count of every type (0 for non-function types), and the
+    // type of every defined function, in code-section order.
+    let mut type_params: Vec<u32> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut body_index = 0usize;
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.ok()?;
         match &payload {
+            Payload::TypeSection(reader) => {
+                for group in reader.clone() {
+                    for sub in group.ok()?.types() {
+                        type_params.push(match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(ft) => {
+                                u32::try_from(ft.params().len()).ok()?
+                            }
+                            _ => 0,
+                        });
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader.clone() {
+                    func_types.push(ty.ok()?);
+                }
+            }
             Payload::CodeSectionStart { count, .. } => {
                 code = Some(wasm_encoder::CodeSection::new());
                 remaining = *count;
@@ -141,25 +276,18 @@ fn rewrite_bodies(
                 continue;
             }
             Payload::CodeSectionEntry(body) => {
-                let start = body.range().start;
-                let bytes = body.as_bytes();
-                let mut out = Vec::with_capacity(bytes.len() + 8);
-                let mut copied = 0usize;
-                let mut reader = body.get_operators_reader().ok()?;
-                let mut prev = Operator::Nop;
-                while !reader.eof() {
-                    let (op, offset) = reader.read_with_offset().ok()?;
-                    if site(&prev, &op) {
-                        let at = offset - start;
-                        out.extend_from_slice(&bytes[copied..at]);
-                        out.extend_from_slice(insert);
-                        copied = at;
+                let ty = *func_types.get(body_index)?;
+                let params = *type_params.get(usize::try_from(ty).ok()?)?;
+                body_index += 1;
+                match f(body, params).ok()? {
+                    Some(out) => {
+                        code.as_mut()?.raw(&out);
                         changed = true;
                     }
-                    prev = op;
+                    None => {
+                        code.as_mut()?.raw(body.as_bytes());
+                    }
                 }
-                out.extend_from_slice(&bytes[copied..]);
-                code.as_mut()?.raw(&out);
                 remaining -= 1;
                 if remaining == 0 {
                     module.section(&code.take()?);
@@ -214,5 +342,44 @@ mod tests {
         );
         let no_site = wat::parse_str(r#"(module (func (param i32) (result i32) (select (i32.const 1) (local.get 0) (local.get 0))))"#).unwrap();
         assert!(or_zero_before_select(&no_site).is_none());
+    }
+
+    #[test]
+    fn br_table_rewrite_keeps_labels_and_adds_one_local() {
+        let wat = r#"(module
+            (func (export "f") (param i32 i64) (result v128)
+              (local f32)
+              (block (result v128)
+                (block (result v128)
+                  (i32.const 7)
+                  (v128.const i64x2 1 2)
+                  (br_table 0 1 0 (local.get 0)))))
+            (func (param i32) (block (br_table 0 0 (local.get 0)))))"#;
+        let wasm = wat::parse_str(wat).unwrap();
+        let out = br_table_as_br_ifs(&wasm).expect("one site");
+        let text = wasmprinter::print_bytes(&out).unwrap();
+        // The new local is index 3 (after two parameters and one local);
+        // labels 0 and 1 by index, then the default 0.
+        let chain = [
+            "local.set 3",
+            "local.get 3",
+            "i32.const 0",
+            "i32.eq",
+            "br_if 0 (;@2;)",
+            "local.get 3",
+            "i32.const 1",
+            "i32.eq",
+            "br_if 1 (;@1;)",
+            "br 0 (;@2;)",
+        ]
+        .join("\n        ");
+        assert!(text.contains("(local f32 i32)"), "{text}");
+        assert!(text.contains(&chain), "{text}");
+        // A br_table with a single distinct label is left alone.
+        assert_eq!(text.matches("br_table").count(), 1, "{text}");
+        let single =
+            wat::parse_str(r#"(module (func (param i32) (block (br_table 0 0 (local.get 0)))))"#)
+                .unwrap();
+        assert!(br_table_as_br_ifs(&single).is_none());
     }
 }
