@@ -44,7 +44,7 @@ fn wasmi_select_on_eqz_ignores_the_operand() {
     assert_eq!(wasmi.calls[0], CallOutcome::Returned(vec![Val::I32(1)]));
     // The workaround rewrite (cond | 0) makes wasmi right.
     let mut fixed = p.clone();
-    fixed.wasm = crosscheck::triage::known_bugs::or_zero_before_select(&p.wasm).unwrap();
+    fixed.wasm = crosscheck::triage::known_bugs::or_zero_after_eqz(&p.wasm).unwrap();
     assert_eq!(WasmiEngine::new().run(&fixed).calls, spec);
 }
 
@@ -65,7 +65,33 @@ fn wasmi_select_on_ref_is_null_reads_a_stale_register() {
     let wasmi = WasmiEngine::new().run(&p);
     assert_eq!(wasmi.calls, vec![CallOutcome::Returned(vec![Val::I32(9)])]);
     let mut fixed = p.clone();
-    fixed.wasm = crosscheck::triage::known_bugs::or_zero_before_select(&p.wasm).unwrap();
+    fixed.wasm = crosscheck::triage::known_bugs::or_zero_after_eqz(&p.wasm).unwrap();
+    assert_eq!(WasmiEngine::new().run(&fixed).calls, spec);
+}
+
+/// docs/findings/wasmi-select-eqz-ignores-operand.md: the fusion survives
+/// operators that emit no wasmi code between the comparison and the select.
+#[test]
+fn wasmi_select_fusion_survives_a_local_get_set_pair() {
+    let wat = r#"(module (table 1 externref)
+      (func (export "f") (param i32 i32) (result i32)
+        table.size 0
+        i32.const 9
+        local.get 0
+        i32.eqz
+        local.get 1
+        local.set 1
+        select))"#;
+    let p = plan(wat, vec![("f", vec![Val::I32(0), Val::I32(5)])]);
+    // i32.eqz 0 = 1 selects table.size = 1.
+    let spec = vec![CallOutcome::Returned(vec![Val::I32(1)])];
+    let wasmtime =
+        WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
+    assert_eq!(wasmtime.calls, spec);
+    let wasmi = WasmiEngine::new().run(&p);
+    assert_eq!(wasmi.calls, vec![CallOutcome::Returned(vec![Val::I32(9)])]);
+    let mut fixed = p.clone();
+    fixed.wasm = crosscheck::triage::known_bugs::or_zero_after_eqz(&p.wasm).unwrap();
     assert_eq!(WasmiEngine::new().run(&fixed).calls, spec);
 }
 

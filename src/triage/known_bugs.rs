@@ -25,7 +25,7 @@ pub const KNOWN_BUGS: &[KnownBug] = &[
         name: "wasmi-select-eqz-ignores-operand",
         engine: "wasmi",
         doc: "docs/findings/wasmi-select-eqz-ignores-operand.md",
-        workaround: or_zero_before_select,
+        workaround: or_zero_after_eqz,
     },
     KnownBug {
         name: "wasmi-br-table-values-not-moved",
@@ -105,22 +105,23 @@ pub fn attribute(
     None
 }
 
-/// `cond; select` → `cond; i32.const 0; i32.or; select` wherever `cond` is
-/// `i32.eqz`, `i32.eq`, `i32.ne` or `ref.is_null` (which wasmi translates
-/// as `i32.eqz`): the same value, but wasmi 2.0.0 no longer fuses the
-/// comparison into the select (where, when the comparison's operand is in
-/// a stack slot, it reads the condition from its register instead).
-pub fn or_zero_before_select(wasm: &[u8]) -> Option<Vec<u8>> {
+/// `cond` → `cond; i32.const 0; i32.or` wherever `cond` is `i32.eqz`,
+/// `i32.eq`, `i32.ne` or `ref.is_null` (which wasmi translates as
+/// `i32.eqz`), unless a `br_if` or `if` consumes it right away: the same
+/// value, but wasmi 2.0.0 no longer fuses the comparison into a `select`
+/// (where, when the comparison's operand is in a stack slot, it reads the
+/// condition from its register instead). Inserted right after the
+/// comparison, not just before a `select`, because the fusion survives
+/// operators that emit no wasmi code in between (`nop`, `local.get n;
+/// local.set n`).
+pub fn or_zero_after_eqz(wasm: &[u8]) -> Option<Vec<u8>> {
     rewrite_bodies(
         wasm,
         |prev, op| {
             matches!(
                 prev,
                 Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne | Operator::RefIsNull
-            ) && matches!(
-                op,
-                Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. }
-            )
+            ) && !matches!(op, Operator::BrIf { .. } | Operator::If { .. })
         },
         &[0x41, 0x00, 0x72],
     )
@@ -319,7 +320,7 @@ mod tests {
               (select (i32.const 1) (local.get 0) (i32.lt_s (local.get 0) (i32.const 3))))
             (data "x"))"#;
         let wasm = wat::parse_str(wat).unwrap();
-        let out = or_zero_before_select(&wasm).expect("one site");
+        let out = or_zero_after_eqz(&wasm).expect("one site");
         wasmparser::validate(&out).unwrap();
         let text = wasmprinter::print_bytes(&out).unwrap();
         assert_eq!(text.matches("i32.or").count(), 1, "{text}");
@@ -333,15 +334,35 @@ mod tests {
                 (select (table.size 0) (i32.const 9) (ref.is_null (local.get 0)))))"#,
         )
         .unwrap();
-        let out = or_zero_before_select(&ref_is_null).expect("one site");
+        let out = or_zero_after_eqz(&ref_is_null).expect("one site");
         wasmparser::validate(&out).unwrap();
         let text = wasmprinter::print_bytes(&out).unwrap();
         assert!(
             text.contains("ref.is_null\n    i32.const 0\n    i32.or\n    select"),
             "{text}"
         );
-        let no_site = wat::parse_str(r#"(module (func (param i32) (result i32) (select (i32.const 1) (local.get 0) (local.get 0))))"#).unwrap();
-        assert!(or_zero_before_select(&no_site).is_none());
+        // Inserted right after the comparison even when operators that emit
+        // no wasmi code separate it from the select.
+        let gap = wat::parse_str(
+            r#"(module
+              (func (param i32 i32) (result i32)
+                i32.const 1 local.get 0 local.get 0 i32.eqz local.get 1 local.set 1 nop select))"#,
+        )
+        .unwrap();
+        let text = wasmprinter::print_bytes(or_zero_after_eqz(&gap).expect("one site")).unwrap();
+        assert!(
+            text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    local.get 1\n    local.set 1"),
+            "{text}"
+        );
+        // A comparison consumed by br_if or if is left alone.
+        let no_site = wat::parse_str(
+            r#"(module (func (param i32) (result i32)
+              (select (i32.const 1) (local.get 0) (local.get 0))
+              (br_if 0 (i32.eqz (local.get 0)))
+              (if (ref.is_null (ref.null extern)) (then))))"#,
+        )
+        .unwrap();
+        assert!(or_zero_after_eqz(&no_site).is_none());
     }
 
     #[test]
