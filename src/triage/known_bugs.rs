@@ -162,7 +162,10 @@ pub fn br_table_as_br_ifs(wasm: &[u8]) -> Option<Vec<u8>> {
         let start = body.range().start;
         let bytes = body.as_bytes();
         let mut out = Vec::with_capacity(bytes.len() + 16 * sites.len());
-        wasm_encoder::Encode::encode(&(locals.get_count() + 1), &mut out);
+        let Some(groups) = locals.get_count().checked_add(1) else {
+            return Ok(None);
+        };
+        wasm_encoder::Encode::encode(&groups, &mut out);
         // The declared locals' bytes, then one more i32.
         out.extend_from_slice(&bytes[leb_len(bytes)..ops_start - start]);
         wasm_encoder::Encode::encode(&1u32, &mut out);
