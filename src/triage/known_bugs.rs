@@ -20,12 +20,20 @@ pub struct KnownBug {
 }
 
 /// Every known bug.
-pub const KNOWN_BUGS: &[KnownBug] = &[KnownBug {
-    name: "wasmi-select-eqz-ignores-operand",
-    engine: "wasmi",
-    doc: "docs/findings/wasmi-select-eqz-ignores-operand.md",
-    workaround: or_zero_before_select,
-}];
+pub const KNOWN_BUGS: &[KnownBug] = &[
+    KnownBug {
+        name: "wasmi-select-eqz-ignores-operand",
+        engine: "wasmi",
+        doc: "docs/findings/wasmi-select-eqz-ignores-operand.md",
+        workaround: or_zero_after_eqz,
+    },
+    KnownBug {
+        name: "wasmi-br-table-values-not-moved",
+        engine: "wasmi",
+        doc: "docs/findings/wasmi-br-table-values-not-moved.md",
+        workaround: br_table_as_br_ifs,
+    },
+];
 
 /// A documented engine crash, recognized by its panic message.
 pub struct KnownCrash {
@@ -48,24 +56,40 @@ pub const KNOWN_CRASHES: &[KnownCrash] = &[
         name: "wasmi-store-tee-panic",
         engine: "wasmi",
         doc: "docs/findings/wasmi-store-tee-panic.md",
-        message_contains: &["wasmi-2.0.0/src/engine/translator/func/mod.rs", "entered unreachable code"],
+        message_contains: &[
+            "wasmi-2.0.0/src/engine/translator/func/mod.rs",
+            "entered unreachable code",
+        ],
     },
 ];
 
 /// The known crash a worker's stderr shows, if any.
 pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
-    KNOWN_CRASHES.iter().find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
+    KNOWN_CRASHES
+        .iter()
+        .find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
 }
 
 /// If the divergence of a Case disappears when every engine that has a
 /// known bug reruns the bug's workaround module, returns that bug.
-pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {
+pub fn attribute(
+    case: &Case,
+    runs: &[EngineRun],
+    engines: &mut EngineSet,
+) -> Option<&'static KnownBug> {
     for bug in KNOWN_BUGS {
-        let buggy: Vec<usize> = runs.iter().enumerate().filter(|(_, r)| r.engine == bug.engine).map(|(i, _)| i).collect();
+        let buggy: Vec<usize> = runs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.engine == bug.engine)
+            .map(|(i, _)| i)
+            .collect();
         if buggy.is_empty() {
             continue;
         }
-        let Some(wasm) = (bug.workaround)(&case.plan.wasm) else { continue };
+        let Some(wasm) = (bug.workaround)(&case.plan.wasm) else {
+            continue;
+        };
         let mut plan = case.plan.clone();
         plan.wasm = wasm;
         let mut rerun: Vec<EngineRun> = runs.to_vec();
@@ -81,27 +105,172 @@ pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Op
     None
 }
 
-/// `cond; select` → `cond; i32.const 0; i32.or; select` wherever `cond` is
-/// `i32.eqz`, `i32.eq` or `i32.ne`: the same value, but wasmi 2.0.0 no
-/// longer fuses the comparison into the select (where it evaluates the
-/// comparison as if its operand were zero).
-pub fn or_zero_before_select(wasm: &[u8]) -> Option<Vec<u8>> {
-    rewrite_bodies(wasm, |prev, op| {
-        matches!(prev, Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne)
-            && matches!(op, Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. })
-    }, &[0x41, 0x00, 0x72])
+/// `cond` → `cond; i32.const 0; i32.or` wherever `cond` is `i32.eqz`,
+/// `i32.eq`, `i32.ne` or `ref.is_null` (which wasmi translates as
+/// `i32.eqz`), unless a `br_if` or `if` consumes it right away: the same
+/// value, but wasmi 2.0.0 no longer fuses the comparison into a `select`
+/// (where, when the comparison's operand is in a stack slot, it reads the
+/// condition from its register instead). Inserted right after the
+/// comparison, not just before a `select`, because the fusion survives
+/// operators that emit no wasmi code in between (`nop`, `local.get n;
+/// local.set n`).
+pub fn or_zero_after_eqz(wasm: &[u8]) -> Option<Vec<u8>> {
+    rewrite_bodies(
+        wasm,
+        |prev, op| {
+            matches!(
+                prev,
+                Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne | Operator::RefIsNull
+            ) && !matches!(op, Operator::BrIf { .. } | Operator::If { .. })
+        },
+        &[0x41, 0x00, 0x72],
+    )
+}
+
+/// `br_table l_0 … l_n-1 l_d` → `local.set $i`, then for each k
+/// `local.get $i; i32.const k; i32.eq; br_if l_k`, then `br l_d`, with `$i`
+/// a new i32 local: the same branches with the same values (no label is
+/// added, so depths are unchanged), but wasmi 2.0.0 moves the branch values
+/// right for `br_if` and `br`, where for a `br_table` whose targets share a
+/// stack height it leaves them in place. Only `br_table`s with at least two
+/// distinct labels are rewritten (wasmi turns the others into a `br`).
+pub fn br_table_as_br_ifs(wasm: &[u8]) -> Option<Vec<u8>> {
+    let out = map_bodies(wasm, |body, params| {
+        let mut sites = Vec::new();
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset()?;
+            if let Operator::BrTable { targets } = op {
+                let labels = targets.targets().collect::<Result<Vec<u32>, _>>()?;
+                let default = targets.default();
+                if labels.iter().any(|&l| l != default) {
+                    sites.push((offset, reader.original_position(), labels, default));
+                }
+            }
+        }
+        if sites.is_empty() {
+            return Ok(None);
+        }
+        // The new local's index: after the parameters and declared locals.
+        let mut locals = body.get_locals_reader()?;
+        let mut index = params;
+        for _ in 0..locals.get_count() {
+            let (count, _) = locals.read()?;
+            index = index.saturating_add(count);
+        }
+        let ops_start = locals.original_position();
+        let start = body.range().start;
+        let bytes = body.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len() + 16 * sites.len());
+        let Some(groups) = locals.get_count().checked_add(1) else {
+            return Ok(None);
+        };
+        wasm_encoder::Encode::encode(&groups, &mut out);
+        // The declared locals' bytes, then one more i32.
+        out.extend_from_slice(&bytes[leb_len(bytes)..ops_start - start]);
+        wasm_encoder::Encode::encode(&1u32, &mut out);
+        out.push(0x7f);
+        let mut copied = ops_start - start;
+        use wasm_encoder::{Encode, Instruction as I};
+        for (at, end, labels, default) in sites {
+            out.extend_from_slice(&bytes[copied..at - start]);
+            I::LocalSet(index).encode(&mut out);
+            for (k, label) in labels.iter().enumerate() {
+                let Ok(k) = i32::try_from(k) else {
+                    return Ok(None);
+                };
+                I::LocalGet(index).encode(&mut out);
+                I::I32Const(k).encode(&mut out);
+                I::I32Eq.encode(&mut out);
+                I::BrIf(*label).encode(&mut out);
+            }
+            I::Br(default).encode(&mut out);
+            copied = end - start;
+        }
+        out.extend_from_slice(&bytes[copied..]);
+        Ok(Some(out))
+    })?;
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(&out)
+        .ok()?;
+    Some(out)
+}
+
+/// The length of the unsigned LEB128 at the start of `bytes`.
+fn leb_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| b & 0x80 == 0)
+        .map_or(bytes.len(), |i| i + 1)
 }
 
 /// Inserts `insert` before every operator for which `site(previous, op)`
 /// holds; `None` when there is no such site or the module does not parse.
-fn rewrite_bodies(wasm: &[u8], site: impl Fn(&Operator, &Operator) -> bool, insert: &[u8]) -> Option<Vec<u8>> {
+fn rewrite_bodies(
+    wasm: &[u8],
+    site: impl Fn(&Operator, &Operator) -> bool,
+    insert: &[u8],
+) -> Option<Vec<u8>> {
+    map_bodies(wasm, |body, _| {
+        let start = body.range().start;
+        let bytes = body.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len() + 8);
+        let mut copied = 0usize;
+        let mut changed = false;
+        let mut reader = body.get_operators_reader()?;
+        let mut prev = Operator::Nop;
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset()?;
+            if site(&prev, &op) {
+                let at = offset - start;
+                out.extend_from_slice(&bytes[copied..at]);
+                out.extend_from_slice(insert);
+                copied = at;
+                changed = true;
+            }
+            prev = op;
+        }
+        out.extend_from_slice(&bytes[copied..]);
+        Ok(changed.then_some(out))
+    })
+}
+
+/// The module with every function body replaced by what `f(body, number
+/// of parameters)` returns (`Some(new body bytes)`, or `None` to keep it);
+/// `None` when no body changed or the module does not parse.
+fn map_bodies(
+    wasm: &[u8],
+    mut f: impl FnMut(&wasmparser::FunctionBody, u32) -> wasmparser::Result<Option<Vec<u8>>>,
+) -> Option<Vec<u8>> {
     let mut module = wasm_encoder::Module::new();
     let mut code: Option<wasm_encoder::CodeSection> = None;
     let mut remaining = 0u32;
     let mut changed = false;
+    // Parameter count of every type (0 for non-function types), and the
+    // type of every defined function, in code-section order.
+    let mut type_params: Vec<u32> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut body_index = 0usize;
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.ok()?;
         match &payload {
+            Payload::TypeSection(reader) => {
+                for group in reader.clone() {
+                    for sub in group.ok()?.types() {
+                        type_params.push(match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(ft) => {
+                                u32::try_from(ft.params().len()).ok()?
+                            }
+                            _ => 0,
+                        });
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader.clone() {
+                    func_types.push(ty.ok()?);
+                }
+            }
             Payload::CodeSectionStart { count, .. } => {
                 code = Some(wasm_encoder::CodeSection::new());
                 remaining = *count;
@@ -111,25 +280,18 @@ fn rewrite_bodies(wasm: &[u8], site: impl Fn(&Operator, &Operator) -> bool, inse
                 continue;
             }
             Payload::CodeSectionEntry(body) => {
-                let start = body.range().start;
-                let bytes = body.as_bytes();
-                let mut out = Vec::with_capacity(bytes.len() + 8);
-                let mut copied = 0usize;
-                let mut reader = body.get_operators_reader().ok()?;
-                let mut prev = Operator::Nop;
-                while !reader.eof() {
-                    let (op, offset) = reader.read_with_offset().ok()?;
-                    if site(&prev, &op) {
-                        let at = offset - start;
-                        out.extend_from_slice(&bytes[copied..at]);
-                        out.extend_from_slice(insert);
-                        copied = at;
+                let ty = *func_types.get(body_index)?;
+                let params = *type_params.get(usize::try_from(ty).ok()?)?;
+                body_index += 1;
+                match f(body, params).ok()? {
+                    Some(out) => {
+                        code.as_mut()?.raw(&out);
                         changed = true;
                     }
-                    prev = op;
+                    None => {
+                        code.as_mut()?.raw(body.as_bytes());
+                    }
                 }
-                out.extend_from_slice(&bytes[copied..]);
-                code.as_mut()?.raw(&out);
                 remaining -= 1;
                 if remaining == 0 {
                     module.section(&code.take()?);
@@ -139,7 +301,10 @@ fn rewrite_bodies(wasm: &[u8], site: impl Fn(&Operator, &Operator) -> bool, inse
             _ => {}
         }
         if let Some((id, range)) = payload.as_section() {
-            module.section(&wasm_encoder::RawSection { id, data: &wasm[range] });
+            module.section(&wasm_encoder::RawSection {
+                id,
+                data: &wasm[range],
+            });
         }
     }
     changed.then(|| module.finish())
@@ -158,12 +323,87 @@ mod tests {
               (select (i32.const 1) (local.get 0) (i32.lt_s (local.get 0) (i32.const 3))))
             (data "x"))"#;
         let wasm = wat::parse_str(wat).unwrap();
-        let out = or_zero_before_select(&wasm).expect("one site");
+        let out = or_zero_after_eqz(&wasm).expect("one site");
         wasmparser::validate(&out).unwrap();
         let text = wasmprinter::print_bytes(&out).unwrap();
         assert_eq!(text.matches("i32.or").count(), 1, "{text}");
-        assert!(text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    select"), "{text}");
-        let no_site = wat::parse_str(r#"(module (func (param i32) (result i32) (select (i32.const 1) (local.get 0) (local.get 0))))"#).unwrap();
-        assert!(or_zero_before_select(&no_site).is_none());
+        assert!(
+            text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    select"),
+            "{text}"
+        );
+        let ref_is_null = wat::parse_str(
+            r#"(module (table 1 externref)
+              (func (param externref) (result i32)
+                (select (table.size 0) (i32.const 9) (ref.is_null (local.get 0)))))"#,
+        )
+        .unwrap();
+        let out = or_zero_after_eqz(&ref_is_null).expect("one site");
+        wasmparser::validate(&out).unwrap();
+        let text = wasmprinter::print_bytes(&out).unwrap();
+        assert!(
+            text.contains("ref.is_null\n    i32.const 0\n    i32.or\n    select"),
+            "{text}"
+        );
+        // Inserted right after the comparison even when operators that emit
+        // no wasmi code separate it from the select.
+        let gap = wat::parse_str(
+            r#"(module
+              (func (param i32 i32) (result i32)
+                i32.const 1 local.get 0 local.get 0 i32.eqz local.get 1 local.set 1 nop select))"#,
+        )
+        .unwrap();
+        let text = wasmprinter::print_bytes(or_zero_after_eqz(&gap).expect("one site")).unwrap();
+        assert!(
+            text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    local.get 1\n    local.set 1"),
+            "{text}"
+        );
+        // A comparison consumed by br_if or if is left alone.
+        let no_site = wat::parse_str(
+            r#"(module (func (param i32) (result i32)
+              (select (i32.const 1) (local.get 0) (local.get 0))
+              (br_if 0 (i32.eqz (local.get 0)))
+              (if (ref.is_null (ref.null extern)) (then))))"#,
+        )
+        .unwrap();
+        assert!(or_zero_after_eqz(&no_site).is_none());
+    }
+
+    #[test]
+    fn br_table_rewrite_keeps_labels_and_adds_one_local() {
+        let wat = r#"(module
+            (func (export "f") (param i32 i64) (result v128)
+              (local f32)
+              (block (result v128)
+                (block (result v128)
+                  (i32.const 7)
+                  (v128.const i64x2 1 2)
+                  (br_table 0 1 0 (local.get 0)))))
+            (func (param i32) (block (br_table 0 0 (local.get 0)))))"#;
+        let wasm = wat::parse_str(wat).unwrap();
+        let out = br_table_as_br_ifs(&wasm).expect("one site");
+        let text = wasmprinter::print_bytes(&out).unwrap();
+        // The new local is index 3 (after two parameters and one local);
+        // labels 0 and 1 by index, then the default 0.
+        let chain = [
+            "local.set 3",
+            "local.get 3",
+            "i32.const 0",
+            "i32.eq",
+            "br_if 0 (;@2;)",
+            "local.get 3",
+            "i32.const 1",
+            "i32.eq",
+            "br_if 1 (;@1;)",
+            "br 0 (;@2;)",
+        ]
+        .join("\n        ");
+        assert!(text.contains("(local f32 i32)"), "{text}");
+        assert!(text.contains(&chain), "{text}");
+        // A br_table with a single distinct label is left alone.
+        assert_eq!(text.matches("br_table").count(), 1, "{text}");
+        let single =
+            wat::parse_str(r#"(module (func (param i32) (block (br_table 0 0 (local.get 0)))))"#)
+                .unwrap();
+        assert!(br_table_as_br_ifs(&single).is_none());
     }
 }
