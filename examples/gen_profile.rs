@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 fn main() {
     let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
     let features = crosscheck::engines::EngineSet::fuzzing(&["wasmtime", "wasmi"]).unwrap().features();
-    let (mut t_cfg, mut t_gen, mut t_term, mut t_bytes, mut t_info) = (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut t_cfg, mut t_gen, mut t_term, mut t_bytes, mut t_info) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let n = 3000;
     for _ in 0..n {
         let len = rng.random_range(256..=4096);
@@ -32,5 +33,12 @@ fn main() {
         t_info += t.elapsed();
     }
     let us = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
-    println!("config {:.1}us  generate {:.1}us  terminate {:.1}us  to_bytes {:.1}us  info {:.1}us", us(t_cfg), us(t_gen), us(t_term), us(t_bytes), us(t_info));
+    println!(
+        "config {:.1}us  generate {:.1}us  terminate {:.1}us  to_bytes {:.1}us  info {:.1}us",
+        us(t_cfg),
+        us(t_gen),
+        us(t_term),
+        us(t_bytes),
+        us(t_info)
+    );
 }

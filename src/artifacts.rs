@@ -24,7 +24,13 @@ pub enum Saved {
 
 /// Writes a divergence. Duplicates (same signature) keep the first input
 /// and count themselves in `duplicates`.
-pub fn save_divergence(root: &Path, target: &str, checked: &Checked, signature: &str, input: &[u8]) -> io::Result<Saved> {
+pub fn save_divergence(
+    root: &Path,
+    target: &str,
+    checked: &Checked,
+    signature: &str,
+    input: &[u8],
+) -> io::Result<Saved> {
     let dir = root.join(target).join(signature_id(signature));
     if dir.join("input.bin").exists() {
         bump_duplicates(&dir)?;
@@ -68,7 +74,10 @@ pub fn save_crash(root: &Path, target: &str, signature: &str, input: &[u8], what
     fs::write(dir.join("signature.txt"), format!("{signature}\n"))?;
     fs::write(
         dir.join("report.txt"),
-        format!("crosscheck crash report — target {target}\nsignature: {signature}\n{what}\n\nreproduce: crosscheck repro {target} {}\n", dir.join("input.bin").display()),
+        format!(
+            "crosscheck crash report — target {target}\nsignature: {signature}\n{what}\n\nreproduce: crosscheck repro {target} {}\n",
+            dir.join("input.bin").display()
+        ),
     )?;
     Ok(Saved::New(dir))
 }

@@ -73,8 +73,18 @@ pub fn render(r: &BenchResult) -> String {
     let per = |d: Duration| d.as_secs_f64() * 1e3 / r.execs.max(1) as f64;
     let share = |d: Duration| 100.0 * d.as_secs_f64() / r.wall.as_secs_f64().max(1e-9);
     let _ = writeln!(out, "differential target, engines {} (one core, one process)", r.engines.join(" + "));
-    let _ = writeln!(out, "  execs            {} in {:.1}s = {:.1} execs/s", r.execs, r.wall.as_secs_f64(), r.execs_per_sec());
-    let _ = writeln!(out, "  cases            {:.0} bytes of wasm, {:.1} calls on average", r.mean_wasm_bytes, r.mean_calls);
+    let _ = writeln!(
+        out,
+        "  execs            {} in {:.1}s = {:.1} execs/s",
+        r.execs,
+        r.wall.as_secs_f64(),
+        r.execs_per_sec()
+    );
+    let _ = writeln!(
+        out,
+        "  cases            {:.0} bytes of wasm, {:.1} calls on average",
+        r.mean_wasm_bytes, r.mean_calls
+    );
     for (e, d) in &r.engine_time {
         let _ = writeln!(out, "  in {e:<13} {:.3} ms/case ({:.1}% of time)", per(*d), share(*d));
         if let Some((_, parts)) = r.breakdowns.iter().find(|(name, _)| name == e) {
@@ -84,9 +94,14 @@ pub fn render(r: &BenchResult) -> String {
     }
     let _ = writeln!(out, "  case generation  {:.3} ms/case ({:.1}%)", per(r.generate), share(r.generate));
     let _ = writeln!(out, "  judge            {:.3} ms/case ({:.1}%)", per(r.judge), share(r.judge));
-    let _ = writeln!(out, "  harness overhead {:.1}% of wall time (everything outside the engines)", r.overhead_percent());
+    let _ =
+        writeln!(out, "  harness overhead {:.1}% of wall time (everything outside the engines)", r.overhead_percent());
     if let [(a, da), (b, db), ..] = r.engine_time.as_slice() {
-        let _ = writeln!(out, "  ratio            {a} / {b} time per case = {:.2}", da.as_secs_f64() / db.as_secs_f64().max(1e-9));
+        let _ = writeln!(
+            out,
+            "  ratio            {a} / {b} time per case = {:.2}",
+            da.as_secs_f64() / db.as_secs_f64().max(1e-9)
+        );
     }
     out
 }
@@ -124,8 +139,11 @@ pub fn run_module(
             if let Err(e) = &obs.instantiation {
                 anyhow::bail!("{name}: {e}");
             }
-            if let Some((call, outcome)) =
-                plan.calls.iter().zip(&obs.calls).find(|(_, o)| !matches!(o, crosscheck_oracles::CallOutcome::Returned(_)))
+            if let Some((call, outcome)) = plan
+                .calls
+                .iter()
+                .zip(&obs.calls)
+                .find(|(_, o)| !matches!(o, crosscheck_oracles::CallOutcome::Returned(_)))
             {
                 anyhow::bail!("{name}: {} did not return: {outcome}", call.export);
             }

@@ -81,7 +81,11 @@ pub enum Reject {
 
 /// The wasm-smith configuration for a Case: swarm-style from the bytes,
 /// then bounded and restricted to `features`.
-pub fn smith_config(u: &mut Unstructured<'_>, features: Features, det: Determinism) -> arbitrary::Result<wasm_smith::Config> {
+pub fn smith_config(
+    u: &mut Unstructured<'_>,
+    features: Features,
+    det: Determinism,
+) -> arbitrary::Result<wasm_smith::Config> {
     let mut c: wasm_smith::Config = u.arbitrary()?;
     c.min_imports = 0;
     c.max_imports = 0;
@@ -153,7 +157,12 @@ impl Case {
     }
 
     /// A Case for an existing module, calls planned from the bytes.
-    pub fn from_wasm(wasm: Vec<u8>, u: &mut Unstructured<'_>, features: Features, det: Determinism) -> Result<Case, Reject> {
+    pub fn from_wasm(
+        wasm: Vec<u8>,
+        u: &mut Unstructured<'_>,
+        features: Features,
+        det: Determinism,
+    ) -> Result<Case, Reject> {
         let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
         let calls = plan_calls(u, &info)?;
         Ok(Case { plan: Plan { wasm, calls, observe: info.observe.clone() }, info, features, determinism: det })

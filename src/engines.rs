@@ -126,11 +126,7 @@ impl EngineSet {
 
     /// Each engine's [`Engine::cost_breakdown`] (engines that give one).
     pub fn cost_breakdowns(&self) -> Vec<(String, Vec<(&'static str, Duration)>)> {
-        self.engines
-            .iter()
-            .map(|e| (e.name().to_string(), e.cost_breakdown()))
-            .filter(|(_, b)| !b.is_empty())
-            .collect()
+        self.engines.iter().map(|e| (e.name().to_string(), e.cost_breakdown())).filter(|(_, b)| !b.is_empty()).collect()
     }
 
     /// Runs a plan on engine `index` alone, as currently configured.
@@ -154,7 +150,12 @@ impl EngineSet {
                 ))),
             };
             times.push(start.elapsed());
-            runs.push(EngineRun { engine: e.name().to_string(), version: e.version(), config: e.config(), observation });
+            runs.push(EngineRun {
+                engine: e.name().to_string(),
+                version: e.version(),
+                config: e.config(),
+                observation,
+            });
         }
         (runs, times)
     }

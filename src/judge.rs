@@ -140,10 +140,14 @@ pub fn judge(case: &Case, runs: &[EngineRun]) -> (Verdict, Vec<PairOutcome>) {
     let verdict = if let Some(first) = differences.first() {
         let signature = format!("{}~{}:{}", baseline.engine, runs[first.engine].engine, first.class);
         Verdict::Diverge(Divergence { signature, differences, known_bug: None })
-    } else if let Some(reason) = pairs.iter().try_fold(None, |first, p| match p {
-        PairOutcome::Inconclusive(r) => Some(first.or_else(|| Some(r.clone()))),
-        _ => None,
-    }).flatten() {
+    } else if let Some(reason) = pairs
+        .iter()
+        .try_fold(None, |first, p| match p {
+            PairOutcome::Inconclusive(r) => Some(first.or_else(|| Some(r.clone()))),
+            _ => None,
+        })
+        .flatten()
+    {
         // No engine could be compared with the baseline at all.
         Verdict::Inconclusive(reason)
     } else {
@@ -254,7 +258,8 @@ pub fn compare(case: &Case, base: &EngineRun, other: &EngineRun, engine: usize) 
     if a.calls.len() < case.plan.calls.len() || b.calls.len() < case.plan.calls.len() {
         return PairOutcome::Agree;
     }
-    compare_state(case, &a.state, &b.state, masks).map_or(PairOutcome::Agree, |(site, class, e, g)| differ(site, class, e, g))
+    compare_state(case, &a.state, &b.state, masks)
+        .map_or(PairOutcome::Agree, |(site, class, e, g)| differ(site, class, e, g))
 }
 
 fn inconclusive_instantiation(engine: &str, e: &InstantiateError) -> Option<InconclusiveReason> {
@@ -361,9 +366,5 @@ fn compare_table(x: &TableState, y: &TableState) -> Option<(String, String, Stri
     }
     let i = x.null.iter().zip(&y.null).position(|(p, q)| p != q)?;
     let show = |null: bool| if null { "null" } else { "non-null" };
-    Some((
-        "table-null".into(),
-        format!("element {i} {}", show(x.null[i])),
-        format!("element {i} {}", show(y.null[i])),
-    ))
+    Some(("table-null".into(), format!("element {i} {}", show(x.null[i])), format!("element {i} {}", show(y.null[i]))))
 }

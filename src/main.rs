@@ -17,7 +17,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "crosscheck", version, about = "Differential fuzzing of WebAssembly engines against each other and the spec")]
+#[command(
+    name = "crosscheck",
+    version,
+    about = "Differential fuzzing of WebAssembly engines against each other and the spec"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -245,7 +249,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 eprintln!("crosscheck: {note}");
             }
             let seed = seed.unwrap_or_else(|| {
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(0)
             });
             let opts = FuzzOptions {
                 target: t,
@@ -261,7 +268,11 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let interrupted = Arc::new(AtomicBool::new(false));
             let flag = interrupted.clone();
             let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-            eprintln!("crosscheck fuzz {t}: engines {} | jobs {jobs} | seed {seed} | artifacts {}", opts.engines.join(","), opts.artifacts.display());
+            eprintln!(
+                "crosscheck fuzz {t}: engines {} | jobs {jobs} | seed {seed} | artifacts {}",
+                opts.engines.join(","),
+                opts.artifacts.display()
+            );
             let summary = supervisor::run(&opts, interrupted)?;
             print!("{}", supervisor::summary_text(&summary, &opts));
             // Exit 1 for findings not traced to a documented engine bug.
@@ -297,7 +308,8 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let wasm = run::read_module(&file)?;
             let scratch = std::env::temp_dir().join(format!("crosscheck-shrink-{}", std::process::id()));
             std::fs::create_dir_all(&scratch)?;
-            let runner = triage::shrink::Runner { exe: std::env::current_exe()?, engines, args, scratch: scratch.clone() };
+            let runner =
+                triage::shrink::Runner { exe: std::env::current_exe()?, engines, args, scratch: scratch.clone() };
             let result = triage::shrink::shrink(wasm, &runner, attempts);
             let _ = std::fs::remove_dir_all(&scratch);
             let shrunk = result?;
@@ -305,7 +317,13 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             std::fs::write(&out, &shrunk.output).with_context(|| format!("{}", out.display()))?;
             let wat = wasmprinter::print_bytes(&shrunk.output)?;
             std::fs::write(out.with_extension("wat"), &wat)?;
-            println!("{}: {} bytes -> {} bytes, still {}", out.display(), shrunk.input_size, shrunk.output.len(), shrunk.interest);
+            println!(
+                "{}: {} bytes -> {} bytes, still {}",
+                out.display(),
+                shrunk.input_size,
+                shrunk.output.len(),
+                shrunk.interest
+            );
             print!("{wat}");
             Ok(ExitCode::SUCCESS)
         }
@@ -342,14 +360,23 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 }
                 let r = selftest::run_fault(fault, &opts)?;
                 match r.detected_after {
-                    Some(n) => println!("{:<21} {:<16} {} ~ {}", fault.name(), format!("{n} cases"), opts.faulty_engine, opts.baseline),
+                    Some(n) => println!(
+                        "{:<21} {:<16} {} ~ {}",
+                        fault.name(),
+                        format!("{n} cases"),
+                        opts.faulty_engine,
+                        opts.baseline
+                    ),
                     None => {
                         missed += 1;
                         println!("{:<21} NOT DETECTED in {} cases", fault.name(), opts.budget);
                     }
                 }
                 if r.unplanted_divergences > 0 {
-                    println!("  (and {} divergences that happen without the fault: real findings)", r.unplanted_divergences);
+                    println!(
+                        "  (and {} divergences that happen without the fault: real findings)",
+                        r.unplanted_divergences
+                    );
                 }
             }
             if missed > 0 {

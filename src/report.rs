@@ -196,4 +196,3 @@ pub fn one_line(c: &Checked) -> String {
         Verdict::Diverge(d) => format!("DIVERGE {}", d.signature),
     }
 }
-

@@ -24,8 +24,9 @@ pub fn read_module(path: &Path) -> Result<Vec<u8>, BadInput> {
     let wasm = if is_binary {
         bytes
     } else {
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| BadInput(format!("{}: neither a wasm binary (no \\0asm magic) nor UTF-8 text", path.display())))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            BadInput(format!("{}: neither a wasm binary (no \\0asm magic) nor UTF-8 text", path.display()))
+        })?;
         wat::parse_str(text).map_err(|e| BadInput(format!("{}: {}", path.display(), one_line(&e.to_string()))))?
     };
     Features::ALL
@@ -70,9 +71,8 @@ pub fn parse_val(s: &str) -> Result<Val, BadInput> {
 
 /// Parses `EXPORT=VAL,VAL,...` (an empty list after `=` means no arguments).
 pub fn parse_invocation(s: &str) -> Result<Call, BadInput> {
-    let (export, args) = s
-        .split_once('=')
-        .ok_or_else(|| BadInput(format!("bad --args {s:?}: expected EXPORT=TYPE:VALUE,...")))?;
+    let (export, args) =
+        s.split_once('=').ok_or_else(|| BadInput(format!("bad --args {s:?}: expected EXPORT=TYPE:VALUE,...")))?;
     let args = if args.is_empty() { Vec::new() } else { args.split(',').map(parse_val).collect::<Result<_, _>>()? };
     Ok(Call { export: export.to_string(), args })
 }
@@ -110,7 +110,10 @@ pub fn run_file(path: &Path, engine_names: &[String], given: &[Call]) -> Result<
     let wasm = read_module(path)?;
     let info = ModuleInfo::of(&wasm).map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     if info.has_imports {
-        return Err(BadInput(format!("{}: the module has imports; crosscheck run needs a standalone module", path.display())));
+        return Err(BadInput(format!(
+            "{}: the module has imports; crosscheck run needs a standalone module",
+            path.display()
+        )));
     }
     let calls = plan_run_calls(&info, given)?;
     let mut usable = Vec::new();

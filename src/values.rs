@@ -8,8 +8,29 @@ use crosscheck_oracles::{Val, ValType};
 
 /// Interesting i32 values (as bits).
 pub const I32_EDGES: &[u32] = &[
-    0, 1, 2, 0xffff_ffff, 0x8000_0000, 0x7fff_ffff, 0x8000_0001, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000,
-    0xffff, 0x1_0000, 31, 32, 33, 63, 64, 0xffff_fffe, 0x5555_5555, 0xaaaa_aaaa,
+    0,
+    1,
+    2,
+    0xffff_ffff,
+    0x8000_0000,
+    0x7fff_ffff,
+    0x8000_0001,
+    0x7f,
+    0x80,
+    0xff,
+    0x100,
+    0x7fff,
+    0x8000,
+    0xffff,
+    0x1_0000,
+    31,
+    32,
+    33,
+    63,
+    64,
+    0xffff_fffe,
+    0x5555_5555,
+    0xaaaa_aaaa,
 ];
 
 /// Interesting i64 values (as bits).
@@ -116,7 +137,10 @@ pub fn arbitrary_val(u: &mut Unstructured<'_>, ty: ValType) -> arbitrary::Result
     })
 }
 
-fn edge_or_raw<T: Copy + for<'a> arbitrary::Arbitrary<'a>>(u: &mut Unstructured<'_>, edges: &[T]) -> arbitrary::Result<T> {
+fn edge_or_raw<T: Copy + for<'a> arbitrary::Arbitrary<'a>>(
+    u: &mut Unstructured<'_>,
+    edges: &[T],
+) -> arbitrary::Result<T> {
     if u.arbitrary::<bool>()? { Ok(*u.choose(edges)?) } else { u.arbitrary() }
 }
 

@@ -47,7 +47,10 @@ fn bad_input_is_one_line_and_exit_2() {
     let d = tmp("bad");
     assert_bad_input(&crosscheck(&["run", &write(&d, "corrupt.wasm", b"\0asm\x01\0\0\0\x01\xff")]), "corrupt.wasm");
     assert_bad_input(&crosscheck(&["run", &write(&d, "syntax.wat", b"(module (func (i32.add")]), "syntax.wat");
-    assert_bad_input(&crosscheck(&["run", &write(&d, "invalid.wat", b"(module (func (result i32)))")]), "invalid module");
+    assert_bad_input(
+        &crosscheck(&["run", &write(&d, "invalid.wat", b"(module (func (result i32)))")]),
+        "invalid module",
+    );
     assert_bad_input(&crosscheck(&["repro", "differential", &write(&d, "empty.bin", b"")]), "empty input file");
     assert_bad_input(&crosscheck(&["repro", "nosuchtarget", &write(&d, "x.bin", b"x")]), "unknown target");
     assert_bad_input(&crosscheck(&["run", &d.join("missing.wasm").display().to_string()]), "missing.wasm");
@@ -83,7 +86,17 @@ fn run_exits_1_on_the_documented_wasmi_bug() {
 fn fuzz_runs_writes_a_summary_and_catches_a_planted_fault() {
     let art = tmp("fuzz-fault");
     let a = art.display().to_string();
-    let o = crosscheck(&["fuzz", "--runs", "300", "--seed", "5", "--engines", "wasmi,wasmtime+i32-result-bit", "--artifacts", &a]);
+    let o = crosscheck(&[
+        "fuzz",
+        "--runs",
+        "300",
+        "--seed",
+        "5",
+        "--engines",
+        "wasmi,wasmtime+i32-result-bit",
+        "--artifacts",
+        &a,
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert_eq!(summary_number(&out, "execs"), 300, "{out}");
@@ -108,7 +121,17 @@ fn fuzz_runs_writes_a_summary_and_catches_a_planted_fault() {
 fn an_engine_crash_is_a_finding_and_the_campaign_goes_on() {
     let art = tmp("fuzz-crash");
     let a = art.display().to_string();
-    let o = crosscheck(&["fuzz", "--runs", "400", "--seed", "9", "--engines", "wasmtime,wasmtime+crash", "--artifacts", &a]);
+    let o = crosscheck(&[
+        "fuzz",
+        "--runs",
+        "400",
+        "--seed",
+        "9",
+        "--engines",
+        "wasmtime,wasmtime+crash",
+        "--artifacts",
+        &a,
+    ]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
     assert!(summary_number(&out, "crashes") >= 1, "{out}");

@@ -44,13 +44,25 @@ const ARITH: &str = r#"(module
 fn every_engine_computes_what_rust_computes() {
     let cases: Vec<(&str, Vec<Val>, Vec<Val>)> = vec![
         ("i32.add", vec![Val::I32(u32::MAX), Val::I32(2)], vec![Val::I32(u32::MAX.wrapping_add(2))]),
-        ("i64.mul", vec![Val::I64(0x1234_5678_9abc), Val::I64(0xfedc_ba98)], vec![Val::I64(0x1234_5678_9abcu64.wrapping_mul(0xfedc_ba98))]),
+        (
+            "i64.mul",
+            vec![Val::I64(0x1234_5678_9abc), Val::I64(0xfedc_ba98)],
+            vec![Val::I64(0x1234_5678_9abcu64.wrapping_mul(0xfedc_ba98))],
+        ),
         ("i32.rotl", vec![Val::I32(0x8000_0001), Val::I32(33)], vec![Val::I32(0x8000_0001u32.rotate_left(33))]),
-        ("f32.div", vec![Val::F32(1.0f32.to_bits()), Val::F32(3.0f32.to_bits())], vec![Val::F32((1.0f32 / 3.0).to_bits())]),
+        (
+            "f32.div",
+            vec![Val::F32(1.0f32.to_bits()), Val::F32(3.0f32.to_bits())],
+            vec![Val::F32((1.0f32 / 3.0).to_bits())],
+        ),
         // Sign-bit operations are bit-exact even on NaNs.
         ("f64.neg", vec![Val::F64(0x7ff0_0000_0000_0001)], vec![Val::F64(0xfff0_0000_0000_0001)]),
         ("f64.neg", vec![Val::F64(0)], vec![Val::F64(1 << 63)]),
-        ("f64.copysign", vec![Val::F64(0x7ff8_0000_0000_0abc), Val::F64(1 << 63)], vec![Val::F64(0xfff8_0000_0000_0abc)]),
+        (
+            "f64.copysign",
+            vec![Val::F64(0x7ff8_0000_0000_0abc), Val::F64(1 << 63)],
+            vec![Val::F64(0xfff8_0000_0000_0abc)],
+        ),
         ("i32.trunc_sat_f64_s", vec![Val::F64(f64::NAN.to_bits())], vec![Val::I32(0)]),
         ("i32.trunc_sat_f64_s", vec![Val::F64((-3e10f64).to_bits())], vec![Val::I32(i32::MIN as u32)]),
         ("i16x8.add", vec![Val::V128(0xffff << 16), Val::V128(1 << 16 | 7)], vec![Val::V128(7)]),

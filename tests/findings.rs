@@ -5,9 +5,7 @@
 #![cfg(all(feature = "wasmtime", feature = "wasmi"))]
 
 use crosscheck_oracles::wasmi::WasmiEngine;
-use crosscheck_oracles::wasmtime::{
-    Strategy, WasmtimeConfig, WasmtimeEngine, close_under_dependencies,
-};
+use crosscheck_oracles::wasmtime::{Strategy, WasmtimeConfig, WasmtimeEngine, close_under_dependencies};
 use crosscheck_oracles::*;
 
 fn plan(wat: &str, calls: Vec<(&str, Vec<Val>)>) -> Plan {
@@ -15,13 +13,7 @@ fn plan(wat: &str, calls: Vec<(&str, Vec<Val>)>) -> Plan {
     Plan {
         observe: Exports::of_module(&wasm).unwrap(),
         wasm,
-        calls: calls
-            .into_iter()
-            .map(|(e, a)| Call {
-                export: e.into(),
-                args: a,
-            })
-            .collect(),
+        calls: calls.into_iter().map(|(e, a)| Call { export: e.into(), args: a }).collect(),
     }
 }
 
@@ -32,12 +24,8 @@ fn wasmi_select_on_eqz_ignores_the_operand() {
         include_str!("../corpus/regressions/wasmi-select-eqz-ignores-operand.wat"),
         vec![("f", vec![Val::I32(5)]), ("f", vec![Val::I32(0)])],
     );
-    let spec = vec![
-        CallOutcome::Returned(vec![Val::I32(5)]),
-        CallOutcome::Returned(vec![Val::I32(1)]),
-    ];
-    let wasmtime =
-        WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
+    let spec = vec![CallOutcome::Returned(vec![Val::I32(5)]), CallOutcome::Returned(vec![Val::I32(1)])];
+    let wasmtime = WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
     assert_eq!(wasmtime.calls, spec);
     let wasmi = WasmiEngine::new().run(&p);
     // x = 5: condition i32.eqz(5) = 0 selects x; wasmi 2.0.0 returns 1.
@@ -59,8 +47,7 @@ fn wasmi_select_on_ref_is_null_reads_a_stale_register() {
     );
     // ref.is_null(null) = 1 selects the first operand, table.size = 1.
     let spec = vec![CallOutcome::Returned(vec![Val::I32(1)])];
-    let wasmtime =
-        WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
+    let wasmtime = WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
     assert_eq!(wasmtime.calls, spec);
     let wasmi = WasmiEngine::new().run(&p);
     assert_eq!(wasmi.calls, vec![CallOutcome::Returned(vec![Val::I32(9)])]);
@@ -85,8 +72,7 @@ fn wasmi_select_fusion_survives_a_local_get_set_pair() {
     let p = plan(wat, vec![("f", vec![Val::I32(0), Val::I32(5)])]);
     // i32.eqz 0 = 1 selects table.size = 1.
     let spec = vec![CallOutcome::Returned(vec![Val::I32(1)])];
-    let wasmtime =
-        WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
+    let wasmtime = WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
     assert_eq!(wasmtime.calls, spec);
     let wasmi = WasmiEngine::new().run(&p);
     assert_eq!(wasmi.calls, vec![CallOutcome::Returned(vec![Val::I32(9)])]);
@@ -100,21 +86,13 @@ fn wasmi_select_fusion_survives_a_local_get_set_pair() {
 fn ref_is_null_select_divergence_is_attributed_to_the_known_bug() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_crosscheck"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "run",
-            "corpus/regressions/wasmi-select-ref-is-null.wat",
-            "--args",
-            "f=externref:null",
-        ])
+        .args(["run", "corpus/regressions/wasmi-select-ref-is-null.wat", "--args", "f=externref:null"])
         .args(["--engines", "reference,wasmtime,pulley,wasmi"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(
-        stdout.contains("signature: known-bug:wasmi-select-eqz-ignores-operand"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("signature: known-bug:wasmi-select-eqz-ignores-operand"), "{stdout}");
 }
 
 /// docs/findings/wasmi-br-table-values-not-moved.md
@@ -127,19 +105,14 @@ fn wasmi_br_table_to_equal_heights_leaves_values_in_place() {
     // Either branch carries i64x2 1 2 out; the i32 below it is discarded.
     let expected: u128 = (2 << 64) | 1;
     let spec = vec![CallOutcome::Returned(vec![Val::V128(expected)]); 2];
-    let wasmtime =
-        WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
+    let wasmtime = WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)).run(&p);
     assert_eq!(wasmtime.calls, spec);
     let wasmi = WasmiEngine::new().run(&p);
     for outcome in &wasmi.calls {
         // wasmi 2.0.0 reads the v128 one slot too low: its high half is the
         // value's low half (1); its low half is a stale slot.
-        let CallOutcome::Returned(values) = outcome else {
-            panic!("{outcome:?}")
-        };
-        let [Val::V128(v)] = values.as_slice() else {
-            panic!("{values:?}")
-        };
+        let CallOutcome::Returned(values) = outcome else { panic!("{outcome:?}") };
+        let [Val::V128(v)] = values.as_slice() else { panic!("{values:?}") };
         assert_eq!(v >> 64, 1, "{v:#x}");
     }
     // The workaround rewrite (br_table as a chain of br_if) makes wasmi right.
@@ -152,10 +125,7 @@ fn wasmi_br_table_to_equal_heights_leaves_values_in_place() {
 /// tests/cli.rs, in a process of its own).
 #[test]
 fn wasmi_store_tee_panic_module_is_valid() {
-    let wasm = wat::parse_str(include_str!(
-        "../corpus/regressions/wasmi-store-tee-panic.wat"
-    ))
-    .unwrap();
+    let wasm = wat::parse_str(include_str!("../corpus/regressions/wasmi-store-tee-panic.wat")).unwrap();
     Features::ALL.validate(&wasm).unwrap();
 }
 
@@ -172,14 +142,9 @@ fn winch_load_splat_emits_avx2_without_avx2() {
     match result {
         Err(panic) => {
             let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();
-            assert!(
-                msg.contains("vpbroadcastd") && msg.contains("avx2"),
-                "{msg}"
-            );
+            assert!(msg.contains("vpbroadcastd") && msg.contains("avx2"), "{msg}");
         }
-        Ok(obs) => panic!(
-            "Winch compiled v128.load32_splat without AVX2 (host avx2: {host_has_avx2}): {obs:?}"
-        ),
+        Ok(obs) => panic!("Winch compiled v128.load32_splat without AVX2 (host avx2: {host_has_avx2}): {obs:?}"),
     }
     // With AVX2 (where the host has it) the same module runs.
     if host_has_avx2 {

@@ -125,10 +125,8 @@ fn a_difference_before_exhaustion_still_diverges() {
 fn instantiation_outcomes() {
     let c = case(0, &[], &[], &[]);
     let fail = |e| Observation::failed(e);
-    let v = verdict(
-        &c,
-        vec![run("a", fail(InstantiateError::Trapped(TrapKind::TableOutOfBounds))), run("b", obs(vec![]))],
-    );
+    let v =
+        verdict(&c, vec![run("a", fail(InstantiateError::Trapped(TrapKind::TableOutOfBounds))), run("b", obs(vec![]))]);
     assert_eq!(class(&v), "instantiation");
     let v = verdict(
         &c,
@@ -166,21 +164,39 @@ fn state_globals_memories_tables() {
         &c,
         vec![
             run("a", base.clone()),
-            run("b", with(&|s| {
-                let mut m = vec![0; 65536];
-                m[0x1234] = 1;
-                s.memories[0] = Some(MemoryState::new(m));
-            })),
+            run(
+                "b",
+                with(&|s| {
+                    let mut m = vec![0; 65536];
+                    m[0x1234] = 1;
+                    s.memories[0] = Some(MemoryState::new(m));
+                }),
+            ),
         ],
     );
     let Verdict::Diverge(d) = &v else { panic!() };
     assert_eq!(d.differences[0].class, "memory-bytes");
     assert!(d.differences[0].actual.contains("offset 0x1234"), "{:?}", d.differences[0]);
-    let v = verdict(&c, vec![run("a", base.clone()), run("b", with(&|s| s.memories[0] = Some(MemoryState::new(vec![0; 131072]))))]);
+    let v = verdict(
+        &c,
+        vec![run("a", base.clone()), run("b", with(&|s| s.memories[0] = Some(MemoryState::new(vec![0; 131072]))))],
+    );
     assert_eq!(class(&v), "memory-size");
-    let v = verdict(&c, vec![run("a", base.clone()), run("b", with(&|s| s.tables[0] = Some(TableState { size: 3, null: vec![true, false, true] })))]);
+    let v = verdict(
+        &c,
+        vec![
+            run("a", base.clone()),
+            run("b", with(&|s| s.tables[0] = Some(TableState { size: 3, null: vec![true, false, true] }))),
+        ],
+    );
     assert_eq!(class(&v), "table-size");
-    let v = verdict(&c, vec![run("a", base.clone()), run("b", with(&|s| s.tables[0] = Some(TableState { size: 2, null: vec![true, true] })))]);
+    let v = verdict(
+        &c,
+        vec![
+            run("a", base.clone()),
+            run("b", with(&|s| s.tables[0] = Some(TableState { size: 2, null: vec![true, true] }))),
+        ],
+    );
     assert_eq!(class(&v), "table-null");
     assert_eq!(verdict(&c, vec![run("a", base.clone()), run("b", base)]), Verdict::Agree);
 }

@@ -31,7 +31,8 @@ fn judge(fault: Option<Fault>, export: &str, args: Vec<Val>) -> Verdict {
     let info = ModuleInfo::of(&wasm).unwrap();
     let plan = Plan { wasm, calls: vec![Call { export: export.into(), args }], observe: info.observe.clone() };
     let case = Case { plan, info, features: Features::WASM2, determinism: Determinism::JUDGED };
-    let wasmtime: Box<dyn Engine> = Box::new(WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)));
+    let wasmtime: Box<dyn Engine> =
+        Box::new(WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Cranelift)));
     let other = match fault {
         Some(f) => Box::new(Faulty::new(wasmtime, f)) as Box<dyn Engine>,
         None => wasmtime,

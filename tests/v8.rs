@@ -14,9 +14,7 @@ use crosscheck::fuzz::{Campaign, CampaignOptions};
 use crosscheck::judge::{InconclusiveReason, PairOutcome, Verdict};
 use crosscheck::target::Target;
 use crosscheck_oracles::v8::{Tier, V8Engine};
-use crosscheck_oracles::{
-    Call, CallOutcome, Engine, Exports, InstantiateError, Plan, TrapKind, Val, ValType,
-};
+use crosscheck_oracles::{Call, CallOutcome, Engine, Exports, InstantiateError, Plan, TrapKind, Val, ValType};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -25,12 +23,7 @@ use std::time::Duration;
 fn have_node() -> bool {
     match crosscheck_oracles::v8::node() {
         Ok(n) => {
-            println!(
-                "using Node {} (V8 {}) at {}",
-                n.node_version,
-                n.v8_version,
-                n.path.display()
-            );
+            println!("using Node {} (V8 {}) at {}", n.node_version, n.v8_version, n.path.display());
             true
         }
         Err(why) => {
@@ -46,18 +39,8 @@ fn have_node() -> bool {
 fn plan(wat: &str, calls: &[(&str, &[Val])]) -> Plan {
     let wasm = wat::parse_str(wat).expect("test module parses");
     let observe = Exports::of_module(&wasm).expect("exports");
-    let calls = calls
-        .iter()
-        .map(|(e, a)| Call {
-            export: e.to_string(),
-            args: a.to_vec(),
-        })
-        .collect();
-    Plan {
-        wasm,
-        calls,
-        observe,
-    }
+    let calls = calls.iter().map(|(e, a)| Call { export: e.to_string(), args: a.to_vec() }).collect();
+    Plan { wasm, calls, observe }
 }
 
 fn engine(tier: Tier) -> V8Engine {
@@ -87,22 +70,14 @@ fn values_of_every_type_cross_bit_for_bit() {
       (elem (i32.const 1) 0)
     )"#;
     let v = Val::V128(0x8000_0000_7f80_0001_0000_0000_ffff_fffe);
-    let args = [
-        Val::I32(0x8000_0001),
-        Val::I64(u64::MAX - 5),
-        Val::F32(0x7fa0_0001),
-        Val::F64(0xfff0_0000_0000_0001),
-        v,
-    ];
+    let args =
+        [Val::I32(0x8000_0001), Val::I64(u64::MAX - 5), Val::F32(0x7fa0_0001), Val::F64(0xfff0_0000_0000_0001), v];
     let p = plan(
         wat,
         &[
             ("id", &args),
             ("neg", &[Val::F32(0x7f80_0001), Val::F64(0)]),
-            (
-                "refs",
-                &[Val::FuncRef { null: true }, Val::ExternRef { null: true }],
-            ),
+            ("refs", &[Val::FuncRef { null: true }, Val::ExternRef { null: true }]),
         ],
     );
     for tier in [Tier::Optimizing, Tier::Liftoff] {
@@ -110,22 +85,11 @@ fn values_of_every_type_cross_bit_for_bit() {
         assert_eq!(o.instantiation, Ok(()), "{tier:?}");
         let reversed: Vec<Val> = args.iter().rev().copied().collect();
         assert_eq!(o.calls[0], CallOutcome::Returned(reversed), "{tier:?}");
-        assert_eq!(
-            o.calls[1],
-            CallOutcome::Returned(vec![Val::F32(0xff80_0001), Val::F64(1 << 63)]),
-            "{tier:?}"
-        );
-        let refs = vec![
-            Val::ExternRef { null: true },
-            Val::FuncRef { null: false },
-            Val::I32(1),
-        ];
+        assert_eq!(o.calls[1], CallOutcome::Returned(vec![Val::F32(0xff80_0001), Val::F64(1 << 63)]), "{tier:?}");
+        let refs = vec![Val::ExternRef { null: true }, Val::FuncRef { null: false }, Val::I32(1)];
         assert_eq!(o.calls[2], CallOutcome::Returned(refs), "{tier:?}");
         let g = &o.state.globals;
-        assert_eq!(
-            g[0],
-            Some(Val::V128(0x8000_0000_0000_0000_ffff_ffff_7fc0_0001))
-        );
+        assert_eq!(g[0], Some(Val::V128(0x8000_0000_0000_0000_ffff_ffff_7fc0_0001)));
         assert_eq!(g[1], Some(Val::F32(0xffa0_0001)));
         assert_eq!(g[2], Some(Val::F64(1 << 63)));
         assert_eq!(g[3], Some(Val::I64(u64::MAX - 1)));
@@ -184,18 +148,9 @@ fn v8_traps_map_to_trap_kinds() {
     let p = plan(wat, calls);
     let o = engine(Tier::Optimizing).run(&p);
     for (i, kind) in expected.iter().enumerate() {
-        assert_eq!(
-            o.calls[i],
-            CallOutcome::Trapped(kind.clone()),
-            "call #{i} {}",
-            calls[i].0
-        );
+        assert_eq!(o.calls[i], CallOutcome::Trapped(kind.clone()), "call #{i} {}", calls[i].0);
     }
-    assert!(
-        matches!(&o.calls[10], CallOutcome::Exhausted(m) if m.contains("call stack")),
-        "{:?}",
-        o.calls[10]
-    );
+    assert!(matches!(&o.calls[10], CallOutcome::Exhausted(m) if m.contains("call stack")), "{:?}", o.calls[10]);
     // V8's two-way kinds agree with each precise kind they cover, and only those.
     assert!(TrapKind::IndirectCallToNullOrBadSignature.agrees_with(&TrapKind::BadSignature));
     assert!(TrapKind::IndirectCallToNull.agrees_with(&TrapKind::IndirectCallToNullOrBadSignature));
@@ -208,15 +163,8 @@ fn v8_traps_map_to_trap_kinds() {
         engine(Tier::Liftoff).run(&segment).instantiation,
         Err(InstantiateError::Trapped(TrapKind::MemoryOutOfBounds))
     );
-    let invalid = Plan {
-        wasm: b"\0asm\x01\0\0\0\x01".to_vec(),
-        calls: vec![],
-        observe: Exports::default(),
-    };
-    assert!(matches!(
-        engine(Tier::Liftoff).run(&invalid).instantiation,
-        Err(InstantiateError::Rejected(_))
-    ));
+    let invalid = Plan { wasm: b"\0asm\x01\0\0\0\x01".to_vec(), calls: vec![], observe: Exports::default() };
+    assert!(matches!(engine(Tier::Liftoff).run(&invalid).instantiation, Err(InstantiateError::Rejected(_))));
 }
 
 fn suite_dir() -> Option<PathBuf> {
@@ -227,10 +175,7 @@ fn suite_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    let msg = format!(
-        "spec test suite not found at {} (set WASM_SPEC_TESTSUITE)",
-        dir.display()
-    );
+    let msg = format!("spec test suite not found at {} (set WASM_SPEC_TESTSUITE)", dir.display());
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{msg}");
     }
@@ -268,30 +213,17 @@ fn spec_simd_relaxed_and_core_scripts_pass_on_v8() {
         "names",
     ];
     let files = crosscheck::wast::conformance_files(&dir);
-    let name = |f: &PathBuf| {
-        f.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let simd: Vec<&PathBuf> = files
-        .iter()
-        .filter(|f| name(f).starts_with("simd_") || name(f).contains("relaxed"))
-        .collect();
+    let name = |f: &PathBuf| f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let simd: Vec<&PathBuf> =
+        files.iter().filter(|f| name(f).starts_with("simd_") || name(f).contains("relaxed")).collect();
     assert!(simd.len() >= 60, "only {} SIMD scripts found", simd.len());
-    let core: Vec<&PathBuf> = files
-        .iter()
-        .filter(|f| core.contains(&name(f).as_str()))
-        .collect();
-    for (tier, files) in [
-        (Tier::Optimizing, [simd.clone(), core].concat()),
-        (Tier::Liftoff, simd),
-    ] {
+    let core: Vec<&PathBuf> = files.iter().filter(|f| core.contains(&name(f).as_str())).collect();
+    for (tier, files) in [(Tier::Optimizing, [simd.clone(), core].concat()), (Tier::Liftoff, simd)] {
         let mut engine = engine(tier);
         let mut total = crosscheck::wast::Tally::default();
         let mut failing = Vec::new();
         for file in files {
-            let report =
-                crosscheck::wast::run_file(&mut engine, file).unwrap_or_else(|e| panic!("{e}"));
+            let report = crosscheck::wast::run_file(&mut engine, file).unwrap_or_else(|e| panic!("{e}"));
             if report.tally.failed > 0 {
                 print!("{}", report.render(5));
                 failing.push(report.name.clone());
@@ -299,18 +231,8 @@ fn spec_simd_relaxed_and_core_scripts_pass_on_v8() {
             total.add(report.tally);
         }
         println!("{}: total {total}", engine.name());
-        assert_eq!(
-            total.failed,
-            0,
-            "{}: failures in {failing:?}",
-            engine.name()
-        );
-        assert!(
-            total.passed > 20_000,
-            "{}: only {} directives passed",
-            engine.name(),
-            total.passed
-        );
+        assert_eq!(total.failed, 0, "{}: failures in {failing:?}", engine.name());
+        assert!(total.passed > 20_000, "{}: only {} directives passed", engine.name(), total.passed);
     }
 }
 
@@ -329,10 +251,7 @@ fn v8_agrees_with_the_reference_wasmtime_and_wasmi() {
     }
     let names = ["reference", "wasmtime", "wasmi", "v8", "v8-liftoff"];
     let set = EngineSet::fuzzing(&names).expect("engines");
-    assert!(
-        set.features().relaxed_simd,
-        "relaxed SIMD must be on for every engine"
-    );
+    assert!(set.features().relaxed_simd, "relaxed SIMD must be on for every engine");
     let mut c = Campaign::new(CampaignOptions::new(Target::Differential, SEED), set);
     let (mut unknown, mut v128_calls, mut v8_judged) = (Vec::new(), 0u64, 0u64);
     for _ in 0..1000 {
@@ -345,9 +264,7 @@ fn v8_agrees_with_the_reference_wasmtime_and_wasmi() {
         {
             unknown.push(crosscheck::report::render(&checked));
         }
-        if checked.pairs.get(2) == Some(&PairOutcome::Agree)
-            && checked.pairs.get(3) == Some(&PairOutcome::Agree)
-        {
+        if checked.pairs.get(2) == Some(&PairOutcome::Agree) && checked.pairs.get(3) == Some(&PairOutcome::Agree) {
             v8_judged += 1;
         }
         let v8 = &checked.runs[3].observation;
@@ -368,24 +285,12 @@ fn v8_agrees_with_the_reference_wasmtime_and_wasmi() {
         s.get(keys::AGREE),
         s.get(keys::DIVERGE),
         s.get(keys::KNOWN_BUG),
-        s.with_prefix(keys::PAIR_INCONCLUSIVE_BY)
-            .collect::<Vec<_>>()
+        s.with_prefix(keys::PAIR_INCONCLUSIVE_BY).collect::<Vec<_>>()
     );
-    assert!(
-        unknown.is_empty(),
-        "{} divergences, first:\n{}",
-        unknown.len(),
-        unknown[0]
-    );
-    assert!(
-        s.get(keys::JUDGED_BY_REFERENCE) > 800,
-        "Cases must keep NaNs and relaxed SIMD"
-    );
+    assert!(unknown.is_empty(), "{} divergences, first:\n{}", unknown.len(), unknown[0]);
+    assert!(s.get(keys::JUDGED_BY_REFERENCE) > 800, "Cases must keep NaNs and relaxed SIMD");
     assert!(v8_judged > 800, "V8 compared in only {v8_judged} Cases");
-    assert!(
-        v128_calls > 100,
-        "only {v128_calls} calls passed v128 values"
-    );
+    assert!(v128_calls > 100, "only {v128_calls} calls passed v128 values");
 }
 
 /// Killing the worker between Cases costs the next Case (V8's pair is an
@@ -408,10 +313,7 @@ fn a_killed_worker_costs_one_inconclusive_case() {
         if outcomes.len() == 6 && !killed {
             let p = pid.load(Ordering::SeqCst);
             assert_ne!(p, 0, "a worker runs");
-            let status = std::process::Command::new("kill")
-                .args(["-9", &p.to_string()])
-                .status()
-                .expect("kill");
+            let status = std::process::Command::new("kill").args(["-9", &p.to_string()]).status().expect("kill");
             assert!(status.success());
             killed = true;
         }
@@ -423,10 +325,7 @@ fn a_killed_worker_costs_one_inconclusive_case() {
     }
     for (i, o) in outcomes.iter().enumerate() {
         match (i, o) {
-            (
-                6,
-                PairOutcome::Inconclusive(InconclusiveReason::EngineFailure { engine, detail }),
-            ) => {
+            (6, PairOutcome::Inconclusive(InconclusiveReason::EngineFailure { engine, detail })) => {
                 assert_eq!(engine, "v8");
                 assert!(detail.contains("worker"), "{detail}");
             }
@@ -438,14 +337,7 @@ fn a_killed_worker_costs_one_inconclusive_case() {
             _ => {}
         }
     }
-    assert!(
-        outcomes[7..]
-            .iter()
-            .filter(|o| **o == PairOutcome::Agree)
-            .count()
-            >= 3,
-        "{outcomes:?}"
-    );
+    assert!(outcomes[7..].iter().filter(|o| **o == PairOutcome::Agree).count() >= 3, "{outcomes:?}");
 }
 
 /// A worker that stays silent past the deadline is killed; the next run
@@ -456,24 +348,15 @@ fn a_hung_worker_is_killed_at_the_deadline() {
         return;
     }
     let mut v8 = engine(Tier::Liftoff).with_deadline(Duration::from_secs(2));
-    let hang = plan(
-        r#"(module (func (export "f") (loop (br 0))))"#,
-        &[("f", &[])],
-    );
+    let hang = plan(r#"(module (func (export "f") (loop (br 0))))"#, &[("f", &[])]);
     let o = v8.run(&hang);
     assert!(
         matches!(&o.instantiation, Err(InstantiateError::Failed(m)) if m.contains("no reply")),
         "{:?}",
         o.instantiation
     );
-    let ok = plan(
-        r#"(module (func (export "f") (result i32) i32.const 7))"#,
-        &[("f", &[])],
-    );
-    assert_eq!(
-        v8.run(&ok).calls,
-        vec![CallOutcome::Returned(vec![Val::I32(7)])]
-    );
+    let ok = plan(r#"(module (func (export "f") (result i32) i32.const 7))"#, &[("f", &[])]);
+    assert_eq!(v8.run(&ok).calls, vec![CallOutcome::Returned(vec![Val::I32(7)])]);
 }
 
 /// A fault planted in V8's observations (a flipped v128 lane bit) is
@@ -490,8 +373,7 @@ fn a_fault_planted_on_v8_is_caught() {
         seed: 1,
         ..Default::default()
     };
-    let r = crosscheck::selftest::run_fault(crosscheck::selftest::Fault::V128Lane, &opts)
-        .expect("selftest runs");
+    let r = crosscheck::selftest::run_fault(crosscheck::selftest::Fault::V128Lane, &opts).expect("selftest runs");
     let n = r.detected_after.expect("v8+v128-lane detected");
     println!("v8+v128-lane: detected after {n} cases");
 }
@@ -505,26 +387,15 @@ fn a_worker_answering_garbage_is_killed() {
     let dir = std::env::temp_dir().join(format!("crosscheck-v8-garbage-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let fake = dir.join("fake-node");
-    std::fs::write(
-        &fake,
-        "#!/bin/sh\nprintf 'garbage, not a frame'\nexec sleep 30\n",
-    )
-    .expect("write");
-    let status = std::process::Command::new("chmod")
-        .args(["+x", &fake.display().to_string()])
-        .status();
+    std::fs::write(&fake, "#!/bin/sh\nprintf 'garbage, not a frame'\nexec sleep 30\n").expect("write");
+    let status = std::process::Command::new("chmod").args(["+x", &fake.display().to_string()]).status();
     assert!(status.is_ok_and(|s| s.success()));
     let mut worker = Worker::spawn(&fake, &[]).expect("spawn");
     let pid = worker.pid();
-    let err = worker
-        .round_trip(&[Command::Hello], false, Duration::from_secs(5))
-        .expect_err("garbage");
+    let err = worker.round_trip(&[Command::Hello], false, Duration::from_secs(5)).expect_err("garbage");
     assert!(matches!(err, WorkerError::Protocol(_)), "{err}");
     // Killed and reaped: the pid no longer exists.
-    let alive = std::process::Command::new("kill")
-        .args(["-0", &pid.to_string()])
-        .output()
-        .expect("kill -0");
+    let alive = std::process::Command::new("kill").args(["-0", &pid.to_string()]).output().expect("kill -0");
     assert!(!alive.status.success(), "worker {pid} still alive");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -228,7 +228,8 @@ fn bad_input_exits_2_with_one_line() {
     let (code, _, stderr) = crosscheck(&["wast", "/nonexistent/x.wast"]);
     assert_eq!(code, 2);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    let bad = scratch("bad.wast", "(module (func (export \"f\") (result i32) (i32.const 1))\n(assert_return (invoke \"f\"");
+    let bad =
+        scratch("bad.wast", "(module (func (export \"f\") (result i32) (i32.const 1))\n(assert_return (invoke \"f\"");
     let (code, _, stderr) = crosscheck(&["wast", bad.to_str().expect("utf-8")]);
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -280,7 +281,13 @@ fn calls() -> Vec<(&'static str, Vec<Val>)> {
         ("rem", vec![Val::I32(0x8000_0000), Val::I32(u32::MAX)]),
         ("rem", vec![Val::I32(1), Val::I32(0)]),
         ("conv", vec![f32v(3e9)]),
-        ("swz", vec![Val::V128(0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100), Val::V128(0x8000_0f01_2233_4455_6677_8899_aabb_ccdd)]),
+        (
+            "swz",
+            vec![
+                Val::V128(0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100),
+                Val::V128(0x8000_0f01_2233_4455_6677_8899_aabb_ccdd),
+            ],
+        ),
     ]
 }
 
@@ -293,7 +300,9 @@ fn the_reference_agrees_with_wasmtime() {
         let exports = wasmparser::Parser::new(0)
             .parse_all(&wasm)
             .filter_map(|p| match p {
-                Ok(wasmparser::Payload::ExportSection(r)) => Some(r.into_iter().flatten().map(|e| e.name.to_string()).collect::<Vec<_>>()),
+                Ok(wasmparser::Payload::ExportSection(r)) => {
+                    Some(r.into_iter().flatten().map(|e| e.name.to_string()).collect::<Vec<_>>())
+                }
                 _ => None,
             })
             .flatten()

@@ -72,11 +72,7 @@ impl Features {
 impl fmt::Display for Features {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let on: Vec<_> = self.iter().filter(|(_, on)| *on).map(|(n, _)| n).collect();
-        if on.is_empty() {
-            f.write_str("(core 1.0 only)")
-        } else {
-            f.write_str(&on.join(","))
-        }
+        if on.is_empty() { f.write_str("(core 1.0 only)") } else { f.write_str(&on.join(",")) }
     }
 }
 

@@ -43,8 +43,6 @@ pub mod wasmtime;
 
 pub use engine::{Engine, Instance, observe_state, run_in_process};
 pub use features::Features;
-pub use observation::{
-    Call, Exports, InstantiateError, Masks, MemoryState, Observation, Plan, State, TableState,
-};
+pub use observation::{Call, Exports, InstantiateError, Masks, MemoryState, Observation, Plan, State, TableState};
 pub use value::{CallOutcome, TrapKind, Val, ValType};
 pub use wast_session::{WastError, WastOutcome, WastSession, WastVal};

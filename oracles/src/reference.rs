@@ -240,7 +240,9 @@ impl Instance for ReferenceInstance {
         let r::Extern::Table(t) = self.instance.export(name)? else { return None };
         let size = self.store.table_size(t);
         let null = (0..size)
-            .map(|i| !matches!(self.store.table_get(t, i), Some(r::Value::FuncRef(Some(_)) | r::Value::ExternRef(Some(_)))))
+            .map(|i| {
+                !matches!(self.store.table_get(t, i), Some(r::Value::FuncRef(Some(_)) | r::Value::ExternRef(Some(_))))
+            })
             .collect();
         Some(TableState { size, null })
     }

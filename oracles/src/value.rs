@@ -71,8 +71,12 @@ pub enum Val {
     /// The f64's bit pattern.
     F64(u64),
     V128(u128),
-    FuncRef { null: bool },
-    ExternRef { null: bool },
+    FuncRef {
+        null: bool,
+    },
+    ExternRef {
+        null: bool,
+    },
 }
 
 impl Val {
@@ -141,9 +145,7 @@ impl fmt::Display for Val {
                 Ok(())
             }
             Val::FuncRef { null } => f.write_str(if null { "funcref:null" } else { "funcref:non-null" }),
-            Val::ExternRef { null } => {
-                f.write_str(if null { "externref:null" } else { "externref:non-null" })
-            }
+            Val::ExternRef { null } => f.write_str(if null { "externref:null" } else { "externref:non-null" }),
         }
     }
 }

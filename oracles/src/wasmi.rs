@@ -345,7 +345,8 @@ impl WastSession for WasmiSession {
     }
 
     fn register(&mut self, as_name: &str, instance: &str) -> Result<(), WastError> {
-        let inst = *self.instances.get(instance).ok_or_else(|| WastError::Failed(format!("no instance {instance:?}")))?;
+        let inst =
+            *self.instances.get(instance).ok_or_else(|| WastError::Failed(format!("no instance {instance:?}")))?;
         self.linker.instance(&mut self.store, as_name, inst).map_err(|e| WastError::Failed(e.to_string()))?;
         Ok(())
     }

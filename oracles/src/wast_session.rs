@@ -24,7 +24,9 @@ pub enum WastVal {
     F64(u64),
     V128(u128),
     /// A function reference: only null or not is observable.
-    FuncRef { null: bool },
+    FuncRef {
+        null: bool,
+    },
     /// An external reference with its host payload (`ref.extern N`);
     /// `None` is `ref.null extern`.
     ExternRef(Option<u32>),

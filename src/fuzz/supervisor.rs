@@ -109,9 +109,15 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                         let input = std::fs::read(&w.inflight).unwrap_or_default();
                         let tail = w.stderr_tail.lock().map(|t| t.join("\n")).unwrap_or_default();
                         let what = format!("worker {job} exited with {status}\nlast stderr lines:\n{tail}");
-                        let status = if w.hung { "hang (no report within the hang timeout)".to_string() } else { status.to_string() };
+                        let status = if w.hung {
+                            "hang (no report within the hang timeout)".to_string()
+                        } else {
+                            status.to_string()
+                        };
                         let signature = crash_signature(&tail, &status);
-                        if let Saved::New(dir) = save_crash(&opts.artifacts, opts.target.name(), &signature, &input, &what)? {
+                        if let Saved::New(dir) =
+                            save_crash(&opts.artifacts, opts.target.name(), &signature, &input, &what)?
+                        {
                             clear_line(tty);
                             eprintln!("crosscheck: engine crash ({signature}); input written to {}", dir.display());
                             summary.new_findings.push(dir);
@@ -205,7 +211,8 @@ fn spawn(
 ) -> std::io::Result<Worker> {
     let inflight = opts.artifacts.join(opts.target.name()).join(format!(".inflight-{job}-{generation}"));
     // Distinct, reproducible streams per job and per restart.
-    let seed = opts.seed ^ (job as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ generation.wrapping_mul(0xd1b5_4a32_d192_ed03);
+    let seed =
+        opts.seed ^ (job as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ generation.wrapping_mul(0xd1b5_4a32_d192_ed03);
     let mut cmd = Command::new(exe);
     cmd.arg("worker")
         .arg(opts.target.name())
@@ -256,7 +263,15 @@ fn spawn(
             }
         }
     });
-    Ok(Worker { child, stats: Stats::default(), last_heard: Instant::now(), inflight, done: false, hung: false, stderr_tail })
+    Ok(Worker {
+        child,
+        stats: Stats::default(),
+        last_heard: Instant::now(),
+        inflight,
+        done: false,
+        hung: false,
+        stderr_tail,
+    })
 }
 
 /// The live progress line.

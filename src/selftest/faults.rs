@@ -3,7 +3,7 @@
 //! these would miss the real bug it stands for.
 
 use crate::module_info::ModuleInfo;
-use crosscheck_oracles::{CallOutcome, Engine, Features, InstantiateError, Instance, TableState, TrapKind, Val};
+use crosscheck_oracles::{CallOutcome, Engine, Features, Instance, InstantiateError, TableState, TrapKind, Val};
 use std::collections::HashMap;
 
 /// One kind of corruption.
@@ -149,7 +149,9 @@ impl Fault {
             (Fault::NanSign, Val::F32(b)) if f32::from_bits(b).is_nan() => Val::F32(b ^ (1 << 31)),
             (Fault::NanSign, Val::F64(b)) if f64::from_bits(b).is_nan() => Val::F64(b ^ (1 << 63)),
             (Fault::NonCanonicalNan, Val::F32(b)) if b & 0x7fff_ffff == 0x7fc0_0000 => Val::F32(b | 1),
-            (Fault::NonCanonicalNan, Val::F64(b)) if b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000 => Val::F64(b | 1),
+            (Fault::NonCanonicalNan, Val::F64(b)) if b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000 => {
+                Val::F64(b | 1)
+            }
             (_, v) => v,
         }
     }
@@ -165,7 +167,9 @@ impl Fault {
                 CallOutcome::Returned(results.iter().map(|t| Val::default_of(*t)).collect())
             }
             (Fault::ExtraTrap, CallOutcome::Returned(_)) => CallOutcome::Trapped(TrapKind::Unreachable),
-            (f, CallOutcome::Returned(vals)) => CallOutcome::Returned(vals.into_iter().map(|v| f.corrupt_val(v)).collect()),
+            (f, CallOutcome::Returned(vals)) => {
+                CallOutcome::Returned(vals.into_iter().map(|v| f.corrupt_val(v)).collect())
+            }
             (_, o) => o,
         }
     }

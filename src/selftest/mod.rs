@@ -74,7 +74,13 @@ pub fn run_fault(fault: Fault, opts: &SelftestOptions) -> anyhow::Result<FaultRe
 /// Settings for the faults only masks can see: planted in Wasmtime, judged
 /// against the reference interpreter (Cases keep their NaNs).
 pub fn masked_options(budget: u64, seed: u64) -> SelftestOptions {
-    SelftestOptions { faulty_engine: "wasmtime".into(), baseline: "reference".into(), budget, seed, target: Target::Differential }
+    SelftestOptions {
+        faulty_engine: "wasmtime".into(),
+        baseline: "reference".into(),
+        budget,
+        seed,
+        target: Target::Differential,
+    }
 }
 
 /// Settings for the per-instruction faults: planted in Wasmtime, run

@@ -56,34 +56,21 @@ pub const KNOWN_CRASHES: &[KnownCrash] = &[
         name: "wasmi-store-tee-panic",
         engine: "wasmi",
         doc: "docs/findings/wasmi-store-tee-panic.md",
-        message_contains: &[
-            "wasmi-2.0.0/src/engine/translator/func/mod.rs",
-            "entered unreachable code",
-        ],
+        message_contains: &["wasmi-2.0.0/src/engine/translator/func/mod.rs", "entered unreachable code"],
     },
 ];
 
 /// The known crash a worker's stderr shows, if any.
 pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
-    KNOWN_CRASHES
-        .iter()
-        .find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
+    KNOWN_CRASHES.iter().find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
 }
 
 /// If the divergence of a Case disappears when every engine that has a
 /// known bug reruns the bug's workaround module, returns that bug.
-pub fn attribute(
-    case: &Case,
-    runs: &[EngineRun],
-    engines: &mut EngineSet,
-) -> Option<&'static KnownBug> {
+pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {
     for bug in KNOWN_BUGS {
-        let buggy: Vec<usize> = runs
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.engine == bug.engine)
-            .map(|(i, _)| i)
-            .collect();
+        let buggy: Vec<usize> =
+            runs.iter().enumerate().filter(|(_, r)| r.engine == bug.engine).map(|(i, _)| i).collect();
         if buggy.is_empty() {
             continue;
         }
@@ -118,10 +105,8 @@ pub fn or_zero_after_eqz(wasm: &[u8]) -> Option<Vec<u8>> {
     rewrite_bodies(
         wasm,
         |prev, op| {
-            matches!(
-                prev,
-                Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne | Operator::RefIsNull
-            ) && !matches!(op, Operator::BrIf { .. } | Operator::If { .. })
+            matches!(prev, Operator::I32Eqz | Operator::I32Eq | Operator::I32Ne | Operator::RefIsNull)
+                && !matches!(op, Operator::BrIf { .. } | Operator::If { .. })
         },
         &[0x41, 0x00, 0x72],
     )
@@ -190,27 +175,18 @@ pub fn br_table_as_br_ifs(wasm: &[u8]) -> Option<Vec<u8>> {
         out.extend_from_slice(&bytes[copied..]);
         Ok(Some(out))
     })?;
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(&out)
-        .ok()?;
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all()).validate_all(&out).ok()?;
     Some(out)
 }
 
 /// The length of the unsigned LEB128 at the start of `bytes`.
 fn leb_len(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|b| b & 0x80 == 0)
-        .map_or(bytes.len(), |i| i + 1)
+    bytes.iter().position(|b| b & 0x80 == 0).map_or(bytes.len(), |i| i + 1)
 }
 
 /// Inserts `insert` before every operator for which `site(previous, op)`
 /// holds; `None` when there is no such site or the module does not parse.
-fn rewrite_bodies(
-    wasm: &[u8],
-    site: impl Fn(&Operator, &Operator) -> bool,
-    insert: &[u8],
-) -> Option<Vec<u8>> {
+fn rewrite_bodies(wasm: &[u8], site: impl Fn(&Operator, &Operator) -> bool, insert: &[u8]) -> Option<Vec<u8>> {
     map_bodies(wasm, |body, _| {
         let start = body.range().start;
         let bytes = body.as_bytes();
@@ -258,9 +234,7 @@ fn map_bodies(
                 for group in reader.clone() {
                     for sub in group.ok()?.types() {
                         type_params.push(match &sub.composite_type.inner {
-                            wasmparser::CompositeInnerType::Func(ft) => {
-                                u32::try_from(ft.params().len()).ok()?
-                            }
+                            wasmparser::CompositeInnerType::Func(ft) => u32::try_from(ft.params().len()).ok()?,
                             _ => 0,
                         });
                     }
@@ -301,10 +275,7 @@ fn map_bodies(
             _ => {}
         }
         if let Some((id, range)) = payload.as_section() {
-            module.section(&wasm_encoder::RawSection {
-                id,
-                data: &wasm[range],
-            });
+            module.section(&wasm_encoder::RawSection { id, data: &wasm[range] });
         }
     }
     changed.then(|| module.finish())
@@ -327,10 +298,7 @@ mod tests {
         wasmparser::validate(&out).unwrap();
         let text = wasmprinter::print_bytes(&out).unwrap();
         assert_eq!(text.matches("i32.or").count(), 1, "{text}");
-        assert!(
-            text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    select"),
-            "{text}"
-        );
+        assert!(text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    select"), "{text}");
         let ref_is_null = wat::parse_str(
             r#"(module (table 1 externref)
               (func (param externref) (result i32)
@@ -340,10 +308,7 @@ mod tests {
         let out = or_zero_after_eqz(&ref_is_null).expect("one site");
         wasmparser::validate(&out).unwrap();
         let text = wasmprinter::print_bytes(&out).unwrap();
-        assert!(
-            text.contains("ref.is_null\n    i32.const 0\n    i32.or\n    select"),
-            "{text}"
-        );
+        assert!(text.contains("ref.is_null\n    i32.const 0\n    i32.or\n    select"), "{text}");
         // Inserted right after the comparison even when operators that emit
         // no wasmi code separate it from the select.
         let gap = wat::parse_str(
@@ -353,10 +318,7 @@ mod tests {
         )
         .unwrap();
         let text = wasmprinter::print_bytes(or_zero_after_eqz(&gap).expect("one site")).unwrap();
-        assert!(
-            text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    local.get 1\n    local.set 1"),
-            "{text}"
-        );
+        assert!(text.contains("i32.eqz\n    i32.const 0\n    i32.or\n    local.get 1\n    local.set 1"), "{text}");
         // A comparison consumed by br_if or if is left alone.
         let no_site = wat::parse_str(
             r#"(module (func (param i32) (result i32)
@@ -401,9 +363,7 @@ mod tests {
         assert!(text.contains(&chain), "{text}");
         // A br_table with a single distinct label is left alone.
         assert_eq!(text.matches("br_table").count(), 1, "{text}");
-        let single =
-            wat::parse_str(r#"(module (func (param i32) (block (br_table 0 0 (local.get 0)))))"#)
-                .unwrap();
+        let single = wat::parse_str(r#"(module (func (param i32) (block (br_table 0 0 (local.get 0)))))"#).unwrap();
         assert!(br_table_as_br_ifs(&single).is_none());
     }
 }

@@ -72,12 +72,14 @@ pub struct Shrunk {
 /// gives the original.
 pub fn shrink(wasm: Vec<u8>, runner: &Runner, attempts: u32) -> anyhow::Result<Shrunk> {
     let Some(interest) = runner.observe(&wasm)? else {
-        anyhow::bail!("the module is not interesting to begin with: the engines agree (pass the --args that make it diverge)");
+        anyhow::bail!(
+            "the module is not interesting to begin with: the engines agree (pass the --args that make it diverge)"
+        );
     };
     let want = interest.clone();
-    let info = wasm_shrink::WasmShrink::default().attempts(attempts).run(wasm, |candidate| {
-        Ok(runner.observe(candidate)?.as_ref() == Some(&want))
-    })?;
+    let info = wasm_shrink::WasmShrink::default()
+        .attempts(attempts)
+        .run(wasm, |candidate| Ok(runner.observe(candidate)?.as_ref() == Some(&want)))?;
     Ok(Shrunk { interest, input_size: info.input_size, output: info.output })
 }
 

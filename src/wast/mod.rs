@@ -154,9 +154,8 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// The `.wast` files directly in `dir`, sorted (empty if it is unreadable).
 pub fn wast_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
     files.retain(|p| p.is_file() && p.extension().is_some_and(|e| e == "wast"));
     files.sort();
     files

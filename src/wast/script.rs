@@ -108,20 +108,18 @@ impl<'s> Script<'s> {
             WastDirective::AssertMalformed { module, message, .. } => {
                 self.assert_rejected(module, "malformed", message)
             }
-            WastDirective::AssertUnlinkable { module, message, .. } => {
-                match self.prepare(&mut QuoteWat::Wat(module)) {
-                    Err(o) => o,
-                    Ok(wasm) => {
-                        let id = self.fresh_id();
-                        match self.session.instantiate(&id, &wasm) {
-                            Err(WastError::Unlinkable(_)) => Outcome::Pass,
-                            Err(WastError::Unsupported(m)) => Outcome::Skip(short(&m)),
-                            Err(e) => Outcome::Fail(format!("expected unlinkable `{message}`, got {e}")),
-                            Ok(()) => Outcome::Fail(format!("expected unlinkable `{message}`, instantiated")),
-                        }
+            WastDirective::AssertUnlinkable { module, message, .. } => match self.prepare(&mut QuoteWat::Wat(module)) {
+                Err(o) => o,
+                Ok(wasm) => {
+                    let id = self.fresh_id();
+                    match self.session.instantiate(&id, &wasm) {
+                        Err(WastError::Unlinkable(_)) => Outcome::Pass,
+                        Err(WastError::Unsupported(m)) => Outcome::Skip(short(&m)),
+                        Err(e) => Outcome::Fail(format!("expected unlinkable `{message}`, got {e}")),
+                        Ok(()) => Outcome::Fail(format!("expected unlinkable `{message}`, instantiated")),
                     }
                 }
-            }
+            },
             WastDirective::AssertInvalidCustom { .. } | WastDirective::AssertMalformedCustom { .. } => {
                 Outcome::Skip("custom-sections".into())
             }

@@ -29,10 +29,7 @@ const CANDIDATES: &[(&str, WasmFeatures)] = &[
     ("memory-control", WasmFeatures::MEMORY_CONTROL),
     ("compact-imports", WasmFeatures::COMPACT_IMPORTS),
     ("gc", WasmFeatures::FUNCTION_REFERENCES.union(WasmFeatures::GC)),
-    (
-        "gc",
-        WasmFeatures::FUNCTION_REFERENCES.union(WasmFeatures::GC).union(WasmFeatures::EXCEPTIONS),
-    ),
+    ("gc", WasmFeatures::FUNCTION_REFERENCES.union(WasmFeatures::GC).union(WasmFeatures::EXCEPTIONS)),
     (
         "stack-switching",
         WasmFeatures::FUNCTION_REFERENCES
@@ -75,14 +72,10 @@ pub fn operator_feature(op: &Operator<'_>) -> &'static str {
     use Operator as O;
     match op {
         O::TryTable { .. } | O::Throw { .. } | O::ThrowRef => "exceptions",
-        O::Try { .. } | O::Catch { .. } | O::Rethrow { .. } | O::Delegate { .. } | O::CatchAll => {
-            "legacy-exceptions"
+        O::Try { .. } | O::Catch { .. } | O::Rethrow { .. } | O::Delegate { .. } | O::CatchAll => "legacy-exceptions",
+        O::CallRef { .. } | O::ReturnCallRef { .. } | O::RefAsNonNull | O::BrOnNull { .. } | O::BrOnNonNull { .. } => {
+            "function-references"
         }
-        O::CallRef { .. }
-        | O::ReturnCallRef { .. }
-        | O::RefAsNonNull
-        | O::BrOnNull { .. }
-        | O::BrOnNonNull { .. } => "function-references",
         O::MemoryDiscard { .. } => "memory-control",
         O::ContNew { .. }
         | O::ContBind { .. }

@@ -51,10 +51,9 @@ pub(crate) fn eval_const(store: &Store, funcs: &[u32], globals: &[u32], expr: &[
         let v = match *op {
             ConstOp::Const(c) => c,
             ConstOp::RefFunc(i) => funcs.get(i as usize).map_or(0, |a| *a as u128 + 1),
-            ConstOp::GlobalGet(i) => globals
-                .get(i as usize)
-                .and_then(|a| store.globals.get(*a as usize))
-                .map_or(0, |g| g.value),
+            ConstOp::GlobalGet(i) => {
+                globals.get(i as usize).and_then(|a| store.globals.get(*a as usize)).map_or(0, |g| g.value)
+            }
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let (b, a) = (pop(&mut st) as u32, pop(&mut st) as u32);
                 (match op {
@@ -90,7 +89,8 @@ impl Instance {
         }
         let (mut funcs, mut tables, mut mems, mut globals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (imp, ext) in m.imports.iter().zip(imports) {
-            check_import(store, &imp.ty, *ext).map_err(|e| Error::Link(format!("{}::{}: {e}", imp.module, imp.name)))?;
+            check_import(store, &imp.ty, *ext)
+                .map_err(|e| Error::Link(format!("{}::{}: {e}", imp.module, imp.name)))?;
             match *ext {
                 Extern::Func(a) => funcs.push(a.0),
                 Extern::Table(a) => tables.push(a.0),

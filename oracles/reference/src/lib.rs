@@ -73,8 +73,8 @@ mod values;
 pub use error::{CallError, Error, TrapKind};
 pub use instance::Instance;
 pub use module::{Export, ExportKind, Import, Module};
-pub use store::{Config, HostFunc, Store, PAGE_SIZE};
+pub use store::{Config, HostFunc, PAGE_SIZE, Store};
 pub use values::{
-    Extern, ExternType, FuncAddr, FuncType, GlobalAddr, GlobalType, MemAddr, MemoryType, TableAddr, TableType,
-    ValType, Value,
+    Extern, ExternType, FuncAddr, FuncType, GlobalAddr, GlobalType, MemAddr, MemoryType, TableAddr, TableType, ValType,
+    Value,
 };

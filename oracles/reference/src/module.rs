@@ -1,7 +1,7 @@
 //! Decoding and validation of a binary module into a [`Module`]: its
 //! types, imports, exports, segments and pre-decoded function bodies.
 
-use crate::compile::func::{translate, ModuleCtx, TranslateError};
+use crate::compile::func::{ModuleCtx, TranslateError, translate};
 use crate::compile::instr::Code;
 use crate::error::Error;
 use crate::features;
@@ -298,10 +298,9 @@ fn parse(bytes: &[u8]) -> Res<ModuleInner> {
                     let mode = match &e.kind {
                         wasmparser::ElementKind::Passive => SegmentMode::Passive,
                         wasmparser::ElementKind::Declared => SegmentMode::Declared,
-                        wasmparser::ElementKind::Active { table_index, offset_expr } => SegmentMode::Active {
-                            index: table_index.unwrap_or(0),
-                            offset: const_expr(offset_expr)?,
-                        },
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => {
+                            SegmentMode::Active { index: table_index.unwrap_or(0), offset: const_expr(offset_expr)? }
+                        }
                     };
                     let mut items = Vec::new();
                     match e.items {
@@ -335,11 +334,7 @@ fn parse(bytes: &[u8]) -> Res<ModuleInner> {
             Payload::CodeSectionEntry(body) => {
                 if let ValidPayload::Func(to_validate, _) = valid {
                     let mut fv = to_validate.into_validator(Default::default());
-                    let type_index = m
-                        .func_types
-                        .get(m.num_imported_funcs as usize + code_index)
-                        .copied()
-                        .unwrap_or(0);
+                    let type_index = m.func_types.get(m.num_imported_funcs as usize + code_index).copied().unwrap_or(0);
                     let ctx = ModuleCtx { types: &m.types };
                     let code = translate(&ctx, type_index, &body, &mut fv)?;
                     m.code.push(code);

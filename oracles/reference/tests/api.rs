@@ -102,4 +102,3 @@ fn atomic_wait_semantics_single_threaded() {
     assert_eq!(store.invoke(func(&i, "n"), &[]), Ok(vec![Value::I32(0)]));
     assert_eq!(store.invoke(func(&i, "wu"), &[]), Err(CallError::Trap(TrapKind::ExpectedSharedMemory)));
 }
-

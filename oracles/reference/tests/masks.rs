@@ -114,9 +114,11 @@ fn rule3_bitwise_and_shifts() {
     let r = one(&format!("(func (export \"f\") (result i32) (i32.rotr {open_byte} (i32.const 4)))"));
     assert_eq!(r.1, 0xf000_000f);
     // shr_s: the sign fill follows the sign bit's mask.
-    let r = one(&format!("(func (export \"f\") (result i32) (i32.shr_s (i32.reinterpret_f32 {ARITH}) (i32.const 24)))"));
+    let r =
+        one(&format!("(func (export \"f\") (result i32) (i32.shr_s (i32.reinterpret_f32 {ARITH}) (i32.const 24)))"));
     assert_eq!(r.1, 0xffff_ff80);
-    let r = one(&format!("(func (export \"f\") (result i32) (i32.shr_u (i32.reinterpret_f32 {ARITH}) (i32.const 24)))"));
+    let r =
+        one(&format!("(func (export \"f\") (result i32) (i32.shr_u (i32.reinterpret_f32 {ARITH}) (i32.const 24)))"));
     assert_eq!(r.1, 0x80);
     // Arithmetic with an open input: all 32 bits open.
     let r = one(&format!("(func (export \"f\") (result i32) (i32.add {open_byte} (i32.const 0x10000)))"));
@@ -189,10 +191,8 @@ fn rule5_relaxed_madd_opens_only_differing_lanes() {
     );
     assert_eq!(r.1, 0x02);
     // laneselect with a mask of full lanes: all choices agree.
-    let r = one(
-        "(func (export \"f\") (result v128) (i32x4.relaxed_laneselect (v128.const i32x4 1 2 3 4)
-           (v128.const i32x4 5 6 7 8) (v128.const i32x4 -1 0 -1 0)))",
-    );
+    let r = one("(func (export \"f\") (result v128) (i32x4.relaxed_laneselect (v128.const i32x4 1 2 3 4)
+           (v128.const i32x4 5 6 7 8) (v128.const i32x4 -1 0 -1 0)))");
     assert_eq!(r, (Value::V128(0x0000_0008_0000_0003_0000_0006_0000_0001), 0));
 }
 
@@ -252,7 +252,8 @@ fn rule7_open_condition_or_address_is_undetermined() {
     assert!(matches!(r, Err(CallError::Undetermined(ref s)) if s.contains("if")), "{r:?}");
     let r = masked(&format!("(func (export \"f\") (result i32) (i32.load {sign}))"), "f", &[]);
     assert!(matches!(r, Err(CallError::Undetermined(ref s)) if s.contains("address")), "{r:?}");
-    let r = masked(&format!("(func (export \"f\") (result i32) (select (i32.const 1) (i32.const 2) {sign}))"), "f", &[]);
+    let r =
+        masked(&format!("(func (export \"f\") (result i32) (select (i32.const 1) (i32.const 2) {sign}))"), "f", &[]);
     assert!(matches!(r, Err(CallError::Undetermined(ref s)) if s.contains("select")), "{r:?}");
     let r = masked(&format!("(func (export \"f\") (block (br_table 0 0 {sign})))"), "f", &[]);
     assert!(matches!(r, Err(CallError::Undetermined(_))), "{r:?}");
@@ -322,10 +323,8 @@ fn rule7_indices_deltas_and_host_arguments() {
 #[test]
 fn rule5_relaxed_nan_lanes_and_open_inputs() {
     // relaxed_min with a signalling NaN: choices return it as-is or quieted.
-    let r = one(
-        "(func (export \"f\") (result v128) (f32x4.relaxed_min (v128.const i32x4 0x7fa00001 0 0 0)
-           (v128.const f32x4 1 1 1 1)))",
-    );
+    let r = one("(func (export \"f\") (result v128) (f32x4.relaxed_min (v128.const i32x4 0x7fa00001 0 0 0)
+           (v128.const f32x4 1 1 1 1)))");
     // Lane 0 is an arithmetic NaN (0x7fe00001, mask 0x803fffff), the NaN
     // itself (quiet bit differs) or 1.0 (0x3f800000): only the exponent
     // bits that all of them share (bits 23-29, all 1) stay determined.
@@ -350,7 +349,7 @@ fn plain_invoke_unchanged() {
 #[test]
 fn allowed_results_of_single_instructions() {
     use crosscheck_reference::compile::ops::{ScalarBin, ScalarUn};
-    use crosscheck_reference::masks::{allowed_results, AllowedSet, SingleOp};
+    use crosscheck_reference::masks::{AllowedSet, SingleOp, allowed_results};
     use crosscheck_reference::simd::relaxed::RelaxedOp;
     let snan = Value::F32(0x7fa0_0001);
     let one = Value::F32(1.0f32.to_bits());

@@ -43,10 +43,7 @@ impl Tier {
         // (so compiler crashes on uncalled functions show, and the compile
         // time is measured as such).
         let wanted: &[(&str, &str)] = match self {
-            Tier::Optimizing => &[
-                ("liftoff", "--no-liftoff"),
-                ("wasm-lazy-compilation", "--no-wasm-lazy-compilation"),
-            ],
+            Tier::Optimizing => &[("liftoff", "--no-liftoff"), ("wasm-lazy-compilation", "--no-wasm-lazy-compilation")],
             Tier::Liftoff => &[
                 ("liftoff", "--liftoff"),
                 ("wasm-tier-up", "--no-wasm-tier-up"),
@@ -54,11 +51,7 @@ impl Tier {
                 ("wasm-lazy-compilation", "--no-wasm-lazy-compilation"),
             ],
         };
-        wanted
-            .iter()
-            .filter(|(known, _)| node.has_flag(known))
-            .map(|(_, f)| f.to_string())
-            .collect()
+        wanted.iter().filter(|(known, _)| node.has_flag(known)).map(|(_, f)| f.to_string()).collect()
     }
 }
 
@@ -160,11 +153,7 @@ impl V8Engine {
     /// the wrappers they use that this worker has not compiled yet) and
     /// returns their replies. On a worker failure the worker is dropped
     /// (the next batch starts a new one) and the error says why.
-    pub(super) fn batch(
-        &mut self,
-        commands: Vec<Command>,
-        stop_on_fatal: bool,
-    ) -> Result<Vec<Reply>, String> {
+    pub(super) fn batch(&mut self, commands: Vec<Command>, stop_on_fatal: bool) -> Result<Vec<Reply>, String> {
         if self.worker.is_none() {
             let w = Worker::spawn(&self.node.path, &self.flags).map_err(|e| e.to_string())?;
             self.pid.store(w.pid(), Ordering::SeqCst);
@@ -185,10 +174,7 @@ impl V8Engine {
         needed.dedup();
         let mut all: Vec<Command> = needed
             .iter()
-            .map(|id| Command::Wrapper {
-                id: *id,
-                wasm: self.wrapper_bytes[*id as usize].clone(),
-            })
+            .map(|id| Command::Wrapper { id: *id, wasm: self.wrapper_bytes[*id as usize].clone() })
             .collect();
         all.extend(commands);
         match worker.round_trip(&all, stop_on_fatal, self.deadline) {
@@ -220,18 +206,13 @@ impl V8Engine {
         let sig = match self.instances.get(instance).and_then(|e| e.get(export)) {
             Some(ExportType::Func(Some(sig))) => sig.clone(),
             Some(ExportType::Func(None)) => {
-                return Err(format!(
-                    "export {export:?} has a type crosscheck cannot pass"
-                ));
+                return Err(format!("export {export:?} has a type crosscheck cannot pass"));
             }
             _ => return Err(format!("no exported function {export:?}")),
         };
         let arg_types: Vec<ValType> = args.iter().map(|a| a.to_val().ty()).collect();
         if arg_types != sig.params {
-            return Err(format!(
-                "export {export:?} takes {:?}, given {arg_types:?}",
-                sig.params
-            ));
+            return Err(format!("export {export:?} takes {:?}, given {arg_types:?}", sig.params));
         }
         let bytes = wrapper::encode_slots(args).ok_or("a non-null funcref argument")?;
         let results = sig.results.clone();
@@ -269,22 +250,11 @@ impl V8Engine {
         }
         let wrapper = self.wrapper_id(WrapperKey::Globals(key));
         let result_bytes = (picked.len() * SLOT) as u32;
-        Some((
-            Command::Globals {
-                name: instance.to_string(),
-                wrapper,
-                globals: picked_names,
-                result_bytes,
-            },
-            picked,
-        ))
+        Some((Command::Globals { name: instance.to_string(), wrapper, globals: picked_names, result_bytes }, picked))
     }
 
     /// Decodes a call's reply.
-    pub(super) fn call_reply(
-        reply: &Reply,
-        results: &[ValType],
-    ) -> Result<Vec<WastVal>, CallOutcome> {
+    pub(super) fn call_reply(reply: &Reply, results: &[ValType]) -> Result<Vec<WastVal>, CallOutcome> {
         match reply {
             Reply::Returned { results: bytes, .. } => wrapper::decode_slots(results, bytes)
                 .ok_or_else(|| CallOutcome::Failed("short result bytes from the V8 worker".into())),
@@ -298,51 +268,28 @@ impl V8Engine {
     /// The instantiation error of a reply to [`Command::Instantiate`].
     pub(super) fn instantiate_error(reply: &Reply) -> InstantiateError {
         match reply {
-            Reply::Thrown {
-                class: ErrorClass::Compile,
-                message,
-            } if is_implementation_limit(message) => {
+            Reply::Thrown { class: ErrorClass::Compile, message } if is_implementation_limit(message) => {
                 InstantiateError::Unsupported(format!("V8 implementation limit: {message}"))
             }
-            Reply::Thrown {
-                class: ErrorClass::Compile | ErrorClass::Link | ErrorClass::Type,
-                message,
-            } => InstantiateError::Rejected(message.clone()),
-            Reply::Thrown {
-                class: ErrorClass::Runtime,
-                message,
-            } => InstantiateError::Trapped(trap_kind(message)),
-            Reply::Thrown {
-                class: ErrorClass::Range,
-                message,
-            } => InstantiateError::Exhausted(message.clone()),
+            Reply::Thrown { class: ErrorClass::Compile | ErrorClass::Link | ErrorClass::Type, message } => {
+                InstantiateError::Rejected(message.clone())
+            }
+            Reply::Thrown { class: ErrorClass::Runtime, message } => InstantiateError::Trapped(trap_kind(message)),
+            Reply::Thrown { class: ErrorClass::Range, message } => InstantiateError::Exhausted(message.clone()),
             other => InstantiateError::Failed(format!("unexpected reply {other:?}")),
         }
     }
 
     /// Compiles and instantiates `wasm` as `name` (after a store reset when
     /// `reset`), remembering its export types.
-    pub(super) fn instantiate_named(
-        &mut self,
-        name: &str,
-        wasm: &[u8],
-        reset: bool,
-    ) -> Result<(), InstantiateError> {
+    pub(super) fn instantiate_named(&mut self, name: &str, wasm: &[u8], reset: bool) -> Result<(), InstantiateError> {
         let exports = export_types(wasm).map_err(|e| InstantiateError::Rejected(e.to_string()))?;
         let mut commands = Vec::new();
         if reset {
-            commands.push(Command::Reset {
-                shared_memory: false,
-                table64: false,
-            });
+            commands.push(Command::Reset { shared_memory: false, table64: false });
         }
-        commands.push(Command::Instantiate {
-            name: name.to_string(),
-            wasm: wasm.to_vec(),
-        });
-        let replies = self
-            .batch(commands, true)
-            .map_err(InstantiateError::Failed)?;
+        commands.push(Command::Instantiate { name: name.to_string(), wasm: wasm.to_vec() });
+        let replies = self.batch(commands, true).map_err(InstantiateError::Failed)?;
         match replies.last() {
             Some(Reply::Instantiated { .. }) => {
                 if reset {
@@ -359,13 +306,7 @@ impl V8Engine {
     /// A fresh store for a `.wast` script, with `spectest`.
     pub(super) fn reset_store(&mut self) -> Result<(), String> {
         let f = self.node.features;
-        self.batch(
-            vec![Command::Reset {
-                shared_memory: f.threads,
-                table64: f.memory64,
-            }],
-            false,
-        )?;
+        self.batch(vec![Command::Reset { shared_memory: f.threads, table64: f.memory64 }], false)?;
         self.instances.clear();
         Ok(())
     }
@@ -378,11 +319,7 @@ impl Engine for V8Engine {
 
     fn version(&self) -> String {
         let flags = &self.node.feature_flags;
-        let flags = if flags.is_empty() {
-            String::new()
-        } else {
-            format!("; with {}", flags.join(" "))
-        };
+        let flags = if flags.is_empty() { String::new() } else { format!("; with {}", flags.join(" ")) };
         format!(
             "V8 {} (Node {} from {}: {}{flags})",
             self.node.v8_version,
@@ -394,11 +331,7 @@ impl Engine for V8Engine {
 
     fn features(&self) -> Features {
         // GC and exceptions stay off, as on every other engine here.
-        Features {
-            gc: false,
-            exceptions: false,
-            ..self.node.features
-        }
+        Features { gc: false, exceptions: false, ..self.node.features }
     }
 
     fn config(&self) -> String {
@@ -425,10 +358,6 @@ impl Engine for V8Engine {
     fn cost_breakdown(&self) -> Vec<(&'static str, Duration)> {
         let t = self.timings;
         let overhead = t.round_trip.saturating_sub(t.compile + t.run);
-        vec![
-            ("compile", t.compile),
-            ("run", t.run),
-            ("round trip and JS", overhead),
-        ]
+        vec![("compile", t.compile), ("run", t.run), ("round trip and JS", overhead)]
     }
 }

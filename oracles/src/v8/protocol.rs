@@ -31,21 +31,10 @@ pub enum Command {
     Register { as_name: String, name: String },
     /// Calls export `export` of `name` through wrapper `wrapper`, with the
     /// argument slots `args`; the reply carries `result_bytes` bytes.
-    Call {
-        name: String,
-        export: String,
-        wrapper: u32,
-        args: Vec<u8>,
-        result_bytes: u32,
-    },
+    Call { name: String, export: String, wrapper: u32, args: Vec<u8>, result_bytes: u32 },
     /// Reads the exported globals `globals` of `name` through the globals
     /// wrapper `wrapper`.
-    Globals {
-        name: String,
-        wrapper: u32,
-        globals: Vec<String>,
-        result_bytes: u32,
-    },
+    Globals { name: String, wrapper: u32, globals: Vec<String>, result_bytes: u32 },
     /// The bytes of an exported memory.
     Memory { name: String, export: String },
     /// The size and null pattern of an exported table.
@@ -59,10 +48,7 @@ pub enum Command {
 impl Command {
     fn encode(&self, out: &mut Vec<u8>) {
         match self {
-            Command::Reset {
-                shared_memory,
-                table64,
-            } => {
+            Command::Reset { shared_memory, table64 } => {
                 out.push(1);
                 out.push(u8::from(*shared_memory) | (u8::from(*table64) << 1));
             }
@@ -85,13 +71,7 @@ impl Command {
                 put_bytes(out, as_name.as_bytes());
                 put_bytes(out, name.as_bytes());
             }
-            Command::Call {
-                name,
-                export,
-                wrapper,
-                args,
-                result_bytes,
-            } => {
+            Command::Call { name, export, wrapper, args, result_bytes } => {
                 out.push(6);
                 put_bytes(out, name.as_bytes());
                 put_bytes(out, export.as_bytes());
@@ -99,12 +79,7 @@ impl Command {
                 put_bytes(out, args);
                 put_u32(out, *result_bytes);
             }
-            Command::Globals {
-                name,
-                wrapper,
-                globals,
-                result_bytes,
-            } => {
+            Command::Globals { name, wrapper, globals, result_bytes } => {
                 out.push(7);
                 put_bytes(out, name.as_bytes());
                 put_u32(out, *wrapper);
@@ -252,29 +227,18 @@ pub fn read_frame(r: &mut impl Read) -> Result<Option<Vec<u8>>, ProtocolError> {
 
 /// Decodes the replies to `commands` from a reply payload.
 pub fn decode_replies(commands: &[Command], payload: &[u8]) -> Result<Vec<Reply>, ProtocolError> {
-    let mut c = Cursor {
-        buf: payload,
-        pos: 0,
-    };
+    let mut c = Cursor { buf: payload, pos: 0 };
     let count = c.u32()? as usize;
     if count != commands.len() {
-        return Err(ProtocolError::Garbage(format!(
-            "{count} replies to {} commands",
-            commands.len()
-        )));
+        return Err(ProtocolError::Garbage(format!("{count} replies to {} commands", commands.len())));
     }
     let mut replies = Vec::with_capacity(count);
     for command in commands {
         let reply = match c.u8()? {
             0 => match command.reply_shape() {
                 Shape::Empty => Reply::Ok,
-                Shape::Nanos => Reply::Instantiated {
-                    compile_nanos: c.u64()?,
-                },
-                Shape::NanosBytes => Reply::Returned {
-                    run_nanos: c.u64()?,
-                    results: c.bytes()?.to_vec(),
-                },
+                Shape::Nanos => Reply::Instantiated { compile_nanos: c.u64()? },
+                Shape::NanosBytes => Reply::Returned { run_nanos: c.u64()?, results: c.bytes()?.to_vec() },
                 Shape::Bytes => Reply::Bytes(c.bytes()?.to_vec()),
                 Shape::Table => {
                     let size = c.u64()?;
@@ -288,10 +252,7 @@ pub fn decode_replies(commands: &[Command], payload: &[u8]) -> Result<Vec<Reply>
                     Reply::Table { size, null }
                 }
                 Shape::Bool => Reply::Valid(c.u8()? != 0),
-                Shape::Strings2 => Reply::Hello {
-                    node: c.string()?,
-                    v8: c.string()?,
-                },
+                Shape::Strings2 => Reply::Hello { node: c.string()?, v8: c.string()? },
             },
             1 => {
                 let class = match c.u8()? {
@@ -302,10 +263,7 @@ pub fn decode_replies(commands: &[Command], payload: &[u8]) -> Result<Vec<Reply>
                     4 => ErrorClass::Type,
                     _ => ErrorClass::Other,
                 };
-                Reply::Thrown {
-                    class,
-                    message: c.string()?,
-                }
+                Reply::Thrown { class, message: c.string()? }
             }
             2 => Reply::Skipped,
             3 => Reply::Missing(c.string()?),
@@ -314,10 +272,7 @@ pub fn decode_replies(commands: &[Command], payload: &[u8]) -> Result<Vec<Reply>
         replies.push(reply);
     }
     if c.pos != payload.len() {
-        return Err(ProtocolError::Garbage(format!(
-            "{} bytes after the last reply",
-            payload.len() - c.pos
-        )));
+        return Err(ProtocolError::Garbage(format!("{} bytes after the last reply", payload.len() - c.pos)));
     }
     Ok(replies)
 }
@@ -376,10 +331,7 @@ mod tests {
         let cmds = [
             Command::Hello,
             Command::Validate { wasm: vec![] },
-            Command::Memory {
-                name: "a".into(),
-                export: "m".into(),
-            },
+            Command::Memory { name: "a".into(), export: "m".into() },
         ];
         let mut p = Vec::new();
         put_u32(&mut p, 3);
@@ -390,23 +342,11 @@ mod tests {
         p.push(1);
         p.push(2);
         let replies = decode_replies(&cmds, &p).unwrap();
-        assert_eq!(
-            replies[0],
-            Reply::Hello {
-                node: "26.0.0".into(),
-                v8: "14.6".into()
-            }
-        );
+        assert_eq!(replies[0], Reply::Hello { node: "26.0.0".into(), v8: "14.6".into() });
         assert_eq!(replies[1], Reply::Valid(true));
         assert_eq!(replies[2], Reply::Skipped);
         p.push(7);
-        assert!(matches!(
-            decode_replies(&cmds, &p),
-            Err(ProtocolError::Garbage(_))
-        ));
-        assert!(matches!(
-            decode_replies(&cmds, &p[..5]),
-            Err(ProtocolError::Garbage(_))
-        ));
+        assert!(matches!(decode_replies(&cmds, &p), Err(ProtocolError::Garbage(_))));
+        assert!(matches!(decode_replies(&cmds, &p[..5]), Err(ProtocolError::Garbage(_))));
     }
 }

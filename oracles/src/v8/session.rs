@@ -32,10 +32,7 @@ impl<'a> V8Session<'a> {
             self.broken = Some(format!("{why} (store lost)"));
             WastError::Failed(why)
         })?;
-        replies
-            .into_iter()
-            .next()
-            .ok_or_else(|| WastError::Failed("no reply".into()))
+        replies.into_iter().next().ok_or_else(|| WastError::Failed("no reply".into()))
     }
 }
 
@@ -54,9 +51,7 @@ fn module_error(class: ErrorClass, message: String) -> WastError {
 
 impl WastSession for V8Session<'_> {
     fn compile(&mut self, wasm: &[u8]) -> Result<(), WastError> {
-        match self.one(Command::Compile {
-            wasm: wasm.to_vec(),
-        })? {
+        match self.one(Command::Compile { wasm: wasm.to_vec() })? {
             Reply::Ok => Ok(()),
             Reply::Thrown { class, message } => Err(module_error(class, message)),
             other => Err(WastError::Failed(format!("unexpected reply {other:?}"))),
@@ -65,10 +60,7 @@ impl WastSession for V8Session<'_> {
 
     fn instantiate(&mut self, instance: &str, wasm: &[u8]) -> Result<(), WastError> {
         let exports = export_types(wasm).map_err(|e| WastError::Invalid(e.to_string()))?;
-        match self.one(Command::Instantiate {
-            name: instance.to_string(),
-            wasm: wasm.to_vec(),
-        })? {
+        match self.one(Command::Instantiate { name: instance.to_string(), wasm: wasm.to_vec() })? {
             Reply::Instantiated { .. } => {
                 self.engine.instances.insert(instance.to_string(), exports);
                 Ok(())
@@ -79,14 +71,9 @@ impl WastSession for V8Session<'_> {
     }
 
     fn register(&mut self, as_name: &str, instance: &str) -> Result<(), WastError> {
-        match self.one(Command::Register {
-            as_name: as_name.to_string(),
-            name: instance.to_string(),
-        })? {
+        match self.one(Command::Register { as_name: as_name.to_string(), name: instance.to_string() })? {
             Reply::Ok => Ok(()),
-            other => Err(WastError::Failed(format!(
-                "register {instance:?}: {other:?}"
-            ))),
+            other => Err(WastError::Failed(format!("register {instance:?}: {other:?}"))),
         }
     }
 
@@ -105,9 +92,7 @@ impl WastSession for V8Session<'_> {
     }
 
     fn get(&mut self, instance: &str, global: &str) -> Option<WastVal> {
-        let (command, picked) = self
-            .engine
-            .globals_command(instance, &[global.to_string()])?;
+        let (command, picked) = self.engine.globals_command(instance, &[global.to_string()])?;
         let Ok(Reply::Bytes(bytes)) = self.one(command) else {
             return None;
         };

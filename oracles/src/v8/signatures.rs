@@ -32,8 +32,7 @@ pub fn export_types(wasm: &[u8]) -> Result<ExportTypes, wasmparser::BinaryReader
     let mut funcs: Vec<u32> = Vec::new();
     let mut globals: Vec<(Option<ValType>, bool)> = Vec::new();
     let mut exports = ExportTypes::new();
-    let global_of =
-        |g: wasmparser::GlobalType| (ValType::from_wasmparser(g.content_type), g.mutable);
+    let global_of = |g: wasmparser::GlobalType| (ValType::from_wasmparser(g.content_type), g.mutable);
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
         match payload? {
             Payload::TypeSection(reader) => {
@@ -42,14 +41,10 @@ pub fn export_types(wasm: &[u8]) -> Result<ExportTypes, wasmparser::BinaryReader
                         types.push(match &sub.composite_type.inner {
                             CompositeInnerType::Func(f) => {
                                 let conv = |ts: &[wasmparser::ValType]| {
-                                    ts.iter()
-                                        .map(|t| ValType::from_wasmparser(*t))
-                                        .collect::<Option<Vec<_>>>()
+                                    ts.iter().map(|t| ValType::from_wasmparser(*t)).collect::<Option<Vec<_>>>()
                                 };
                                 match (conv(f.params()), conv(f.results())) {
-                                    (Some(params), Some(results)) => {
-                                        Some(Signature { params, results })
-                                    }
+                                    (Some(params), Some(results)) => Some(Signature { params, results }),
                                     _ => None,
                                 }
                             }
@@ -82,10 +77,7 @@ pub fn export_types(wasm: &[u8]) -> Result<ExportTypes, wasmparser::BinaryReader
                     let export = export?;
                     let ty = match export.kind {
                         ExternalKind::Func => {
-                            let sig = funcs
-                                .get(export.index as usize)
-                                .and_then(|t| types.get(*t as usize))
-                                .cloned();
+                            let sig = funcs.get(export.index as usize).and_then(|t| types.get(*t as usize)).cloned();
                             ExportType::Func(sig.flatten())
                         }
                         ExternalKind::Global => match globals.get(export.index as usize) {

@@ -65,20 +65,11 @@ mod tests {
             ("divide by zero", TrapKind::IntegerDivideByZero),
             ("remainder by zero", TrapKind::IntegerDivideByZero),
             ("divide result unrepresentable", TrapKind::IntegerOverflow),
-            (
-                "float unrepresentable in integer range",
-                TrapKind::InvalidConversionOrOverflow,
-            ),
+            ("float unrepresentable in integer range", TrapKind::InvalidConversionOrOverflow),
             ("memory access out of bounds", TrapKind::MemoryOutOfBounds),
             ("table index is out of bounds", TrapKind::TableOutOfBounds),
-            (
-                "null function or function signature mismatch",
-                TrapKind::IndirectCallToNullOrBadSignature,
-            ),
-            (
-                "function signature mismatch",
-                TrapKind::IndirectCallToNullOrBadSignature,
-            ),
+            ("null function or function signature mismatch", TrapKind::IndirectCallToNullOrBadSignature),
+            ("function signature mismatch", TrapKind::IndirectCallToNullOrBadSignature),
             (
                 "data segment 0 is out of bounds (offset 65536, length 1, memory size 65536)",
                 TrapKind::MemoryOutOfBounds,

@@ -21,10 +21,7 @@ const STDERR_TAIL: usize = 2048;
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
     #[error("could not start {node}: {source}")]
-    Spawn {
-        node: String,
-        source: std::io::Error,
-    },
+    Spawn { node: String, source: std::io::Error },
     #[error("worker exited ({status}){stderr}")]
     Died { status: String, stderr: String },
     #[error("worker gave no reply within {0:?} (killed)")]
@@ -54,20 +51,14 @@ impl Worker {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|source| WorkerError::Spawn {
-                node: node.display().to_string(),
-                source,
-            })?;
+            .map_err(|source| WorkerError::Spawn { node: node.display().to_string(), source })?;
         let (Some(stdin), Some(stdout), Some(mut stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
             let _ = child.kill();
             let _ = child.wait();
             let source = std::io::Error::other("no pipes");
-            return Err(WorkerError::Spawn {
-                node: node.display().to_string(),
-                source,
-            });
+            return Err(WorkerError::Spawn { node: node.display().to_string(), source });
         };
         let (tx, frames) = channel();
         std::thread::spawn(move || {
@@ -96,13 +87,7 @@ impl Worker {
                 }
             }
         });
-        Ok(Worker {
-            child,
-            stdin,
-            frames,
-            stderr: tail,
-            wrappers: HashSet::new(),
-        })
+        Ok(Worker { child, stdin, frames, stderr: tail, wrappers: HashSet::new() })
     }
 
     /// The process id (for tests that kill it).
@@ -136,9 +121,7 @@ impl Worker {
             return Err(self.died());
         }
         match self.frames.recv_timeout(deadline) {
-            Ok(Ok(Some(payload))) => {
-                protocol::decode_replies(commands, &payload).map_err(WorkerError::Protocol)
-            }
+            Ok(Ok(Some(payload))) => protocol::decode_replies(commands, &payload).map_err(WorkerError::Protocol),
             Ok(Ok(None)) | Err(RecvTimeoutError::Disconnected) => Err(self.died()),
             Ok(Err(ProtocolError::Io(_))) => Err(self.died()),
             Ok(Err(e)) => Err(WorkerError::Protocol(e)),
@@ -167,22 +150,10 @@ impl Worker {
         };
         // Let the stderr reader catch up with the last words.
         std::thread::sleep(Duration::from_millis(20));
-        let tail = self
-            .stderr
-            .lock()
-            .map(|t| t.iter().copied().collect::<Vec<u8>>())
-            .unwrap_or_default();
+        let tail = self.stderr.lock().map(|t| t.iter().copied().collect::<Vec<u8>>()).unwrap_or_default();
         let text = String::from_utf8_lossy(&tail);
-        let last = text
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        let stderr = if last.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", last.trim())
-        };
+        let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let stderr = if last.is_empty() { String::new() } else { format!(": {}", last.trim()) };
         WorkerError::Died { status, stderr }
     }
 

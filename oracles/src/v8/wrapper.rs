@@ -16,9 +16,8 @@
 use crate::value::ValType;
 use crate::wast_session::WastVal;
 use wasm_encoder::{
-    BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-    GlobalType, HeapType, ImportSection, MemArg, MemorySection, MemoryType, Module, TypeSection,
-    ValType as W,
+    BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalType, HeapType,
+    ImportSection, MemArg, MemorySection, MemoryType, Module, TypeSection, ValType as W,
 };
 
 /// Bytes per argument, result or global slot.
@@ -37,11 +36,7 @@ fn wasm_type(t: ValType) -> W {
 }
 
 fn mem_arg(slot: usize, extra: u64) -> MemArg {
-    MemArg {
-        offset: (slot * SLOT) as u64 + extra,
-        align: 0,
-        memory_index: 0,
-    }
+    MemArg { offset: (slot * SLOT) as u64 + extra, align: 0, memory_index: 0 }
 }
 
 fn pages(slots: usize) -> u64 {
@@ -59,13 +54,7 @@ fn common_types(types: &mut TypeSection) {
     types.ty().function([W::EXTERNREF], [W::I32]);
 }
 
-fn finish(
-    types: TypeSection,
-    imports: ImportSection,
-    run_index: u32,
-    slots: usize,
-    body: Function,
-) -> Vec<u8> {
+fn finish(types: TypeSection, imports: ImportSection, run_index: u32, slots: usize, body: Function) -> Vec<u8> {
     let mut funcs = FunctionSection::new();
     funcs.function(T_RUN);
     let mut memories = MemorySection::new();
@@ -82,13 +71,7 @@ fn finish(
     let mut code = CodeSection::new();
     code.function(&body);
     let mut module = Module::new();
-    module
-        .section(&types)
-        .section(&imports)
-        .section(&funcs)
-        .section(&memories)
-        .section(&exports)
-        .section(&code);
+    module.section(&types).section(&imports).section(&funcs).section(&memories).section(&exports).section(&code);
     module.finish()
 }
 
@@ -106,10 +89,7 @@ fn store_local(f: &mut Function, t: ValType, local: u32, slot: usize, unext: u32
         ValType::FuncRef | ValType::ExternRef => {
             s.ref_is_null().i32_eqz().i32_store(mem_arg(slot, 0));
             if t == ValType::ExternRef {
-                s.i32_const(0)
-                    .local_get(local)
-                    .call(unext)
-                    .i32_store(mem_arg(slot, 4));
+                s.i32_const(0).local_get(local).call(unext).i32_store(mem_arg(slot, 4));
             }
             &mut s
         }
@@ -122,10 +102,7 @@ pub fn call_wrapper(params: &[ValType], results: &[ValType]) -> Vec<u8> {
     let (f_index, ext, unext, run_index) = (0, 1, 2, 3);
     let mut types = TypeSection::new();
     common_types(&mut types);
-    types.ty().function(
-        params.iter().map(|t| wasm_type(*t)),
-        results.iter().map(|t| wasm_type(*t)),
-    );
+    types.ty().function(params.iter().map(|t| wasm_type(*t)), results.iter().map(|t| wasm_type(*t)));
     let mut imports = ImportSection::new();
     imports.import("m", "f", EntityType::Function(T_F));
     imports.import("m", "ext", EntityType::Function(T_EXT));
@@ -175,11 +152,7 @@ pub fn globals_wrapper(globals: &[(ValType, bool)]) -> Vec<u8> {
     imports.import("m", "ext", EntityType::Function(T_EXT));
     imports.import("m", "unext", EntityType::Function(T_UNEXT));
     for (i, (t, mutable)) in globals.iter().enumerate() {
-        let ty = GlobalType {
-            val_type: wasm_type(*t),
-            mutable: *mutable,
-            shared: false,
-        };
+        let ty = GlobalType { val_type: wasm_type(*t), mutable: *mutable, shared: false };
         imports.import("g", &i.to_string(), EntityType::Global(ty));
     }
     let locals: Vec<(u32, W)> = globals.iter().map(|(t, _)| (1, wasm_type(*t))).collect();
@@ -234,9 +207,7 @@ pub fn decode_slots(types: &[ValType], bytes: &[u8]) -> Option<Vec<WastVal>> {
                     b.copy_from_slice(s);
                     WastVal::V128(u128::from_le_bytes(b))
                 }
-                ValType::FuncRef => WastVal::FuncRef {
-                    null: u32_at(0) == 0,
-                },
+                ValType::FuncRef => WastVal::FuncRef { null: u32_at(0) == 0 },
                 ValType::ExternRef => WastVal::ExternRef((u32_at(0) != 0).then(|| u32_at(4))),
             }
         })
@@ -260,14 +231,8 @@ mod tests {
             ValType::ExternRef,
         ];
         let features = wasmparser::WasmFeatures::all();
-        for w in [
-            call_wrapper(&all, &all),
-            call_wrapper(&[], &[]),
-            globals_wrapper(&all.map(|t| (t, true))),
-        ] {
-            wasmparser::Validator::new_with_features(features)
-                .validate_all(&w)
-                .unwrap();
+        for w in [call_wrapper(&all, &all), call_wrapper(&[], &[]), globals_wrapper(&all.map(|t| (t, true)))] {
+            wasmparser::Validator::new_with_features(features).validate_all(&w).unwrap();
         }
     }
 

@@ -188,12 +188,7 @@ impl WasmtimeConfig {
             opt_level: OptLevel::Speed,
             regalloc: Regalloc::Backtracking,
             disabled_cpu_features: Vec::new(),
-            memory: MemoryLayout {
-                reservation: 4 << 30,
-                guard: 32 << 20,
-                may_move: true,
-                signals_based_traps: true,
-            },
+            memory: MemoryLayout { reservation: 4 << 30, guard: 32 << 20, may_move: true, signals_based_traps: true },
         }
     }
 

@@ -13,8 +13,8 @@ mod config;
 mod session;
 
 pub use config::{
-    CPU_FEATURES, CPU_PROFILES, CpuProfile, host_has, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, Strategy, WasmtimeConfig,
-    close_under_dependencies,
+    CPU_FEATURES, CPU_PROFILES, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, Strategy,
+    WasmtimeConfig, close_under_dependencies, host_has,
 };
 pub use session::WasmtimeSession;
 
@@ -122,12 +122,11 @@ impl Engine for WasmtimeEngine {
         let engine = self.engine()?;
         let module = wasmtime::Module::new(&engine, wasm).map_err(|e| classify_compile_error(&e))?;
         let mut store = wasmtime::Store::new(&engine, ());
-        let instance =
-            wasmtime::Instance::new(&mut store, &module, &[]).map_err(|e| match classify_error(&e) {
-                CallOutcome::Trapped(kind) => InstantiateError::Trapped(kind),
-                CallOutcome::Exhausted(why) => InstantiateError::Exhausted(why),
-                other => InstantiateError::Failed(other.to_string()),
-            })?;
+        let instance = wasmtime::Instance::new(&mut store, &module, &[]).map_err(|e| match classify_error(&e) {
+            CallOutcome::Trapped(kind) => InstantiateError::Trapped(kind),
+            CallOutcome::Exhausted(why) => InstantiateError::Exhausted(why),
+            other => InstantiateError::Failed(other.to_string()),
+        })?;
         Ok(Box::new(WasmtimeInstance { store, instance }))
     }
 
@@ -148,7 +147,16 @@ fn classify_compile_error(e: &wasmtime::Error) -> InstantiateError {
     let lower = msg.to_ascii_lowercase();
     // Feature gates of the backend (Winch has no reference types: wasmparser
     // reports them as "gc types are disallowed") and unimplemented lowerings.
-    let unsupported = ["unsupported", "not supported", "not yet implemented", "unimplemented", "not implemented", "are disallowed", "is not enabled", "support is not enabled"];
+    let unsupported = [
+        "unsupported",
+        "not supported",
+        "not yet implemented",
+        "unimplemented",
+        "not implemented",
+        "are disallowed",
+        "is not enabled",
+        "support is not enabled",
+    ];
     if unsupported.iter().any(|m| lower.contains(m)) {
         InstantiateError::Unsupported(msg)
     } else {

@@ -1,7 +1,9 @@
 //! `.wast` scripts on Wasmtime: a store and linker per script, the
 //! `spectest` host module, named and registered instances.
 
-use super::{WasmtimeConfig, WasmtimeEngine, classify_compile_error, classify_error, from_wasmtime_val, to_wasmtime_val};
+use super::{
+    WasmtimeConfig, WasmtimeEngine, classify_compile_error, classify_error, from_wasmtime_val, to_wasmtime_val,
+};
 use crate::features::Features;
 use crate::observation::InstantiateError;
 use crate::value::CallOutcome;
@@ -59,13 +61,19 @@ impl WasmtimeSession {
                     None => Err("an externref without a host payload".into()),
                 }
             }
-            other => from_wasmtime_val(other).map(WastVal::from).ok_or_else(|| format!("a value crosscheck does not observe: {other:?}")),
+            other => from_wasmtime_val(other)
+                .map(WastVal::from)
+                .ok_or_else(|| format!("a value crosscheck does not observe: {other:?}")),
         }
     }
 }
 
 /// Defines the `spectest` module (see [`crate::wast_session::spectest`]).
-fn define_spectest(linker: &mut wasmtime::Linker<()>, store: &mut wasmtime::Store<()>, features: Features) -> wasmtime::Result<()> {
+fn define_spectest(
+    linker: &mut wasmtime::Linker<()>,
+    store: &mut wasmtime::Store<()>,
+    features: Features,
+) -> wasmtime::Result<()> {
     use crate::wast_session::spectest as s;
     use wasmtime::{Global, GlobalType, Memory, MemoryType, Mutability, Ref, RefType, Table, TableType, ValType as T};
     let engine = store.engine().clone();
@@ -126,7 +134,8 @@ impl WastSession for WasmtimeSession {
     }
 
     fn register(&mut self, as_name: &str, instance: &str) -> Result<(), WastError> {
-        let inst = *self.instances.get(instance).ok_or_else(|| WastError::Failed(format!("no instance {instance:?}")))?;
+        let inst =
+            *self.instances.get(instance).ok_or_else(|| WastError::Failed(format!("no instance {instance:?}")))?;
         self.linker.instance(&mut self.store, as_name, inst).map_err(|e| WastError::Failed(format!("{e:#}")))?;
         Ok(())
     }

@@ -129,11 +129,9 @@ impl Translator<'_> {
         match bt {
             BlockType::Empty => (0, 0),
             BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(i) => self
-                .ctx
-                .types
-                .get(i as usize)
-                .map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32)),
+            BlockType::FuncType(i) => {
+                self.ctx.types.get(i as usize).map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
+            }
         }
     }
 
@@ -311,9 +309,7 @@ impl Translator<'_> {
             Operator::TableCopy { dst_table, src_table } => {
                 self.emit(I::TableCopy { dst: *dst_table, src: *src_table })
             }
-            Operator::TableInit { elem_index, table } => {
-                self.emit(I::TableInit { elem: *elem_index, table: *table })
-            }
+            Operator::TableInit { elem_index, table } => self.emit(I::TableInit { elem: *elem_index, table: *table }),
             Operator::ElemDrop { elem_index } => self.emit(I::ElemDrop(*elem_index)),
             Operator::V128Bitselect => self.emit(I::Bitselect),
             Operator::I8x16Shuffle { lanes } => {

@@ -84,21 +84,42 @@ pub enum Instr {
     Unreachable,
     Nop,
     /// Unconditional branch.
-    Br { target: u32, height: u32, arity: u32 },
+    Br {
+        target: u32,
+        height: u32,
+        arity: u32,
+    },
     /// Branch if the popped i32 is non-zero.
-    BrIf { target: u32, height: u32, arity: u32 },
+    BrIf {
+        target: u32,
+        height: u32,
+        arity: u32,
+    },
     /// Jump if the popped i32 is zero (the `if` of an if/else).
-    BrUnless { target: u32 },
+    BrUnless {
+        target: u32,
+    },
     /// Plain jump, no stack change (end of a `then` arm).
-    Jump { target: u32 },
+    Jump {
+        target: u32,
+    },
     /// `br_table`: `len` targets (the last being the default) in the
     /// function's target table starting at `start`.
-    BrTable { start: u32, len: u32 },
+    BrTable {
+        start: u32,
+        len: u32,
+    },
     Return,
     Call(u32),
-    CallIndirect { ty: u32, table: u32 },
+    CallIndirect {
+        ty: u32,
+        table: u32,
+    },
     ReturnCall(u32),
-    ReturnCallIndirect { ty: u32, table: u32 },
+    ReturnCallIndirect {
+        ty: u32,
+        table: u32,
+    },
     Drop,
     Select,
     LocalGet(u32),
@@ -111,24 +132,54 @@ pub enum Instr {
     TableSize(u32),
     TableGrow(u32),
     TableFill(u32),
-    TableCopy { dst: u32, src: u32 },
-    TableInit { elem: u32, table: u32 },
+    TableCopy {
+        dst: u32,
+        src: u32,
+    },
+    TableInit {
+        elem: u32,
+        table: u32,
+    },
     ElemDrop(u32),
     RefFunc(u32),
     /// Any constant up to 64 bits (numbers, null references).
     Const(u64),
     /// A v128 constant from the function's constant pool.
     ConstV128(u32),
-    Load { kind: LoadKind, mem: u32, offset: u64 },
+    Load {
+        kind: LoadKind,
+        mem: u32,
+        offset: u64,
+    },
     /// Stores the low `bytes` bytes of the popped value.
-    Store { bytes: u8, mem: u32, offset: u64 },
-    LoadLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
-    StoreLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
+    Store {
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+    },
+    LoadLane {
+        bytes: u8,
+        lane: u8,
+        mem: u32,
+        offset: u64,
+    },
+    StoreLane {
+        bytes: u8,
+        lane: u8,
+        mem: u32,
+        offset: u64,
+    },
     MemorySize(u32),
     MemoryGrow(u32),
     MemoryFill(u32),
-    MemoryCopy { dst: u32, src: u32 },
-    MemoryInit { data: u32, mem: u32 },
+    MemoryCopy {
+        dst: u32,
+        src: u32,
+    },
+    MemoryInit {
+        data: u32,
+        mem: u32,
+    },
     DataDrop(u32),
     Un(ScalarUn),
     Bin(ScalarBin),
@@ -136,53 +187,146 @@ pub enum Instr {
     VBin(VecBin),
     Bitselect,
     Relaxed(RelaxedOp),
-    ExtractLane { shape: LaneShape, lane: u8 },
-    ReplaceLane { shape: LaneShape, lane: u8 },
+    ExtractLane {
+        shape: LaneShape,
+        lane: u8,
+    },
+    ReplaceLane {
+        shape: LaneShape,
+        lane: u8,
+    },
     /// `i8x16.shuffle` with lane indices from the function's shuffle pool.
     Shuffle(u32),
     Wide(WideOp),
-    AtomicLoad { bytes: u8, mem: u32, offset: u64 },
-    AtomicStore { bytes: u8, mem: u32, offset: u64 },
-    AtomicRmw { op: RmwOp, bytes: u8, mem: u32, offset: u64 },
-    AtomicCmpxchg { bytes: u8, mem: u32, offset: u64 },
-    AtomicNotify { mem: u32, offset: u64 },
-    AtomicWait { bytes: u8, mem: u32, offset: u64 },
+    AtomicLoad {
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+    },
+    AtomicStore {
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+    },
+    AtomicRmw {
+        op: RmwOp,
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+    },
+    AtomicCmpxchg {
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+    },
+    AtomicNotify {
+        mem: u32,
+        offset: u64,
+    },
+    AtomicWait {
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+    },
     AtomicFence,
     // Fused forms (superinstructions) built by `compile::fuse`: each one
     // is exactly the sequence named in its comment, with the operands read
     // straight from locals or the instruction instead of the stack. `dst`
     // is a local index or [`PUSH`]; `t` indexes the function's target table.
     /// `op; local.set dst`.
-    BinSet { op: ScalarBin, dst: u32 },
+    BinSet {
+        op: ScalarBin,
+        dst: u32,
+    },
     /// `local.get a; local.get b; op` (then `local.set dst` unless `PUSH`).
-    BinLL { op: ScalarBin, a: u32, b: u32, dst: u32 },
+    BinLL {
+        op: ScalarBin,
+        a: u32,
+        b: u32,
+        dst: u32,
+    },
     /// `local.get a; const c; op` (then `local.set dst` unless `PUSH`).
-    BinLC { op: ScalarBin, a: u32, dst: u32, c: u64 },
+    BinLC {
+        op: ScalarBin,
+        a: u32,
+        dst: u32,
+        c: u64,
+    },
     /// `local.get b; op` (then `local.set dst` unless `PUSH`).
-    BinSL { op: ScalarBin, b: u32, dst: u32 },
+    BinSL {
+        op: ScalarBin,
+        b: u32,
+        dst: u32,
+    },
     /// `const c; op` (then `local.set dst` unless `PUSH`).
-    BinSC { op: ScalarBin, dst: u32, c: u64 },
+    BinSC {
+        op: ScalarBin,
+        dst: u32,
+        c: u64,
+    },
     /// `op; br_if`.
-    BrIfBin { op: ScalarBin, t: u32 },
+    BrIfBin {
+        op: ScalarBin,
+        t: u32,
+    },
     /// `local.get a; local.get b; op; br_if`.
-    BrIfLL { op: ScalarBin, a: u32, b: u32, t: u32 },
+    BrIfLL {
+        op: ScalarBin,
+        a: u32,
+        b: u32,
+        t: u32,
+    },
     /// `local.get a; const c; op; br_if`.
-    BrIfLC { op: ScalarBin, a: u32, t: u32, c: u64 },
+    BrIfLC {
+        op: ScalarBin,
+        a: u32,
+        t: u32,
+        c: u64,
+    },
     /// `local.get b; op; br_if`.
-    BrIfSL { op: ScalarBin, b: u32, t: u32 },
+    BrIfSL {
+        op: ScalarBin,
+        b: u32,
+        t: u32,
+    },
     /// `const c; op; br_if`.
-    BrIfSC { op: ScalarBin, t: u32, c: u64 },
+    BrIfSC {
+        op: ScalarBin,
+        t: u32,
+        c: u64,
+    },
     /// `local.get src; local.set dst`.
-    LocalCopy { src: u32, dst: u32 },
+    LocalCopy {
+        src: u32,
+        dst: u32,
+    },
     /// `const c; local.set dst`.
-    LocalSetConst { dst: u32, c: u64 },
+    LocalSetConst {
+        dst: u32,
+        c: u64,
+    },
     /// `local.get a; load`.
-    LoadL { kind: LoadKind, mem: u32, a: u32, offset: u64 },
+    LoadL {
+        kind: LoadKind,
+        mem: u32,
+        a: u32,
+        offset: u64,
+    },
     /// `local.get a; X; op` where `X` pushes one value and touches no
     /// local: emitted as `X; BinLS`, the second operand from the stack.
-    BinLS { op: ScalarBin, a: u32, dst: u32 },
+    BinLS {
+        op: ScalarBin,
+        a: u32,
+        dst: u32,
+    },
     /// `local.get a; local.get v; store`.
-    StoreLL { bytes: u8, mem: u32, a: u32, v: u32, offset: u64 },
+    StoreLL {
+        bytes: u8,
+        mem: u32,
+        a: u32,
+        v: u32,
+        offset: u64,
+    },
 }
 
 /// A translated function body.

@@ -36,10 +36,7 @@ impl Store {
 
     pub(crate) fn table_get_slot(&self, t: usize, i: u128) -> R<u128> {
         let tab = &self.tables[t].elems;
-        usize::try_from(i as u64)
-            .ok()
-            .and_then(|i| tab.get(i).copied())
-            .ok_or(TrapKind::TableOutOfBounds)
+        usize::try_from(i as u64).ok().and_then(|i| tab.get(i).copied()).ok_or(TrapKind::TableOutOfBounds)
     }
 
     pub(crate) fn table_set_slot(&mut self, t: usize, i: u128, v: u128) -> R<()> {

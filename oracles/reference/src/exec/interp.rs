@@ -3,13 +3,13 @@
 //! and restart the loop; returns pop one; nothing allocates per
 //! instruction.
 
-use super::frames::{unwind, Frame};
+use super::frames::{Frame, unwind};
 use super::{memory, numeric, vector};
-use crate::compile::instr::{Instr, WideOp, PUSH, RETURN_PC};
+use crate::compile::instr::{Instr, PUSH, RETURN_PC, WideOp};
 use crate::error::{CallError, TrapKind};
 use crate::numerics::wide;
 use crate::simd::bitwise;
-use crate::store::{Store, PAGE_SIZE};
+use crate::store::{PAGE_SIZE, Store};
 use std::sync::Arc;
 
 impl Store {
@@ -445,7 +445,13 @@ impl Store {
 
     /// `return_call`: replaces the current frame by a call to `addr`, whose
     /// arguments are on top of the stack.
-    pub(super) fn tail_call(&mut self, addr: u32, base: usize, stack: &mut Vec<u128>, frames: &mut Vec<Frame>) -> Result<(), CallError> {
+    pub(super) fn tail_call(
+        &mut self,
+        addr: u32,
+        base: usize,
+        stack: &mut Vec<u128>,
+        frames: &mut Vec<Frame>,
+    ) -> Result<(), CallError> {
         let n = self.types[self.funcs[addr as usize].ty() as usize].params.len();
         unwind(stack, base, n);
         frames.pop();

@@ -5,16 +5,16 @@
 //! untouched function so that masks cost it nothing (a shared generic loop
 //! measured 5-15% slower in plain mode through codegen changes).
 
-use super::frames::{unwind, Frame};
+use super::frames::{Frame, unwind};
 use super::mask_mem;
 use super::masked::{self, known};
 use super::{memory, vector};
-use crate::compile::instr::{Instr, WideOp, PUSH, RETURN_PC};
+use crate::compile::instr::{Instr, PUSH, RETURN_PC, WideOp};
 use crate::error::{CallError, TrapKind};
 use crate::masks::{relaxed, scalar, vector as vmask};
 use crate::numerics::wide;
 use crate::simd::bitwise;
-use crate::store::{Store, PAGE_SIZE};
+use crate::store::{PAGE_SIZE, Store};
 use std::sync::Arc;
 
 impl Store {

@@ -67,7 +67,8 @@ impl Store {
                 let shift = (bytes as u32 * 8) * (lane as u32 % (16 / bytes as u32));
                 if let Instr::LoadLane { .. } = ins {
                     let r = memory::load_lane(m, bytes, lane, a, offset, v).map_err(trap)?;
-                    let raw = if M { effective(m, a, offset, n).map_or(0, |ea| mask_mem::read(mask, ea, n)) } else { 0 };
+                    let raw =
+                        if M { effective(m, a, offset, n).map_or(0, |ea| mask_mem::read(mask, ea, n)) } else { 0 };
                     s.pushm(r, (mv & !(bytes_mask(n) << shift)) | (raw << shift));
                 } else {
                     memory::store_lane(m, bytes, lane, a, offset, v).map_err(trap)?;
@@ -94,7 +95,8 @@ impl Store {
                 self.memory_copy(dm, sm, d, sa, n).map_err(trap)?;
                 if M {
                     let oob = TrapKind::MemoryOutOfBounds;
-                    let (dr, sr) = (range(d, n, self.mems[dm].data.len(), oob), range(sa, n, self.mems[sm].data.len(), oob));
+                    let (dr, sr) =
+                        (range(d, n, self.mems[dm].data.len(), oob), range(sa, n, self.mems[sm].data.len(), oob));
                     if let (Ok(dr), Ok(sr)) = (dr, sr) {
                         let src = mask_mem::copy_out(self.mem_and_mask(sm).1, sr);
                         let (dmem, dmask) = self.mem_and_mask(dm);
@@ -126,7 +128,11 @@ impl Store {
                 let a = s.popk("atomic load", "the address")?;
                 let (m, mask) = self.mem_and_mask(inst.mems[mem as usize] as usize);
                 let v = memory::atomic_load(m, bytes, a, offset).map_err(trap)?;
-                let mv = if M { atomic_ea(m, a, offset, bytes as usize).map_or(0, |ea| mask_mem::read(mask, ea, bytes as usize)) } else { 0 };
+                let mv = if M {
+                    atomic_ea(m, a, offset, bytes as usize).map_or(0, |ea| mask_mem::read(mask, ea, bytes as usize))
+                } else {
+                    0
+                };
                 s.pushm(v, mv);
             }
             Instr::AtomicStore { bytes, mem, offset } => {
@@ -152,7 +158,13 @@ impl Store {
                         RmwOp::And => and_mask(old, old_m, v, mv),
                         RmwOp::Or => or_mask(old, old_m, v, mv),
                         RmwOp::Xor => old_m | mv,
-                        RmwOp::Add | RmwOp::Sub => if (old_m | mv) & w != 0 { w } else { 0 },
+                        RmwOp::Add | RmwOp::Sub => {
+                            if (old_m | mv) & w != 0 {
+                                w
+                            } else {
+                                0
+                            }
+                        }
                     };
                     (old_m, new_m & w)
                 } else {

@@ -13,8 +13,8 @@ mod interp;
 mod interp_masked;
 mod mask_mem;
 mod masked;
-mod memory_ops;
 pub(crate) mod memory;
+mod memory_ops;
 pub(crate) mod numeric;
 pub(crate) mod vector;
 

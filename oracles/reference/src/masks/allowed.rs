@@ -63,7 +63,9 @@ pub fn allowed_results(op: &SingleOp, operands: &[Value]) -> Option<AllowedSet> 
         (SingleOp::VUn(o), &[a]) => AllowedSet::Values(vec![vector::unary(o, a, 0)]),
         (SingleOp::VBin(o), &[a, b]) => AllowedSet::Values(vec![vector::binary(o, a, 0, b, 0)]),
         (SingleOp::Bitselect, &[a, b, c]) => AllowedSet::Values(vec![vector::bitselect(a, 0, b, 0, c, 0)]),
-        (SingleOp::ExtractLane { shape, lane }, &[a]) => AllowedSet::Values(vec![vector::extract_lane(shape, a, 0, lane)]),
+        (SingleOp::ExtractLane { shape, lane }, &[a]) => {
+            AllowedSet::Values(vec![vector::extract_lane(shape, a, 0, lane)])
+        }
         (SingleOp::ReplaceLane { shape, lane }, &[a, x]) => {
             AllowedSet::Values(vec![vector::replace_lane(shape, a, 0, lane, x, 0)])
         }

@@ -61,11 +61,7 @@ pub fn arith(fi: Fmt, ins: &[(u64, u64)], fo: Fmt, r: u64) -> (u64, u64) {
         return (r, 0);
     }
     let canonical = ins.iter().all(|&(v, m)| !fi.is_nan(v) || fi.surely_canonical(v, m));
-    if canonical {
-        ((r & fo.sign) | fo.exp | fo.quiet, fo.sign)
-    } else {
-        (r | fo.exp | fo.quiet, fo.arithmetic_mask())
-    }
+    if canonical { ((r & fo.sign) | fo.exp | fo.quiet, fo.sign) } else { (r | fo.exp | fo.quiet, fo.arithmetic_mask()) }
 }
 
 /// Mask of a float comparison result (rule 4): determined when the inputs

@@ -17,7 +17,7 @@ pub mod relaxed;
 pub mod scalar;
 pub mod vector;
 
-pub use allowed::{allowed_results, relaxed_choice_results, AllowedSet, SingleOp};
+pub use allowed::{AllowedSet, SingleOp, allowed_results, relaxed_choice_results};
 
 use crate::error::CallError;
 

@@ -4,7 +4,7 @@
 //! the float operators additionally follow the NaN rules, and operands with
 //! open bits open the lanes they reach.
 
-use super::float::{self, Fmt, F32, F64};
+use super::float::{self, F32, F64, Fmt};
 use super::vector::{float_lanes, spread};
 use crate::simd::bitwise::bitselect;
 use crate::simd::relaxed::RelaxedOp;
@@ -67,9 +67,5 @@ fn float_choices(f: Fmt, ins: &[(u128, u128)], choices: &[u128], differ: u128, m
 
 fn lane_rule(f: Fmt, l: &[(u64, u64)], r: u64, madd: bool) -> (u64, u64) {
     let open = l.iter().any(|&(_, m)| m != 0);
-    if open && !madd {
-        (r, f.all)
-    } else {
-        float::arith(f, l, f, r)
-    }
+    if open && !madd { (r, f.all) } else { float::arith(f, l, f, r) }
 }

@@ -3,7 +3,7 @@
 //! interpreter does, plus the mask of its result from its operands' masks
 //! (rules 1 to 4 and 7 of the mask semantics).
 
-use super::float::{self, trunc_input, Fmt, TruncOpen, F32, F64};
+use super::float::{self, F32, F64, Fmt, TruncOpen, trunc_input};
 use super::undetermined;
 use crate::compile::ops::{ScalarBin, ScalarUn};
 use crate::error::{CallError, TrapKind};

@@ -4,8 +4,8 @@
 //! follow the NaN rules lanewise for float arithmetic, and open whole lanes
 //! for integer arithmetic on lanes with open bits.
 
-use super::float::{self, trunc_input, Fmt, TruncOpen, F32, F64};
-use super::scalar::{and_mask, or_mask, W32};
+use super::float::{self, F32, F64, Fmt, TruncOpen, trunc_input};
+use super::scalar::{W32, and_mask, or_mask};
 use crate::compile::instr::LaneShape;
 use crate::compile::ops::{VecBin, VecUn};
 use crate::exec::vector;
@@ -39,7 +39,12 @@ pub fn spread(m: u128, bits: u32) -> u128 {
 }
 
 /// Applies a per-lane (value, mask) rule to the float lanes of format `f`.
-pub fn float_lanes(f: Fmt, ins: &[(u128, u128)], r: u128, each: impl Fn(&[(u64, u64)], u64) -> (u64, u64)) -> (u128, u128) {
+pub fn float_lanes(
+    f: Fmt,
+    ins: &[(u128, u128)],
+    r: u128,
+    each: impl Fn(&[(u64, u64)], u64) -> (u64, u64),
+) -> (u128, u128) {
     let bits = if f.all == u32::MAX as u64 { 32 } else { 64 };
     let lane = f.all as u128;
     let (mut v, mut m) = (0u128, 0u128);
@@ -117,7 +122,8 @@ fn widen_low_lanes(a: u128, ma: u128, r: u128, promote: bool) -> (u128, u128) {
     let (mut v, mut m) = (r, 0u128);
     for i in 0..2 {
         let (x, mx, rl) = ((a >> (32 * i)) as u32 as u64, (ma >> (32 * i)) as u32 as u64, (r >> (64 * i)) as u64);
-        let (lv, lm) = if promote { float::arith(F32, &[(x, mx)], F64, rl) } else { (rl, if mx != 0 { u64::MAX } else { 0 }) };
+        let (lv, lm) =
+            if promote { float::arith(F32, &[(x, mx)], F64, rl) } else { (rl, if mx != 0 { u64::MAX } else { 0 }) };
         v = (v & !((u64::MAX as u128) << (64 * i))) | ((lv as u128) << (64 * i));
         m |= (lm as u128) << (64 * i);
     }
@@ -169,7 +175,13 @@ fn unary_open(op: VecUn, a: u128, ma: u128, r: u128) -> (u128, u128) {
         I32x4Abs | I32x4Neg | F32x4ConvertI32x4S | F32x4ConvertI32x4U => spread(ma, 32),
         I64x2Abs | I64x2Neg => spread(ma, 64),
         // A determined 1 bit anywhere makes `any_true` surely 1.
-        V128AnyTrue => if a & !ma != 0 { 0 } else { W32 },
+        V128AnyTrue => {
+            if a & !ma != 0 {
+                0
+            } else {
+                W32
+            }
+        }
         I8x16AllTrue | I16x8AllTrue | I32x4AllTrue | I64x2AllTrue => W32,
         // Bit i of a bitmask is the top bit of lane i: its mask moves along.
         I8x16Bitmask => it::i8x16::bitmask(ma) as u128,
@@ -177,10 +189,24 @@ fn unary_open(op: VecUn, a: u128, ma: u128, r: u128) -> (u128, u128) {
         I32x4Bitmask => it::i32x4::bitmask(ma) as u128,
         I64x2Bitmask => it::i64x2::bitmask(ma) as u128,
         // Splats and extensions move (and sign-extend) masks like bits.
-        I8x16Splat | I16x8Splat | I32x4Splat | I64x2Splat | F32x4Splat | F64x2Splat | I16x8ExtendLowI8x16S
-        | I16x8ExtendHighI8x16S | I16x8ExtendLowI8x16U | I16x8ExtendHighI8x16U | I32x4ExtendLowI16x8S
-        | I32x4ExtendHighI16x8S | I32x4ExtendLowI16x8U | I32x4ExtendHighI16x8U | I64x2ExtendLowI32x4S
-        | I64x2ExtendHighI32x4S | I64x2ExtendLowI32x4U | I64x2ExtendHighI32x4U => vector::unary(op, ma),
+        I8x16Splat
+        | I16x8Splat
+        | I32x4Splat
+        | I64x2Splat
+        | F32x4Splat
+        | F64x2Splat
+        | I16x8ExtendLowI8x16S
+        | I16x8ExtendHighI8x16S
+        | I16x8ExtendLowI8x16U
+        | I16x8ExtendHighI8x16U
+        | I32x4ExtendLowI16x8S
+        | I32x4ExtendHighI16x8S
+        | I32x4ExtendLowI16x8U
+        | I32x4ExtendHighI16x8U
+        | I64x2ExtendLowI32x4S
+        | I64x2ExtendHighI32x4S
+        | I64x2ExtendLowI32x4U
+        | I64x2ExtendHighI32x4U => vector::unary(op, ma),
         I32x4TruncSatF32x4S | I32x4TruncSatF32x4U => return trunc_sat_lanes(F32, a, ma, r),
         I32x4TruncSatF64x2SZero | I32x4TruncSatF64x2UZero => return narrow_f64_lanes(a, ma, r, false),
         F64x2ConvertLowI32x4S | F64x2ConvertLowI32x4U => return widen_low_lanes(a, ma, r, false),
@@ -245,7 +271,9 @@ fn binary_open(op: VecBin, a: u128, ma: u128, b: u128, mb: u128, r: u128) -> (u1
         | I16x8Add | I16x8AddSatS | I16x8AddSatU | I16x8Sub | I16x8SubSatS | I16x8SubSatU | I16x8Mul | I16x8MinS
         | I16x8MinU | I16x8MaxS | I16x8MaxU | I16x8AvgrU | I16x8Q15MulrSatS => spread(m, 16),
         I32x4Eq | I32x4Ne | I32x4LtS | I32x4LtU | I32x4GtS | I32x4GtU | I32x4LeS | I32x4LeU | I32x4GeS | I32x4GeU
-        | I32x4Add | I32x4Sub | I32x4Mul | I32x4MinS | I32x4MinU | I32x4MaxS | I32x4MaxU | I32x4DotI16x8S => spread(m, 32),
+        | I32x4Add | I32x4Sub | I32x4Mul | I32x4MinS | I32x4MinU | I32x4MaxS | I32x4MaxU | I32x4DotI16x8S => {
+            spread(m, 32)
+        }
         I64x2Eq | I64x2Ne | I64x2LtS | I64x2GtS | I64x2LeS | I64x2GeS | I64x2Add | I64x2Sub | I64x2Mul => spread(m, 64),
     };
     (r, mask)

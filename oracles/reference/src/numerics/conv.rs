@@ -4,9 +4,15 @@
 
 use crate::error::TrapKind;
 
-pub fn wrap(x: u64) -> u32 { x as u32 }
-pub fn extend_s(x: u32) -> u64 { x as i32 as i64 as u64 }
-pub fn extend_u(x: u32) -> u64 { x as u64 }
+pub fn wrap(x: u64) -> u32 {
+    x as u32
+}
+pub fn extend_s(x: u32) -> u64 {
+    x as i32 as i64 as u64
+}
+pub fn extend_u(x: u32) -> u64 {
+    x as u64
+}
 
 /// Spec `trunc`: NaN traps with "invalid conversion to integer"; a value
 /// whose truncation is outside the target range traps with "integer
@@ -25,37 +31,77 @@ const P32: f64 = 4294967296.0;
 const P63: f64 = 9223372036854775808.0;
 const P64: f64 = 18446744073709551616.0;
 
-pub fn trunc_s_32(x: f64) -> Result<u32, TrapKind> { Ok(trunc_check(x, -P31, P31)? as i32 as u32) }
-pub fn trunc_u_32(x: f64) -> Result<u32, TrapKind> { Ok(trunc_check(x, 0.0, P32)? as u32) }
-pub fn trunc_s_64(x: f64) -> Result<u64, TrapKind> { Ok(trunc_check(x, -P63, P63)? as i64 as u64) }
-pub fn trunc_u_64(x: f64) -> Result<u64, TrapKind> { Ok(trunc_check(x, 0.0, P64)? as u64) }
+pub fn trunc_s_32(x: f64) -> Result<u32, TrapKind> {
+    Ok(trunc_check(x, -P31, P31)? as i32 as u32)
+}
+pub fn trunc_u_32(x: f64) -> Result<u32, TrapKind> {
+    Ok(trunc_check(x, 0.0, P32)? as u32)
+}
+pub fn trunc_s_64(x: f64) -> Result<u64, TrapKind> {
+    Ok(trunc_check(x, -P63, P63)? as i64 as u64)
+}
+pub fn trunc_u_64(x: f64) -> Result<u64, TrapKind> {
+    Ok(trunc_check(x, 0.0, P64)? as u64)
+}
 
 /// Spec `trunc_sat`: NaN becomes 0, out-of-range values saturate. Rust's
 /// float-to-int `as` casts have exactly these semantics.
-pub fn trunc_sat_s_32(x: f64) -> u32 { x as i32 as u32 }
-pub fn trunc_sat_u_32(x: f64) -> u32 { x as u32 }
-pub fn trunc_sat_s_64(x: f64) -> u64 { x as i64 as u64 }
-pub fn trunc_sat_u_64(x: f64) -> u64 { x as u64 }
+pub fn trunc_sat_s_32(x: f64) -> u32 {
+    x as i32 as u32
+}
+pub fn trunc_sat_u_32(x: f64) -> u32 {
+    x as u32
+}
+pub fn trunc_sat_s_64(x: f64) -> u64 {
+    x as i64 as u64
+}
+pub fn trunc_sat_u_64(x: f64) -> u64 {
+    x as u64
+}
 
 /// Spec `convert`: round to nearest, ties to even (Rust `as` semantics).
-pub fn convert_s_32_f32(x: u32) -> u32 { (x as i32 as f32).to_bits() }
-pub fn convert_u_32_f32(x: u32) -> u32 { (x as f32).to_bits() }
-pub fn convert_s_64_f32(x: u64) -> u32 { (x as i64 as f32).to_bits() }
-pub fn convert_u_64_f32(x: u64) -> u32 { (x as f32).to_bits() }
-pub fn convert_s_32_f64(x: u32) -> u64 { (x as i32 as f64).to_bits() }
-pub fn convert_u_32_f64(x: u32) -> u64 { (x as f64).to_bits() }
-pub fn convert_s_64_f64(x: u64) -> u64 { (x as i64 as f64).to_bits() }
-pub fn convert_u_64_f64(x: u64) -> u64 { (x as f64).to_bits() }
+pub fn convert_s_32_f32(x: u32) -> u32 {
+    (x as i32 as f32).to_bits()
+}
+pub fn convert_u_32_f32(x: u32) -> u32 {
+    (x as f32).to_bits()
+}
+pub fn convert_s_64_f32(x: u64) -> u32 {
+    (x as i64 as f32).to_bits()
+}
+pub fn convert_u_64_f32(x: u64) -> u32 {
+    (x as f32).to_bits()
+}
+pub fn convert_s_32_f64(x: u32) -> u64 {
+    (x as i32 as f64).to_bits()
+}
+pub fn convert_u_32_f64(x: u32) -> u64 {
+    (x as f64).to_bits()
+}
+pub fn convert_s_64_f64(x: u64) -> u64 {
+    (x as i64 as f64).to_bits()
+}
+pub fn convert_u_64_f64(x: u64) -> u64 {
+    (x as f64).to_bits()
+}
 
 /// Spec `demote`: rounds; a NaN input gives a quiet NaN (host conversion).
-pub fn demote(x: u64) -> u32 { (f64::from_bits(x) as f32).to_bits() }
+pub fn demote(x: u64) -> u32 {
+    (f64::from_bits(x) as f32).to_bits()
+}
 /// Spec `promote`: exact; a NaN input gives a quiet NaN (host conversion).
-pub fn promote(x: u32) -> u64 { (f32::from_bits(x) as f64).to_bits() }
+pub fn promote(x: u32) -> u64 {
+    (f32::from_bits(x) as f64).to_bits()
+}
 
 /// An f32 operand widened (exactly) for the truncation helpers.
-pub fn f32_wide(x: u32) -> f64 { f32::from_bits(x) as f64 }
+pub fn f32_wide(x: u32) -> f64 {
+    f32::from_bits(x) as f64
+}
 /// An f64 operand for the truncation helpers.
-pub fn f64_host(x: u64) -> f64 { f64::from_bits(x) }
+pub fn f64_host(x: u64) -> f64 {
+    f64::from_bits(x)
+}
 
 #[cfg(test)]
 mod tests {

@@ -8,42 +8,76 @@ macro_rules! float_ops {
     ($m:ident, $f:ty, $u:ty) => {
         #[doc = concat!("Float operators on `", stringify!($f), "` bit patterns.")]
         pub mod $m {
-            #[inline] fn f(x: $u) -> $f { <$f>::from_bits(x) }
-            #[inline] fn b(x: $f) -> $u { x.to_bits() }
+            #[inline]
+            fn f(x: $u) -> $f {
+                <$f>::from_bits(x)
+            }
+            #[inline]
+            fn b(x: $f) -> $u {
+                x.to_bits()
+            }
             const SIGN: $u = 1 << (<$u>::BITS - 1);
 
-            pub fn fadd(x: $u, y: $u) -> $u { b(f(x) + f(y)) }
-            pub fn fsub(x: $u, y: $u) -> $u { b(f(x) - f(y)) }
-            pub fn fmul(x: $u, y: $u) -> $u { b(f(x) * f(y)) }
-            pub fn fdiv(x: $u, y: $u) -> $u { b(f(x) / f(y)) }
-            pub fn fsqrt(x: $u) -> $u { b(f(x).sqrt()) }
+            pub fn fadd(x: $u, y: $u) -> $u {
+                b(f(x) + f(y))
+            }
+            pub fn fsub(x: $u, y: $u) -> $u {
+                b(f(x) - f(y))
+            }
+            pub fn fmul(x: $u, y: $u) -> $u {
+                b(f(x) * f(y))
+            }
+            pub fn fdiv(x: $u, y: $u) -> $u {
+                b(f(x) / f(y))
+            }
+            pub fn fsqrt(x: $u) -> $u {
+                b(f(x).sqrt())
+            }
 
             /// Spec: a NaN operand gives a NaN (propagated through a host
             /// add, which yields a quieted operand); `fmin(+0, -0) = -0`.
             pub fn fmin(x: $u, y: $u) -> $u {
                 let (a, c) = (f(x), f(y));
-                if a.is_nan() || c.is_nan() { return b(a + c); }
-                if a == 0.0 && c == 0.0 { return x | y; } // -0 wins: OR the sign bits
+                if a.is_nan() || c.is_nan() {
+                    return b(a + c);
+                }
+                if a == 0.0 && c == 0.0 {
+                    return x | y;
+                } // -0 wins: OR the sign bits
                 if a < c { x } else { y }
             }
 
             /// Spec: a NaN operand gives a NaN; `fmax(+0, -0) = +0`.
             pub fn fmax(x: $u, y: $u) -> $u {
                 let (a, c) = (f(x), f(y));
-                if a.is_nan() || c.is_nan() { return b(a + c); }
-                if a == 0.0 && c == 0.0 { return x & y; } // +0 wins: AND the sign bits
+                if a.is_nan() || c.is_nan() {
+                    return b(a + c);
+                }
+                if a == 0.0 && c == 0.0 {
+                    return x & y;
+                } // +0 wins: AND the sign bits
                 if a > c { x } else { y }
             }
 
             /// Pseudo-minimum (SIMD `pmin`): `y < x ? y : x`, NaNs pass through as-is.
-            pub fn fpmin(x: $u, y: $u) -> $u { if f(y) < f(x) { y } else { x } }
+            pub fn fpmin(x: $u, y: $u) -> $u {
+                if f(y) < f(x) { y } else { x }
+            }
             /// Pseudo-maximum (SIMD `pmax`): `x < y ? y : x`.
-            pub fn fpmax(x: $u, y: $u) -> $u { if f(x) < f(y) { y } else { x } }
+            pub fn fpmax(x: $u, y: $u) -> $u {
+                if f(x) < f(y) { y } else { x }
+            }
 
             /// Sign operators are pure bit operations, even on NaN.
-            pub fn fcopysign(x: $u, y: $u) -> $u { (x & !SIGN) | (y & SIGN) }
-            pub fn fabs(x: $u) -> $u { x & !SIGN }
-            pub fn fneg(x: $u) -> $u { x ^ SIGN }
+            pub fn fcopysign(x: $u, y: $u) -> $u {
+                (x & !SIGN) | (y & SIGN)
+            }
+            pub fn fabs(x: $u) -> $u {
+                x & !SIGN
+            }
+            pub fn fneg(x: $u) -> $u {
+                x ^ SIGN
+            }
 
             /// The quiet bit (top mantissa bit).
             const QUIET: $u = 1 << (<$f>::MANTISSA_DIGITS - 2);
@@ -56,23 +90,47 @@ macro_rules! float_ops {
             fn round(x: $u, r: fn($f) -> $f) -> $u {
                 if f(x).is_nan() { x | QUIET } else { b(r(f(x))) }
             }
-            pub fn fceil(x: $u) -> $u { round(x, <$f>::ceil) }
-            pub fn ffloor(x: $u) -> $u { round(x, <$f>::floor) }
-            pub fn ftrunc(x: $u) -> $u { round(x, <$f>::trunc) }
+            pub fn fceil(x: $u) -> $u {
+                round(x, <$f>::ceil)
+            }
+            pub fn ffloor(x: $u) -> $u {
+                round(x, <$f>::floor)
+            }
+            pub fn ftrunc(x: $u) -> $u {
+                round(x, <$f>::trunc)
+            }
             /// Round to nearest integral value, ties to even.
-            pub fn fnearest(x: $u) -> $u { round(x, <$f>::round_ties_even) }
+            pub fn fnearest(x: $u) -> $u {
+                round(x, <$f>::round_ties_even)
+            }
 
-            pub fn feq(x: $u, y: $u) -> u32 { (f(x) == f(y)) as u32 }
-            pub fn fne(x: $u, y: $u) -> u32 { (f(x) != f(y)) as u32 }
-            pub fn flt(x: $u, y: $u) -> u32 { (f(x) < f(y)) as u32 }
-            pub fn fgt(x: $u, y: $u) -> u32 { (f(x) > f(y)) as u32 }
-            pub fn fle(x: $u, y: $u) -> u32 { (f(x) <= f(y)) as u32 }
-            pub fn fge(x: $u, y: $u) -> u32 { (f(x) >= f(y)) as u32 }
+            pub fn feq(x: $u, y: $u) -> u32 {
+                (f(x) == f(y)) as u32
+            }
+            pub fn fne(x: $u, y: $u) -> u32 {
+                (f(x) != f(y)) as u32
+            }
+            pub fn flt(x: $u, y: $u) -> u32 {
+                (f(x) < f(y)) as u32
+            }
+            pub fn fgt(x: $u, y: $u) -> u32 {
+                (f(x) > f(y)) as u32
+            }
+            pub fn fle(x: $u, y: $u) -> u32 {
+                (f(x) <= f(y)) as u32
+            }
+            pub fn fge(x: $u, y: $u) -> u32 {
+                (f(x) >= f(y)) as u32
+            }
 
             /// Whether the bits are any NaN.
-            pub fn is_nan(x: $u) -> bool { f(x).is_nan() }
+            pub fn is_nan(x: $u) -> bool {
+                f(x).is_nan()
+            }
             /// As a host float (for conversions).
-            pub fn to_host(x: $u) -> $f { f(x) }
+            pub fn to_host(x: $u) -> $f {
+                f(x)
+            }
         }
     };
 }

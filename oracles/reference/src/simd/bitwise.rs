@@ -3,14 +3,28 @@
 
 use crate::simd::lanes::{from_u8x16, u8x16};
 
-pub fn vnot(a: u128) -> u128 { !a }
-pub fn vand(a: u128, b: u128) -> u128 { a & b }
-pub fn vandnot(a: u128, b: u128) -> u128 { a & !b }
-pub fn vor(a: u128, b: u128) -> u128 { a | b }
-pub fn vxor(a: u128, b: u128) -> u128 { a ^ b }
+pub fn vnot(a: u128) -> u128 {
+    !a
+}
+pub fn vand(a: u128, b: u128) -> u128 {
+    a & b
+}
+pub fn vandnot(a: u128, b: u128) -> u128 {
+    a & !b
+}
+pub fn vor(a: u128, b: u128) -> u128 {
+    a | b
+}
+pub fn vxor(a: u128, b: u128) -> u128 {
+    a ^ b
+}
 /// Spec `ibitselect`: bits of `a` where `c` is 1, bits of `b` elsewhere.
-pub fn bitselect(a: u128, b: u128, c: u128) -> u128 { (a & c) | (b & !c) }
-pub fn any_true(a: u128) -> u32 { (a != 0) as u32 }
+pub fn bitselect(a: u128, b: u128, c: u128) -> u128 {
+    (a & c) | (b & !c)
+}
+pub fn any_true(a: u128) -> u32 {
+    (a != 0) as u32
+}
 
 /// `i8x16.swizzle`: lane i is `a[s[i]]`, or 0 when `s[i] >= 16`.
 pub fn swizzle(a: u128, s: u128) -> u128 {

@@ -40,11 +40,19 @@ impl RelaxedOp {
     pub fn arity(self) -> usize {
         use RelaxedOp::*;
         match self {
-            I32x4RelaxedTruncF32x4S | I32x4RelaxedTruncF32x4U | I32x4RelaxedTruncF64x2SZero
+            I32x4RelaxedTruncF32x4S
+            | I32x4RelaxedTruncF32x4U
+            | I32x4RelaxedTruncF64x2SZero
             | I32x4RelaxedTruncF64x2UZero => 1,
-            F32x4RelaxedMadd | F32x4RelaxedNmadd | F64x2RelaxedMadd | F64x2RelaxedNmadd
-            | I8x16RelaxedLaneselect | I16x8RelaxedLaneselect | I32x4RelaxedLaneselect
-            | I64x2RelaxedLaneselect | I32x4RelaxedDotI8x16I7x16AddS => 3,
+            F32x4RelaxedMadd
+            | F32x4RelaxedNmadd
+            | F64x2RelaxedMadd
+            | F64x2RelaxedNmadd
+            | I8x16RelaxedLaneselect
+            | I16x8RelaxedLaneselect
+            | I32x4RelaxedLaneselect
+            | I64x2RelaxedLaneselect
+            | I32x4RelaxedDotI8x16I7x16AddS => 3,
             _ => 2,
         }
     }

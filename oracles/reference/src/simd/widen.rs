@@ -22,14 +22,22 @@ pub fn build(bits: u32, f: impl Fn(usize) -> i128) -> u128 {
 }
 
 /// Spec `sat_s_N`: clamp to the signed range of `bits`.
-pub fn sat_s(x: i128, bits: u32) -> i128 { x.clamp(-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1) }
+pub fn sat_s(x: i128, bits: u32) -> i128 {
+    x.clamp(-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+}
 /// Spec `sat_u_N`: clamp to the unsigned range of `bits`.
-pub fn sat_u(x: i128, bits: u32) -> i128 { x.clamp(0, (1i128 << bits) - 1) }
+pub fn sat_u(x: i128, bits: u32) -> i128 {
+    x.clamp(0, (1i128 << bits) - 1)
+}
 
 /// `narrow_s`: lanes of `a` then `b` (signed, width `2*bits`) saturated to `bits`.
-pub fn narrow_s(a: u128, b: u128, bits: u32) -> u128 { narrow(a, b, bits, true) }
+pub fn narrow_s(a: u128, b: u128, bits: u32) -> u128 {
+    narrow(a, b, bits, true)
+}
 /// `narrow_u`: signed source lanes saturated to the unsigned range of `bits`.
-pub fn narrow_u(a: u128, b: u128, bits: u32) -> u128 { narrow(a, b, bits, false) }
+pub fn narrow_u(a: u128, b: u128, bits: u32) -> u128 {
+    narrow(a, b, bits, false)
+}
 
 fn narrow(a: u128, b: u128, bits: u32, signed: bool) -> u128 {
     let half = 64 / bits as usize; // source lanes per operand
@@ -67,7 +75,9 @@ pub fn dot_i16x8_s(a: u128, b: u128) -> u128 {
 }
 
 /// Spec `iq15mulrsat_s`: `sat_s((x * y + 2^14) >> 15)`.
-pub fn q15mulr_sat_s_lane(x: i128, y: i128) -> i128 { sat_s((x * y + 0x4000) >> 15, 16) }
+pub fn q15mulr_sat_s_lane(x: i128, y: i128) -> i128 {
+    sat_s((x * y + 0x4000) >> 15, 16)
+}
 
 /// `i16x8.q15mulr_sat_s`
 pub fn q15mulr_sat_s(a: u128, b: u128) -> u128 {
