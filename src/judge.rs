@@ -292,6 +292,7 @@ fn trap_tag(k: &crosscheck_oracles::TrapKind) -> String {
         T::InvalidConversionOrOverflow => "bad-conversion-or-overflow",
         T::NullReference => "null-ref",
         T::UnalignedAtomic => "unaligned-atomic",
+        T::UnalignedAtomicOrOutOfBounds => "unaligned-atomic-or-memory-oob",
         T::AtomicWaitNonShared => "wait-unshared",
         T::Other(_) => "other",
     }

@@ -164,6 +164,7 @@ pub fn trap_kind(k: r::TrapKind) -> TrapKind {
         R::BadSignature => TrapKind::BadSignature,
         R::NullReference => TrapKind::NullReference,
         R::UnalignedAtomic => TrapKind::UnalignedAtomic,
+        R::UnalignedAtomicOrOutOfBounds => TrapKind::UnalignedAtomicOrOutOfBounds,
         R::ExpectedSharedMemory => TrapKind::AtomicWaitNonShared,
         R::HostError => TrapKind::Other(k.message().to_string()),
     }

@@ -187,6 +187,7 @@ pub fn trap_matches(kind: &TrapKind, message: &str) -> bool {
         }
         TrapKind::NullReference => &["null"],
         TrapKind::UnalignedAtomic => &["unaligned atomic"],
+        TrapKind::UnalignedAtomicOrOutOfBounds => &["unaligned atomic", "out of bounds memory access"],
         TrapKind::AtomicWaitNonShared => &["expected shared memory"],
         TrapKind::Other(text) => return !text.is_empty() && message.contains(text.as_str()),
     };

@@ -26,6 +26,11 @@ pub enum TrapKind {
     NullReference,
     /// An atomic access at a misaligned effective address.
     UnalignedAtomic,
+    /// An atomic access both misaligned and out of bounds. The threads
+    /// proposal's prose checks bounds first, its reference interpreter
+    /// alignment first, and its formal rule only says "trap": either kind
+    /// is allowed.
+    UnalignedAtomicOrOutOfBounds,
     /// `memory.atomic.wait*` on an unshared memory.
     ExpectedSharedMemory,
     /// A host function failed or returned values of the wrong type.
@@ -45,7 +50,7 @@ impl TrapKind {
             TrapKind::IndirectCallToNull => "uninitialized element",
             TrapKind::BadSignature => "indirect call type mismatch",
             TrapKind::NullReference => "null reference",
-            TrapKind::UnalignedAtomic => "unaligned atomic",
+            TrapKind::UnalignedAtomic | TrapKind::UnalignedAtomicOrOutOfBounds => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::HostError => "host error",
         }

@@ -160,17 +160,23 @@ pub fn fill(mem: &mut MemInst, d: u128, val: u128, n: u128) -> R<()> {
     Ok(())
 }
 
-/// Atomic accesses trap on a misaligned effective address (checked before
-/// bounds, as the reference interpreter does).
+/// Atomic accesses trap on a misaligned or out-of-bounds effective
+/// address. Where both hold, the spec does not say which trap comes first
+/// (its prose checks bounds first, its reference interpreter alignment),
+/// so the trap is the two-way kind.
 #[inline]
 pub fn atomic_ea(mem: &MemInst, i: u128, offset: u64, n: usize) -> R<usize> {
     // The spec's ea is an unbounded integer: alignment is judged on the
-    // true sum, even where it exceeds 2^64 (memory64), before any bounds.
+    // true sum, even where it exceeds 2^64 (memory64).
     let ea = (i as u64 as u128) + offset as u128;
+    let in_bounds = effective(mem, i, offset, n);
     if ea % n as u128 != 0 {
-        return Err(TrapKind::UnalignedAtomic);
+        return Err(match in_bounds {
+            Ok(_) => TrapKind::UnalignedAtomic,
+            Err(_) => TrapKind::UnalignedAtomicOrOutOfBounds,
+        });
     }
-    effective(mem, i, offset, n)
+    in_bounds
 }
 
 pub fn atomic_load(mem: &MemInst, bytes: u8, i: u128, offset: u64) -> R<u128> {
