@@ -19,6 +19,9 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+mod common;
+use common::suite_dir;
+
 /// Whether a Node is there; without one, says why (and fails under CI).
 fn have_node() -> bool {
     match crosscheck_oracles::v8::node() {
@@ -165,22 +168,6 @@ fn v8_traps_map_to_trap_kinds() {
     );
     let invalid = Plan { wasm: b"\0asm\x01\0\0\0\x01".to_vec(), calls: vec![], observe: Exports::default() };
     assert!(matches!(engine(Tier::Liftoff).run(&invalid).instantiation, Err(InstantiateError::Rejected(_))));
-}
-
-fn suite_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("WASM_SPEC_TESTSUITE") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testsuite")),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let msg = format!("spec test suite not found at {} (set WASM_SPEC_TESTSUITE)", dir.display());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg}");
-    }
-    println!("{msg}; skipping");
-    None
 }
 
 /// Every `simd_*` and relaxed-SIMD script, and core scripts that exercise

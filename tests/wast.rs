@@ -14,21 +14,8 @@ use crosscheck_oracles::{Call, Exports, Plan, Val};
 use std::path::PathBuf;
 use std::process::Command;
 
-fn suite_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("WASM_SPEC_TESTSUITE") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testsuite")),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let msg = format!("spec test suite not found at {} (set WASM_SPEC_TESTSUITE)", dir.display());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg}");
-    }
-    println!("{msg}; skipping");
-    None
-}
+mod common;
+use common::suite_dir;
 
 #[test]
 fn spec_suite_passes_on_the_reference() {

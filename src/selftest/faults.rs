@@ -255,23 +255,18 @@ struct OpsSeen {
 impl OpsSeen {
     fn of(wasm: &[u8]) -> OpsSeen {
         use crosscheck_reference::compile::{instr::Instr, ops::translate_numeric};
-        use wasmparser::{Operator, Parser, Payload};
+        use wasmparser::Operator;
         let mut seen = OpsSeen::default();
-        for payload in Parser::new(0).parse_all(wasm) {
-            let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
-            let Ok(mut reader) = body.get_operators_reader() else { continue };
-            while !reader.eof() {
-                let Ok(op) = reader.read() else { break };
-                match op {
-                    Operator::I16x8Q15MulrSatS => seen.q15mulr = true,
-                    Operator::F32x4Neg => seen.f32x4_neg = true,
-                    _ => {}
-                }
-                if let Some(Instr::Relaxed(r)) = translate_numeric(&op) {
-                    seen.relaxed = Some(r);
-                }
+        for_each_operator(wasm, |op, _| {
+            match op {
+                Operator::I16x8Q15MulrSatS => seen.q15mulr = true,
+                Operator::F32x4Neg => seen.f32x4_neg = true,
+                _ => {}
             }
-        }
+            if let Some(Instr::Relaxed(r)) = translate_numeric(op) {
+                seen.relaxed = Some(r);
+            }
+        });
         seen
     }
 }
@@ -340,24 +335,32 @@ impl Instance for FaultyInstance<'_> {
     }
 }
 
-/// The module with the first lane index of every `i8x16.shuffle` moved on
-/// by one (mod 32). The opcode is `0xfd 0x0d`, then the 16 lane bytes.
-fn shuffle_index_off_by_one(wasm: &[u8]) -> Vec<u8> {
-    use wasmparser::{Operator, Parser, Payload};
-    let mut out = wasm.to_vec();
+/// Calls `f` with every operator of every function body and its offset in
+/// the module (a body that does not decode is passed over).
+fn for_each_operator(wasm: &[u8], mut f: impl FnMut(&wasmparser::Operator, usize)) {
+    use wasmparser::{Parser, Payload};
     for payload in Parser::new(0).parse_all(wasm) {
         let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
         let Ok(mut reader) = body.get_operators_reader() else { continue };
         while !reader.eof() {
             let Ok((op, offset)) = reader.read_with_offset() else { break };
-            if let Operator::I8x16Shuffle { lanes } = op
-                && out.get(offset + 1) == Some(&0x0d)
-                && let Some(b) = out.get_mut(offset + 2)
-            {
-                *b = (lanes[0] + 1) % 32;
-            }
+            f(&op, offset);
         }
     }
+}
+
+/// The module with the first lane index of every `i8x16.shuffle` moved on
+/// by one (mod 32). The opcode is `0xfd 0x0d`, then the 16 lane bytes.
+fn shuffle_index_off_by_one(wasm: &[u8]) -> Vec<u8> {
+    let mut out = wasm.to_vec();
+    for_each_operator(wasm, |op, offset| {
+        if let wasmparser::Operator::I8x16Shuffle { lanes } = op
+            && out.get(offset + 1) == Some(&0x0d)
+            && let Some(b) = out.get_mut(offset + 2)
+        {
+            *b = (lanes[0] + 1) % 32;
+        }
+    });
     out
 }
 
@@ -365,26 +368,21 @@ fn shuffle_index_off_by_one(wasm: &[u8]) -> Vec<u8> {
 /// into the matching `relaxed_max`. Both encode as `0xfd` and a two-byte
 /// LEB128 opcode (0x10d/0x10f → 0x10e/0x110), so the patch is in place.
 fn relaxed_min_to_max(wasm: &[u8]) -> Vec<u8> {
-    use wasmparser::{Operator, Parser, Payload};
+    use wasmparser::Operator;
     let mut out = wasm.to_vec();
-    for payload in Parser::new(0).parse_all(wasm) {
-        let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
-        let Ok(mut reader) = body.get_operators_reader() else { continue };
-        while !reader.eof() {
-            let Ok((op, offset)) = reader.read_with_offset() else { break };
-            let patch = match op {
-                Operator::F32x4RelaxedMin => Some(0x8e),
-                Operator::F64x2RelaxedMin => Some(0x90),
-                _ => None,
-            };
-            // `0xfd`, then the opcode's low LEB byte: only if encoded minimally.
-            if let Some(byte) = patch
-                && out.get(offset + 2) == Some(&0x02)
-                && let Some(b) = out.get_mut(offset + 1)
-            {
-                *b = byte;
-            }
+    for_each_operator(wasm, |op, offset| {
+        let patch = match op {
+            Operator::F32x4RelaxedMin => Some(0x8e),
+            Operator::F64x2RelaxedMin => Some(0x90),
+            _ => None,
+        };
+        // `0xfd`, then the opcode's low LEB byte: only if encoded minimally.
+        if let Some(byte) = patch
+            && out.get(offset + 2) == Some(&0x02)
+            && let Some(b) = out.get_mut(offset + 1)
+        {
+            *b = byte;
         }
-    }
+    });
     out
 }
