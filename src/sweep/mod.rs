@@ -45,9 +45,16 @@ impl Default for SweepOptions {
     }
 }
 
-/// The engines swept by default: the registry's defaults but `reference`.
+/// The engines swept by default: the registry's defaults but `reference`
+/// (V8 when a Node.js is found), and V8's baseline tier next to its
+/// optimizing one — each compiles every instruction its own way.
 pub fn default_engines() -> Vec<String> {
-    registry::DEFAULT_ENGINES.iter().filter(|n| !n.starts_with("reference")).map(|n| n.to_string()).collect()
+    let mut names: Vec<String> =
+        registry::default_engines().into_iter().filter(|n| !n.starts_with("reference")).collect();
+    if names.iter().any(|n| n == "v8") {
+        names.push("v8-liftoff".to_string());
+    }
+    names
 }
 
 /// Every CPU profile name.

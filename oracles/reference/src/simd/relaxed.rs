@@ -63,6 +63,10 @@ impl RelaxedOp {
         match self {
             I32x4RelaxedTruncF32x4U | I32x4RelaxedTruncF64x2UZero => 4,
             F32x4RelaxedMin | F32x4RelaxedMax | F64x2RelaxedMin | F64x2RelaxedMax => 4,
+            // The official suite also allows x86's `pblendvb` (the top bit
+            // of each byte) for 16-bit lanes: relaxed_laneselect.wast,
+            // "special case for i16x8 to allow pblendvb".
+            I16x8RelaxedLaneselect => 3,
             _ => 2,
         }
     }
@@ -180,10 +184,14 @@ fn madd64(x: u64, y: u64, z: u64, r: usize) -> u64 {
 /// Spec `irelaxed_laneselect`: `bitselect(a, b, relaxed[c, top-bit-of-c
 /// spread over the lane])`.
 fn laneselect(a: u128, b: u128, c: u128, bits: u32, r: usize) -> u128 {
+    // r = 0: `ibitselect` with the mask as it is; r = 1: each lane's top
+    // bit expanded to the whole lane; r = 2 (i16x8 only, see `choices`):
+    // each byte's top bit expanded to its byte.
+    let width = if r == 2 { 8 } else { bits };
     if r == 0 {
         return bitselect(a, b, c);
     }
-    let mask = build(bits, |i| if lane(c, bits, i, true) < 0 { -1 } else { 0 });
+    let mask = build(width, |i| if lane(c, width, i, true) < 0 { -1 } else { 0 });
     bitselect(a, b, mask)
 }
 
@@ -262,6 +270,26 @@ mod tests {
         // laneselect: deterministic is bitselect
         assert_eq!(I32x4RelaxedLaneselect.eval(u128::MAX, 0, 0x8000_0000, 0), 0x8000_0000);
         assert_eq!(I32x4RelaxedLaneselect.eval(u128::MAX, 0, 0x8000_0000, 1), 0xffff_ffff);
+    }
+
+    /// relaxed_laneselect.wast, "special case for i16x8 to allow pblendvb":
+    /// its three allowed results are exactly the three choices.
+    #[test]
+    fn i16x8_laneselect_allows_pblendvb() {
+        let a = from_u16x8([0, 1, 0x1234, 0x1234, 4, 5, 6, 7]);
+        let b = from_u16x8([8, 9, 0x5678, 0x5678, 12, 13, 14, 15]);
+        let m = from_u16x8([0xffff, 0, 0xff00, 0x0080, 0, 0, 0, 0]);
+        let got: Vec<[u16; 8]> =
+            (0..I16x8RelaxedLaneselect.choices()).map(|r| u16x8(I16x8RelaxedLaneselect.eval(a, b, m, r))).collect();
+        assert_eq!(
+            got,
+            [
+                [0, 9, 0x1278, 0x5678, 12, 13, 14, 15],
+                [0, 9, 0x1234, 0x5678, 12, 13, 14, 15],
+                [0, 9, 0x1278, 0x5634, 12, 13, 14, 15],
+            ]
+        );
+        assert_eq!(I32x4RelaxedLaneselect.choices(), 2, "byte-wise blending is allowed for i16x8 only");
     }
 
     #[test]
