@@ -210,7 +210,7 @@ impl Engine for Faulty {
             .map(|info| info.funcs.into_iter().map(|f| (f.name, f.results)).collect())
             .unwrap_or_default();
         let fault = self.fault;
-        if fault == Fault::Crash && crosscheck_oracles::observation::digest(wasm) % 40 == 0 {
+        if fault == Fault::Crash && crosscheck_oracles::observation::digest(wasm).is_multiple_of(40) {
             eprintln!("crosscheck: planted crash fault fires");
             std::process::abort();
         }

@@ -170,7 +170,7 @@ pub fn atomic_ea(mem: &MemInst, i: u128, offset: u64, n: usize) -> R<usize> {
     // true sum, even where it exceeds 2^64 (memory64).
     let ea = (i as u64 as u128) + offset as u128;
     let in_bounds = effective(mem, i, offset, n);
-    if ea % n as u128 != 0 {
+    if !ea.is_multiple_of(n as u128) {
         return Err(match in_bounds {
             Ok(_) => TrapKind::UnalignedAtomic,
             Err(_) => TrapKind::UnalignedAtomicOrOutOfBounds,
