@@ -35,15 +35,14 @@ fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
 /// Whether a module's code has a relaxed SIMD instruction.
 fn uses_relaxed_simd(wasm: &[u8]) -> bool {
+    use crosscheck_reference::compile::{instr::Instr, ops::translate_numeric};
     use wasmparser::{Parser, Payload};
     Parser::new(0).parse_all(wasm).filter_map(Result::ok).any(|p| {
         let Payload::CodeSectionEntry(body) = p else { return false };
         let Ok(ops) = body.get_operators_reader() else { return false };
-        ops.into_iter().filter_map(Result::ok).any(|op| {
-            // The operator's name (its Debug form starts with it).
-            let name = format!("{op:?}");
-            name.split(|c: char| !c.is_alphanumeric()).next().is_some_and(|n| n.contains("Relaxed"))
-        })
+        // The reference interpreter's own decoding says which operators
+        // are relaxed SIMD.
+        ops.into_iter().filter_map(Result::ok).any(|op| matches!(translate_numeric(&op), Some(Instr::Relaxed(_))))
     })
 }
 
