@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 pub struct BenchResult {
     pub engines: Vec<String>,
     pub execs: u64,
+    /// Fresh modules wasm-smith generated, and inputs per module.
+    pub modules: u64,
+    pub reuse: u32,
     pub wall: Duration,
     /// Per engine: total time inside it.
     pub engine_time: Vec<(String, Duration)>,
@@ -40,11 +43,12 @@ impl BenchResult {
 }
 
 /// Runs the differential target on `engines` for `time` in this process.
-pub fn run(engines: &[String], time: Duration, seed: u64, max_len: usize) -> anyhow::Result<BenchResult> {
+pub fn run(engines: &[String], time: Duration, seed: u64, max_len: usize, reuse: u32) -> anyhow::Result<BenchResult> {
     let set = EngineSet::fuzzing(engines)?;
     let mut options = CampaignOptions::new(Target::Differential, seed);
     options.max_len = max_len;
     options.min_len = options.min_len.min(max_len);
+    options.reuse = reuse;
     let mut campaign = Campaign::new(options, set);
     let start = Instant::now();
     while start.elapsed() < time {
@@ -57,6 +61,8 @@ pub fn run(engines: &[String], time: Duration, seed: u64, max_len: usize) -> any
     Ok(BenchResult {
         engines: engines.to_vec(),
         execs: s.get(keys::EXECS),
+        modules: s.get(keys::MODULE_DRAWS),
+        reuse,
         wall,
         engine_time: engines.iter().map(|e| (e.clone(), micros(&format!("engine.{e}")))).collect(),
         generate: micros("generate"),
@@ -84,6 +90,13 @@ pub fn render(r: &BenchResult) -> String {
         out,
         "  cases            {:.0} bytes of wasm, {:.1} calls on average",
         r.mean_wasm_bytes, r.mean_calls
+    );
+    let _ = writeln!(
+        out,
+        "  modules          {} generated = {:.1} modules/s (--reuse {}: each module runs with that many draws of calls and engine configurations)",
+        r.modules,
+        r.modules as f64 / r.wall.as_secs_f64().max(1e-9),
+        r.reuse
     );
     for (e, d) in &r.engine_time {
         let _ = writeln!(out, "  in {e:<13} {:.3} ms/case ({:.1}% of time)", per(*d), share(*d));

@@ -30,8 +30,14 @@ pub const MAX_TABLE_ELEMENTS: u64 = 64;
 /// plan and engine configurations (an eighth, at most 512 bytes): wasm-smith
 /// would otherwise consume every byte and leave the plan empty.
 pub fn split_for_plan(data: &[u8]) -> (&[u8], &[u8]) {
-    let tail = (data.len() / 8).min(512);
-    data.split_at(data.len() - tail)
+    data.split_at(data.len() - plan_tail_len(data.len()))
+}
+
+/// Length of the plan part of `len` bytes given to [`Case::smith`] (see
+/// [`split_for_plan`]): bytes past the module's, free to change without
+/// changing the module.
+pub fn plan_tail_len(len: usize) -> usize {
+    (len / 8).min(512)
 }
 
 /// How a Case treats values the spec leaves open.
@@ -141,16 +147,18 @@ impl Case {
     /// tail, for the engines' configurations.
     pub fn smith<'a>(data: &'a [u8], features: Features, det: Determinism) -> Result<(Case, Unstructured<'a>), Reject> {
         let (module_bytes, plan_bytes) = split_for_plan(data);
-        let mut m = Unstructured::new(module_bytes);
-        let config = smith_config(&mut m, features, det)?;
-        let mut module = wasm_smith::Module::new(config, &mut m).map_err(|e| Reject::Smith(e.to_string()))?;
-        module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
-        let mut wasm = module.to_bytes();
-        if det.is_judged() {
-            // Instantiation runs the start function without masks: keep it
-            // out of judged Cases (it stays exported and callable).
-            wasm = without_start_section(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
-        }
+        let wasm = LAST_MODULE.with(|last| {
+            let mut last = last.borrow_mut();
+            let key = (features, det);
+            match &*last {
+                Some(hit) if hit.key == key && hit.bytes == module_bytes => Ok(hit.wasm.clone()),
+                _ => {
+                    let wasm = smith_module(module_bytes, features, det)?;
+                    *last = Some(CachedModule { key, bytes: module_bytes.to_vec(), wasm: wasm.clone() });
+                    Ok::<_, Reject>(wasm)
+                }
+            }
+        })?;
         let mut u = Unstructured::new(plan_bytes);
         let case = Case::from_wasm(wasm, &mut u, features, det)?;
         Ok((case, u))
@@ -167,6 +175,37 @@ impl Case {
         let calls = plan_calls(u, &info)?;
         Ok(Case { plan: Plan { wasm, calls, observe: info.observe.clone() }, info, features, determinism: det })
     }
+}
+
+/// The last module [`Case::smith`] generated on this thread, by the bytes,
+/// proposals and determinism it came from. The module is a pure function
+/// of those, so the cache changes no Case; it saves wasm-smith's time when
+/// consecutive inputs differ only in their plan part (see
+/// [`crate::fuzz::CampaignOptions::reuse`]).
+struct CachedModule {
+    key: (Features, Determinism),
+    bytes: Vec<u8>,
+    wasm: Vec<u8>,
+}
+
+thread_local! {
+    static LAST_MODULE: std::cell::RefCell<Option<CachedModule>> = const { std::cell::RefCell::new(None) };
+}
+
+/// wasm-smith's module for `module_bytes`: configured by [`smith_config`],
+/// made to terminate, without a start section when the Case is judged.
+fn smith_module(module_bytes: &[u8], features: Features, det: Determinism) -> Result<Vec<u8>, Reject> {
+    let mut m = Unstructured::new(module_bytes);
+    let config = smith_config(&mut m, features, det)?;
+    let mut module = wasm_smith::Module::new(config, &mut m).map_err(|e| Reject::Smith(e.to_string()))?;
+    module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
+    let mut wasm = module.to_bytes();
+    if det.is_judged() {
+        // Instantiation runs the start function without masks: keep it
+        // out of judged Cases (it stays exported and callable).
+        wasm = without_start_section(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
+    }
+    Ok(wasm)
 }
 
 /// The module without its start section (every other section as it was).

@@ -5,6 +5,7 @@
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use crosscheck::fuzz::DEFAULT_REUSE;
 use crosscheck::fuzz::supervisor::{self, FuzzOptions, WorkerOptions};
 use crosscheck::judge::Verdict;
 use crosscheck::target::Target;
@@ -68,6 +69,10 @@ enum Command {
         /// Largest input in bytes.
         #[arg(long, default_value_t = 4096)]
         max_len: usize,
+        /// Inputs in a row that share one generated module, each with its own
+        /// calls, arguments and engine configurations (differential target).
+        #[arg(long, default_value_t = DEFAULT_REUSE)]
+        reuse: u32,
         /// Seconds a worker may stay silent before it counts as hung.
         #[arg(long, default_value_t = 60)]
         hang_timeout: u64,
@@ -137,6 +142,9 @@ enum Command {
         /// Largest input in bytes (as `fuzz --max-len`).
         #[arg(long, default_value_t = 4096)]
         max_len: usize,
+        /// Inputs in a row sharing one module (as `fuzz --reuse`).
+        #[arg(long, default_value_t = DEFAULT_REUSE)]
+        reuse: u32,
         /// Instead of the fuzz target: time a fixed module (.wasm/.wat) on each engine.
         #[arg(long, value_name = "FILE")]
         module: Option<PathBuf>,
@@ -184,6 +192,8 @@ enum Command {
         time: Option<f64>,
         #[arg(long)]
         max_len: usize,
+        #[arg(long, default_value_t = 1)]
+        reuse: u32,
         #[arg(long)]
         artifacts: PathBuf,
         #[arg(long)]
@@ -235,13 +245,16 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", report::render_with(&checked, wat));
             Ok(verdict_code(&checked.verdict))
         }
-        Command::Fuzz { target: t, time, runs, jobs, seed, engines, artifacts, max_len, hang_timeout } => {
+        Command::Fuzz { target: t, time, runs, jobs, seed, engines, artifacts, max_len, reuse, hang_timeout } => {
             let t = target(&t)?;
             if jobs == 0 {
                 bail!("--jobs must be at least 1");
             }
             if max_len == 0 || max_len > 1 << 20 {
                 bail!("--max-len must be between 1 and 1048576 bytes");
+            }
+            if reuse == 0 {
+                bail!("--reuse must be at least 1");
             }
             // Fail on a bad engine list here, not in every worker.
             EngineSet::fuzzing(&engines)?;
@@ -263,6 +276,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 runs,
                 artifacts,
                 max_len,
+                reuse,
                 hang_timeout: Duration::from_secs(hang_timeout),
             };
             let interrupted = Arc::new(AtomicBool::new(false));
@@ -386,7 +400,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             println!("selftest: every planted fault detected");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { time, engines, seed, max_len, module, args, repeat } => {
+        Command::Bench { time, engines, seed, max_len, reuse, module, args, repeat } => {
             if let Some(file) = module {
                 let wasm = run::read_module(&file)?;
                 let calls = args.iter().map(|a| run::parse_invocation(a)).collect::<Result<Vec<_>, _>>()?;
@@ -394,7 +408,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 print!("{}", bench::render_module(&file.display().to_string(), &timings));
                 return Ok(ExitCode::SUCCESS);
             }
-            let r = bench::run(&engines, seconds(time)?, seed, max_len)?;
+            if reuse == 0 {
+                bail!("--reuse must be at least 1");
+            }
+            let r = bench::run(&engines, seconds(time)?, seed, max_len, reuse)?;
             print!("{}", bench::render(&r));
             Ok(ExitCode::SUCCESS)
         }
@@ -422,7 +439,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             eprintln!("crosscheck sweep: {} failing cell(s)", matrix.failures());
             Ok(if matrix.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Worker { target: t, engines, seed, runs, time, max_len, artifacts, inflight } => {
+        Command::Worker { target: t, engines, seed, runs, time, max_len, reuse, artifacts, inflight } => {
             let opts = WorkerOptions {
                 target: target(&t)?,
                 engines,
@@ -430,6 +447,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 runs,
                 time: time.map(seconds).transpose()?,
                 max_len,
+                reuse,
                 artifacts,
                 inflight,
             };

@@ -10,6 +10,6 @@ pub mod campaign;
 pub mod stats;
 pub mod supervisor;
 
-pub use campaign::{Campaign, CampaignOptions};
+pub use campaign::{Campaign, CampaignOptions, DEFAULT_REUSE};
 pub use stats::Stats;
 pub use supervisor::{FuzzOptions, run as run_supervised};

@@ -19,6 +19,8 @@ pub mod keys {
     /// Divergences traced to a documented engine bug.
     pub const KNOWN_BUG: &str = "diverge.known-bug";
     pub const REJECTED: &str = "rejected";
+    /// Fresh inputs drawn (each a new module; see `CampaignOptions::reuse`).
+    pub const MODULE_DRAWS: &str = "module-draws";
     pub const NEW_FINDINGS: &str = "findings.new";
     pub const DUP_FINDINGS: &str = "findings.dup";
     pub const CRASHES: &str = "crashes";

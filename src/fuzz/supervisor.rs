@@ -31,6 +31,8 @@ pub struct FuzzOptions {
     pub runs: Option<u64>,
     pub artifacts: PathBuf,
     pub max_len: usize,
+    /// Inputs in a row sharing one module ([`CampaignOptions::reuse`]).
+    pub reuse: u32,
     /// A worker silent for this long is killed and its input saved as a hang.
     pub hang_timeout: Duration,
 }
@@ -224,6 +226,8 @@ fn spawn(
         .arg(runs.to_string())
         .arg("--max-len")
         .arg(opts.max_len.to_string())
+        .arg("--reuse")
+        .arg(opts.reuse.to_string())
         .arg("--artifacts")
         .arg(&opts.artifacts)
         .arg("--inflight")
@@ -352,6 +356,7 @@ pub struct WorkerOptions {
     pub runs: u64,
     pub time: Option<Duration>,
     pub max_len: usize,
+    pub reuse: u32,
     pub artifacts: PathBuf,
     pub inflight: PathBuf,
 }
@@ -363,6 +368,7 @@ pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
     let mut options = CampaignOptions::new(opts.target, opts.seed);
     options.max_len = opts.max_len;
     options.min_len = options.min_len.min(opts.max_len);
+    options.reuse = opts.reuse;
     options.artifacts = Some(opts.artifacts.clone());
     let mut campaign = Campaign::new(options, engines);
     let inflight = std::fs::File::create(&opts.inflight)?;
