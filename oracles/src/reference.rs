@@ -15,6 +15,7 @@ use std::collections::HashMap;
 #[derive(Debug)]
 pub struct ReferenceEngine {
     masks: bool,
+    masked_from_start: bool,
 }
 
 impl Default for ReferenceEngine {
@@ -25,12 +26,19 @@ impl Default for ReferenceEngine {
 
 impl ReferenceEngine {
     pub fn new() -> ReferenceEngine {
-        ReferenceEngine { masks: true }
+        ReferenceEngine { masks: true, masked_from_start: false }
     }
 
     /// The interpreter without masks: plain values, as any other engine.
     pub fn without_masks() -> ReferenceEngine {
-        ReferenceEngine { masks: false }
+        ReferenceEngine { masks: false, masked_from_start: false }
+    }
+
+    /// Masked, with every call in the masked loop from its first
+    /// instruction (see `Config::masked_from_start`): what the default
+    /// engine must observe identically.
+    pub fn masked_from_start() -> ReferenceEngine {
+        ReferenceEngine { masks: true, masked_from_start: true }
     }
 
     /// What the interpreter executes: everything crosscheck knows except
@@ -70,15 +78,15 @@ impl Engine for ReferenceEngine {
     }
 
     fn run(&mut self, plan: &Plan) -> Observation {
-        if self.masks { run_masked(plan) } else { run_in_process(self, plan) }
+        if self.masks { run_masked(plan, self.masked_from_start) } else { run_in_process(self, plan) }
     }
 }
 
 /// A Plan in masked mode: values with their undetermined masks, a call
 /// whose control depends on open bits ends the run as `Undetermined`.
-fn run_masked(plan: &Plan) -> Observation {
+fn run_masked(plan: &Plan, from_start: bool) -> Observation {
     let instantiated = r::Module::new(&plan.wasm).and_then(|module| {
-        let mut store = r::Store::new();
+        let mut store = r::Store::with_config(r::Config { masked_from_start: from_start, ..r::Config::default() });
         let instance = r::Instance::instantiate(&mut store, &module, &[])?;
         Ok((store, instance))
     });

@@ -27,6 +27,11 @@ pub struct Config {
     /// Optional step budget per invocation: each call and each taken branch
     /// costs one unit. `None` (the default) is unlimited.
     pub fuel: Option<u64>,
+    /// Masked invocations run the masked loop from their first instruction.
+    /// `false` (the default): they start in the plain loop, guarded, and
+    /// switch at the first result with open bits, with the same outcome
+    /// (a knob for testing exactly that).
+    pub masked_from_start: bool,
 }
 
 impl Default for Config {
@@ -37,6 +42,7 @@ impl Default for Config {
             max_table_elements: 10_000_000,
             max_stack_slots: 1 << 22,
             fuel: None,
+            masked_from_start: false,
         }
     }
 }

@@ -370,3 +370,57 @@ fn allowed_results_of_single_instructions() {
     assert!(!r.allows(0x3f80_0000));
     assert_eq!(allowed_results(&SingleOp::Bin(ScalarBin::I32Add), &[one]), None);
 }
+
+/// Masked calls start in the plain loop and switch to the masked loop at
+/// the first open result (here: deep in a callee, in the middle of a loop,
+/// with values on the operand stack, a NaN then stored to memory and a
+/// global). Every result and mask must equal a run that is masked from the
+/// first instruction, and a second call must start masked (memory and
+/// global hold open bits by then).
+#[test]
+fn handover_to_the_masked_loop_changes_nothing() {
+    let src = r#"(module
+      (memory (export "mem") 1)
+      (global $g (export "g") (mut f32) (f32.const 0))
+      (func $div (param f32 f32) (result f32) (f32.div (local.get 0) (local.get 1)))
+      (func $mid (param $i i32) (result f32)
+        (f32.add (f32.const 1) (call $div (f32.convert_i32_s (i32.sub (local.get $i) (i32.const 3)))
+                                          (f32.convert_i32_s (i32.sub (local.get $i) (i32.const 3))))))
+      (func (export "f") (param $n i32) (result i32 f32 f32)
+        (local $i i32) (local $acc f32)
+        (loop $l
+          (local.set $acc (f32.add (local.get $acc) (call $mid (local.get $i))))
+          (f32.store (i32.mul (local.get $i) (i32.const 4)) (local.get $acc))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+        (global.set $g (local.get $acc))
+        (i32.const 7) (local.get $acc) (f32.load (i32.const 4)))
+      (func (export "zero") (param f32) (result f32) (f32.div (local.get 0) (f32.const 0))))"#;
+    let run = |from_start: bool| {
+        let mut store = Store::with_config(Config { masked_from_start: from_start, ..Config::default() });
+        let m = Module::new(&wat(src)).expect("module");
+        let i = Instance::instantiate(&mut store, &m, &[]).expect("instantiate");
+        let first = store.invoke_masked(func(&i, "f"), &[Value::I32(6)]).expect("f");
+        let second = store.invoke_masked(func(&i, "zero"), &[Value::F32(0)]).expect("zero");
+        let mem = match i.export("mem") {
+            Some(Extern::Memory(m)) => store.memory_mask(m).map(<[u8]>::to_vec),
+            _ => None,
+        };
+        let g = match i.export("g") {
+            Some(Extern::Global(g)) => store.global_mask(g),
+            _ => panic!("no global"),
+        };
+        (first, second, mem, g)
+    };
+    let guarded = run(false);
+    assert_eq!(guarded, run(true));
+    // $mid is 2 but at i = 3, where 0/0 makes it (and then $acc) a NaN.
+    let (first, second, mem, g) = guarded;
+    assert_eq!(first[0], (Value::I32(7), 0));
+    assert!(first[1].1 != 0, "the accumulated NaN has open bits");
+    assert_eq!(first[2], (Value::F32(4f32.to_bits()), 0), "stored before the NaN: determined");
+    let mem = mem.expect("NaNs were stored");
+    assert!(mem[..12].iter().all(|&b| b == 0) && mem[12..24].iter().any(|&b| b != 0));
+    assert!(g != 0, "the global holds the NaN");
+    assert!(second[0].1 != 0, "0/0 has open sign and payload");
+}

@@ -7,10 +7,22 @@ use super::frames::{Frame, unwind};
 use super::{memory, numeric, vector};
 use crate::compile::instr::{Instr, PUSH, RETURN_PC, WideOp};
 use crate::error::{CallError, TrapKind};
+use crate::masks::opens;
 use crate::numerics::wide;
 use crate::simd::bitwise;
 use crate::store::{PAGE_SIZE, Store};
 use std::sync::Arc;
+
+/// How a run of the plain loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// The outermost frame returned: the stack holds its results.
+    Done,
+    /// Guarded run only: the instruction at the top frame's saved pc would
+    /// produce open bits. Nothing of it was executed; masked execution
+    /// continues from exactly this state (every mask 0 so far).
+    Open,
+}
 
 impl Store {
     /// Runs function `func` with its arguments on `stack`; on success the
@@ -18,25 +30,59 @@ impl Store {
     pub(crate) fn run(&mut self, func: u32, stack: &mut Vec<u128>) -> Result<(), CallError> {
         let mut frames: Vec<Frame> = Vec::with_capacity(16);
         let mut fuel = self.config.fuel;
-        let mem_cap = self.config.max_memory_pages;
         self.enter(func, stack, &mut frames)?;
+        let flow = self.run_frames::<false>(stack, &mut frames, &mut fuel)?;
+        debug_assert_eq!(flow, Flow::Done);
+        Ok(())
+    }
+
+    /// The plain loop over `frames` (the top one runs first) until the
+    /// outermost returns. With `GUARD`, every value is known to be fully
+    /// determined (all masks 0), and the loop stops with [`Flow::Open`]
+    /// before the first instruction whose result would have open bits (see
+    /// [`crate::masks::opens`]): the masked loop takes over from there, so
+    /// masked execution costs nothing extra until a NaN or a relaxed-SIMD
+    /// choice appears.
+    pub(crate) fn run_frames<const GUARD: bool>(
+        &mut self,
+        stack: &mut Vec<u128>,
+        frames: &mut Vec<Frame>,
+        fuel: &mut Option<u64>,
+    ) -> Result<Flow, CallError> {
+        let mem_cap = self.config.max_memory_pages;
         'outer: while let Some(frame) = frames.last() {
             let inst = frame.inst.clone();
             let base = frame.base;
             let mut pc = frame.pc;
             let code = &inst.module.code[frame.code as usize];
             let body = &code.body[..];
+            // The frame's slots (locals, then operands) are allocated at
+            // once: `sp` is the operand stack's top, `stack.len()` is only
+            // brought back to it where the frame is left.
+            let mut sp = stack.len();
+            let frame_end = base + code.max_height as usize;
+            if stack.len() < frame_end {
+                stack.resize(frame_end, 0);
+            }
 
             macro_rules! pop {
-                () => {
-                    stack.pop().unwrap_or(0)
-                };
+                () => {{
+                    sp -= 1;
+                    stack[sp]
+                }};
             }
             macro_rules! push {
                 ($v:expr) => {{
                     let v = $v;
-                    stack.push(v)
+                    stack[sp] = v;
+                    sp += 1;
                 }};
+            }
+            // Leaves the frame's slots as the callee or caller expects them.
+            macro_rules! sync {
+                () => {
+                    stack.truncate(sp)
+                };
             }
             macro_rules! trap {
                 ($e:expr) => {
@@ -45,7 +91,7 @@ impl Store {
             }
             macro_rules! charge {
                 () => {
-                    if let Some(f) = fuel.as_mut() {
+                    if let Some(f) = fuel {
                         if *f == 0 {
                             return Err(CallError::Exhausted("fuel exhausted".into()));
                         }
@@ -55,6 +101,7 @@ impl Store {
             }
             macro_rules! do_return {
                 () => {{
+                    sync!();
                     unwind(stack, base, code.num_results as usize);
                     frames.pop();
                     continue 'outer;
@@ -66,7 +113,11 @@ impl Store {
                     if $target == RETURN_PC {
                         do_return!();
                     }
-                    unwind(stack, base + $height as usize, $arity as usize);
+                    let (dst, arity) = (base + $height as usize, $arity as usize);
+                    if sp - arity != dst {
+                        stack.copy_within(sp - arity..sp, dst);
+                    }
+                    sp = dst + arity;
                     pc = $target as usize;
                 }};
             }
@@ -74,6 +125,25 @@ impl Store {
                 () => {
                     if let Some(f) = frames.last_mut() {
                         f.pc = pc;
+                    }
+                };
+            }
+            // Guarded run: stop before the current instruction, which
+            // would produce open bits (it has changed nothing yet).
+            macro_rules! open_here {
+                () => {{
+                    sync!();
+                    pc -= 1;
+                    save_pc!();
+                    return Ok(Flow::Open);
+                }};
+            }
+            // A result computed from operands still in place: in a guarded
+            // run, hand over first if it has open bits.
+            macro_rules! guard {
+                ($opens:expr) => {
+                    if GUARD && $opens {
+                        open_here!();
                     }
                 };
             }
@@ -91,7 +161,7 @@ impl Store {
             macro_rules! put {
                 ($dst:expr, $v:expr) => {{
                     let v = $v;
-                    if $dst == PUSH { stack.push(v) } else { stack[base + $dst as usize] = v }
+                    if $dst == PUSH { push!(v) } else { stack[base + $dst as usize] = v }
                 }};
             }
             macro_rules! br_if_table {
@@ -133,9 +203,10 @@ impl Store {
                     }
                     Instr::Return => do_return!(),
                     Instr::Call(f) => {
+                        sync!();
                         save_pc!();
                         charge!();
-                        self.enter(inst.funcs[f as usize], stack, &mut frames)?;
+                        self.enter(inst.funcs[f as usize], stack, frames)?;
                         continue 'outer;
                     }
                     Instr::CallIndirect { ty, table } | Instr::ReturnCallIndirect { ty, table } => {
@@ -152,17 +223,19 @@ impl Store {
                             return Err(CallError::Trap(TrapKind::BadSignature));
                         }
                         charge!();
+                        sync!();
                         if let Instr::ReturnCallIndirect { .. } = ins {
-                            self.tail_call(addr, base, stack, &mut frames)?;
+                            self.tail_call(addr, base, stack, frames)?;
                         } else {
                             save_pc!();
-                            self.enter(addr, stack, &mut frames)?;
+                            self.enter(addr, stack, frames)?;
                         }
                         continue 'outer;
                     }
                     Instr::ReturnCall(f) => {
                         charge!();
-                        self.tail_call(inst.funcs[f as usize], base, stack, &mut frames)?;
+                        sync!();
+                        self.tail_call(inst.funcs[f as usize], base, stack, frames)?;
                         continue 'outer;
                     }
                     Instr::Drop => {
@@ -180,7 +253,7 @@ impl Store {
                         stack[base + i as usize] = v;
                     }
                     Instr::LocalTee(i) => {
-                        let v = stack.last().copied().unwrap_or(0);
+                        let v = stack[sp - 1];
                         stack[base + i as usize] = v;
                     }
                     Instr::GlobalGet(i) => {
@@ -277,32 +350,43 @@ impl Store {
                     }
                     Instr::DataDrop(d) => self.datas[inst.datas[d as usize] as usize] = Arc::from(&[][..]),
                     Instr::Un(op) => {
-                        let a = pop!();
-                        push!(trap!(numeric::unary(op, a)));
+                        let r = trap!(numeric::unary(op, stack[sp - 1]));
+                        guard!(opens::scalar_un(op, r));
+                        stack[sp - 1] = r;
                     }
                     Instr::Bin(op) => {
-                        let b = pop!();
-                        let a = pop!();
-                        push!(trap!(numeric::binary(op, a, b)));
+                        let r = trap!(numeric::binary(op, stack[sp - 2], stack[sp - 1]));
+                        guard!(opens::scalar_bin(op, r));
+                        sp -= 1;
+                        stack[sp - 1] = r;
                     }
                     Instr::BinSet { op, dst } => {
-                        let b = pop!();
-                        let a = pop!();
-                        put!(dst, trap!(numeric::binary(op, a, b)));
+                        let r = trap!(numeric::binary(op, stack[sp - 2], stack[sp - 1]));
+                        guard!(opens::scalar_bin(op, r));
+                        sp -= 2;
+                        put!(dst, r);
                     }
                     Instr::BinLL { op, a, b, dst } => {
-                        put!(dst, trap!(numeric::binary(op, local!(a), local!(b))))
+                        let r = trap!(numeric::binary(op, local!(a), local!(b)));
+                        guard!(opens::scalar_bin(op, r));
+                        put!(dst, r)
                     }
                     Instr::BinLC { op, a, dst, c } => {
-                        put!(dst, trap!(numeric::binary(op, local!(a), c as u128)))
+                        let r = trap!(numeric::binary(op, local!(a), c as u128));
+                        guard!(opens::scalar_bin(op, r));
+                        put!(dst, r)
                     }
                     Instr::BinSL { op, b, dst } => {
-                        let a = pop!();
-                        put!(dst, trap!(numeric::binary(op, a, local!(b))));
+                        let r = trap!(numeric::binary(op, stack[sp - 1], local!(b)));
+                        guard!(opens::scalar_bin(op, r));
+                        sp -= 1;
+                        put!(dst, r);
                     }
                     Instr::BinSC { op, dst, c } => {
-                        let a = pop!();
-                        put!(dst, trap!(numeric::binary(op, a, c as u128)));
+                        let r = trap!(numeric::binary(op, stack[sp - 1], c as u128));
+                        guard!(opens::scalar_bin(op, r));
+                        sp -= 1;
+                        put!(dst, r);
                     }
                     Instr::BrIfBin { op, t } => {
                         let b = pop!();
@@ -326,8 +410,10 @@ impl Store {
                     Instr::LocalCopy { src, dst } => local!(dst) = local!(src),
                     Instr::LocalSetConst { dst, c } => local!(dst) = c as u128,
                     Instr::BinLS { op, a, dst } => {
-                        let b = pop!();
-                        put!(dst, trap!(numeric::binary(op, local!(a), b)));
+                        let r = trap!(numeric::binary(op, local!(a), stack[sp - 1]));
+                        guard!(opens::scalar_bin(op, r));
+                        sp -= 1;
+                        put!(dst, r);
                     }
                     Instr::StoreLL { bytes, mem, a, v, offset } => {
                         trap!(memory::store(&mut self.mems[mem!(mem)], bytes, local!(a), offset, local!(v)));
@@ -336,13 +422,15 @@ impl Store {
                         push!(trap!(memory::load(&self.mems[mem!(mem)], kind, local!(a), offset)));
                     }
                     Instr::VUn(op) => {
-                        let a = pop!();
-                        push!(vector::unary(op, a));
+                        let r = vector::unary(op, stack[sp - 1]);
+                        guard!(opens::vec_un(op, r));
+                        stack[sp - 1] = r;
                     }
                     Instr::VBin(op) => {
-                        let b = pop!();
-                        let a = pop!();
-                        push!(vector::binary(op, a, b));
+                        let r = vector::binary(op, stack[sp - 2], stack[sp - 1]);
+                        guard!(opens::vec_bin(op, r));
+                        sp -= 1;
+                        stack[sp - 1] = r;
                     }
                     Instr::Bitselect => {
                         let c = pop!();
@@ -351,6 +439,8 @@ impl Store {
                         push!(bitwise::bitselect(a, b, c));
                     }
                     Instr::Relaxed(op) => {
+                        // Relaxed SIMD is judged with its choices: masked.
+                        guard!(true);
                         let mut v = [0u128; 3];
                         let n = op.arity();
                         for i in (0..n).rev() {
@@ -440,7 +530,7 @@ impl Store {
                 }
             }
         }
-        Ok(())
+        Ok(Flow::Done)
     }
 
     /// `return_call`: replaces the current frame by a call to `addr`, whose

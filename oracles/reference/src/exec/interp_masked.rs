@@ -6,6 +6,7 @@
 //! measured 5-15% slower in plain mode through codegen changes).
 
 use super::frames::{Frame, unwind};
+use super::interp::Flow;
 use super::mask_mem;
 use super::masked::{self, known};
 use super::{memory, vector};
@@ -20,6 +21,10 @@ use std::sync::Arc;
 impl Store {
     /// Runs function `func` with its arguments on `stack` and their masks
     /// on `masks` (same length); on success both hold exactly the results.
+    ///
+    /// While every value, global and memory byte is determined, the plain
+    /// loop runs guarded ([`Store::run_frames`]); this loop takes over at
+    /// the first instruction whose result has open bits.
     pub(crate) fn run_masked(
         &mut self,
         func: u32,
@@ -28,8 +33,43 @@ impl Store {
     ) -> Result<(), CallError> {
         let mut frames: Vec<Frame> = Vec::with_capacity(16);
         let mut fuel = self.config.fuel;
-        let mem_cap = self.config.max_memory_pages;
         self.enter(func, stack, &mut frames)?;
+        if !self.config.masked_from_start && masks.iter().all(|&m| m == 0) && self.masks_clear() {
+            let flow = self.run_frames::<true>(stack, &mut frames, &mut fuel)?;
+            masks.clear();
+            masks.resize(stack.len(), 0);
+            if flow == Flow::Done {
+                return Ok(());
+            }
+        }
+        self.run_masked_frames(stack, masks, &mut frames, &mut fuel)
+    }
+
+    /// Whether no global and no memory byte has open bits (a memory's
+    /// mask array that has become all zero is dropped on the way).
+    fn masks_clear(&mut self) -> bool {
+        for m in &mut self.mem_masks {
+            if !m.is_empty() {
+                if m.iter().any(|&b| b != 0) {
+                    return false;
+                }
+                *m = Vec::new();
+            }
+        }
+        self.global_masks.iter().all(|&m| m == 0)
+    }
+
+    /// The masked loop over `frames` (the top one runs first) until the
+    /// outermost returns; `masks` has an entry per value on `stack`, up to
+    /// the new locals of a frame just entered.
+    fn run_masked_frames(
+        &mut self,
+        stack: &mut Vec<u128>,
+        masks: &mut Vec<u128>,
+        frames: &mut Vec<Frame>,
+        fuel: &mut Option<u64>,
+    ) -> Result<(), CallError> {
+        let mem_cap = self.config.max_memory_pages;
         'outer: while let Some(frame) = frames.last() {
             // New frames' locals and host results are determined.
             masks.resize(stack.len(), 0);
@@ -82,7 +122,7 @@ impl Store {
             }
             macro_rules! charge {
                 () => {
-                    if let Some(f) = fuel.as_mut() {
+                    if let Some(f) = fuel {
                         if *f == 0 {
                             return Err(CallError::Exhausted("fuel exhausted".into()));
                         }
@@ -183,7 +223,7 @@ impl Store {
                         self.host_args_known(inst.funcs[f as usize], masks, "call")?;
                         save_pc!();
                         charge!();
-                        self.enter(inst.funcs[f as usize], stack, &mut frames)?;
+                        self.enter(inst.funcs[f as usize], stack, frames)?;
                         continue 'outer;
                     }
                     Instr::CallIndirect { ty, table } | Instr::ReturnCallIndirect { ty, table } => {
@@ -203,10 +243,10 @@ impl Store {
                         self.host_args_known(addr, masks, "call_indirect")?;
                         if let Instr::ReturnCallIndirect { .. } = ins {
                             unwind(masks, base, self.num_params(addr));
-                            self.tail_call(addr, base, stack, &mut frames)?;
+                            self.tail_call(addr, base, stack, frames)?;
                         } else {
                             save_pc!();
-                            self.enter(addr, stack, &mut frames)?;
+                            self.enter(addr, stack, frames)?;
                         }
                         continue 'outer;
                     }
@@ -215,7 +255,7 @@ impl Store {
                         let addr = inst.funcs[f as usize];
                         self.host_args_known(addr, masks, "return_call")?;
                         unwind(masks, base, self.num_params(addr));
-                        self.tail_call(addr, base, stack, &mut frames)?;
+                        self.tail_call(addr, base, stack, frames)?;
                         continue 'outer;
                     }
                     Instr::Drop => {

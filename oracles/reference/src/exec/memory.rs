@@ -21,18 +21,39 @@ pub fn effective(mem: &MemInst, i: u128, offset: u64, n: usize) -> R<usize> {
     }
 }
 
-/// Little-endian read of `n <= 16` bytes, zero-extended.
-#[inline]
+/// Little-endian read of `n <= 16` bytes, zero-extended. The access
+/// widths get fixed-size copies (no `memcpy` call in the loop).
+#[inline(always)]
 fn read(mem: &MemInst, ea: usize, n: usize) -> u128 {
-    let mut buf = [0u8; 16];
-    buf[..n].copy_from_slice(&mem.data[ea..ea + n]);
-    u128::from_le_bytes(buf)
+    fn get<const N: usize>(d: &[u8], ea: usize) -> [u8; N] {
+        d[ea..ea + N].try_into().unwrap_or([0; N])
+    }
+    let d = &mem.data[..];
+    match n {
+        1 => d[ea] as u128,
+        2 => u16::from_le_bytes(get(d, ea)) as u128,
+        4 => u32::from_le_bytes(get(d, ea)) as u128,
+        8 => u64::from_le_bytes(get(d, ea)) as u128,
+        16 => u128::from_le_bytes(get(d, ea)),
+        _ => {
+            let mut buf = [0u8; 16];
+            buf[..n].copy_from_slice(&d[ea..ea + n]);
+            u128::from_le_bytes(buf)
+        }
+    }
 }
 
 /// Little-endian write of the low `n <= 16` bytes of `v`.
-#[inline]
+#[inline(always)]
 fn write(mem: &mut MemInst, ea: usize, n: usize, v: u128) {
-    mem.data[ea..ea + n].copy_from_slice(&v.to_le_bytes()[..n]);
+    let d = &mut mem.data[..];
+    match n {
+        1 => d[ea] = v as u8,
+        2 => d[ea..ea + 2].copy_from_slice(&(v as u16).to_le_bytes()),
+        4 => d[ea..ea + 4].copy_from_slice(&(v as u32).to_le_bytes()),
+        8 => d[ea..ea + 8].copy_from_slice(&(v as u64).to_le_bytes()),
+        _ => d[ea..ea + n].copy_from_slice(&v.to_le_bytes()[..n]),
+    }
 }
 
 fn sext(v: u128, bytes: u8) -> i64 {

@@ -13,6 +13,7 @@
 
 pub mod allowed;
 pub mod float;
+pub mod opens;
 pub mod relaxed;
 pub mod scalar;
 pub mod vector;

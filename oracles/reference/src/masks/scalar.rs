@@ -4,6 +4,7 @@
 //! (rules 1 to 4 and 7 of the mask semantics).
 
 use super::float::{self, F32, F64, Fmt, TruncOpen, trunc_input};
+use super::opens;
 use super::undetermined;
 use crate::compile::ops::{ScalarBin, ScalarUn};
 use crate::error::{CallError, TrapKind};
@@ -48,16 +49,10 @@ fn sext(x: u128, from: u32, to: u32) -> u128 {
 /// plain operator plus a NaN test; the rest is out of line.
 #[inline(always)]
 pub fn unary(op: ScalarUn, a: u128, ma: u128) -> R {
-    use ScalarUn::*;
     if ma == 0 {
         // A known operand: only a NaN from float arithmetic has open bits.
         let r = numeric::unary(op, a).map_err(CallError::Trap)?;
-        let nan = match op {
-            F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt | F32DemoteF64 => F32.is_nan(r as u64),
-            F64Ceil | F64Floor | F64Trunc | F64Nearest | F64Sqrt | F64PromoteF32 => F64.is_nan(r as u64),
-            _ => false,
-        };
-        if !nan {
+        if !opens::scalar_un(op, r) {
             return Ok((r, 0));
         }
     }
@@ -158,16 +153,10 @@ pub fn or_mask(a: u128, ma: u128, b: u128, mb: u128) -> u128 {
 /// inlined, like [`unary`].
 #[inline(always)]
 pub fn binary(op: ScalarBin, a: u128, ma: u128, b: u128, mb: u128) -> R {
-    use ScalarBin::*;
     if ma | mb == 0 {
         // Known operands: only a NaN from float arithmetic has open bits.
         let r = numeric::binary(op, a, b).map_err(CallError::Trap)?;
-        let nan = match op {
-            F32Add | F32Sub | F32Mul | F32Div | F32Min | F32Max => F32.is_nan(r as u64),
-            F64Add | F64Sub | F64Mul | F64Div | F64Min | F64Max => F64.is_nan(r as u64),
-            _ => false,
-        };
-        if !nan {
+        if !opens::scalar_bin(op, r) {
             return Ok((r, 0));
         }
     }

@@ -5,6 +5,7 @@
 //! for integer arithmetic on lanes with open bits.
 
 use super::float::{self, F32, F64, Fmt, TruncOpen, trunc_input};
+use super::opens;
 use super::scalar::{W32, and_mask, or_mask};
 use crate::compile::instr::LaneShape;
 use crate::compile::ops::{VecBin, VecUn};
@@ -133,26 +134,11 @@ fn widen_low_lanes(a: u128, ma: u128, r: u128, promote: bool) -> (u128, u128) {
 /// Executes a unary vector operator on a (value, mask) operand.
 #[inline]
 pub fn unary(op: VecUn, a: u128, ma: u128) -> (u128, u128) {
-    use VecUn::*;
     let r = plain_unary(op, a);
-    if ma == 0 {
-        let nan = match op {
-            F32x4Ceil | F32x4Floor | F32x4Trunc | F32x4Nearest | F32x4Sqrt | F32x4DemoteF64x2Zero => any_nan(F32, r),
-            F64x2Ceil | F64x2Floor | F64x2Trunc | F64x2Nearest | F64x2Sqrt | F64x2PromoteLowF32x4 => any_nan(F64, r),
-            _ => false,
-        };
-        if !nan {
-            return (r, 0);
-        }
+    if ma == 0 && !opens::vec_un(op, r) {
+        return (r, 0);
     }
     unary_open(op, a, ma, r)
-}
-
-/// Whether any lane of format `f` of `v` is a NaN.
-#[inline]
-fn any_nan(f: Fmt, v: u128) -> bool {
-    let bits = if f.all == u32::MAX as u64 { 32 } else { 64 };
-    (0..128 / bits).any(|i| f.is_nan((v >> (i * bits)) as u64 & f.all))
 }
 
 /// [`unary`] when the operand has open bits or a result lane is a NaN.
@@ -218,15 +204,9 @@ fn unary_open(op: VecUn, a: u128, ma: u128, r: u128) -> (u128, u128) {
 /// take an i32 count as `b`).
 #[inline]
 pub fn binary(op: VecBin, a: u128, ma: u128, b: u128, mb: u128) -> (u128, u128) {
-    use VecBin::*;
     let r = plain_binary(op, a, b);
     if ma | mb == 0 {
-        let nan = match op {
-            F32x4Add | F32x4Sub | F32x4Mul | F32x4Div | F32x4Min | F32x4Max => any_nan(F32, r),
-            F64x2Add | F64x2Sub | F64x2Mul | F64x2Div | F64x2Min | F64x2Max => any_nan(F64, r),
-            _ => false,
-        };
-        if !nan {
+        if !opens::vec_bin(op, r) {
             return (r, 0);
         }
     }
