@@ -4,6 +4,7 @@
 //! semantics require (keep `arity` values, drop down to `height`), both
 //! computed once at decode time.
 
+use super::hot::{hot_ops, specialized_pattern};
 use super::ops::{ScalarBin, ScalarUn, VecBin, VecUn};
 use crate::simd::relaxed::RelaxedOp;
 
@@ -77,6 +78,78 @@ pub enum WideOp {
     MulWideU,
 }
 
+/// Defines [`Instr`]: the variants written out below, then the hot
+/// operators' specialized variants from [`hot_ops`] with the mapping to
+/// them ([`Instr::specialized`]).
+macro_rules! instr_enum {
+    (
+        { $(#[$meta:meta])* pub enum Instr { $($body:tt)* } }
+        [ $( $op:ident $ss:ident $ll:ident $lc:ident $sl:ident $sc:ident $ls:ident; )* ]
+        [ $( $cop:ident $bss:ident $bll:ident $blc:ident $bsc:ident; )* ]
+    ) => {
+        $(#[$meta])*
+        pub enum Instr {
+            $($body)*
+            $(
+                #[doc = concat!("`", stringify!($op), "`, both operands from the stack (specialized `Bin`).")]
+                $ss,
+                #[doc = concat!("`", stringify!($op), "` as `BinLL`.")]
+                $ll { a: u32, b: u32, dst: u32 },
+                #[doc = concat!("`", stringify!($op), "` as `BinLC`.")]
+                $lc { a: u32, dst: u32, c: u64 },
+                #[doc = concat!("`", stringify!($op), "` as `BinSL`.")]
+                $sl { b: u32, dst: u32 },
+                #[doc = concat!("`", stringify!($op), "` as `BinSC`.")]
+                $sc { dst: u32, c: u64 },
+                #[doc = concat!("`", stringify!($op), "` as `BinLS`.")]
+                $ls { a: u32, dst: u32 },
+            )*
+            $(
+                #[doc = concat!("`", stringify!($cop), "; br_if` (specialized `BrIfBin`).")]
+                $bss { t: u32 },
+                #[doc = concat!("`", stringify!($cop), "` as `BrIfLL`.")]
+                $bll { a: u32, b: u32, t: u32 },
+                #[doc = concat!("`", stringify!($cop), "` as `BrIfLC`.")]
+                $blc { a: u32, t: u32, c: u64 },
+                #[doc = concat!("`", stringify!($cop), "` as `BrIfSC`.")]
+                $bsc { t: u32, c: u64 },
+            )*
+        }
+
+        impl Instr {
+            /// The specialized instruction that means exactly `self`, or
+            /// `self` when there is none.
+            pub fn specialized(self) -> Instr {
+                use ScalarBin as B;
+                match self {
+                    $(
+                        Instr::Bin(B::$op) => Instr::$ss,
+                        Instr::BinLL { op: B::$op, a, b, dst } => Instr::$ll { a, b, dst },
+                        Instr::BinLC { op: B::$op, a, dst, c } => Instr::$lc { a, dst, c },
+                        Instr::BinSL { op: B::$op, b, dst } => Instr::$sl { b, dst },
+                        Instr::BinSC { op: B::$op, dst, c } => Instr::$sc { dst, c },
+                        Instr::BinLS { op: B::$op, a, dst } => Instr::$ls { a, dst },
+                    )*
+                    $(
+                        Instr::BrIfBin { op: B::$cop, t } => Instr::$bss { t },
+                        Instr::BrIfLL { op: B::$cop, a, b, t } => Instr::$bll { a, b, t },
+                        Instr::BrIfLC { op: B::$cop, a, t, c } => Instr::$blc { a, t, c },
+                        Instr::BrIfSC { op: B::$cop, t, c } => Instr::$bsc { t, c },
+                    )*
+                    other => other,
+                }
+            }
+
+            /// Whether `self` is a specialized instruction (only the plain
+            /// loop's body has them).
+            pub fn is_specialized(self) -> bool {
+                matches!(self, hot_ops!(specialized_pattern {}))
+            }
+        }
+    };
+}
+
+hot_ops!(instr_enum {
 /// A pre-decoded instruction. Indices (`func`, `table`, `mem`, ...) are the
 /// module's own index spaces, resolved through the instance at run time.
 #[derive(Debug, Clone, Copy)]
@@ -328,6 +401,7 @@ pub enum Instr {
         offset: u64,
     },
 }
+});
 
 /// A translated function body.
 #[derive(Debug, Clone, Default)]
@@ -340,7 +414,11 @@ pub struct Code {
     pub num_locals: u32,
     /// Upper bound of slots used above the frame base (locals + operands).
     pub max_height: u32,
+    /// The instructions, as the masked loop runs them.
     pub body: Vec<Instr>,
+    /// `body` with the hot operators specialized (same length, same pcs):
+    /// what the plain loop runs.
+    pub fast: Vec<Instr>,
     pub br_tables: Vec<BrTarget>,
     pub v128_pool: Vec<u128>,
     pub shuffles: Vec<[u8; 16]>,

@@ -5,7 +5,9 @@
 
 use super::frames::{Frame, unwind};
 use super::{memory, numeric, vector};
+use crate::compile::hot::{hot_ops, specialized_pattern};
 use crate::compile::instr::{Instr, PUSH, RETURN_PC, WideOp};
+use crate::compile::ops::ScalarBin;
 use crate::error::{CallError, TrapKind};
 use crate::masks::opens;
 use crate::numerics::wide;
@@ -55,7 +57,7 @@ impl Store {
             let base = frame.base;
             let mut pc = frame.pc;
             let code = &inst.module.code[frame.code as usize];
-            let body = &code.body[..];
+            let body = &code.fast[..];
             // The frame's slots (locals, then operands) are allocated at
             // once: `sp` is the operand stack's top, `stack.len()` is only
             // brought back to it where the frame is left.
@@ -171,6 +173,74 @@ impl Store {
                         branch!(t.pc, t.height, t.arity);
                     }
                 }};
+            }
+
+            // The hot operators' specialized instructions (`compile::hot`):
+            // the operator is a constant in each arm.
+            macro_rules! hot_arms {
+                (
+                    { $ins:ident }
+                    [ $( $op:ident $ss:ident $ll:ident $lc:ident $sl:ident $sc:ident $ls:ident; )* ]
+                    [ $( $cop:ident $bss:ident $bll:ident $blc:ident $bsc:ident; )* ]
+                ) => {
+                    match $ins {
+                        $(
+                            Instr::$ss => {
+                                let r = trap!(numeric::binary(ScalarBin::$op, stack[sp - 2], stack[sp - 1]));
+                                guard!(opens::scalar_bin(ScalarBin::$op, r));
+                                sp -= 1;
+                                stack[sp - 1] = r;
+                            }
+                            Instr::$ll { a, b, dst } => {
+                                let r = trap!(numeric::binary(ScalarBin::$op, local!(a), local!(b)));
+                                guard!(opens::scalar_bin(ScalarBin::$op, r));
+                                put!(dst, r)
+                            }
+                            Instr::$lc { a, dst, c } => {
+                                let r = trap!(numeric::binary(ScalarBin::$op, local!(a), c as u128));
+                                guard!(opens::scalar_bin(ScalarBin::$op, r));
+                                put!(dst, r)
+                            }
+                            Instr::$sl { b, dst } => {
+                                let r = trap!(numeric::binary(ScalarBin::$op, stack[sp - 1], local!(b)));
+                                guard!(opens::scalar_bin(ScalarBin::$op, r));
+                                sp -= 1;
+                                put!(dst, r);
+                            }
+                            Instr::$sc { dst, c } => {
+                                let r = trap!(numeric::binary(ScalarBin::$op, stack[sp - 1], c as u128));
+                                guard!(opens::scalar_bin(ScalarBin::$op, r));
+                                sp -= 1;
+                                put!(dst, r);
+                            }
+                            Instr::$ls { a, dst } => {
+                                let r = trap!(numeric::binary(ScalarBin::$op, local!(a), stack[sp - 1]));
+                                guard!(opens::scalar_bin(ScalarBin::$op, r));
+                                sp -= 1;
+                                put!(dst, r);
+                            }
+                        )*
+                        $(
+                            Instr::$bss { t } => {
+                                let r = trap!(numeric::binary(ScalarBin::$cop, stack[sp - 2], stack[sp - 1]));
+                                sp -= 2;
+                                br_if_table!(r, t);
+                            }
+                            Instr::$bll { a, b, t } => {
+                                br_if_table!(trap!(numeric::binary(ScalarBin::$cop, local!(a), local!(b))), t)
+                            }
+                            Instr::$blc { a, t, c } => {
+                                br_if_table!(trap!(numeric::binary(ScalarBin::$cop, local!(a), c as u128)), t)
+                            }
+                            Instr::$bsc { t, c } => {
+                                let r = trap!(numeric::binary(ScalarBin::$cop, stack[sp - 1], c as u128));
+                                sp -= 1;
+                                br_if_table!(r, t);
+                            }
+                        )*
+                        _ => return Err(CallError::Exhausted("internal error: not a specialized instruction".into())),
+                    }
+                };
             }
 
             loop {
@@ -527,6 +597,7 @@ impl Store {
                             return Err(CallError::Exhausted("wait without timeout would block forever".into()));
                         }
                     }
+                    hot_ops!(specialized_pattern {}) => hot_ops!(hot_arms { ins }),
                 }
             }
         }

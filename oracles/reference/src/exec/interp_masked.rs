@@ -10,6 +10,7 @@ use super::interp::Flow;
 use super::mask_mem;
 use super::masked::{self, known};
 use super::{memory, vector};
+use crate::compile::hot::{hot_ops, specialized_pattern};
 use crate::compile::instr::{Instr, PUSH, RETURN_PC, WideOp};
 use crate::error::{CallError, TrapKind};
 use crate::masks::{relaxed, scalar, vector as vmask};
@@ -528,6 +529,12 @@ impl Store {
                     | Instr::AtomicCmpxchg { .. }
                     | Instr::AtomicNotify { .. }
                     | Instr::AtomicWait { .. } => self.exec_atomic::<true>(ins, &inst, stack, masks)?,
+                    // Only the plain loop's body (`Code::fast`) has them.
+                    hot_ops!(specialized_pattern {}) => {
+                        return Err(CallError::Exhausted(
+                            "internal error: specialized instruction in masked body".into(),
+                        ));
+                    }
                 }
             }
         }
