@@ -66,17 +66,21 @@ impl Store {
             if stack.len() < frame_end {
                 stack.resize(frame_end, 0);
             }
+            // The slots as a slice: its pointer and length stay in
+            // registers (indexing the Vec would reload them after every
+            // store). Left where the frame is left (`sync!`).
+            let regs: &mut [u128] = stack.as_mut_slice();
 
             macro_rules! pop {
                 () => {{
                     sp -= 1;
-                    stack[sp]
+                    regs[sp]
                 }};
             }
             macro_rules! push {
                 ($v:expr) => {{
                     let v = $v;
-                    stack[sp] = v;
+                    regs[sp] = v;
                     sp += 1;
                 }};
             }
@@ -117,7 +121,7 @@ impl Store {
                     }
                     let (dst, arity) = (base + $height as usize, $arity as usize);
                     if sp - arity != dst {
-                        stack.copy_within(sp - arity..sp, dst);
+                        regs.copy_within(sp - arity..sp, dst);
                     }
                     sp = dst + arity;
                     pc = $target as usize;
@@ -156,14 +160,14 @@ impl Store {
             }
             macro_rules! local {
                 ($i:expr) => {
-                    stack[base + $i as usize]
+                    regs[base + $i as usize]
                 };
             }
             // The result of a fused instruction: pushed, or stored in a local.
             macro_rules! put {
                 ($dst:expr, $v:expr) => {{
                     let v = $v;
-                    if $dst == PUSH { push!(v) } else { stack[base + $dst as usize] = v }
+                    if $dst == PUSH { push!(v) } else { regs[base + $dst as usize] = v }
                 }};
             }
             macro_rules! br_if_table {
@@ -186,10 +190,10 @@ impl Store {
                     match $ins {
                         $(
                             Instr::$ss => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, stack[sp - 2], stack[sp - 1]));
+                                let r = trap!(numeric::binary(ScalarBin::$op, regs[sp - 2], regs[sp - 1]));
                                 guard!(opens::scalar_bin(ScalarBin::$op, r));
                                 sp -= 1;
-                                stack[sp - 1] = r;
+                                regs[sp - 1] = r;
                             }
                             Instr::$ll { a, b, dst } => {
                                 let r = trap!(numeric::binary(ScalarBin::$op, local!(a), local!(b)));
@@ -202,19 +206,19 @@ impl Store {
                                 put!(dst, r)
                             }
                             Instr::$sl { b, dst } => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, stack[sp - 1], local!(b)));
+                                let r = trap!(numeric::binary(ScalarBin::$op, regs[sp - 1], local!(b)));
                                 guard!(opens::scalar_bin(ScalarBin::$op, r));
                                 sp -= 1;
                                 put!(dst, r);
                             }
                             Instr::$sc { dst, c } => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, stack[sp - 1], c as u128));
+                                let r = trap!(numeric::binary(ScalarBin::$op, regs[sp - 1], c as u128));
                                 guard!(opens::scalar_bin(ScalarBin::$op, r));
                                 sp -= 1;
                                 put!(dst, r);
                             }
                             Instr::$ls { a, dst } => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, local!(a), stack[sp - 1]));
+                                let r = trap!(numeric::binary(ScalarBin::$op, local!(a), regs[sp - 1]));
                                 guard!(opens::scalar_bin(ScalarBin::$op, r));
                                 sp -= 1;
                                 put!(dst, r);
@@ -222,7 +226,7 @@ impl Store {
                         )*
                         $(
                             Instr::$bss { t } => {
-                                let r = trap!(numeric::binary(ScalarBin::$cop, stack[sp - 2], stack[sp - 1]));
+                                let r = trap!(numeric::binary(ScalarBin::$cop, regs[sp - 2], regs[sp - 1]));
                                 sp -= 2;
                                 br_if_table!(r, t);
                             }
@@ -233,7 +237,7 @@ impl Store {
                                 br_if_table!(trap!(numeric::binary(ScalarBin::$cop, local!(a), c as u128)), t)
                             }
                             Instr::$bsc { t, c } => {
-                                let r = trap!(numeric::binary(ScalarBin::$cop, stack[sp - 1], c as u128));
+                                let r = trap!(numeric::binary(ScalarBin::$cop, regs[sp - 1], c as u128));
                                 sp -= 1;
                                 br_if_table!(r, t);
                             }
@@ -317,14 +321,14 @@ impl Store {
                         let a = pop!();
                         push!(if c as u32 != 0 { a } else { b });
                     }
-                    Instr::LocalGet(i) => push!(stack[base + i as usize]),
+                    Instr::LocalGet(i) => push!(regs[base + i as usize]),
                     Instr::LocalSet(i) => {
                         let v = pop!();
-                        stack[base + i as usize] = v;
+                        regs[base + i as usize] = v;
                     }
                     Instr::LocalTee(i) => {
-                        let v = stack[sp - 1];
-                        stack[base + i as usize] = v;
+                        let v = regs[sp - 1];
+                        regs[base + i as usize] = v;
                     }
                     Instr::GlobalGet(i) => {
                         push!(self.globals[inst.globals[i as usize] as usize].value)
@@ -420,18 +424,18 @@ impl Store {
                     }
                     Instr::DataDrop(d) => self.datas[inst.datas[d as usize] as usize] = Arc::from(&[][..]),
                     Instr::Un(op) => {
-                        let r = trap!(numeric::unary(op, stack[sp - 1]));
+                        let r = trap!(numeric::unary(op, regs[sp - 1]));
                         guard!(opens::scalar_un(op, r));
-                        stack[sp - 1] = r;
+                        regs[sp - 1] = r;
                     }
                     Instr::Bin(op) => {
-                        let r = trap!(numeric::binary(op, stack[sp - 2], stack[sp - 1]));
+                        let r = trap!(numeric::binary(op, regs[sp - 2], regs[sp - 1]));
                         guard!(opens::scalar_bin(op, r));
                         sp -= 1;
-                        stack[sp - 1] = r;
+                        regs[sp - 1] = r;
                     }
                     Instr::BinSet { op, dst } => {
-                        let r = trap!(numeric::binary(op, stack[sp - 2], stack[sp - 1]));
+                        let r = trap!(numeric::binary(op, regs[sp - 2], regs[sp - 1]));
                         guard!(opens::scalar_bin(op, r));
                         sp -= 2;
                         put!(dst, r);
@@ -447,13 +451,13 @@ impl Store {
                         put!(dst, r)
                     }
                     Instr::BinSL { op, b, dst } => {
-                        let r = trap!(numeric::binary(op, stack[sp - 1], local!(b)));
+                        let r = trap!(numeric::binary(op, regs[sp - 1], local!(b)));
                         guard!(opens::scalar_bin(op, r));
                         sp -= 1;
                         put!(dst, r);
                     }
                     Instr::BinSC { op, dst, c } => {
-                        let r = trap!(numeric::binary(op, stack[sp - 1], c as u128));
+                        let r = trap!(numeric::binary(op, regs[sp - 1], c as u128));
                         guard!(opens::scalar_bin(op, r));
                         sp -= 1;
                         put!(dst, r);
@@ -480,7 +484,7 @@ impl Store {
                     Instr::LocalCopy { src, dst } => local!(dst) = local!(src),
                     Instr::LocalSetConst { dst, c } => local!(dst) = c as u128,
                     Instr::BinLS { op, a, dst } => {
-                        let r = trap!(numeric::binary(op, local!(a), stack[sp - 1]));
+                        let r = trap!(numeric::binary(op, local!(a), regs[sp - 1]));
                         guard!(opens::scalar_bin(op, r));
                         sp -= 1;
                         put!(dst, r);
@@ -492,15 +496,15 @@ impl Store {
                         push!(trap!(memory::load(&self.mems[mem!(mem)], kind, local!(a), offset)));
                     }
                     Instr::VUn(op) => {
-                        let r = vector::unary(op, stack[sp - 1]);
+                        let r = vector::unary(op, regs[sp - 1]);
                         guard!(opens::vec_un(op, r));
-                        stack[sp - 1] = r;
+                        regs[sp - 1] = r;
                     }
                     Instr::VBin(op) => {
-                        let r = vector::binary(op, stack[sp - 2], stack[sp - 1]);
+                        let r = vector::binary(op, regs[sp - 2], regs[sp - 1]);
                         guard!(opens::vec_bin(op, r));
                         sp -= 1;
-                        stack[sp - 1] = r;
+                        regs[sp - 1] = r;
                     }
                     Instr::Bitselect => {
                         let c = pop!();
