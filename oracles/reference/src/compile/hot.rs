@@ -6,6 +6,9 @@
 //! maps a function's body to its specialized twin, instruction for
 //! instruction (same pcs); the masked loop keeps the generic body.
 //!
+//! The 4- and 8-byte plain loads and stores get the same treatment (the
+//! access width a constant in each).
+//!
 //! Operand forms, first operand then second: `S` the operand stack, `L` a
 //! local, `C` a constant in the instruction. A value form's `dst` is a local
 //! or [`PUSH`](super::instr::PUSH), as in the generic fused forms.
@@ -97,6 +100,8 @@ macro_rules! specialized_pattern {
     ) => {
         $( Instr::$ss | Instr::$ll { .. } | Instr::$lc { .. } | Instr::$sl { .. } | Instr::$sc { .. } | Instr::$ls { .. } )|*
         $( | Instr::$bss { .. } | Instr::$bll { .. } | Instr::$blc { .. } | Instr::$bsc { .. } )*
+        | Instr::Load4 { .. } | Instr::Load8 { .. } | Instr::Load4L { .. } | Instr::Load8L { .. }
+        | Instr::Store4 { .. } | Instr::Store8 { .. } | Instr::Store4LL { .. } | Instr::Store8LL { .. }
     };
 }
 pub(crate) use specialized_pattern;

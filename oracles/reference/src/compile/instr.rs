@@ -114,6 +114,22 @@ macro_rules! instr_enum {
                 #[doc = concat!("`", stringify!($cop), "` as `BrIfSC`.")]
                 $bsc { t: u32, c: u64 },
             )*
+            /// `Load` of 4 bytes, zero-extended (`i32.load`, `f32.load`).
+            Load4 { mem: u32, offset: u64 },
+            /// `Load` of 8 bytes (`i64.load`, `f64.load`).
+            Load8 { mem: u32, offset: u64 },
+            /// `LoadL` of 4 bytes.
+            Load4L { mem: u32, a: u32, offset: u64 },
+            /// `LoadL` of 8 bytes.
+            Load8L { mem: u32, a: u32, offset: u64 },
+            /// `Store` of 4 bytes (`i32.store`, `f32.store`).
+            Store4 { mem: u32, offset: u64 },
+            /// `Store` of 8 bytes (`i64.store`, `f64.store`).
+            Store8 { mem: u32, offset: u64 },
+            /// `StoreLL` of 4 bytes.
+            Store4LL { mem: u32, a: u32, v: u32, offset: u64 },
+            /// `StoreLL` of 8 bytes.
+            Store8LL { mem: u32, a: u32, v: u32, offset: u64 },
         }
 
         impl Instr {
@@ -136,6 +152,14 @@ macro_rules! instr_enum {
                         Instr::BrIfLC { op: B::$cop, a, t, c } => Instr::$blc { a, t, c },
                         Instr::BrIfSC { op: B::$cop, t, c } => Instr::$bsc { t, c },
                     )*
+                    Instr::Load { kind: LoadKind::U(4), mem, offset } => Instr::Load4 { mem, offset },
+                    Instr::Load { kind: LoadKind::U(8), mem, offset } => Instr::Load8 { mem, offset },
+                    Instr::LoadL { kind: LoadKind::U(4), mem, a, offset } => Instr::Load4L { mem, a, offset },
+                    Instr::LoadL { kind: LoadKind::U(8), mem, a, offset } => Instr::Load8L { mem, a, offset },
+                    Instr::Store { bytes: 4, mem, offset } => Instr::Store4 { mem, offset },
+                    Instr::Store { bytes: 8, mem, offset } => Instr::Store8 { mem, offset },
+                    Instr::StoreLL { bytes: 4, mem, a, v, offset } => Instr::Store4LL { mem, a, v, offset },
+                    Instr::StoreLL { bytes: 8, mem, a, v, offset } => Instr::Store8LL { mem, a, v, offset },
                     other => other,
                 }
             }

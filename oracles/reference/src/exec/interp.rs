@@ -6,7 +6,7 @@
 use super::frames::{Frame, unwind};
 use super::{memory, numeric, vector};
 use crate::compile::hot::{hot_ops, specialized_pattern};
-use crate::compile::instr::{Instr, PUSH, RETURN_PC, WideOp};
+use crate::compile::instr::{Instr, LoadKind, PUSH, RETURN_PC, WideOp};
 use crate::compile::ops::ScalarBin;
 use crate::error::{CallError, TrapKind};
 use crate::masks::opens;
@@ -52,6 +52,9 @@ impl Store {
         fuel: &mut Option<u64>,
     ) -> Result<Flow, CallError> {
         let mem_cap = self.config.max_memory_pages;
+        // A local copy, handed back where the masked loop takes over.
+        let fuel_out = fuel;
+        let mut fuel = *fuel_out;
         'outer: while let Some(frame) = frames.last() {
             let inst = frame.inst.clone();
             let base = frame.base;
@@ -97,7 +100,7 @@ impl Store {
             }
             macro_rules! charge {
                 () => {
-                    if let Some(f) = fuel {
+                    if let Some(f) = fuel.as_mut() {
                         if *f == 0 {
                             return Err(CallError::Exhausted("fuel exhausted".into()));
                         }
@@ -141,6 +144,7 @@ impl Store {
                     sync!();
                     pc -= 1;
                     save_pc!();
+                    *fuel_out = fuel;
                     return Ok(Flow::Open);
                 }};
             }
@@ -242,6 +246,32 @@ impl Store {
                                 br_if_table!(r, t);
                             }
                         )*
+                        Instr::Load4 { mem, offset } => {
+                            regs[sp - 1] = trap!(memory::load(&self.mems[mem!(mem)], LoadKind::U(4), regs[sp - 1], offset))
+                        }
+                        Instr::Load8 { mem, offset } => {
+                            regs[sp - 1] = trap!(memory::load(&self.mems[mem!(mem)], LoadKind::U(8), regs[sp - 1], offset))
+                        }
+                        Instr::Load4L { mem, a, offset } => {
+                            push!(trap!(memory::load(&self.mems[mem!(mem)], LoadKind::U(4), local!(a), offset)))
+                        }
+                        Instr::Load8L { mem, a, offset } => {
+                            push!(trap!(memory::load(&self.mems[mem!(mem)], LoadKind::U(8), local!(a), offset)))
+                        }
+                        Instr::Store4 { mem, offset } => {
+                            trap!(memory::store(&mut self.mems[mem!(mem)], 4, regs[sp - 2], offset, regs[sp - 1]));
+                            sp -= 2;
+                        }
+                        Instr::Store8 { mem, offset } => {
+                            trap!(memory::store(&mut self.mems[mem!(mem)], 8, regs[sp - 2], offset, regs[sp - 1]));
+                            sp -= 2;
+                        }
+                        Instr::Store4LL { mem, a, v, offset } => {
+                            trap!(memory::store(&mut self.mems[mem!(mem)], 4, local!(a), offset, local!(v)))
+                        }
+                        Instr::Store8LL { mem, a, v, offset } => {
+                            trap!(memory::store(&mut self.mems[mem!(mem)], 8, local!(a), offset, local!(v)))
+                        }
                         _ => return Err(CallError::Exhausted("internal error: not a specialized instruction".into())),
                     }
                 };
