@@ -62,9 +62,10 @@ impl Store {
             let code = &inst.module.code[frame.code as usize];
             let body = &code.fast[..];
             // The frame's slots (locals, then operands) are allocated at
-            // once: `sp` is the operand stack's top, `stack.len()` is only
+            // once: `sp` is the operand stack's top (from `base`, as every
+            // index into `regs`), `stack.len()` is only
             // brought back to it where the frame is left.
-            let mut sp = stack.len();
+            let mut sp = stack.len() - base;
             let frame_end = base + code.max_height as usize;
             if stack.len() < frame_end {
                 stack.resize(frame_end, 0);
@@ -72,120 +73,121 @@ impl Store {
             // The slots as a slice: its pointer and length stay in
             // registers (indexing the Vec would reload them after every
             // store). Left where the frame is left (`sync!`).
-            let regs: &mut [u128] = stack.as_mut_slice();
+            let regs: &mut [u128] = &mut stack[base..];
 
-            macro_rules! pop {
-                () => {{
-                    sp -= 1;
-                    regs[sp]
-                }};
-            }
-            macro_rules! push {
-                ($v:expr) => {{
-                    let v = $v;
-                    regs[sp] = v;
-                    sp += 1;
-                }};
-            }
-            // Leaves the frame's slots as the callee or caller expects them.
-            macro_rules! sync {
-                () => {
-                    stack.truncate(sp)
-                };
-            }
-            macro_rules! trap {
-                ($e:expr) => {
-                    $e.map_err(CallError::Trap)?
-                };
-            }
-            macro_rules! charge {
-                () => {
-                    if let Some(f) = fuel.as_mut() {
-                        if *f == 0 {
-                            return Err(CallError::Exhausted("fuel exhausted".into()));
+            // Left by `continue 'outer` and `return`, and by `break 'open`
+            // (guarded run only: `pc` is at an instruction with an open
+            // result).
+            'open: {
+                macro_rules! pop {
+                    () => {{
+                        sp -= 1;
+                        regs[sp]
+                    }};
+                }
+                macro_rules! push {
+                    ($v:expr) => {{
+                        let v = $v;
+                        regs[sp] = v;
+                        sp += 1;
+                    }};
+                }
+                // Leaves the frame's slots as the callee or caller expects them.
+                macro_rules! sync {
+                    () => {
+                        stack.truncate(base + sp)
+                    };
+                }
+                macro_rules! trap {
+                    ($e:expr) => {
+                        $e.map_err(CallError::Trap)?
+                    };
+                }
+                macro_rules! charge {
+                    () => {
+                        if let Some(f) = fuel.as_mut() {
+                            if *f == 0 {
+                                return Err(CallError::Exhausted("fuel exhausted".into()));
+                            }
+                            *f -= 1;
                         }
-                        *f -= 1;
-                    }
-                };
-            }
-            macro_rules! do_return {
-                () => {{
-                    sync!();
-                    unwind(stack, base, code.num_results as usize);
-                    frames.pop();
-                    continue 'outer;
-                }};
-            }
-            macro_rules! branch {
-                ($target:expr, $height:expr, $arity:expr) => {{
-                    charge!();
-                    if $target == RETURN_PC {
-                        do_return!();
-                    }
-                    let (dst, arity) = (base + $height as usize, $arity as usize);
-                    if sp - arity != dst {
-                        regs.copy_within(sp - arity..sp, dst);
-                    }
-                    sp = dst + arity;
-                    pc = $target as usize;
-                }};
-            }
-            macro_rules! save_pc {
-                () => {
-                    if let Some(f) = frames.last_mut() {
-                        f.pc = pc;
-                    }
-                };
-            }
-            // Guarded run: stop before the current instruction, which
-            // would produce open bits (it has changed nothing yet).
-            macro_rules! open_here {
-                () => {{
-                    sync!();
-                    pc -= 1;
-                    save_pc!();
-                    *fuel_out = fuel;
-                    return Ok(Flow::Open);
-                }};
-            }
-            // A result computed from operands still in place: in a guarded
-            // run, hand over first if it has open bits.
-            macro_rules! guard {
-                ($opens:expr) => {
-                    if GUARD && $opens {
-                        open_here!();
-                    }
-                };
-            }
-            macro_rules! mem {
-                ($m:expr) => {
-                    inst.mems[$m as usize] as usize
-                };
-            }
-            macro_rules! local {
-                ($i:expr) => {
-                    regs[base + $i as usize]
-                };
-            }
-            // The result of a fused instruction: pushed, or stored in a local.
-            macro_rules! put {
-                ($dst:expr, $v:expr) => {{
-                    let v = $v;
-                    if $dst == PUSH { push!(v) } else { regs[base + $dst as usize] = v }
-                }};
-            }
-            macro_rules! br_if_table {
-                ($cond:expr, $t:expr) => {{
-                    if $cond as u32 != 0 {
-                        let t = code.br_tables[$t as usize];
-                        branch!(t.pc, t.height, t.arity);
-                    }
-                }};
-            }
+                    };
+                }
+                macro_rules! do_return {
+                    () => {{
+                        sync!();
+                        unwind(stack, base, code.num_results as usize);
+                        frames.pop();
+                        continue 'outer;
+                    }};
+                }
+                macro_rules! branch {
+                    ($target:expr, $height:expr, $arity:expr) => {{
+                        charge!();
+                        if $target == RETURN_PC {
+                            do_return!();
+                        }
+                        let (dst, arity) = ($height as usize, $arity as usize);
+                        if sp - arity != dst {
+                            regs.copy_within(sp - arity..sp, dst);
+                        }
+                        sp = dst + arity;
+                        pc = $target as usize;
+                    }};
+                }
+                macro_rules! save_pc {
+                    () => {
+                        if let Some(f) = frames.last_mut() {
+                            f.pc = pc;
+                        }
+                    };
+                }
+                // Guarded run: stop before the current instruction, which
+                // would produce open bits (it has changed nothing yet).
+                macro_rules! open_here {
+                    () => {{
+                        pc -= 1;
+                        break 'open;
+                    }};
+                }
+                // A result computed from operands still in place: in a guarded
+                // run, hand over first if it has open bits.
+                macro_rules! guard {
+                    ($opens:expr) => {
+                        if GUARD && $opens {
+                            open_here!();
+                        }
+                    };
+                }
+                macro_rules! mem {
+                    ($m:expr) => {
+                        inst.mems[$m as usize] as usize
+                    };
+                }
+                macro_rules! local {
+                    ($i:expr) => {
+                        regs[$i as usize]
+                    };
+                }
+                // The result of a fused instruction: pushed, or stored in a local.
+                macro_rules! put {
+                    ($dst:expr, $v:expr) => {{
+                        let v = $v;
+                        if $dst == PUSH { push!(v) } else { regs[$dst as usize] = v }
+                    }};
+                }
+                macro_rules! br_if_table {
+                    ($cond:expr, $t:expr) => {{
+                        if $cond as u32 != 0 {
+                            let t = code.br_tables[$t as usize];
+                            branch!(t.pc, t.height, t.arity);
+                        }
+                    }};
+                }
 
-            // The hot operators' specialized instructions (`compile::hot`):
-            // the operator is a constant in each arm.
-            macro_rules! hot_arms {
+                // The hot operators' specialized instructions (`compile::hot`):
+                // the operator is a constant in each arm.
+                macro_rules! hot_arms {
                 (
                     { $ins:ident }
                     [ $( $op:ident $ss:ident $ll:ident $lc:ident $sl:ident $sc:ident $ls:ident; )* ]
@@ -277,363 +279,370 @@ impl Store {
                 };
             }
 
-            loop {
-                let Some(&ins) = body.get(pc) else {
-                    return Err(CallError::Exhausted("internal error: pc out of range".into()));
-                };
-                pc += 1;
-                match ins {
-                    Instr::Unreachable => return Err(CallError::Trap(TrapKind::Unreachable)),
-                    Instr::Nop | Instr::AtomicFence => {}
-                    Instr::Br { target, height, arity } => branch!(target, height, arity),
-                    Instr::BrIf { target, height, arity } => {
-                        if pop!() as u32 != 0 {
-                            branch!(target, height, arity);
+                loop {
+                    let Some(&ins) = body.get(pc) else {
+                        return Err(CallError::Exhausted("internal error: pc out of range".into()));
+                    };
+                    pc += 1;
+                    match ins {
+                        Instr::Unreachable => return Err(CallError::Trap(TrapKind::Unreachable)),
+                        Instr::Nop | Instr::AtomicFence => {}
+                        Instr::Br { target, height, arity } => branch!(target, height, arity),
+                        Instr::BrIf { target, height, arity } => {
+                            if pop!() as u32 != 0 {
+                                branch!(target, height, arity);
+                            }
                         }
-                    }
-                    Instr::BrUnless { target } => {
-                        if pop!() as u32 == 0 {
+                        Instr::BrUnless { target } => {
+                            if pop!() as u32 == 0 {
+                                pc = target as usize;
+                            }
+                        }
+                        Instr::Jump { target } => {
+                            charge!();
                             pc = target as usize;
                         }
-                    }
-                    Instr::Jump { target } => {
-                        charge!();
-                        pc = target as usize;
-                    }
-                    Instr::BrTable { start, len } => {
-                        let i = (pop!() as u32).min(len - 1);
-                        let t = code.br_tables[(start + i) as usize];
-                        branch!(t.pc, t.height, t.arity);
-                    }
-                    Instr::Return => do_return!(),
-                    Instr::Call(f) => {
-                        sync!();
-                        save_pc!();
-                        charge!();
-                        self.enter(inst.funcs[f as usize], stack, frames)?;
-                        continue 'outer;
-                    }
-                    Instr::CallIndirect { ty, table } | Instr::ReturnCallIndirect { ty, table } => {
-                        let i = pop!();
-                        let r = self
-                            .table_get_slot(inst.tables[table as usize] as usize, i)
-                            .map_err(|_| CallError::Trap(TrapKind::TableOutOfBounds))?;
-                        if r == 0 {
-                            return Err(CallError::Trap(TrapKind::IndirectCallToNull));
+                        Instr::BrTable { start, len } => {
+                            let i = (pop!() as u32).min(len - 1);
+                            let t = code.br_tables[(start + i) as usize];
+                            branch!(t.pc, t.height, t.arity);
                         }
-                        let addr = (r - 1) as u32;
-                        let callee_ty = self.funcs.get(addr as usize).map(|f| f.ty());
-                        if callee_ty != Some(inst.types[ty as usize]) {
-                            return Err(CallError::Trap(TrapKind::BadSignature));
-                        }
-                        charge!();
-                        sync!();
-                        if let Instr::ReturnCallIndirect { .. } = ins {
-                            self.tail_call(addr, base, stack, frames)?;
-                        } else {
+                        Instr::Return => do_return!(),
+                        Instr::Call(f) => {
+                            sync!();
                             save_pc!();
-                            self.enter(addr, stack, frames)?;
+                            charge!();
+                            self.enter(inst.funcs[f as usize], stack, frames)?;
+                            continue 'outer;
                         }
-                        continue 'outer;
-                    }
-                    Instr::ReturnCall(f) => {
-                        charge!();
-                        sync!();
-                        self.tail_call(inst.funcs[f as usize], base, stack, frames)?;
-                        continue 'outer;
-                    }
-                    Instr::Drop => {
-                        pop!();
-                    }
-                    Instr::Select => {
-                        let c = pop!();
-                        let b = pop!();
-                        let a = pop!();
-                        push!(if c as u32 != 0 { a } else { b });
-                    }
-                    Instr::LocalGet(i) => push!(regs[base + i as usize]),
-                    Instr::LocalSet(i) => {
-                        let v = pop!();
-                        regs[base + i as usize] = v;
-                    }
-                    Instr::LocalTee(i) => {
-                        let v = regs[sp - 1];
-                        regs[base + i as usize] = v;
-                    }
-                    Instr::GlobalGet(i) => {
-                        push!(self.globals[inst.globals[i as usize] as usize].value)
-                    }
-                    Instr::GlobalSet(i) => {
-                        let v = pop!();
-                        self.globals[inst.globals[i as usize] as usize].value = v;
-                    }
-                    Instr::TableGet(t) => {
-                        let i = pop!();
-                        push!(trap!(self.table_get_slot(inst.tables[t as usize] as usize, i)));
-                    }
-                    Instr::TableSet(t) => {
-                        let v = pop!();
-                        let i = pop!();
-                        trap!(self.table_set_slot(inst.tables[t as usize] as usize, i, v));
-                    }
-                    Instr::TableSize(t) => {
-                        push!(self.tables[inst.tables[t as usize] as usize].elems.len() as u128)
-                    }
-                    Instr::TableGrow(t) => {
-                        let n = pop!();
-                        let init = pop!();
-                        push!(self.table_grow(inst.tables[t as usize] as usize, init, n));
-                    }
-                    Instr::TableFill(t) => {
-                        let n = pop!();
-                        let v = pop!();
-                        let i = pop!();
-                        trap!(self.table_fill(inst.tables[t as usize] as usize, i, v, n));
-                    }
-                    Instr::TableCopy { dst, src } => {
-                        let n = pop!();
-                        let s = pop!();
-                        let d = pop!();
-                        let (dt, st) = (inst.tables[dst as usize] as usize, inst.tables[src as usize] as usize);
-                        trap!(self.table_copy(dt, st, d, s, n));
-                    }
-                    Instr::TableInit { elem, table } => {
-                        let n = pop!();
-                        let s = pop!();
-                        let d = pop!();
-                        let (t, e) = (inst.tables[table as usize] as usize, inst.elems[elem as usize] as usize);
-                        trap!(self.table_init(t, e, d, s, n));
-                    }
-                    Instr::ElemDrop(e) => self.elems[inst.elems[e as usize] as usize] = Vec::new(),
-                    Instr::RefFunc(f) => push!(inst.funcs[f as usize] as u128 + 1),
-                    Instr::Const(c) => push!(c as u128),
-                    Instr::ConstV128(i) => push!(code.v128_pool[i as usize]),
-                    Instr::Load { kind, mem, offset } => {
-                        let a = pop!();
-                        push!(trap!(memory::load(&self.mems[mem!(mem)], kind, a, offset)));
-                    }
-                    Instr::Store { bytes, mem, offset } => {
-                        let v = pop!();
-                        let a = pop!();
-                        trap!(memory::store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
-                    }
-                    Instr::LoadLane { bytes, lane, mem, offset } => {
-                        let v = pop!();
-                        let a = pop!();
-                        push!(trap!(memory::load_lane(&self.mems[mem!(mem)], bytes, lane, a, offset, v)));
-                    }
-                    Instr::StoreLane { bytes, lane, mem, offset } => {
-                        let v = pop!();
-                        let a = pop!();
-                        trap!(memory::store_lane(&mut self.mems[mem!(mem)], bytes, lane, a, offset, v));
-                    }
-                    Instr::MemorySize(m) => {
-                        push!((self.mems[mem!(m)].data.len() as u64 / PAGE_SIZE) as u128)
-                    }
-                    Instr::MemoryGrow(m) => {
-                        let d = pop!();
-                        push!(memory::grow(&mut self.mems[mem!(m)], d, mem_cap));
-                    }
-                    Instr::MemoryFill(m) => {
-                        let n = pop!();
-                        let v = pop!();
-                        let d = pop!();
-                        trap!(memory::fill(&mut self.mems[mem!(m)], d, v, n));
-                    }
-                    Instr::MemoryCopy { dst, src } => {
-                        let n = pop!();
-                        let s = pop!();
-                        let d = pop!();
-                        trap!(self.memory_copy(mem!(dst), mem!(src), d, s, n));
-                    }
-                    Instr::MemoryInit { data, mem } => {
-                        let n = pop!();
-                        let s = pop!();
-                        let d = pop!();
-                        trap!(self.memory_init(mem!(mem), inst.datas[data as usize] as usize, d, s, n));
-                    }
-                    Instr::DataDrop(d) => self.datas[inst.datas[d as usize] as usize] = Arc::from(&[][..]),
-                    Instr::Un(op) => {
-                        let r = trap!(numeric::unary(op, regs[sp - 1]));
-                        guard!(opens::scalar_un(op, r));
-                        regs[sp - 1] = r;
-                    }
-                    Instr::Bin(op) => {
-                        let r = trap!(numeric::binary(op, regs[sp - 2], regs[sp - 1]));
-                        guard!(opens::scalar_bin(op, r));
-                        sp -= 1;
-                        regs[sp - 1] = r;
-                    }
-                    Instr::BinSet { op, dst } => {
-                        let r = trap!(numeric::binary(op, regs[sp - 2], regs[sp - 1]));
-                        guard!(opens::scalar_bin(op, r));
-                        sp -= 2;
-                        put!(dst, r);
-                    }
-                    Instr::BinLL { op, a, b, dst } => {
-                        let r = trap!(numeric::binary(op, local!(a), local!(b)));
-                        guard!(opens::scalar_bin(op, r));
-                        put!(dst, r)
-                    }
-                    Instr::BinLC { op, a, dst, c } => {
-                        let r = trap!(numeric::binary(op, local!(a), c as u128));
-                        guard!(opens::scalar_bin(op, r));
-                        put!(dst, r)
-                    }
-                    Instr::BinSL { op, b, dst } => {
-                        let r = trap!(numeric::binary(op, regs[sp - 1], local!(b)));
-                        guard!(opens::scalar_bin(op, r));
-                        sp -= 1;
-                        put!(dst, r);
-                    }
-                    Instr::BinSC { op, dst, c } => {
-                        let r = trap!(numeric::binary(op, regs[sp - 1], c as u128));
-                        guard!(opens::scalar_bin(op, r));
-                        sp -= 1;
-                        put!(dst, r);
-                    }
-                    Instr::BrIfBin { op, t } => {
-                        let b = pop!();
-                        let a = pop!();
-                        br_if_table!(trap!(numeric::binary(op, a, b)), t);
-                    }
-                    Instr::BrIfLL { op, a, b, t } => {
-                        br_if_table!(trap!(numeric::binary(op, local!(a), local!(b))), t)
-                    }
-                    Instr::BrIfLC { op, a, t, c } => {
-                        br_if_table!(trap!(numeric::binary(op, local!(a), c as u128)), t)
-                    }
-                    Instr::BrIfSL { op, b, t } => {
-                        let a = pop!();
-                        br_if_table!(trap!(numeric::binary(op, a, local!(b))), t);
-                    }
-                    Instr::BrIfSC { op, t, c } => {
-                        let a = pop!();
-                        br_if_table!(trap!(numeric::binary(op, a, c as u128)), t);
-                    }
-                    Instr::LocalCopy { src, dst } => local!(dst) = local!(src),
-                    Instr::LocalSetConst { dst, c } => local!(dst) = c as u128,
-                    Instr::BinLS { op, a, dst } => {
-                        let r = trap!(numeric::binary(op, local!(a), regs[sp - 1]));
-                        guard!(opens::scalar_bin(op, r));
-                        sp -= 1;
-                        put!(dst, r);
-                    }
-                    Instr::StoreLL { bytes, mem, a, v, offset } => {
-                        trap!(memory::store(&mut self.mems[mem!(mem)], bytes, local!(a), offset, local!(v)));
-                    }
-                    Instr::LoadL { kind, mem, a, offset } => {
-                        push!(trap!(memory::load(&self.mems[mem!(mem)], kind, local!(a), offset)));
-                    }
-                    Instr::VUn(op) => {
-                        let r = vector::unary(op, regs[sp - 1]);
-                        guard!(opens::vec_un(op, r));
-                        regs[sp - 1] = r;
-                    }
-                    Instr::VBin(op) => {
-                        let r = vector::binary(op, regs[sp - 2], regs[sp - 1]);
-                        guard!(opens::vec_bin(op, r));
-                        sp -= 1;
-                        regs[sp - 1] = r;
-                    }
-                    Instr::Bitselect => {
-                        let c = pop!();
-                        let b = pop!();
-                        let a = pop!();
-                        push!(bitwise::bitselect(a, b, c));
-                    }
-                    Instr::Relaxed(op) => {
-                        // Relaxed SIMD is judged with its choices: masked.
-                        guard!(true);
-                        let mut v = [0u128; 3];
-                        let n = op.arity();
-                        for i in (0..n).rev() {
-                            v[i] = pop!();
+                        Instr::CallIndirect { ty, table } | Instr::ReturnCallIndirect { ty, table } => {
+                            let i = pop!();
+                            let r = self
+                                .table_get_slot(inst.tables[table as usize] as usize, i)
+                                .map_err(|_| CallError::Trap(TrapKind::TableOutOfBounds))?;
+                            if r == 0 {
+                                return Err(CallError::Trap(TrapKind::IndirectCallToNull));
+                            }
+                            let addr = (r - 1) as u32;
+                            let callee_ty = self.funcs.get(addr as usize).map(|f| f.ty());
+                            if callee_ty != Some(inst.types[ty as usize]) {
+                                return Err(CallError::Trap(TrapKind::BadSignature));
+                            }
+                            charge!();
+                            sync!();
+                            if let Instr::ReturnCallIndirect { .. } = ins {
+                                self.tail_call(addr, base, stack, frames)?;
+                            } else {
+                                save_pc!();
+                                self.enter(addr, stack, frames)?;
+                            }
+                            continue 'outer;
                         }
-                        // Deterministic profile: parameter R = 0.
-                        push!(op.eval(v[0], v[1], v[2], 0));
-                    }
-                    Instr::ExtractLane { shape, lane } => {
-                        let a = pop!();
-                        push!(vector::extract_lane(shape, a, lane));
-                    }
-                    Instr::ReplaceLane { shape, lane } => {
-                        let x = pop!();
-                        let a = pop!();
-                        push!(vector::replace_lane(shape, a, lane, x));
-                    }
-                    Instr::Shuffle(i) => {
-                        let b = pop!();
-                        let a = pop!();
-                        push!(bitwise::shuffle(a, b, &code.shuffles[i as usize]));
-                    }
-                    Instr::Wide(op) => {
-                        let (lo, hi) = match op {
-                            WideOp::Add128 | WideOp::Sub128 => {
-                                let (b_hi, b_lo) = (pop!() as u64, pop!() as u64);
-                                let (a_hi, a_lo) = (pop!() as u64, pop!() as u64);
-                                if op == WideOp::Add128 {
-                                    wide::add128(a_lo, a_hi, b_lo, b_hi)
-                                } else {
-                                    wide::sub128(a_lo, a_hi, b_lo, b_hi)
+                        Instr::ReturnCall(f) => {
+                            charge!();
+                            sync!();
+                            self.tail_call(inst.funcs[f as usize], base, stack, frames)?;
+                            continue 'outer;
+                        }
+                        Instr::Drop => {
+                            pop!();
+                        }
+                        Instr::Select => {
+                            let c = pop!();
+                            let b = pop!();
+                            let a = pop!();
+                            push!(if c as u32 != 0 { a } else { b });
+                        }
+                        Instr::LocalGet(i) => push!(regs[i as usize]),
+                        Instr::LocalSet(i) => {
+                            let v = pop!();
+                            regs[i as usize] = v;
+                        }
+                        Instr::LocalTee(i) => {
+                            let v = regs[sp - 1];
+                            regs[i as usize] = v;
+                        }
+                        Instr::GlobalGet(i) => {
+                            push!(self.globals[inst.globals[i as usize] as usize].value)
+                        }
+                        Instr::GlobalSet(i) => {
+                            let v = pop!();
+                            self.globals[inst.globals[i as usize] as usize].value = v;
+                        }
+                        Instr::TableGet(t) => {
+                            let i = pop!();
+                            push!(trap!(self.table_get_slot(inst.tables[t as usize] as usize, i)));
+                        }
+                        Instr::TableSet(t) => {
+                            let v = pop!();
+                            let i = pop!();
+                            trap!(self.table_set_slot(inst.tables[t as usize] as usize, i, v));
+                        }
+                        Instr::TableSize(t) => {
+                            push!(self.tables[inst.tables[t as usize] as usize].elems.len() as u128)
+                        }
+                        Instr::TableGrow(t) => {
+                            let n = pop!();
+                            let init = pop!();
+                            push!(self.table_grow(inst.tables[t as usize] as usize, init, n));
+                        }
+                        Instr::TableFill(t) => {
+                            let n = pop!();
+                            let v = pop!();
+                            let i = pop!();
+                            trap!(self.table_fill(inst.tables[t as usize] as usize, i, v, n));
+                        }
+                        Instr::TableCopy { dst, src } => {
+                            let n = pop!();
+                            let s = pop!();
+                            let d = pop!();
+                            let (dt, st) = (inst.tables[dst as usize] as usize, inst.tables[src as usize] as usize);
+                            trap!(self.table_copy(dt, st, d, s, n));
+                        }
+                        Instr::TableInit { elem, table } => {
+                            let n = pop!();
+                            let s = pop!();
+                            let d = pop!();
+                            let (t, e) = (inst.tables[table as usize] as usize, inst.elems[elem as usize] as usize);
+                            trap!(self.table_init(t, e, d, s, n));
+                        }
+                        Instr::ElemDrop(e) => self.elems[inst.elems[e as usize] as usize] = Vec::new(),
+                        Instr::RefFunc(f) => push!(inst.funcs[f as usize] as u128 + 1),
+                        Instr::Const(c) => push!(c as u128),
+                        Instr::ConstV128(i) => push!(code.v128_pool[i as usize]),
+                        Instr::Load { kind, mem, offset } => {
+                            let a = pop!();
+                            push!(trap!(memory::load(&self.mems[mem!(mem)], kind, a, offset)));
+                        }
+                        Instr::Store { bytes, mem, offset } => {
+                            let v = pop!();
+                            let a = pop!();
+                            trap!(memory::store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
+                        }
+                        Instr::LoadLane { bytes, lane, mem, offset } => {
+                            let v = pop!();
+                            let a = pop!();
+                            push!(trap!(memory::load_lane(&self.mems[mem!(mem)], bytes, lane, a, offset, v)));
+                        }
+                        Instr::StoreLane { bytes, lane, mem, offset } => {
+                            let v = pop!();
+                            let a = pop!();
+                            trap!(memory::store_lane(&mut self.mems[mem!(mem)], bytes, lane, a, offset, v));
+                        }
+                        Instr::MemorySize(m) => {
+                            push!((self.mems[mem!(m)].data.len() as u64 / PAGE_SIZE) as u128)
+                        }
+                        Instr::MemoryGrow(m) => {
+                            let d = pop!();
+                            push!(memory::grow(&mut self.mems[mem!(m)], d, mem_cap));
+                        }
+                        Instr::MemoryFill(m) => {
+                            let n = pop!();
+                            let v = pop!();
+                            let d = pop!();
+                            trap!(memory::fill(&mut self.mems[mem!(m)], d, v, n));
+                        }
+                        Instr::MemoryCopy { dst, src } => {
+                            let n = pop!();
+                            let s = pop!();
+                            let d = pop!();
+                            trap!(self.memory_copy(mem!(dst), mem!(src), d, s, n));
+                        }
+                        Instr::MemoryInit { data, mem } => {
+                            let n = pop!();
+                            let s = pop!();
+                            let d = pop!();
+                            trap!(self.memory_init(mem!(mem), inst.datas[data as usize] as usize, d, s, n));
+                        }
+                        Instr::DataDrop(d) => self.datas[inst.datas[d as usize] as usize] = Arc::from(&[][..]),
+                        Instr::Un(op) => {
+                            let r = trap!(numeric::unary(op, regs[sp - 1]));
+                            guard!(opens::scalar_un(op, r));
+                            regs[sp - 1] = r;
+                        }
+                        Instr::Bin(op) => {
+                            let r = trap!(numeric::binary(op, regs[sp - 2], regs[sp - 1]));
+                            guard!(opens::scalar_bin(op, r));
+                            sp -= 1;
+                            regs[sp - 1] = r;
+                        }
+                        Instr::BinSet { op, dst } => {
+                            let r = trap!(numeric::binary(op, regs[sp - 2], regs[sp - 1]));
+                            guard!(opens::scalar_bin(op, r));
+                            sp -= 2;
+                            put!(dst, r);
+                        }
+                        Instr::BinLL { op, a, b, dst } => {
+                            let r = trap!(numeric::binary(op, local!(a), local!(b)));
+                            guard!(opens::scalar_bin(op, r));
+                            put!(dst, r)
+                        }
+                        Instr::BinLC { op, a, dst, c } => {
+                            let r = trap!(numeric::binary(op, local!(a), c as u128));
+                            guard!(opens::scalar_bin(op, r));
+                            put!(dst, r)
+                        }
+                        Instr::BinSL { op, b, dst } => {
+                            let r = trap!(numeric::binary(op, regs[sp - 1], local!(b)));
+                            guard!(opens::scalar_bin(op, r));
+                            sp -= 1;
+                            put!(dst, r);
+                        }
+                        Instr::BinSC { op, dst, c } => {
+                            let r = trap!(numeric::binary(op, regs[sp - 1], c as u128));
+                            guard!(opens::scalar_bin(op, r));
+                            sp -= 1;
+                            put!(dst, r);
+                        }
+                        Instr::BrIfBin { op, t } => {
+                            let b = pop!();
+                            let a = pop!();
+                            br_if_table!(trap!(numeric::binary(op, a, b)), t);
+                        }
+                        Instr::BrIfLL { op, a, b, t } => {
+                            br_if_table!(trap!(numeric::binary(op, local!(a), local!(b))), t)
+                        }
+                        Instr::BrIfLC { op, a, t, c } => {
+                            br_if_table!(trap!(numeric::binary(op, local!(a), c as u128)), t)
+                        }
+                        Instr::BrIfSL { op, b, t } => {
+                            let a = pop!();
+                            br_if_table!(trap!(numeric::binary(op, a, local!(b))), t);
+                        }
+                        Instr::BrIfSC { op, t, c } => {
+                            let a = pop!();
+                            br_if_table!(trap!(numeric::binary(op, a, c as u128)), t);
+                        }
+                        Instr::LocalCopy { src, dst } => local!(dst) = local!(src),
+                        Instr::LocalSetConst { dst, c } => local!(dst) = c as u128,
+                        Instr::BinLS { op, a, dst } => {
+                            let r = trap!(numeric::binary(op, local!(a), regs[sp - 1]));
+                            guard!(opens::scalar_bin(op, r));
+                            sp -= 1;
+                            put!(dst, r);
+                        }
+                        Instr::StoreLL { bytes, mem, a, v, offset } => {
+                            trap!(memory::store(&mut self.mems[mem!(mem)], bytes, local!(a), offset, local!(v)));
+                        }
+                        Instr::LoadL { kind, mem, a, offset } => {
+                            push!(trap!(memory::load(&self.mems[mem!(mem)], kind, local!(a), offset)));
+                        }
+                        Instr::VUn(op) => {
+                            let r = vector::unary(op, regs[sp - 1]);
+                            guard!(opens::vec_un(op, r));
+                            regs[sp - 1] = r;
+                        }
+                        Instr::VBin(op) => {
+                            let r = vector::binary(op, regs[sp - 2], regs[sp - 1]);
+                            guard!(opens::vec_bin(op, r));
+                            sp -= 1;
+                            regs[sp - 1] = r;
+                        }
+                        Instr::Bitselect => {
+                            let c = pop!();
+                            let b = pop!();
+                            let a = pop!();
+                            push!(bitwise::bitselect(a, b, c));
+                        }
+                        Instr::Relaxed(op) => {
+                            // Relaxed SIMD is judged with its choices: masked.
+                            guard!(true);
+                            let mut v = [0u128; 3];
+                            let n = op.arity();
+                            for i in (0..n).rev() {
+                                v[i] = pop!();
+                            }
+                            // Deterministic profile: parameter R = 0.
+                            push!(op.eval(v[0], v[1], v[2], 0));
+                        }
+                        Instr::ExtractLane { shape, lane } => {
+                            let a = pop!();
+                            push!(vector::extract_lane(shape, a, lane));
+                        }
+                        Instr::ReplaceLane { shape, lane } => {
+                            let x = pop!();
+                            let a = pop!();
+                            push!(vector::replace_lane(shape, a, lane, x));
+                        }
+                        Instr::Shuffle(i) => {
+                            let b = pop!();
+                            let a = pop!();
+                            push!(bitwise::shuffle(a, b, &code.shuffles[i as usize]));
+                        }
+                        Instr::Wide(op) => {
+                            let (lo, hi) = match op {
+                                WideOp::Add128 | WideOp::Sub128 => {
+                                    let (b_hi, b_lo) = (pop!() as u64, pop!() as u64);
+                                    let (a_hi, a_lo) = (pop!() as u64, pop!() as u64);
+                                    if op == WideOp::Add128 {
+                                        wide::add128(a_lo, a_hi, b_lo, b_hi)
+                                    } else {
+                                        wide::sub128(a_lo, a_hi, b_lo, b_hi)
+                                    }
                                 }
-                            }
-                            WideOp::MulWideS | WideOp::MulWideU => {
-                                let (b, a) = (pop!() as u64, pop!() as u64);
-                                if op == WideOp::MulWideS { wide::mul_wide_s(a, b) } else { wide::mul_wide_u(a, b) }
-                            }
-                        };
-                        push!(lo as u128);
-                        push!(hi as u128);
-                    }
-                    Instr::AtomicLoad { bytes, mem, offset } => {
-                        let a = pop!();
-                        push!(trap!(memory::atomic_load(&self.mems[mem!(mem)], bytes, a, offset)));
-                    }
-                    Instr::AtomicStore { bytes, mem, offset } => {
-                        let v = pop!();
-                        let a = pop!();
-                        trap!(memory::atomic_store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
-                    }
-                    Instr::AtomicRmw { op, bytes, mem, offset } => {
-                        let v = pop!();
-                        let a = pop!();
-                        push!(trap!(memory::atomic_rmw(&mut self.mems[mem!(mem)], op, bytes, a, offset, v)));
-                    }
-                    Instr::AtomicCmpxchg { bytes, mem, offset } => {
-                        let r = pop!();
-                        let e = pop!();
-                        let a = pop!();
-                        push!(trap!(memory::atomic_cmpxchg(&mut self.mems[mem!(mem)], bytes, a, offset, e, r)));
-                    }
-                    Instr::AtomicNotify { mem, offset } => {
-                        let _count = pop!();
-                        let a = pop!();
-                        trap!(memory::atomic_ea(&self.mems[mem!(mem)], a, offset, 4));
-                        // No other thread can be waiting: zero waiters woken.
-                        push!(0);
-                    }
-                    Instr::AtomicWait { bytes, mem, offset } => {
-                        let timeout = pop!() as u64 as i64;
-                        let expected = pop!();
-                        let a = pop!();
-                        let m = &self.mems[mem!(mem)];
-                        let loaded = trap!(memory::atomic_load(m, bytes, a, offset));
-                        if !m.ty.shared {
-                            return Err(CallError::Trap(TrapKind::ExpectedSharedMemory));
+                                WideOp::MulWideS | WideOp::MulWideU => {
+                                    let (b, a) = (pop!() as u64, pop!() as u64);
+                                    if op == WideOp::MulWideS { wide::mul_wide_s(a, b) } else { wide::mul_wide_u(a, b) }
+                                }
+                            };
+                            push!(lo as u128);
+                            push!(hi as u128);
                         }
-                        let mask = if bytes == 8 { u64::MAX as u128 } else { u32::MAX as u128 };
-                        if loaded != expected & mask {
-                            push!(1); // "not-equal"
-                        } else if timeout >= 0 {
-                            push!(2); // "timed-out": no other thread can notify
-                        } else {
-                            return Err(CallError::Exhausted("wait without timeout would block forever".into()));
+                        Instr::AtomicLoad { bytes, mem, offset } => {
+                            let a = pop!();
+                            push!(trap!(memory::atomic_load(&self.mems[mem!(mem)], bytes, a, offset)));
                         }
+                        Instr::AtomicStore { bytes, mem, offset } => {
+                            let v = pop!();
+                            let a = pop!();
+                            trap!(memory::atomic_store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
+                        }
+                        Instr::AtomicRmw { op, bytes, mem, offset } => {
+                            let v = pop!();
+                            let a = pop!();
+                            push!(trap!(memory::atomic_rmw(&mut self.mems[mem!(mem)], op, bytes, a, offset, v)));
+                        }
+                        Instr::AtomicCmpxchg { bytes, mem, offset } => {
+                            let r = pop!();
+                            let e = pop!();
+                            let a = pop!();
+                            push!(trap!(memory::atomic_cmpxchg(&mut self.mems[mem!(mem)], bytes, a, offset, e, r)));
+                        }
+                        Instr::AtomicNotify { mem, offset } => {
+                            let _count = pop!();
+                            let a = pop!();
+                            trap!(memory::atomic_ea(&self.mems[mem!(mem)], a, offset, 4));
+                            // No other thread can be waiting: zero waiters woken.
+                            push!(0);
+                        }
+                        Instr::AtomicWait { bytes, mem, offset } => {
+                            let timeout = pop!() as u64 as i64;
+                            let expected = pop!();
+                            let a = pop!();
+                            let m = &self.mems[mem!(mem)];
+                            let loaded = trap!(memory::atomic_load(m, bytes, a, offset));
+                            if !m.ty.shared {
+                                return Err(CallError::Trap(TrapKind::ExpectedSharedMemory));
+                            }
+                            let mask = if bytes == 8 { u64::MAX as u128 } else { u32::MAX as u128 };
+                            if loaded != expected & mask {
+                                push!(1); // "not-equal"
+                            } else if timeout >= 0 {
+                                push!(2); // "timed-out": no other thread can notify
+                            } else {
+                                return Err(CallError::Exhausted("wait without timeout would block forever".into()));
+                            }
+                        }
+                        hot_ops!(specialized_pattern {}) => hot_ops!(hot_arms { ins }),
                     }
-                    hot_ops!(specialized_pattern {}) => hot_ops!(hot_arms { ins }),
                 }
             }
+            stack.truncate(base + sp);
+            if let Some(f) = frames.last_mut() {
+                f.pc = pc;
+            }
+            *fuel_out = fuel;
+            return Ok(Flow::Open);
         }
         Ok(Flow::Done)
     }
