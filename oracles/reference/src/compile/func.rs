@@ -104,6 +104,7 @@ pub fn translate(
     ops.finish()?;
     t.code.max_height = nlocals.saturating_add(max_operands).saturating_add(4);
     t.code.fast = t.code.body.iter().map(|i| i.specialized()).collect();
+    super::hot::fuse_loop_back(&mut t.code.fast);
     Ok(t.code)
 }
 

@@ -7,7 +7,8 @@
 //! instruction (same pcs); the masked loop keeps the generic body.
 //!
 //! The 4- and 8-byte plain loads and stores get the same treatment (the
-//! access width a constant in each).
+//! access width a constant in each), and the loop-back idiom of counted
+//! loops one instruction of its own ([`fuse_loop_back`]).
 //!
 //! Operand forms, first operand then second: `S` the operand stack, `L` a
 //! local, `C` a constant in the instruction. A value form's `dst` is a local
@@ -102,6 +103,40 @@ macro_rules! specialized_pattern {
         $( | Instr::$bss { .. } | Instr::$bll { .. } | Instr::$blc { .. } | Instr::$bsc { .. } )*
         | Instr::Load4 { .. } | Instr::Load8 { .. } | Instr::Load4L { .. } | Instr::Load8L { .. }
         | Instr::Store4 { .. } | Instr::Store8 { .. } | Instr::Store4LL { .. } | Instr::Store8LL { .. }
+        | Instr::I32AddLCBrIfLtULC { .. } | Instr::I32AddLCBrIfLtULL { .. } | Instr::I32AddLCBrIfLtSLC { .. } | Instr::I32AddLCBrIfLtSLL { .. } | Instr::I32AddLCBrIfNeLC { .. } | Instr::I32AddLCBrIfNeLL { .. }
     };
 }
 pub(crate) use specialized_pattern;
+
+/// Fuses the loop-back idiom of counted loops, `i += c; br_if (i < n)`
+/// (`I32AddLC` into its own operand, then an i32 `lt_u`, `lt_s` or `ne`
+/// `br_if` against a constant or a local), into one instruction that takes
+/// the first one's place: it does both and, when the branch is not taken,
+/// skips the second, which stays in place for any jump that lands on it.
+/// So the body keeps its length and every pc its meaning.
+pub fn fuse_loop_back(fast: &mut [super::instr::Instr]) {
+    use super::instr::Instr as I;
+    for i in 0..fast.len().saturating_sub(1) {
+        fast[i] = match (fast[i], fast[i + 1]) {
+            (I::I32AddLC { a, dst, c }, I::BrIfI32LtULC { a: x, t, c: n }) if a == dst => {
+                I::I32AddLCBrIfLtULC { dst, c: c as u32, x, n: n as u32, t }
+            }
+            (I::I32AddLC { a, dst, c }, I::BrIfI32LtULL { a: x, b: n, t }) if a == dst => {
+                I::I32AddLCBrIfLtULL { dst, c: c as u32, x, n, t }
+            }
+            (I::I32AddLC { a, dst, c }, I::BrIfI32LtSLC { a: x, t, c: n }) if a == dst => {
+                I::I32AddLCBrIfLtSLC { dst, c: c as u32, x, n: n as u32, t }
+            }
+            (I::I32AddLC { a, dst, c }, I::BrIfI32LtSLL { a: x, b: n, t }) if a == dst => {
+                I::I32AddLCBrIfLtSLL { dst, c: c as u32, x, n, t }
+            }
+            (I::I32AddLC { a, dst, c }, I::BrIfI32NeLC { a: x, t, c: n }) if a == dst => {
+                I::I32AddLCBrIfNeLC { dst, c: c as u32, x, n: n as u32, t }
+            }
+            (I::I32AddLC { a, dst, c }, I::BrIfI32NeLL { a: x, b: n, t }) if a == dst => {
+                I::I32AddLCBrIfNeLL { dst, c: c as u32, x, n, t }
+            }
+            _ => continue,
+        };
+    }
+}

@@ -130,6 +130,27 @@ macro_rules! instr_enum {
             Store4LL { mem: u32, a: u32, v: u32, offset: u64 },
             /// `StoreLL` of 8 bytes.
             Store8LL { mem: u32, a: u32, v: u32, offset: u64 },
+            // The loop-back idiom `local.set i (i32.add (local.get i) (i32.const c))`,
+            // `br_if (cmp (local.get x) n)` as one instruction in place of
+            // the first of the two (`hot::fuse_loop_back`).
+            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32LtULC` after it
+            /// (at pc + 1, skipped when the branch is not taken).
+            I32AddLCBrIfLtULC { dst: u32, c: u32, x: u32, n: u32, t: u32 },
+            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32LtULL` after it
+            /// (at pc + 1, skipped when the branch is not taken).
+            I32AddLCBrIfLtULL { dst: u32, c: u32, x: u32, n: u32, t: u32 },
+            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32LtSLC` after it
+            /// (at pc + 1, skipped when the branch is not taken).
+            I32AddLCBrIfLtSLC { dst: u32, c: u32, x: u32, n: u32, t: u32 },
+            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32LtSLL` after it
+            /// (at pc + 1, skipped when the branch is not taken).
+            I32AddLCBrIfLtSLL { dst: u32, c: u32, x: u32, n: u32, t: u32 },
+            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32NeLC` after it
+            /// (at pc + 1, skipped when the branch is not taken).
+            I32AddLCBrIfNeLC { dst: u32, c: u32, x: u32, n: u32, t: u32 },
+            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32NeLL` after it
+            /// (at pc + 1, skipped when the branch is not taken).
+            I32AddLCBrIfNeLL { dst: u32, c: u32, x: u32, n: u32, t: u32 },
         }
 
         impl Instr {

@@ -274,6 +274,66 @@ impl Store {
                         Instr::Store8LL { mem, a, v, offset } => {
                             trap!(memory::store(&mut self.mems[mem!(mem)], 8, local!(a), offset, local!(v)))
                         }
+                        Instr::I32AddLCBrIfLtULC { dst, c, x, n, t } => {
+                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
+                            if numeric::binary(ScalarBin::I32LtU, local!(x), n as u128).unwrap_or(0) as u32 != 0 {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            } else {
+                                // Not taken: past the `br_if` this stands for.
+                                pc += 1;
+                            }
+                        }
+                        Instr::I32AddLCBrIfLtULL { dst, c, x, n, t } => {
+                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
+                            if numeric::binary(ScalarBin::I32LtU, local!(x), local!(n)).unwrap_or(0) as u32 != 0 {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            } else {
+                                // Not taken: past the `br_if` this stands for.
+                                pc += 1;
+                            }
+                        }
+                        Instr::I32AddLCBrIfLtSLC { dst, c, x, n, t } => {
+                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
+                            if numeric::binary(ScalarBin::I32LtS, local!(x), n as u128).unwrap_or(0) as u32 != 0 {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            } else {
+                                // Not taken: past the `br_if` this stands for.
+                                pc += 1;
+                            }
+                        }
+                        Instr::I32AddLCBrIfLtSLL { dst, c, x, n, t } => {
+                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
+                            if numeric::binary(ScalarBin::I32LtS, local!(x), local!(n)).unwrap_or(0) as u32 != 0 {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            } else {
+                                // Not taken: past the `br_if` this stands for.
+                                pc += 1;
+                            }
+                        }
+                        Instr::I32AddLCBrIfNeLC { dst, c, x, n, t } => {
+                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
+                            if numeric::binary(ScalarBin::I32Ne, local!(x), n as u128).unwrap_or(0) as u32 != 0 {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            } else {
+                                // Not taken: past the `br_if` this stands for.
+                                pc += 1;
+                            }
+                        }
+                        Instr::I32AddLCBrIfNeLL { dst, c, x, n, t } => {
+                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
+                            if numeric::binary(ScalarBin::I32Ne, local!(x), local!(n)).unwrap_or(0) as u32 != 0 {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            } else {
+                                // Not taken: past the `br_if` this stands for.
+                                pc += 1;
+                            }
+                        }
                         _ => return Err(CallError::Exhausted("internal error: not a specialized instruction".into())),
                     }
                 };
