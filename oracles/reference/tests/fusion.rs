@@ -11,14 +11,17 @@ fn wat(src: &str) -> Vec<u8> {
     w.encode().expect("encode")
 }
 
-/// Runs export `f` of module `src` with `args`, plain and masked (with a
-/// fuel bound, so that a wrong branch cannot loop forever); both must
-/// agree, and the masked results must be determined.
+/// Runs export `f` of module `src` with `args` three ways: plain, masked
+/// (starting in the plain loop, guarded) and masked from the first
+/// instruction (the masked loop's own fused forms), each with a fuel bound
+/// so that a wrong branch cannot loop forever; all must agree, and the
+/// masked results must be determined.
 fn run(src: &str, args: &[Value]) -> Result<Vec<Value>, CallError> {
     let m = Module::new(&wat(src)).expect("module");
     let mut results = Vec::new();
-    for masked in [false, true] {
-        let mut store = Store::with_config(Config { fuel: Some(100_000), ..Config::default() });
+    for (masked, from_start) in [(false, false), (true, false), (true, true)] {
+        let config = Config { fuel: Some(100_000), masked_from_start: from_start, ..Config::default() };
+        let mut store = Store::with_config(config);
         let i = Instance::instantiate(&mut store, &m, &[]).expect("instantiate");
         let Some(Extern::Func(f)) = i.export("f") else { panic!("no export f") };
         let r = if masked {
@@ -31,9 +34,11 @@ fn run(src: &str, args: &[Value]) -> Result<Vec<Value>, CallError> {
         };
         results.push(r);
     }
-    let masked = results.pop().expect("two runs");
-    let plain = results.pop().expect("two runs");
+    let from_start = results.pop().expect("three runs");
+    let masked = results.pop().expect("three runs");
+    let plain = results.pop().expect("three runs");
     assert_eq!(format!("{plain:?}"), format!("{masked:?}"), "plain and masked runs differ");
+    assert_eq!(format!("{masked:?}"), format!("{from_start:?}"), "masked runs differ when masked from the start");
     plain
 }
 
@@ -160,4 +165,52 @@ fn stores_and_loads_addressed_by_locals() {
     assert_eq!(run(src, &[Value::I32(12), Value::I32(7)]).unwrap(), vec![f(12, 7)]);
     let e = run(src, &[Value::I32(65534), Value::I32(7)]).unwrap_err();
     assert!(matches!(e, CallError::Trap(TrapKind::MemoryOutOfBounds)), "{e:?}");
+}
+
+#[test]
+fn the_counted_loop_idiom_keeps_its_branch_for_jumps_onto_it() {
+    // `i += 1; br_if (n <u i)` is one instruction in the plain loop's body,
+    // with the `br_if` left in place: the loop's back edge lands on that
+    // `br_if` alone, which must not redo the increment.
+    let src = r#"(module (func (export "f") (param $n i32) (result i32) (local $i i32) (local $k i32)
+        (block $out
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (loop $m
+            (br_if $out (i32.lt_u (local.get $n) (local.get $i)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+            (br $m)))
+        (i32.add (i32.mul (local.get $k) (i32.const 100)) (local.get $i))))"#;
+    assert_eq!(run(src, &[Value::I32(3)]).unwrap(), vec![Value::I32(301)]);
+    assert_eq!(run(src, &[Value::I32(0)]).unwrap(), vec![Value::I32(1)]);
+    // The idiom as loops write it, taken and not taken, against a constant
+    // (`lt_s`, `lt_u`) and a local (`ne`).
+    let src = r#"(module (func (export "f") (param $n i32) (result i32) (local $i i32) (local $s i32) (local $j i32)
+        (loop $a
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (local.set $i (i32.add (local.get $i) (i32.const 2)))
+          (br_if $a (i32.lt_s (local.get $i) (i32.const 9))))
+        (loop $b
+          (local.set $s (i32.add (local.get $s) (i32.const 1000)))
+          (local.set $j (i32.add (local.get $j) (i32.const -1)))
+          (br_if $b (i32.ne (local.get $j) (local.get $n))))
+        (local.get $s)))"#;
+    // i = 0, 2, 4, 6, 8: s = 20; then j = -1 .. n (n = -3): 3 more rounds.
+    assert_eq!(run(src, &[Value::I32(-3i32 as u32)]).unwrap(), vec![Value::I32(3020)]);
+}
+
+#[test]
+fn a_constant_first_operand_commutes_only_when_exact() {
+    // `const; local.get; op` is fused as `local.get; const; op` for
+    // operators that commute exactly; `sub` and a NaN constant stay put.
+    let src = r#"(module (func (export "f") (param $x i32) (param $y f64) (result i32 i32 f64 f64)
+        (i32.mul (i32.const 3) (local.get $x))
+        (i32.sub (i32.const 3) (local.get $x))
+        (f64.mul (f64.const 2) (local.get $y))
+        (f64.div (f64.const 1) (local.get $y))))"#;
+    let r = run(src, &[Value::I32(5), Value::F64(4f64.to_bits())]).unwrap();
+    assert_eq!(
+        r,
+        vec![Value::I32(15), Value::I32(-2i32 as u32), Value::F64(8f64.to_bits()), Value::F64(0.25f64.to_bits())]
+    );
 }

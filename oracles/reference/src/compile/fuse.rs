@@ -1,12 +1,15 @@
 //! Peephole fusion of the translator's output into superinstructions:
 //! operand fetches (`local.get`, constants) folded into the binary operator
 //! or load that consumes them, a result stored straight into a local, a
-//! binary operator fused with the `br_if` that tests its result. Each
+//! binary operator fused with the `br_if` that tests its result (a constant
+//! first operand moves behind a local where the operator commutes exactly). Each
 //! fused [`Instr`] means exactly the sequence it replaces. A fusion never
 //! spans a label: of the instructions merged into one, only the first may
 //! be a branch target.
 
 use super::instr::{Instr, PUSH};
+use super::ops::ScalarBin;
+use crate::masks::float::{F32, F64};
 
 /// The fusion state of one function body: where its last label is.
 #[derive(Default)]
@@ -45,6 +48,11 @@ impl Fuser {
                 body.push(I::BinLS { op, a, dst: PUSH });
                 return;
             }
+            // `const c; local.get b; op` = `local.get b; const c; op` when
+            // the operands commute exactly (see `commutes_with`).
+            (I::Bin(op), Some(I::Const(c)), Some(I::LocalGet(b))) if Self::commutes_with(op, c) => {
+                (2, I::BinLC { op, a: b, dst: PUSH, c })
+            }
             (I::Bin(op), _, Some(I::LocalGet(b))) => (1, I::BinSL { op, b, dst: PUSH }),
             (I::Bin(op), _, Some(I::Const(c))) => (1, I::BinSC { op, dst: PUSH, c }),
             (I::LocalSet(dst), _, Some(t)) => match t {
@@ -66,6 +74,21 @@ impl Fuser {
         };
         body.truncate(n - fused.0);
         body.push(fused.1);
+    }
+
+    /// Whether `op(c, x)` is `op(x, c)` bit for bit and mask for mask: the
+    /// integer operators that commute, and float `add`/`mul`, `eq`/`ne`
+    /// when `c` is not a NaN (with at most one NaN operand the result's
+    /// payload does not depend on the order; the mask rules are symmetric).
+    fn commutes_with(op: ScalarBin, c: u64) -> bool {
+        use ScalarBin::*;
+        match op {
+            I32Add | I32Mul | I32And | I32Or | I32Xor | I32Eq | I32Ne => true,
+            I64Add | I64Mul | I64And | I64Or | I64Xor | I64Eq | I64Ne => true,
+            F32Add | F32Mul | F32Eq | F32Ne => !F32.is_nan(c),
+            F64Add | F64Mul | F64Eq | F64Ne => !F64.is_nan(c),
+            _ => false,
+        }
     }
 
     /// Whether `x` only pushes one value: it pops nothing and writes no
