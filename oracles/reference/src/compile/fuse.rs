@@ -62,11 +62,17 @@ impl Fuser {
                 I::BinSL { op, b, dst: PUSH } => (1, I::BinSL { op, b, dst }),
                 I::BinSC { op, dst: PUSH, c } => (1, I::BinSC { op, dst, c }),
                 I::BinLS { op, a, dst: PUSH } => (1, I::BinLS { op, a, dst }),
+                I::VBin(op) => (1, I::VBinSet { op, dst }),
+                I::VBinSL { op, b, dst: PUSH } => (1, I::VBinSL { op, b, dst }),
+                I::ShuffleLL { i, a, b, dst: PUSH } => (1, I::ShuffleLL { i, a, b, dst }),
                 I::LocalGet(src) => (1, I::LocalCopy { src, dst }),
                 I::Const(c) => (1, I::LocalSetConst { dst, c }),
                 _ => (0, i),
             },
             (I::Load { kind, mem, offset }, _, Some(I::LocalGet(a))) => (1, I::LoadL { kind, mem, a, offset }),
+            (I::VUn(op), _, Some(I::LocalGet(a))) => (1, I::VUnL { op, a }),
+            (I::VBin(op), _, Some(I::LocalGet(b))) => (1, I::VBinSL { op, b, dst: PUSH }),
+            (I::Shuffle(i), Some(I::LocalGet(a)), Some(I::LocalGet(b))) => (2, I::ShuffleLL { i, a, b, dst: PUSH }),
             (I::Store { bytes, mem, offset }, Some(I::LocalGet(a)), Some(I::LocalGet(v))) => {
                 (2, I::StoreLL { bytes, mem, a, v, offset })
             }

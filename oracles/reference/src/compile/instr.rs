@@ -445,6 +445,30 @@ pub enum Instr {
         v: u32,
         offset: u64,
     },
+    /// `local.get a; vun`.
+    VUnL {
+        op: VecUn,
+        a: u32,
+    },
+    /// `local.get b; vbin` (then `local.set dst` unless `PUSH`).
+    VBinSL {
+        op: VecBin,
+        b: u32,
+        dst: u32,
+    },
+    /// `vbin; local.set dst`.
+    VBinSet {
+        op: VecBin,
+        dst: u32,
+    },
+    /// `local.get a; local.get b; i8x16.shuffle` (then `local.set dst`
+    /// unless `PUSH`); `i` indexes the shuffle pool.
+    ShuffleLL {
+        i: u32,
+        a: u32,
+        b: u32,
+        dst: u32,
+    },
 }
 });
 

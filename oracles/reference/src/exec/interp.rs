@@ -629,6 +629,26 @@ impl Store {
                             let a = pop!();
                             push!(bitwise::shuffle(a, b, &code.shuffles[i as usize]));
                         }
+                        Instr::VUnL { op, a } => {
+                            let r = vector::unary(op, local!(a));
+                            guard!(opens::vec_un(op, r));
+                            push!(r);
+                        }
+                        Instr::VBinSL { op, b, dst } => {
+                            let r = vector::binary(op, regs[sp - 1], local!(b));
+                            guard!(opens::vec_bin(op, r));
+                            sp -= 1;
+                            put!(dst, r);
+                        }
+                        Instr::VBinSet { op, dst } => {
+                            let r = vector::binary(op, regs[sp - 2], regs[sp - 1]);
+                            guard!(opens::vec_bin(op, r));
+                            sp -= 2;
+                            put!(dst, r);
+                        }
+                        Instr::ShuffleLL { i, a, b, dst } => {
+                            put!(dst, bitwise::shuffle(local!(a), local!(b), &code.shuffles[i as usize]))
+                        }
                         Instr::Wide(op) => {
                             let (lo, hi) = match op {
                                 WideOp::Add128 | WideOp::Sub128 => {

@@ -497,6 +497,26 @@ impl Store {
                         let l = &code.shuffles[i as usize];
                         pushm!(bitwise::shuffle(a, b, l), bitwise::shuffle(ma, mb, l));
                     }
+                    Instr::VUnL { op, a } => {
+                        let (a, ma) = localm!(a);
+                        let (v, m) = vmask::unary(op, a, ma);
+                        pushm!(v, m);
+                    }
+                    Instr::VBinSL { op, b, dst } => {
+                        let (a, ma) = popm!();
+                        let (b, mb) = localm!(b);
+                        putm!(dst, vmask::binary(op, a, ma, b, mb));
+                    }
+                    Instr::VBinSet { op, dst } => {
+                        let (b, mb) = popm!();
+                        let (a, ma) = popm!();
+                        putm!(dst, vmask::binary(op, a, ma, b, mb));
+                    }
+                    Instr::ShuffleLL { i, a, b, dst } => {
+                        let ((a, ma), (b, mb)) = (localm!(a), localm!(b));
+                        let l = &code.shuffles[i as usize];
+                        putm!(dst, (bitwise::shuffle(a, b, l), bitwise::shuffle(ma, mb, l)));
+                    }
                     Instr::Wide(op) => {
                         let mut open = 0u128;
                         let (lo, hi) = match op {
