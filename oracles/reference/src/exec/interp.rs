@@ -4,6 +4,7 @@
 //! instruction.
 
 use super::frames::{Frame, unwind};
+use super::hot_arms::plain_hot_arms;
 use super::{memory, numeric, vector};
 use crate::compile::hot::{hot_ops, specialized_pattern};
 use crate::compile::instr::{Instr, LoadKind, PUSH, RETURN_PC, WideOp};
@@ -184,160 +185,39 @@ impl Store {
                         }
                     }};
                 }
-
-                // The hot operators' specialized instructions (`compile::hot`):
-                // the operator is a constant in each arm.
-                macro_rules! hot_arms {
-                (
-                    { $ins:ident }
-                    [ $( $op:ident $ss:ident $ll:ident $lc:ident $sl:ident $sc:ident $ls:ident; )* ]
-                    [ $( $cop:ident $bss:ident $bll:ident $blc:ident $bsc:ident; )* ]
-                ) => {
-                    match $ins {
-                        $(
-                            Instr::$ss => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, regs[sp - 2], regs[sp - 1]));
-                                guard!(opens::scalar_bin(ScalarBin::$op, r));
-                                sp -= 1;
-                                regs[sp - 1] = r;
-                            }
-                            Instr::$ll { a, b, dst } => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, local!(a), local!(b)));
-                                guard!(opens::scalar_bin(ScalarBin::$op, r));
-                                put!(dst, r)
-                            }
-                            Instr::$lc { a, dst, c } => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, local!(a), c as u128));
-                                guard!(opens::scalar_bin(ScalarBin::$op, r));
-                                put!(dst, r)
-                            }
-                            Instr::$sl { b, dst } => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, regs[sp - 1], local!(b)));
-                                guard!(opens::scalar_bin(ScalarBin::$op, r));
-                                sp -= 1;
-                                put!(dst, r);
-                            }
-                            Instr::$sc { dst, c } => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, regs[sp - 1], c as u128));
-                                guard!(opens::scalar_bin(ScalarBin::$op, r));
-                                sp -= 1;
-                                put!(dst, r);
-                            }
-                            Instr::$ls { a, dst } => {
-                                let r = trap!(numeric::binary(ScalarBin::$op, local!(a), regs[sp - 1]));
-                                guard!(opens::scalar_bin(ScalarBin::$op, r));
-                                sp -= 1;
-                                put!(dst, r);
-                            }
-                        )*
-                        $(
-                            Instr::$bss { t } => {
-                                let r = trap!(numeric::binary(ScalarBin::$cop, regs[sp - 2], regs[sp - 1]));
-                                sp -= 2;
-                                br_if_table!(r, t);
-                            }
-                            Instr::$bll { a, b, t } => {
-                                br_if_table!(trap!(numeric::binary(ScalarBin::$cop, local!(a), local!(b))), t)
-                            }
-                            Instr::$blc { a, t, c } => {
-                                br_if_table!(trap!(numeric::binary(ScalarBin::$cop, local!(a), c as u128)), t)
-                            }
-                            Instr::$bsc { t, c } => {
-                                let r = trap!(numeric::binary(ScalarBin::$cop, regs[sp - 1], c as u128));
-                                sp -= 1;
-                                br_if_table!(r, t);
-                            }
-                        )*
-                        Instr::Load4 { mem, offset } => {
-                            regs[sp - 1] = trap!(memory::load(&self.mems[mem!(mem)], LoadKind::U(4), regs[sp - 1], offset))
+                // `br_if_table!`, or past the next instruction when not
+                // taken (an instruction standing for itself and the next).
+                macro_rules! br_if_table_or_skip {
+                    ($cond:expr, $t:expr) => {{
+                        if $cond as u32 != 0 {
+                            let t = code.br_tables[$t as usize];
+                            branch!(t.pc, t.height, t.arity);
+                        } else {
+                            pc += 1;
                         }
-                        Instr::Load8 { mem, offset } => {
-                            regs[sp - 1] = trap!(memory::load(&self.mems[mem!(mem)], LoadKind::U(8), regs[sp - 1], offset))
-                        }
-                        Instr::Load4L { mem, a, offset } => {
-                            push!(trap!(memory::load(&self.mems[mem!(mem)], LoadKind::U(4), local!(a), offset)))
-                        }
-                        Instr::Load8L { mem, a, offset } => {
-                            push!(trap!(memory::load(&self.mems[mem!(mem)], LoadKind::U(8), local!(a), offset)))
-                        }
-                        Instr::Store4 { mem, offset } => {
-                            trap!(memory::store(&mut self.mems[mem!(mem)], 4, regs[sp - 2], offset, regs[sp - 1]));
-                            sp -= 2;
-                        }
-                        Instr::Store8 { mem, offset } => {
-                            trap!(memory::store(&mut self.mems[mem!(mem)], 8, regs[sp - 2], offset, regs[sp - 1]));
-                            sp -= 2;
-                        }
-                        Instr::Store4LL { mem, a, v, offset } => {
-                            trap!(memory::store(&mut self.mems[mem!(mem)], 4, local!(a), offset, local!(v)))
-                        }
-                        Instr::Store8LL { mem, a, v, offset } => {
-                            trap!(memory::store(&mut self.mems[mem!(mem)], 8, local!(a), offset, local!(v)))
-                        }
-                        Instr::I32AddLCBrIfLtULC { dst, c, x, n, t } => {
-                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                            if numeric::binary(ScalarBin::I32LtU, local!(x), n as u128).unwrap_or(0) as u32 != 0 {
-                                let t = code.br_tables[t as usize];
-                                branch!(t.pc, t.height, t.arity);
-                            } else {
-                                // Not taken: past the `br_if` this stands for.
-                                pc += 1;
-                            }
-                        }
-                        Instr::I32AddLCBrIfLtULL { dst, c, x, n, t } => {
-                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                            if numeric::binary(ScalarBin::I32LtU, local!(x), local!(n)).unwrap_or(0) as u32 != 0 {
-                                let t = code.br_tables[t as usize];
-                                branch!(t.pc, t.height, t.arity);
-                            } else {
-                                // Not taken: past the `br_if` this stands for.
-                                pc += 1;
-                            }
-                        }
-                        Instr::I32AddLCBrIfLtSLC { dst, c, x, n, t } => {
-                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                            if numeric::binary(ScalarBin::I32LtS, local!(x), n as u128).unwrap_or(0) as u32 != 0 {
-                                let t = code.br_tables[t as usize];
-                                branch!(t.pc, t.height, t.arity);
-                            } else {
-                                // Not taken: past the `br_if` this stands for.
-                                pc += 1;
-                            }
-                        }
-                        Instr::I32AddLCBrIfLtSLL { dst, c, x, n, t } => {
-                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                            if numeric::binary(ScalarBin::I32LtS, local!(x), local!(n)).unwrap_or(0) as u32 != 0 {
-                                let t = code.br_tables[t as usize];
-                                branch!(t.pc, t.height, t.arity);
-                            } else {
-                                // Not taken: past the `br_if` this stands for.
-                                pc += 1;
-                            }
-                        }
-                        Instr::I32AddLCBrIfNeLC { dst, c, x, n, t } => {
-                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                            if numeric::binary(ScalarBin::I32Ne, local!(x), n as u128).unwrap_or(0) as u32 != 0 {
-                                let t = code.br_tables[t as usize];
-                                branch!(t.pc, t.height, t.arity);
-                            } else {
-                                // Not taken: past the `br_if` this stands for.
-                                pc += 1;
-                            }
-                        }
-                        Instr::I32AddLCBrIfNeLL { dst, c, x, n, t } => {
-                            local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                            if numeric::binary(ScalarBin::I32Ne, local!(x), local!(n)).unwrap_or(0) as u32 != 0 {
-                                let t = code.br_tables[t as usize];
-                                branch!(t.pc, t.height, t.arity);
-                            } else {
-                                // Not taken: past the `br_if` this stands for.
-                                pc += 1;
-                            }
-                        }
-                        _ => return Err(CallError::Exhausted("internal error: not a specialized instruction".into())),
-                    }
-                };
-            }
+                    }};
+                }
+                // The operand `$k` places below the top (1: the top).
+                macro_rules! operand {
+                    ($k:expr) => {
+                        regs[sp - $k]
+                    };
+                }
+                macro_rules! drop_operands {
+                    ($k:expr) => {
+                        sp -= $k
+                    };
+                }
+                macro_rules! memory {
+                    ($m:expr) => {
+                        &self.mems[mem!($m)]
+                    };
+                }
+                macro_rules! memory_mut {
+                    ($m:expr) => {
+                        &mut self.mems[mem!($m)]
+                    };
+                }
 
                 loop {
                     let Some(&ins) = body.get(pc) else {
@@ -668,52 +548,20 @@ impl Store {
                             push!(lo as u128);
                             push!(hi as u128);
                         }
-                        Instr::AtomicLoad { bytes, mem, offset } => {
-                            let a = pop!();
-                            push!(trap!(memory::atomic_load(&self.mems[mem!(mem)], bytes, a, offset)));
+                        Instr::AtomicLoad { .. }
+                        | Instr::AtomicStore { .. }
+                        | Instr::AtomicRmw { .. }
+                        | Instr::AtomicCmpxchg { .. }
+                        | Instr::AtomicNotify { .. }
+                        | Instr::AtomicWait { .. } => {
+                            // Off the hot path: run on the value stack as the
+                            // masked loop does, then re-enter the frame.
+                            sync!();
+                            save_pc!();
+                            self.exec_atomic::<false>(ins, &inst, stack, &mut Vec::new())?;
+                            continue 'outer;
                         }
-                        Instr::AtomicStore { bytes, mem, offset } => {
-                            let v = pop!();
-                            let a = pop!();
-                            trap!(memory::atomic_store(&mut self.mems[mem!(mem)], bytes, a, offset, v));
-                        }
-                        Instr::AtomicRmw { op, bytes, mem, offset } => {
-                            let v = pop!();
-                            let a = pop!();
-                            push!(trap!(memory::atomic_rmw(&mut self.mems[mem!(mem)], op, bytes, a, offset, v)));
-                        }
-                        Instr::AtomicCmpxchg { bytes, mem, offset } => {
-                            let r = pop!();
-                            let e = pop!();
-                            let a = pop!();
-                            push!(trap!(memory::atomic_cmpxchg(&mut self.mems[mem!(mem)], bytes, a, offset, e, r)));
-                        }
-                        Instr::AtomicNotify { mem, offset } => {
-                            let _count = pop!();
-                            let a = pop!();
-                            trap!(memory::atomic_ea(&self.mems[mem!(mem)], a, offset, 4));
-                            // No other thread can be waiting: zero waiters woken.
-                            push!(0);
-                        }
-                        Instr::AtomicWait { bytes, mem, offset } => {
-                            let timeout = pop!() as u64 as i64;
-                            let expected = pop!();
-                            let a = pop!();
-                            let m = &self.mems[mem!(mem)];
-                            let loaded = trap!(memory::atomic_load(m, bytes, a, offset));
-                            if !m.ty.shared {
-                                return Err(CallError::Trap(TrapKind::ExpectedSharedMemory));
-                            }
-                            let mask = if bytes == 8 { u64::MAX as u128 } else { u32::MAX as u128 };
-                            if loaded != expected & mask {
-                                push!(1); // "not-equal"
-                            } else if timeout >= 0 {
-                                push!(2); // "timed-out": no other thread can notify
-                            } else {
-                                return Err(CallError::Exhausted("wait without timeout would block forever".into()));
-                            }
-                        }
-                        hot_ops!(specialized_pattern {}) => hot_ops!(hot_arms { ins }),
+                        hot_ops!(specialized_pattern {}) => hot_ops!(plain_hot_arms { ins }),
                     }
                 }
             }

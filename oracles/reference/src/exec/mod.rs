@@ -1,14 +1,17 @@
 //! Execution: the public entry point [`Store::invoke`], call-frame
 //! management shared by calls and tail calls (`frames`), the interpreter
-//! loop (`interp`), and the instruction helpers for numbers (`numeric`),
+//! loop (`interp`, with the specialized instructions' handlers in
+//! `hot_arms`), and the instruction helpers for numbers (`numeric`),
 //! vectors (`vector`), memories (`memory`) and tables/bulk operations
-//! (`bulk`). Masked execution ([`Store::invoke_masked`]) runs a copy of
+//! (`bulk`). Masked execution ([`Store::invoke_masked`]) runs the plain
+//! loop, guarded, until the first result with open bits, then a copy of
 //! the loop (`interp_masked`) with a parallel stack of undetermined masks
 //! (helpers in `masked`, memory byte masks in `mask_mem`, lane, bulk and
 //! atomic memory instructions in `memory_ops`).
 
 mod bulk;
 mod frames;
+mod hot_arms;
 mod interp;
 mod interp_masked;
 mod mask_mem;
