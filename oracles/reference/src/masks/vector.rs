@@ -205,10 +205,8 @@ fn unary_open(op: VecUn, a: u128, ma: u128, r: u128) -> (u128, u128) {
 #[inline]
 pub fn binary(op: VecBin, a: u128, ma: u128, b: u128, mb: u128) -> (u128, u128) {
     let r = plain_binary(op, a, b);
-    if ma | mb == 0 {
-        if !opens::vec_bin(op, r) {
-            return (r, 0);
-        }
+    if ma | mb == 0 && !opens::vec_bin(op, r) {
+        return (r, 0);
     }
     binary_open(op, a, ma, b, mb, r)
 }
