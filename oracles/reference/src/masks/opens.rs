@@ -7,12 +7,16 @@
 
 use super::float::{F32, F64, Fmt};
 use crate::compile::ops::{ScalarBin, ScalarUn, VecBin, VecUn};
+use crate::simd::lanes::{u32x4, u64x2};
 
 /// Whether some `bits`-wide lane of `v` is a NaN of format `f`.
 #[inline]
 pub fn any_nan(f: Fmt, v: u128) -> bool {
-    let bits = if f.all == u32::MAX as u64 { 32 } else { 64 };
-    (0..128 / bits).any(|i| f.is_nan((v >> (i * bits)) as u64 & f.all))
+    if f.all == u32::MAX as u64 {
+        u32x4(v).iter().any(|&x| f.is_nan(x as u64))
+    } else {
+        u64x2(v).iter().any(|&x| f.is_nan(x))
+    }
 }
 
 /// Whether `r`, the result of `op` on determined operands, has open bits.

@@ -3,23 +3,25 @@
 
 macro_rules! lane_fns {
     ($to:ident, $from:ident, $map:ident, $zip:ident, $t:ty, $n:expr) => {
-        /// Splits a vector into its lanes (lane 0 first).
+        /// Splits a vector into its lanes (lane 0 first: the vector's
+        /// little-endian bytes, a lane's bytes little-endian too).
         #[inline]
         pub fn $to(v: u128) -> [$t; $n] {
+            let bytes = v.to_le_bytes();
             let mut a = [0 as $t; $n];
-            for (i, x) in a.iter_mut().enumerate() {
-                *x = (v >> (i * <$t>::BITS as usize)) as $t;
+            for (x, c) in a.iter_mut().zip(bytes.chunks_exact(16 / $n)) {
+                *x = <$t>::from_le_bytes(c.try_into().unwrap_or_default());
             }
             a
         }
         /// Joins lanes into a vector.
         #[inline]
         pub fn $from(a: [$t; $n]) -> u128 {
-            let mut v = 0u128;
-            for (i, x) in a.iter().enumerate() {
-                v |= (*x as u128) << (i * <$t>::BITS as usize);
+            let mut bytes = [0u8; 16];
+            for (c, x) in bytes.chunks_exact_mut(16 / $n).zip(a) {
+                c.copy_from_slice(&x.to_le_bytes());
             }
-            v
+            u128::from_le_bytes(bytes)
         }
         /// Applies `f` to every lane.
         #[inline]
