@@ -1,7 +1,9 @@
-//! The interpreter loop: executes pre-decoded [`Instr`]s of the frame on
-//! top of the frame stack over one shared value stack. Calls push a frame
-//! and restart the loop; returns pop one; nothing allocates per
-//! instruction.
+//! The interpreter loop: executes pre-decoded [`Instr`]s (a function's
+//! `Code::fast`, with the specialized instructions) of the frame on top of
+//! the frame stack over one shared value stack. Calls push a frame and
+//! restart the loop; returns pop one; nothing allocates per instruction.
+//! Compiled twice: plain, and guarded (stopping before the first result
+//! with open bits, where masked execution takes over).
 
 use super::frames::{Frame, unwind};
 use super::hot_arms::plain_hot_arms;
@@ -22,8 +24,9 @@ pub(crate) enum Flow {
     /// The outermost frame returned: the stack holds its results.
     Done,
     /// Guarded run only: the instruction at the top frame's saved pc would
-    /// produce open bits. Nothing of it was executed; masked execution
-    /// continues from exactly this state (every mask 0 so far).
+    /// produce open bits. Nothing of it was executed; the caller continues
+    /// from exactly this state (every mask 0 so far): the masked loop, or
+    /// for a plain call the unguarded loop.
     Open,
 }
 
@@ -71,8 +74,8 @@ impl Store {
             let body = &code.fast[..];
             // The frame's slots (locals, then operands) are allocated at
             // once: `sp` is the operand stack's top (from `base`, as every
-            // index into `regs`), `stack.len()` is only
-            // brought back to it where the frame is left.
+            // index into `regs`); `stack.len()` is brought back to it only
+            // where the frame is left.
             let mut sp = stack.len() - base;
             let frame_end = base + code.max_height as usize;
             if stack.len() < frame_end {
