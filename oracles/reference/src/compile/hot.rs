@@ -14,10 +14,13 @@
 //! local, `C` a constant in the instruction. A value form's `dst` is a local
 //! or [`PUSH`](super::instr::PUSH), as in the generic fused forms.
 
-/// Calls `$cb! { { $($args)* } [arithmetic table] [comparison table] }`
-/// with the hot operators: each arithmetic operator (a [`ScalarBin`]
-/// variant) with its `SS LL LC SL SC LS` value forms, each comparison with
-/// its `SS LL LC SC` forms fused with `br_if`.
+/// Calls `$cb! { { $($args)* } [arithmetic table] [comparison table]
+/// [loop-back table] }` with the hot operators: each arithmetic operator (a
+/// [`ScalarBin`] variant) with its `SS LL LC SL SC LS` value forms, each
+/// comparison with its `SS LL LC SC` forms fused with `br_if`, and each
+/// comparison of the counted-loop idiom ([`fuse_loop_back`]) with its two
+/// instructions (bound a constant, bound a local) and the two `br_if` forms
+/// they stand for.
 ///
 /// [`ScalarBin`]: super::ops::ScalarBin
 macro_rules! hot_ops {
@@ -86,6 +89,11 @@ macro_rules! hot_ops {
             F64Le BrIfF64LeSS BrIfF64LeLL BrIfF64LeLC BrIfF64LeSC;
             F64Ge BrIfF64GeSS BrIfF64GeLL BrIfF64GeLC BrIfF64GeSC;
             ]
+            [
+            I32LtU I32AddLCBrIfLtULC I32AddLCBrIfLtULL BrIfI32LtULC BrIfI32LtULL;
+            I32LtS I32AddLCBrIfLtSLC I32AddLCBrIfLtSLL BrIfI32LtSLC BrIfI32LtSLL;
+            I32Ne I32AddLCBrIfNeLC I32AddLCBrIfNeLL BrIfI32NeLC BrIfI32NeLL;
+            ]
         }
     };
 }
@@ -98,12 +106,13 @@ macro_rules! specialized_pattern {
         {}
         [ $( $op:ident $ss:ident $ll:ident $lc:ident $sl:ident $sc:ident $ls:ident; )* ]
         [ $( $cop:ident $bss:ident $bll:ident $blc:ident $bsc:ident; )* ]
+        [ $( $lop:ident $lbc:ident $lbl:ident $lc_br:ident $ll_br:ident; )* ]
     ) => {
         $( Instr::$ss | Instr::$ll { .. } | Instr::$lc { .. } | Instr::$sl { .. } | Instr::$sc { .. } | Instr::$ls { .. } )|*
         $( | Instr::$bss { .. } | Instr::$bll { .. } | Instr::$blc { .. } | Instr::$bsc { .. } )*
         | Instr::Load4 { .. } | Instr::Load8 { .. } | Instr::Load4L { .. } | Instr::Load8L { .. }
         | Instr::Store4 { .. } | Instr::Store8 { .. } | Instr::Store4LL { .. } | Instr::Store8LL { .. }
-        | Instr::I32AddLCBrIfLtULC { .. } | Instr::I32AddLCBrIfLtULL { .. } | Instr::I32AddLCBrIfLtSLC { .. } | Instr::I32AddLCBrIfLtSLL { .. } | Instr::I32AddLCBrIfNeLC { .. } | Instr::I32AddLCBrIfNeLL { .. }
+        $( | Instr::$lbc { .. } | Instr::$lbl { .. } )*
     };
 }
 pub(crate) use specialized_pattern;
@@ -115,28 +124,31 @@ pub(crate) use specialized_pattern;
 /// skips the second, which stays in place for any jump that lands on it.
 /// So the body keeps its length and every pc its meaning.
 pub fn fuse_loop_back(fast: &mut [super::instr::Instr]) {
-    use super::instr::Instr as I;
-    for i in 0..fast.len().saturating_sub(1) {
-        fast[i] = match (fast[i], fast[i + 1]) {
-            (I::I32AddLC { a, dst, c }, I::BrIfI32LtULC { a: x, t, c: n }) if a == dst => {
-                I::I32AddLCBrIfLtULC { dst, c: c as u32, x, n: n as u32, t }
-            }
-            (I::I32AddLC { a, dst, c }, I::BrIfI32LtULL { a: x, b: n, t }) if a == dst => {
-                I::I32AddLCBrIfLtULL { dst, c: c as u32, x, n, t }
-            }
-            (I::I32AddLC { a, dst, c }, I::BrIfI32LtSLC { a: x, t, c: n }) if a == dst => {
-                I::I32AddLCBrIfLtSLC { dst, c: c as u32, x, n: n as u32, t }
-            }
-            (I::I32AddLC { a, dst, c }, I::BrIfI32LtSLL { a: x, b: n, t }) if a == dst => {
-                I::I32AddLCBrIfLtSLL { dst, c: c as u32, x, n, t }
-            }
-            (I::I32AddLC { a, dst, c }, I::BrIfI32NeLC { a: x, t, c: n }) if a == dst => {
-                I::I32AddLCBrIfNeLC { dst, c: c as u32, x, n: n as u32, t }
-            }
-            (I::I32AddLC { a, dst, c }, I::BrIfI32NeLL { a: x, b: n, t }) if a == dst => {
-                I::I32AddLCBrIfNeLL { dst, c: c as u32, x, n, t }
-            }
-            _ => continue,
-        };
-    }
+    hot_ops!(fuse_loop_back_pairs { fast })
 }
+
+/// The body of [`fuse_loop_back`] (a [`hot_ops`] callback).
+macro_rules! fuse_loop_back_pairs {
+    (
+        { $fast:ident }
+        [ $( $op:ident $ss:ident $ll:ident $lc:ident $sl:ident $sc:ident $ls:ident; )* ]
+        [ $( $cop:ident $bss:ident $bll:ident $blc:ident $bsc:ident; )* ]
+        [ $( $lop:ident $lbc:ident $lbl:ident $lc_br:ident $ll_br:ident; )* ]
+    ) => {{
+        use super::instr::Instr as I;
+        for i in 0..$fast.len().saturating_sub(1) {
+            $fast[i] = match ($fast[i], $fast[i + 1]) {
+                $(
+                    (I::I32AddLC { a, dst, c }, I::$lc_br { a: x, t, c: n }) if a == dst => {
+                        I::$lbc { dst, c: c as u32, x, n: n as u32, t }
+                    }
+                    (I::I32AddLC { a, dst, c }, I::$ll_br { a: x, b: n, t }) if a == dst => {
+                        I::$lbl { dst, c: c as u32, x, n, t }
+                    }
+                )*
+                _ => continue,
+            };
+        }
+    }};
+}
+use fuse_loop_back_pairs;

@@ -4,7 +4,7 @@
 //! semantics require (keep `arity` values, drop down to `height`), both
 //! computed once at decode time.
 
-use super::hot::{hot_ops, specialized_pattern};
+use super::hot::hot_ops;
 use super::ops::{ScalarBin, ScalarUn, VecBin, VecUn};
 use crate::simd::relaxed::RelaxedOp;
 
@@ -86,6 +86,7 @@ macro_rules! instr_enum {
         { $(#[$meta:meta])* pub enum Instr { $($body:tt)* } }
         [ $( $op:ident $ss:ident $ll:ident $lc:ident $sl:ident $sc:ident $ls:ident; )* ]
         [ $( $cop:ident $bss:ident $bll:ident $blc:ident $bsc:ident; )* ]
+        [ $( $lop:ident $lbc:ident $lbl:ident $lc_br:ident $ll_br:ident; )* ]
     ) => {
         $(#[$meta])*
         pub enum Instr {
@@ -130,27 +131,14 @@ macro_rules! instr_enum {
             Store4LL { mem: u32, a: u32, v: u32, offset: u64 },
             /// `StoreLL` of 8 bytes.
             Store8LL { mem: u32, a: u32, v: u32, offset: u64 },
-            // The loop-back idiom `local.set i (i32.add (local.get i) (i32.const c))`,
-            // `br_if (cmp (local.get x) n)` as one instruction in place of
-            // the first of the two (`hot::fuse_loop_back`).
-            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32LtULC` after it
-            /// (at pc + 1, skipped when the branch is not taken).
-            I32AddLCBrIfLtULC { dst: u32, c: u32, x: u32, n: u32, t: u32 },
-            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32LtULL` after it
-            /// (at pc + 1, skipped when the branch is not taken).
-            I32AddLCBrIfLtULL { dst: u32, c: u32, x: u32, n: u32, t: u32 },
-            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32LtSLC` after it
-            /// (at pc + 1, skipped when the branch is not taken).
-            I32AddLCBrIfLtSLC { dst: u32, c: u32, x: u32, n: u32, t: u32 },
-            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32LtSLL` after it
-            /// (at pc + 1, skipped when the branch is not taken).
-            I32AddLCBrIfLtSLL { dst: u32, c: u32, x: u32, n: u32, t: u32 },
-            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32NeLC` after it
-            /// (at pc + 1, skipped when the branch is not taken).
-            I32AddLCBrIfNeLC { dst: u32, c: u32, x: u32, n: u32, t: u32 },
-            /// `I32AddLC` into `dst` (from `dst`), then the `BrIfI32NeLL` after it
-            /// (at pc + 1, skipped when the branch is not taken).
-            I32AddLCBrIfNeLL { dst: u32, c: u32, x: u32, n: u32, t: u32 },
+            $(
+                #[doc = concat!("`I32AddLC` into `dst` (from `dst`), then the `", stringify!($lc_br),
+                    "` after it (at pc + 1, skipped when the branch is not taken): `hot::fuse_loop_back`.")]
+                $lbc { dst: u32, c: u32, x: u32, n: u32, t: u32 },
+                #[doc = concat!("`I32AddLC` into `dst` (from `dst`), then the `", stringify!($ll_br),
+                    "` after it (at pc + 1, skipped when the branch is not taken): `hot::fuse_loop_back`.")]
+                $lbl { dst: u32, c: u32, x: u32, n: u32, t: u32 },
+            )*
         }
 
         impl Instr {
@@ -183,12 +171,6 @@ macro_rules! instr_enum {
                     Instr::StoreLL { bytes: 8, mem, a, v, offset } => Instr::Store8LL { mem, a, v, offset },
                     other => other,
                 }
-            }
-
-            /// Whether `self` is a specialized instruction (only the plain
-            /// loop's body has them).
-            pub fn is_specialized(self) -> bool {
-                matches!(self, hot_ops!(specialized_pattern {}))
             }
         }
     };

@@ -11,6 +11,7 @@ macro_rules! plain_hot_arms {
         { $ins:ident }
         [ $( $op:ident $ss:ident $ll:ident $lc:ident $sl:ident $sc:ident $ls:ident; )* ]
         [ $( $cop:ident $bss:ident $bll:ident $blc:ident $bsc:ident; )* ]
+        [ $( $lop:ident $lbc:ident $lbl:ident $lc_br:ident $ll_br:ident; )* ]
     ) => {
         match $ins {
             $(
@@ -93,36 +94,18 @@ macro_rules! plain_hot_arms {
             Instr::Store8LL { mem, a, v, offset } => {
                 trap!(memory::store(memory_mut!(mem), 8, local!(a), offset, local!(v)))
             }
-            Instr::I32AddLCBrIfLtULC { dst, c, x, n, t } => {
-                local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                // Not taken: past the `br_if` this stands for.
-                br_if_table_or_skip!(numeric::binary(ScalarBin::I32LtU, local!(x), n as u128).unwrap_or(0), t);
-            }
-            Instr::I32AddLCBrIfLtULL { dst, c, x, n, t } => {
-                local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                // Not taken: past the `br_if` this stands for.
-                br_if_table_or_skip!(numeric::binary(ScalarBin::I32LtU, local!(x), local!(n)).unwrap_or(0), t);
-            }
-            Instr::I32AddLCBrIfLtSLC { dst, c, x, n, t } => {
-                local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                // Not taken: past the `br_if` this stands for.
-                br_if_table_or_skip!(numeric::binary(ScalarBin::I32LtS, local!(x), n as u128).unwrap_or(0), t);
-            }
-            Instr::I32AddLCBrIfLtSLL { dst, c, x, n, t } => {
-                local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                // Not taken: past the `br_if` this stands for.
-                br_if_table_or_skip!(numeric::binary(ScalarBin::I32LtS, local!(x), local!(n)).unwrap_or(0), t);
-            }
-            Instr::I32AddLCBrIfNeLC { dst, c, x, n, t } => {
-                local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                // Not taken: past the `br_if` this stands for.
-                br_if_table_or_skip!(numeric::binary(ScalarBin::I32Ne, local!(x), n as u128).unwrap_or(0), t);
-            }
-            Instr::I32AddLCBrIfNeLL { dst, c, x, n, t } => {
-                local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
-                // Not taken: past the `br_if` this stands for.
-                br_if_table_or_skip!(numeric::binary(ScalarBin::I32Ne, local!(x), local!(n)).unwrap_or(0), t);
-            }
+            $(
+                Instr::$lbc { dst, c, x, n, t } => {
+                    local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
+                    // Not taken: past the `br_if` this stands for.
+                    br_if_table_or_skip!(numeric::binary(ScalarBin::$lop, local!(x), n as u128).unwrap_or(0), t);
+                }
+                Instr::$lbl { dst, c, x, n, t } => {
+                    local!(dst) = numeric::binary(ScalarBin::I32Add, local!(dst), c as u128).unwrap_or(0);
+                    // Not taken: past the `br_if` this stands for.
+                    br_if_table_or_skip!(numeric::binary(ScalarBin::$lop, local!(x), local!(n)).unwrap_or(0), t);
+                }
+            )*
             _ => return Err(CallError::Exhausted("internal error: not a specialized instruction".into())),
         }
     };
