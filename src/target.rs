@@ -98,6 +98,13 @@ pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<C
     Ok(case)
 }
 
+/// Where the plan part of a differential input begins: after the swarm
+/// byte and the module bytes ([`prepare`]). Bytes from there on change the
+/// calls, arguments and engine configurations, never the module.
+pub fn differential_plan_start(input_len: usize) -> usize {
+    input_len - crate::case::plan_tail_len(input_len.saturating_sub(1))
+}
+
 /// Runs an already built Case on `engines` and judges it.
 pub fn check_case(origin: String, case: Case, engines: &mut EngineSet, generate: Duration) -> Checked {
     let (runs, engine_times) = engines.run(&case.plan);

@@ -2,10 +2,9 @@
 //! share a module differ only in their plan part, give the same module and
 //! new Cases, and the module cache behind it changes no Case.
 
-use crosscheck::case::plan_tail_len;
 use crosscheck::engines::EngineSet;
 use crosscheck::fuzz::{Campaign, CampaignOptions};
-use crosscheck::target::{Target, prepare};
+use crosscheck::target::{Target, differential_plan_start, prepare};
 
 fn engines() -> EngineSet {
     EngineSet::fuzzing(&["wasmtime".to_string(), "wasmi".to_string()]).expect("engines")
@@ -19,7 +18,7 @@ fn campaign(reuse: u32) -> Campaign {
 
 /// The module part of an input: everything before the plan tail.
 fn head(input: &[u8]) -> &[u8] {
-    &input[..input.len() - plan_tail_len(input.len() - 1)]
+    &input[..differential_plan_start(input.len())]
 }
 
 #[test]

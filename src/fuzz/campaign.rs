@@ -4,10 +4,9 @@
 
 use super::stats::{Stats, keys};
 use crate::artifacts::{Saved, save_divergence};
-use crate::case::plan_tail_len;
 use crate::engines::EngineSet;
 use crate::judge::{PairOutcome, Verdict};
-use crate::target::{Checked, Target, check};
+use crate::target::{Checked, Target, check, differential_plan_start};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
@@ -77,9 +76,8 @@ impl Campaign {
             self.reuse_left -= 1;
             // Same swarm byte and module bytes, a new plan part.
             let mut input = self.last.clone();
-            let tail = plan_tail_len(input.len() - 1);
-            let n = input.len();
-            self.rng.fill(&mut input[n - tail..]);
+            let start = differential_plan_start(input.len());
+            self.rng.fill(&mut input[start..]);
             return input;
         }
         let len = self.rng.random_range(self.options.min_len..=self.options.max_len.max(self.options.min_len));
