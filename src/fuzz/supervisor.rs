@@ -66,7 +66,14 @@ struct Worker {
     /// Killed by the supervisor for silence.
     hung: bool,
     stderr_tail: Arc<std::sync::Mutex<Vec<String>>>,
+    /// The thread reading stderr: it may still hold the last lines (the
+    /// panic message) when stdout ends.
+    stderr_reader: std::thread::JoinHandle<()>,
 }
+
+/// How long a crash report waits for a dead worker's stderr to be read to
+/// its end (a process the worker started could keep the pipe open).
+const STDERR_DRAIN: Duration = Duration::from_secs(2);
 
 /// Runs a supervised campaign to its end, printing progress to stderr.
 pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<Summary> {
@@ -105,6 +112,10 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
             Ok(Msg::Eof(job)) => {
                 if let Some(mut w) = workers[job].take() {
                     let status = w.child.wait()?;
+                    let drain = Instant::now();
+                    while !w.stderr_reader.is_finished() && drain.elapsed() < STDERR_DRAIN {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
                     finished.merge(&w.stats);
                     let clean = w.done && status.success();
                     if !clean && !interrupted.load(Ordering::SeqCst) {
@@ -255,7 +266,7 @@ fn spawn(
     });
     let stderr_tail = Arc::new(std::sync::Mutex::new(Vec::new()));
     let tail = stderr_tail.clone();
-    std::thread::spawn(move || {
+    let stderr_reader = std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines() {
             let Ok(line) = line else { break };
             // Keep the head (the panic message) and the tail (where it died).
@@ -275,6 +286,7 @@ fn spawn(
         done: false,
         hung: false,
         stderr_tail,
+        stderr_reader,
     })
 }
 
