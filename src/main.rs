@@ -227,6 +227,35 @@ fn main() -> ExitCode {
     }
 }
 
+/// Which Node.js the v8 engines use, and a warning when it is older than
+/// the pinned one.
+fn node_lines() -> Vec<String> {
+    #[cfg(feature = "v8")]
+    {
+        match crosscheck::oracles::v8::node() {
+            Ok(n) => {
+                let mut lines = vec![format!("v8 engines use {}", n.describe())];
+                lines.extend(n.age_warning().map(|w| format!("warning: {w}")));
+                lines
+            }
+            Err(why) => vec![format!("v8 engines unavailable: {why}")],
+        }
+    }
+    #[cfg(not(feature = "v8"))]
+    {
+        vec!["v8 engines unavailable: this build has no V8 (cargo feature \"v8\")".to_string()]
+    }
+}
+
+/// [`node_lines`] on stderr, when `engines` has a v8 engine.
+fn note_node(engines: &[String]) {
+    if engines.iter().any(|e| e.starts_with("v8")) {
+        for line in node_lines() {
+            eprintln!("crosscheck: {line}");
+        }
+    }
+}
+
 fn verdict_code(v: &Verdict) -> ExitCode {
     match v {
         Verdict::Diverge(_) => ExitCode::from(1),
@@ -261,6 +290,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             if let Some(note) = registry::default_engines_note().filter(|_| engines == default_engines()) {
                 eprintln!("crosscheck: {note}");
             }
+            note_node(&engines);
             let seed = seed.unwrap_or_else(|| {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -362,6 +392,9 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                     Err(why) => println!("{name:<10} unavailable: {why}"),
                 }
             }
+            for line in node_lines() {
+                println!("{line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Selftest { budget, seed, only } => {
@@ -420,12 +453,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("unknown format {format:?} (text, md, json, html)"))?;
             let profiles =
                 if profiles.iter().any(|p| p == "all") { crosscheck::sweep::all_profiles() } else { profiles };
+            let ran_v8: Vec<String> = engines.iter().filter(|e| e.starts_with("v8")).cloned().collect();
             let opts = crosscheck::sweep::SweepOptions { engines, profiles, samples, seed, only };
             let matrix = crosscheck::sweep::run(&opts, |n, total, name| {
                 if n % 25 == 0 {
                     eprintln!("crosscheck sweep: {n}/{total} {name}");
                 }
             })?;
+            // After the sweep validated its request: bad input stays a one-line error.
+            note_node(&ran_v8);
             let report = crosscheck::sweep::render::render(&matrix, format);
             let to_stdout_as_text = out.is_none() && format == crosscheck::sweep::render::Format::Text;
             match out {
@@ -436,7 +472,11 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 // The text report has them already.
                 eprint!("speed:\n{}", crosscheck::sweep::render::speed(&matrix));
             }
-            eprintln!("crosscheck sweep: {} failing cell(s)", matrix.failures());
+            eprintln!(
+                "crosscheck sweep: {} failing cell(s), {} labelled with a known engine bug of that version",
+                matrix.failures(),
+                matrix.known_bugs()
+            );
             Ok(if matrix.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Worker { target: t, engines, seed, runs, time, max_len, reuse, artifacts, inflight } => {

@@ -109,17 +109,7 @@ pub fn differential_plan_start(input_len: usize) -> usize {
 pub fn check_case(origin: String, case: Case, engines: &mut EngineSet, generate: Duration) -> Checked {
     let (runs, engine_times) = engines.run(&case.plan);
     let judge_start = Instant::now();
-    let (mut verdict, pairs) = match crate::single_inst::Spec::of_module(&case.plan.wasm) {
-        // A single-instruction module: the exact judge (one relaxed choice
-        // per engine over this Case's calls).
-        Some(spec) => {
-            let supported: Vec<bool> =
-                engines.engine_features().iter().map(|f| spec.entry.features().missing_from(f).is_empty()).collect();
-            let mut tracker = crate::single_inst::ChoiceTracker::new();
-            crate::single_inst::check::judge(&spec, &case, &runs, &supported, &mut tracker)
-        }
-        None => judge(&case, &runs),
-    };
+    let (mut verdict, pairs) = judge_runs(&case, &runs, &engines.engine_features());
     if let Verdict::Diverge(d) = &mut verdict
         && let Some(bug) = crate::triage::attribute(&case, &runs, engines)
     {
@@ -128,4 +118,24 @@ pub fn check_case(origin: String, case: Case, engines: &mut EngineSet, generate:
     }
     let timings = Timings { generate, engines: engine_times, judge: judge_start.elapsed() };
     Checked { origin, case, runs, verdict, pairs, timings }
+}
+
+/// Judges the engines' runs of a Case: a single-instruction module with the
+/// exact judge (one relaxed choice per engine over this Case's calls; an
+/// engine lacking the instruction's proposal, by `engine_features`, is left
+/// out), any other module with [`judge`].
+pub fn judge_runs(
+    case: &Case,
+    runs: &[EngineRun],
+    engine_features: &[crosscheck_oracles::Features],
+) -> (Verdict, Vec<PairOutcome>) {
+    match crate::single_inst::Spec::of_module(&case.plan.wasm) {
+        Some(spec) => {
+            let supported: Vec<bool> =
+                engine_features.iter().map(|f| spec.entry.features().missing_from(f).is_empty()).collect();
+            let mut tracker = crate::single_inst::ChoiceTracker::new();
+            crate::single_inst::check::judge(&spec, case, runs, &supported, &mut tracker)
+        }
+        None => judge(case, runs),
+    }
 }

@@ -110,6 +110,13 @@ pub enum Cell {
         choices: Option<u32>,
     },
     Fail(Failure),
+    /// A failure traced to a documented engine bug of this engine's version
+    /// (its workaround module passes): labelled, not counted as failing.
+    /// The cell's remaining checks are not run.
+    Known {
+        bug: &'static str,
+        failure: Failure,
+    },
     /// The engine lacks the instruction's proposal (or rejects it as
     /// unimplemented).
     Unsupported(String),
@@ -149,8 +156,14 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// Failing cells not traced to a documented engine bug.
     pub fn failures(&self) -> usize {
         self.rows.iter().flat_map(|r| &r.cells).filter(|c| matches!(c, Cell::Fail(_))).count()
+    }
+
+    /// Failing cells traced to a documented engine bug.
+    pub fn known_bugs(&self) -> usize {
+        self.rows.iter().flat_map(|r| &r.cells).filter(|c| matches!(c, Cell::Known { .. })).count()
     }
 }
 
@@ -267,7 +280,7 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
             let expected = run_engine(reference.as_mut(), &case.plan);
             reference_time += t.elapsed();
             for (i, col) in cols.iter_mut().enumerate() {
-                if matches!(cells[i], Some(Cell::Fail(_)) | Some(Cell::Unsupported(_))) {
+                if matches!(cells[i], Some(Cell::Fail(_) | Cell::Known { .. } | Cell::Unsupported(_))) {
                     continue;
                 }
                 let supported = entry.features().missing_from(&col.features).is_empty();
@@ -311,7 +324,7 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                         };
                         // The allowed set of a plain result: the reference's
                         // value on the bits its mask leaves determined.
-                        let expected = match (&d.site, &expected.observation.masks) {
+                        let allowed = match (&d.site, &expected.observation.masks) {
                             (crate::judge::Site::Call { index, .. }, Some(masks))
                                 if !d.class.starts_with("relaxed") =>
                             {
@@ -323,14 +336,18 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                             }
                             _ => d.expected,
                         };
-                        cells[i] = Some(Cell::Fail(Failure {
+                        let failure = Failure {
                             instruction: spec.instruction_text(),
                             class: d.class,
                             call,
-                            expected,
+                            expected: allowed,
                             actual: d.actual,
                             checks: checks[i],
-                        }));
+                        };
+                        cells[i] = Some(match known_bug(col.engine.as_mut(), &spec, &case, &expected) {
+                            Some(bug) => Cell::Known { bug, failure },
+                            None => Cell::Fail(failure),
+                        });
                     }
                     PairOutcome::Inconclusive(r) => {
                         let unsupported = matches!(r, crate::judge::InconclusiveReason::Unsupported { .. });
@@ -357,6 +374,24 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
         rows.push(Row { entry, cells });
     }
     Ok(Matrix { columns: cols, skipped, rows, samples: opts.samples, elapsed: start.elapsed(), reference_time })
+}
+
+/// The documented bug of `engine`'s version that explains its failure on
+/// `case`: the first whose workaround module the engine then passes (with a
+/// relaxed choice of its own for the rerun).
+fn known_bug(
+    engine: &mut dyn Engine,
+    spec: &Spec,
+    case: &crate::case::Case,
+    expected: &EngineRun,
+) -> Option<&'static str> {
+    let (name, version) = (engine.name().to_string(), engine.version());
+    crate::triage::workarounds_for(&name, &version, &case.plan.wasm).find_map(|(bug, wasm)| {
+        let plan = Plan { wasm, ..case.plan.clone() };
+        let rerun = run_engine(engine, &plan);
+        let outcome = judge_pair(spec, case, expected, &rerun, 1, true, &mut ChoiceTracker::new());
+        matches!(outcome, PairOutcome::Agree).then_some(bug.name)
+    })
 }
 
 /// An engine's run of a plan; a panic (an engine crash) becomes a failed

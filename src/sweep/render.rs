@@ -44,23 +44,33 @@ fn tag(c: &Cell) -> &'static str {
     match c {
         Cell::Pass { .. } => "pass",
         Cell::Fail(_) => "fail",
+        Cell::Known { .. } => "known-bug",
         Cell::Unsupported(_) => "unsupported",
         Cell::Inconclusive(_) => "inconclusive",
     }
 }
 
-/// Per column: passes, failures, unsupported, inconclusive.
-fn column_counts(m: &Matrix, i: usize) -> [usize; 4] {
-    let mut n = [0; 4];
+/// Per column: passes, failures, unsupported, inconclusive, known bugs.
+fn column_counts(m: &Matrix, i: usize) -> [usize; 5] {
+    let mut n = [0; 5];
     for r in &m.rows {
         n[match &r.cells[i] {
             Cell::Pass { .. } => 0,
             Cell::Fail(_) => 1,
             Cell::Unsupported(_) => 2,
             Cell::Inconclusive(_) => 3,
+            Cell::Known { .. } => 4,
         }] += 1;
     }
     n
+}
+
+/// `bug (doc)` for a known bug's name.
+fn known_bug_line(bug: &str) -> String {
+    match crate::triage::KNOWN_BUGS.iter().find(|b| b.name == bug) {
+        Some(b) => format!("known engine bug {} ({}) — see {}", b.name, b.versions.describe(), b.doc),
+        None => format!("known engine bug {bug}"),
+    }
 }
 
 /// Per group: how many instructions.
@@ -99,24 +109,33 @@ fn text(m: &Matrix) -> String {
     let mut s = String::new();
     let _ =
         writeln!(s, "crosscheck sweep — {} × {} columns, {} tuples each", group_counts(m), m.columns.len(), m.samples);
-    let _ = writeln!(s, "columns (pass / fail / unsupported / inconclusive):");
+    let _ = writeln!(s, "columns (pass / fail / unsupported / inconclusive / known bug):");
     for (i, c) in m.columns.iter().enumerate() {
-        let [p, f, u, n] = column_counts(m, i);
-        let _ = writeln!(s, "  {:<24} {p:>4} / {f:>3} / {u:>3} / {n:>3}   {}", c.label, c.config);
+        let [p, f, u, n, k] = column_counts(m, i);
+        let _ = writeln!(s, "  {:<24} {p:>4} / {f:>3} / {u:>3} / {n:>3} / {k:>3}   {}", c.label, c.config);
     }
     for sk in &m.skipped {
         let _ = writeln!(s, "  {:<24} skipped: {}", sk.label, sk.reason);
     }
-    let failures: Vec<_> = m
-        .rows
-        .iter()
-        .flat_map(|r| r.cells.iter().enumerate().map(move |(i, c)| (r, i, c)))
-        .filter_map(|(r, i, c)| if let Cell::Fail(f) = c { Some((r, i, f)) } else { None })
+    let cells = || m.rows.iter().flat_map(|r| r.cells.iter().enumerate().map(move |(i, c)| (r, i, c)));
+    let failures: Vec<_> =
+        cells().filter_map(|(r, i, c)| if let Cell::Fail(f) = c { Some((r, i, f, None)) } else { None }).collect();
+    let known: Vec<_> = cells()
+        .filter_map(
+            |(r, i, c)| if let Cell::Known { bug, failure } = c { Some((r, i, failure, Some(*bug))) } else { None },
+        )
         .collect();
     let _ = writeln!(s, "failing cells: {}", failures.len());
-    for (r, i, f) in failures {
+    if !known.is_empty() {
+        let _ = writeln!(s, "failing cells labelled with a known engine bug: {}", known.len());
+    }
+    for (r, i, f, bug) in failures.into_iter().chain(known) {
+        let what = if bug.is_some() { "KNOWN" } else { "FAIL" };
         let _ =
-            writeln!(s, "  FAIL {} on {} [{}] after {} checks", r.entry.name, m.columns[i].label, f.class, f.checks);
+            writeln!(s, "  {what} {} on {} [{}] after {} checks", r.entry.name, m.columns[i].label, f.class, f.checks);
+        if let Some(bug) = bug {
+            let _ = writeln!(s, "       {}", known_bug_line(bug));
+        }
         let _ = writeln!(s, "       instruction: {}", f.instruction);
         let _ = writeln!(s, "       call:        {}", f.call);
         let _ = writeln!(s, "       expected:    {}", f.expected);
@@ -167,6 +186,7 @@ fn markdown(m: &Matrix) -> String {
                     Cell::Pass { choices: Some(ch), .. } => format!("pass ({})", choice_list(*ch)),
                     Cell::Pass { .. } => "pass".to_string(),
                     Cell::Fail(_) => "**FAIL**".to_string(),
+                    Cell::Known { bug, .. } => format!("known bug `{bug}`"),
                     Cell::Unsupported(_) => "–".to_string(),
                     Cell::Inconclusive(_) => "?".to_string(),
                 }
@@ -249,7 +269,10 @@ fn json(m: &Matrix) -> String {
                         let _ = write!(s, ", \"relaxed_choices\": [{}]", list.join(", "));
                     }
                 }
-                Cell::Fail(f) => {
+                Cell::Fail(f) | Cell::Known { failure: f, .. } => {
+                    if let Cell::Known { bug, .. } = c {
+                        let _ = write!(s, ", \"known_bug\": {}", esc_json(bug));
+                    }
                     let _ = write!(
                         s,
                         ", \"instruction\": {}, \"class\": {}, \"call\": {}, \"expected\": {}, \"actual\": {}",
@@ -281,15 +304,16 @@ fn html(m: &Matrix) -> String {
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>crosscheck sweep</title><style>\n\
          body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;font-size:12px}\n\
          td,th{border:1px solid #ccc;padding:2px 5px}th{position:sticky;top:0;background:#eee}\n\
-         .pass{background:#cfc}.fail{background:#f99;font-weight:bold}.unsupported{background:#eee;color:#888}\n\
+         .pass{background:#cfc}.fail{background:#f99;font-weight:bold}.known-bug{background:#fc9}.unsupported{background:#eee;color:#888}\n\
          .inconclusive{background:#ffd}code{font-size:12px}details{margin:.5em 0}\n</style></head><body>\n",
     );
     let _ = writeln!(
         s,
-        "<h1>crosscheck sweep</h1><p>{}; {} operand tuples per instruction; {} failing cells; {:.1}s.</p>",
+        "<h1>crosscheck sweep</h1><p>{}; {} operand tuples per instruction; {} failing cells; {} labelled with a known engine bug; {:.1}s.</p>",
         esc_html(&group_counts(m)),
         m.samples,
         m.failures(),
+        m.known_bugs(),
         m.elapsed.as_secs_f64()
     );
     let _ = writeln!(s, "<pre>{}</pre>", esc_html(&speed(m)));
@@ -312,6 +336,15 @@ fn html(m: &Matrix) -> String {
                 Cell::Fail(f) => format!(
                     "{}\n{}\ncall: {}\nexpected: {}\nactual: {}",
                     f.class, f.instruction, f.call, f.expected, f.actual
+                ),
+                Cell::Known { bug, failure: f } => format!(
+                    "{}\n{}\n{}\ncall: {}\nexpected: {}\nactual: {}",
+                    known_bug_line(bug),
+                    f.class,
+                    f.instruction,
+                    f.call,
+                    f.expected,
+                    f.actual
                 ),
                 Cell::Unsupported(w) | Cell::Inconclusive(w) => w.clone(),
             };

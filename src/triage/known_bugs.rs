@@ -1,9 +1,10 @@
-//! Engine bugs crosscheck has found and documented, each with a rewrite
-//! that sidesteps its trigger without changing the module's meaning.
+//! Engine bugs crosscheck has found and documented, each with the engine
+//! versions that have it and a rewrite that sidesteps its trigger without
+//! changing the module's meaning.
 
 use crate::case::Case;
 use crate::engines::EngineSet;
-use crate::judge::{EngineRun, Verdict, judge};
+use crate::judge::{EngineRun, Verdict};
 use wasmparser::{Operator, Parser, Payload};
 
 /// A documented engine bug.
@@ -12,6 +13,8 @@ pub struct KnownBug {
     pub name: &'static str,
     /// The engine that has it (as named on the command line).
     pub engine: &'static str,
+    /// Which of its versions.
+    pub versions: Versions,
     /// The write-up, relative to the repository root.
     pub doc: &'static str,
     /// The module rewritten to avoid the trigger, or `None` when the module
@@ -19,21 +22,100 @@ pub struct KnownBug {
     pub workaround: fn(&[u8]) -> Option<Vec<u8>>,
 }
 
+/// The versions of an engine that have a bug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Versions {
+    /// The version crosscheck links (wasmi, Wasmtime: one per build).
+    Linked,
+    /// Every V8 older than `major.minor`, the first seen without the bug.
+    V8Before(u32, u32),
+}
+
+impl Versions {
+    /// Whether an engine reporting `version` (as [`crosscheck_oracles::Engine::version`]
+    /// prints it) has the bug.
+    pub fn include(self, version: &str) -> bool {
+        match self {
+            Versions::Linked => true,
+            Versions::V8Before(major, minor) => v8_version(version).is_some_and(|v| v < (major, minor)),
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            Versions::Linked => "the version linked".to_string(),
+            Versions::V8Before(major, minor) => format!("V8 before {major}.{minor}"),
+        }
+    }
+}
+
+/// `(major, minor)` of a V8 engine's version string (`V8 11.3.244.8-node.38 (Node …)`).
+pub fn v8_version(version: &str) -> Option<(u32, u32)> {
+    let rest = version.split_once("V8 ")?.1;
+    let mut parts = rest.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
 /// Every known bug.
 pub const KNOWN_BUGS: &[KnownBug] = &[
     KnownBug {
         name: "wasmi-select-eqz-ignores-operand",
         engine: "wasmi",
+        versions: Versions::Linked,
         doc: "docs/findings/wasmi-select-eqz-ignores-operand.md",
         workaround: or_zero_after_eqz,
     },
     KnownBug {
         name: "wasmi-br-table-values-not-moved",
         engine: "wasmi",
+        versions: Versions::Linked,
         doc: "docs/findings/wasmi-br-table-values-not-moved.md",
         workaround: br_table_as_br_ifs,
     },
+    KnownBug {
+        name: "v8-rounding-folds-signalling-nan",
+        engine: "v8",
+        versions: Versions::V8Before(14, 6),
+        doc: "docs/findings/v8-rounding-folds-signalling-nan.md",
+        workaround: super::v8_workarounds::mul_one_before_rounding,
+    },
+    KnownBug {
+        name: "v8-relaxed-trunc-u-out-of-range",
+        engine: "v8",
+        versions: Versions::V8Before(12, 4),
+        doc: "docs/findings/v8-relaxed-trunc-u-out-of-range.md",
+        workaround: super::v8_workarounds::saturating_unsigned_truncations,
+    },
+    KnownBug {
+        name: "v8-liftoff-relaxed-laneselect",
+        engine: "v8-liftoff",
+        versions: Versions::V8Before(12, 4),
+        doc: "docs/findings/v8-liftoff-relaxed-laneselect.md",
+        workaround: super::v8_workarounds::bitselect_for_laneselect,
+    },
+    KnownBug {
+        name: "v8-liftoff-relaxed-dot-add",
+        engine: "v8-liftoff",
+        versions: Versions::V8Before(12, 4),
+        doc: "docs/findings/v8-liftoff-relaxed-dot-add.md",
+        workaround: super::v8_workarounds::unfused_dot_add,
+    },
 ];
+
+/// The known bugs that `engine` at `version` has and whose trigger `wasm`
+/// contains, each with its workaround module.
+pub fn workarounds_for<'a>(
+    engine: &'a str,
+    version: &'a str,
+    wasm: &'a [u8],
+) -> impl Iterator<Item = (&'static KnownBug, Vec<u8>)> + 'a {
+    KNOWN_BUGS
+        .iter()
+        .filter(move |b| b.engine == engine && b.versions.include(version))
+        .filter_map(move |b| Some((b, (b.workaround)(wasm)?)))
+}
 
 /// A documented engine crash, recognized by its panic message.
 pub struct KnownCrash {
@@ -66,11 +148,17 @@ pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
 }
 
 /// If the divergence of a Case disappears when every engine that has a
-/// known bug reruns the bug's workaround module, returns that bug.
+/// known bug (in the version it runs) reruns the bug's workaround module,
+/// returns that bug. Judged as [`crate::target::judge_runs`] judges.
 pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {
+    let features = engines.engine_features();
     for bug in KNOWN_BUGS {
-        let buggy: Vec<usize> =
-            runs.iter().enumerate().filter(|(_, r)| r.engine == bug.engine).map(|(i, _)| i).collect();
+        let buggy: Vec<usize> = runs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.engine == bug.engine && bug.versions.include(&r.version))
+            .map(|(i, _)| i)
+            .collect();
         if buggy.is_empty() {
             continue;
         }
@@ -85,7 +173,7 @@ pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Op
         }
         // No longer diverging: agreeing, or inconclusive where the original
         // was too (open bits or exhaustion later in the Case).
-        if !matches!(judge(case, &rerun).0, Verdict::Diverge(_)) {
+        if !matches!(crate::target::judge_runs(case, &rerun, &features).0, Verdict::Diverge(_)) {
             return Some(bug);
         }
     }
@@ -214,7 +302,7 @@ fn rewrite_bodies(wasm: &[u8], site: impl Fn(&Operator, &Operator) -> bool, inse
 /// The module with every function body replaced by what `f(body, number
 /// of parameters)` returns (`Some(new body bytes)`, or `None` to keep it);
 /// `None` when no body changed or the module does not parse.
-fn map_bodies(
+pub(super) fn map_bodies(
     wasm: &[u8],
     mut f: impl FnMut(&wasmparser::FunctionBody, u32) -> wasmparser::Result<Option<Vec<u8>>>,
 ) -> Option<Vec<u8>> {

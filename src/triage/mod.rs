@@ -6,9 +6,14 @@
 //! semantically equal module that avoids the bug's trigger: if the engines
 //! then agree, the divergence is that bug. Such divergences are still
 //! findings (reported, saved, counted), under one signature per bug, so a
-//! known bug does not bury new ones.
+//! known bug does not bury new ones. A bug is keyed by the engine versions
+//! that have it (an older V8 found on `PATH` has bugs the pinned one does
+//! not); [`v8_workarounds`] holds the rewrites for V8's.
 
 pub mod known_bugs;
 pub mod shrink;
+pub mod v8_workarounds;
 
-pub use known_bugs::{KNOWN_BUGS, KNOWN_CRASHES, KnownBug, KnownCrash, attribute, known_crash};
+pub use known_bugs::{
+    KNOWN_BUGS, KNOWN_CRASHES, KnownBug, KnownCrash, Versions, attribute, known_crash, workarounds_for,
+};

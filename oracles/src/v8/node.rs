@@ -47,7 +47,40 @@ pub struct NodeInfo {
     pub features: Features,
 }
 
+/// The Node.js major version `scripts/install-node.sh` pins (a test checks
+/// that the two agree). CI runs V8 from that Node.
+pub const PINNED_NODE_MAJOR: u32 = 26;
+
 impl NodeInfo {
+    /// The major version of this Node.
+    pub fn node_major(&self) -> Option<u32> {
+        self.node_version.trim_start_matches('v').split('.').next()?.parse().ok()
+    }
+
+    /// `Node 20.20.2 (V8 11.3.244.8-node.38) from PATH: /usr/bin/node`.
+    pub fn describe(&self) -> String {
+        format!(
+            "Node {} (V8 {}) from {}: {}",
+            self.node_version,
+            self.v8_version,
+            self.source.describe(),
+            self.path.display()
+        )
+    }
+
+    /// A warning when this Node is older than the pinned one: its V8 may
+    /// have bugs the pinned one does not.
+    pub fn age_warning(&self) -> Option<String> {
+        let major = self.node_major()?;
+        (major < PINNED_NODE_MAJOR).then(|| {
+            format!(
+                "Node {major} is older than the pinned Node {PINNED_NODE_MAJOR}: its V8 has bugs the pinned one \
+                 does not (those documented in docs/findings/ are labelled, not failures); \
+                 scripts/install-node.sh installs the pinned one, which crosscheck then prefers"
+            )
+        })
+    }
+
     /// Whether this V8 knows the flag `--name` (or `--no-name`).
     pub fn has_flag(&self, name: &str) -> bool {
         self.v8_flags.iter().any(|f| f == name)

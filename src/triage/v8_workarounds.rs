@@ -1,0 +1,229 @@
+//! Rewrites that sidestep the documented bugs of older V8s (see
+//! `docs/findings/v8-*.md`) without changing what the spec lets a module
+//! compute: each replaces the trigger with code whose every possible result
+//! is one the original allows, so an engine that agrees with the reference
+//! on the rewrite, and did not on the original, was tripped by that bug.
+
+use super::known_bugs::map_bodies;
+use wasm_encoder::{Encode, Instruction as I};
+use wasmparser::Operator;
+
+/// `f32.const 1; f32.mul` (and the f64 twin) before every `ceil`, `floor`,
+/// `trunc` and `nearest`: `x * 1` is `x` for every number (`-0.0`, the
+/// infinities and subnormals included) and an arithmetic NaN for a NaN, so
+/// the rounding instruction sees the same number or a NaN it must treat
+/// alike; but V8's TurboFan no longer folds a signalling-NaN constant
+/// straight through the rounding (where it kept it unquieted).
+pub fn mul_one_before_rounding(wasm: &[u8]) -> Option<Vec<u8>> {
+    rewrite_ops(wasm, |op, out| {
+        let one = match op {
+            Operator::F32Ceil | Operator::F32Floor | Operator::F32Trunc | Operator::F32Nearest => {
+                I::F32Const(1.0.into()).encode(out);
+                I::F32Mul
+            }
+            Operator::F64Ceil | Operator::F64Floor | Operator::F64Trunc | Operator::F64Nearest => {
+                I::F64Const(1.0.into()).encode(out);
+                I::F64Mul
+            }
+            _ => return false,
+        };
+        one.encode(out);
+        false
+    })
+}
+
+/// `i32x4.relaxed_trunc_f32x4_u` → `i32x4.trunc_sat_f32x4_u`, and
+/// `i32x4.relaxed_trunc_f64x2_u_zero` → `i32x4.trunc_sat_f64x2_u_zero`:
+/// the saturating result is the spec's first choice for every lane.
+pub fn saturating_unsigned_truncations(wasm: &[u8]) -> Option<Vec<u8>> {
+    rewrite_ops(wasm, |op, out| {
+        let exact = match op {
+            Operator::I32x4RelaxedTruncF32x4U => I::I32x4TruncSatF32x4U,
+            Operator::I32x4RelaxedTruncF64x2UZero => I::I32x4TruncSatF64x2UZero,
+            _ => return false,
+        };
+        exact.encode(out);
+        true
+    })
+}
+
+/// `i32x4.relaxed_laneselect` and `i64x2.relaxed_laneselect` →
+/// `v128.bitselect`, the choice the spec allows for every mask.
+pub fn bitselect_for_laneselect(wasm: &[u8]) -> Option<Vec<u8>> {
+    rewrite_ops(wasm, |op, out| match op {
+        Operator::I32x4RelaxedLaneselect | Operator::I64x2RelaxedLaneselect => {
+            I::V128Bitselect.encode(out);
+            true
+        }
+        _ => false,
+    })
+}
+
+/// `i32x4.relaxed_dot_i8x16_i7x16_add_s` → its definition in the spec:
+/// `local.set $acc; i16x8.relaxed_dot_i8x16_i7x16_s;
+/// i32x4.extadd_pairwise_i16x8_s; local.get $acc; i32x4.add`, with `$acc` a
+/// new v128 local (the dot product keeps its own relaxed choices, which are
+/// the fused instruction's).
+pub fn unfused_dot_add(wasm: &[u8]) -> Option<Vec<u8>> {
+    let out = map_bodies(wasm, |body, params| {
+        let mut reader = body.get_operators_reader()?;
+        let mut sites = Vec::new();
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset()?;
+            if matches!(op, Operator::I32x4RelaxedDotI8x16I7x16AddS) {
+                sites.push((offset, reader.original_position()));
+            }
+        }
+        if sites.is_empty() {
+            return Ok(None);
+        }
+        let (mut out, acc, mut copied) = with_one_more_local(body, params, wasm_encoder::ValType::V128)?;
+        let start = body.range().start;
+        let bytes = body.as_bytes();
+        for (at, end) in sites {
+            out.extend_from_slice(&bytes[copied..at - start]);
+            I::LocalSet(acc).encode(&mut out);
+            I::I16x8RelaxedDotI8x16I7x16S.encode(&mut out);
+            I::I32x4ExtAddPairwiseI16x8S.encode(&mut out);
+            I::LocalGet(acc).encode(&mut out);
+            I::I32x4Add.encode(&mut out);
+            copied = end - start;
+        }
+        out.extend_from_slice(&bytes[copied..]);
+        Ok(Some(out))
+    })?;
+    valid(out)
+}
+
+/// A function body's locals with one more of type `ty` appended: the bytes
+/// so far, the new local's index, and where in the body the operators begin
+/// (relative to the body's start).
+fn with_one_more_local(
+    body: &wasmparser::FunctionBody,
+    params: u32,
+    ty: wasm_encoder::ValType,
+) -> wasmparser::Result<(Vec<u8>, u32, usize)> {
+    let mut locals = body.get_locals_reader()?;
+    let mut index = params;
+    let mut declared = Vec::new();
+    for _ in 0..locals.get_count() {
+        let (count, t) = locals.read()?;
+        index = index.saturating_add(count);
+        declared.push((count, t));
+    }
+    let ops_start = locals.original_position() - body.range().start;
+    let mut out = Vec::new();
+    let groups = u32::try_from(declared.len() + 1).unwrap_or(u32::MAX);
+    groups.encode(&mut out);
+    let start = body.range().start;
+    let bytes = body.as_bytes();
+    // The declared groups' bytes as they are, then the new one.
+    let first_group = {
+        let mut r = wasmparser::BinaryReader::new(bytes, start);
+        r.read_var_u32()?;
+        r.original_position() - start
+    };
+    out.extend_from_slice(&bytes[first_group..ops_start]);
+    1u32.encode(&mut out);
+    ty.encode(&mut out);
+    Ok((out, index, ops_start))
+}
+
+/// The module with `rewrite(op, out)` applied to every operator of every
+/// body: it may write bytes to `out` to be inserted before the operator,
+/// and returns whether those bytes replace it. `None` when nothing was
+/// rewritten, or the result does not validate.
+fn rewrite_ops(wasm: &[u8], rewrite: impl Fn(&Operator, &mut Vec<u8>) -> bool) -> Option<Vec<u8>> {
+    let out = map_bodies(wasm, |body, _| {
+        let start = body.range().start;
+        let bytes = body.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len() + 16);
+        let mut copied = 0usize;
+        let mut changed = false;
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset()?;
+            let mut inserted = Vec::new();
+            let replaces = rewrite(&op, &mut inserted);
+            if inserted.is_empty() {
+                continue;
+            }
+            out.extend_from_slice(&bytes[copied..offset - start]);
+            out.extend_from_slice(&inserted);
+            copied = if replaces { reader.original_position() - start } else { offset - start };
+            changed = true;
+        }
+        out.extend_from_slice(&bytes[copied..]);
+        Ok(changed.then_some(out))
+    })?;
+    valid(out)
+}
+
+fn valid(wasm: Vec<u8>) -> Option<Vec<u8>> {
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all()).validate_all(&wasm).ok()?;
+    Some(wasm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(wasm: &[u8]) -> String {
+        wasmprinter::print_bytes(wasm).unwrap()
+    }
+
+    #[test]
+    fn rounding_gets_a_multiplication_by_one() {
+        let wasm = wat::parse_str(
+            r#"(module
+              (func (result f32) f32.const nan:0x1 f32.floor)
+              (func (param f64) (result f64) local.get 0 f64.nearest f64.sqrt))"#,
+        )
+        .unwrap();
+        let t = text(&mul_one_before_rounding(&wasm).unwrap());
+        assert!(
+            t.contains("f32.const nan:0x1 (;=NaN;)\n    f32.const 0x1p+0 (;=1;)\n    f32.mul\n    f32.floor"),
+            "{t}"
+        );
+        assert!(
+            t.contains("local.get 0\n    f64.const 0x1p+0 (;=1;)\n    f64.mul\n    f64.nearest\n    f64.sqrt"),
+            "{t}"
+        );
+        let none = wat::parse_str("(module (func (result f32) f32.const 1 f32.sqrt))").unwrap();
+        assert!(mul_one_before_rounding(&none).is_none());
+    }
+
+    #[test]
+    fn relaxed_instructions_become_one_of_their_choices() {
+        let wasm = wat::parse_str(
+            r#"(module
+              (func (param v128 v128 v128) (result v128)
+                (i32x4.relaxed_trunc_f32x4_u (local.get 0))
+                (i32x4.relaxed_trunc_f64x2_u_zero)
+                (local.get 1) (local.get 2) (i64x2.relaxed_laneselect)
+                (local.get 1) (local.get 2) (i32x4.relaxed_laneselect)))"#,
+        )
+        .unwrap();
+        let t = text(&saturating_unsigned_truncations(&wasm).unwrap());
+        assert!(t.contains("i32x4.trunc_sat_f32x4_u\n    i32x4.trunc_sat_f64x2_u_zero"), "{t}");
+        assert!(!t.contains("relaxed_trunc"), "{t}");
+        let t = text(&bitselect_for_laneselect(&wasm).unwrap());
+        assert_eq!(t.matches("v128.bitselect").count(), 2, "{t}");
+        assert!(!t.contains("laneselect"), "{t}");
+    }
+
+    #[test]
+    fn dot_add_is_unfused_through_a_new_local() {
+        let wasm = wat::parse_str(
+            r#"(module
+              (func (param v128 i32) (result v128) (local f32 f32) (local i64)
+                (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get 0) (local.get 0) (v128.const i64x2 1 2))))"#,
+        )
+        .unwrap();
+        let t = text(&unfused_dot_add(&wasm).unwrap());
+        // Parameters 0, 1; locals 2, 3 (f32), 4 (i64); the new one is 5.
+        assert!(t.contains("(local f32 f32 i64 v128)"), "{t}");
+        let seq = "local.set 5\n    i16x8.relaxed_dot_i8x16_i7x16_s\n    i32x4.extadd_pairwise_i16x8_s\n    local.get 5\n    i32x4.add";
+        assert!(t.contains(seq), "{t}");
+    }
+}
