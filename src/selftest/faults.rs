@@ -59,6 +59,10 @@ pub enum Fault {
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
     RelaxedChoiceFlip,
+    /// Flip the low bit of every i32 result, only when the engine runs at
+    /// Cranelift's opt-level none (`opt=none` in its configuration): a
+    /// fault that only one engine configuration shows, for triage.
+    I32ResultAtOptNone,
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -89,14 +93,30 @@ impl Fault {
     pub const SINGLE_INST: &[Fault] =
         &[Fault::Q15mulrLane, Fault::ShuffleIndex, Fault::F32x4NegNanSign, Fault::RelaxedChoiceFlip];
 
+    /// Faults that show only under one engine configuration (triage's
+    /// proof: found by a campaign, reproduced only with that configuration).
+    pub const CONFIGURED: &[Fault] = &[Fault::I32ResultAtOptNone];
+
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
+
+    /// The name of every fault.
+    pub fn all_names() -> impl Iterator<Item = &'static str> {
+        Fault::ALL
+            .iter()
+            .chain(Fault::MASKED)
+            .chain(Fault::SINGLE_INST)
+            .chain(Fault::CONFIGURED)
+            .chain(Fault::PROCESS)
+            .map(|f| f.name())
+    }
 
     pub fn from_name(name: &str) -> Option<Fault> {
         Fault::ALL
             .iter()
             .chain(Fault::MASKED)
             .chain(Fault::SINGLE_INST)
+            .chain(Fault::CONFIGURED)
             .chain(Fault::PROCESS)
             .copied()
             .find(|f| f.name() == name)
@@ -129,6 +149,7 @@ impl Fault {
             Fault::TableNull => "table-null",
             Fault::InstantiationTrap => "instantiation-trap",
             Fault::Crash => "crash",
+            Fault::I32ResultAtOptNone => "i32-result-bit-at-opt-none",
             Fault::NanSign => "nan-sign",
             Fault::NonCanonicalNan => "non-canonical-nan",
             Fault::RelaxedLane => "relaxed-lane",
@@ -203,13 +224,21 @@ impl Engine for Faulty {
         self.inner.configure(u, features)
     }
     fn config(&self) -> String {
-        format!("{} with planted fault {}", self.inner.config(), self.fault.name())
+        // The fault is in the name (`wasmtime+FAULT`).
+        self.inner.config()
+    }
+    fn pin(&mut self, settings: &[crosscheck_oracles::Setting]) -> Result<(), crosscheck_oracles::ConfigError> {
+        self.inner.pin(settings)
     }
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
         let results: HashMap<String, Vec<crosscheck_oracles::ValType>> = ModuleInfo::of(wasm)
             .map(|info| info.funcs.into_iter().map(|f| (f.name, f.results)).collect())
             .unwrap_or_default();
-        let fault = self.fault;
+        let mut fault = self.fault;
+        if fault == Fault::I32ResultAtOptNone && self.inner.config().split(',').any(|s| s == "opt=none") {
+            // Active under this configuration only; otherwise a no-op.
+            fault = Fault::I32Result;
+        }
         if fault == Fault::Crash && crosscheck_oracles::observation::digest(wasm).is_multiple_of(40) {
             eprintln!("crosscheck: planted crash fault fires");
             std::process::abort();
