@@ -95,6 +95,10 @@ enum Command {
         /// Where --shrink writes the reduced Case folder (default: FILE.shrunk, or DIR/shrunk).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// With --shrink: also write the reduced Case as a .wast regression script here
+        /// (the folder always gets one, case.wast).
+        #[arg(long, value_name = "OUT.wast", requires = "shrink")]
+        emit_wast: Option<PathBuf>,
         /// Write the Case's module here (.wasm, or .wat by extension) before
         /// running anything: the module survives an engine crash.
         #[arg(long, value_name = "PATH")]
@@ -118,6 +122,10 @@ enum Command {
         /// (a .wat is written beside it; default FILE.shrunk.wasm).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// For a folder: also write the reduced Case as a .wast regression script here (the folder always gets
+        /// one, case.wast).
+        #[arg(long, value_name = "OUT.wast")]
+        emit_wast: Option<PathBuf>,
     },
     /// Run official .wast spec scripts on one engine; prints `N passed, M failed, K skipped` per file and in total.
     Wast {
@@ -277,6 +285,7 @@ fn shrink_case_dir(
     t: Target,
     attempts: u32,
     out: &std::path::Path,
+    emit_wast: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
     let scratch = std::env::temp_dir().join(format!("crosscheck-shrink-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
@@ -289,6 +298,19 @@ fn shrink_case_dir(
     println!("{}: still {}; {}", out.display(), shrunk.interest, shrunk.summary());
     println!("reproduce: {}", written.reproduce);
     print!("{}", written.wat);
+    let observation = triage::wast_emit::reference_observation(&shrunk.after)?;
+    match triage::wast_emit::script(&shrunk.after, &observation) {
+        Ok(script) => {
+            std::fs::write(out.join("case.wast"), &script)?;
+            println!("regression script: {}", out.join("case.wast").display());
+            if let Some(path) = emit_wast {
+                std::fs::write(path, &script).with_context(|| format!("{}", path.display()))?;
+                println!("regression script: {}", path.display());
+            }
+        }
+        Err(e) if emit_wast.is_some() => bail!("no .wast: {e}"),
+        Err(e) => eprintln!("crosscheck: no .wast: {e}"),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -359,14 +381,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let unknown = summary.new_findings.iter().filter(|d| !crosscheck::artifacts::is_known_bug(d)).count();
             Ok(if unknown == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Repro { target: t, file, engines, shrink, attempts, output, wasm_out } => {
+        Command::Repro { target: t, file, engines, shrink, attempts, output, emit_wast, wasm_out } => {
             let given = engine_list(engines);
             let t = target(&t)?;
             if file.is_dir() {
                 let saved = read_case_dir(&file)?;
                 if shrink {
                     let out = output.unwrap_or_else(|| file.join("shrunk"));
-                    return shrink_case_dir(saved, t, attempts, &out);
+                    return shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
                 }
                 let given = if given.is_empty() { None } else { Some(given.as_slice()) };
                 let mut set = triage::replay::engines_for(&saved, given)?;
@@ -397,7 +419,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 let saved = crosscheck::case_file::SavedCase { case, engines: set.configs(), origin: t.name().into() };
                 drop(set);
                 let out = output.unwrap_or_else(|| PathBuf::from(format!("{}.shrunk", file.display())));
-                return shrink_case_dir(saved, t, attempts, &out);
+                return shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
             }
             for c in set.configs() {
                 eprintln!("crosscheck: {c}");
@@ -406,13 +428,13 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", report::render(&checked));
             Ok(verdict_code(&checked.verdict))
         }
-        Command::Shrink { file, engines, args, attempts, output } => {
+        Command::Shrink { file, engines, args, attempts, output, emit_wast } => {
             let engines = engine_list(engines);
             if file.is_dir() {
                 let saved = read_case_dir(&file)?;
                 let t = target(&saved.origin).unwrap_or(Target::Differential);
                 let out = output.unwrap_or_else(|| file.join("shrunk"));
-                return shrink_case_dir(saved, t, attempts, &out);
+                return shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
             }
             let wasm = run::read_module(&file)?;
             let scratch = std::env::temp_dir().join(format!("crosscheck-shrink-{}", std::process::id()));

@@ -210,6 +210,60 @@ impl Faulty {
     }
 }
 
+impl Faulty {
+    /// The fault as it acts under the inner engine's current configuration:
+    /// [`Fault::I32ResultAtOptNone`] is [`Fault::I32Result`] at `opt=none`
+    /// and does nothing otherwise.
+    fn active_fault(&self) -> Fault {
+        match self.fault {
+            Fault::I32ResultAtOptNone if self.inner.config().split(',').any(|s| s == "opt=none") => Fault::I32Result,
+            f => f,
+        }
+    }
+}
+
+/// A `.wast` session whose invocations return values corrupted by a
+/// fault's value corruption (the faults on results only: enough to show a
+/// regression script failing on a faulty engine).
+struct FaultySession<'a> {
+    inner: Box<dyn crosscheck_oracles::WastSession + 'a>,
+    fault: Fault,
+}
+
+impl crosscheck_oracles::WastSession for FaultySession<'_> {
+    fn compile(&mut self, wasm: &[u8]) -> Result<(), crosscheck_oracles::WastError> {
+        self.inner.compile(wasm)
+    }
+    fn instantiate(&mut self, instance: &str, wasm: &[u8]) -> Result<(), crosscheck_oracles::WastError> {
+        self.inner.instantiate(instance, wasm)
+    }
+    fn register(&mut self, as_name: &str, instance: &str) -> Result<(), crosscheck_oracles::WastError> {
+        self.inner.register(as_name, instance)
+    }
+    fn invoke(
+        &mut self,
+        instance: &str,
+        export: &str,
+        args: &[crosscheck_oracles::WastVal],
+    ) -> crosscheck_oracles::WastOutcome {
+        use crosscheck_oracles::{WastOutcome, WastVal};
+        match self.inner.invoke(instance, export, args) {
+            WastOutcome::Returned(vals) => WastOutcome::Returned(
+                vals.into_iter()
+                    .map(|v| match v {
+                        WastVal::ExternRef(_) | WastVal::FuncRef { .. } => v,
+                        v => WastVal::from(self.fault.corrupt_val(v.to_val())),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    fn get(&mut self, instance: &str, global: &str) -> Option<crosscheck_oracles::WastVal> {
+        self.inner.get(instance, global)
+    }
+}
+
 impl Engine for Faulty {
     fn name(&self) -> &str {
         &self.name
@@ -230,15 +284,16 @@ impl Engine for Faulty {
     fn pin(&mut self, settings: &[crosscheck_oracles::Setting]) -> Result<(), crosscheck_oracles::ConfigError> {
         self.inner.pin(settings)
     }
+    fn wast_session(&mut self) -> Option<Box<dyn crosscheck_oracles::WastSession + '_>> {
+        let fault = self.active_fault();
+        let inner = self.inner.wast_session()?;
+        Some(Box::new(FaultySession { inner, fault }))
+    }
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
         let results: HashMap<String, Vec<crosscheck_oracles::ValType>> = ModuleInfo::of(wasm)
             .map(|info| info.funcs.into_iter().map(|f| (f.name, f.results)).collect())
             .unwrap_or_default();
-        let mut fault = self.fault;
-        if fault == Fault::I32ResultAtOptNone && self.inner.config().split(',').any(|s| s == "opt=none") {
-            // Active under this configuration only; otherwise a no-op.
-            fault = Fault::I32Result;
-        }
+        let fault = self.active_fault();
         if fault == Fault::Crash && crosscheck_oracles::observation::digest(wasm).is_multiple_of(40) {
             eprintln!("crosscheck: planted crash fault fires");
             std::process::abort();

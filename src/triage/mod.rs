@@ -3,7 +3,8 @@
 //! [`replay`] runs a saved Case (`case.wasm` + `plan`) on the engine
 //! configurations it names. [`shrink`] reduces a module, or a whole Case
 //! (module and call plan, under its engine configurations), while it keeps
-//! diverging (or crashing) the same way. [`known_bugs`] recognizes divergences caused by engine bugs already
+//! diverging (or crashing) the same way. [`wast_emit`] writes a Case as
+//! a `.wast` regression script with the reference's expected results. [`known_bugs`] recognizes divergences caused by engine bugs already
 //! written up in `docs/findings/`, by re-running the buggy engine on a
 //! semantically equal module that avoids the bug's trigger: if the engines
 //! then agree, the divergence is that bug. Such divergences are still
@@ -13,5 +14,6 @@
 pub mod known_bugs;
 pub mod replay;
 pub mod shrink;
+pub mod wast_emit;
 
 pub use known_bugs::{KNOWN_BUGS, KNOWN_CRASHES, KnownBug, KnownCrash, attribute, known_crash};
