@@ -60,7 +60,7 @@ pub fn plan_text(saved: &SavedCase) -> String {
     let d = c.determinism;
     let _ = writeln!(s, "determinism canonicalize-nans={} relaxed-simd={}", d.canonicalize_nans, d.relaxed_simd);
     for call in &c.plan.calls {
-        let _ = write!(s, "call {}", escape(&call.export));
+        let _ = write!(s, "call \"{}\"", escape(&call.export));
         for a in &call.args {
             let _ = write!(s, " {}", val_text(a));
         }
@@ -141,8 +141,10 @@ pub fn parse(path: &str, text: &str, wasm: Vec<u8>) -> Result<SavedCase, CaseFil
             }
             "call" => {
                 let mut words = rest.split_whitespace();
-                let export = unescape(words.next().ok_or_else(|| syntax(n, "call without an export".into()))?)
-                    .map_err(|why| syntax(n, why))?;
+                let word = words.next().unwrap_or("");
+                let quoted = word.strip_prefix('"').and_then(|w| w.strip_suffix('"'));
+                let quoted = quoted.ok_or_else(|| syntax(n, format!("expected the export in quotes, got {word:?}")))?;
+                let export = unescape(quoted).map_err(|why| syntax(n, why))?;
                 let args = words
                     .map(|w| crate::run::parse_val(w).map_err(|e| syntax(n, e.0)))
                     .collect::<Result<Vec<Val>, _>>()?;
@@ -192,12 +194,12 @@ pub fn val_text(v: &Val) -> String {
     }
 }
 
-/// An export name with every byte outside `[A-Za-z0-9_.-]` as `%XX`, so it
-/// is one word on a line.
+/// A name with every byte outside `[A-Za-z0-9_.-/:]` as `%XX`, so it is
+/// one word on a line.
 pub fn escape(name: &str) -> String {
     let mut s = String::new();
     for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"_.-".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"_.-/:".contains(&b) {
             s.push(b as char);
         } else {
             let _ = write!(s, "%{b:02X}");
@@ -229,12 +231,14 @@ mod tests {
 
     #[test]
     fn plan_round_trips() {
-        let wasm =
-            wat::parse_str(r#"(module (func (export "f x") (param i32 f32 v128) (result i32) local.get 0))"#).unwrap();
-        let calls = vec![Call {
-            export: "f x".into(),
-            args: vec![Val::I32(u32::MAX), Val::F32(0x7fc0_0001), Val::V128(1 << 100)],
-        }];
+        let wasm = wat::parse_str(
+            r#"(module (func (export "f x") (param i32 f32 v128) (result i32) local.get 0) (func (export "")))"#,
+        )
+        .unwrap();
+        let calls = vec![
+            Call { export: "f x".into(), args: vec![Val::I32(u32::MAX), Val::F32(0x7fc0_0001), Val::V128(1 << 100)] },
+            Call { export: String::new(), args: vec![] },
+        ];
         let features = Features::WASM2;
         let case = case_of(wasm.clone(), calls, features, Determinism::JUDGED).unwrap();
         let saved = SavedCase {

@@ -127,6 +127,20 @@ enum Command {
         #[arg(long, value_name = "OUT.wast")]
         emit_wast: Option<PathBuf>,
     },
+    /// Group a folder of findings (or crash files) by signature, reduce one per group, write DIR/TRIAGE.md and
+    /// DIR/triage.json.
+    Triage {
+        dir: PathBuf,
+        /// Target of loose crash files (findings under artifacts/<target>/ use their folder's).
+        #[arg(long, default_value = "differential")]
+        target: String,
+        /// Engines to replay input files on (Case folders use their own).
+        #[arg(long, default_values_t = default_engines())]
+        engines: Vec<String>,
+        /// Shrink attempts without progress, per group.
+        #[arg(long, default_value_t = 1000)]
+        attempts: u32,
+    },
     /// Run official .wast spec scripts on one engine; prints `N passed, M failed, K skipped` per file and in total.
     Wast {
         /// The .wast scripts.
@@ -457,6 +471,38 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             );
             print!("{wat}");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Triage { dir, target: t, engines, attempts } => {
+            let t = target(&t)?;
+            if !dir.is_dir() {
+                bail!("{}: not a folder", dir.display());
+            }
+            let engines = engine_list(engines);
+            EngineSet::defaults(&engines)?;
+            let opts = triage::batch::TriageOptions {
+                exe: std::env::current_exe()?,
+                target: t.name().into(),
+                engines,
+                attempts,
+            };
+            let result = triage::batch::triage(&dir, &opts, |line| eprintln!("crosscheck triage: {line}"))?;
+            std::fs::write(dir.join("TRIAGE.md"), triage::batch::markdown(&result, &dir))?;
+            std::fs::write(dir.join("triage.json"), triage::batch::json(&result))?;
+            for g in &result.groups {
+                let size = g
+                    .reduced
+                    .as_ref()
+                    .and_then(|r| std::fs::metadata(r.join("case.wasm")).ok())
+                    .map_or_else(|| "not reduced".to_string(), |m| format!("reduced to {} bytes", m.len()));
+                println!("{} finding(s): {} — {size}", g.items.len(), g.interest);
+            }
+            println!(
+                "{} distinct bug(s); written {} and {}",
+                result.groups.len(),
+                dir.join("TRIAGE.md").display(),
+                dir.join("triage.json").display()
+            );
+            Ok(if result.groups.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Wast { files, engine, max_failures } => {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {

@@ -4,13 +4,16 @@
 //! configurations it names. [`shrink`] reduces a module, or a whole Case
 //! (module and call plan, under its engine configurations), while it keeps
 //! diverging (or crashing) the same way. [`wast_emit`] writes a Case as
-//! a `.wast` regression script with the reference's expected results. [`known_bugs`] recognizes divergences caused by engine bugs already
+//! a `.wast` regression script with the reference's expected results.
+//! [`batch`] does all of it for a folder of findings: group by signature,
+//! reduce one per group, write `TRIAGE.md` and `triage.json`. [`known_bugs`] recognizes divergences caused by engine bugs already
 //! written up in `docs/findings/`, by re-running the buggy engine on a
 //! semantically equal module that avoids the bug's trigger: if the engines
 //! then agree, the divergence is that bug. Such divergences are still
 //! findings (reported, saved, counted), under one signature per bug, so a
 //! known bug does not bury new ones.
 
+pub mod batch;
 pub mod known_bugs;
 pub mod replay;
 pub mod shrink;

@@ -59,7 +59,7 @@ impl Runner {
 
 /// The interest of a `crosscheck run` or `repro` process by how it ended:
 /// exit 1 with a signature, or a crash; `None` for agreement or bad input.
-fn interest_of(out: &Output) -> Option<Interest> {
+pub fn interest_of(out: &Output) -> Option<Interest> {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
