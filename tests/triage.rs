@@ -1,0 +1,152 @@
+//! From a campaign to a filed-ready bug report, with no hand work: a fault
+//! planted in Wasmtime that shows only at Cranelift's opt-level none is
+//! found by `crosscheck fuzz`, and `crosscheck triage` reduces its findings
+//! to one group with a module of a few instructions, a `.wast` that passes
+//! on the reference and fails on the faulty engine, and a reproduce
+//! command that works when pasted. Engines with settings in brackets are
+//! read, printed and pinned on the way.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FAULTY: &str = "wasmtime+i32-result-bit-at-opt-none";
+
+fn crosscheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crosscheck")).args(args).output().expect("binary runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("crosscheck-triage-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8_lossy(o).into_owned()
+}
+
+/// The value after `key` on the line that starts with it.
+fn line_after<'a>(text: &'a str, key: &str) -> &'a str {
+    text.lines().find_map(|l| l.strip_prefix(key)).unwrap_or_else(|| panic!("no {key:?} in:\n{text}")).trim()
+}
+
+fn fuzz(engines: &str, artifacts: &Path) -> Output {
+    let dir = artifacts.display().to_string();
+    crosscheck(&["fuzz", "--engines", engines, "--runs", "300", "--seed", "3", "--jobs", "1", "--artifacts", &dir])
+}
+
+fn findings(artifacts: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(artifacts.join("differential"))
+        .map(|r| r.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.join("plan").is_file()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// Operators in a module's function bodies.
+fn instructions(wasm: &[u8]) -> usize {
+    let mut n = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
+            let mut ops = body.get_operators_reader().unwrap();
+            while !ops.eof() {
+                ops.read().unwrap();
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn a_configuration_only_fault_is_found_reduced_and_reproduced() {
+    // The fault is planted only at opt=none: pinning opt=speed hides it
+    // from the same campaign (the pin overrides what each Case draws).
+    let hidden = tmp("hidden");
+    let o = fuzz(&format!("reference,wasmtime[opt=speed]+{}", FAULTY.split_once('+').unwrap().1), &hidden);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(findings(&hidden).is_empty());
+
+    let artifacts = tmp("found");
+    let o = fuzz(&format!("reference,{FAULTY}"), &artifacts);
+    assert_eq!(o.status.code(), Some(1), "{}{}", text(&o.stdout), text(&o.stderr));
+    let found = findings(&artifacts);
+    assert!(!found.is_empty(), "no finding with a plan under {}", artifacts.display());
+
+    // The report's engine line, pasted into --engines with the input
+    // bytes, gives the same Case: same signature, same configurations.
+    let report = std::fs::read_to_string(found[0].join("report.txt")).unwrap();
+    let line = line_after(&report, "engines as configured (paste into --engines):").trim_matches('\'');
+    assert!(line.contains("opt=none"), "{line}");
+    let input = found[0].join("input.bin").display().to_string();
+    let o = crosscheck(&["repro", "differential", &input, "--engines", line]);
+    assert_eq!(o.status.code(), Some(1));
+    let again = text(&o.stdout);
+    assert_eq!(line_after(&again, "signature:"), line_after(&report, "signature:"));
+    assert_eq!(line_after(&again, "engines as configured (paste into --engines):").trim_matches('\''), line);
+
+    // Triage: one group, a module of a handful of instructions.
+    let dir = artifacts.display().to_string();
+    let o = crosscheck(&["triage", &dir, "--attempts", "200"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", text(&o.stdout), text(&o.stderr));
+    let index = std::fs::read_to_string(artifacts.join("triage.json")).unwrap();
+    assert_eq!(index.matches("\"interest\":").count(), 1, "{index}");
+    assert!(index.contains(FAULTY), "{index}");
+    let md = std::fs::read_to_string(artifacts.join("TRIAGE.md")).unwrap();
+    assert!(md.starts_with("# Triage"), "{md}");
+    let reduced: PathBuf = std::fs::read_dir(artifacts.join("triage")).unwrap().next().unwrap().unwrap().path();
+    let wasm = std::fs::read(reduced.join("case.wasm")).unwrap();
+    let original = std::fs::read(found[0].join("case.wasm")).unwrap();
+    assert!(instructions(&wasm) <= 5, "{} instructions left", instructions(&wasm));
+    assert!(wasm.len() < original.len(), "{} -> {} bytes", original.len(), wasm.len());
+
+    // The .wast passes on the reference, fails on the faulty engine as
+    // configured, and passes on it where the fault does not fire.
+    let wast = reduced.join("case.wast").display().to_string();
+    let plan = std::fs::read_to_string(reduced.join("plan")).unwrap();
+    let faulty = line_after(&plan, "engines").split_once(',').unwrap().1.to_string();
+    assert!(faulty.starts_with("wasmtime[opt=none,"), "{faulty}");
+    assert_eq!(crosscheck(&["wast", &wast, "--engine", "reference"]).status.code(), Some(0));
+    let o = crosscheck(&["wast", &wast, "--engine", &faulty]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let speed = faulty.replace("opt=none", "opt=speed");
+    assert_eq!(crosscheck(&["wast", &wast, "--engine", &speed]).status.code(), Some(0));
+
+    // The reproduce command works when pasted into a shell.
+    let shrink = std::fs::read_to_string(reduced.join("shrink.txt")).unwrap();
+    let command = line_after(&shrink, "reproduce:");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_crosscheck")).parent().unwrap().display().to_string();
+    let path = format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default());
+    let o = Command::new("sh").arg("-c").arg(command).env("PATH", path).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{command}: {}", text(&o.stderr));
+    assert!(text(&o.stdout).contains(&format!("signature: reference~{FAULTY}:result:i32")), "{}", text(&o.stdout));
+    let _ = std::fs::remove_dir_all(&hidden);
+    let _ = std::fs::remove_dir_all(&artifacts);
+}
+
+#[test]
+fn engine_settings_reach_the_engine_and_bad_ones_are_one_line_errors() {
+    let dir = tmp("settings");
+    let wat = dir.join("m.wat");
+    std::fs::write(&wat, r#"(module (func (export "f") (result i32) i32.const 7))"#).unwrap();
+    let file = wat.display().to_string();
+    let o = crosscheck(&[
+        "run",
+        &file,
+        "--engines",
+        "reference,wasmtime[opt=none,cpu=-avx,-sse4.1],wasmi[translation=lazy]",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("wasmtime[opt=none,regalloc=backtracking,cpu=-sse4.1,"), "{out}");
+    assert!(out.contains("wasmi[translation=lazy]"), "{out}");
+    for bad in
+        ["wasmtime[opt=fast]", "wasmtime[colour=red]", "reference[opt=none]", "wasmtime[opt=none", "winch[signals=off]"]
+    {
+        let o = crosscheck(&["run", &file, "--engines", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert_eq!(text(&o.stderr).trim().lines().count(), 1, "{bad}: {}", text(&o.stderr));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
