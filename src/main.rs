@@ -1,7 +1,8 @@
 //! The `crosscheck` command line: a thin layer over the library.
 //!
 //! Exit codes: 0 engines agree (or a campaign ended with no finding),
-//! 1 a divergence, 2 bad input or any other error.
+//! 1 a divergence, 2 bad input or any other error, 3 an engine crashed
+//! `crosscheck run` (the crash report is printed).
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -253,13 +254,58 @@ fn seconds(s: f64) -> anyhow::Result<Duration> {
     Duration::try_from_secs_f64(s).map_err(|_| anyhow::anyhow!("bad number of seconds: {s}"))
 }
 
+/// Set in the child process `crosscheck run` runs its engines in.
+const RUN_CHILD: &str = "CROSSCHECK_RUN_CHILD";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Run { file, .. } = &cli.command
+        && std::env::var_os(RUN_CHILD).is_none()
+    {
+        return run_supervised(file);
+    }
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("crosscheck: error: {}", format!("{e:#}").replace('\n', " "));
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `crosscheck run` as `fuzz` runs its engines: in a child process (this
+/// command line again), so an engine that aborts the process gives a crash
+/// report (its signature from the child's stderr, as fuzz's crash folders
+/// have it) and exit code 3 instead of killing crosscheck silently.
+fn run_supervised(file: &std::path::Path) -> ExitCode {
+    let child = std::env::current_exe().and_then(|exe| {
+        std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env(RUN_CHILD, "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::inherit())
+            .stderr(std::process::Stdio::piped())
+            .output()
+    });
+    let out = match child {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("crosscheck: error: cannot start the engines' process: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprint!("{stderr}");
+    match out.status.code() {
+        Some(code @ 0..=2) => ExitCode::from(code as u8),
+        _ => {
+            let status = out.status.to_string();
+            let signature = crosscheck::artifacts::crash_signature(&stderr, &status);
+            println!("crosscheck report — {}", file.display());
+            println!("verdict: CRASH");
+            println!("signature: crash {signature}");
+            println!("an engine took the process down ({status}); its stderr is above");
+            ExitCode::from(3)
         }
     }
 }

@@ -150,3 +150,21 @@ fn engine_settings_reach_the_engine_and_bad_ones_are_one_line_errors() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_engine_crash_under_run_is_a_crash_report() {
+    // A module the planted crash fault fires on (one in 40, by digest).
+    let wat = (0..10_000)
+        .map(|n| format!(r#"(module (func (export "f") (result i32) i32.const {n}))"#))
+        .find(|w| crosscheck::oracles::observation::digest(&wat::parse_str(w).unwrap()).is_multiple_of(40))
+        .expect("a module the fault fires on");
+    let dir = tmp("run-crash");
+    let file = dir.join("m.wat");
+    std::fs::write(&file, wat).unwrap();
+    let o = crosscheck(&["run", &file.display().to_string(), "--engines", "reference,wasmtime+crash"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("verdict: CRASH") && out.contains("signature: crash "), "{out}");
+    assert!(text(&o.stderr).contains("planted crash fault fires"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -68,6 +68,8 @@ pub fn interest_of(out: &Output) -> Option<Interest> {
             .lines()
             .find_map(|l| l.strip_prefix("signature: "))
             .map(|s| Interest::Divergence(s.split("  (id").next().unwrap_or(s).to_string())),
+        // `crosscheck run`'s report of an engine that crashed its child.
+        Some(3) => stdout.lines().find_map(|l| l.strip_prefix("signature: crash ")).map(|s| Interest::Crash(s.into())),
         _ => Some(Interest::Crash(crash_signature(&stderr, &out.status.to_string()))),
     }
 }
