@@ -171,3 +171,45 @@ fn known_engine_crashes_are_recognized_from_their_panic() {
     let o = crosscheck(&["run", "corpus/regressions/wasmi-store-tee-panic.wat", "--engines", "wasmtime,pulley"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn a_worker_reports_its_counters_right_after_each_finding() {
+    // Were the counters held back until the next timed report, a worker
+    // that crashed in between would take the finding's count with it.
+    let art = tmp("worker-counts");
+    let inflight = art.join("inflight");
+    let (a, i) = (art.display().to_string(), inflight.display().to_string());
+    let o = crosscheck(&[
+        "worker",
+        "differential",
+        "--engines",
+        "reference,wasmi+i32-result-bit",
+        "--seed",
+        "2",
+        "--runs",
+        "60",
+        "--max-len",
+        "4096",
+        "--artifacts",
+        &a,
+        "--inflight",
+        &i,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let mut findings = 0;
+    for (n, line) in lines.iter().enumerate() {
+        if line.starts_with("finding ") {
+            findings += 1;
+            let next = lines.get(n + 1).copied().unwrap_or("");
+            let diverge: u64 = next
+                .split_whitespace()
+                .find_map(|kv| kv.strip_prefix("diverge="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no counters right after {line:?}: {next:?}"));
+            assert!(diverge >= findings, "{next}");
+        }
+    }
+    assert!(findings > 0, "the planted fault gave no finding: {out}");
+}

@@ -397,13 +397,16 @@ pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
         inflight.write_all_at(&input, 0)?;
         let step = campaign.run_input(input)?;
         n += 1;
+        let found = step.saved.is_some();
         if let Some(saved) = step.saved {
             match saved {
                 Saved::New(d) => writeln!(out, "finding new {}", d.display())?,
                 Saved::Duplicate(d) => writeln!(out, "finding dup {}", d.display())?,
             }
         }
-        if last.elapsed() >= Duration::from_millis(250) {
+        // After a finding, the counters at once: a worker that crashes
+        // before its next report must not take the finding's count with it.
+        if found || last.elapsed() >= Duration::from_millis(250) {
             last = Instant::now();
             writeln!(out, "stats {}", campaign.stats.to_line())?;
             out.flush()?;
