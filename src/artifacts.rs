@@ -41,7 +41,13 @@ pub fn save_divergence(
     fs::write(dir.join("input.bin"), input)?;
     crate::case_file::write(&dir, &saved_case(checked))?;
     fs::write(dir.join("signature.txt"), format!("{signature}\n"))?;
-    fs::write(dir.join("report.txt"), render(checked))?;
+    let reproduce = format!(
+        "\nreproduce: crosscheck repro {target} {}\n(or from the bytes: crosscheck repro {target} {} --engines '{}')\n",
+        dir.display(),
+        dir.join("input.bin").display(),
+        crate::report::engine_line(checked)
+    );
+    fs::write(dir.join("report.txt"), render(checked) + &reproduce)?;
     Ok(Saved::New(dir))
 }
 

@@ -77,6 +77,10 @@ enum Command {
         /// Seconds a worker may stay silent before it counts as hung.
         #[arg(long, default_value_t = 60)]
         hang_timeout: u64,
+        /// Reduce each new finding in the background (into FINDING/shrunk); the summary lists each distinct bug
+        /// with its reduced size (the campaign waits for the last reduction).
+        #[arg(long)]
+        triage: bool,
     },
     /// Replay an input file (ours or a libFuzzer/OSS-Fuzz crash file) or a finding folder (case.wasm + plan) and print the report.
     Repro {
@@ -392,7 +396,19 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", report::render_with(&checked, wat));
             Ok(verdict_code(&checked.verdict))
         }
-        Command::Fuzz { target: t, time, runs, jobs, seed, engines, artifacts, max_len, reuse, hang_timeout } => {
+        Command::Fuzz {
+            target: t,
+            time,
+            runs,
+            jobs,
+            seed,
+            engines,
+            artifacts,
+            max_len,
+            reuse,
+            hang_timeout,
+            triage,
+        } => {
             let engines = engine_list(engines);
             let t = target(&t)?;
             if jobs == 0 {
@@ -426,6 +442,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 max_len,
                 reuse,
                 hang_timeout: Duration::from_secs(hang_timeout),
+                triage,
             };
             let interrupted = Arc::new(AtomicBool::new(false));
             let flag = interrupted.clone();
