@@ -168,3 +168,42 @@ fn an_engine_crash_under_run_is_a_crash_report() {
     assert!(text(&o.stderr).contains("planted crash fault fires"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
+    let artifacts = tmp("single-inst");
+    let dir = artifacts.display().to_string();
+    let o = crosscheck(&[
+        "fuzz",
+        "single_inst",
+        "--engines",
+        "reference,wasmtime+q15mulr-lane",
+        "--runs",
+        "3000",
+        "--seed",
+        "1",
+        "--jobs",
+        "1",
+        "--artifacts",
+        &dir,
+        "--triage",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let bug = line_after(&out, "  bug           ");
+    assert!(bug.starts_with("i16x8.q15mulr_sat_s:reference~wasmtime+q15mulr-lane:"), "{out}");
+    assert!(bug.contains("reduced to"), "{out}");
+    let finding: PathBuf = std::fs::read_dir(artifacts.join("single_inst"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.join("shrunk").is_dir())
+        .expect("a reduced finding");
+    let (before, after) = (finding.join("case.wasm"), finding.join("shrunk").join("case.wasm"));
+    assert!(std::fs::metadata(after).unwrap().len() < std::fs::metadata(before).unwrap().len());
+    // The reduced Case still replays with the exact judge's signature.
+    let o = crosscheck(&["repro", "single_inst", &finding.join("shrunk").display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("signature: i16x8.q15mulr_sat_s:"), "{}", text(&o.stdout));
+    let _ = std::fs::remove_dir_all(&artifacts);
+}
