@@ -358,23 +358,28 @@ fn shrink_case_dir(
     let result = triage::shrink::shrink_case(saved, &runner, attempts);
     let _ = std::fs::remove_dir_all(&scratch);
     let shrunk = result?;
+    // Every file first, then what is printed.
     let written = triage::shrink::write_shrunk(out, t, &shrunk)?;
-    println!("{}: still {}; {}", out.display(), shrunk.interest, shrunk.summary());
-    println!("reproduce: {}", written.reproduce);
-    print!("{}", written.wat);
     let observation = triage::wast_emit::reference_observation(&shrunk.after)?;
+    let mut scripts = Vec::new();
     match triage::wast_emit::script(&shrunk.after, &observation) {
         Ok(script) => {
             std::fs::write(out.join("case.wast"), &script)?;
-            println!("regression script: {}", out.join("case.wast").display());
+            scripts.push(out.join("case.wast"));
             if let Some(path) = emit_wast {
                 std::fs::write(path, &script).with_context(|| format!("{}", path.display()))?;
-                println!("regression script: {}", path.display());
+                scripts.push(path.to_path_buf());
             }
         }
         Err(e) if emit_wast.is_some() => bail!("no .wast: {e}"),
         Err(e) => eprintln!("crosscheck: no .wast: {e}"),
     }
+    println!("{}: still {}; {}", out.display(), shrunk.interest, shrunk.summary());
+    println!("reproduce: {}", written.reproduce);
+    for path in scripts {
+        println!("regression script: {}", path.display());
+    }
+    print!("{}", written.wat);
     Ok(ExitCode::SUCCESS)
 }
 

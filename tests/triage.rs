@@ -207,3 +207,40 @@ fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
     assert!(text(&o.stdout).contains("signature: i16x8.q15mulr_sat_s:"), "{}", text(&o.stdout));
     let _ = std::fs::remove_dir_all(&artifacts);
 }
+
+#[test]
+fn a_relaxed_simd_regression_script_allows_every_choice_the_spec_does() {
+    let artifacts = tmp("relaxed");
+    let dir = artifacts.display().to_string();
+    let o = crosscheck(&[
+        "fuzz",
+        "single_inst",
+        "--engines",
+        "reference,wasmtime+relaxed-choice-flip",
+        "--runs",
+        "1000",
+        "--seed",
+        "1",
+        "--jobs",
+        "1",
+        "--artifacts",
+        &dir,
+        "--triage",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let scripts: Vec<PathBuf> = std::fs::read_dir(artifacts.join("single_inst"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("shrunk").join("case.wast"))
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|s| s.contains("(either ")))
+        .collect();
+    assert!(!scripts.is_empty(), "no reduced relaxed-SIMD finding with an `either` under {dir}");
+    for script in &scripts {
+        let s = script.display().to_string();
+        for engine in ["reference", "wasmtime", "wasmi"] {
+            let o = crosscheck(&["wast", &s, "--engine", engine]);
+            assert_eq!(o.status.code(), Some(0), "{s} on {engine}: {}", text(&o.stdout));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&artifacts);
+}

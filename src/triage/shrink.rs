@@ -138,7 +138,9 @@ pub fn engines_of_interest(interest: &Interest, engines: &[String]) -> Vec<Strin
 /// Reduces a saved Case while `runner` keeps giving the interest the
 /// original gives: first the engines to those the signature names, then
 /// the call plan (calls dropped, arguments zeroed), then the module with
-/// wasm-shrink (its exports the plan calls kept), then the plan again.
+/// wasm-shrink (its exports the plan calls kept), then the plan again. A
+/// single-instruction module is built again for the reduced plan instead
+/// of going through wasm-shrink.
 pub fn shrink_case(saved: SavedCase, runner: &CaseRunner, attempts: u32) -> anyhow::Result<ShrunkCase> {
     let start = Instant::now();
     let mut candidates = 1u64;
@@ -156,12 +158,28 @@ pub fn shrink_case(saved: SavedCase, runner: &CaseRunner, attempts: u32) -> anyh
         }
     }
     best = shrink_plan(best, runner, &interest, &mut candidates)?;
+    if let Some((wasm, calls)) = crate::single_inst::module::rebuilt_for(&best.case.plan.wasm, &best.case.plan.calls) {
+        // A single-instruction module: built again with only the functions
+        // the reduced plan calls, never through wasm-shrink (which could
+        // change the instruction's own functions under the exact judge).
+        if let Ok(case) = case_file::case_of(wasm, calls, best.case.features, best.case.determinism) {
+            let candidate = SavedCase { case, ..best.clone() };
+            candidates += 1;
+            if runner.observe(&candidate)?.as_ref() == Some(&interest) {
+                best = candidate;
+            }
+        }
+        return Ok(ShrunkCase { interest, before, after: best, candidates, elapsed: start.elapsed() });
+    }
     let calls = best.case.plan.calls.clone();
     let (features, det) = (best.case.features, best.case.determinism);
     let base = best.clone();
     let mut tried = 0u64;
     let info = wasm_shrink::WasmShrink::default().attempts(attempts).run(best.case.plan.wasm.clone(), |wasm| {
         tried += 1;
+        if !crate::single_inst::module::plan_is_consistent(wasm, &calls) {
+            return Ok(false);
+        }
         let Ok(case) = case_file::case_of(wasm.to_vec(), calls.clone(), features, det) else { return Ok(false) };
         Ok(runner.observe(&SavedCase { case, ..base.clone() })?.as_ref() == Some(&interest))
     })?;
@@ -174,7 +192,8 @@ pub fn shrink_case(saved: SavedCase, runner: &CaseRunner, attempts: u32) -> anyh
 }
 
 /// Drops calls (last first) and zeroes arguments while the Case keeps its
-/// interest.
+/// interest (and a single-instruction module's `f`/`k{i}` pairing, see
+/// [`crate::single_inst::module::plan_is_consistent`]).
 fn shrink_plan(
     mut best: SavedCase,
     runner: &CaseRunner,
@@ -186,6 +205,9 @@ fn shrink_plan(
         i -= 1;
         let mut candidate = best.clone();
         candidate.case.plan.calls.remove(i);
+        if !consistent(&candidate) {
+            continue;
+        }
         *candidates += 1;
         if runner.observe(&candidate)?.as_ref() == Some(interest) {
             best = candidate;
@@ -200,6 +222,9 @@ fn shrink_plan(
             }
             let mut candidate = best.clone();
             candidate.case.plan.calls[c].args[a] = zero;
+            if !consistent(&candidate) {
+                continue;
+            }
             *candidates += 1;
             if runner.observe(&candidate)?.as_ref() == Some(interest) {
                 best = candidate;
@@ -235,6 +260,10 @@ pub fn shrink(wasm: Vec<u8>, runner: &Runner, attempts: u32) -> anyhow::Result<S
 pub fn default_output(input: &Path) -> PathBuf {
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "module".into());
     input.with_file_name(format!("{stem}.shrunk.wasm"))
+}
+
+fn consistent(saved: &SavedCase) -> bool {
+    crate::single_inst::module::plan_is_consistent(&saved.case.plan.wasm, &saved.case.plan.calls)
 }
 
 /// What [`write_shrunk`] wrote.
