@@ -360,6 +360,19 @@ fn shrink_case_dir(
     let shrunk = result?;
     // Every file first, then what is printed.
     let written = triage::shrink::write_shrunk(out, t, &shrunk)?;
+    // Where in the called function it starts (divergences only: a crash
+    // would take this process down).
+    let located = match shrunk.interest {
+        triage::shrink::Interest::Divergence(_) => triage::replay::replay(&shrunk.after, None)
+            .ok()
+            .and_then(|checked| triage::locate::locate(&shrunk.after, &checked)),
+        triage::shrink::Interest::Crash(_) => None,
+    };
+    if let Some(l) = &located {
+        use std::io::Write as _;
+        let mut f = std::fs::OpenOptions::new().append(true).open(out.join("shrink.txt"))?;
+        writeln!(f, "located: {l}")?;
+    }
     let observation = triage::wast_emit::reference_observation(&shrunk.after)?;
     let mut scripts = Vec::new();
     match triage::wast_emit::script(&shrunk.after, &observation) {
@@ -376,6 +389,9 @@ fn shrink_case_dir(
     }
     println!("{}: still {}; {}", out.display(), shrunk.interest, shrunk.summary());
     println!("reproduce: {}", written.reproduce);
+    if let Some(l) = &located {
+        println!("located: first differing result at {l}");
+    }
     for path in scripts {
         println!("regression script: {}", path.display());
     }

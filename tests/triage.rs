@@ -244,3 +244,35 @@ fn a_relaxed_simd_regression_script_allows_every_choice_the_spec_does() {
     }
     let _ = std::fs::remove_dir_all(&artifacts);
 }
+
+#[test]
+fn a_hand_written_case_folder_replays_shrinks_and_locates_the_instruction() {
+    // The documented wasmi bug as a Case folder written by hand, in the
+    // documented plan format: replayed on its own engines, reduced, and
+    // located at the `select` wasmi gets wrong.
+    let dir = tmp("hand-written");
+    let wat = std::fs::read_to_string("corpus/regressions/wasmi-select-eqz-ignores-operand.wat").unwrap();
+    std::fs::write(dir.join("case.wasm"), wat::parse_str(&wat).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("plan"),
+        "crosscheck-plan 1\norigin differential\nengines reference,wasmi[translation=lazy]\n\
+         features sign-extension,multi-value\ndeterminism canonicalize-nans=false relaxed-simd=false\n\
+         call \"f\" i32:0x00000005\n",
+    )
+    .unwrap();
+    let d = dir.display().to_string();
+    let o = crosscheck(&["repro", "differential", &d]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("wasmi[translation=lazy] (wasmi "), "{}", text(&o.stdout));
+    let o = crosscheck(&["shrink", &d]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(line_after(&out, "located: first differing result at").contains("Select"), "{out}");
+    // A plan of another format version is refused, not misread.
+    let plan = std::fs::read_to_string(dir.join("plan")).unwrap();
+    std::fs::write(dir.join("plan"), plan.replace("crosscheck-plan 1", "crosscheck-plan 2")).unwrap();
+    let o = crosscheck(&["repro", "differential", &d]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(text(&o.stderr).trim().lines().count(), 1, "{}", text(&o.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -181,6 +181,10 @@ pub fn markdown(t: &Triage, dir: &Path) -> String {
             let _ = writeln!(s, "- `{e}`");
         }
         let _ = writeln!(s, "\nReduction: {}\n", field("reduction:"));
+        let located = field("located:");
+        if !located.is_empty() {
+            let _ = writeln!(s, "First differing result: {located}\n");
+        }
         let _ = writeln!(s, "Reproduce:\n\n```sh\n{}\n```\n", field("reproduce:"));
         let _ = writeln!(
             s,
@@ -220,7 +224,7 @@ pub fn json(t: &Triage) -> String {
         let _ = write!(
             s,
             "{}\n    {{\"interest\": {}, \"id\": {}, \"findings\": [{}], \"reduced\": {}, \"engines\": [{}], \
-             \"wasm_bytes\": {}, \"calls\": {}, \"reduction\": {}, \"reproduce\": {}, \"failure\": {}}}",
+             \"wasm_bytes\": {}, \"calls\": {}, \"reduction\": {}, \"located\": {}, \"reproduce\": {}, \"failure\": {}}}",
             if n == 0 { "" } else { "," },
             esc(&g.interest.to_string()),
             esc(&crate::report::signature_id(&g.interest.to_string())),
@@ -230,6 +234,7 @@ pub fn json(t: &Triage) -> String {
             reduced.as_ref().map_or("null".into(), |c| c.case.plan.wasm.len().to_string()),
             reduced.as_ref().map_or("null".into(), |c| c.case.plan.calls.len().to_string()),
             field("reduction:").unwrap_or_else(|| "null".into()),
+            field("located:").unwrap_or_else(|| "null".into()),
             field("reproduce:").unwrap_or_else(|| "null".into()),
             g.failure.as_deref().map_or("null".into(), esc),
         );

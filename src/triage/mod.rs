@@ -5,7 +5,8 @@
 //! (module and call plan, under its engine configurations), while it keeps
 //! diverging (or crashing) the same way. [`wast_emit`] writes a Case as
 //! a `.wast` regression script with the reference's expected results.
-//! [`batch`] does all of it for a folder of findings: group by signature,
+//! [`locate`] names the first instruction of the called function whose
+//! result differs. [`batch`] does all of it for a folder of findings: group by signature,
 //! reduce one per group, write `TRIAGE.md` and `triage.json`. [`known_bugs`] recognizes divergences caused by engine bugs already
 //! written up in `docs/findings/`, by re-running the buggy engine on a
 //! semantically equal module that avoids the bug's trigger: if the engines
@@ -15,6 +16,7 @@
 
 pub mod batch;
 pub mod known_bugs;
+pub mod locate;
 pub mod replay;
 pub mod shrink;
 pub mod wast_emit;
