@@ -278,7 +278,9 @@ pub struct WrittenCase {
 pub fn write_shrunk(dir: &Path, target: crate::target::Target, shrunk: &ShrunkCase) -> std::io::Result<WrittenCase> {
     case_file::write(dir, &shrunk.after)?;
     let wat = wasmprinter::print_bytes(&shrunk.after.case.plan.wasm).unwrap_or_default();
-    let reproduce = format!("crosscheck repro {target} {}", shell_word(&dir.display().to_string()));
+    // An absolute path, so the command works pasted anywhere.
+    let at = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let reproduce = format!("crosscheck repro {target} {}", shell_word(&at.display().to_string()));
     let text = format!(
         "crosscheck reduced Case — {}\nsignature: {}\nengines: {}\nreduction: {}\nreproduce: {reproduce}\n",
         shrunk.before.origin,
