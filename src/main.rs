@@ -4,6 +4,8 @@
 //! 1 a divergence, 2 bad input or any other error, 3 an engine crashed
 //! `crosscheck run` (the crash report is printed).
 
+mod commands;
+
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use crosscheck::fuzz::DEFAULT_REUSE;
@@ -258,15 +260,12 @@ fn seconds(s: f64) -> anyhow::Result<Duration> {
     Duration::try_from_secs_f64(s).map_err(|_| anyhow::anyhow!("bad number of seconds: {s}"))
 }
 
-/// Set in the child process `crosscheck run` runs its engines in.
-const RUN_CHILD: &str = "CROSSCHECK_RUN_CHILD";
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Run { file, .. } = &cli.command
-        && std::env::var_os(RUN_CHILD).is_none()
+        && std::env::var_os(commands::RUN_CHILD).is_none()
     {
-        return run_supervised(file);
+        return commands::run_supervised(file);
     }
     match dispatch(cli.command) {
         Ok(code) => code,
@@ -277,126 +276,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// `crosscheck run` as `fuzz` runs its engines: in a child process (this
-/// command line again), so an engine that aborts the process gives a crash
-/// report (its signature from the child's stderr, as fuzz's crash folders
-/// have it) and exit code 3 instead of killing crosscheck silently.
-fn run_supervised(file: &std::path::Path) -> ExitCode {
-    let child = std::env::current_exe().and_then(|exe| {
-        std::process::Command::new(exe)
-            .args(std::env::args_os().skip(1))
-            .env(RUN_CHILD, "1")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::inherit())
-            .stderr(std::process::Stdio::piped())
-            .output()
-    });
-    let out = match child {
-        Ok(out) => out,
-        Err(e) => {
-            eprintln!("crosscheck: error: cannot start the engines' process: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    eprint!("{stderr}");
-    match out.status.code() {
-        Some(code @ 0..=2) => ExitCode::from(code as u8),
-        _ => {
-            let status = out.status.to_string();
-            let signature = crosscheck::artifacts::crash_signature(&stderr, &status);
-            println!("crosscheck report — {}", file.display());
-            println!("verdict: CRASH");
-            println!("signature: crash {signature}");
-            println!("an engine took the process down ({status}); its stderr is above");
-            ExitCode::from(3)
-        }
-    }
-}
-
 fn verdict_code(v: &Verdict) -> ExitCode {
     match v {
         Verdict::Diverge(_) => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }
-}
-
-/// Reads a Case folder (a finding: case.wasm + plan).
-fn read_case_dir(dir: &std::path::Path) -> anyhow::Result<crosscheck::case_file::SavedCase> {
-    if !crosscheck::case_file::is_case_dir(dir) {
-        bail!(
-            "{}: not a Case folder (no plan and case.wasm: findings saved before plan files cannot be replayed as folders; pass their input.bin)",
-            dir.display()
-        );
-    }
-    Ok(crosscheck::case_file::read(dir)?)
-}
-
-/// Writes a module as .wasm, or as .wat by the extension.
-fn write_module(path: &std::path::Path, wasm: &[u8]) -> anyhow::Result<()> {
-    let bytes = if path.extension().is_some_and(|e| e == "wat") {
-        wasmprinter::print_bytes(wasm)?.into_bytes()
-    } else {
-        wasm.to_vec()
-    };
-    std::fs::write(path, bytes).with_context(|| format!("{}", path.display()))
-}
-
-/// Shrinks a Case into the folder `out` (case.wasm, case.wat, plan,
-/// report.txt) and prints what it took and how to reproduce it.
-fn shrink_case_dir(
-    saved: crosscheck::case_file::SavedCase,
-    t: Target,
-    attempts: u32,
-    out: &std::path::Path,
-    emit_wast: Option<&std::path::Path>,
-) -> anyhow::Result<ExitCode> {
-    let scratch = std::env::temp_dir().join(format!("crosscheck-shrink-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)?;
-    let runner =
-        triage::shrink::CaseRunner { exe: std::env::current_exe()?, target: t.name().into(), scratch: scratch.clone() };
-    let result = triage::shrink::shrink_case(saved, &runner, attempts);
-    let _ = std::fs::remove_dir_all(&scratch);
-    let shrunk = result?;
-    // Every file first, then what is printed.
-    let written = triage::shrink::write_shrunk(out, t, &shrunk)?;
-    // Where in the called function it starts (divergences only: a crash
-    // would take this process down).
-    let located = match shrunk.interest {
-        triage::shrink::Interest::Divergence(_) => triage::replay::replay(&shrunk.after, None)
-            .ok()
-            .and_then(|checked| triage::locate::locate(&shrunk.after, &checked)),
-        triage::shrink::Interest::Crash(_) => None,
-    };
-    if let Some(l) = &located {
-        use std::io::Write as _;
-        let mut f = std::fs::OpenOptions::new().append(true).open(out.join("shrink.txt"))?;
-        writeln!(f, "located: {l}")?;
-    }
-    let observation = triage::wast_emit::reference_observation(&shrunk.after)?;
-    let mut scripts = Vec::new();
-    match triage::wast_emit::script(&shrunk.after, &observation) {
-        Ok(script) => {
-            std::fs::write(out.join("case.wast"), &script)?;
-            scripts.push(out.join("case.wast"));
-            if let Some(path) = emit_wast {
-                std::fs::write(path, &script).with_context(|| format!("{}", path.display()))?;
-                scripts.push(path.to_path_buf());
-            }
-        }
-        Err(e) if emit_wast.is_some() => bail!("no .wast: {e}"),
-        Err(e) => eprintln!("crosscheck: no .wast: {e}"),
-    }
-    println!("{}: still {}; {}", out.display(), shrunk.interest, shrunk.summary());
-    println!("reproduce: {}", written.reproduce);
-    if let Some(l) = &located {
-        println!("located: first differing result at {l}");
-    }
-    for path in scripts {
-        println!("regression script: {}", path.display());
-    }
-    print!("{}", written.wat);
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The engines of every `--engines` value (comma-separated lists whose
@@ -483,15 +367,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let given = engine_list(engines);
             let t = target(&t)?;
             if file.is_dir() {
-                let saved = read_case_dir(&file)?;
+                let saved = commands::read_case_dir(&file)?;
                 if shrink {
                     let out = output.unwrap_or_else(|| file.join("shrunk"));
-                    return shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
+                    return commands::shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
                 }
                 let given = if given.is_empty() { None } else { Some(given.as_slice()) };
                 let mut set = triage::replay::engines_for(&saved, given)?;
                 if let Some(path) = &wasm_out {
-                    write_module(path, &saved.case.plan.wasm)?;
+                    commands::write_module(path, &saved.case.plan.wasm)?;
                 }
                 for c in set.configs() {
                     eprintln!("crosscheck: {c}");
@@ -511,13 +395,13 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 .map_err(|e| anyhow::anyhow!("{}: these bytes give no {t} Case ({e})", file.display()))?;
             // Said before running, so an engine that crashes still leaves them.
             if let Some(path) = &wasm_out {
-                write_module(path, &case.plan.wasm)?;
+                commands::write_module(path, &case.plan.wasm)?;
             }
             if shrink {
                 let saved = crosscheck::case_file::SavedCase { case, engines: set.configs(), origin: t.name().into() };
                 drop(set);
                 let out = output.unwrap_or_else(|| PathBuf::from(format!("{}.shrunk", file.display())));
-                return shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
+                return commands::shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
             }
             for c in set.configs() {
                 eprintln!("crosscheck: {c}");
@@ -529,10 +413,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Shrink { file, engines, args, attempts, output, emit_wast } => {
             let engines = engine_list(engines);
             if file.is_dir() {
-                let saved = read_case_dir(&file)?;
+                let saved = commands::read_case_dir(&file)?;
                 let t = target(&saved.origin).unwrap_or(Target::Differential);
                 let out = output.unwrap_or_else(|| file.join("shrunk"));
-                return shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
+                return commands::shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
             }
             let wasm = run::read_module(&file)?;
             let scratch = std::env::temp_dir().join(format!("crosscheck-shrink-{}", std::process::id()));
@@ -557,36 +441,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Triage { dir, target: t, engines, attempts } => {
-            let t = target(&t)?;
-            if !dir.is_dir() {
-                bail!("{}: not a folder", dir.display());
-            }
-            let engines = engine_list(engines);
-            EngineSet::defaults(&engines)?;
-            let opts = triage::batch::TriageOptions {
-                exe: std::env::current_exe()?,
-                target: t.name().into(),
-                engines,
-                attempts,
-            };
-            let result = triage::batch::triage(&dir, &opts, |line| eprintln!("crosscheck triage: {line}"))?;
-            std::fs::write(dir.join("TRIAGE.md"), triage::batch::markdown(&result, &dir))?;
-            std::fs::write(dir.join("triage.json"), triage::batch::json(&result))?;
-            for g in &result.groups {
-                let size = g
-                    .reduced
-                    .as_ref()
-                    .and_then(|r| std::fs::metadata(r.join("case.wasm")).ok())
-                    .map_or_else(|| "not reduced".to_string(), |m| format!("reduced to {} bytes", m.len()));
-                println!("{} finding(s): {} — {size}", g.items.len(), g.interest);
-            }
-            println!(
-                "{} distinct bug(s); written {} and {}",
-                result.groups.len(),
-                dir.join("TRIAGE.md").display(),
-                dir.join("triage.json").display()
-            );
-            Ok(if result.groups.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            commands::triage(&dir, target(&t)?, engine_list(engines), attempts)
         }
         Command::Wast { files, engine, max_failures } => {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
