@@ -61,7 +61,7 @@ pub fn locate(saved: &SavedCase, checked: &Checked) -> Option<Located> {
         .map(|&i| crosscheck_oracles::engine_spec::spec_string(&checked.runs[i].engine, &checked.runs[i].config))
         .collect();
     let wasm = &saved.case.plan.wasm;
-    let (params, body_range, ops_start, cuts) = cuts_of(wasm, export)?;
+    let (params, body_range, ops_start, cuts, _, _) = cuts_of(wasm, export)?;
     let mut set = EngineSet::defaults(&engines).ok()?;
     set.configure(&mut arbitrary::Unstructured::new(&[]), saved.case.features).ok()?;
     let call = saved.case.plan.calls.get(*call_index)?;
@@ -103,10 +103,11 @@ pub fn locate(saved: &SavedCase, checked: &Checked) -> Option<Located> {
     None
 }
 
-type BodyCuts = (Vec<u8>, (usize, usize), usize, Vec<Cut>);
+type BodyCuts = (Vec<u8>, (usize, usize), usize, Vec<Cut>, u32, Vec<ValType>);
 
 /// The exported function's parameter types (encoded), its body's range and
-/// where its operators start, and every place to cut it.
+/// where its operators start, every place to cut it, its index among the
+/// module's function bodies and its result types.
 fn cuts_of(wasm: &[u8], export: &str) -> Option<BodyCuts> {
     let features = crosscheck_oracles::Features::ALL.to_wasmparser();
     let mut validator = Validator::new_with_features(features);
@@ -149,6 +150,7 @@ fn cuts_of(wasm: &[u8], export: &str) -> Option<BodyCuts> {
             }
             let ty = types.get(*func_types.get(this as usize)? as usize)?;
             let params = ty.params().iter().map(|t| encode_type(*t)).collect::<Option<Vec<u8>>>()?;
+            let results = ty.results().to_vec();
             let mut fv = to_validate.into_validator(Default::default());
             let mut locals = body.get_binary_reader();
             fv.read_locals(&mut locals).ok()?;
@@ -179,7 +181,7 @@ fn cuts_of(wasm: &[u8], export: &str) -> Option<BodyCuts> {
                 index += 1;
             }
             let range = body.range();
-            return Some((params, (range.start, range.end), ops_start, cuts));
+            return Some((params, (range.start, range.end), ops_start, cuts, this, results));
         }
     }
     None
@@ -272,4 +274,58 @@ fn with_probe(wasm: &[u8], params: &[u8], result: ValType, body: &[u8]) -> Optio
         out.section(&wasm_encoder::RawSection { id, data: &new });
     }
     exported.then(|| out.finish())
+}
+
+/// Candidate reductions of the function exported as `export`: the module
+/// with that function's body cut after an instruction whose value has the
+/// function's one result type, returned at once (the open blocks closed),
+/// shortest body first.
+pub fn truncations(wasm: &[u8], export: &str) -> Vec<Vec<u8>> {
+    let Some((_, body_range, ops_start, cuts, index, results)) = cuts_of(wasm, export) else { return Vec::new() };
+    let [result] = results.as_slice() else { return Vec::new() };
+    cuts.iter()
+        .filter(|c| c.result == *result)
+        .take(MAX_PROBES)
+        .filter_map(|cut| {
+            let mut body = wasm[body_range.0..ops_start].to_vec();
+            body.extend_from_slice(&wasm[ops_start..cut.end]);
+            body.push(0x0f);
+            body.extend_from_slice(&cut.closing);
+            with_body(wasm, index, &body)
+        })
+        .collect()
+}
+
+/// The module with function body number `index` replaced by `body`
+/// (locals and code, without its size).
+fn with_body(wasm: &[u8], index: u32, body: &[u8]) -> Option<Vec<u8>> {
+    let mut out = wasm_encoder::Module::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.ok()?;
+        let Some((id, range)) = payload.as_section() else { continue };
+        let data = &wasm[range];
+        let new = match payload {
+            Payload::CodeSectionStart { .. } => {
+                let mut reader = wasmparser::BinaryReader::new(data, 0);
+                let count = reader.read_var_u32().ok()?;
+                let mut code = Vec::with_capacity(data.len());
+                leb(count, &mut code);
+                for i in 0..count {
+                    let size = reader.read_var_u32().ok()? as usize;
+                    let start = reader.original_position();
+                    let bytes = data.get(start..start + size)?;
+                    reader.read_bytes(size).ok()?;
+                    let bytes = if i == index { body } else { bytes };
+                    leb(bytes.len() as u32, &mut code);
+                    code.extend_from_slice(bytes);
+                }
+                code
+            }
+            _ => data.to_vec(),
+        };
+        out.section(&wasm_encoder::RawSection { id, data: &new });
+    }
+    let wasm = out.finish();
+    crosscheck_oracles::Features::ALL.validate(&wasm).ok()?;
+    Some(wasm)
 }

@@ -188,6 +188,20 @@ pub fn shrink_case(saved: SavedCase, runner: &CaseRunner, attempts: u32) -> anyh
         best = SavedCase { case, ..best };
     }
     best = shrink_plan(best, runner, &interest, &mut candidates)?;
+    if let Some(truncated) = truncate_body(&best, runner, &interest, &mut candidates)? {
+        // The body cut short: what it no longer uses goes too.
+        best = truncated;
+        let calls = best.case.plan.calls.clone();
+        let base = best.clone();
+        let info = wasm_shrink::WasmShrink::default().attempts(attempts).run(best.case.plan.wasm.clone(), |wasm| {
+            candidates += 1;
+            let Ok(case) = case_file::case_of(wasm.to_vec(), calls.clone(), features, det) else { return Ok(false) };
+            Ok(runner.observe(&SavedCase { case, ..base.clone() })?.as_ref() == Some(&interest))
+        })?;
+        if let Ok(case) = case_file::case_of(info.output, best.case.plan.calls.clone(), features, det) {
+            best = SavedCase { case, ..best };
+        }
+    }
     Ok(ShrunkCase { interest, before, after: best, candidates, elapsed: start.elapsed() })
 }
 
@@ -260,6 +274,41 @@ pub fn shrink(wasm: Vec<u8>, runner: &Runner, attempts: u32) -> anyhow::Result<S
 pub fn default_output(input: &Path) -> PathBuf {
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "module".into());
     input.with_file_name(format!("{stem}.shrunk.wasm"))
+}
+
+/// The Case with the diverging call's function cut short (see
+/// [`crate::triage::locate::truncations`]), the shortest cut that keeps the
+/// interest; `None` when none does (or the divergence is not on a call).
+fn truncate_body(
+    best: &SavedCase,
+    runner: &CaseRunner,
+    interest: &Interest,
+    candidates: &mut u64,
+) -> anyhow::Result<Option<SavedCase>> {
+    if !matches!(interest, Interest::Divergence(_)) {
+        return Ok(None);
+    }
+    // Which call diverges: the reduced Case has few, so try each export.
+    let mut exports: Vec<&str> = best.case.plan.calls.iter().map(|c| c.export.as_str()).collect();
+    exports.dedup();
+    for export in exports {
+        for wasm in crate::triage::locate::truncations(&best.case.plan.wasm, export) {
+            if wasm.len() >= best.case.plan.wasm.len() {
+                continue;
+            }
+            let Ok(case) =
+                case_file::case_of(wasm, best.case.plan.calls.clone(), best.case.features, best.case.determinism)
+            else {
+                continue;
+            };
+            let candidate = SavedCase { case, ..best.clone() };
+            *candidates += 1;
+            if runner.observe(&candidate)?.as_ref() == Some(interest) {
+                return Ok(Some(candidate));
+            }
+        }
+    }
+    Ok(None)
 }
 
 fn consistent(saved: &SavedCase) -> bool {
