@@ -1,9 +1,11 @@
-//! Locating a divergence inside the function that shows it: for each
+//! Cutting a function body short after one of its instructions, returning
+//! the value that instruction left: to locate a divergence (for each
 //! instruction of the called function that leaves a number or v128 on the
 //! stack, a variant of the module whose added function runs the body up to
-//! that instruction and returns the value it produced; the first variant
-//! whose result differs between the baseline and the diverging engine
-//! (on the bits the baseline determines) names the instruction.
+//! that instruction and returns the value; the first variant whose result
+//! differs between the baseline and the diverging engine, on the bits the
+//! baseline determines, names the instruction), and to shrink (the body
+//! itself replaced by such a cut, [`truncations`]).
 
 use crate::case_file::SavedCase;
 use crate::engines::EngineSet;
