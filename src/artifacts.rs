@@ -1,5 +1,6 @@
 //! Findings on disk: `artifacts/<target>/<signature-id>/` holds the input
-//! bytes, the module (.wasm and .wat) and the report. The input is written
+//! bytes, the Case itself (`case.wasm`, `case.wat` and the `plan`, see
+//! [`crate::case_file`]) and the report. The input is written
 //! first, and each file as soon as it exists, so nothing is lost if what
 //! follows fails.
 
@@ -38,13 +39,24 @@ pub fn save_divergence(
     }
     fs::create_dir_all(&dir)?;
     fs::write(dir.join("input.bin"), input)?;
-    fs::write(dir.join("case.wasm"), &checked.case.plan.wasm)?;
+    crate::case_file::write(&dir, &saved_case(checked))?;
     fs::write(dir.join("signature.txt"), format!("{signature}\n"))?;
-    fs::write(dir.join("report.txt"), render(checked))?;
-    if let Ok(wat) = wasmprinter::print_bytes(&checked.case.plan.wasm) {
-        fs::write(dir.join("case.wat"), wat)?;
-    }
+    let reproduce = format!(
+        "\nreproduce: crosscheck repro {target} {}\n(or from the bytes: crosscheck repro {target} {} --engines '{}')\n",
+        dir.display(),
+        dir.join("input.bin").display(),
+        crate::report::engine_line(checked)
+    );
+    fs::write(dir.join("report.txt"), render(checked) + &reproduce)?;
     Ok(Saved::New(dir))
+}
+
+/// A checked Case as a [`crate::case_file::SavedCase`]: the engines as
+/// they were configured for it.
+pub fn saved_case(checked: &Checked) -> crate::case_file::SavedCase {
+    let engines =
+        checked.runs.iter().map(|r| crosscheck_oracles::engine_spec::spec_string(&r.engine, &r.config)).collect();
+    crate::case_file::SavedCase { case: checked.case.clone(), engines, origin: checked.origin.clone() }
 }
 
 /// The signature of a worker crash: where it panicked (file:line:col), or

@@ -143,7 +143,7 @@ pub fn run_module(
     };
     let mut created = Vec::new();
     for name in engines {
-        created.push((name.clone(), crosscheck_oracles::registry::create_default(name)?));
+        created.push((name.clone(), crate::engines::create_default(name)?));
     }
     // Repetitions interleave the engines, so a slow spell of the machine
     // hits every engine alike; the fastest repetition counts.

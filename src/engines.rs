@@ -2,7 +2,7 @@
 //! every Case, the first being the baseline the judge compares against.
 
 use crate::judge::EngineRun;
-use crosscheck_oracles::{Engine, Features, InstantiateError, Observation, Plan, registry};
+use crosscheck_oracles::{ConfigError, Engine, EngineSpec, Features, InstantiateError, Observation, Plan, registry};
 use std::time::{Duration, Instant};
 
 /// Engines compared in a campaign, in judging order.
@@ -20,43 +20,58 @@ pub enum EngineError {
     Unavailable(#[from] registry::Unavailable),
     #[error("unknown planted fault {0:?} (known: {1})")]
     UnknownFault(String, String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
-/// The engine `name` with its default configuration; `ENGINE+FAULT` plants
-/// a fault (see [`crate::selftest::Fault`]).
-pub fn create_default(name: &str) -> Result<Box<dyn Engine>, EngineError> {
-    with_fault(name, registry::create_default)
+/// The engine written `spec` (`NAME`, `NAME[key=value,...]`, either with
+/// `+FAULT`) with its default configuration and the settings given pinned;
+/// `+FAULT` plants a fault (see [`crate::selftest::Fault`]).
+pub fn create_default(spec: &str) -> Result<Box<dyn Engine>, EngineError> {
+    from_spec(spec, registry::create_default)
 }
 
-fn with_fault(
-    name: &str,
+/// Every engine of a command line's `--engines` values, each value a
+/// comma-separated list whose commas inside brackets belong to a setting.
+pub fn split_engine_args(values: &[impl AsRef<str>]) -> Vec<String> {
+    values.iter().flat_map(|v| crosscheck_oracles::engine_spec::split_engine_list(v.as_ref())).collect()
+}
+
+fn from_spec(
+    spec: &str,
     create: fn(&str) -> Result<Box<dyn Engine>, registry::Unavailable>,
 ) -> Result<Box<dyn Engine>, EngineError> {
     use crate::selftest::{Fault, Faulty};
-    let Some((engine, fault)) = name.split_once('+') else {
-        return Ok(create(name)?);
-    };
-    let fault = Fault::from_name(fault).ok_or_else(|| {
-        let known: Vec<_> = Fault::ALL.iter().chain(Fault::PROCESS).map(|f| f.name()).collect();
-        EngineError::UnknownFault(fault.to_string(), known.join(", "))
-    })?;
-    Ok(Box::new(Faulty::new(create(engine)?, fault)))
+    let spec = EngineSpec::parse(spec)?;
+    let (base, fault) = spec.base_and_fault();
+    let mut engine = create(base)?;
+    if let Some(fault) = fault {
+        let fault = Fault::from_name(fault).ok_or_else(|| {
+            let known: Vec<_> = Fault::all_names().collect();
+            EngineError::UnknownFault(fault.to_string(), known.join(", "))
+        })?;
+        engine = Box::new(Faulty::new(engine, fault));
+    }
+    engine.pin(&spec.settings)?;
+    Ok(engine)
 }
 
 impl EngineSet {
-    /// Engines that draw a fresh configuration from every Case's bytes.
+    /// Engines that draw a fresh configuration from every Case's bytes;
+    /// settings written in brackets (`wasmtime[opt=none]`) override the
+    /// drawn ones (the bytes are consumed all the same).
     ///
     /// `ENGINE+FAULT` (e.g. `wasmtime+i32-result-bit`) wraps an engine in a
     /// planted fault (see [`crate::selftest::Fault`]).
     pub fn fuzzing(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
-        let engines = names.iter().map(|n| with_fault(n.as_ref(), registry::create)).collect::<Result<_, _>>()?;
+        let engines = names.iter().map(|n| from_spec(n.as_ref(), registry::create)).collect::<Result<_, _>>()?;
         Ok(EngineSet { engines, case_features: Features::NONE })
     }
 
     /// Engines with their default configurations (for `crosscheck run`).
     pub fn defaults(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
         let engines =
-            names.iter().map(|n| with_fault(n.as_ref(), registry::create_default)).collect::<Result<_, _>>()?;
+            names.iter().map(|n| from_spec(n.as_ref(), registry::create_default)).collect::<Result<_, _>>()?;
         Ok(EngineSet { engines, case_features: Features::NONE })
     }
 
@@ -69,9 +84,10 @@ impl EngineSet {
         self.engines.iter().map(|e| e.name().to_string()).collect()
     }
 
-    /// `name: configuration` of each engine, as configured now.
+    /// Each engine as configured now, in the form that reproduces it
+    /// (`wasmtime[opt=none,...]`, see [`crosscheck_oracles::engine_spec`]).
     pub fn configs(&self) -> Vec<String> {
-        self.engines.iter().map(|e| format!("{}: {}", e.name(), e.config())).collect()
+        self.engines.iter().map(|e| crosscheck_oracles::spec_of(e.as_ref())).collect()
     }
 
     pub fn len(&self) -> usize {

@@ -15,6 +15,7 @@
 //! | module | job |
 //! | --- | --- |
 //! | [`case`] | a Case from bytes: wasm-smith config, module, call plan |
+//! | [`case_file`] | a Case on disk (`case.wasm` + `plan`), replayable without its bytes |
 //! | [`values`] | edge-biased argument values |
 //! | [`module_info`] | a module's exported functions and observable state |
 //! | [`engines`] | the engines of a campaign, run in order |
@@ -36,6 +37,7 @@
 pub mod artifacts;
 pub mod bench;
 pub mod case;
+pub mod case_file;
 pub mod engines;
 pub mod fuzz;
 pub mod judge;

@@ -1,7 +1,10 @@
 //! The `crosscheck` command line: a thin layer over the library.
 //!
 //! Exit codes: 0 engines agree (or a campaign ended with no finding),
-//! 1 a divergence, 2 bad input or any other error.
+//! 1 a divergence, 2 bad input or any other error, 3 an engine crashed
+//! `crosscheck run` (the crash report is printed).
+
+mod commands;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -36,8 +39,8 @@ enum Command {
         /// Arguments for one call: EXPORT=TYPE:VALUE,... (repeatable; e.g. f=i32:-1,f32:0x7fc00000).
         #[arg(long = "args", value_name = "EXPORT=ARGS")]
         args: Vec<String>,
-        /// Engines to compare, the first is the baseline.
-        #[arg(long, value_delimiter = ',', default_values_t = default_engines())]
+        /// Engines to compare, the first is the baseline; settings in brackets (wasmtime[opt=none,cpu=-avx]).
+        #[arg(long, default_values_t = default_engines())]
         engines: Vec<String>,
         /// Also print the module as WAT.
         #[arg(long)]
@@ -60,8 +63,8 @@ enum Command {
         /// Seed of the input stream (default: from the clock; printed).
         #[arg(long)]
         seed: Option<u64>,
-        /// Engines to compare, the first is the baseline.
-        #[arg(long, value_delimiter = ',', default_values_t = default_engines())]
+        /// Engines to compare, the first is the baseline; settings in brackets (wasmtime[opt=none,cpu=-avx]).
+        #[arg(long, default_values_t = default_engines())]
         engines: Vec<String>,
         /// Where findings are written.
         #[arg(long, default_value = "artifacts")]
@@ -76,23 +79,45 @@ enum Command {
         /// Seconds a worker may stay silent before it counts as hung.
         #[arg(long, default_value_t = 60)]
         hang_timeout: u64,
+        /// Reduce each new finding in the background (into FINDING/shrunk); the summary lists each distinct bug
+        /// with its reduced size (the campaign waits for the last reduction).
+        #[arg(long)]
+        triage: bool,
     },
-    /// Replay an input file (ours or a libFuzzer/OSS-Fuzz crash file) and print the report.
+    /// Replay an input file (ours or a libFuzzer/OSS-Fuzz crash file) or a finding folder (case.wasm + plan) and print the report.
     Repro {
         target: String,
+        /// Fuzz input bytes, or a Case folder (a finding: case.wasm + plan).
         file: PathBuf,
-        #[arg(long, value_delimiter = ',', default_values_t = default_engines())]
+        /// Engines to compare, the first is the baseline; settings in brackets (wasmtime[opt=none,cpu=-avx]).
+        /// Default: a Case folder's own engines, else the default engines.
+        #[arg(long)]
         engines: Vec<String>,
+        /// Reduce the Case (module and call plan, under its engine configurations) and write it to --output.
+        #[arg(long)]
+        shrink: bool,
+        /// Shrink attempts without progress before stopping.
+        #[arg(long, default_value_t = 1000)]
+        attempts: u32,
+        /// Where --shrink writes the reduced Case folder (default: FILE.shrunk, or DIR/shrunk).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// With --shrink: also write the reduced Case as a .wast regression script here
+        /// (the folder always gets one, case.wast).
+        #[arg(long, value_name = "OUT.wast", requires = "shrink")]
+        emit_wast: Option<PathBuf>,
         /// Write the Case's module here (.wasm, or .wat by extension) before
         /// running anything: the module survives an engine crash.
         #[arg(long, value_name = "PATH")]
         wasm_out: Option<PathBuf>,
     },
-    /// Reduce a module while it keeps diverging with the same signature (or crashing at the same site).
+    /// Reduce a finding folder's Case (module and call plan, under its engine configurations), or a module file
+    /// under `run`, while it keeps diverging with the same signature (or crashing at the same site).
     Shrink {
-        /// A .wasm or .wat file.
+        /// A finding folder (case.wasm + plan), or a .wasm or .wat file.
         file: PathBuf,
-        #[arg(long, value_delimiter = ',', default_values_t = default_engines())]
+        /// Engines to compare, the first is the baseline; settings in brackets (wasmtime[opt=none,cpu=-avx]).
+        #[arg(long, default_values_t = default_engines())]
         engines: Vec<String>,
         /// Arguments for `run`, as there (EXPORT=ARGS, repeatable).
         #[arg(long = "args", value_name = "EXPORT=ARGS")]
@@ -100,16 +125,35 @@ enum Command {
         /// Shrink attempts without progress before stopping.
         #[arg(long, default_value_t = 1000)]
         attempts: u32,
-        /// Output (.wasm; a .wat is written beside it). Default: FILE.shrunk.wasm.
+        /// Output: for a folder, the reduced Case folder (default DIR/shrunk); for a module, a .wasm
+        /// (a .wat is written beside it; default FILE.shrunk.wasm).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// For a folder: also write the reduced Case as a .wast regression script here (the folder always gets
+        /// one, case.wast).
+        #[arg(long, value_name = "OUT.wast")]
+        emit_wast: Option<PathBuf>,
+    },
+    /// Group a folder of findings (or crash files) by signature, reduce one per group, write DIR/TRIAGE.md and
+    /// DIR/triage.json.
+    Triage {
+        dir: PathBuf,
+        /// Target of loose crash files (findings under artifacts/<target>/ use their folder's).
+        #[arg(long, default_value = "differential")]
+        target: String,
+        /// Engines to replay input files on (Case folders use their own).
+        #[arg(long, default_values_t = default_engines())]
+        engines: Vec<String>,
+        /// Shrink attempts without progress, per group.
+        #[arg(long, default_value_t = 1000)]
+        attempts: u32,
     },
     /// Run official .wast spec scripts on one engine; prints `N passed, M failed, K skipped` per file and in total.
     Wast {
         /// The .wast scripts.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// The engine to run them on.
+        /// The engine to run them on (settings in brackets: wasmtime[opt=none]).
         #[arg(long, default_value = "reference")]
         engine: String,
         /// Failures listed per file.
@@ -135,7 +179,7 @@ enum Command {
         /// Seconds to measure.
         #[arg(long, default_value_t = 20.0)]
         time: f64,
-        #[arg(long, value_delimiter = ',', default_values_t = vec!["wasmtime".to_string(), "wasmi".to_string()])]
+        #[arg(long, default_values_t = vec!["wasmtime".to_string(), "wasmi".to_string()])]
         engines: Vec<String>,
         #[arg(long, default_value_t = 7)]
         seed: u64,
@@ -157,8 +201,8 @@ enum Command {
     },
     /// The conformance matrix: every instruction × engine × Wasmtime CPU profile, judged exactly.
     Sweep {
-        /// Engines (columns); `wasmtime` gives one column per CPU profile.
-        #[arg(long, value_delimiter = ',', default_values_t = crosscheck::sweep::default_engines())]
+        /// Engines (columns); `wasmtime` gives one column per CPU profile, `wasmtime[...]` the configuration written.
+        #[arg(long, default_values_t = crosscheck::sweep::default_engines())]
         engines: Vec<String>,
         /// Wasmtime CPU profiles: `all` or a list (sse2, ssse3, sse4.2, avx, avx2, avx512).
         #[arg(long, value_delimiter = ',', default_value = "all")]
@@ -182,7 +226,7 @@ enum Command {
     #[command(hide = true)]
     Worker {
         target: String,
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long)]
         engines: Vec<String>,
         #[arg(long)]
         seed: u64,
@@ -218,6 +262,11 @@ fn seconds(s: f64) -> anyhow::Result<Duration> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Run { file, .. } = &cli.command
+        && std::env::var_os(commands::RUN_CHILD).is_none()
+    {
+        return commands::run_supervised(file);
+    }
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -263,9 +312,16 @@ fn verdict_code(v: &Verdict) -> ExitCode {
     }
 }
 
+/// The engines of every `--engines` value (comma-separated lists whose
+/// commas inside brackets belong to a setting).
+fn engine_list(values: Vec<String>) -> Vec<String> {
+    crosscheck::engines::split_engine_args(&values)
+}
+
 fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { file, args, engines, wat } => {
+            let engines = engine_list(engines);
             let given = args.iter().map(|a| run::parse_invocation(a)).collect::<Result<Vec<_>, _>>()?;
             let (checked, skipped) = run::run_file(&file, &engines, &given)?;
             for s in skipped {
@@ -274,7 +330,20 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", report::render_with(&checked, wat));
             Ok(verdict_code(&checked.verdict))
         }
-        Command::Fuzz { target: t, time, runs, jobs, seed, engines, artifacts, max_len, reuse, hang_timeout } => {
+        Command::Fuzz {
+            target: t,
+            time,
+            runs,
+            jobs,
+            seed,
+            engines,
+            artifacts,
+            max_len,
+            reuse,
+            hang_timeout,
+            triage,
+        } => {
+            let engines = engine_list(engines);
             let t = target(&t)?;
             if jobs == 0 {
                 bail!("--jobs must be at least 1");
@@ -308,6 +377,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 max_len,
                 reuse,
                 hang_timeout: Duration::from_secs(hang_timeout),
+                triage,
             };
             let interrupted = Arc::new(AtomicBool::new(false));
             let flag = interrupted.clone();
@@ -323,8 +393,29 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let unknown = summary.new_findings.iter().filter(|d| !crosscheck::artifacts::is_known_bug(d)).count();
             Ok(if unknown == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Repro { target: t, file, engines, wasm_out } => {
+        Command::Repro { target: t, file, engines, shrink, attempts, output, emit_wast, wasm_out } => {
+            let given = engine_list(engines);
             let t = target(&t)?;
+            if file.is_dir() {
+                let saved = commands::read_case_dir(&file)?;
+                if shrink {
+                    let out = output.unwrap_or_else(|| file.join("shrunk"));
+                    return commands::shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
+                }
+                let given = if given.is_empty() { None } else { Some(given.as_slice()) };
+                let mut set = triage::replay::engines_for(&saved, given)?;
+                if let Some(path) = &wasm_out {
+                    commands::write_module(path, &saved.case.plan.wasm)?;
+                }
+                for c in set.configs() {
+                    eprintln!("crosscheck: {c}");
+                }
+                let checked =
+                    crosscheck::target::check_case(saved.origin.clone(), saved.case, &mut set, Duration::ZERO);
+                print!("{}", report::render(&checked));
+                return Ok(verdict_code(&checked.verdict));
+            }
+            let engines = if given.is_empty() { default_engines() } else { given };
             let input = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
             if input.is_empty() {
                 bail!("{}: empty input file: nothing to replay", file.display());
@@ -334,12 +425,13 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 .map_err(|e| anyhow::anyhow!("{}: these bytes give no {t} Case ({e})", file.display()))?;
             // Said before running, so an engine that crashes still leaves them.
             if let Some(path) = &wasm_out {
-                let bytes = if path.extension().is_some_and(|e| e == "wat") {
-                    wasmprinter::print_bytes(&case.plan.wasm)?.into_bytes()
-                } else {
-                    case.plan.wasm.clone()
-                };
-                std::fs::write(path, bytes).with_context(|| format!("{}", path.display()))?;
+                commands::write_module(path, &case.plan.wasm)?;
+            }
+            if shrink {
+                let saved = crosscheck::case_file::SavedCase { case, engines: set.configs(), origin: t.name().into() };
+                drop(set);
+                let out = output.unwrap_or_else(|| PathBuf::from(format!("{}.shrunk", file.display())));
+                return commands::shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
             }
             for c in set.configs() {
                 eprintln!("crosscheck: {c}");
@@ -348,7 +440,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", report::render(&checked));
             Ok(verdict_code(&checked.verdict))
         }
-        Command::Shrink { file, engines, args, attempts, output } => {
+        Command::Shrink { file, engines, args, attempts, output, emit_wast } => {
+            let engines = engine_list(engines);
+            if file.is_dir() {
+                let saved = commands::read_case_dir(&file)?;
+                let t = target(&saved.origin).unwrap_or(Target::Differential);
+                let out = output.unwrap_or_else(|| file.join("shrunk"));
+                return commands::shrink_case_dir(saved, t, attempts, &out, emit_wast.as_deref());
+            }
             let wasm = run::read_module(&file)?;
             let scratch = std::env::temp_dir().join(format!("crosscheck-shrink-{}", std::process::id()));
             std::fs::create_dir_all(&scratch)?;
@@ -371,11 +470,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{wat}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Triage { dir, target: t, engines, attempts } => {
+            commands::triage(&dir, target(&t)?, engine_list(engines), attempts)
+        }
         Command::Wast { files, engine, max_failures } => {
             if let Some(missing) = files.iter().find(|f| !f.is_file()) {
                 bail!("{}: no such file", missing.display());
             }
-            let mut engine = registry::create_default(&engine)?;
+            let mut engine = crosscheck::engines::create_default(&engine)?;
             let mut total = crosscheck::wast::Tally::default();
             for file in &files {
                 let report = crosscheck::wast::run_file(engine.as_mut(), file)?;
@@ -434,6 +536,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { time, engines, seed, max_len, reuse, module, args, repeat } => {
+            let engines = engine_list(engines);
             if let Some(file) = module {
                 let wasm = run::read_module(&file)?;
                 let calls = args.iter().map(|a| run::parse_invocation(a)).collect::<Result<Vec<_>, _>>()?;
@@ -449,6 +552,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sweep { engines, profiles, samples, seed, only, format, out } => {
+            let engines = engine_list(engines);
             let format = crosscheck::sweep::render::Format::from_name(&format)
                 .with_context(|| format!("unknown format {format:?} (text, md, json, html)"))?;
             let profiles =
@@ -480,6 +584,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             Ok(if matrix.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Worker { target: t, engines, seed, runs, time, max_len, reuse, artifacts, inflight } => {
+            let engines = engine_list(engines);
             let opts = WorkerOptions {
                 target: target(&t)?,
                 engines,

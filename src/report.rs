@@ -9,6 +9,14 @@ use std::fmt::Write;
 /// Longest cell in the call table before it is cut.
 const CELL_WIDTH: usize = 44;
 
+/// Every engine of a checked Case in the form that reproduces its
+/// configuration, comma-separated: what `--engines` takes.
+pub fn engine_line(c: &Checked) -> String {
+    let specs: Vec<String> =
+        c.runs.iter().map(|r| crosscheck_oracles::engine_spec::spec_string(&r.engine, &r.config)).collect();
+    specs.join(",")
+}
+
 /// The whole report of a checked Case.
 pub fn render(checked: &Checked) -> String {
     render_with(checked, true)
@@ -52,8 +60,10 @@ fn write_report(out: &mut String, c: &Checked, with_module: bool) -> std::fmt::R
                 PairOutcome::Inconclusive(r) => format!("inconclusive: {r}"),
             }
         };
-        writeln!(out, "  [{i}] {} ({}) — {} — {pair}", r.engine, r.version, r.config)?;
+        let spec = crosscheck_oracles::engine_spec::spec_string(&r.engine, &r.config);
+        writeln!(out, "  [{i}] {spec} ({}) — {pair}", r.version)?;
     }
+    writeln!(out, "engines as configured (paste into --engines): '{}'", engine_line(c))?;
     writeln!(out, "features allowed: {}", c.case.features)?;
     writeln!(
         out,

@@ -162,10 +162,54 @@ fn engines_lists_every_engine() {
 #[test]
 fn known_engine_crashes_are_recognized_from_their_panic() {
     let o = crosscheck(&["run", "corpus/regressions/wasmi-store-tee-panic.wat", "--engines", "wasmi"]);
-    assert_eq!(o.status.code(), Some(101), "wasmi 2.0.0 no longer panics here: update docs/findings");
+    // `run` runs its engines in a child process: the panic is a crash report, exit 3.
+    assert_eq!(o.status.code(), Some(3), "wasmi 2.0.0 no longer panics here: update docs/findings");
     let sig = crosscheck::artifacts::crash_signature(&stderr(&o), &o.status.to_string());
     assert_eq!(sig, "known-bug:wasmi-store-tee-panic");
+    assert!(stdout(&o).contains("signature: crash known-bug:wasmi-store-tee-panic"), "{}", stdout(&o));
     // Wasmtime compiles and runs the same module.
     let o = crosscheck(&["run", "corpus/regressions/wasmi-store-tee-panic.wat", "--engines", "wasmtime,pulley"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_worker_reports_its_counters_right_after_each_finding() {
+    // Were the counters held back until the next timed report, a worker
+    // that crashed in between would take the finding's count with it.
+    let art = tmp("worker-counts");
+    let inflight = art.join("inflight");
+    let (a, i) = (art.display().to_string(), inflight.display().to_string());
+    let o = crosscheck(&[
+        "worker",
+        "differential",
+        "--engines",
+        "reference,wasmi+i32-result-bit",
+        "--seed",
+        "2",
+        "--runs",
+        "60",
+        "--max-len",
+        "4096",
+        "--artifacts",
+        &a,
+        "--inflight",
+        &i,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let mut findings = 0;
+    for (n, line) in lines.iter().enumerate() {
+        if line.starts_with("finding ") {
+            findings += 1;
+            let next = lines.get(n + 1).copied().unwrap_or("");
+            let diverge: u64 = next
+                .split_whitespace()
+                .find_map(|kv| kv.strip_prefix("diverge="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no counters right after {line:?}: {next:?}"));
+            assert!(diverge >= findings, "{next}");
+        }
+    }
+    assert!(findings > 0, "the planted fault gave no finding: {out}");
 }

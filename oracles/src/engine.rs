@@ -1,5 +1,6 @@
 //! The one interface every engine implements, in process or out of it.
 
+use crate::engine_spec::{ConfigError, Setting};
 use crate::features::Features;
 use crate::observation::{InstantiateError, MemoryState, Observation, Plan, State, TableState};
 use crate::value::{CallOutcome, Val};
@@ -30,9 +31,23 @@ pub trait Engine {
         Ok(())
     }
 
-    /// The current configuration, for reports.
+    /// The current configuration as the settings of the engine's bracket
+    /// form (`opt=none,regalloc=single-pass,...`; see [`crate::engine_spec`]),
+    /// every setting included, so that pinning them gives this configuration
+    /// again. Empty for an engine without settings.
     fn config(&self) -> String {
-        "default".to_string()
+        String::new()
+    }
+
+    /// Pins settings from the command line: they override whatever
+    /// [`Engine::configure`] draws (which still consumes the same bytes, so
+    /// the other engines' configurations stay as they were). A key or value
+    /// the engine does not know is an error.
+    fn pin(&mut self, settings: &[Setting]) -> Result<(), ConfigError> {
+        match settings.first() {
+            Some(s) => Err(ConfigError::unknown_key(self.name(), &s.key, &[])),
+            None => Ok(()),
+        }
     }
 
     /// Compiles and instantiates a module that imports nothing.
@@ -63,6 +78,13 @@ pub trait Engine {
     fn cost_breakdown(&self) -> Vec<(&'static str, Duration)> {
         Vec::new()
     }
+}
+
+/// How an engine is written to reproduce its current configuration:
+/// `name[config]` (`wasmtime[opt=none,...]`, `wasmtime[...]+FAULT`), or the
+/// bare name for an engine without settings.
+pub fn spec_of(engine: &(impl Engine + ?Sized)) -> String {
+    crate::engine_spec::spec_string(engine.name(), &engine.config())
 }
 
 /// A live instance of a module on some engine.

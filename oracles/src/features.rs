@@ -27,6 +27,15 @@ macro_rules! features {
                 [$(($name, self.$field),)*].into_iter()
             }
 
+            /// The set with the proposal called `name` (as [`Features::iter`]
+            /// names it) added, or `None` for a name it does not know.
+            pub fn with_named(mut self, name: &str) -> Option<Features> {
+                match name {
+                    $($name => self.$field = true,)*
+                    _ => return None,
+                }
+                Some(self)
+            }
             /// The proposals in `self` that `other` lacks.
             pub fn missing_from(&self, other: &Features) -> Vec<&'static str> {
                 let mut out = Vec::new();

@@ -20,11 +20,13 @@
 //! | [`reference`](crate::reference) | crosscheck-reference, the spec-faithful interpreter | `reference` |
 //! | [`v8`](crate::v8) | V8 in a Node.js worker process (`v8`, `v8-liftoff`) | `v8` |
 //!
-//! [`registry`] builds engines by name and tells which are available.
+//! [`engine_spec`] reads and writes engines with their settings
+//! (`wasmtime[opt=none]`); [`registry`] builds engines by name and tells which are available.
 //! [`wast_session`] is the interface through which `.wast` scripts drive
 //! an engine.
 
 pub mod engine;
+pub mod engine_spec;
 pub mod features;
 pub mod observation;
 pub mod registry;
@@ -41,7 +43,8 @@ pub mod wasmi;
 #[cfg(feature = "wasmtime")]
 pub mod wasmtime;
 
-pub use engine::{Engine, Instance, observe_state, run_in_process};
+pub use engine::{Engine, Instance, observe_state, run_in_process, spec_of};
+pub use engine_spec::{ConfigError, EngineSpec, Setting};
 pub use features::Features;
 pub use observation::{Call, Exports, InstantiateError, Masks, MemoryState, Observation, Plan, State, TableState};
 pub use value::{CallOutcome, TrapKind, Val, ValType};

@@ -2,6 +2,7 @@
 //! bytecode), with SIMD and relaxed SIMD compiled in.
 
 use crate::engine::{Engine, Instance};
+use crate::engine_spec::{ConfigError, Setting};
 use crate::features::Features;
 use crate::observation::{InstantiateError, TableState};
 use crate::value::{CallOutcome, TrapKind, Val};
@@ -20,6 +21,8 @@ pub enum Translation {
 pub struct WasmiEngine {
     translation: Translation,
     randomize: bool,
+    /// `translation=` from the command line, over every drawn one.
+    pinned: Option<Translation>,
     features: Features,
     engines: HashMap<(Translation, Features), wasmi::Engine>,
 }
@@ -35,6 +38,7 @@ impl WasmiEngine {
         WasmiEngine {
             translation: Translation::Eager,
             randomize: true,
+            pinned: None,
             features: Self::supported_features(),
             engines: HashMap::new(),
         }
@@ -85,7 +89,7 @@ impl Engine for WasmiEngine {
     }
 
     fn version(&self) -> String {
-        "wasmi 2".to_string()
+        format!("wasmi {}", env!("CROSSCHECK_WASMI_VERSION"))
     }
 
     fn features(&self) -> Features {
@@ -96,12 +100,35 @@ impl Engine for WasmiEngine {
         if self.randomize {
             self.translation = *u.choose(&[Translation::Eager, Translation::Lazy])?;
         }
+        if let Some(t) = self.pinned {
+            self.translation = t;
+        }
         self.features = features;
         Ok(())
     }
 
     fn config(&self) -> String {
-        format!("translation={:?}", self.translation)
+        let t = match self.translation {
+            Translation::Eager => "eager",
+            Translation::Lazy => "lazy",
+        };
+        format!("translation={t}")
+    }
+
+    fn pin(&mut self, settings: &[Setting]) -> Result<(), ConfigError> {
+        for s in settings {
+            if s.key != "translation" {
+                return Err(ConfigError::unknown_key("wasmi", &s.key, &["translation"]));
+            }
+            let t = match s.value.as_str() {
+                "eager" => Translation::Eager,
+                "lazy" => Translation::Lazy,
+                v => return Err(ConfigError::bad_value("wasmi", "translation", v, "eager or lazy")),
+            };
+            self.pinned = Some(t);
+            self.translation = t;
+        }
+        Ok(())
     }
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {

@@ -4,8 +4,10 @@
 //! [`campaign`] is the in-process loop (one job); [`supervisor`] runs each
 //! job in a process of its own and restarts it when an engine crashes or
 //! hangs, so a crash is a finding rather than the end of the campaign;
-//! [`stats`] is the counters they exchange.
+//! [`stats`] is the counters they exchange; [`background`] reduces each
+//! new finding while the campaign runs (`fuzz --triage`).
 
+pub mod background;
 pub mod campaign;
 pub mod stats;
 pub mod supervisor;

@@ -35,6 +35,9 @@ pub struct FuzzOptions {
     pub reuse: u32,
     /// A worker silent for this long is killed and its input saved as a hang.
     pub hang_timeout: Duration,
+    /// Reduce each new finding in the background ([`super::background`]);
+    /// the campaign ends when the last reduction does.
+    pub triage: bool,
 }
 
 /// What a supervised campaign found.
@@ -44,6 +47,9 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Folders of new findings, in the order they were written.
     pub new_findings: Vec<PathBuf>,
+    /// With [`FuzzOptions::triage`]: each new finding's reduced module size,
+    /// or why it was not reduced.
+    pub reduced: Vec<(PathBuf, Result<u64, String>)>,
 }
 
 /// Lines of a worker's stderr kept for a crash report: the first ones and
@@ -91,7 +97,12 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
     }
     let tty = std::io::stderr().is_terminal();
     let mut last_print = Instant::now();
+    let mut triager =
+        opts.triage.then(|| super::background::Triager::new(exe.clone(), opts.target.name(), &opts.engines));
     loop {
+        if let Some(t) = &mut triager {
+            t.poll()?;
+        }
         match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(Msg::Line(job, line)) => {
                 if let Some(w) = workers[job].as_mut() {
@@ -101,6 +112,9 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                     } else if let Some(rest) = line.strip_prefix("finding ") {
                         if let Some(dir) = rest.strip_prefix("new ") {
                             summary.new_findings.push(PathBuf::from(dir));
+                            if let Some(t) = &mut triager {
+                                t.push(PathBuf::from(dir))?;
+                            }
                             clear_line(tty);
                             eprintln!("crosscheck: new divergence written to {dir}");
                         }
@@ -131,8 +145,12 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                         if let Saved::New(dir) =
                             save_crash(&opts.artifacts, opts.target.name(), &signature, &input, &what)?
                         {
+                            save_crash_case(&dir, opts, &input);
                             clear_line(tty);
                             eprintln!("crosscheck: engine crash ({signature}); input written to {}", dir.display());
+                            if let Some(t) = &mut triager {
+                                t.push(dir.clone())?;
+                            }
                             summary.new_findings.push(dir);
                         }
                         finished.add(keys::CRASHES, 1);
@@ -178,9 +196,39 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
         }
     }
     clear_line(tty);
+    if let Some(mut t) = triager {
+        if t.done.len() < summary.new_findings.len() {
+            eprintln!("crosscheck: waiting for the reduction of the new findings (Ctrl-C stops it)");
+        }
+        t.finish(|| interrupted.load(Ordering::SeqCst))?;
+        summary.reduced = t.done;
+    }
     summary.stats = finished;
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+/// Beside a crash's input, the Case it stands for (`case.wasm` + `plan`,
+/// see [`crate::case_file`]), so the crash replays and reduces without its
+/// bytes: built here without running any engine. Best effort: bytes that
+/// give no Case leave the input alone.
+fn save_crash_case(dir: &Path, opts: &FuzzOptions, input: &[u8]) {
+    let Ok(mut set) = EngineSet::fuzzing(&opts.engines) else { return };
+    let Ok(case) = crate::target::prepare(opts.target, input, &mut set) else { return };
+    let saved = crate::case_file::SavedCase { case, engines: set.configs(), origin: opts.target.name().to_string() };
+    let written = crate::case_file::write(dir, &saved).and_then(|()| {
+        let mut report = std::fs::OpenOptions::new().append(true).open(dir.join("report.txt"))?;
+        writeln!(
+            report,
+            "reproduce the Case on the engines as configured: crosscheck repro {} {}\nengines: {}",
+            opts.target,
+            dir.display(),
+            saved.engines.join(",")
+        )
+    });
+    if let Err(e) = written {
+        eprintln!("crosscheck: {}: could not write the crash's Case: {e}", dir.display());
+    }
 }
 
 fn clear_line(tty: bool) {
@@ -355,6 +403,17 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     for dir in &summary.new_findings {
         out += &format!("  finding       {}\n", dir.display());
     }
+    if opts.triage {
+        out += &format!("  distinct bugs {} (each new finding reduced in DIR/shrunk)\n", summary.reduced.len());
+        for (dir, r) in &summary.reduced {
+            let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
+            let size = match r {
+                Ok(bytes) => format!("reduced to {bytes} bytes: {}", dir.join("shrunk").display()),
+                Err(why) => format!("not reduced ({why})"),
+            };
+            out += &format!("  bug           {} — {size}\n", signature.trim());
+        }
+    }
     out
 }
 
@@ -397,13 +456,16 @@ pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
         inflight.write_all_at(&input, 0)?;
         let step = campaign.run_input(input)?;
         n += 1;
+        let found = step.saved.is_some();
         if let Some(saved) = step.saved {
             match saved {
                 Saved::New(d) => writeln!(out, "finding new {}", d.display())?,
                 Saved::Duplicate(d) => writeln!(out, "finding dup {}", d.display())?,
             }
         }
-        if last.elapsed() >= Duration::from_millis(250) {
+        // After a finding, the counters at once: a worker that crashes
+        // before its next report must not take the finding's count with it.
+        if found || last.elapsed() >= Duration::from_millis(250) {
             last = Instant::now();
             writeln!(out, "stats {}", campaign.stats.to_line())?;
             out.flush()?;

@@ -59,6 +59,10 @@ pub enum Fault {
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
     RelaxedChoiceFlip,
+    /// Flip the low bit of every i32 result, only when the engine runs at
+    /// Cranelift's opt-level none (`opt=none` in its configuration): a
+    /// fault that only one engine configuration shows, for triage.
+    I32ResultAtOptNone,
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -89,14 +93,30 @@ impl Fault {
     pub const SINGLE_INST: &[Fault] =
         &[Fault::Q15mulrLane, Fault::ShuffleIndex, Fault::F32x4NegNanSign, Fault::RelaxedChoiceFlip];
 
+    /// Faults that show only under one engine configuration (triage's
+    /// proof: found by a campaign, reproduced only with that configuration).
+    pub const CONFIGURED: &[Fault] = &[Fault::I32ResultAtOptNone];
+
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
+
+    /// The name of every fault.
+    pub fn all_names() -> impl Iterator<Item = &'static str> {
+        Fault::ALL
+            .iter()
+            .chain(Fault::MASKED)
+            .chain(Fault::SINGLE_INST)
+            .chain(Fault::CONFIGURED)
+            .chain(Fault::PROCESS)
+            .map(|f| f.name())
+    }
 
     pub fn from_name(name: &str) -> Option<Fault> {
         Fault::ALL
             .iter()
             .chain(Fault::MASKED)
             .chain(Fault::SINGLE_INST)
+            .chain(Fault::CONFIGURED)
             .chain(Fault::PROCESS)
             .copied()
             .find(|f| f.name() == name)
@@ -129,6 +149,7 @@ impl Fault {
             Fault::TableNull => "table-null",
             Fault::InstantiationTrap => "instantiation-trap",
             Fault::Crash => "crash",
+            Fault::I32ResultAtOptNone => "i32-result-bit-at-opt-none",
             Fault::NanSign => "nan-sign",
             Fault::NonCanonicalNan => "non-canonical-nan",
             Fault::RelaxedLane => "relaxed-lane",
@@ -189,6 +210,60 @@ impl Faulty {
     }
 }
 
+impl Faulty {
+    /// The fault as it acts under the inner engine's current configuration:
+    /// [`Fault::I32ResultAtOptNone`] is [`Fault::I32Result`] at `opt=none`
+    /// and does nothing otherwise.
+    fn active_fault(&self) -> Fault {
+        match self.fault {
+            Fault::I32ResultAtOptNone if self.inner.config().split(',').any(|s| s == "opt=none") => Fault::I32Result,
+            f => f,
+        }
+    }
+}
+
+/// A `.wast` session whose invocations return values corrupted by a
+/// fault's value corruption (the faults on results only: enough to show a
+/// regression script failing on a faulty engine).
+struct FaultySession<'a> {
+    inner: Box<dyn crosscheck_oracles::WastSession + 'a>,
+    fault: Fault,
+}
+
+impl crosscheck_oracles::WastSession for FaultySession<'_> {
+    fn compile(&mut self, wasm: &[u8]) -> Result<(), crosscheck_oracles::WastError> {
+        self.inner.compile(wasm)
+    }
+    fn instantiate(&mut self, instance: &str, wasm: &[u8]) -> Result<(), crosscheck_oracles::WastError> {
+        self.inner.instantiate(instance, wasm)
+    }
+    fn register(&mut self, as_name: &str, instance: &str) -> Result<(), crosscheck_oracles::WastError> {
+        self.inner.register(as_name, instance)
+    }
+    fn invoke(
+        &mut self,
+        instance: &str,
+        export: &str,
+        args: &[crosscheck_oracles::WastVal],
+    ) -> crosscheck_oracles::WastOutcome {
+        use crosscheck_oracles::{WastOutcome, WastVal};
+        match self.inner.invoke(instance, export, args) {
+            WastOutcome::Returned(vals) => WastOutcome::Returned(
+                vals.into_iter()
+                    .map(|v| match v {
+                        WastVal::ExternRef(_) | WastVal::FuncRef { .. } => v,
+                        v => WastVal::from(self.fault.corrupt_val(v.to_val())),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    fn get(&mut self, instance: &str, global: &str) -> Option<crosscheck_oracles::WastVal> {
+        self.inner.get(instance, global)
+    }
+}
+
 impl Engine for Faulty {
     fn name(&self) -> &str {
         &self.name
@@ -203,13 +278,22 @@ impl Engine for Faulty {
         self.inner.configure(u, features)
     }
     fn config(&self) -> String {
-        format!("{} with planted fault {}", self.inner.config(), self.fault.name())
+        // The fault is in the name (`wasmtime+FAULT`).
+        self.inner.config()
+    }
+    fn pin(&mut self, settings: &[crosscheck_oracles::Setting]) -> Result<(), crosscheck_oracles::ConfigError> {
+        self.inner.pin(settings)
+    }
+    fn wast_session(&mut self) -> Option<Box<dyn crosscheck_oracles::WastSession + '_>> {
+        let fault = self.active_fault();
+        let inner = self.inner.wast_session()?;
+        Some(Box::new(FaultySession { inner, fault }))
     }
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
         let results: HashMap<String, Vec<crosscheck_oracles::ValType>> = ModuleInfo::of(wasm)
             .map(|info| info.funcs.into_iter().map(|f| (f.name, f.results)).collect())
             .unwrap_or_default();
-        let fault = self.fault;
+        let fault = self.active_fault();
         if fault == Fault::Crash && crosscheck_oracles::observation::digest(wasm).is_multiple_of(40) {
             eprintln!("crosscheck: planted crash fault fires");
             std::process::abort();

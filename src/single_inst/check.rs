@@ -40,7 +40,7 @@ impl ChoiceTracker {
 }
 
 /// A value of the oracles' vocabulary as an interpreter value.
-fn to_value(v: &Val) -> Value {
+pub(crate) fn to_value(v: &Val) -> Value {
     match *v {
         Val::I32(x) => Value::I32(x),
         Val::I64(x) => Value::I64(x),

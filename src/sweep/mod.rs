@@ -176,7 +176,9 @@ fn columns(opts: &SweepOptions) -> Result<(Vec<Column>, Vec<Skipped>), SweepErro
             Some((b, f)) => (b, Some(f)),
             None => (name.as_str(), None),
         };
-        if base == "wasmtime" {
+        // `wasmtime` alone: a column per CPU profile; with settings in
+        // brackets (`wasmtime[cpu=-avx]`), the one configuration written.
+        if base == "wasmtime" && !name.contains('[') {
             wasmtime_columns(name, fault, &opts.profiles, &mut cols, &mut skipped)?;
             continue;
         }

@@ -1,7 +1,13 @@
 //! Triage: turning a divergence into a diagnosis without hand work.
 //!
-//! [`shrink`] reduces a module while it keeps diverging (or crashing) the
-//! same way. [`known_bugs`] recognizes divergences caused by engine bugs already
+//! [`replay`] runs a saved Case (`case.wasm` + `plan`) on the engine
+//! configurations it names. [`shrink`] reduces a module, or a whole Case
+//! (module and call plan, under its engine configurations), while it keeps
+//! diverging (or crashing) the same way. [`wast_emit`] writes a Case as
+//! a `.wast` regression script with the reference's expected results.
+//! [`locate`] names the first instruction of the called function whose
+//! result differs. [`batch`] does all of it for a folder of findings: group by signature,
+//! reduce one per group, write `TRIAGE.md` and `triage.json`. [`known_bugs`] recognizes divergences caused by engine bugs already
 //! written up in `docs/findings/`, by re-running the buggy engine on a
 //! semantically equal module that avoids the bug's trigger: if the engines
 //! then agree, the divergence is that bug. Such divergences are still
@@ -10,9 +16,13 @@
 //! that have it (an older V8 found on `PATH` has bugs the pinned one does
 //! not); [`v8_workarounds`] holds the rewrites for V8's.
 
+pub mod batch;
 pub mod known_bugs;
+pub mod locate;
+pub mod replay;
 pub mod shrink;
 pub mod v8_workarounds;
+pub mod wast_emit;
 
 pub use known_bugs::{
     KNOWN_BUGS, KNOWN_CRASHES, KnownBug, KnownCrash, Versions, attribute, known_crash, workarounds_for,

@@ -320,6 +320,8 @@ impl Engine for V8Engine {
     fn version(&self) -> String {
         let flags = &self.node.feature_flags;
         let flags = if flags.is_empty() { String::new() } else { format!("; with {}", flags.join(" ")) };
+        // The tier's flags are fixed by the engine name (`v8`, `v8-liftoff`).
+        let flags = format!("{flags}; flags {}", self.flags.join(" "));
         format!(
             "V8 {} (Node {} from {}: {}{flags})",
             self.node.v8_version,
@@ -332,10 +334,6 @@ impl Engine for V8Engine {
     fn features(&self) -> Features {
         // GC and exceptions stay off, as on every other engine here.
         Features { gc: false, exceptions: false, ..self.node.features }
-    }
-
-    fn config(&self) -> String {
-        format!("flags={}", self.flags.join(" "))
     }
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {

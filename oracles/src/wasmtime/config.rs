@@ -1,6 +1,7 @@
 //! Reproducible Wasmtime configurations: strategy, Cranelift options, CPU
 //! features switched off (closed under dependencies), memory layout.
 
+use crate::engine_spec::{ConfigError, format_bytes, parse_bool, parse_bytes};
 use crate::features::Features;
 use arbitrary::Unstructured;
 use std::fmt;
@@ -289,6 +290,107 @@ impl WasmtimeConfig {
         c.wasm_exceptions(false);
         c.wasm_stack_switching(false);
         Ok(c)
+    }
+}
+
+/// The settings of a Wasmtime engine's bracket form, in printing order.
+pub const SETTING_KEYS: &[&str] = &["opt", "regalloc", "cpu", "reservation", "guard", "may-move", "signals"];
+
+/// A CPU feature's usual name (`sse4.1`) for Cranelift's flag (`has_sse41`).
+pub fn cpu_feature_name(flag: &str) -> String {
+    match flag {
+        "has_sse41" => "sse4.1".to_string(),
+        "has_sse42" => "sse4.2".to_string(),
+        f => f.trim_start_matches("has_").to_string(),
+    }
+}
+
+/// Cranelift's flag for a CPU feature's usual name (`sse4.1` or `sse41`).
+fn cpu_flag(name: &str) -> Option<&'static str> {
+    CPU_FEATURES.iter().map(|(f, _)| *f).find(|f| cpu_feature_name(f) == name || f.trim_start_matches("has_") == name)
+}
+
+impl WasmtimeConfig {
+    /// Sets one setting of the bracket form (see [`SETTING_KEYS`]).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let engine = self.strategy.engine_name();
+        let bad = |expected: &str| ConfigError::bad_value(engine, key, value, expected);
+        match key {
+            "opt" => {
+                self.opt_level = match value {
+                    "none" => OptLevel::None,
+                    "speed" => OptLevel::Speed,
+                    "speed-and-size" => OptLevel::SpeedAndSize,
+                    _ => return Err(bad("none, speed or speed-and-size")),
+                }
+            }
+            "regalloc" => {
+                self.regalloc = match value {
+                    "backtracking" => Regalloc::Backtracking,
+                    "single-pass" => Regalloc::SinglePass,
+                    _ => return Err(bad("backtracking or single-pass")),
+                }
+            }
+            "cpu" => {
+                let expected = "host, or features to turn off: -avx,-sse4.1,...";
+                let mut off = Vec::new();
+                if value != "host" {
+                    for item in value.split(',') {
+                        let flag = item.trim().strip_prefix('-').and_then(cpu_flag).ok_or_else(|| bad(expected))?;
+                        off.push(flag);
+                    }
+                }
+                self.disabled_cpu_features = close_under_dependencies(&off);
+            }
+            "reservation" => self.memory.reservation = parse_bytes(engine, key, value)?,
+            "guard" => self.memory.guard = parse_bytes(engine, key, value)?,
+            "may-move" => self.memory.may_move = parse_bool(engine, key, value)?,
+            "signals" => {
+                let on = parse_bool(engine, key, value)?;
+                if !on && self.strategy == Strategy::Winch {
+                    return Err(bad("on (Winch needs signals-based traps)"));
+                }
+                self.memory.signals_based_traps = on;
+            }
+            _ => return Err(ConfigError::unknown_key(engine, key, SETTING_KEYS)),
+        }
+        Ok(())
+    }
+
+    /// Every setting, in the bracket form [`WasmtimeConfig::set`] reads:
+    /// `opt=none,regalloc=single-pass,cpu=-sse4.1,reservation=4G,...`.
+    /// CPU features are printed as the fewest that imply the rest.
+    pub fn settings(&self) -> String {
+        let opt = match self.opt_level {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+            OptLevel::SpeedAndSize => "speed-and-size",
+        };
+        let regalloc = match self.regalloc {
+            Regalloc::Backtracking => "backtracking",
+            Regalloc::SinglePass => "single-pass",
+        };
+        let implied: Vec<&str> = CPU_FEATURES
+            .iter()
+            .filter(|(f, _)| self.disabled_cpu_features.contains(f))
+            .flat_map(|(_, deps)| deps.iter().copied())
+            .collect();
+        let roots: Vec<String> = self
+            .disabled_cpu_features
+            .iter()
+            .filter(|f| !implied.contains(f))
+            .map(|f| format!("-{}", cpu_feature_name(f)))
+            .collect();
+        let cpu = if roots.is_empty() { "host".to_string() } else { roots.join(",") };
+        let m = &self.memory;
+        let on = |b: bool| if b { "on" } else { "off" };
+        format!(
+            "opt={opt},regalloc={regalloc},cpu={cpu},reservation={},guard={},may-move={},signals={}",
+            format_bytes(m.reservation),
+            format_bytes(m.guard),
+            on(m.may_move),
+            on(m.signals_based_traps)
+        )
     }
 }
 

@@ -13,12 +13,13 @@ mod config;
 mod session;
 
 pub use config::{
-    CPU_FEATURES, CPU_PROFILES, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, Strategy,
-    WasmtimeConfig, close_under_dependencies, host_has,
+    CPU_FEATURES, CPU_PROFILES, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, SETTING_KEYS,
+    Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name, host_has,
 };
 pub use session::WasmtimeSession;
 
 use crate::engine::{Engine, Instance};
+use crate::engine_spec::{ConfigError, Setting};
 use crate::features::Features;
 use crate::observation::{InstantiateError, TableState};
 use crate::value::{CallOutcome, TrapKind, Val};
@@ -32,6 +33,8 @@ pub struct WasmtimeEngine {
     /// Whether `configure` draws a new configuration per Case (fuzzing) or
     /// keeps the defaults (`crosscheck run`).
     randomize: bool,
+    /// Settings from the command line, applied over every configuration.
+    pinned: Vec<Setting>,
     features: Features,
     engines: HashMap<(WasmtimeConfig, Features), wasmtime::Engine>,
 }
@@ -44,6 +47,7 @@ impl WasmtimeEngine {
         WasmtimeEngine {
             config: WasmtimeConfig::default_for(strategy),
             randomize: true,
+            pinned: Vec::new(),
             features: Self::supported_features(strategy),
             engines: HashMap::new(),
         }
@@ -52,7 +56,7 @@ impl WasmtimeEngine {
     /// An engine that always uses one configuration.
     pub fn with_config(config: WasmtimeConfig) -> WasmtimeEngine {
         let features = Self::supported_features(config.strategy);
-        WasmtimeEngine { config, randomize: false, features, engines: HashMap::new() }
+        WasmtimeEngine { config, randomize: false, pinned: Vec::new(), features, engines: HashMap::new() }
     }
 
     /// What each strategy runs (from Wasmtime's own feature gates).
@@ -110,12 +114,26 @@ impl Engine for WasmtimeEngine {
                 m.reservation = m.reservation.max(MIN_FIXED_RESERVATION);
             }
         }
+        for s in &self.pinned {
+            // Checked by `pin`: cannot fail.
+            let _ = self.config.set(&s.key, &s.value);
+        }
         self.features = features;
         Ok(())
     }
 
     fn config(&self) -> String {
-        self.config.to_string()
+        self.config.settings()
+    }
+
+    fn pin(&mut self, settings: &[Setting]) -> Result<(), ConfigError> {
+        let mut config = self.config.clone();
+        for s in settings {
+            config.set(&s.key, &s.value)?;
+        }
+        self.config = config;
+        self.pinned.extend(settings.iter().cloned());
+        Ok(())
     }
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
@@ -135,9 +153,10 @@ impl Engine for WasmtimeEngine {
     }
 }
 
+/// The version of the `wasmtime` crate linked, from Cargo.lock at build
+/// time (see build.rs), with the commit when it comes from git.
 fn wasmtime_version() -> &'static str {
-    // The crate does not export its version; Cargo.lock pins it.
-    "48"
+    env!("CROSSCHECK_WASMTIME_VERSION")
 }
 
 /// Compile errors: features a backend has not implemented are `Unsupported`
