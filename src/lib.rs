@@ -15,9 +15,12 @@
 //! | module | job |
 //! | --- | --- |
 //! | [`case`] | a Case from bytes: wasm-smith config, module, call plan |
+//! | [`swarm`] | the fixed table of proposal sets a differential input picks from |
 //! | [`values`] | edge-biased argument values |
 //! | [`module_info`] | a module's exported functions and observable state |
 //! | [`engines`] | the engines of a campaign, run in order |
+//! | [`fuel`] | termination for any module: a fuel counter at every function entry and loop |
+//! | [`mutate`] | the `mutate` target: corpus, wasm-mutate, the semantics-preservation oracle |
 //! | [`judge`] | spec-precise comparison of observations |
 //! | [`target`] | fuzz targets: bytes to a judged Case |
 //! | [`triage`] | divergences traced to documented engine bugs |
@@ -37,13 +40,16 @@ pub mod artifacts;
 pub mod bench;
 pub mod case;
 pub mod engines;
+pub mod fuel;
 pub mod fuzz;
 pub mod judge;
 pub mod module_info;
+pub mod mutate;
 pub mod report;
 pub mod run;
 pub mod selftest;
 pub mod single_inst;
+pub mod swarm;
 pub mod sweep;
 pub mod target;
 pub mod triage;
