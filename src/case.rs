@@ -195,10 +195,25 @@ thread_local! {
 /// wasm-smith's module for `module_bytes`: configured by [`smith_config`],
 /// made to terminate, without a start section when the Case is judged.
 pub(crate) fn smith_module(module_bytes: &[u8], features: Features, det: Determinism) -> Result<Vec<u8>, Reject> {
+    smith_module_with(module_bytes, features, det, false)
+}
+
+/// [`smith_module`], with functions wasm-smith makes invalid on purpose
+/// when `allow_invalid_funcs` (the `validate` target); those modules get
+/// no termination instrumentation (they never run).
+pub(crate) fn smith_module_with(
+    module_bytes: &[u8],
+    features: Features,
+    det: Determinism,
+    allow_invalid_funcs: bool,
+) -> Result<Vec<u8>, Reject> {
     let mut m = Unstructured::new(module_bytes);
-    let config = smith_config(&mut m, features, det)?;
+    let mut config = smith_config(&mut m, features, det)?;
+    config.allow_invalid_funcs = allow_invalid_funcs;
     let mut module = wasm_smith::Module::new(config, &mut m).map_err(|e| Reject::Smith(e.to_string()))?;
-    module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
+    if !allow_invalid_funcs {
+        module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
+    }
     let mut wasm = module.to_bytes();
     if det.is_judged() {
         // Instantiation runs the start function without masks: keep it

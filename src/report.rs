@@ -54,6 +54,17 @@ fn write_report(out: &mut String, c: &Checked, with_module: bool) -> std::fmt::R
         };
         writeln!(out, "  [{i}] {} ({}) — {} — {pair}", r.engine, r.version, r.config)?;
     }
+    if let Some(m) = &c.mutation {
+        writeln!(out, "mutation: {}", m.mutation.describe())?;
+        match &m.oracle {
+            Some(crate::mutate::oracle::OracleVerdict::Diverge { class, detail }) => writeln!(
+                out,
+                "MUTATOR DIVERGENCE ({class}): the mutation claimed to preserve semantics, but on the reference {detail}"
+            )?,
+            Some(v) => writeln!(out, "semantics-preservation oracle: {v:?}")?,
+            None => {}
+        }
+    }
     writeln!(out, "features allowed: {}", c.case.features)?;
     writeln!(
         out,

@@ -20,16 +20,20 @@ pub enum Target {
     /// wasm-mutate, fuel-instrumented, on every engine; semantics-preserving
     /// mutations also checked against the original ([`crate::mutate`]).
     Mutate,
+    /// Possibly invalid modules: every engine must agree on valid or
+    /// invalid ([`crate::validate`]).
+    Validate,
 }
 
 impl Target {
-    pub const ALL: &[Target] = &[Target::Differential, Target::SingleInst, Target::Mutate];
+    pub const ALL: &[Target] = &[Target::Differential, Target::SingleInst, Target::Mutate, Target::Validate];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Differential => "differential",
             Target::SingleInst => "single_inst",
             Target::Mutate => "mutate",
+            Target::Validate => "validate",
         }
     }
 
@@ -145,6 +149,11 @@ pub fn prepare_with_mutation(
             let (case, mutation, rest) = crate::mutate::case_from_bytes(data, det)?;
             engines.configure(&mut arbitrary::Unstructured::new(&rest), case.features)?;
             return Ok((case, Some(mutation)));
+        }
+        Target::Validate => {
+            let (case, rest) = crate::validate::case_from_bytes(data, det)?;
+            engines.configure(&mut arbitrary::Unstructured::new(&rest), case.features)?;
+            case
         }
     };
     Ok((case, None))
