@@ -57,10 +57,15 @@ fn write_report(out: &mut String, c: &Checked, with_module: bool) -> std::fmt::R
     if let Some(m) = &c.mutation {
         writeln!(out, "mutation: {}", m.mutation.describe())?;
         match &m.oracle {
-            Some(crate::mutate::oracle::OracleVerdict::Diverge { class, detail }) => writeln!(
-                out,
-                "MUTATOR DIVERGENCE ({class}): the mutation claimed to preserve semantics, but on the reference {detail}"
-            )?,
+            Some(crate::mutate::oracle::OracleVerdict::Diverge { class, detail, known_bug }) => {
+                writeln!(
+                    out,
+                    "MUTATOR DIVERGENCE ({class}): the mutation claimed to preserve semantics, but on the reference {detail}"
+                )?;
+                if let Some(bug) = known_bug {
+                    writeln!(out, "known wasm-mutate bug: {bug} — see docs/findings/{bug}.md")?;
+                }
+            }
             Some(v) => writeln!(out, "semantics-preservation oracle: {v:?}")?,
             None => {}
         }

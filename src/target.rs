@@ -106,7 +106,9 @@ fn run_oracle(
     let original = crate::mutate::runnable(&mutation.original, checked.case.determinism).ok()?;
     let plan = oracle::original_plan(original, &checked.case.plan).ok()?;
     let observed = engines.run_one(0, &plan);
-    Some(oracle::judge(&checked.case, &plan, &observed, &checked.runs.first()?.observation))
+    let mutated = &checked.runs.first()?.observation;
+    let mut run = |p: &crosscheck_oracles::Plan| engines.run_one(0, p);
+    Some(oracle::judge_and_attribute(&checked.case, &plan, &observed, mutated, &mutation.mutant, &mut run))
 }
 
 /// Builds the Case `data` stands for and configures `engines` for it,

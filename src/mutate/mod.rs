@@ -16,6 +16,7 @@
 
 pub mod corpus;
 pub mod kinds;
+pub mod known_bugs;
 pub mod oracle;
 
 use crate::case::{Case, Determinism, Reject};

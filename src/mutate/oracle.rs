@@ -23,8 +23,9 @@ pub enum OracleVerdict {
     /// Same observations on every determined bit. `masks_needed`: they
     /// differ on bits the masks leave open (a false alarm without them).
     Agree { masks_needed: bool },
-    /// The mutant computes something else: a mutator bug.
-    Diverge { class: String, detail: String },
+    /// The mutant computes something else: a mutator bug, maybe one
+    /// already documented ([`super::known_bugs`]).
+    Diverge { class: String, detail: String, known_bug: Option<&'static str> },
     /// Nothing could be compared (a run exhausted the stack, open bits
     /// decided control flow, ...).
     Inconclusive(String),
@@ -34,6 +35,7 @@ impl OracleVerdict {
     /// The signature of a mutator divergence (for de-duplication).
     pub fn signature(&self, kinds: &[String]) -> Option<String> {
         match self {
+            OracleVerdict::Diverge { known_bug: Some(bug), .. } => Some(format!("known-bug:{bug}")),
             OracleVerdict::Diverge { class, .. } => Some(format!("mutator:{}:{class}", kinds.join("+"))),
             _ => None,
         }
@@ -55,6 +57,7 @@ pub fn judge(case: &Case, original_plan: &Plan, original: &Observation, mutant: 
         return OracleVerdict::Diverge {
             class: "exports".into(),
             detail: format!("observed exports changed: {:?} -> {:?}", original_plan.observe, case.plan.observe),
+            known_bug: None,
         };
     }
     let fuel_index = case.plan.observe.globals.iter().position(|g| g == FUEL_EXPORT);
@@ -105,9 +108,38 @@ pub fn judge(case: &Case, original_plan: &Plan, original: &Observation, mutant: 
         PairOutcome::Differ(d) => OracleVerdict::Diverge {
             class: d.class.clone(),
             detail: format!("at {}: original {}, mutant {}", d.site, d.expected, d.actual),
+            known_bug: None,
         },
         PairOutcome::Inconclusive(r) => OracleVerdict::Inconclusive(reason(&r)),
     }
+}
+
+/// [`judge`], and a divergence traced to a documented wasm-mutate bug
+/// when undoing that bug's rewrites in the mutant (`mutant`, before fuel)
+/// makes the oracle agree. `run` runs a plan on the reference.
+pub fn judge_and_attribute(
+    case: &Case,
+    original_plan: &Plan,
+    original: &Observation,
+    mutated: &Observation,
+    mutant: &[u8],
+    run: &mut dyn FnMut(&Plan) -> Observation,
+) -> OracleVerdict {
+    let mut verdict = judge(case, original_plan, original, mutated);
+    if let OracleVerdict::Diverge { known_bug, .. } = &mut verdict {
+        for bug in super::known_bugs::KNOWN_MUTATOR_BUGS {
+            let Some(undone) = (bug.undo)(mutant) else { continue };
+            let Ok(wasm) = super::runnable(&undone, case.determinism) else { continue };
+            let mut fixed = case.clone();
+            fixed.plan.wasm = wasm;
+            let observed = run(&fixed.plan);
+            if !matches!(judge(&fixed, original_plan, original, &observed), OracleVerdict::Diverge { .. }) {
+                *known_bug = Some(bug.name);
+                break;
+            }
+        }
+    }
+    verdict
 }
 
 fn reason(r: &InconclusiveReason) -> String {
@@ -153,11 +185,15 @@ pub struct OracleStats {
     /// divergences: the masks kept them from being false alarms.
     pub saved_by_masks: u64,
     pub diverge: u64,
+    /// Divergences traced to a documented wasm-mutate bug (also in `diverge`).
+    pub known_bug: u64,
     pub inconclusive: u64,
     /// How often each wasm-mutate mutator was applied.
     pub kinds: std::collections::BTreeMap<String, u64>,
     /// Each divergence: signature and a one-line description.
     pub divergences: Vec<(String, String)>,
+    /// Each divergence's mutation (original and mutant modules).
+    pub diverging: Vec<super::Mutation>,
 }
 
 /// Runs the original and the mutant of `mutation` with calls planned from
@@ -176,7 +212,7 @@ pub fn check_mutation(
     let plan = original_plan(original, &case.plan).map_err(Reject::Module)?;
     let before = reference.run(&plan);
     let after = reference.run(&case.plan);
-    Ok(judge(&case, &plan, &before, &after))
+    Ok(judge_and_attribute(&case, &plan, &before, &after, &mutation.mutant, &mut |p| reference.run(p)))
 }
 
 /// `count` semantics-preserving mutation recipes (corpus modules and fresh
@@ -221,9 +257,11 @@ pub fn campaign(
             }
             Ok(v @ OracleVerdict::Diverge { .. }) => {
                 stats.diverge += 1;
+                stats.known_bug += u64::from(matches!(v, OracleVerdict::Diverge { known_bug: Some(_), .. }));
                 let sig = v.signature(&mutation.kinds).unwrap_or_default();
                 let OracleVerdict::Diverge { detail, .. } = &v else { unreachable!() };
                 stats.divergences.push((sig, format!("{}; {detail}", mutation.describe())));
+                stats.diverging.push(mutation);
             }
             Ok(OracleVerdict::Inconclusive(_)) => stats.inconclusive += 1,
         }
