@@ -170,3 +170,20 @@ fn wasm_mutate_still_turns_x_into_x_plus_zero_while_preserving_semantics() {
     });
     assert!(traced, "the oracle sees the -0.0 / signalling NaN difference and traces it to the documented bug");
 }
+
+/// The planted engine faults of `crosscheck selftest`, through the
+/// `mutate` target (wasmtime with the fault, judged against the reference).
+#[test]
+fn planted_engine_faults_are_caught_through_the_mutate_target() {
+    use crosscheck::selftest::{Fault, SelftestOptions, run_fault};
+    let opts = SelftestOptions { target: Target::Mutate, ..crosscheck::selftest::masked_options(600, 1) };
+    let mut missed = Vec::new();
+    for &fault in Fault::ALL {
+        let r = run_fault(fault, &opts).expect("selftest runs");
+        println!("{}: {:?}", fault.name(), r.detected_after);
+        if r.detected_after.is_none() {
+            missed.push(fault.name());
+        }
+    }
+    assert!(missed.is_empty(), "not caught through the mutate target in {} Cases: {missed:?}", opts.budget);
+}
