@@ -56,6 +56,8 @@ if [ -f "$options" ]; then
     key=$(echo "$key" | tr -d ' ')
     value=$(echo "$value" | tr -d ' ')
     case "$key" in '' | '#'* | '['*) continue ;; esac
+    # A dictionary is named relative to the .options file.
+    if [ "$key" = dict ]; then value="$root/fuzz/options/$value"; fi
     defaults+=("-$key=$value")
   done <"$options"
 fi

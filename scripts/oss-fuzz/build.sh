@@ -12,6 +12,7 @@ for target in $(cargo fuzz list); do
   if [ -f "fuzz/options/$target.options" ]; then
     cp "fuzz/options/$target.options" "$OUT/"
   fi
+  cp fuzz/options/wasm.dict "$OUT/"
   case "$target" in
     mutate | validate) dir="$seeds/mutate" ;;
     *) dir="corpus/$target" ;;
