@@ -26,11 +26,11 @@ for t in $targets; do
     status="exit $?"
   fi
   t1=$(date +%s.%N)
-  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
   done_line=$(grep -E '^Done [0-9]+ runs' "$log" | tail -1 || true)
-  execs=$(grep -E 'stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1)
+  execs=$(grep -E 'stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1 || true)
   secs=$(awk "BEGIN { print int($t1 - $t0) }")
-  rate=$(grep -E 'stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -1)
+  rate=$(grep -E 'stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -1 || true)
   echo "fuzz-smoke: $t: $status, ${execs:-?} inputs in ${secs}s (libFuzzer: ${rate:-?} execs/s), coverage ${cov:-none}; ${done_line:-no Done line}"
   if [ "$status" != ok ] || [ -z "$cov" ] || [ -z "$done_line" ]; then
     failed=1
