@@ -95,7 +95,15 @@ pub fn mutate(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> (
 const TRIES_PER_STEP: u64 = 4;
 
 /// The first valid mutant wasm-mutate offers, if any.
+///
+/// A panic inside wasm-mutate (it has some on odd inputs, e.g. the byte
+/// mutator's near-modules under libFuzzer) counts as no mutation: it is the
+/// mutator's bug, not an engine's, and must not end a fuzzing run.
 fn one_step(wasm: &[u8], seed: u64, preserve_semantics: bool) -> Option<Vec<u8>> {
+    crate::triage::catch_panic(|| one_step_unguarded(wasm, seed, preserve_semantics)).ok().flatten()
+}
+
+fn one_step_unguarded(wasm: &[u8], seed: u64, preserve_semantics: bool) -> Option<Vec<u8>> {
     (0..TRIES_PER_STEP).find_map(|t| {
         let mut m = wasm_mutate::WasmMutate::default();
         m.seed(seed ^ t.wrapping_mul(0x9e37_79b9_7f4a_7c15)).preserve_semantics(preserve_semantics).fuel(MUTATE_FUEL);
