@@ -4,6 +4,10 @@
 
 use std::cell::RefCell;
 use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Threads inside [`capture`] now.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
     static CAPTURED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
@@ -44,11 +48,15 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
         }
     });
     CAPTURED.with(|c| *c.borrow_mut() = Some(Vec::new()));
-    // Debug level only while a mutation runs: engines' own debug logging
-    // stays off (it would cost them time to format).
-    log::set_max_level(log::LevelFilter::Debug);
+    // Debug level only while some thread's mutation runs: engines' own
+    // debug logging stays off (it would cost them time to format).
+    if ACTIVE.fetch_add(1, Ordering::SeqCst) == 0 {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
     let out = f();
-    log::set_max_level(log::LevelFilter::Off);
+    if ACTIVE.fetch_sub(1, Ordering::SeqCst) == 1 {
+        log::set_max_level(log::LevelFilter::Off);
+    }
     let kinds = CAPTURED.with(|c| c.borrow_mut().take()).unwrap_or_default();
     (out, kinds)
 }
