@@ -2,8 +2,8 @@
 //! built deterministically from fuzz bytes.
 //!
 //! The module comes from wasm-smith with a swarm configuration drawn from
-//! the same bytes, restricted to the proposals every compared engine
-//! supports, with no imports, every item exported, small required maximums
+//! the same bytes, restricted to a proposal set picked from a fixed table
+//! ([`crate::swarm`]; never from the engines at hand), with no imports, every item exported, small required maximums
 //! for memories and tables, and fuel instrumentation so every call
 //! terminates on its own (no engine fuel needed).
 
@@ -194,11 +194,26 @@ thread_local! {
 
 /// wasm-smith's module for `module_bytes`: configured by [`smith_config`],
 /// made to terminate, without a start section when the Case is judged.
-fn smith_module(module_bytes: &[u8], features: Features, det: Determinism) -> Result<Vec<u8>, Reject> {
+pub(crate) fn smith_module(module_bytes: &[u8], features: Features, det: Determinism) -> Result<Vec<u8>, Reject> {
+    smith_module_with(module_bytes, features, det, false)
+}
+
+/// [`smith_module`], with functions wasm-smith makes invalid on purpose
+/// when `allow_invalid_funcs` (the `validate` target); those modules get
+/// no termination instrumentation (they never run).
+pub(crate) fn smith_module_with(
+    module_bytes: &[u8],
+    features: Features,
+    det: Determinism,
+    allow_invalid_funcs: bool,
+) -> Result<Vec<u8>, Reject> {
     let mut m = Unstructured::new(module_bytes);
-    let config = smith_config(&mut m, features, det)?;
+    let mut config = smith_config(&mut m, features, det)?;
+    config.allow_invalid_funcs = allow_invalid_funcs;
     let mut module = wasm_smith::Module::new(config, &mut m).map_err(|e| Reject::Smith(e.to_string()))?;
-    module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
+    if !allow_invalid_funcs {
+        module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;
+    }
     let mut wasm = module.to_bytes();
     if det.is_judged() {
         // Instantiation runs the start function without masks: keep it

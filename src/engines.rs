@@ -109,21 +109,6 @@ impl EngineSet {
         self.engines.iter().fold(Features::ALL, |f, e| f.intersect(e.features()))
     }
 
-    /// The proposals a Case may use, swarm-style: the baseline's, narrowed
-    /// by each other engine whose bit in `swarm` is set. An engine left out
-    /// of the narrowing still runs every Case whose module it can validate;
-    /// the others it sits out (the judge counts the pair as "unsupported").
-    /// So one engine lacking a proposal (Winch: relaxed SIMD, tail calls)
-    /// cannot switch that proposal off for the whole campaign.
-    pub fn swarm_features(&self, swarm: u8) -> Features {
-        let mut engines = self.engines.iter();
-        let Some(baseline) = engines.next() else { return Features::NONE };
-        engines
-            .enumerate()
-            .filter(|(i, _)| swarm & (1 << (i % 8)) != 0)
-            .fold(baseline.features(), |f, (_, e)| f.intersect(e.features()))
-    }
-
     /// The proposals of each engine, in order.
     pub fn engine_features(&self) -> Vec<Features> {
         self.engines.iter().map(|e| e.features()).collect()
@@ -157,7 +142,11 @@ impl EngineSet {
         for e in &mut self.engines {
             let start = Instant::now();
             let covered = self.case_features.missing_from(&e.features()).is_empty();
-            let observation = match if covered { Ok(()) } else { e.features().validate(&plan.wasm) } {
+            // An engine lacking a proposal sits out a module that needs it;
+            // a module invalid whatever the proposals it must refuse itself.
+            let own = if covered { Ok(()) } else { e.features().validate(&plan.wasm) };
+            let own = own.or_else(|err| if Features::ALL.validate(&plan.wasm).is_err() { Ok(()) } else { Err(err) });
+            let observation = match own {
                 Ok(()) => e.run(plan),
                 Err(err) => Observation::failed(InstantiateError::Unsupported(format!(
                     "left out: the module needs a proposal {} lacks ({})",

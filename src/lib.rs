@@ -16,9 +16,13 @@
 //! | --- | --- |
 //! | [`case`] | a Case from bytes: wasm-smith config, module, call plan |
 //! | [`case_file`] | a Case on disk (`case.wasm` + `plan`), replayable without its bytes |
+//! | [`swarm`] | the fixed table of proposal sets a differential input picks from |
+//! | [`validate`] | the `validate` target: possibly invalid modules, every engine's verdict |
 //! | [`values`] | edge-biased argument values |
 //! | [`module_info`] | a module's exported functions and observable state |
 //! | [`engines`] | the engines of a campaign, run in order |
+//! | [`fuel`] | termination for any module: a fuel counter at every function entry and loop |
+//! | [`mutate`] | the `mutate` target: corpus, wasm-mutate, the semantics-preservation oracle |
 //! | [`judge`] | spec-precise comparison of observations |
 //! | [`target`] | fuzz targets: bytes to a judged Case |
 //! | [`triage`] | divergences traced to documented engine bugs |
@@ -39,16 +43,20 @@ pub mod bench;
 pub mod case;
 pub mod case_file;
 pub mod engines;
+pub mod fuel;
 pub mod fuzz;
 pub mod judge;
 pub mod module_info;
+pub mod mutate;
 pub mod report;
 pub mod run;
 pub mod selftest;
 pub mod single_inst;
+pub mod swarm;
 pub mod sweep;
 pub mod target;
 pub mod triage;
+pub mod validate;
 pub mod values;
 pub mod wast;
 
@@ -57,21 +65,44 @@ pub use crosscheck_oracles as oracles;
 /// Entry point of the cargo-fuzz targets: checks `data` with `target` on
 /// the default engines (kept per thread), and panics on a divergence not
 /// traced to a documented engine bug, so libFuzzer records the input.
-/// Engine construction happens once per thread.
+///
+/// An engine that panics is caught in process: a crash matching a
+/// documented one ([`triage::known_crash`]) is skipped like a known
+/// divergence (the engines are rebuilt), any other is reported as a crash
+/// of its own. Engine construction happens once per thread.
 pub fn fuzz_one(target: target::Target, data: &[u8]) {
     thread_local! {
         static ENGINES: std::cell::RefCell<Option<engines::EngineSet>> = const { std::cell::RefCell::new(None) };
     }
-    ENGINES.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let engines = slot.get_or_insert_with(|| {
-            engines::EngineSet::fuzzing(&oracles::registry::default_engines()).expect("default engines are compiled in")
-        });
-        if let Ok(checked) = target::check(target, data, engines)
-            && let judge::Verdict::Diverge(d) = &checked.verdict
-            && d.known_bug.is_none()
-        {
-            panic!("divergence\n{}", report::render(&checked));
-        }
+    let outcome = triage::catch_panic(|| {
+        ENGINES.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let engines = slot.get_or_insert_with(|| {
+                engines::EngineSet::fuzzing(&oracles::registry::default_engines())
+                    .expect("default engines are compiled in")
+            });
+            let checked = target::check(target, data, engines).ok()?;
+            let unknown_divergence = matches!(&checked.verdict, judge::Verdict::Diverge(d) if d.known_bug.is_none());
+            // A mutator divergence not traced to a documented wasm-mutate bug.
+            let mutator = checked.mutation.as_ref().and_then(|m| match &m.oracle {
+                Some(o @ mutate::oracle::OracleVerdict::Diverge { known_bug: None, .. }) => {
+                    o.signature(&m.mutation.kinds)
+                }
+                _ => None,
+            });
+            (unknown_divergence || mutator.is_some()).then(|| (report::render(&checked), mutator))
+        })
     });
+    match outcome {
+        Ok(None) => {}
+        Ok(Some((report, None))) => panic!("divergence\n{report}"),
+        Ok(Some((report, Some(signature)))) => panic!("mutator divergence {signature}\n{report}"),
+        Err(message) => {
+            // The engines may be half-way through a call: start afresh.
+            ENGINES.with(|cell| cell.borrow_mut().take());
+            if triage::known_crash(&message).is_none() {
+                panic!("engine crash (not a documented one)\n{message}");
+            }
+        }
+    }
 }

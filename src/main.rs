@@ -222,6 +222,22 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
+    /// The semantics-preservation oracle: COUNT semantics-preserving
+    /// wasm-mutate mutations of the corpus (and of fresh wasm-smith modules),
+    /// each original and mutant compared on the reference; prints the
+    /// mutator divergences and how many agreements needed the NaN masks.
+    MutateOracle {
+        #[arg(long, default_value_t = 10_000)]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write each divergence's original and mutant (.wasm and .wat) here.
+        #[arg(long, value_name = "DIR")]
+        dump: Option<PathBuf>,
+    },
+    /// Write the `mutate` target's seed modules (corpus/mutate/*.wat,
+    /// compiled) as .wasm files into DIR (for libFuzzer's corpus).
+    MutateCorpus { dir: PathBuf },
     /// One fuzzing job (spawned by `fuzz`; not for direct use).
     #[command(hide = true)]
     Worker {
@@ -486,6 +502,56 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             }
             println!("total: {total}");
             Ok(if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::MutateOracle { count, seed, dump } => {
+            let mut reference = registry::create("reference")?;
+            let start = std::time::Instant::now();
+            let stats = crosscheck::mutate::oracle::campaign(count, seed, reference.as_mut(), |s| {
+                if s.mutations % 1000 == 0 {
+                    eprintln!("  {} mutations, {} mutator divergences", s.mutations, s.diverge);
+                }
+            });
+            let kinds: Vec<String> = stats.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            println!("mutation steps applied, by wasm-mutate mutator: {}", kinds.join(", "));
+            for (i, ((sig, what), m)) in stats.divergences.iter().zip(&stats.diverging).enumerate() {
+                println!("MUTATOR DIVERGENCE {sig}\n  {what}");
+                if let Some(dir) = &dump {
+                    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+                    for (name, wasm) in [("original", &m.original), ("mutant", &m.mutant)] {
+                        let path = dir.join(format!("{i}-{name}.wasm"));
+                        std::fs::write(&path, wasm).with_context(|| path.display().to_string())?;
+                        if let Ok(wat) = wasmprinter::print_bytes(wasm) {
+                            std::fs::write(path.with_extension("wat"), wat)?;
+                        }
+                    }
+                    println!("  written to {}", dir.join(format!("{i}-{{original,mutant}}.wat")).display());
+                }
+            }
+            println!(
+                "{} mutations in {:.1}s: {} judged (agree {}, of which {} agreed only thanks to the NaN/relaxed masks), {} mutator divergences ({} traced to documented wasm-mutate bugs, {} not), {} inconclusive; {} with no semantics-preserving mutation applicable, {} without a runnable module",
+                stats.mutations,
+                start.elapsed().as_secs_f64(),
+                stats.agree + stats.diverge,
+                stats.agree,
+                stats.saved_by_masks,
+                stats.diverge,
+                stats.known_bug,
+                stats.diverge - stats.known_bug,
+                stats.inconclusive,
+                stats.unmutated,
+                stats.skipped
+            );
+            Ok(if stats.diverge == stats.known_bug { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::MutateCorpus { dir } => {
+            let seeds = crosscheck::mutate::corpus::compile_all().map_err(anyhow::Error::msg)?;
+            std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+            for s in &seeds {
+                let path = dir.join(format!("{}.wasm", s.name));
+                std::fs::write(&path, &s.wasm).with_context(|| path.display().to_string())?;
+            }
+            println!("{} modules written to {}", seeds.len(), dir.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Engines => {
             for name in registry::ENGINE_NAMES {

@@ -64,6 +64,22 @@ fn write_report(out: &mut String, c: &Checked, with_module: bool) -> std::fmt::R
         writeln!(out, "  [{i}] {spec} ({}) — {pair}", r.version)?;
     }
     writeln!(out, "engines as configured (paste into --engines): '{}'", engine_line(c))?;
+    if let Some(m) = &c.mutation {
+        writeln!(out, "mutation: {}", m.mutation.describe())?;
+        match &m.oracle {
+            Some(crate::mutate::oracle::OracleVerdict::Diverge { class, detail, known_bug }) => {
+                writeln!(
+                    out,
+                    "MUTATOR DIVERGENCE ({class}): the mutation claimed to preserve semantics, but on the reference {detail}"
+                )?;
+                if let Some(bug) = known_bug {
+                    writeln!(out, "known wasm-mutate bug: {bug} — see docs/findings/{bug}.md")?;
+                }
+            }
+            Some(v) => writeln!(out, "semantics-preservation oracle: {v:?}")?,
+            None => {}
+        }
+    }
     writeln!(out, "features allowed: {}", c.case.features)?;
     writeln!(
         out,

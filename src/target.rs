@@ -16,15 +16,24 @@ pub enum Target {
     /// bytes) called with a batch of edge-biased operands, judged against
     /// the exact set of results the spec allows ([`crate::single_inst`]).
     SingleInst,
+    /// Real modules (the project's corpus or wasm-smith's) mutated with
+    /// wasm-mutate, fuel-instrumented, on every engine; semantics-preserving
+    /// mutations also checked against the original ([`crate::mutate`]).
+    Mutate,
+    /// Possibly invalid modules: every engine must agree on valid or
+    /// invalid ([`crate::validate`]).
+    Validate,
 }
 
 impl Target {
-    pub const ALL: &[Target] = &[Target::Differential, Target::SingleInst];
+    pub const ALL: &[Target] = &[Target::Differential, Target::SingleInst, Target::Mutate, Target::Validate];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Differential => "differential",
             Target::SingleInst => "single_inst",
+            Target::Mutate => "mutate",
+            Target::Validate => "validate",
         }
     }
 
@@ -59,24 +68,68 @@ pub struct Checked {
     pub verdict: Verdict,
     pub pairs: Vec<PairOutcome>,
     pub timings: Timings,
+    /// `mutate` target: how the module was made, and the
+    /// semantics-preservation oracle's verdict (when the mutation claimed
+    /// to preserve semantics and the baseline reports masks).
+    pub mutation: Option<MutationCheck>,
+}
+
+/// A mutated module's history and the oracle's verdict on it.
+#[derive(Clone, Debug)]
+pub struct MutationCheck {
+    pub mutation: crate::mutate::Mutation,
+    pub oracle: Option<crate::mutate::oracle::OracleVerdict>,
 }
 
 /// Runs `target` on `data` with `engines`.
 pub fn check(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Checked, Reject> {
     let start = Instant::now();
-    let case = prepare(target, data, engines)?;
-    Ok(check_case(target.name().to_string(), case, engines, start.elapsed()))
+    let (case, mutation) = prepare_with_mutation(target, data, engines)?;
+    let mut checked = check_case(target.name().to_string(), case, engines, start.elapsed());
+    if let Some(mutation) = mutation {
+        let oracle = (mutation.preserve_semantics && engines.baseline_reports_masks())
+            .then(|| run_oracle(&checked, &mutation, engines))
+            .flatten();
+        checked.mutation = Some(MutationCheck { mutation, oracle });
+    }
+    Ok(checked)
+}
+
+/// The original module on the baseline (the reference, configured as for
+/// the mutant), judged against the baseline's run of the mutant.
+fn run_oracle(
+    checked: &Checked,
+    mutation: &crate::mutate::Mutation,
+    engines: &mut EngineSet,
+) -> Option<crate::mutate::oracle::OracleVerdict> {
+    use crate::mutate::oracle;
+    let original = crate::mutate::runnable(&mutation.original, checked.case.determinism).ok()?;
+    let plan = oracle::original_plan(original, &checked.case.plan).ok()?;
+    let observed = engines.run_one(0, &plan);
+    let mutated = &checked.runs.first()?.observation;
+    let mut run = |p: &crosscheck_oracles::Plan| engines.run_one(0, p);
+    Some(oracle::judge_and_attribute(&checked.case, &plan, &observed, mutated, &mutation.mutant, &mut run))
 }
 
 /// Builds the Case `data` stands for and configures `engines` for it,
 /// without running anything.
 pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Case, Reject> {
+    prepare_with_mutation(target, data, engines).map(|(case, _)| case)
+}
+
+/// [`prepare`], and for the `mutate` target how the module was made.
+pub fn prepare_with_mutation(
+    target: Target,
+    data: &[u8],
+    engines: &mut EngineSet,
+) -> Result<(Case, Option<crate::mutate::Mutation>), Reject> {
     let det = if engines.baseline_reports_masks() { Determinism::JUDGED } else { Determinism::PAIRWISE };
     let case = match target {
         Target::Differential => {
-            // The first byte chooses which engines narrow the Case's proposals.
+            // The first byte picks the Case's proposals from a fixed table
+            // (never from the engines at hand: same bytes, same module).
             let (&swarm, data) = data.split_first().ok_or(arbitrary::Error::NotEnoughData)?;
-            let features = engines.swarm_features(swarm);
+            let features = crate::swarm::profile(swarm).features;
             let (case, mut rest) = Case::smith(data, features, det)?;
             engines.configure(&mut rest, features)?;
             case
@@ -94,8 +147,18 @@ pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<C
             engines.configure(&mut rest, case.features)?;
             case
         }
+        Target::Mutate => {
+            let (case, mutation, rest) = crate::mutate::case_from_bytes(data, det)?;
+            engines.configure(&mut arbitrary::Unstructured::new(&rest), case.features)?;
+            return Ok((case, Some(mutation)));
+        }
+        Target::Validate => {
+            let (case, rest) = crate::validate::case_from_bytes(data, det)?;
+            engines.configure(&mut arbitrary::Unstructured::new(&rest), case.features)?;
+            case
+        }
     };
-    Ok(case)
+    Ok((case, None))
 }
 
 /// Where the plan part of a differential input begins: after the swarm
@@ -117,7 +180,7 @@ pub fn check_case(origin: String, case: Case, engines: &mut EngineSet, generate:
         d.signature = format!("known-bug:{}", bug.name);
     }
     let timings = Timings { generate, engines: engine_times, judge: judge_start.elapsed() };
-    Checked { origin, case, runs, verdict, pairs, timings }
+    Checked { origin, case, runs, verdict, pairs, timings, mutation: None }
 }
 
 /// Judges the engines' runs of a Case: a single-instruction module with the

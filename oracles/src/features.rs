@@ -1,5 +1,5 @@
 //! WebAssembly proposals an engine supports, so a Case enables only what the
-//! engines it is compared on have (see `EngineSet::swarm_features`).
+//! engines it is compared on have (see `crosscheck::swarm`).
 
 use std::fmt;
 

@@ -121,6 +121,26 @@ impl Campaign {
                 self.stats.add(&format!("{}{}", keys::INCONCLUSIVE_BY, r.category()), 1);
             }
         }
+        if let Some(m) = &checked.mutation
+            && let Some(oracle) = &m.oracle
+        {
+            use crate::mutate::oracle::OracleVerdict;
+            match oracle {
+                OracleVerdict::Agree { masks_needed } => {
+                    self.stats.add(keys::ORACLE_JUDGED, 1);
+                    self.stats.add(keys::ORACLE_MASKS_NEEDED, u64::from(*masks_needed));
+                }
+                OracleVerdict::Diverge { .. } => {
+                    self.stats.add(keys::ORACLE_JUDGED, 1);
+                    self.stats.add(keys::ORACLE_DIVERGE, 1);
+                    // Mutator bugs apart from engine divergences.
+                    if let (Some(root), Some(sig)) = (&self.options.artifacts, oracle.signature(&m.mutation.kinds)) {
+                        save_divergence(root, "mutate-oracle", &checked, &sig, &input)?;
+                    }
+                }
+                OracleVerdict::Inconclusive(_) => {}
+            }
+        }
         let base = &checked.runs[0].engine;
         for (i, p) in checked.pairs.iter().enumerate() {
             match p {

@@ -24,6 +24,12 @@ pub mod keys {
     pub const NEW_FINDINGS: &str = "findings.new";
     pub const DUP_FINDINGS: &str = "findings.dup";
     pub const CRASHES: &str = "crashes";
+    /// `mutate` target: mutations judged by the semantics-preservation
+    /// oracle, its divergences (mutator bugs, saved under
+    /// `artifacts/mutate-oracle/`), and agreements only the masks allowed.
+    pub const ORACLE_JUDGED: &str = "oracle.judged";
+    pub const ORACLE_DIVERGE: &str = "oracle.diverge";
+    pub const ORACLE_MASKS_NEEDED: &str = "oracle.masks-needed";
     /// Sum of module sizes (bytes) and of planned calls, over judged Cases.
     pub const WASM_BYTES: &str = "wasm-bytes";
     pub const CALLS: &str = "calls";

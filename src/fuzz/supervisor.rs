@@ -397,6 +397,14 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     }
     out += &format!("  rejected      {} (bytes that gave no Case)\n", s.get(keys::REJECTED));
     out += &format!("  crashes       {}\n", s.get(keys::CRASHES));
+    if s.get(keys::ORACLE_JUDGED) > 0 {
+        out += &format!(
+            "  oracle        {} semantics-preserving mutations judged against their originals: {} mutator divergences (artifacts/mutate-oracle/), {} agreed only on the masks' determined bits\n",
+            s.get(keys::ORACLE_JUDGED),
+            s.get(keys::ORACLE_DIVERGE),
+            s.get(keys::ORACLE_MASKS_NEEDED)
+        );
+    }
     for (pair, n) in s.with_prefix(keys::PAIR) {
         out += &format!("  compared      {pair}: {n} Cases\n");
     }

@@ -5,6 +5,7 @@
 //! pass for a caught fault.
 
 pub mod faults;
+pub mod mutator;
 
 pub use faults::{Fault, Faulty};
 

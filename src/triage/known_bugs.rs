@@ -142,9 +142,12 @@ pub const KNOWN_CRASHES: &[KnownCrash] = &[
     },
 ];
 
-/// The known crash a worker's stderr shows, if any.
+/// The known crash a worker's stderr (or a caught panic's message) shows,
+/// if any. Matched case-insensitively: engines reword their messages'
+/// capitalization between versions.
 pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
-    KNOWN_CRASHES.iter().find(|c| c.message_contains.iter().all(|m| stderr.contains(m)))
+    let stderr = stderr.to_lowercase();
+    KNOWN_CRASHES.iter().find(|c| c.message_contains.iter().all(|m| stderr.contains(&m.to_lowercase())))
 }
 
 /// If the divergence of a Case disappears when every engine that has a

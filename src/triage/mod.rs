@@ -1,5 +1,8 @@
 //! Triage: turning a divergence into a diagnosis without hand work.
 //!
+//! [`catch`] keeps an engine's panic in process (libFuzzer) so a documented
+//! crash can be recognized instead of ending the run.
+//!
 //! [`replay`] runs a saved Case (`case.wasm` + `plan`) on the engine
 //! configurations it names. [`shrink`] reduces a module, or a whole Case
 //! (module and call plan, under its engine configurations), while it keeps
@@ -17,6 +20,7 @@
 //! not); [`v8_workarounds`] holds the rewrites for V8's.
 
 pub mod batch;
+pub mod catch;
 pub mod known_bugs;
 pub mod locate;
 pub mod replay;
@@ -24,6 +28,7 @@ pub mod shrink;
 pub mod v8_workarounds;
 pub mod wast_emit;
 
+pub use catch::catch_panic;
 pub use known_bugs::{
     KNOWN_BUGS, KNOWN_CRASHES, KnownBug, KnownCrash, Versions, attribute, known_crash, workarounds_for,
 };

@@ -1,0 +1,26 @@
+;; Table and indirect-call dispatch: a jump table of arithmetic functions,
+;; null entries and a signature mismatch, table.set/get/grow.
+(module
+  (type $bin (func (param i32 i32) (result i32)))
+  (type $un (func (param i32) (result i32)))
+  (table $t (export "t") 8 16 funcref)
+  (elem (table $t) (i32.const 0) func $add $sub $mul $div $neg)
+  (func $add (type $bin) (i32.add (local.get 0) (local.get 1)))
+  (func $sub (type $bin) (i32.sub (local.get 0) (local.get 1)))
+  (func $mul (type $bin) (i32.mul (local.get 0) (local.get 1)))
+  (func $div (type $bin) (i32.div_s (local.get 0) (local.get 1)))
+  (func $neg (type $un) (i32.sub (i32.const 0) (local.get 0)))
+  (func (export "apply") (param $op i32) (param $x i32) (param $y i32) (result i32)
+    (call_indirect $t (type $bin) (local.get $x) (local.get $y) (i32.and (local.get $op) (i32.const 15))))
+  (func (export "fold") (param $ops i32) (param $x i32) (result i32)
+    (local $i i32)
+    (loop $l
+      (local.set $x (call_indirect $t (type $bin) (local.get $x) (i32.const 3)
+        (i32.and (i32.shr_u (local.get $ops) (i32.shl (local.get $i) (i32.const 1))) (i32.const 3))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 16))))
+    (local.get $x))
+  (func (export "set") (param $i i32) (param $j i32)
+    (table.set $t (i32.and (local.get $i) (i32.const 15)) (table.get $t (i32.and (local.get $j) (i32.const 15)))))
+  (func (export "grow") (param $n i32) (result i32) (table.grow $t (ref.null func) (local.get $n)))
+  (func (export "is_null") (param $i i32) (result i32) (ref.is_null (table.get $t (local.get $i)))))

@@ -1,0 +1,40 @@
+;; Float-heavy numerics: Newton's square root, Horner polynomials, a
+;; Kahan sum and a logistic map, in f32 and f64.
+(module
+  (memory (export "mem") 1 1)
+  (func (export "newton_sqrt") (param $x f64) (result f64)
+    (local $g f64) (local $i i32)
+    (local.set $g (f64.add (f64.abs (local.get $x)) (f64.const 1)))
+    (loop $l
+      (local.set $g (f64.mul (f64.const 0.5) (f64.add (local.get $g) (f64.div (local.get $x) (local.get $g)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 20))))
+    (local.get $g))
+  (func (export "horner") (param $x f32) (result f32)
+    (f32.add (f32.const 1)
+      (f32.mul (local.get $x) (f32.add (f32.const -0.5)
+        (f32.mul (local.get $x) (f32.add (f32.const 0.125) (f32.mul (local.get $x) (f32.const -0.0078125))))))))
+  (func (export "kahan") (param $x f64) (param $n i32) (result f64)
+    (local $s f64) (local $c f64) (local $y f64) (local $t f64)
+    (local.set $n (i32.and (local.get $n) (i32.const 255)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $y (f64.sub (f64.div (local.get $x) (f64.convert_i32_u (local.get $n))) (local.get $c)))
+        (local.set $t (f64.add (local.get $s) (local.get $y)))
+        (local.set $c (f64.sub (f64.sub (local.get $t) (local.get $s)) (local.get $y)))
+        (local.set $s (local.get $t))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $l)))
+    (local.get $s))
+  (func (export "logistic") (param $r f32) (param $x f32) (result f32)
+    (local $i i32)
+    (loop $l
+      (local.set $x (f32.mul (local.get $r) (f32.mul (local.get $x) (f32.sub (f32.const 1) (local.get $x)))))
+      (f32.store (i32.shl (local.get $i) (i32.const 2)) (local.get $x))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 64))))
+    (local.get $x))
+  (func (export "rounding") (param $x f64) (result f64)
+    (f64.add (f64.add (f64.floor (local.get $x)) (f64.ceil (local.get $x)))
+             (f64.add (f64.trunc (local.get $x)) (f64.nearest (local.get $x))))))

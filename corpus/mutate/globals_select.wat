@@ -1,0 +1,20 @@
+;; Mutable globals of every numeric type, select and typed select, and
+;; integer division traps.
+(module
+  (global $a (export "a") (mut i32) (i32.const 7))
+  (global $b (export "b") (mut i64) (i64.const -1))
+  (global $c (export "c") (mut f64) (f64.const 0.5))
+  (global $k (export "k") i32 (i32.const 42))
+  (func (export "bump") (param $x i32) (result i32)
+    (global.set $a (i32.add (global.get $a) (local.get $x)))
+    (global.set $b (i64.mul (global.get $b) (i64.extend_i32_s (local.get $x))))
+    (global.get $a))
+  (func (export "pick") (param $x i32) (param $y i32) (param $c i32) (result i32)
+    (select (local.get $x) (local.get $y) (local.get $c)))
+  (func (export "pickf") (param $x f64) (param $c i32) (result f64)
+    (global.set $c (select (result f64) (local.get $x) (global.get $c) (local.get $c)))
+    (global.get $c))
+  (func (export "divs") (param $x i32) (param $y i32) (result i32 i32)
+    (i32.div_s (local.get $x) (local.get $y)) (i32.rem_u (local.get $x) (local.get $y)))
+  (func (export "div64") (param $x i64) (param $y i64) (result i64)
+    (i64.rem_s (local.get $x) (local.get $y))))

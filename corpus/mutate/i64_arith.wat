@@ -1,0 +1,28 @@
+;; i64 arithmetic: a 64x64->128 multiply by halves, gcd, power by squaring.
+(module
+  (global $hi (export "hi") (mut i64) (i64.const 0))
+  (func (export "mul_wide") (param $a i64) (param $b i64) (result i64)
+    (local $al i64) (local $ah i64) (local $bl i64) (local $bh i64) (local $mid i64) (local $lo i64)
+    (local.set $al (i64.and (local.get $a) (i64.const 0xffffffff)))
+    (local.set $ah (i64.shr_u (local.get $a) (i64.const 32)))
+    (local.set $bl (i64.and (local.get $b) (i64.const 0xffffffff)))
+    (local.set $bh (i64.shr_u (local.get $b) (i64.const 32)))
+    (local.set $lo (i64.mul (local.get $al) (local.get $bl)))
+    (local.set $mid (i64.add (i64.mul (local.get $ah) (local.get $bl)) (i64.shr_u (local.get $lo) (i64.const 32))))
+    (global.set $hi (i64.add (i64.mul (local.get $ah) (local.get $bh)) (i64.shr_u (local.get $mid) (i64.const 32))))
+    (i64.mul (local.get $a) (local.get $b)))
+  (func $gcd (export "gcd") (param $a i64) (param $b i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $b))
+      (then (local.get $a))
+      (else (call $gcd (local.get $b) (i64.rem_u (local.get $a) (local.get $b))))))
+  (func (export "pow") (param $b i64) (param $e i32) (result i64)
+    (local $r i64)
+    (local.set $r (i64.const 1))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $e)))
+        (if (i32.and (local.get $e) (i32.const 1)) (then (local.set $r (i64.mul (local.get $r) (local.get $b)))))
+        (local.set $b (i64.mul (local.get $b) (local.get $b)))
+        (local.set $e (i32.shr_u (local.get $e) (i32.const 1)))
+        (br $l)))
+    (local.get $r)))

@@ -1,0 +1,17 @@
+;; Multi-value: blocks and functions with several results, divmod, swap.
+(module
+  (func $divmod (export "divmod") (param $x i64) (param $y i64) (result i64 i64)
+    (i64.div_u (local.get $x) (local.get $y)) (i64.rem_u (local.get $x) (local.get $y)))
+  (func (export "swap") (param $a i32) (param $b f32) (result f32 i32) (local.get $b) (local.get $a))
+  (func (export "block_params") (param $x i32) (result i32)
+    (local.get $x) (i32.const 3)
+    (block (param i32 i32) (result i32)
+      (i32.mul)
+      (i32.const 1)
+      (i32.add))
+    (loop (param i32) (result i32)
+      (i32.const 2)
+      (i32.shl)))
+  (func (export "sum_divmod") (param $x i64) (result i64)
+    (call $divmod (local.get $x) (i64.const 7))
+    (i64.add)))

@@ -1,0 +1,17 @@
+;; SIMD lanes: shuffles, swizzles, narrowing, saturating and lane ops.
+(module
+  (func (export "reverse") (param $v v128) (result v128)
+    (i8x16.shuffle 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0 (local.get $v) (local.get $v)))
+  (func (export "interleave") (param $a v128) (param $b v128) (result v128)
+    (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $a) (local.get $b)))
+  (func (export "swizzle") (param $a v128) (param $s v128) (result v128)
+    (i8x16.swizzle (local.get $a) (local.get $s)))
+  (func (export "narrow") (param $a v128) (param $b v128) (result v128)
+    (i8x16.narrow_i16x8_s (local.get $a) (local.get $b)))
+  (func (export "sat") (param $a v128) (param $b v128) (result v128)
+    (i16x8.sub_sat_u (i16x8.add_sat_s (local.get $a) (local.get $b)) (local.get $b)))
+  (func (export "lanes") (param $a v128) (param $x i64) (result v128)
+    (i64x2.replace_lane 1 (i8x16.abs (local.get $a)) (local.get $x)))
+  (func (export "bits") (param $a v128) (result i32)
+    (i32.add (i8x16.bitmask (local.get $a))
+      (i32.add (v128.any_true (local.get $a)) (i32x4.all_true (i8x16.popcnt (local.get $a)))))))

@@ -1,0 +1,12 @@
+//! Real modules through every default engine: libFuzzer's inputs are
+//! `.wasm` modules, mutated by wasm-mutate about half the time and by
+//! libFuzzer's byte mutator otherwise (see `crosscheck::mutate`).
+#![no_main]
+
+libfuzzer_sys::fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
+    crosscheck::mutate::libfuzzer_mutate(data, size, max_size, seed, libfuzzer_sys::fuzzer_mutate)
+});
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    crosscheck::fuzz_one(crosscheck::target::Target::Mutate, data);
+});

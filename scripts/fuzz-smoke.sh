@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds every cargo-fuzz target and runs each under libFuzzer for a few
+# hundred inputs from its seeds (scripts/fuzz.sh), checking that libFuzzer
+# reports coverage and that the run exits cleanly. Prints, per target, the
+# inputs run, the time, execs/s and the final coverage.
+#
+#   scripts/fuzz-smoke.sh            # RUNS=300, SANITIZER=none
+#   SANITIZER=address scripts/fuzz-smoke.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${RUNS:-300}
+sanitizer=${SANITIZER:-none}
+export RUSTC_BOOTSTRAP=1
+cd "$root/fuzz"
+targets=$(cargo fuzz list)
+start=$(date +%s)
+cargo fuzz build -s "$sanitizer"
+echo "fuzz-smoke: built $(echo $targets | wc -w) targets (sanitizer $sanitizer) in $(($(date +%s) - start))s"
+failed=0
+for t in $targets; do
+  log=$(mktemp)
+  t0=$(date +%s.%N)
+  if "$root/scripts/fuzz.sh" "$t" -s "$sanitizer" -- -runs="$runs" -print_final_stats=1 >"$log" 2>&1; then
+    status=ok
+  else
+    status="exit $?"
+  fi
+  t1=$(date +%s.%N)
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
+  done_line=$(grep -E '^Done [0-9]+ runs' "$log" | tail -1 || true)
+  execs=$(grep -E 'stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1 || true)
+  secs=$(awk "BEGIN { print int($t1 - $t0) }")
+  rate=$(grep -E 'stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -1 || true)
+  echo "fuzz-smoke: $t: $status, ${execs:-?} inputs in ${secs}s (libFuzzer: ${rate:-?} execs/s), coverage ${cov:-none}; ${done_line:-no Done line}"
+  if [ "$status" != ok ] || [ -z "$cov" ] || [ -z "$done_line" ]; then
+    failed=1
+    tail -40 "$log"
+  fi
+  rm -f "$log"
+done
+exit $failed

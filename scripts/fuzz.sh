@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs one cargo-fuzz target under libFuzzer on this stable toolchain.
+#
+#   scripts/fuzz.sh TARGET [cargo-fuzz run options] [-- libFuzzer flags]
+#   scripts/fuzz.sh mutate -s none -- -max_total_time=60
+#
+# - sets RUSTC_BOOTSTRAP=1 (cargo-fuzz passes nightly-only flags);
+# - fuzzes from a git-ignored working corpus, fuzz/corpus/TARGET, seeded
+#   from the tracked corpus/ (differential: corpus/differential/*;
+#   mutate and validate: corpus/mutate/*.wat compiled by
+#   `crosscheck mutate-corpus`), so libFuzzer never writes into corpus/;
+# - passes the flags of fuzz/options/TARGET.options first (later flags
+#   override them); crash files land in fuzz/artifacts/TARGET (git-ignored).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -lt 1 ]; then
+  echo "usage: scripts/fuzz.sh TARGET [cargo-fuzz run options] [-- libFuzzer flags]" >&2
+  exit 2
+fi
+target=$1
+shift
+case "$target" in
+  differential | single_inst | mutate | validate) ;;
+  *)
+    echo "scripts/fuzz.sh: unknown target '$target' (differential, single_inst, mutate, validate)" >&2
+    exit 2
+    ;;
+esac
+cargo_args=()
+fuzzer_args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--" ]; then
+    shift
+    fuzzer_args=("$@")
+    break
+  fi
+  cargo_args+=("$1")
+  shift
+done
+
+export RUSTC_BOOTSTRAP=1
+work="$root/fuzz/corpus/$target"
+mkdir -p "$work"
+case "$target" in
+  differential) cp -n "$root"/corpus/differential/* "$work"/ ;;
+  mutate | validate)
+    (cd "$root" && cargo run --release --quiet -- mutate-corpus "$work" >/dev/null)
+    ;;
+  single_inst) ;; # no seeds: every input is a valid recipe
+esac
+
+defaults=()
+options="$root/fuzz/options/$target.options"
+if [ -f "$options" ]; then
+  while IFS='=' read -r key value; do
+    key=$(echo "$key" | tr -d ' ')
+    value=$(echo "$value" | tr -d ' ')
+    case "$key" in '' | '#'* | '['*) continue ;; esac
+    # A dictionary is named relative to the .options file.
+    if [ "$key" = dict ]; then value="$root/fuzz/options/$value"; fi
+    defaults+=("-$key=$value")
+  done <"$options"
+fi
+
+cd "$root/fuzz"
+exec cargo fuzz run "${cargo_args[@]}" "$target" "$work" -- "${defaults[@]}" "${fuzzer_args[@]}"

@@ -1,0 +1,218 @@
+//! The `mutate` target: real modules — the project's corpus
+//! (`corpus/mutate/`) or a fresh wasm-smith module — mutated with
+//! wasm-mutate, made to terminate ([`crate::fuel`]) and run through the
+//! differential pipeline; with semantics-preserving mutations, the
+//! [`oracle`] also checks the mutant against the original.
+//!
+//! Input bytes mean one of two things:
+//!
+//! - a `.wasm` module (starts with `\0asm`): the module itself, as
+//!   libFuzzer's custom mutator ([`libfuzzer_mutate`]) made it; the calls
+//!   are planned from a digest of the module;
+//! - anything else: a recipe. One byte picks a corpus module (or a fresh
+//!   wasm-smith one), eight bytes seed wasm-mutate, one byte gives the
+//!   number of steps (1–8), one whether they preserve semantics; the rest
+//!   plans the calls. The same bytes always give the same mutant.
+
+pub mod corpus;
+pub mod kinds;
+pub mod known_bugs;
+pub mod oracle;
+
+use crate::case::{Case, Determinism, Reject};
+use crate::swarm;
+use arbitrary::Unstructured;
+use crosscheck_oracles::Features;
+
+/// Fuel of the termination instrumentation for mutated modules: function
+/// entries and loop iterations one instance may make (the corpus's loops
+/// run a few thousand iterations).
+pub const FUEL: u32 = 20_000;
+
+/// Most wasm-mutate steps in one recipe.
+pub const MAX_STEPS: u32 = 8;
+
+/// Fuel wasm-mutate may spend on one step before giving up.
+const MUTATE_FUEL: u64 = 1_000;
+
+/// The proposals a mutated module may use: every proposal the reference
+/// runs; engines lacking one the module uses sit out.
+pub const FEATURES: Features = swarm::PROFILES[0].features;
+
+/// Where a module under test came from and what was done to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mutation {
+    /// `corpus/mutate/NAME`, `wasm-smith`, or `input` (the input was the module).
+    pub source: String,
+    /// The module before mutation (no fuel yet).
+    pub original: Vec<u8>,
+    /// The module after mutation (no fuel yet).
+    pub mutant: Vec<u8>,
+    /// wasm-mutate's seed for step 0; step `i` uses `seed + i`.
+    pub seed: u64,
+    pub preserve_semantics: bool,
+    /// Steps asked for (fewer apply when wasm-mutate finds nothing to do).
+    pub steps: u32,
+    /// The mutators that succeeded, in order (one per step applied).
+    pub kinds: Vec<String>,
+}
+
+impl Mutation {
+    /// One line for reports.
+    pub fn describe(&self) -> String {
+        format!(
+            "source {}, wasm-mutate seed {}, preserve_semantics {}, {} step(s): {}",
+            self.source,
+            self.seed,
+            self.preserve_semantics,
+            self.kinds.len(),
+            if self.kinds.is_empty() { "(none)".to_string() } else { self.kinds.join(", ") }
+        )
+    }
+}
+
+/// Applies up to `steps` wasm-mutate steps to `wasm` (step `i` seeded with
+/// `seed + i`); a step that finds nothing to do ends the chain. Returns the
+/// mutant and the mutators that succeeded.
+pub fn mutate(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> (Vec<u8>, Vec<String>) {
+    let mut current = wasm.to_vec();
+    let mut kinds = Vec::new();
+    for step in 0..steps {
+        let (next, names) =
+            kinds::capture(|| one_step(&current, seed.wrapping_add(u64::from(step)), preserve_semantics));
+        let Some(next) = next else { break };
+        current = next;
+        // The mutator of the candidate kept (earlier tries may have
+        // succeeded with a module the validation refused).
+        kinds.extend(names.last().cloned());
+    }
+    (current, kinds)
+}
+
+/// Seeds one step may try: wasm-mutate gives up on the first mutator it
+/// picks that fails (a peephole rewrite with nothing to rewrite), so a few
+/// derived seeds give each step several picks.
+const TRIES_PER_STEP: u64 = 4;
+
+/// The first valid mutant wasm-mutate offers, if any.
+///
+/// A panic inside wasm-mutate (it has some on odd inputs, e.g. the byte
+/// mutator's near-modules under libFuzzer) counts as no mutation: it is the
+/// mutator's bug, not an engine's, and must not end a fuzzing run.
+fn one_step(wasm: &[u8], seed: u64, preserve_semantics: bool) -> Option<Vec<u8>> {
+    crate::triage::catch_panic(|| one_step_unguarded(wasm, seed, preserve_semantics)).ok().flatten()
+}
+
+fn one_step_unguarded(wasm: &[u8], seed: u64, preserve_semantics: bool) -> Option<Vec<u8>> {
+    (0..TRIES_PER_STEP).find_map(|t| {
+        let mut m = wasm_mutate::WasmMutate::default();
+        m.seed(seed ^ t.wrapping_mul(0x9e37_79b9_7f4a_7c15)).preserve_semantics(preserve_semantics).fuel(MUTATE_FUEL);
+        let mut mutants = m.run(wasm).ok()?;
+        // wasm-mutate's iterators may be long: a few candidates at most.
+        mutants.by_ref().take(4).filter_map(Result::ok).find(|w| FEATURES.validate(w).is_ok() && w != wasm)
+    })
+}
+
+/// The recipe of a non-module input, and the bytes left for the plan.
+pub(crate) fn recipe<'a>(data: &'a [u8]) -> Result<(Mutation, Unstructured<'a>), Reject> {
+    let mut u = Unstructured::new(data);
+    let seeds = corpus::seeds();
+    let pick = u.int_in_range(0..=seeds.len())?;
+    let seed: u64 = u.arbitrary()?;
+    let steps = u.int_in_range(1..=MAX_STEPS)?;
+    let preserve_semantics: bool = u.arbitrary()?;
+    let (source, original) = match seeds.get(pick) {
+        Some(s) => (format!("corpus/mutate/{}", s.name), s.wasm.clone()),
+        None => {
+            // A fresh wasm-smith module from the next bytes (at most 2 KiB).
+            let n = u.int_in_range(64..=2048usize)?.min(u.len());
+            let bytes = u.bytes(n)?;
+            ("wasm-smith".to_string(), crate::case::smith_module(bytes, FEATURES, Determinism::JUDGED)?)
+        }
+    };
+    let (mutant, kinds) = mutate(&original, seed, steps, preserve_semantics);
+    Ok((Mutation { source, original, mutant, seed, preserve_semantics, steps, kinds }, u))
+}
+
+/// A module ready to run: start section dropped when judged (instantiation
+/// runs without masks), fuel added, standalone.
+pub fn runnable(wasm: &[u8], det: Determinism) -> Result<Vec<u8>, Reject> {
+    let bad = |e: String| Reject::Module(e);
+    FEATURES.validate(wasm).map_err(|e| bad(e.to_string()))?;
+    let wasm = if det.is_judged() {
+        crate::case::without_start_section(wasm).map_err(|e| bad(e.to_string()))?
+    } else {
+        wasm.to_vec()
+    };
+    crate::fuel::instrument(&wasm, FUEL).map_err(|e| bad(e.to_string()))
+}
+
+/// The Case of a `mutate` input (see the module docs), and the mutation
+/// that made it. The bytes left go to the engines' configurations.
+pub fn case_from_bytes(data: &[u8], det: Determinism) -> Result<(Case, Mutation, Vec<u8>), Reject> {
+    let (mutation, plan_bytes): (Mutation, Vec<u8>) = if data.starts_with(b"\0asm") {
+        // The module itself: plan from its digest, so the same file always
+        // gives the same calls.
+        let digest = crosscheck_oracles::observation::digest(data);
+        let plan_bytes = plan_bytes_from(digest);
+        let m = Mutation {
+            source: "input".into(),
+            original: data.to_vec(),
+            mutant: data.to_vec(),
+            seed: 0,
+            preserve_semantics: false,
+            steps: 0,
+            kinds: Vec::new(),
+        };
+        (m, plan_bytes)
+    } else {
+        let (m, u) = recipe(data)?;
+        let rest = u.take_rest().to_vec();
+        (m, rest)
+    };
+    let wasm = runnable(&mutation.mutant, det)?;
+    let mut u = Unstructured::new(&plan_bytes);
+    let case = Case::from_wasm(wasm, &mut u, FEATURES, det)?;
+    if case.info.has_imports {
+        return Err(Reject::Module("the module has imports".into()));
+    }
+    let rest = u.take_rest().to_vec();
+    Ok((case, mutation, rest))
+}
+
+/// 512 plan bytes drawn from a digest (xorshift), for module inputs.
+fn plan_bytes_from(digest: u64) -> Vec<u8> {
+    let mut x = digest | 1;
+    (0..64)
+        .flat_map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x.to_le_bytes()
+        })
+        .collect()
+}
+
+/// libFuzzer's custom mutator for the `mutate` target: about half the time
+/// one wasm-mutate step seeded from libFuzzer's `seed` (any kind of
+/// mutation: the target judges engines, not the mutator), otherwise
+/// libFuzzer's own byte mutator (`byte_mutate`, `LLVMFuzzerMutate`).
+/// Returns the new length of `data`.
+pub fn libfuzzer_mutate(
+    data: &mut [u8],
+    size: usize,
+    max_size: usize,
+    seed: u32,
+    byte_mutate: impl FnOnce(&mut [u8], usize, usize) -> usize,
+) -> usize {
+    let input = &data[..size];
+    if seed.is_multiple_of(2) && input.starts_with(b"\0asm") {
+        let preserve = seed.is_multiple_of(4);
+        let (mutant, kinds) = mutate(input, u64::from(seed), 1, preserve);
+        if !kinds.is_empty() && mutant.len() <= max_size {
+            data[..mutant.len()].copy_from_slice(&mutant);
+            return mutant.len();
+        }
+    }
+    byte_mutate(data, size, max_size)
+}

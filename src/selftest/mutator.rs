@@ -1,0 +1,41 @@
+//! A planted mutator fault for the semantics-preservation oracle
+//! ([`crate::mutate::oracle`]): a "mutation" that claims to preserve
+//! semantics but turns the first `i32.add` of the module into `i32.sub`.
+
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasmparser::{Operator, Parser, Payload};
+
+/// `wasm` with its first `i32.add` (in code order) replaced by `i32.sub`;
+/// `None` when the module has none or cannot be read.
+pub fn add_to_sub(wasm: &[u8]) -> Option<Vec<u8>> {
+    let mut re = RoundtripReencoder;
+    let mut module = wasm_encoder::Module::new();
+    let mut flipped = false;
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.ok()?;
+        let Some((id, range)) = payload.as_section() else { continue };
+        if let Payload::CodeSectionStart { .. } = payload {
+            let mut code = wasm_encoder::CodeSection::new();
+            let reader = wasmparser::CodeSectionReader::new(wasmparser::BinaryReader::new(&wasm[range], 0)).ok()?;
+            for body in reader {
+                let body = body.ok()?;
+                let mut f = re.new_function_with_parsed_locals(&body).ok()?;
+                let mut ops = body.get_operators_reader().ok()?;
+                while !ops.eof() {
+                    let op = ops.read().ok()?;
+                    if !flipped && matches!(op, Operator::I32Add) {
+                        flipped = true;
+                        f.instruction(&wasm_encoder::Instruction::I32Sub);
+                    } else {
+                        f.instruction(&re.instruction(op).ok()?);
+                    }
+                }
+                code.function(&f);
+            }
+            module.section(&code);
+        } else {
+            module.section(&wasm_encoder::RawSection { id, data: &wasm[range] });
+        }
+    }
+    flipped.then(|| module.finish())
+}
