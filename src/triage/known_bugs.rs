@@ -227,26 +227,11 @@ pub fn br_table_as_br_ifs(wasm: &[u8]) -> Option<Vec<u8>> {
         if sites.is_empty() {
             return Ok(None);
         }
-        // The new local's index: after the parameters and declared locals.
-        let mut locals = body.get_locals_reader()?;
-        let mut index = params;
-        for _ in 0..locals.get_count() {
-            let (count, _) = locals.read()?;
-            index = index.saturating_add(count);
-        }
-        let ops_start = locals.original_position();
         let start = body.range().start;
         let bytes = body.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len() + 16 * sites.len());
-        let Some(groups) = locals.get_count().checked_add(1) else {
+        let Some((mut out, index, mut copied)) = with_one_more_local(body, params, wasm_encoder::ValType::I32)? else {
             return Ok(None);
         };
-        wasm_encoder::Encode::encode(&groups, &mut out);
-        // The declared locals' bytes, then one more i32.
-        out.extend_from_slice(&bytes[leb_len(bytes)..ops_start - start]);
-        wasm_encoder::Encode::encode(&1u32, &mut out);
-        out.push(0x7f);
-        let mut copied = ops_start - start;
         use wasm_encoder::{Encode, Instruction as I};
         for (at, end, labels, default) in sites {
             out.extend_from_slice(&bytes[copied..at - start]);
@@ -268,6 +253,35 @@ pub fn br_table_as_br_ifs(wasm: &[u8]) -> Option<Vec<u8>> {
     })?;
     wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all()).validate_all(&out).ok()?;
     Some(out)
+}
+
+/// A function body's locals with one more of type `ty` appended: the bytes
+/// so far, the new local's index (after `params` parameters and the
+/// declared locals), and where the operators begin, relative to the body's
+/// start; `None` when the body already has `u32::MAX` groups of locals.
+pub(super) fn with_one_more_local(
+    body: &wasmparser::FunctionBody,
+    params: u32,
+    ty: wasm_encoder::ValType,
+) -> wasmparser::Result<Option<(Vec<u8>, u32, usize)>> {
+    let mut locals = body.get_locals_reader()?;
+    let mut index = params;
+    for _ in 0..locals.get_count() {
+        let (count, _) = locals.read()?;
+        index = index.saturating_add(count);
+    }
+    let ops_start = locals.original_position() - body.range().start;
+    let Some(groups) = locals.get_count().checked_add(1) else {
+        return Ok(None);
+    };
+    let bytes = body.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() + 16);
+    wasm_encoder::Encode::encode(&groups, &mut out);
+    // The declared groups' bytes as they are, then the new one.
+    out.extend_from_slice(&bytes[leb_len(bytes)..ops_start]);
+    wasm_encoder::Encode::encode(&1u32, &mut out);
+    wasm_encoder::Encode::encode(&ty, &mut out);
+    Ok(Some((out, index, ops_start)))
 }
 
 /// The length of the unsigned LEB128 at the start of `bytes`.

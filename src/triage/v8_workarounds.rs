@@ -4,7 +4,7 @@
 //! is one the original allows, so an engine that agrees with the reference
 //! on the rewrite, and did not on the original, was tripped by that bug.
 
-use super::known_bugs::map_bodies;
+use super::known_bugs::{map_bodies, with_one_more_local};
 use wasm_encoder::{Encode, Instruction as I};
 use wasmparser::Operator;
 
@@ -77,7 +77,9 @@ pub fn unfused_dot_add(wasm: &[u8]) -> Option<Vec<u8>> {
         if sites.is_empty() {
             return Ok(None);
         }
-        let (mut out, acc, mut copied) = with_one_more_local(body, params, wasm_encoder::ValType::V128)?;
+        let Some((mut out, acc, mut copied)) = with_one_more_local(body, params, wasm_encoder::ValType::V128)? else {
+            return Ok(None);
+        };
         let start = body.range().start;
         let bytes = body.as_bytes();
         for (at, end) in sites {
@@ -93,40 +95,6 @@ pub fn unfused_dot_add(wasm: &[u8]) -> Option<Vec<u8>> {
         Ok(Some(out))
     })?;
     valid(out)
-}
-
-/// A function body's locals with one more of type `ty` appended: the bytes
-/// so far, the new local's index, and where in the body the operators begin
-/// (relative to the body's start).
-fn with_one_more_local(
-    body: &wasmparser::FunctionBody,
-    params: u32,
-    ty: wasm_encoder::ValType,
-) -> wasmparser::Result<(Vec<u8>, u32, usize)> {
-    let mut locals = body.get_locals_reader()?;
-    let mut index = params;
-    let mut declared = Vec::new();
-    for _ in 0..locals.get_count() {
-        let (count, t) = locals.read()?;
-        index = index.saturating_add(count);
-        declared.push((count, t));
-    }
-    let ops_start = locals.original_position() - body.range().start;
-    let mut out = Vec::new();
-    let groups = u32::try_from(declared.len() + 1).unwrap_or(u32::MAX);
-    groups.encode(&mut out);
-    let start = body.range().start;
-    let bytes = body.as_bytes();
-    // The declared groups' bytes as they are, then the new one.
-    let first_group = {
-        let mut r = wasmparser::BinaryReader::new(bytes, start);
-        r.read_var_u32()?;
-        r.original_position() - start
-    };
-    out.extend_from_slice(&bytes[first_group..ops_start]);
-    1u32.encode(&mut out);
-    ty.encode(&mut out);
-    Ok((out, index, ops_start))
 }
 
 /// The module with `rewrite(op, out)` applied to every operator of every
