@@ -241,6 +241,10 @@ fn v8_agrees_with_the_reference_wasmtime_and_wasmi() {
     assert!(set.features().relaxed_simd, "relaxed SIMD must be on for every engine");
     let mut c = Campaign::new(CampaignOptions::new(Target::Differential, SEED), set);
     let (mut unknown, mut v128_calls, mut v8_judged) = (Vec::new(), 0u64, 0u64);
+    // Cases whose module V8 can run at all: the inputs no longer depend on
+    // the engines, so an older V8 (Node 20 lacks multi-memory, memory64,
+    // ...) sits out more of them.
+    let mut v8_runnable = 0u64;
     for _ in 0..1000 {
         let step = c.step().expect("step");
         let Some(checked) = step.checked else {
@@ -253,6 +257,12 @@ fn v8_agrees_with_the_reference_wasmtime_and_wasmi() {
         }
         if checked.pairs.get(2) == Some(&PairOutcome::Agree) && checked.pairs.get(3) == Some(&PairOutcome::Agree) {
             v8_judged += 1;
+        }
+        let sat_out = |p: Option<&PairOutcome>| {
+            matches!(p, Some(PairOutcome::Inconclusive(InconclusiveReason::Unsupported { .. })))
+        };
+        if !sat_out(checked.pairs.get(2)) && !sat_out(checked.pairs.get(3)) {
+            v8_runnable += 1;
         }
         let v8 = &checked.runs[3].observation;
         for (call, outcome) in checked.case.plan.calls.iter().zip(&v8.calls) {
@@ -276,7 +286,11 @@ fn v8_agrees_with_the_reference_wasmtime_and_wasmi() {
     );
     assert!(unknown.is_empty(), "{} divergences, first:\n{}", unknown.len(), unknown[0]);
     assert!(s.get(keys::JUDGED_BY_REFERENCE) > 800, "Cases must keep NaNs and relaxed SIMD");
-    assert!(v8_judged > 800, "V8 compared in only {v8_judged} Cases");
+    assert!(v8_judged * 10 > v8_runnable * 8, "V8 compared in only {v8_judged} of the {v8_runnable} Cases it can run");
+    let node = crosscheck_oracles::v8::node().expect("have_node");
+    if node.node_major().is_some_and(|m| m >= crosscheck_oracles::v8::node::PINNED_NODE_MAJOR) {
+        assert!(v8_judged > 800, "V8 compared in only {v8_judged} Cases");
+    }
     assert!(v128_calls > 100, "only {v128_calls} calls passed v128 values");
 }
 
