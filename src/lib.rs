@@ -16,6 +16,8 @@
 //! | --- | --- |
 //! | [`case`] | a Case from bytes: wasm-smith config, module, call plan |
 //! | [`values`] | edge-biased argument values |
+//! | [`addresses`] | addresses at the edges of memories: drawn, and recognized |
+//! | [`patterns`] | the `patterns` target: shapes compilers lower specially, from Cranelift's rules |
 //! | [`module_info`] | a module's exported functions and observable state |
 //! | [`engines`] | the engines of a campaign, run in order |
 //! | [`judge`] | spec-precise comparison of observations |
@@ -33,6 +35,7 @@
 //!
 //! The engines themselves live in the `crosscheck-oracles` crate.
 
+pub mod addresses;
 pub mod artifacts;
 pub mod bench;
 pub mod case;
@@ -40,6 +43,7 @@ pub mod engines;
 pub mod fuzz;
 pub mod judge;
 pub mod module_info;
+pub mod patterns;
 pub mod report;
 pub mod run;
 pub mod selftest;

@@ -118,6 +118,14 @@ enum Command {
     },
     /// List engines: version, proposals, availability.
     Engines,
+    /// Coverage of Cranelift's x64 lowering rules by the `patterns` catalog:
+    /// how many multi-operation or constant-matching rules have a shape, and
+    /// why the others are not reached.
+    IsleCoverage {
+        /// `lower.isle` of cranelift-codegen's x64 backend (default: cargo's
+        /// unpacked crate source, or CROSSCHECK_X64_ISLE).
+        isle: Option<PathBuf>,
+    },
     /// Plant faults in an engine and prove the judge catches each one.
     Selftest {
         /// Cases each fault may take to be caught (the faults only masks
@@ -354,6 +362,18 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             }
             println!("total: {total}");
             Ok(if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::IsleCoverage { isle } => {
+            use crosscheck::patterns::isle;
+            let path = isle.or_else(isle::find_x64_lower_isle).context(
+                "no cranelift-codegen 0.135 source in cargo's registry: give the path of src/isa/x64/lower.isle",
+            )?;
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let rules = isle::rules(&text).with_context(|| format!("{}: unbalanced parentheses", path.display()))?;
+            println!("{}", path.display());
+            print!("{}", isle::report(&rules));
+            let unknown = rules.iter().filter(|r| r.reach().is_none()).count();
+            Ok(if unknown > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Engines => {
             for name in registry::ENGINE_NAMES {

@@ -16,15 +16,20 @@ pub enum Target {
     /// bytes) called with a batch of edge-biased operands, judged against
     /// the exact set of results the spec allows ([`crate::single_inst`]).
     SingleInst,
+    /// Small functions built from a catalog of multi-instruction shapes
+    /// that compilers lower specially, at edge addresses, judged against
+    /// the reference's masks ([`crate::patterns`]).
+    Patterns,
 }
 
 impl Target {
-    pub const ALL: &[Target] = &[Target::Differential, Target::SingleInst];
+    pub const ALL: &[Target] = &[Target::Differential, Target::SingleInst, Target::Patterns];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Differential => "differential",
             Target::SingleInst => "single_inst",
+            Target::Patterns => "patterns",
         }
     }
 
@@ -91,6 +96,16 @@ pub fn prepare(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<C
             // engines support (same bytes, same Case); engines lacking its
             // proposal are left out when judging.
             let (case, _, mut rest) = crate::single_inst::case_from_bytes(data)?;
+            engines.configure(&mut rest, case.features)?;
+            case
+        }
+        Target::Patterns => {
+            if !engines.baseline_reports_masks() {
+                return Err(Reject::Module(
+                    "patterns keeps NaNs as computed and is judged by the reference interpreter: make `reference` the first engine".into(),
+                ));
+            }
+            let (case, mut rest) = crate::patterns::case_from_bytes(data)?;
             engines.configure(&mut rest, case.features)?;
             case
         }
