@@ -37,7 +37,8 @@ fn with_fault(
         return Ok(create(name)?);
     };
     let fault = Fault::from_name(fault).ok_or_else(|| {
-        let known: Vec<_> = Fault::ALL.iter().chain(Fault::PROCESS).map(|f| f.name()).collect();
+        let known: Vec<_> =
+            Fault::ALL.iter().chain(Fault::MISCOMPILES).chain(Fault::PROCESS).map(|f| f.name()).collect();
         EngineError::UnknownFault(fault.to_string(), known.join(", "))
     })?;
     Ok(Box::new(Faulty::new(create(engine)?, fault)))

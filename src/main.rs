@@ -387,25 +387,33 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Selftest { budget, seed, only } => {
             let opts = selftest::SelftestOptions { budget, seed, ..Default::default() };
             let mut missed = 0;
-            println!("planted fault         detected after   planted in ~ judged against");
+            println!("planted fault          target        detected after              planted in ~ judged against");
             for (fault, opts) in selftest::plan(&opts) {
                 if !only.is_empty() && !only.iter().any(|o| o == fault.name()) {
                     continue;
                 }
                 let r = selftest::run_fault(fault, &opts)?;
-                match r.detected_after {
-                    Some(n) => println!(
-                        "{:<21} {:<16} {} ~ {}",
-                        fault.name(),
-                        format!("{n} cases"),
-                        opts.faulty_engine,
-                        opts.baseline
-                    ),
+                let found = match r.detected_after {
+                    Some(n) => format!("{n} cases, {:.1}s", r.seconds),
                     None => {
-                        missed += 1;
-                        println!("{:<21} NOT DETECTED in {} cases", fault.name(), opts.budget);
+                        let required = selftest::required(fault, &opts);
+                        missed += usize::from(required);
+                        format!(
+                            "{}NOT DETECTED in {} cases, {:.0}s",
+                            if required { "" } else { "(measured) " },
+                            r.cases,
+                            r.seconds
+                        )
                     }
-                }
+                };
+                println!(
+                    "{:<22} {:<13} {:<27} {} ~ {}",
+                    fault.name(),
+                    opts.target.name(),
+                    found,
+                    opts.faulty_engine,
+                    opts.baseline
+                );
                 if r.unplanted_divergences > 0 {
                     println!(
                         "  (and {} divergences that happen without the fault: real findings)",

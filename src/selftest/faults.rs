@@ -59,6 +59,13 @@ pub enum Fault {
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
     RelaxedChoiceFlip,
+    /// Planted miscompiles ([`super::miscompile`]): the module is rewritten
+    /// where a catalog shape occurs, before the engine compiles it.
+    WideLoad,
+    IndexNoZeroExtend,
+    ShiftOrUnmasked,
+    RoundingKeepsSnan,
+    UnsignedBranchSigned,
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -89,6 +96,28 @@ impl Fault {
     pub const SINGLE_INST: &[Fault] =
         &[Fault::Q15mulrLane, Fault::ShuffleIndex, Fault::F32x4NegNanSign, Fault::RelaxedChoiceFlip];
 
+    /// Planted miscompiles, judged against the reference through each target.
+    pub const MISCOMPILES: &[Fault] = &[
+        Fault::WideLoad,
+        Fault::IndexNoZeroExtend,
+        Fault::ShiftOrUnmasked,
+        Fault::RoundingKeepsSnan,
+        Fault::UnsignedBranchSigned,
+    ];
+
+    /// The lowering bug a miscompile fault plants.
+    pub fn miscompile(self) -> Option<super::miscompile::Miscompile> {
+        use super::miscompile::Miscompile as M;
+        Some(match self {
+            Fault::WideLoad => M::WideLoad,
+            Fault::IndexNoZeroExtend => M::IndexNoZeroExtend,
+            Fault::ShiftOrUnmasked => M::ShiftOrUnmasked,
+            Fault::RoundingKeepsSnan => M::RoundingKeepsSnan,
+            Fault::UnsignedBranchSigned => M::UnsignedBranchSigned,
+            _ => return None,
+        })
+    }
+
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
 
@@ -97,6 +126,7 @@ impl Fault {
             .iter()
             .chain(Fault::MASKED)
             .chain(Fault::SINGLE_INST)
+            .chain(Fault::MISCOMPILES)
             .chain(Fault::PROCESS)
             .copied()
             .find(|f| f.name() == name)
@@ -136,6 +166,11 @@ impl Fault {
             Fault::ShuffleIndex => "shuffle-index",
             Fault::F32x4NegNanSign => "f32x4-neg-nan-sign",
             Fault::RelaxedChoiceFlip => "relaxed-choice-flip",
+            Fault::WideLoad => "wide-load",
+            Fault::IndexNoZeroExtend => "index-no-zero-extend",
+            Fault::ShiftOrUnmasked => "shift-or-unmasked",
+            Fault::RoundingKeepsSnan => "rounding-keeps-snan",
+            Fault::UnsignedBranchSigned => "unsigned-branch-signed",
         }
     }
 
@@ -224,7 +259,13 @@ impl Engine for Faulty {
                 swapped = shuffle_index_off_by_one(wasm);
                 &swapped[..]
             }
-            _ => wasm,
+            f => match f.miscompile().and_then(|bug| super::miscompile::plant(wasm, bug)) {
+                Some(planted) => {
+                    swapped = planted;
+                    &swapped[..]
+                }
+                None => wasm,
+            },
         };
         let ops = OpsSeen::of(wasm);
         let inner = self.inner.instantiate(wasm)?;
