@@ -893,7 +893,14 @@ impl Gen<'_, '_> {
         for at in [0, self.mem.initial - 32] {
             let mut bytes = Vec::with_capacity(32);
             while bytes.len() < 32 {
-                match self.u.int_in_range(0..=3u8)? {
+                match self.u.int_in_range(0..=4u8)? {
+                    // Signalling NaNs as f64 and as f32 pairs: only a
+                    // signalling NaN shows whether an operation quiets it.
+                    4 => bytes.extend(
+                        self.u
+                            .choose(&[0x7ff0_0000_0000_0001u64, 0xfff4_0000_0000_0000, 0x7f80_0001_ffa0_0000])?
+                            .to_le_bytes(),
+                    ),
                     0 => bytes.extend(self.u.choose(F64_EDGES)?.to_le_bytes()),
                     1 => bytes.extend(self.u.choose(F32_EDGES)?.to_le_bytes()),
                     2 => bytes.extend(self.u.choose(I32_EDGES)?.to_le_bytes()),
