@@ -275,13 +275,7 @@ pub fn shape_at(ops: &[O<'_>], i: usize) -> Option<Shape> {
         | O::I64TruncF64U
         | O::F32ConvertI64U
         | O::F64ConvertI64U => Shape::Conversion,
-        _ if is_scalar_binary(op) || is_shift(op) => {
-            if prev.is_some_and(is_const) {
-                Shape::ImmBinary
-            } else {
-                return None;
-            }
-        }
+        _ if (is_scalar_binary(op) || is_shift(op)) && prev.is_some_and(is_const) => Shape::ImmBinary,
         _ => return None,
     })
 }

@@ -584,7 +584,6 @@ impl Gen<'_, '_> {
         let candidates: Vec<Shape> = Shape::ALL.iter().copied().filter(|s| applies(*s, ty, self.simd)).collect();
         let shape = *self.u.choose(&candidates)?;
         self.shapes.push(shape);
-        let int = matches!(ty, ValType::I32 | ValType::I64);
         match shape {
             Shape::LoadBinary => {
                 self.expr(ty, depth)?;
@@ -832,7 +831,6 @@ impl Gen<'_, '_> {
                 self.leaf(ty)?;
             }
         }
-        let _ = int;
         Ok(())
     }
 
