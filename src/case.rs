@@ -108,8 +108,10 @@ pub fn smith_config(
     c.max_tables = c.max_tables.min(if features.reference_types { 4 } else { 1 });
     // A quarter of the modules keep every memory to one page at most: the
     // end of the first page is where most addresses are (the others range
-    // up to the configured maximum).
-    let one_page = u.ratio(1, 4)?;
+    // up to the configured maximum). Decided by the low bits of the drawn
+    // limit rather than a byte of its own, so the module bytes that follow
+    // mean what they meant before.
+    let one_page = c.max_memory32_bytes % 4 == 0;
     let max_bytes = if one_page { crate::addresses::PAGE } else { MAX_MEMORY_BYTES };
     c.max_memory32_bytes = c.max_memory32_bytes.min(max_bytes);
     c.max_memory64_bytes = c.max_memory64_bytes.min(max_bytes as u128);
