@@ -111,7 +111,7 @@ pub fn smith_config(
     // up to the configured maximum). Decided by the low bits of the drawn
     // limit rather than a byte of its own, so the module bytes that follow
     // mean what they meant before.
-    let one_page = c.max_memory32_bytes % 4 == 0;
+    let one_page = c.max_memory32_bytes.is_multiple_of(4);
     let max_bytes = if one_page { crate::addresses::PAGE } else { MAX_MEMORY_BYTES };
     c.max_memory32_bytes = c.max_memory32_bytes.min(max_bytes);
     c.max_memory64_bytes = c.max_memory64_bytes.min(max_bytes as u128);
