@@ -235,7 +235,7 @@ fn const_text(v: &Val) -> String {
 
 /// Tuples also checked with operands from other sources (`t{i}`, `g{i}`,
 /// `l{i}`, `s{i}`; see [`Spec::module_text`]).
-pub const SOURCE_FED: usize = 2;
+pub const SOURCE_FED: usize = 1;
 
 /// Whether an export is one that runs the instruction (`f`, `k{i}`, or an
 /// operand-source variant).
