@@ -5,13 +5,17 @@
 //! | --- | --- |
 //! | [`shapes`] | the catalog: one entry per shape, with its Wasm spelling |
 //! | [`isle`] | which Cranelift x64 lowering rule each shape stands for, and why the others cannot be reached |
-//! | [`generate`] | a module of shapes from fuzz bytes |
+//! | [`generate`] | a module of shapes from fuzz bytes: memory, globals, data, statements, operands |
+//! | [`compose`] | each shape as Wasm, its operands sub-expressions |
+//! | [`vocabulary`] | the instructions the generator draws from, by type |
 //! | [`detect`] | the shapes any module contains (statistics, planted miscompiles) |
 
+pub mod compose;
 pub mod detect;
 pub mod generate;
 pub mod isle;
 pub mod shapes;
+pub mod vocabulary;
 
 pub use shapes::Shape;
 
