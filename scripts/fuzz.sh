@@ -20,9 +20,9 @@ fi
 target=$1
 shift
 case "$target" in
-  differential | single_inst | mutate | validate) ;;
+  differential | single_inst | mutate | validate | patterns) ;;
   *)
-    echo "scripts/fuzz.sh: unknown target '$target' (differential, single_inst, mutate, validate)" >&2
+    echo "scripts/fuzz.sh: unknown target '$target' (differential, single_inst, mutate, validate, patterns)" >&2
     exit 2
     ;;
 esac
@@ -46,7 +46,7 @@ case "$target" in
   mutate | validate)
     (cd "$root" && cargo run --release --quiet -- mutate-corpus "$work" >/dev/null)
     ;;
-  single_inst) ;; # no seeds: every input is a valid recipe
+  single_inst | patterns) ;; # no seeds: every input is a valid recipe
 esac
 
 defaults=()

@@ -10,7 +10,7 @@
 use crate::module_info::ModuleInfo;
 use crate::values::arbitrary_val;
 use arbitrary::Unstructured;
-use crosscheck_oracles::{Call, Features, Plan};
+use crosscheck_oracles::{Call, Features, Plan, Val, ValType};
 
 /// Fuel of wasm-smith's termination instrumentation: loop iterations and
 /// calls a whole Case may make before it traps with `unreachable`.
@@ -106,8 +106,15 @@ pub fn smith_config(
     c.max_instructions = c.max_instructions.min(400);
     c.max_memories = c.max_memories.min(if features.multi_memory { 2 } else { 1 });
     c.max_tables = c.max_tables.min(if features.reference_types { 4 } else { 1 });
-    c.max_memory32_bytes = c.max_memory32_bytes.min(MAX_MEMORY_BYTES);
-    c.max_memory64_bytes = c.max_memory64_bytes.min(MAX_MEMORY_BYTES as u128);
+    // A quarter of the modules keep every memory to one page at most: the
+    // end of the first page is where most addresses are (the others range
+    // up to the configured maximum). Decided by the low bits of the drawn
+    // limit rather than a byte of its own, so the module bytes that follow
+    // mean what they meant before.
+    let one_page = c.max_memory32_bytes.is_multiple_of(4);
+    let max_bytes = if one_page { crate::addresses::PAGE } else { MAX_MEMORY_BYTES };
+    c.max_memory32_bytes = c.max_memory32_bytes.min(max_bytes);
+    c.max_memory64_bytes = c.max_memory64_bytes.min(max_bytes as u128);
     c.memory_max_size_required = true;
     c.max_table_elements = c.max_table_elements.min(MAX_TABLE_ELEMENTS);
     c.table_max_size_required = true;
@@ -251,15 +258,26 @@ pub fn plan_calls(u: &mut Unstructured<'_>, info: &ModuleInfo) -> arbitrary::Res
     // fully exercised; then random extra calls.
     if !u.arbitrary::<bool>()? {
         for f in info.funcs.iter().take(MAX_CALLS) {
-            let args = f.params.iter().map(|t| arbitrary_val(u, *t)).collect::<arbitrary::Result<_>>()?;
+            let args = f.params.iter().map(|t| argument(u, info, *t)).collect::<arbitrary::Result<_>>()?;
             calls.push(Call { export: f.name.clone(), args });
         }
     }
     let extra = u.int_in_range(0..=MAX_CALLS - calls.len().min(MAX_CALLS))?;
     for _ in 0..extra {
         let f = u.choose(&info.funcs)?;
-        let args = f.params.iter().map(|t| arbitrary_val(u, *t)).collect::<arbitrary::Result<_>>()?;
+        let args = f.params.iter().map(|t| argument(u, info, *t)).collect::<arbitrary::Result<_>>()?;
         calls.push(Call { export: f.name.clone(), args });
     }
     Ok(calls)
+}
+
+/// One argument: integers may be edge addresses of the module's memories
+/// ([`crate::addresses::maybe_edge`]), everything else edge-biased values.
+fn argument(u: &mut Unstructured<'_>, info: &ModuleInfo, ty: ValType) -> arbitrary::Result<Val> {
+    use crate::addresses::maybe_edge;
+    Ok(match ty {
+        ValType::I32 => Val::I32(maybe_edge(u, info, |u| arbitrary_val(u, ty).map(|v| v.bits() as u64))? as u32),
+        ValType::I64 => Val::I64(maybe_edge(u, info, |u| arbitrary_val(u, ty).map(|v| v.bits() as u64))?),
+        _ => arbitrary_val(u, ty)?,
+    })
 }

@@ -19,6 +19,8 @@
 //! | [`swarm`] | the fixed table of proposal sets a differential input picks from |
 //! | [`validate`] | the `validate` target: possibly invalid modules, every engine's verdict |
 //! | [`values`] | edge-biased argument values |
+//! | [`addresses`] | addresses at the edges of memories: drawn, and recognized |
+//! | [`patterns`] | the `patterns` target: shapes compilers lower specially, from Cranelift's rules |
 //! | [`module_info`] | a module's exported functions and observable state |
 //! | [`engines`] | the engines of a campaign, run in order |
 //! | [`fuel`] | termination for any module: a fuel counter at every function entry and loop |
@@ -38,6 +40,7 @@
 //!
 //! The engines themselves live in the `crosscheck-oracles` crate.
 
+pub mod addresses;
 pub mod artifacts;
 pub mod bench;
 pub mod case;
@@ -48,6 +51,7 @@ pub mod fuzz;
 pub mod judge;
 pub mod module_info;
 pub mod mutate;
+pub mod patterns;
 pub mod report;
 pub mod run;
 pub mod selftest;

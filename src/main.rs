@@ -162,6 +162,14 @@ enum Command {
     },
     /// List engines: version, proposals, availability.
     Engines,
+    /// Coverage of Cranelift's x64 lowering rules by the `patterns` catalog:
+    /// how many multi-operation or constant-matching rules have a shape, and
+    /// why the others are not reached.
+    IsleCoverage {
+        /// `lower.isle` of cranelift-codegen's x64 backend (default: cargo's
+        /// unpacked crate source, or CROSSCHECK_X64_ISLE).
+        isle: Option<PathBuf>,
+    },
     /// Plant faults in an engine and prove the judge catches each one.
     Selftest {
         /// Cases each fault may take to be caught (the faults only masks
@@ -553,6 +561,18 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             println!("{} modules written to {}", seeds.len(), dir.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::IsleCoverage { isle } => {
+            use crosscheck::patterns::isle;
+            let path = isle.or_else(isle::find_x64_lower_isle).context(
+                "no cranelift-codegen 0.135 source in cargo's registry: give the path of src/isa/x64/lower.isle",
+            )?;
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let rules = isle::rules(&text).with_context(|| format!("{}: unbalanced parentheses", path.display()))?;
+            println!("{}", path.display());
+            print!("{}", isle::report(&rules));
+            let unknown = rules.iter().filter(|r| r.reach().is_none()).count();
+            Ok(if unknown > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
         Command::Engines => {
             for name in registry::ENGINE_NAMES {
                 match registry::create(name) {
@@ -568,25 +588,33 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Selftest { budget, seed, only } => {
             let opts = selftest::SelftestOptions { budget, seed, ..Default::default() };
             let mut missed = 0;
-            println!("planted fault         detected after   planted in ~ judged against");
+            println!("planted fault          target        detected after              planted in ~ judged against");
             for (fault, opts) in selftest::plan(&opts) {
                 if !only.is_empty() && !only.iter().any(|o| o == fault.name()) {
                     continue;
                 }
                 let r = selftest::run_fault(fault, &opts)?;
-                match r.detected_after {
-                    Some(n) => println!(
-                        "{:<21} {:<16} {} ~ {}",
-                        fault.name(),
-                        format!("{n} cases"),
-                        opts.faulty_engine,
-                        opts.baseline
-                    ),
+                let found = match r.detected_after {
+                    Some(n) => format!("{n} cases, {:.1}s", r.seconds),
                     None => {
-                        missed += 1;
-                        println!("{:<21} NOT DETECTED in {} cases", fault.name(), opts.budget);
+                        let required = selftest::required(fault, &opts);
+                        missed += usize::from(required);
+                        format!(
+                            "{}NOT DETECTED in {} cases, {:.0}s",
+                            if required { "" } else { "(measured) " },
+                            r.cases,
+                            r.seconds
+                        )
                     }
-                }
+                };
+                println!(
+                    "{:<22} {:<13} {:<27} {} ~ {}",
+                    fault.name(),
+                    opts.target.name(),
+                    found,
+                    opts.faulty_engine,
+                    opts.baseline
+                );
                 if r.unplanted_divergences > 0 {
                     println!(
                         "  (and {} divergences that happen without the fault: real findings)",

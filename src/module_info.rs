@@ -21,6 +21,37 @@ pub struct ModuleInfo {
     pub observe: Exports,
     /// Whether the module imports anything (then it cannot run standalone).
     pub has_imports: bool,
+    /// The module's own memories (imported ones are not known in size), in
+    /// index order: where addresses are at an edge.
+    pub memories: Vec<MemoryInfo>,
+    /// Distinct constant offsets of the memory accesses in the code (the
+    /// first [`MAX_OFFSETS`]): an address argument lands at an edge only
+    /// once its access adds its offset.
+    pub offsets: Vec<u64>,
+}
+
+/// Most offsets kept in [`ModuleInfo::offsets`].
+pub const MAX_OFFSETS: usize = 16;
+
+/// The size limits of a memory, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryInfo {
+    /// Size at instantiation.
+    pub initial: u64,
+    /// Largest size `memory.grow` may reach (`None`: no maximum declared).
+    pub maximum: Option<u64>,
+    pub memory64: bool,
+}
+
+impl MemoryInfo {
+    fn of(ty: wasmparser::MemoryType) -> MemoryInfo {
+        let page = 1u64.checked_shl(ty.page_size_log2.unwrap_or(16)).unwrap_or(65536);
+        MemoryInfo {
+            initial: ty.initial.saturating_mul(page),
+            maximum: ty.maximum.map(|m| m.saturating_mul(page)),
+            memory64: ty.memory64,
+        }
+    }
 }
 
 impl ModuleInfo {
@@ -46,6 +77,21 @@ impl ModuleInfo {
                         info.has_imports = true;
                         if let TypeRef::Func(idx) = import.ty {
                             func_types.push(idx);
+                        }
+                    }
+                }
+                Payload::MemorySection(reader) => {
+                    for ty in reader {
+                        info.memories.push(MemoryInfo::of(ty?));
+                    }
+                }
+                Payload::CodeSectionEntry(body) if info.offsets.len() < MAX_OFFSETS => {
+                    let mut reader = body.get_operators_reader()?;
+                    while !reader.eof() && info.offsets.len() < MAX_OFFSETS {
+                        if let Some(memarg) = crate::addresses::memarg(&reader.read()?)
+                            && !info.offsets.contains(&memarg.offset)
+                        {
+                            info.offsets.push(memarg.offset);
                         }
                     }
                 }

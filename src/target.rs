@@ -23,10 +23,15 @@ pub enum Target {
     /// Possibly invalid modules: every engine must agree on valid or
     /// invalid ([`crate::validate`]).
     Validate,
+    /// Small functions built from a catalog of multi-instruction shapes
+    /// that compilers lower specially, at edge addresses, judged against
+    /// the reference's masks ([`crate::patterns`]).
+    Patterns,
 }
 
 impl Target {
-    pub const ALL: &[Target] = &[Target::Differential, Target::SingleInst, Target::Mutate, Target::Validate];
+    pub const ALL: &[Target] =
+        &[Target::Differential, Target::SingleInst, Target::Mutate, Target::Validate, Target::Patterns];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -34,6 +39,7 @@ impl Target {
             Target::SingleInst => "single_inst",
             Target::Mutate => "mutate",
             Target::Validate => "validate",
+            Target::Patterns => "patterns",
         }
     }
 
@@ -155,6 +161,16 @@ pub fn prepare_with_mutation(
         Target::Validate => {
             let (case, rest) = crate::validate::case_from_bytes(data, det)?;
             engines.configure(&mut arbitrary::Unstructured::new(&rest), case.features)?;
+            case
+        }
+        Target::Patterns => {
+            if !engines.baseline_reports_masks() {
+                return Err(Reject::Module(
+                    "patterns keeps NaNs as computed and is judged by the reference interpreter: make `reference` the first engine".into(),
+                ));
+            }
+            let (case, mut rest) = crate::patterns::case_from_bytes(data)?;
+            engines.configure(&mut rest, case.features)?;
             case
         }
     };

@@ -103,9 +103,14 @@ fn fuzz_runs_writes_a_summary_and_catches_a_planted_fault() {
     assert!(out.contains("execs/s"), "{out}");
     let dirs: Vec<_> = std::fs::read_dir(art.join("differential")).unwrap().flatten().map(|e| e.path()).collect();
     let finding = dirs.iter().find(|d| !crosscheck::artifacts::is_known_bug(d)).expect("a finding");
-    for f in ["input.bin", "case.wasm", "case.wat", "report.txt", "signature.txt"] {
+    for f in ["input.bin", "case.wasm", "case.wat", "report.txt", "signature.txt", "found-after.txt"] {
         assert!(finding.join(f).exists(), "{f} missing in {}", finding.display());
     }
+    // When it came: seconds and Cases before it, also in the summary.
+    let found = std::fs::read_to_string(finding.join("found-after.txt")).unwrap();
+    let cases: u64 = found.lines().find_map(|l| l.strip_prefix("cases ")).unwrap().parse().unwrap();
+    assert!(cases < 300, "{found}");
+    assert!(out.contains(&format!(", {cases} Cases)")), "{out}");
     // The input replays to the same divergence.
     let input = finding.join("input.bin").display().to_string();
     let r = crosscheck(&["repro", "differential", &input, "--engines", "wasmi,wasmtime+i32-result-bit"]);

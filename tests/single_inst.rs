@@ -219,3 +219,41 @@ fn every_per_instruction_fault_has_a_test() {
         assert_eq!(Fault::from_name(f.name()), Some(*f));
     }
 }
+
+/// Every operand source computes what `f` computes on the same operands
+/// (on the reference interpreter): the loads read back the operands from
+/// the end of memory, the globals and `local.tee` pass them unchanged, the
+/// shift-and-add address equals the address.
+#[test]
+fn operand_sources_feed_the_same_operands() {
+    use crosscheck::oracles::{CallOutcome, Val, registry};
+    use crosscheck::single_inst::catalog::lookup;
+    let cases: &[(&str, Vec<Val>)] = &[
+        ("i64.sub", vec![Val::I64(0x8000_0000_0000_0001), Val::I64(7)]),
+        ("f64.copysign", vec![Val::F64(0x7ff0_0000_0000_0001), Val::F64(1 << 63)]),
+        ("i8x16.swizzle", vec![Val::V128(0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100), Val::V128(0x1f_0f_03)]),
+        ("v128.load32_zero", vec![Val::I32(65531)]),
+        ("v128.store", vec![Val::I32(65519), Val::V128(0x0102_0304)]),
+    ];
+    for (name, args) in cases {
+        let entry = lookup(name).unwrap_or_else(|| panic!("{name} in the catalog"));
+        let imm = if entry.is_memory() { Immediates::Mem { offset: 1, align: 0 } } else { Immediates::None };
+        let spec = Spec { entry, imm };
+        let poke = entry.is_memory().then_some((65520u32, u128::MAX - 5));
+        let tuple = operands::Tuple { args: args.clone(), poke };
+        let case = crosscheck::single_inst::case_for(&spec, std::slice::from_ref(&tuple)).unwrap();
+        let exports: Vec<&str> = case.plan.calls.iter().map(|c| c.export.as_str()).collect();
+        let variants: &[&str] = if entry.is_memory() { &["k0", "t0", "g0", "s0"] } else { &["k0", "t0", "g0", "l0"] };
+        for v in variants {
+            assert!(exports.contains(v), "{name}: no call of {v} in {exports:?}");
+        }
+        let obs = registry::create("reference").unwrap().run(&case.plan);
+        let of = |export: &str| -> &CallOutcome {
+            let i = case.plan.calls.iter().position(|c| c.export == export).unwrap();
+            &obs.calls[i]
+        };
+        for v in variants {
+            assert_eq!(of(v), of("f"), "{name}: {v} differs from f");
+        }
+    }
+}

@@ -157,6 +157,12 @@ impl Campaign {
         for name in checked.case.features.missing_from(&self.engines.features()) {
             self.stats.add(&format!("{}{name}", keys::ALLOWED_BY_SWARM), 1);
         }
+        if crate::addresses::has_edge_argument(&checked.case.info, &checked.case.plan.calls) {
+            self.stats.add(keys::EDGE_ADDRESS, 1);
+        }
+        for shape in crate::patterns::detect::shapes_in(&checked.case.plan.wasm) {
+            self.stats.add(&format!("{}{}", keys::SHAPE, shape.name()), 1);
+        }
         self.stats.add(keys::WASM_BYTES, checked.case.plan.wasm.len() as u64);
         self.stats.add(keys::CALLS, checked.case.plan.calls.len() as u64);
         let t = &checked.timings;

@@ -48,6 +48,12 @@ pub mod keys {
     /// some engine of the set lacks (that engine sat those Cases out when
     /// their module used it).
     pub const ALLOWED_BY_SWARM: &str = "swarm.";
+    /// Cases with a call argument at an edge of a memory (see
+    /// [`crate::addresses::is_edge`]).
+    pub const EDGE_ADDRESS: &str = "reach.edge-address";
+    /// Prefix: `reach.shape.<shape>` counts Cases whose code contains a
+    /// catalog shape ([`crate::patterns::detect`]).
+    pub const SHAPE: &str = "reach.shape.";
     /// Prefix: `micros.<phase>` accumulates time.
     pub const MICROS: &str = "micros.";
 }

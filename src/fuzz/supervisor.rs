@@ -50,6 +50,25 @@ pub struct Summary {
     /// With [`FuzzOptions::triage`]: each new finding's reduced module size,
     /// or why it was not reduced.
     pub reduced: Vec<(PathBuf, Result<u64, String>)>,
+    /// When each new finding came, in the same order.
+    pub found_after: Vec<FoundAfter>,
+}
+
+/// When a finding came: seconds since the campaign started and Cases run
+/// (all jobs) before the one that found it. Also written to the finding's
+/// folder as `found-after.txt`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FoundAfter {
+    pub seconds: f64,
+    pub cases: u64,
+}
+
+impl FoundAfter {
+    fn record(self, dir: &std::path::Path) {
+        // Best effort: the finding itself is already on disk.
+        let _ =
+            std::fs::write(dir.join("found-after.txt"), format!("seconds {:.3}\ncases {}\n", self.seconds, self.cases));
+    }
 }
 
 /// Lines of a worker's stderr kept for a crash report: the first ones and
@@ -105,12 +124,27 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
         }
         match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(Msg::Line(job, line)) => {
+                // Cases run by every process but this one (for findings).
+                let others = workers
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != job)
+                    .filter_map(|(_, w)| w.as_ref())
+                    .fold(finished.get(keys::EXECS), |n, w| n + w.stats.get(keys::EXECS));
                 if let Some(w) = workers[job].as_mut() {
                     w.last_heard = Instant::now();
                     if let Some(rest) = line.strip_prefix("stats ") {
                         w.stats = Stats::from_line(rest);
                     } else if let Some(rest) = line.strip_prefix("finding ") {
-                        if let Some(dir) = rest.strip_prefix("new ") {
+                        // `new|dup CASES-BEFORE-IN-THIS-WORKER DIR`
+                        if let Some((before, dir)) = rest.strip_prefix("new ").and_then(|r| r.split_once(' ')) {
+                            let own = w.stats.get(keys::EXECS);
+                            let found = FoundAfter {
+                                seconds: start.elapsed().as_secs_f64(),
+                                cases: others + before.parse::<u64>().unwrap_or(own),
+                            };
+                            found.record(Path::new(dir));
+                            summary.found_after.push(found);
                             summary.new_findings.push(PathBuf::from(dir));
                             if let Some(t) = &mut triager {
                                 t.push(PathBuf::from(dir))?;
@@ -146,6 +180,12 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                             save_crash(&opts.artifacts, opts.target.name(), &signature, &input, &what)?
                         {
                             save_crash_case(&dir, opts, &input);
+                            let found = FoundAfter {
+                                seconds: start.elapsed().as_secs_f64(),
+                                cases: current(&finished, &workers).get(keys::EXECS),
+                            };
+                            found.record(&dir);
+                            summary.found_after.push(found);
                             clear_line(tty);
                             eprintln!("crosscheck: engine crash ({signature}); input written to {}", dir.display());
                             if let Some(t) = &mut triager {
@@ -408,8 +448,25 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     for (pair, n) in s.with_prefix(keys::PAIR) {
         out += &format!("  compared      {pair}: {n} Cases\n");
     }
-    for dir in &summary.new_findings {
-        out += &format!("  finding       {}\n", dir.display());
+    let cases = s.get(keys::AGREE) + s.get(keys::DIVERGE) + s.get(keys::INCONCLUSIVE);
+    if cases > 0 {
+        let share = |n: u64| 100.0 * n as f64 / cases as f64;
+        out += &format!(
+            "  reach         {:.1}% of Cases call with an address at a memory's edge\n",
+            share(s.get(keys::EDGE_ADDRESS))
+        );
+        let shapes: Vec<String> = s.with_prefix(keys::SHAPE).map(|(k, n)| format!("{k} {:.1}%", share(n))).collect();
+        if !shapes.is_empty() {
+            out += &format!("  shapes        share of Cases containing each: {}\n", shapes.join(", "));
+        }
+    }
+    for (i, dir) in summary.new_findings.iter().enumerate() {
+        match summary.found_after.get(i) {
+            Some(f) => {
+                out += &format!("  finding       {} (after {:.1}s, {} Cases)\n", dir.display(), f.seconds, f.cases)
+            }
+            None => out += &format!("  finding       {}\n", dir.display()),
+        }
     }
     if opts.triage {
         out += &format!("  distinct bugs {} (each new finding reduced in DIR/shrunk)\n", summary.reduced.len());
@@ -467,8 +524,8 @@ pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
         let found = step.saved.is_some();
         if let Some(saved) = step.saved {
             match saved {
-                Saved::New(d) => writeln!(out, "finding new {}", d.display())?,
-                Saved::Duplicate(d) => writeln!(out, "finding dup {}", d.display())?,
+                Saved::New(d) => writeln!(out, "finding new {} {}", n - 1, d.display())?,
+                Saved::Duplicate(d) => writeln!(out, "finding dup {} {}", n - 1, d.display())?,
             }
         }
         // After a finding, the counters at once: a worker that crashes

@@ -63,6 +63,13 @@ pub enum Fault {
     /// Cranelift's opt-level none (`opt=none` in its configuration): a
     /// fault that only one engine configuration shows, for triage.
     I32ResultAtOptNone,
+    /// Planted miscompiles ([`super::miscompile`]): the module is rewritten
+    /// where a catalog shape occurs, before the engine compiles it.
+    WideLoad,
+    IndexNoZeroExtend,
+    ShiftOrUnmasked,
+    RoundingKeepsSnan,
+    UnsignedBranchSigned,
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -97,29 +104,50 @@ impl Fault {
     /// proof: found by a campaign, reproduced only with that configuration).
     pub const CONFIGURED: &[Fault] = &[Fault::I32ResultAtOptNone];
 
+    /// Planted miscompiles, judged against the reference through each target.
+    pub const MISCOMPILES: &[Fault] = &[
+        Fault::WideLoad,
+        Fault::IndexNoZeroExtend,
+        Fault::ShiftOrUnmasked,
+        Fault::RoundingKeepsSnan,
+        Fault::UnsignedBranchSigned,
+    ];
+
+    /// The lowering bug a miscompile fault plants.
+    pub fn miscompile(self) -> Option<super::miscompile::Miscompile> {
+        use super::miscompile::Miscompile as M;
+        Some(match self {
+            Fault::WideLoad => M::WideLoad,
+            Fault::IndexNoZeroExtend => M::IndexNoZeroExtend,
+            Fault::ShiftOrUnmasked => M::ShiftOrUnmasked,
+            Fault::RoundingKeepsSnan => M::RoundingKeepsSnan,
+            Fault::UnsignedBranchSigned => M::UnsignedBranchSigned,
+            _ => return None,
+        })
+    }
+
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
 
-    /// The name of every fault.
-    pub fn all_names() -> impl Iterator<Item = &'static str> {
+    /// Every fault, of every group.
+    pub fn every() -> impl Iterator<Item = Fault> {
         Fault::ALL
             .iter()
             .chain(Fault::MASKED)
             .chain(Fault::SINGLE_INST)
             .chain(Fault::CONFIGURED)
+            .chain(Fault::MISCOMPILES)
             .chain(Fault::PROCESS)
-            .map(|f| f.name())
+            .copied()
+    }
+
+    /// The name of every fault.
+    pub fn all_names() -> impl Iterator<Item = &'static str> {
+        Fault::every().map(|f| f.name())
     }
 
     pub fn from_name(name: &str) -> Option<Fault> {
-        Fault::ALL
-            .iter()
-            .chain(Fault::MASKED)
-            .chain(Fault::SINGLE_INST)
-            .chain(Fault::CONFIGURED)
-            .chain(Fault::PROCESS)
-            .copied()
-            .find(|f| f.name() == name)
+        Fault::every().find(|f| f.name() == name)
     }
 
     /// Cases this fault may take to be caught, given the base budget: the
@@ -157,6 +185,11 @@ impl Fault {
             Fault::ShuffleIndex => "shuffle-index",
             Fault::F32x4NegNanSign => "f32x4-neg-nan-sign",
             Fault::RelaxedChoiceFlip => "relaxed-choice-flip",
+            Fault::WideLoad => "wide-load",
+            Fault::IndexNoZeroExtend => "index-no-zero-extend",
+            Fault::ShiftOrUnmasked => "shift-or-unmasked",
+            Fault::RoundingKeepsSnan => "rounding-keeps-snan",
+            Fault::UnsignedBranchSigned => "unsigned-branch-signed",
         }
     }
 
@@ -308,7 +341,13 @@ impl Engine for Faulty {
                 swapped = shuffle_index_off_by_one(wasm);
                 &swapped[..]
             }
-            _ => wasm,
+            f => match f.miscompile().and_then(|bug| super::miscompile::plant(wasm, bug)) {
+                Some(planted) => {
+                    swapped = planted;
+                    &swapped[..]
+                }
+                None => wasm,
+            },
         };
         let ops = OpsSeen::of(wasm);
         let inner = self.inner.instantiate(wasm)?;

@@ -6,6 +6,7 @@
 
 pub mod faults;
 pub mod mutator;
+pub mod miscompile;
 
 pub use faults::{Fault, Faulty};
 
@@ -16,11 +17,15 @@ use crate::target::{Target, check};
 use crosscheck_oracles::registry;
 
 /// How one planted fault fared.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FaultResult {
     pub fault: Fault,
     /// Cases run until the first detection; `None`: not detected in budget.
     pub detected_after: Option<u64>,
+    /// Seconds until the first detection, or spent without one.
+    pub seconds: f64,
+    /// Cases run in all (the budget, or fewer when the time ran out).
+    pub cases: u64,
     /// Divergences that also occurred without the fault (real findings).
     pub unplanted_divergences: u64,
 }
@@ -35,6 +40,8 @@ pub struct SelftestOptions {
     pub seed: u64,
     /// The fuzz target the faulty engine is run through.
     pub target: Target,
+    /// Time allowed besides the budget of Cases (`None`: the budget alone).
+    pub time: Option<std::time::Duration>,
 }
 
 impl Default for SelftestOptions {
@@ -45,6 +52,7 @@ impl Default for SelftestOptions {
             budget: 3000,
             seed: 1,
             target: Target::Differential,
+            time: None,
         }
     }
 }
@@ -58,18 +66,32 @@ pub fn run_fault(fault: Fault, opts: &SelftestOptions) -> anyhow::Result<FaultRe
     let mut clean = EngineSet::fuzzing(&[opts.baseline.as_str(), opts.faulty_engine.as_str()])?;
     let mut campaign = Campaign::new(CampaignOptions::new(opts.target, opts.seed), faulty);
     let mut unplanted = 0;
+    let start = std::time::Instant::now();
+    let mut cases = 0;
     for n in 1..=opts.budget {
+        if opts.time.is_some_and(|t| start.elapsed() >= t) {
+            break;
+        }
+        cases = n;
         let step = campaign.step()?;
         let Some(checked) = step.checked else { continue };
         if let Verdict::Diverge(_) = checked.verdict {
             let without = check(opts.target, &step.input, &mut clean)?;
             if matches!(without.verdict, Verdict::Agree) {
-                return Ok(FaultResult { fault, detected_after: Some(n), unplanted_divergences: unplanted });
+                let seconds = start.elapsed().as_secs_f64();
+                return Ok(FaultResult {
+                    fault,
+                    detected_after: Some(n),
+                    seconds,
+                    cases: n,
+                    unplanted_divergences: unplanted,
+                });
             }
             unplanted += 1;
         }
     }
-    Ok(FaultResult { fault, detected_after: None, unplanted_divergences: unplanted })
+    let seconds = start.elapsed().as_secs_f64();
+    Ok(FaultResult { fault, detected_after: None, seconds, cases, unplanted_divergences: unplanted })
 }
 
 /// Settings for the faults only masks can see: planted in Wasmtime, judged
@@ -81,6 +103,7 @@ pub fn masked_options(budget: u64, seed: u64) -> SelftestOptions {
         budget,
         seed,
         target: Target::Differential,
+        time: None,
     }
 }
 
@@ -90,16 +113,39 @@ pub fn single_inst_options(budget: u64, seed: u64) -> SelftestOptions {
     SelftestOptions { target: Target::SingleInst, ..masked_options(budget, seed) }
 }
 
+/// The targets each planted miscompile is run through, with the time each
+/// may take: `patterns` must find every one (within a minute), the others
+/// are measured for comparison.
+pub const MISCOMPILE_TARGETS: &[(Target, u64)] =
+    &[(Target::Patterns, 60), (Target::Differential, 30), (Target::SingleInst, 15)];
+
+/// Settings for a planted miscompile through `target`: planted in
+/// Wasmtime, judged against the reference, `seconds` at most.
+pub fn miscompile_options(budget: u64, seed: u64, target: Target, seconds: u64) -> SelftestOptions {
+    SelftestOptions { target, time: Some(std::time::Duration::from_secs(seconds)), ..masked_options(budget, seed) }
+}
+
+/// Whether a miss of `fault` through `opts.target` fails the self-test
+/// (a miscompile only counts as missed by the `patterns` target).
+pub fn required(fault: Fault, opts: &SelftestOptions) -> bool {
+    fault.miscompile().is_none() || opts.target == Target::Patterns
+}
+
 /// Every planted fault with the settings it is judged under: the plain
-/// faults against `opts`' baseline, the masked ones against the reference.
+/// faults against `opts`' baseline, the masked ones against the reference,
+/// each miscompile once per target of [`MISCOMPILE_TARGETS`].
 pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
     let masked = masked_options(opts.budget, opts.seed);
     let single = single_inst_options(opts.budget, opts.seed);
     let within = |f: Fault, o: &SelftestOptions| (f, SelftestOptions { budget: f.budget(o.budget), ..o.clone() });
+    let miscompiles = Fault::MISCOMPILES.iter().flat_map(|f| {
+        MISCOMPILE_TARGETS.iter().map(|(t, secs)| (*f, miscompile_options(u64::MAX, opts.seed, *t, *secs)))
+    });
     Fault::ALL
         .iter()
         .map(|f| within(*f, opts))
         .chain(Fault::MASKED.iter().map(|f| within(*f, &masked)))
         .chain(Fault::SINGLE_INST.iter().map(|f| within(*f, &single)))
+        .chain(miscompiles)
         .collect()
 }

@@ -102,11 +102,63 @@ impl Spec {
                 self.instruction_text()
             ));
         }
+        m.push_str(&self.source_fed_text(&const_fed[..const_fed.len().min(SOURCE_FED)]));
         if e.is_memory() {
             m.push_str("  (func (export \"poke\") (param i32 v128) local.get 0 local.get 1 v128.store align=1)\n");
             m.push_str("  (func (export \"peek\") (param i32) (result v128) local.get 0 v128.load align=1)\n");
         }
         m.push_str(&format!("  (@custom \"{SECTION}\" \"{}\"))\n", self.instruction_text()));
+        m
+    }
+
+    /// Functions feeding the operands of `tuples` from other sources:
+    /// `t{i}` through `local.tee`, `g{i}` from mutable globals, and either
+    /// `l{i}` loading each operand from the end of a memory of its own,
+    /// unaligned (instructions without memory), or `s{i}` computing the
+    /// address by a shift-and-add (memory instructions).
+    fn source_fed_text(&self, tuples: &[Tuple]) -> String {
+        let e = self.entry;
+        let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let n = e.params.len();
+        let instr = self.instruction_text();
+        let mut m = String::new();
+        for (i, t) in tuples.iter().enumerate() {
+            let tees: String = (0..n).map(|j| format!("local.get {j} local.tee {} ", n + j)).collect();
+            m.push_str(&format!(
+                "  (func (export \"t{i}\") (param{params}) (result{results}) (local{params})\n    {tees}{instr})\n"
+            ));
+            for (j, a) in t.args.iter().enumerate() {
+                m.push_str(&format!("  (global $g{i}_{j} (mut {}) ({}))\n", ty(a.ty()), const_text(a)));
+            }
+            let gets: String = (0..n).map(|j| format!("global.get $g{i}_{j} ")).collect();
+            m.push_str(&format!("  (func (export \"g{i}\") (result{results})\n    {gets}{instr})\n"));
+            if e.is_memory() {
+                // (a & 3) + ((a >> 2) << 2) = a: base plus a shifted index.
+                let rest: String = (1..n).map(|j| format!("local.get {j} ")).collect();
+                m.push_str(&format!(
+                    "  (func (export \"s{i}\") (param{params}) (result{results})\n    local.get 0 i32.const 3 i32.and local.get 0 i32.const 2 i32.shr_u i32.const 2 i32.shl i32.add {rest}{instr})\n"
+                ));
+            }
+        }
+        if !e.is_memory() && !tuples.is_empty() {
+            // The operands of every tuple, packed so the last byte sits one
+            // byte below the end of the page (odd addresses: unaligned).
+            let bytes: Vec<Vec<u8>> = tuples.iter().map(|t| t.args.iter().flat_map(val_bytes).collect()).collect();
+            let total: usize = bytes.iter().map(Vec::len).sum();
+            let mut at = 65536 - 1 - total;
+            m.push_str("  (memory $ops 1 1)\n");
+            for (i, (t, data)) in tuples.iter().zip(&bytes).enumerate() {
+                let escaped: String = data.iter().map(|b| format!("\\{b:02x}")).collect();
+                m.push_str(&format!("  (data (memory $ops) (i32.const {at}) \"{escaped}\")\n"));
+                let mut loads = String::new();
+                for a in &t.args {
+                    loads.push_str(&format!("i32.const {at} {}.load $ops align=1 ", ty(a.ty())));
+                    at += val_bytes(a).len();
+                }
+                m.push_str(&format!("  (func (export \"l{i}\") (result{results})\n    {loads}{instr})\n"));
+            }
+        }
         m
     }
 
@@ -118,15 +170,24 @@ impl Spec {
 
     /// The calls that check `tuples`: per tuple `poke` (memory
     /// instructions), `f`, and `peek` (stores); then for the first
-    /// `const_fed` tuples the same with `k{i}`.
+    /// `const_fed` tuples the same with `k{i}`, and for the first
+    /// [`SOURCE_FED`] with the other operand sources.
     pub fn plan(&self, wasm: Vec<u8>, tuples: &[Tuple], const_fed: usize) -> Plan {
         let mut calls = Vec::with_capacity(tuples.len() * 6);
         for (i, t) in tuples.iter().enumerate() {
-            let fed = if i < const_fed {
-                vec![("f".to_string(), t.args.clone()), (format!("k{i}"), Vec::new())]
-            } else {
-                vec![("f".to_string(), t.args.clone())]
-            };
+            let mut fed = vec![("f".to_string(), t.args.clone())];
+            if i < const_fed {
+                fed.push((format!("k{i}"), Vec::new()));
+            }
+            if i < const_fed.min(SOURCE_FED) {
+                fed.push((format!("t{i}"), t.args.clone()));
+                fed.push((format!("g{i}"), Vec::new()));
+                if self.entry.is_memory() {
+                    fed.push((format!("s{i}"), t.args.clone()));
+                } else {
+                    fed.push((format!("l{i}"), Vec::new()));
+                }
+            }
             for (export, args) in fed {
                 if let Some((at, bytes)) = t.poke {
                     calls.push(Call { export: "poke".into(), args: vec![Val::I32(at), Val::V128(bytes)] });
@@ -172,9 +233,38 @@ fn const_text(v: &Val) -> String {
     }
 }
 
-/// Whether an export is one that runs the instruction (`f` or `k{i}`).
+/// Tuples also checked with operands from other sources (`t{i}`, `g{i}`,
+/// `l{i}`, `s{i}`; see [`Spec::module_text`]).
+pub const SOURCE_FED: usize = 1;
+
+/// Whether an export is one that runs the instruction (`f`, `k{i}`, or an
+/// operand-source variant).
 pub fn is_instruction_export(name: &str) -> bool {
-    name == "f" || (name.starts_with('k') && name[1..].parse::<u32>().is_ok())
+    name == "f" || operand_source(name).is_some()
+}
+
+/// Where an instruction export other than `f` takes its operands from.
+pub fn operand_source(name: &str) -> Option<&'static str> {
+    let mut chars = name.chars();
+    let prefix = chars.next()?;
+    chars.as_str().parse::<u32>().ok()?;
+    Some(match prefix {
+        'k' => "operands as constants",
+        't' => "operands through local.tee",
+        'g' => "operands from globals",
+        'l' => "operands loaded from the end of memory, unaligned",
+        's' => "address by a shift-and-add",
+        _ => return None,
+    })
+}
+
+/// The little-endian bytes of a value as a load reads them.
+fn val_bytes(v: &Val) -> Vec<u8> {
+    match *v {
+        Val::I32(x) | Val::F32(x) => x.to_le_bytes().to_vec(),
+        Val::I64(x) | Val::F64(x) => x.to_le_bytes().to_vec(),
+        other => other.bits().to_le_bytes().to_vec(),
+    }
 }
 
 fn custom_section(wasm: &[u8]) -> Option<String> {

@@ -305,7 +305,7 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                     PairOutcome::Differ(d) => {
                         let call = match &d.site {
                             crate::judge::Site::Call { index, export } => {
-                                // A const-fed `k{i}` has the operands of the `f` before it.
+                                // A const-fed `k{i}` (or another operand source) has the operands of the `f` before it.
                                 let args_of = |i: usize| {
                                     case.plan.calls[..=i]
                                         .iter()
@@ -314,12 +314,13 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                                         .map(|c| c.args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
                                         .unwrap_or_default()
                                 };
-                                let args = if export.starts_with('k') {
+                                let source = crate::single_inst::module::operand_source(export);
+                                let args = if source.is_some() {
                                     args_of(*index)
                                 } else {
                                     case.plan.calls[*index].args.iter().map(|a| a.to_string()).collect()
                                 };
-                                let fed = if export.starts_with('k') { " (operands as constants)" } else { "" };
+                                let fed = source.map(|s| format!(" ({s})")).unwrap_or_default();
                                 format!("{export}({}){fed}", args.join(", "))
                             }
                             other => other.to_string(),

@@ -1,0 +1,335 @@
+//! The shapes as Wasm: how the generator emits each catalog entry
+//! ([`Shape`]) with sub-expressions for its operands, and which shapes can
+//! produce a value of a given type.
+
+use super::generate::Gen;
+use super::shapes::Shape;
+use super::vocabulary::{binops, comparisons, conversions, unops, width};
+use wasm_encoder::{BlockType, Instruction as I, ValType};
+
+impl Gen<'_, '_> {
+    /// A shape producing `ty`, its operands at most `depth` deep.
+    pub(super) fn shape(&mut self, ty: ValType, depth: u32) -> arbitrary::Result<()> {
+        let candidates: Vec<Shape> = Shape::ALL.iter().copied().filter(|s| applies(*s, ty, self.simd)).collect();
+        let shape = *self.u.choose(&candidates)?;
+        self.shapes.push(shape);
+        match shape {
+            Shape::LoadBinary => {
+                self.expr(ty, depth)?;
+                self.full_load(ty)?;
+                self.pick(binops(ty))?;
+            }
+            Shape::LoadUnary => {
+                self.full_load(ty)?;
+                // Rounding is the most special of the float unary ops (SSE4.1
+                // `round*` or a libcall): half the float draws.
+                if matches!(ty, ValType::F32 | ValType::F64) && self.u.arbitrary()? {
+                    self.pick(&unops(ty)[..4])?;
+                } else {
+                    self.pick(unops(ty))?;
+                }
+                if ty == ValType::I64 && matches!(self.out.last(), Some(I::I64Eqz)) {
+                    self.emit(I::I64ExtendI32U);
+                }
+            }
+            Shape::LoadConvert | Shape::LoadSplat => {
+                let convs: Vec<_> = conversions(ty).to_vec();
+                let (conv, from) = self.u.choose(&convs)?.clone();
+                self.full_load(from)?;
+                self.emit(conv);
+            }
+            Shape::ImmBinary => {
+                self.expr(ty, depth)?;
+                self.constant(ty)?;
+                self.pick(binops(ty))?;
+            }
+            Shape::MaskedShift => {
+                self.expr(ty, depth)?;
+                self.expr(ty, depth)?;
+                let w = width(ty);
+                let mask = if self.u.ratio(3, 4)? { w - 1 } else { self.u.int_in_range(0..=2 * w)? };
+                if ty == ValType::I32 {
+                    self.emit(I::I32Const(mask as i32));
+                    self.emit(I::I32And);
+                    self.pick(&[I::I32Shl, I::I32ShrS, I::I32ShrU, I::I32Rotl, I::I32Rotr])?;
+                } else {
+                    self.emit(I::I64Const(i64::from(mask)));
+                    self.emit(I::I64And);
+                    self.pick(&[I::I64Shl, I::I64ShrS, I::I64ShrU, I::I64Rotl, I::I64Rotr])?;
+                }
+            }
+            Shape::ShiftOr => {
+                let w = width(ty);
+                let is32 = ty == ValType::I32;
+                let k = self.u.int_in_range(0..=w + 1)?;
+                self.expr(ty, depth)?;
+                self.shift_amount(is32, k, depth)?;
+                self.emit(if is32 { I::I32Shl } else { I::I64Shl });
+                self.expr(ty, depth)?;
+                let m = if self.u.ratio(3, 4)? { w.wrapping_sub(k) } else { self.u.int_in_range(0..=w + 1)? };
+                self.shift_amount(is32, m, depth)?;
+                self.emit(if is32 { I::I32ShrU } else { I::I64ShrU });
+                self.emit(if is32 { I::I32Or } else { I::I64Or });
+            }
+            Shape::AndNot => {
+                self.expr(ty, depth)?;
+                self.expr(ty, depth)?;
+                match ty {
+                    ValType::I32 => self.out.extend([I::I32Const(-1), I::I32Xor, I::I32And]),
+                    ValType::I64 => self.out.extend([I::I64Const(-1), I::I64Xor, I::I64And]),
+                    _ => self.pick(&[I::V128AndNot])?,
+                }
+            }
+            Shape::BitTrick => {
+                self.expr(ty, depth)?;
+                let l = if ty == ValType::I32 { 5 } else { 6 };
+                self.emit(I::LocalTee(l));
+                let is32 = ty == ValType::I32;
+                match self.u.int_in_range(0..=2u8)? {
+                    0 => {
+                        self.emit(if is32 { I::I32Const(0) } else { I::I64Const(0) });
+                        self.emit(I::LocalGet(l));
+                        self.emit(if is32 { I::I32Sub } else { I::I64Sub });
+                        self.emit(if is32 { I::I32And } else { I::I64And });
+                    }
+                    which => {
+                        self.emit(I::LocalGet(l));
+                        self.emit(if is32 { I::I32Const(1) } else { I::I64Const(1) });
+                        self.emit(if is32 { I::I32Sub } else { I::I64Sub });
+                        let and = which == 1;
+                        self.emit(match (is32, and) {
+                            (true, true) => I::I32And,
+                            (true, false) => I::I32Xor,
+                            (false, true) => I::I64And,
+                            (false, false) => I::I64Xor,
+                        });
+                    }
+                }
+            }
+            Shape::CmpSelect => {
+                self.expr(ty, depth)?;
+                self.expr(ty, depth)?;
+                self.compare(depth)?;
+                self.emit(I::Select);
+            }
+            Shape::CmpBranch | Shape::EqzBranch | Shape::VecTestBranch => {
+                let as_if = shape == Shape::CmpBranch && self.u.arbitrary()?;
+                if as_if {
+                    self.compare(depth)?;
+                    self.emit(I::If(BlockType::Result(ty)));
+                    self.expr(ty, depth)?;
+                    self.emit(I::Else);
+                    self.expr(ty, depth)?;
+                    self.emit(I::End);
+                } else {
+                    self.emit(I::Block(BlockType::Result(ty)));
+                    self.expr(ty, depth)?;
+                    match shape {
+                        Shape::CmpBranch => self.compare(depth)?,
+                        Shape::EqzBranch => {
+                            let t = self.int_type()?;
+                            self.expr(t, depth)?;
+                            self.emit(if t == ValType::I32 { I::I32Eqz } else { I::I64Eqz });
+                        }
+                        _ => {
+                            self.expr(ValType::V128, depth)?;
+                            self.pick(&[I::V128AnyTrue, I::I8x16AllTrue, I::I32x4AllTrue, I::I64x2AllTrue])?;
+                        }
+                    }
+                    self.emit(I::BrIf(0));
+                    self.emit(I::Drop);
+                    self.expr(ty, depth)?;
+                    self.emit(I::End);
+                }
+            }
+            Shape::TestAnd => {
+                let t = self.int_type()?;
+                self.expr(t, depth)?;
+                self.expr(t, depth)?;
+                let is32 = t == ValType::I32;
+                self.emit(if is32 { I::I32And } else { I::I64And });
+                if self.u.arbitrary()? {
+                    self.emit(if is32 { I::I32Eqz } else { I::I64Eqz });
+                } else {
+                    self.emit(if is32 { I::I32Const(0) } else { I::I64Const(0) });
+                    self.emit(if is32 { I::I32Ne } else { I::I64Ne });
+                }
+                if ty == ValType::I64 {
+                    self.emit(I::I64ExtendI32U);
+                }
+            }
+            Shape::ExtendOp => {
+                self.expr(ValType::I32, depth)?;
+                self.expr(ValType::I32, depth)?;
+                self.pick(&binops(ValType::I32)[..11])?;
+                self.pick(&[I::I64ExtendI32U, I::I64ExtendI32S])?;
+            }
+            Shape::WideMul => {
+                let ext = self.u.choose(&[I::I64ExtendI32U, I::I64ExtendI32S])?.clone();
+                self.expr(ValType::I32, depth)?;
+                self.emit(ext.clone());
+                self.expr(ValType::I32, depth)?;
+                self.emit(ext);
+                self.emit(I::I64Mul);
+            }
+            Shape::FloatMinMaxSelect => {
+                let (l, lt, gt) = if ty == ValType::F32 { (7, I::F32Lt, I::F32Gt) } else { (8, I::F64Lt, I::F64Gt) };
+                let p = if ty == ValType::F32 { 3 } else { 4 };
+                self.expr(ty, depth)?;
+                self.emit(I::LocalTee(l));
+                self.emit(I::LocalGet(p));
+                self.emit(I::LocalGet(l));
+                self.emit(I::LocalGet(p));
+                self.pick(&[lt, gt])?;
+                self.emit(I::Select);
+            }
+            Shape::CopysignConst => {
+                self.expr(ty, depth)?;
+                self.constant(ty)?;
+                self.emit(if ty == ValType::F32 { I::F32Copysign } else { I::F64Copysign });
+            }
+            Shape::Shuffle => {
+                self.expr(ty, depth)?;
+                self.expr(ty, depth)?;
+                let lanes = self.shuffle_mask()?;
+                self.emit(I::I8x16Shuffle(lanes));
+            }
+            Shape::VecShiftConst => {
+                self.expr(ty, depth)?;
+                let k = self.u.int_in_range(0..=65)?;
+                self.emit(I::I32Const(k));
+                self.pick(&[
+                    I::I8x16Shl,
+                    I::I8x16ShrS,
+                    I::I16x8ShrU,
+                    I::I32x4Shl,
+                    I::I32x4ShrS,
+                    I::I64x2ShrS,
+                    I::I64x2ShrU,
+                ])?;
+            }
+            Shape::BitSelect => {
+                self.expr(ty, depth)?;
+                self.expr(ty, depth)?;
+                self.expr(ty, depth)?;
+                self.emit(I::V128Bitselect);
+            }
+            Shape::LaneMove => {
+                if ty == ValType::V128 {
+                    let convs: Vec<_> = conversions(ty).to_vec();
+                    let (splat, from) = self.u.choose(&convs)?.clone();
+                    self.constant(from)?;
+                    self.emit(splat);
+                } else {
+                    self.expr(ValType::V128, depth)?;
+                    let lane = self.u.int_in_range(0..=1u8)?;
+                    let extract = match ty {
+                        ValType::I32 => self
+                            .u
+                            .choose(&[
+                                I::I32x4ExtractLane(lane),
+                                I::I8x16ExtractLaneS(lane),
+                                I::I16x8ExtractLaneU(lane),
+                            ])?
+                            .clone(),
+                        ValType::I64 => I::I64x2ExtractLane(lane),
+                        ValType::F32 => I::F32x4ExtractLane(lane),
+                        _ => I::F64x2ExtractLane(lane),
+                    };
+                    self.emit(extract);
+                }
+            }
+            Shape::Conversion => {
+                let convs: Vec<_> = conversions(ty).to_vec();
+                let (conv, from) = self.u.choose(&convs)?.clone();
+                self.expr(from, depth)?;
+                self.emit(conv);
+            }
+            Shape::ExtendLoad => {
+                if ty == ValType::I32 {
+                    self.full_load(ty)?;
+                    self.pick(&[I::I32Extend8S, I::I32Extend16S])?;
+                } else {
+                    self.full_load(ValType::I32)?;
+                    self.pick(&[I::I64ExtendI32U, I::I64ExtendI32S])?;
+                }
+            }
+            Shape::ShiftedAddress | Shape::FoldedAddress | Shape::StoreOp | Shape::Grow => {
+                // Addresses and statements, not expressions: never chosen here.
+                debug_assert!(false, "{shape:?} is no expression shape");
+                self.leaf(ty)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A shift amount: the constant `k`, or an expression.
+    pub(super) fn shift_amount(&mut self, is32: bool, k: u32, depth: u32) -> arbitrary::Result<()> {
+        if self.u.ratio(2, 3)? {
+            self.emit(if is32 { I::I32Const(k as i32) } else { I::I64Const(i64::from(k)) });
+            Ok(())
+        } else {
+            self.expr(if is32 { ValType::I32 } else { ValType::I64 }, depth)
+        }
+    }
+
+    /// A comparison of two expressions of a scalar type, leaving an i32.
+    pub(super) fn compare(&mut self, depth: u32) -> arbitrary::Result<()> {
+        let t = self.scalar_type()?;
+        self.expr(t, depth)?;
+        self.expr(t, depth)?;
+        self.pick(comparisons(t))
+    }
+
+    /// A shuffle mask: identity, broadcast, interleave, byte rotation,
+    /// pshufd-like, or raw lanes.
+    pub(super) fn shuffle_mask(&mut self) -> arbitrary::Result<[u8; 16]> {
+        let mut m = [0u8; 16];
+        match self.u.int_in_range(0..=5u8)? {
+            0 => m.iter_mut().enumerate().for_each(|(i, b)| *b = i as u8),
+            1 => {
+                let lane = self.u.int_in_range(0..=3u8)?;
+                m.iter_mut().enumerate().for_each(|(i, b)| *b = lane * 4 + (i as u8 % 4));
+            }
+            2 => m.iter_mut().enumerate().for_each(|(i, b)| *b = (i as u8 / 2) + if i % 2 == 1 { 16 } else { 0 }),
+            3 => {
+                let k = self.u.int_in_range(1..=15u8)?;
+                m.iter_mut().enumerate().for_each(|(i, b)| *b = i as u8 + k);
+            }
+            4 => {
+                for lane in 0..4 {
+                    let from = self.u.int_in_range(0..=3u8)?;
+                    for byte in 0..4 {
+                        m[lane * 4 + byte] = from * 4 + byte as u8;
+                    }
+                }
+            }
+            _ => {
+                for b in &mut m {
+                    *b = self.u.int_in_range(0..=31u8)?;
+                }
+            }
+        }
+        Ok(m)
+    }
+}
+
+/// Whether `shape` can produce a value of `ty` as an expression.
+pub(super) fn applies(shape: Shape, ty: ValType, simd: bool) -> bool {
+    use ValType::*;
+    let int = matches!(ty, I32 | I64);
+    let float = matches!(ty, F32 | F64);
+    let v = ty == V128;
+    match shape {
+        Shape::LoadBinary | Shape::LoadUnary | Shape::ImmBinary => !v || simd,
+        Shape::LoadConvert => !v,
+        Shape::LoadSplat | Shape::Shuffle | Shape::VecShiftConst | Shape::BitSelect => v,
+        Shape::MaskedShift | Shape::ShiftOr | Shape::BitTrick | Shape::TestAnd | Shape::ExtendLoad => int,
+        Shape::AndNot => int || v,
+        Shape::CmpSelect | Shape::CmpBranch | Shape::EqzBranch | Shape::Conversion => !v || simd,
+        Shape::VecTestBranch | Shape::LaneMove => simd,
+        Shape::ExtendOp | Shape::WideMul => ty == I64,
+        Shape::FloatMinMaxSelect | Shape::CopysignConst => float,
+        Shape::ShiftedAddress | Shape::FoldedAddress | Shape::StoreOp | Shape::Grow => false,
+    }
+}

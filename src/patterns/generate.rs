@@ -1,0 +1,429 @@
+//! Builds a `patterns` module from fuzz bytes: a few exported functions,
+//! each an expression tree of catalog shapes ([`Shape`]) a few levels deep,
+//! with operands from every source (parameters, special constants, locals,
+//! `local.tee`, globals, loads of every width, sign and offset at edge
+//! addresses, other shapes). No loops and no calls: every function
+//! terminates by construction.
+
+use super::shapes::Shape;
+use super::vocabulary::{MA, binops, loads_of, with_memarg};
+use crate::addresses::{self, PAGE};
+use crate::module_info::MemoryInfo;
+use crate::values::{F32_EDGES, F64_EDGES, I32_EDGES, I64_EDGES};
+use arbitrary::Unstructured;
+use wasm_encoder::{
+    CodeSection, ConstExpr, DataSection, ExportKind, ExportSection, Function, FunctionSection, GlobalSection,
+    GlobalType, Ieee32, Ieee64, Instruction as I, MemArg, MemorySection, MemoryType, Module, TypeSection, ValType,
+};
+
+/// Largest memory a `patterns` module declares, in pages (the differential
+/// target's maximum).
+pub const MAX_PAGES: u64 = crate::case::MAX_MEMORY_BYTES / PAGE;
+
+/// How deep shapes nest.
+const MAX_DEPTH: u32 = 3;
+
+/// Parameters of every function: an address, then one of each scalar type.
+const PARAMS: [ValType; 5] = [ValType::I32, ValType::I32, ValType::I64, ValType::F32, ValType::F64];
+
+/// A generated module and the shapes it contains.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    pub wasm: Vec<u8>,
+    pub shapes: Vec<Shape>,
+    pub simd: bool,
+}
+
+/// The module `u` stands for.
+pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
+    let simd = u.ratio(3, 4)?;
+    let pages = if u.arbitrary()? { 1 } else { MAX_PAGES };
+    let maximum = if pages == MAX_PAGES || u.arbitrary()? { MAX_PAGES } else { pages + 1 };
+    let mem = MemoryInfo { initial: pages * PAGE, maximum: Some(maximum * PAGE), memory64: false };
+    let nfuncs = u.int_in_range(1..=3u32)?;
+    let mut g = Gen { u, mem, simd, shapes: Vec::new(), out: Vec::new() };
+    let mut results = Vec::new();
+    let mut bodies = Vec::new();
+    for _ in 0..nfuncs {
+        let ty = g.any_type()?;
+        g.out.clear();
+        g.prefix()?;
+        g.expr(ty, MAX_DEPTH)?;
+        results.push(ty);
+        bodies.push(std::mem::take(&mut g.out));
+    }
+    let data = g.data()?;
+    let globals = g.global_inits()?;
+    let mut shapes = g.shapes;
+    shapes.sort();
+    shapes.dedup();
+
+    let mut module = Module::new();
+    let mut types = TypeSection::new();
+    for ty in &results {
+        types.ty().function(PARAMS, [*ty]);
+    }
+    module.section(&types);
+    let mut funcs = FunctionSection::new();
+    for i in 0..nfuncs {
+        funcs.function(i);
+    }
+    module.section(&funcs);
+    let mut memories = MemorySection::new();
+    memories.memory(MemoryType {
+        minimum: pages,
+        maximum: Some(maximum),
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    module.section(&memories);
+    let mut global_section = GlobalSection::new();
+    for init in &globals {
+        global_section.global(GlobalType { val_type: init.0, mutable: true, shared: false }, &init.1);
+    }
+    module.section(&global_section);
+    let mut exports = ExportSection::new();
+    for i in 0..nfuncs {
+        exports.export(&format!("f{i}"), ExportKind::Func, i);
+    }
+    exports.export("mem", ExportKind::Memory, 0);
+    for i in 0..globals.len() as u32 {
+        exports.export(&format!("g{i}"), ExportKind::Global, i);
+    }
+    module.section(&exports);
+    let mut code = CodeSection::new();
+    for body in &bodies {
+        let mut f = Function::new_with_locals_types(LOCALS.iter().copied().filter(|t| simd || *t != ValType::V128));
+        for ins in body {
+            f.instruction(ins);
+        }
+        f.instruction(&I::End);
+        code.function(&f);
+    }
+    module.section(&code);
+    let mut data_section = DataSection::new();
+    for (offset, bytes) in data {
+        data_section.active(0, &ConstExpr::i32_const(offset as i32), bytes);
+    }
+    module.section(&data_section);
+    Ok(Generated { wasm: module.finish(), shapes, simd })
+}
+
+/// Locals after the parameters: one of each type (v128 last, only with SIMD).
+const LOCALS: [ValType; 5] = [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128];
+
+/// The locals of `ty`: a parameter and the local, or the local alone.
+fn locals_of(ty: ValType) -> &'static [u32] {
+    match ty {
+        ValType::I32 => &[0, 1, 5],
+        ValType::I64 => &[2, 6],
+        ValType::F32 => &[3, 7],
+        ValType::F64 => &[4, 8],
+        _ => &[9],
+    }
+}
+
+/// The global of `ty` (one each; v128 only with SIMD).
+fn global_of(ty: ValType) -> u32 {
+    match ty {
+        ValType::I32 => 0,
+        ValType::I64 => 1,
+        ValType::F32 => 2,
+        ValType::F64 => 3,
+        _ => 4,
+    }
+}
+
+/// The state of one module's generation: the bytes, the memory, whether
+/// SIMD is on, the shapes used so far, and the current body.
+pub(super) struct Gen<'u, 'a> {
+    pub(super) u: &'u mut Unstructured<'a>,
+    pub(super) mem: MemoryInfo,
+    pub(super) simd: bool,
+    pub(super) shapes: Vec<Shape>,
+    pub(super) out: Vec<I<'static>>,
+}
+
+impl Gen<'_, '_> {
+    pub(super) fn any_type(&mut self) -> arbitrary::Result<ValType> {
+        let n = if self.simd { 5 } else { 4 };
+        Ok([ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128][self.u.choose_index(n)?])
+    }
+
+    pub(super) fn scalar_type(&mut self) -> arbitrary::Result<ValType> {
+        Ok(*self.u.choose(&[ValType::I32, ValType::I64, ValType::F32, ValType::F64])?)
+    }
+
+    pub(super) fn int_type(&mut self) -> arbitrary::Result<ValType> {
+        Ok(if self.u.arbitrary()? { ValType::I32 } else { ValType::I64 })
+    }
+
+    pub(super) fn emit(&mut self, i: I<'static>) {
+        self.out.push(i);
+    }
+
+    pub(super) fn pick(&mut self, list: &[I<'static>]) -> arbitrary::Result<()> {
+        let i = self.u.choose(list)?.clone();
+        self.emit(i);
+        Ok(())
+    }
+
+    /// Statements before a function's result: a `memory.grow`, stores,
+    /// locals and globals set from expressions.
+    pub(super) fn prefix(&mut self) -> arbitrary::Result<()> {
+        if self.u.ratio(1, 4)? {
+            self.shapes.push(Shape::Grow);
+            let pages = self.u.int_in_range(0..=1)?;
+            self.emit(I::I32Const(pages));
+            self.emit(I::MemoryGrow(0));
+            self.emit(I::Drop);
+        }
+        for _ in 0..self.u.int_in_range(0..=3u8)? {
+            match self.u.int_in_range(0..=2u8)? {
+                0 => {
+                    self.shapes.push(Shape::StoreOp);
+                    let ty = self.any_type()?;
+                    let (store, w): (I<'static>, u64) = match ty {
+                        ValType::I32 => self
+                            .u
+                            .choose(&[(I::I32Store(MA), 4), (I::I32Store8(MA), 1), (I::I32Store16(MA), 2)])?
+                            .clone(),
+                        ValType::I64 => self
+                            .u
+                            .choose(&[(I::I64Store(MA), 8), (I::I64Store32(MA), 4), (I::I64Store8(MA), 1)])?
+                            .clone(),
+                        ValType::F32 => (I::F32Store(MA), 4),
+                        ValType::F64 => (I::F64Store(MA), 8),
+                        _ => (I::V128Store(MA), 16),
+                    };
+                    let int = matches!(ty, ValType::I32 | ValType::I64);
+                    if int && w >= 4 && self.u.arbitrary()? {
+                        // Read-modify-write of one address: `add [mem], reg`.
+                        let memarg = MemArg { offset: self.address_offset(w)?, align: 0, memory_index: 0 };
+                        let is32 = ty == ValType::I32;
+                        self.emit(I::LocalGet(0));
+                        self.emit(I::LocalGet(0));
+                        self.emit(if is32 { I::I32Load(memarg) } else { I::I64Load(memarg) });
+                        self.expr(ty, 1)?;
+                        self.pick(&binops(ty)[..6])?;
+                        self.emit(if is32 { I::I32Store(memarg) } else { I::I64Store(memarg) });
+                        continue;
+                    }
+                    let memarg = self.address(w)?;
+                    self.expr(ty, 1)?;
+                    self.emit(with_memarg(store, memarg));
+                }
+                1 => {
+                    let ty = self.any_type()?;
+                    self.expr(ty, 1)?;
+                    let l = *self.u.choose(locals_of(ty))?;
+                    self.emit(I::LocalSet(l));
+                }
+                _ => {
+                    let ty = self.any_type()?;
+                    self.expr(ty, 1)?;
+                    self.emit(I::GlobalSet(global_of(ty)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An expression of type `ty`: a shape while depth lasts, else a leaf.
+    pub(super) fn expr(&mut self, ty: ValType, depth: u32) -> arbitrary::Result<()> {
+        if depth == 0 || self.u.ratio(1, 4)? {
+            return self.leaf(ty);
+        }
+        self.shape(ty, depth - 1)
+    }
+
+    /// An operand: a parameter, a special constant, a local (or a
+    /// `local.tee` of a smaller expression), a global, or a load.
+    pub(super) fn leaf(&mut self, ty: ValType) -> arbitrary::Result<()> {
+        match self.u.int_in_range(0..=5u8)? {
+            0 => {
+                let l = *self.u.choose(locals_of(ty))?;
+                self.emit(I::LocalGet(l));
+            }
+            1 | 2 => self.constant(ty)?,
+            3 => {
+                self.leaf_no_tee(ty)?;
+                let l = *self.u.choose(locals_of(ty))?;
+                self.emit(I::LocalTee(l));
+            }
+            4 => self.emit(I::GlobalGet(global_of(ty))),
+            _ => self.load(ty)?,
+        }
+        Ok(())
+    }
+
+    pub(super) fn leaf_no_tee(&mut self, ty: ValType) -> arbitrary::Result<()> {
+        if self.u.arbitrary()? { self.constant(ty) } else { self.load(ty) }
+    }
+
+    /// A special constant: edge values, shift amounts up to and past the
+    /// width, powers of two.
+    pub(super) fn constant(&mut self, ty: ValType) -> arbitrary::Result<()> {
+        let i = match ty {
+            ValType::I32 => I::I32Const(self.int_const(32)? as i32),
+            ValType::I64 => I::I64Const(self.int_const(64)? as i64),
+            ValType::F32 => I::F32Const(Ieee32::new(*self.u.choose(F32_EDGES)?)),
+            ValType::F64 => I::F64Const(Ieee64::new(*self.u.choose(F64_EDGES)?)),
+            _ => I::V128Const(crate::values::arbitrary_v128(self.u)? as i128),
+        };
+        self.emit(i);
+        Ok(())
+    }
+
+    pub(super) fn int_const(&mut self, bits: u32) -> arbitrary::Result<u64> {
+        Ok(match self.u.int_in_range(0..=3u8)? {
+            0 if bits == 32 => u64::from(*self.u.choose(I32_EDGES)?),
+            0 => *self.u.choose(I64_EDGES)?,
+            1 => u64::from(self.u.int_in_range(0..=bits + 2)?),
+            2 => 1u64 << self.u.int_in_range(0..=bits - 1)?,
+            _ => addresses::draw(self.u, &self.mem, 0)?,
+        })
+    }
+
+    /// Pushes an address for an access of `width` bytes and returns its
+    /// memarg: a constant edge address, the address parameter, or an
+    /// address computed by an add or a shift-and-add, with an offset of
+    /// 0, a few bytes, or most of the memory.
+    pub(super) fn address_offset(&mut self, width: u64) -> arbitrary::Result<u64> {
+        Ok(match self.u.int_in_range(0..=3u8)? {
+            0 | 1 => 0,
+            2 => u64::from(self.u.int_in_range(1..=16u8)?),
+            _ => self.mem.initial.saturating_sub(width + u64::from(self.u.int_in_range(0..=16u8)?)),
+        })
+    }
+
+    pub(super) fn address(&mut self, width: u64) -> arbitrary::Result<MemArg> {
+        let offset = self.address_offset(width)?;
+        match self.u.int_in_range(0..=4u8)? {
+            0 => {
+                let a = addresses::draw(self.u, &self.mem, offset)?;
+                self.emit(I::I32Const(a as u32 as i32));
+            }
+            1 => self.emit(I::LocalGet(0)),
+            2 => {
+                self.shapes.push(Shape::FoldedAddress);
+                self.emit(I::LocalGet(0));
+                let k = if self.u.arbitrary()? {
+                    u64::from(self.u.int_in_range(0..=16u8)?)
+                } else {
+                    addresses::draw(self.u, &self.mem, offset)?
+                };
+                self.emit(I::I32Const(k as u32 as i32));
+                self.emit(I::I32Add);
+            }
+            3 => {
+                self.shapes.push(Shape::ShiftedAddress);
+                if self.u.arbitrary()? {
+                    self.emit(I::LocalGet(0));
+                } else {
+                    let a = addresses::draw(self.u, &self.mem, offset)?;
+                    self.emit(I::I32Const(a as u32 as i32));
+                }
+                let index = *self.u.choose(&[1, 5])?;
+                self.emit(I::LocalGet(index));
+                let k = self.u.int_in_range(0..=3)?;
+                self.emit(I::I32Const(k));
+                self.emit(I::I32Shl);
+                self.emit(I::I32Add);
+            }
+            _ => {
+                self.leaf(ValType::I32)?;
+            }
+        }
+        let align = if self.u.arbitrary()? { width.trailing_zeros() } else { 0 };
+        Ok(MemArg { offset, align, memory_index: 0 })
+    }
+
+    pub(super) fn load(&mut self, ty: ValType) -> arbitrary::Result<()> {
+        let (make, width) = *self.u.choose(loads_of(ty))?;
+        let memarg = self.address(width)?;
+        self.emit(make(memarg));
+        Ok(())
+    }
+
+    /// A full-width scalar load of `ty` (the form sunk into operations).
+    pub(super) fn full_load(&mut self, ty: ValType) -> arbitrary::Result<()> {
+        let (make, width) = loads_of(ty)[0];
+        let memarg = self.address(width)?;
+        self.emit(make(memarg));
+        Ok(())
+    }
+
+    /// Data at the start and at the end of the initial memory: edge values
+    /// of every type, signalling NaNs included.
+    pub(super) fn data(&mut self) -> arbitrary::Result<Vec<(u64, Vec<u8>)>> {
+        let mut chunks = Vec::new();
+        for at in [0, self.mem.initial - 32] {
+            let mut bytes = Vec::with_capacity(32);
+            while bytes.len() < 32 {
+                match self.u.int_in_range(0..=4u8)? {
+                    // Signalling NaNs as f64 and as f32 pairs: only a
+                    // signalling NaN shows whether an operation quiets it.
+                    4 => bytes.extend(
+                        self.u
+                            .choose(&[0x7ff0_0000_0000_0001u64, 0xfff4_0000_0000_0000, 0x7f80_0001_ffa0_0000])?
+                            .to_le_bytes(),
+                    ),
+                    0 => bytes.extend(self.u.choose(F64_EDGES)?.to_le_bytes()),
+                    1 => bytes.extend(self.u.choose(F32_EDGES)?.to_le_bytes()),
+                    2 => bytes.extend(self.u.choose(I32_EDGES)?.to_le_bytes()),
+                    _ => bytes.extend(self.u.choose(I64_EDGES)?.to_le_bytes()),
+                }
+            }
+            bytes.truncate(32);
+            chunks.push((at, bytes));
+        }
+        Ok(chunks)
+    }
+
+    pub(super) fn global_inits(&mut self) -> arbitrary::Result<Vec<(ValType, ConstExpr)>> {
+        let mut g = vec![
+            (ValType::I32, ConstExpr::i32_const(*self.u.choose(I32_EDGES)? as i32)),
+            (ValType::I64, ConstExpr::i64_const(*self.u.choose(I64_EDGES)? as i64)),
+            (ValType::F32, ConstExpr::f32_const(Ieee32::new(*self.u.choose(F32_EDGES)?))),
+            (ValType::F64, ConstExpr::f64_const(Ieee64::new(*self.u.choose(F64_EDGES)?))),
+        ];
+        if self.simd {
+            g.push((ValType::V128, ConstExpr::v128_const(crate::values::arbitrary_v128(self.u)? as i128)));
+        }
+        Ok(g)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(seed: u32, n: usize) -> Vec<u8> {
+        (0..n as u32).map(|i| (i.wrapping_add(seed).wrapping_mul(2654435761) >> 11) as u8).collect()
+    }
+
+    #[test]
+    fn modules_validate_and_cover_every_shape() {
+        let mut seen = std::collections::BTreeSet::new();
+        for seed in 0..400 {
+            let data = bytes(seed, 2048);
+            let g = module(&mut Unstructured::new(&data)).unwrap();
+            wasmparser::Validator::new().validate_all(&g.wasm).unwrap_or_else(|e| {
+                panic!("seed {seed}: {e}\n{}", wasmprinter::print_bytes(&g.wasm).unwrap_or_default())
+            });
+            seen.extend(g.shapes);
+        }
+        let missing: Vec<_> = Shape::ALL.iter().filter(|s| !seen.contains(s)).collect();
+        assert!(missing.is_empty(), "never generated: {missing:?}");
+    }
+
+    #[test]
+    fn same_bytes_same_module() {
+        let data = bytes(7, 1024);
+        let a = module(&mut Unstructured::new(&data)).unwrap().wasm;
+        let b = module(&mut Unstructured::new(&data)).unwrap().wasm;
+        assert_eq!(a, b);
+    }
+}

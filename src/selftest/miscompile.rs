@@ -1,0 +1,339 @@
+//! Planted miscompiles: rewrites of a module that make an engine behave
+//! like a compiler with a lowering bug, only where a catalog shape occurs
+//! (a load feeding an operation, a folded address, a shift feeding an
+//! `or`, a rounding of a load, an unsigned compare feeding a branch).
+//! The faulty engine compiles the rewritten module; everywhere else the
+//! code is unchanged.
+
+use crate::patterns::detect::{is_full_scalar_load, is_rounding, is_scalar_binary, is_unsigned_compare};
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasm_encoder::{CodeSection, Function, Instruction as I, MemArg, ValType};
+use wasmparser::{Operator as O, Parser, Payload};
+
+/// One lowering bug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Miscompile {
+    /// A full-width scalar load feeding a binary operation reads 16 bytes
+    /// (so it traps within 16 bytes of the end of memory).
+    WideLoad,
+    /// A load whose address is an `i32.add` folds its offset into the
+    /// 32-bit add: the index loses its zero-extension (the sum wraps).
+    IndexNoZeroExtend,
+    /// A `shr_u` feeding an `or` (the rotate / double-shift form) does not
+    /// mask its amount: amounts of the width or more give 0.
+    ShiftOrUnmasked,
+    /// A rounding instruction fed by a load returns a NaN operand as it
+    /// is (a signalling NaN stays signalling).
+    RoundingKeepsSnan,
+    /// An unsigned comparison feeding `br_if`/`if` uses the signed condition.
+    UnsignedBranchSigned,
+}
+
+/// What the rewriter knows of the module around a body.
+struct Context {
+    /// Parameter types of each function (imports first).
+    func_params: Vec<Vec<ValType>>,
+    /// Whether each memory is 64-bit.
+    memory64: Vec<bool>,
+    imported_funcs: usize,
+}
+
+/// `wasm` with `bug` planted; `None` when the module has no place for it
+/// (or does not parse).
+pub fn plant(wasm: &[u8], bug: Miscompile) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    let mut module = wasm_encoder::Module::new();
+    let mut code: Option<CodeSection> = None;
+    let mut defined = 0usize;
+    let mut changed = false;
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.ok()?;
+        match payload {
+            Payload::CodeSectionStart { .. } => code = Some(CodeSection::new()),
+            Payload::CodeSectionEntry(body) => {
+                let params = ctx.func_params.get(ctx.imported_funcs + defined)?;
+                defined += 1;
+                let (f, did) = rewrite_body(&body, params, &ctx, bug)?;
+                changed |= did;
+                code.as_mut()?.function(&f);
+            }
+            other => {
+                if let Some((id, range)) = other.as_section() {
+                    if let Some(c) = code.take() {
+                        module.section(&c);
+                    }
+                    module.section(&wasm_encoder::RawSection { id, data: &wasm[range] });
+                }
+            }
+        }
+    }
+    if let Some(c) = code.take() {
+        module.section(&c);
+    }
+    changed.then(|| module.finish())
+}
+
+fn context(wasm: &[u8]) -> Option<Context> {
+    let mut types: Vec<Vec<ValType>> = Vec::new();
+    let mut ctx = Context { func_params: Vec::new(), memory64: Vec::new(), imported_funcs: 0 };
+    let mut r = RoundtripReencoder;
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.ok()? {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    for sub in group.ok()?.into_types() {
+                        let params = match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => {
+                                f.params().iter().map(|t| r.val_type(*t).ok()).collect::<Option<Vec<_>>>()?
+                            }
+                            _ => Vec::new(),
+                        };
+                        types.push(params);
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    match import.ok()?.ty {
+                        wasmparser::TypeRef::Func(t) => {
+                            ctx.func_params.push(types.get(t as usize)?.clone());
+                            ctx.imported_funcs += 1;
+                        }
+                        wasmparser::TypeRef::Memory(m) => ctx.memory64.push(m.memory64),
+                        _ => {}
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for t in reader {
+                    ctx.func_params.push(types.get(t.ok()? as usize)?.clone());
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for m in reader {
+                    ctx.memory64.push(m.ok()?.memory64);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(ctx)
+}
+
+/// Scratch locals appended to a body.
+struct Scratch {
+    base: u32,
+    types: Vec<ValType>,
+}
+
+impl Scratch {
+    fn local(&mut self, ty: ValType) -> u32 {
+        self.types.push(ty);
+        self.base + self.types.len() as u32 - 1
+    }
+}
+
+fn rewrite_body(
+    body: &wasmparser::FunctionBody<'_>,
+    params: &[ValType],
+    ctx: &Context,
+    bug: Miscompile,
+) -> Option<(Function, bool)> {
+    let mut r = RoundtripReencoder;
+    let mut locals: Vec<(u32, ValType)> = Vec::new();
+    let mut count = params.len() as u32;
+    for l in body.get_locals_reader().ok()? {
+        let (n, ty) = l.ok()?;
+        locals.push((n, r.val_type(ty).ok()?));
+        count = count.checked_add(n)?;
+    }
+    let mut ops = Vec::new();
+    let mut reader = body.get_operators_reader().ok()?;
+    while !reader.eof() {
+        ops.push(reader.read().ok()?);
+    }
+    let mut scratch = Scratch { base: count, types: Vec::new() };
+    let mut out: Vec<I<'_>> = Vec::with_capacity(ops.len());
+    let mut changed = false;
+    for (i, op) in ops.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| &ops[j]);
+        let next = ops.get(i + 1);
+        if let Some(replacement) = plant_at(bug, op, prev, next, ctx, &mut scratch) {
+            out.extend(replacement);
+            changed = true;
+        } else {
+            out.push(r.instruction(op.clone()).ok()?);
+        }
+    }
+    locals.extend(scratch.types.iter().map(|t| (1, *t)));
+    let mut f = Function::new(locals);
+    for ins in &out {
+        f.instruction(ins);
+    }
+    Some((f, changed))
+}
+
+/// The instructions that replace `op` when `bug` applies there.
+fn plant_at(
+    bug: Miscompile,
+    op: &O<'_>,
+    prev: Option<&O<'_>>,
+    next: Option<&O<'_>>,
+    ctx: &Context,
+    scratch: &mut Scratch,
+) -> Option<Vec<I<'static>>> {
+    match bug {
+        Miscompile::WideLoad if is_full_scalar_load(op) && next.is_some_and(is_scalar_binary) => {
+            let m = crate::addresses::memarg(op)?;
+            let addr = if *ctx.memory64.get(m.memory as usize)? { ValType::I64 } else { ValType::I32 };
+            let t = scratch.local(addr);
+            // Probe the 8 bytes at offset+8: the access now spans 16 bytes.
+            let probe = MemArg { offset: m.offset.checked_add(8)?, align: 0, memory_index: m.memory };
+            let orig = RoundtripReencoder.instruction(op.clone()).ok()?;
+            Some(vec![I::LocalTee(t), I::I64Load(probe), I::Drop, I::LocalGet(t), to_static(orig)?])
+        }
+        Miscompile::IndexNoZeroExtend => {
+            let m = crate::addresses::memarg(op)?;
+            if !matches!(prev, Some(O::I32Add)) || m.offset == 0 || m.offset > u64::from(u32::MAX) {
+                return None;
+            }
+            if !crate::patterns::detect::is_load(op) {
+                return None;
+            }
+            let folded = MemArg { offset: 0, align: u32::from(m.align), memory_index: m.memory };
+            Some(vec![I::I32Const(m.offset as u32 as i32), I::I32Add, with_memarg(op, folded)?])
+        }
+        Miscompile::ShiftOrUnmasked if matches!(next, Some(O::I32Or | O::I64Or)) => {
+            let (ty, width, lt, zero, shr) = match op {
+                O::I32ShrU => (ValType::I32, I::I32Const(32), I::I32LtU, I::I32Const(0), I::I32ShrU),
+                O::I64ShrU => (ValType::I64, I::I64Const(64), I::I64LtU, I::I64Const(0), I::I64ShrU),
+                _ => return None,
+            };
+            let (a, x) = (scratch.local(ty), scratch.local(ty));
+            Some(vec![
+                I::LocalSet(a),
+                I::LocalSet(x),
+                I::LocalGet(x),
+                I::LocalGet(a),
+                shr,
+                zero,
+                I::LocalGet(a),
+                width,
+                lt,
+                I::Select,
+            ])
+        }
+        Miscompile::RoundingKeepsSnan if is_rounding(op) && prev.is_some_and(is_full_scalar_load) => {
+            let (ty, ne) = match op {
+                O::F32Ceil | O::F32Floor | O::F32Trunc | O::F32Nearest => (ValType::F32, I::F32Ne),
+                _ => (ValType::F64, I::F64Ne),
+            };
+            let t = scratch.local(ty);
+            let orig = to_static(RoundtripReencoder.instruction(op.clone()).ok()?)?;
+            // NaN in: the operand itself, else the rounded value.
+            Some(vec![
+                I::LocalSet(t),
+                I::LocalGet(t),
+                I::LocalGet(t),
+                orig,
+                I::LocalGet(t),
+                I::LocalGet(t),
+                ne,
+                I::Select,
+            ])
+        }
+        Miscompile::UnsignedBranchSigned
+            if is_unsigned_compare(op) && matches!(next, Some(O::BrIf { .. } | O::If { .. })) =>
+        {
+            Some(vec![match op {
+                O::I32LtU => I::I32LtS,
+                O::I32GtU => I::I32GtS,
+                O::I32LeU => I::I32LeS,
+                O::I32GeU => I::I32GeS,
+                O::I64LtU => I::I64LtS,
+                O::I64GtU => I::I64GtS,
+                O::I64LeU => I::I64LeS,
+                _ => I::I64GeS,
+            }])
+        }
+        _ => None,
+    }
+}
+
+/// Instructions without borrowed data (every one this module plants).
+fn to_static(i: I<'_>) -> Option<I<'static>> {
+    Some(match i {
+        I::I32Load(m) => I::I32Load(m),
+        I::I64Load(m) => I::I64Load(m),
+        I::F32Load(m) => I::F32Load(m),
+        I::F64Load(m) => I::F64Load(m),
+        I::F32Ceil => I::F32Ceil,
+        I::F32Floor => I::F32Floor,
+        I::F32Trunc => I::F32Trunc,
+        I::F32Nearest => I::F32Nearest,
+        I::F64Ceil => I::F64Ceil,
+        I::F64Floor => I::F64Floor,
+        I::F64Trunc => I::F64Trunc,
+        I::F64Nearest => I::F64Nearest,
+        _ => return None,
+    })
+}
+
+/// The load `op` with another memarg.
+fn with_memarg(op: &O<'_>, m: MemArg) -> Option<I<'static>> {
+    Some(match op {
+        O::I32Load { .. } => I::I32Load(m),
+        O::I64Load { .. } => I::I64Load(m),
+        O::F32Load { .. } => I::F32Load(m),
+        O::F64Load { .. } => I::F64Load(m),
+        O::I32Load8S { .. } => I::I32Load8S(m),
+        O::I32Load8U { .. } => I::I32Load8U(m),
+        O::I32Load16S { .. } => I::I32Load16S(m),
+        O::I32Load16U { .. } => I::I32Load16U(m),
+        O::I64Load8S { .. } => I::I64Load8S(m),
+        O::I64Load8U { .. } => I::I64Load8U(m),
+        O::I64Load16S { .. } => I::I64Load16S(m),
+        O::I64Load16U { .. } => I::I64Load16U(m),
+        O::I64Load32S { .. } => I::I64Load32S(m),
+        O::I64Load32U { .. } => I::I64Load32U(m),
+        O::V128Load { .. } => I::V128Load(m),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planted(text: &str, bug: Miscompile) -> Option<Vec<u8>> {
+        let wasm = wat::parse_str(text).unwrap();
+        let out = plant(&wasm, bug)?;
+        wasmparser::Validator::new().validate_all(&out).unwrap();
+        Some(out)
+    }
+
+    #[test]
+    fn each_bug_applies_only_to_its_shape() {
+        let m = r#"(module (memory 1)
+            (func (export "f") (param i32 i64 f64) (result i64)
+              (i64.add (local.get 1) (i64.load offset=4 (i32.add (local.get 0) (i32.const 1)))))
+            (func (export "g") (param i32 i32) (result i32)
+              (i32.or (i32.shl (local.get 0) (local.get 1)) (i32.shr_u (local.get 0) (local.get 1))))
+            (func (export "h") (param i32) (result f64) (f64.ceil (f64.load (local.get 0))))
+            (func (export "k") (param i32) (result i32)
+              (block (result i32) (br_if 0 (i32.const 1) (i32.lt_u (local.get 0) (i32.const 9))) drop (i32.const 2))))"#;
+        for bug in [
+            Miscompile::WideLoad,
+            Miscompile::IndexNoZeroExtend,
+            Miscompile::ShiftOrUnmasked,
+            Miscompile::RoundingKeepsSnan,
+            Miscompile::UnsignedBranchSigned,
+        ] {
+            assert!(planted(m, bug).is_some(), "{bug:?} found no place");
+        }
+        let plain = "(module (memory 1) (func (param i32) (result i32) (i32.load (local.get 0))))";
+        for bug in [Miscompile::WideLoad, Miscompile::IndexNoZeroExtend, Miscompile::RoundingKeepsSnan] {
+            assert!(planted(plain, bug).is_none(), "{bug:?} applied without its shape");
+        }
+    }
+}
