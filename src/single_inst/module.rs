@@ -329,7 +329,7 @@ pub fn const_of_module(wasm: &[u8]) -> Option<u128> {
 /// The constant operands the function exported as `export` (a `k{i}`)
 /// feeds its instruction, read from its code: its first `params` constant
 /// instructions.
-pub fn const_fed_operands(wasm: &[u8], export: &str, params: usize) -> Option<Vec<Val>> {
+fn const_fed_operands(wasm: &[u8], export: &str, params: usize) -> Option<Vec<Val>> {
     use wasmparser::{ExternalKind, Operator, Parser, Payload};
     let mut func = None;
     let mut index = 0u32;
@@ -376,9 +376,12 @@ pub fn plan_is_consistent(wasm: &[u8], calls: &[Call]) -> bool {
     for call in calls {
         if call.export == "f" {
             last_f = Some(&call.args);
-        } else if is_instruction_export(&call.export) {
-            let fed = const_fed_operands(wasm, &call.export, spec.entry.params.len());
+        } else if let Some((source, _)) = fed_tuple(&call.export) {
+            let fed = tuple_operands(wasm, &call.export, spec.entry.params.len());
             if fed.is_none() || fed.as_deref() != last_f {
+                return false;
+            }
+            if source == 't' && Some(call.args.as_slice()) != last_f {
                 return false;
             }
         }
@@ -386,29 +389,56 @@ pub fn plan_is_consistent(wasm: &[u8], calls: &[Call]) -> bool {
     true
 }
 
+/// The operands an instruction export other than `f` runs its instruction
+/// on, whatever their source: its tuple's, as its `k{i}` function has them
+/// built in.
+pub fn tuple_operands(wasm: &[u8], export: &str, params: usize) -> Option<Vec<Val>> {
+    let (_, i) = fed_tuple(export)?;
+    const_fed_operands(wasm, &format!("k{i}"), params)
+}
+
+/// An instruction export other than `f`: its operand source's letter and
+/// the index of the tuple it checks (`k3` is `('k', 3)`).
+fn fed_tuple(export: &str) -> Option<(char, usize)> {
+    operand_source(export)?;
+    Some((export.chars().next()?, export[1..].parse().ok()?))
+}
+
 /// A single-instruction module built again for a reduced plan: only the
-/// `k{i}` functions the plan still calls, renumbered in call order, and the
-/// calls renamed to match (the instruction's functions stay exactly as the
+/// tuples the plan still checks (through `k{i}` or another operand source),
+/// renumbered in call order, and the calls renamed to match (the instruction's functions stay exactly as the
 /// catalog builds them, which a generic reducer would not respect). `None`
 /// for any other module.
 pub fn rebuilt_for(wasm: &[u8], calls: &[Call]) -> Option<(Vec<u8>, Vec<Call>)> {
     let spec = Spec::of_module(wasm)?;
     let params = spec.entry.params.len();
-    let mut tuples: Vec<Tuple> = Vec::new();
-    let mut renamed: Vec<(String, String)> = Vec::new();
+    // The tuples still checked, in call order; the one checked through the
+    // other operand sources first, as only the first [`SOURCE_FED`] tuples
+    // have them.
+    let mut order: Vec<usize> = Vec::new();
+    let fed: Vec<Option<(char, usize)>> = calls.iter().map(|c| fed_tuple(&c.export)).collect();
+    for &(_, i) in fed.iter().flatten().filter(|(source, _)| *source != 'k') {
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    for &(_, i) in fed.iter().flatten() {
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    let tuples = order
+        .iter()
+        .map(|i| Some(Tuple { args: const_fed_operands(wasm, &format!("k{i}"), params)?, poke: None }))
+        .collect::<Option<Vec<_>>>()?;
     let mut calls = calls.to_vec();
-    for call in calls.iter_mut().filter(|c| c.export != "f" && is_instruction_export(&c.export)) {
-        let name = match renamed.iter().find(|(old, _)| *old == call.export) {
-            Some((_, new)) => new.clone(),
-            None => {
-                let args = const_fed_operands(wasm, &call.export, params)?;
-                let new = format!("k{}", tuples.len());
-                tuples.push(Tuple { args, poke: None });
-                renamed.push((call.export.clone(), new.clone()));
-                new
-            }
-        };
-        call.export = name;
+    for (call, fed) in calls.iter_mut().zip(fed) {
+        let Some((source, i)) = fed else { continue };
+        let new = order.iter().position(|&j| j == i)?;
+        if source != 'k' && new >= SOURCE_FED {
+            return None;
+        }
+        call.export = format!("{source}{new}");
     }
     Some((spec.wasm(&tuples).ok()?, calls))
 }

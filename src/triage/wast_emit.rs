@@ -60,12 +60,11 @@ pub fn script(saved: &SavedCase, reference: &Observation) -> Result<String, Emit
     for (i, (call, outcome)) in plan.calls.iter().zip(&reference.calls).enumerate() {
         let args: Vec<String> = call.args.iter().map(const_text).collect();
         let invoke = format!("(invoke {} {})", quoted(&call.export), args.join(" "));
-        // `f` takes the operands as arguments, `k{i}` has them built in.
+        // `f` takes the operands as arguments; the other instruction
+        // exports run on their tuple's, whatever their source.
         let operands = match relaxed {
             Some(_) if call.export == "f" => Some(call.args.clone()),
-            Some((_, n)) if crate::single_inst::module::is_instruction_export(&call.export) => {
-                crate::single_inst::module::const_fed_operands(&plan.wasm, &call.export, n)
-            }
+            Some((_, n)) => crate::single_inst::module::tuple_operands(&plan.wasm, &call.export, n),
             _ => None,
         };
         let choices = match (relaxed, operands) {
