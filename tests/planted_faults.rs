@@ -71,3 +71,15 @@ fn relaxed_lane_outside_the_allowed_set_is_caught() {
     // swarm config enables relaxed SIMD: it takes many whole-module Cases.
     caught_by_masks_within(Fault::RelaxedLane, 40_000);
 }
+
+/// Validator bugs, through the `validate` target: a valid module refused,
+/// an invalid one accepted, each a divergence against the reference.
+#[test]
+fn validator_faults_are_caught_by_the_validate_target() {
+    for fault in Fault::VALIDATION {
+        let opts = crosscheck::selftest::validation_options(3000, 1);
+        let r = run_fault(*fault, &opts).expect("selftest runs");
+        let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), opts.budget));
+        println!("{}: detected after {n} cases", fault.name());
+    }
+}

@@ -70,6 +70,13 @@ pub enum Fault {
     ShiftOrUnmasked,
     RoundingKeepsSnan,
     UnsignedBranchSigned,
+    /// Validation: refuse every valid module that contains a `br_table`
+    /// (a validator rejecting what the spec accepts; `validate` target).
+    RejectsValidBrTable,
+    /// Validation: accept a module that does not validate, as an instance
+    /// with nothing to call (a validator letting an invalid module through;
+    /// `validate` target).
+    AcceptsInvalid,
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -113,6 +120,9 @@ impl Fault {
         Fault::UnsignedBranchSigned,
     ];
 
+    /// Validator bugs, run through the `validate` target.
+    pub const VALIDATION: &[Fault] = &[Fault::RejectsValidBrTable, Fault::AcceptsInvalid];
+
     /// The lowering bug a miscompile fault plants.
     pub fn miscompile(self) -> Option<super::miscompile::Miscompile> {
         use super::miscompile::Miscompile as M;
@@ -137,6 +147,7 @@ impl Fault {
             .chain(Fault::SINGLE_INST)
             .chain(Fault::CONFIGURED)
             .chain(Fault::MISCOMPILES)
+            .chain(Fault::VALIDATION)
             .chain(Fault::PROCESS)
             .copied()
     }
@@ -190,6 +201,8 @@ impl Fault {
             Fault::ShiftOrUnmasked => "shift-or-unmasked",
             Fault::RoundingKeepsSnan => "rounding-keeps-snan",
             Fault::UnsignedBranchSigned => "unsigned-branch-signed",
+            Fault::RejectsValidBrTable => "rejects-valid-br-table",
+            Fault::AcceptsInvalid => "accepts-invalid",
         }
     }
 
@@ -349,12 +362,40 @@ impl Engine for Faulty {
                 None => wasm,
             },
         };
+        match fault {
+            Fault::RejectsValidBrTable if OpsSeen::of(wasm).br_table => {
+                return Err(InstantiateError::Rejected("planted: br_table refused".into()));
+            }
+            Fault::AcceptsInvalid if self.inner.features().validate(wasm).is_err() => {
+                return Ok(Box::new(Hollow));
+            }
+            _ => {}
+        }
         let ops = OpsSeen::of(wasm);
         let inner = self.inner.instantiate(wasm)?;
         if fault == Fault::InstantiationTrap {
             return Err(InstantiateError::Trapped(TrapKind::Unreachable));
         }
         Ok(Box::new(FaultyInstance { inner, fault, results, ops, calls: 0 }))
+    }
+}
+
+/// What [`Fault::AcceptsInvalid`] instantiates an invalid module as: an
+/// instance with no exports.
+struct Hollow;
+
+impl Instance for Hollow {
+    fn call(&mut self, export: &str, _: &[Val]) -> CallOutcome {
+        CallOutcome::Failed(format!("no exported function {export:?}"))
+    }
+    fn global(&mut self, _: &str) -> Option<Val> {
+        None
+    }
+    fn memory(&mut self, _: &str) -> Option<Vec<u8>> {
+        None
+    }
+    fn table(&mut self, _: &str) -> Option<TableState> {
+        None
     }
 }
 
@@ -372,6 +413,7 @@ struct FaultyInstance<'a> {
 struct OpsSeen {
     q15mulr: bool,
     f32x4_neg: bool,
+    br_table: bool,
     relaxed: Option<crosscheck_reference::simd::relaxed::RelaxedOp>,
 }
 
@@ -384,6 +426,7 @@ impl OpsSeen {
             match op {
                 Operator::I16x8Q15MulrSatS => seen.q15mulr = true,
                 Operator::F32x4Neg => seen.f32x4_neg = true,
+                Operator::BrTable { .. } => seen.br_table = true,
                 _ => {}
             }
             if let Some(Instr::Relaxed(r)) = translate_numeric(op) {

@@ -113,6 +113,12 @@ pub fn single_inst_options(budget: u64, seed: u64) -> SelftestOptions {
     SelftestOptions { target: Target::SingleInst, ..masked_options(budget, seed) }
 }
 
+/// Settings for the validator faults: planted in Wasmtime, run through
+/// the `validate` target, judged against the reference.
+pub fn validation_options(budget: u64, seed: u64) -> SelftestOptions {
+    SelftestOptions { target: Target::Validate, ..masked_options(budget, seed) }
+}
+
 /// The targets each planted miscompile is run through, with the time each
 /// may take: `patterns` must find every one (within a minute), the others
 /// are measured for comparison.
@@ -137,6 +143,7 @@ pub fn required(fault: Fault, opts: &SelftestOptions) -> bool {
 pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
     let masked = masked_options(opts.budget, opts.seed);
     let single = single_inst_options(opts.budget, opts.seed);
+    let validation = validation_options(opts.budget, opts.seed);
     let within = |f: Fault, o: &SelftestOptions| (f, SelftestOptions { budget: f.budget(o.budget), ..o.clone() });
     let miscompiles = Fault::MISCOMPILES.iter().flat_map(|f| {
         MISCOMPILE_TARGETS.iter().map(|(t, secs)| (*f, miscompile_options(u64::MAX, opts.seed, *t, *secs)))
@@ -147,5 +154,6 @@ pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
         .chain(Fault::MASKED.iter().map(|f| within(*f, &masked)))
         .chain(Fault::SINGLE_INST.iter().map(|f| within(*f, &single)))
         .chain(miscompiles)
+        .chain(Fault::VALIDATION.iter().map(|f| within(*f, &validation)))
         .collect()
 }
