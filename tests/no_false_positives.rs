@@ -16,23 +16,6 @@ fn campaign(engines: &[&str], seed: u64) -> (u64, u64, Vec<String>) {
     campaign_of(engines, seed, CASES)
 }
 
-/// Runs `f`; a panic comes back as the panic hook's text (location and
-/// message, as a worker's stderr would show it).
-fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    use std::cell::RefCell;
-    use std::sync::Once;
-    thread_local! { static LAST: RefCell<String> = const { RefCell::new(String::new()) }; }
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            LAST.with(|l| *l.borrow_mut() = info.to_string());
-            default(info);
-        }))
-    });
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| LAST.with(|l| l.borrow().clone()))
-}
-
 /// Whether a module's code has a relaxed SIMD instruction.
 fn uses_relaxed_simd(wasm: &[u8]) -> bool {
     use crosscheck_reference::compile::{instr::Instr, ops::translate_numeric};
@@ -61,7 +44,7 @@ fn campaign_counting_relaxed(engines: &[&str], seed: u64, cases: u64) -> ((u64, 
         // A known engine crash (docs/findings) aborts a worker process in
         // `crosscheck fuzz`; in this in-process campaign it is a panic,
         // allowed only if it is one of the documented crashes.
-        let step = match catch_panic(|| c.step()) {
+        let step = match crosscheck::triage::catch_panic(|| c.step()) {
             Ok(step) => step.unwrap(),
             Err(panic) => {
                 let known = crosscheck::triage::known_crash(&panic)

@@ -49,7 +49,7 @@ fn patterns_cases_agree_on_todays_engines() {
     let mut unknown = Vec::new();
     let mut crashes = 0;
     for _ in 0..600 {
-        let step = match catch_panic(|| c.step()) {
+        let step = match crosscheck::triage::catch_panic(|| c.step()) {
             Ok(step) => step.unwrap(),
             // A documented engine crash (Winch's load-splat) is a panic in
             // process; any other panic fails.
@@ -94,20 +94,4 @@ fn patterns_catch_planted_miscompiles() {
         let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), r.cases));
         println!("{}: detected after {n} cases, {:.1}s", fault.name(), r.seconds);
     }
-}
-
-/// Runs `f`; a panic comes back as the panic hook's text.
-fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    use std::cell::RefCell;
-    use std::sync::Once;
-    thread_local! { static LAST: RefCell<String> = const { RefCell::new(String::new()) }; }
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            LAST.with(|l| *l.borrow_mut() = info.to_string());
-            default(info);
-        }))
-    });
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| LAST.with(|l| l.borrow().clone()))
 }
