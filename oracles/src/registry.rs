@@ -4,7 +4,7 @@ use crate::engine::Engine;
 
 /// Every engine name crosscheck knows, in report order.
 pub const ENGINE_NAMES: &[&str] =
-    &["wasmtime", "winch", "pulley", "wasmi", "reference", "reference-plain", "v8", "v8-liftoff"];
+    &["wasmtime", "winch", "pulley", "wasmi", "reference", "reference-plain", "v8", "v8-liftoff", "spec"];
 
 /// The engines a plain `crosscheck fuzz` compares, the baseline first: the
 /// reference interpreter judges, the others are compared with it.
@@ -79,6 +79,13 @@ pub fn create(name: &str) -> Result<Box<dyn Engine>, Unavailable> {
         }
         #[cfg(not(feature = "v8"))]
         "v8" | "v8-liftoff" => Err(Unavailable::NotCompiled(name.into(), "v8")),
+        #[cfg(feature = "spec")]
+        "spec" => match crate::spec::SpecEngine::new() {
+            Ok(e) => Ok(Box::new(e)),
+            Err(why) => Err(Unavailable::Missing(name.into(), why)),
+        },
+        #[cfg(not(feature = "spec"))]
+        "spec" => Err(Unavailable::NotCompiled(name.into(), "spec")),
         other => Err(Unavailable::Unknown(other.to_string())),
     }
 }
