@@ -54,16 +54,19 @@ const CASE: &str = r#"(module
 #[test]
 fn trapping_case_is_observed_in_full_like_the_reference() {
     let Some(info) = interpreter() else { return };
-    let p = plan(CASE, &[
-        ("write_then_trap", vec![Val::I64(0x1122_3344_5566_7788)]),
-        ("floats", vec![Val::F32(0x8000_0001), Val::F64(1 << 63)]),
-        ("div", vec![Val::I32(0x8000_0000), Val::I32(u32::MAX)]),
-        ("grow", vec![]),
-        ("call", vec![Val::I32(0)]),
-        ("call", vec![Val::I32(70)]),
-        ("call", vec![Val::I32(65)]),
-        ("floats", vec![Val::F32(0x7fa0_0001), Val::F64(0x7ff4_0000_0000_0001)]),
-    ]);
+    let p = plan(
+        CASE,
+        &[
+            ("write_then_trap", vec![Val::I64(0x1122_3344_5566_7788)]),
+            ("floats", vec![Val::F32(0x8000_0001), Val::F64(1 << 63)]),
+            ("div", vec![Val::I32(0x8000_0000), Val::I32(u32::MAX)]),
+            ("grow", vec![]),
+            ("call", vec![Val::I32(0)]),
+            ("call", vec![Val::I32(70)]),
+            ("call", vec![Val::I32(65)]),
+            ("floats", vec![Val::F32(0x7fa0_0001), Val::F64(0x7ff4_0000_0000_0001)]),
+        ],
+    );
     let mut spec = SpecEngine::with_info(info);
     let mut reference = crosscheck_oracles::registry::create("reference").unwrap();
     let got = spec.run(&p);
@@ -96,10 +99,7 @@ fn rejected_module_and_time_out() {
     }
     let looping = plan("(module (func (export \"spin\") (loop (br 0))))", &[("spin", vec![])]);
     let o = spec.run(&looping);
-    assert!(
-        matches!(&o.calls[..], [crosscheck_oracles::CallOutcome::Failed(m)] if m.contains("time-out")),
-        "{o:?}"
-    );
+    assert!(matches!(&o.calls[..], [crosscheck_oracles::CallOutcome::Failed(m)] if m.contains("time-out")), "{o:?}");
     let p = plan("(module (func (export \"one\") (result i32) (i32.const 1)))", &[("one", vec![])]);
     assert_eq!(spec.run(&p).calls, [crosscheck_oracles::CallOutcome::Returned(vec![Val::I32(1)])]);
     assert_eq!(spec.timings.processes, 2, "a new process after the time-out");

@@ -39,19 +39,22 @@ fn values_keep_every_bit() {
     assert_eq!(returned(&r[4], &[F32, F32, F32]), [Val::F32(1), Val::F32(0x8000_0000), Val::F32(0x7f7f_ffff)]);
     assert_eq!(
         returned(&r[5], &[F64, F64, F64, F64]),
-        [Val::F64(1), Val::F64(0xfff0_0000_0000_0000), Val::F64(0x7ff8_0000_0000_0001), Val::F64(123456.789f64.to_bits())]
+        [
+            Val::F64(1),
+            Val::F64(0xfff0_0000_0000_0000),
+            Val::F64(0x7ff8_0000_0000_0001),
+            Val::F64(123456.789f64.to_bits())
+        ]
     );
     assert_eq!(returned(&r[6], &[V128]), [Val::V128(0x0000_0001_0000_0000_ffff_ffff_8000_0000)]);
-    assert_eq!(returned(&r[7], &[I32, V128, F32]), [
-        Val::I32(7),
-        Val::V128(0xffff_ffff_ffff_ffff),
-        Val::F32(1.5f32.to_bits())
-    ]);
-    assert_eq!(returned(&r[8], &[FuncRef, ExternRef, FuncRef]), [
-        Val::FuncRef { null: true },
-        Val::ExternRef { null: true },
-        Val::FuncRef { null: false }
-    ]);
+    assert_eq!(
+        returned(&r[7], &[I32, V128, F32]),
+        [Val::I32(7), Val::V128(0xffff_ffff_ffff_ffff), Val::F32(1.5f32.to_bits())]
+    );
+    assert_eq!(
+        returned(&r[8], &[FuncRef, ExternRef, FuncRef]),
+        [Val::FuncRef { null: true }, Val::ExternRef { null: true }, Val::FuncRef { null: false }]
+    );
     assert_eq!(returned(&r[9], &[ExternRef]), [Val::ExternRef { null: false }]);
     assert_eq!(returned(&r[10], &[]), []);
 }
@@ -81,8 +84,12 @@ fn traps_are_classified_and_the_session_goes_on() {
 #[test]
 fn modules_rejected_or_trapping_at_instantiation() {
     let r = responses();
-    assert!(matches!(transcript::instantiation(&r[22]), Err(InstantiateError::Rejected(m)) if m.starts_with("decoding error")));
-    assert!(matches!(transcript::instantiation(&r[23]), Err(InstantiateError::Rejected(m)) if m.starts_with("validation error")));
+    assert!(
+        matches!(transcript::instantiation(&r[22]), Err(InstantiateError::Rejected(m)) if m.starts_with("decoding error"))
+    );
+    assert!(
+        matches!(transcript::instantiation(&r[23]), Err(InstantiateError::Rejected(m)) if m.starts_with("validation error"))
+    );
     assert_eq!(transcript::instantiation(&r[24]), Err(InstantiateError::Trapped(TrapKind::Unreachable)));
     // A line longer than the REPL's buffer comes back after continuation prompts.
     assert_eq!(transcript::instantiation(&r[25]), Ok(()));

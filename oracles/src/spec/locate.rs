@@ -82,16 +82,12 @@ pub fn find() -> Result<(PathBuf, &'static str), String> {
         };
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|d| d.join("wasm"))
-        .find(|p| p.is_file())
-        .map(|p| (p, "PATH"))
-        .ok_or_else(|| {
-            format!(
-                "no spec interpreter: set ${ENV} to a `wasm` binary or put one on PATH \
+    std::env::split_paths(&path).map(|d| d.join("wasm")).find(|p| p.is_file()).map(|p| (p, "PATH")).ok_or_else(|| {
+        format!(
+            "no spec interpreter: set ${ENV} to a `wasm` binary or put one on PATH \
                  (scripts/build-spec-interpreter.sh builds it from a WebAssembly/spec checkout)"
-            )
-        })
+        )
+    })
 }
 
 /// Probes the interpreter at `path`.

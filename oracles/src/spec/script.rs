@@ -89,8 +89,11 @@ pub fn state_types(wasm: &[u8]) -> Result<StateTypes, wasmparser::BinaryReaderEr
                             if let Some(t) = tables.get(export.index as usize) {
                                 let element = ValType::from_wasmparser(wasmparser::ValType::Ref(t.element_type))
                                     .filter(|e| matches!(e, ValType::FuncRef | ValType::ExternRef));
-                                let import =
-                                    element.map(|element| TableImport { name: name.clone(), table64: t.table64, element });
+                                let import = element.map(|element| TableImport {
+                                    name: name.clone(),
+                                    table64: t.table64,
+                                    element,
+                                });
                                 out.tables.insert(name, import);
                             }
                         }
@@ -153,7 +156,8 @@ pub fn reader_module(name: &str, from: &str, memories: &[MemoryImport], tables: 
         m += &format!(" (import {from} {} (table{idx} 0 {}))", text::string(t.name.as_bytes()), t.element);
     }
     for (i, mem) in memories.iter().enumerate() {
-        let size = if mem.memory64 { format!("(memory.size {i})") } else { format!("(i64.extend_i32_u (memory.size {i}))") };
+        let size =
+            if mem.memory64 { format!("(memory.size {i})") } else { format!("(i64.extend_i32_u (memory.size {i}))") };
         m += &format!(" (func (export \"ms{i}\") (result i64) (i64.mul {size} (i64.const {})))", mem.page_size);
         let addr = if mem.memory64 { "(local.get 0)" } else { "(i32.wrap_i64 (local.get 0))" };
         let results = vec!["i64"; (CHUNK / 8) as usize].join(" ");

@@ -193,10 +193,9 @@ pub fn values(text: &str, types: &[ValType]) -> Result<Vec<Val>, ValueError> {
     let inner = if types.len() == 1 {
         text
     } else {
-        text.strip_prefix('[').and_then(|t| t.strip_suffix(']')).ok_or_else(|| ValueError {
-            what: text.to_string(),
-            ty: format!("{} values", types.len()),
-        })?
+        text.strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .ok_or_else(|| ValueError { what: text.to_string(), ty: format!("{} values", types.len()) })?
     };
     let toks = tokens(inner);
     let mut out = Vec::with_capacity(types.len());
@@ -238,9 +237,11 @@ mod tests {
         assert_eq!(values("1.4012984643248171e-45", &[F32]).unwrap(), [Val::F32(1)]);
         assert_eq!(
             values("[1 2 3 -1 null (extern (host 1))]", &[V128, FuncRef, ExternRef]).unwrap(),
-            [Val::V128(0xffff_ffff_0000_0003_0000_0002_0000_0001), Val::FuncRef { null: true }, Val::ExternRef {
-                null: false
-            }]
+            [
+                Val::V128(0xffff_ffff_0000_0003_0000_0002_0000_0001),
+                Val::FuncRef { null: true },
+                Val::ExternRef { null: false }
+            ]
         );
         assert!(values("1.1", &[F32]).is_err(), "not an f32 value");
         assert!(values("[1 2]", &[I32]).is_err());
