@@ -574,7 +574,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             Ok(if unknown > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Engines => {
-            for name in registry::ENGINE_NAMES {
+            for name in registry::ENGINE_NAMES.iter().chain(registry::OPTIONAL_ENGINE_NAMES) {
                 match registry::create(name) {
                     Ok(e) => println!("{name:<10} available  {:<14} proposals: {}", e.version(), e.features()),
                     Err(why) => println!("{name:<10} unavailable: {why}"),

@@ -19,6 +19,7 @@
 //! | [`wasmi`](crate::wasmi) | wasmi 2.x with SIMD | `wasmi` |
 //! | [`reference`](crate::reference) | crosscheck-reference, the spec-faithful interpreter | `reference` |
 //! | [`v8`](crate::v8) | V8 in a Node.js worker process (`v8`, `v8-liftoff`) | `v8` |
+//! | [`spec`](crate::spec) | the official OCaml spec interpreter (`wasm`) in a REPL process | `spec` |
 //!
 //! [`engine_spec`] reads and writes engines with their settings
 //! (`wasmtime[opt=none]`); [`registry`] builds engines by name and tells which are available.
@@ -30,12 +31,15 @@ pub mod engine_spec;
 pub mod features;
 pub mod observation;
 pub mod registry;
+pub mod signatures;
 pub mod value;
 pub mod wast_session;
 
 #[cfg(feature = "reference")]
 pub mod reference;
 
+#[cfg(feature = "spec")]
+pub mod spec;
 #[cfg(feature = "v8")]
 pub mod v8;
 #[cfg(feature = "wasmi")]

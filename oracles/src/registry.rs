@@ -2,9 +2,15 @@
 
 use crate::engine::Engine;
 
-/// Every engine name crosscheck knows, in report order.
+/// Every engine name crosscheck knows, in report order, but the
+/// [`OPTIONAL_ENGINE_NAMES`].
 pub const ENGINE_NAMES: &[&str] =
     &["wasmtime", "winch", "pulley", "wasmi", "reference", "reference-plain", "v8", "v8-liftoff"];
+
+/// Engines that need a program only the user installs (the official spec
+/// interpreter, `spec`): `crosscheck engines` lists them and `--engines`
+/// takes them, but nothing that runs every engine (tests, CI) needs them.
+pub const OPTIONAL_ENGINE_NAMES: &[&str] = &["spec"];
 
 /// The engines a plain `crosscheck fuzz` compares, the baseline first: the
 /// reference interpreter judges, the others are compared with it.
@@ -39,7 +45,7 @@ pub fn default_engines_note() -> Option<String> {
 /// Why an engine cannot be used here.
 #[derive(Debug, thiserror::Error)]
 pub enum Unavailable {
-    #[error("unknown engine {0:?} (known: {known})", known = ENGINE_NAMES.join(", "))]
+    #[error("unknown engine {0:?} (known: {known})", known = [ENGINE_NAMES, OPTIONAL_ENGINE_NAMES].concat().join(", "))]
     Unknown(String),
     #[error("engine {0:?} was not compiled in (enable the cargo feature {1:?})")]
     NotCompiled(String, &'static str),
@@ -79,6 +85,13 @@ pub fn create(name: &str) -> Result<Box<dyn Engine>, Unavailable> {
         }
         #[cfg(not(feature = "v8"))]
         "v8" | "v8-liftoff" => Err(Unavailable::NotCompiled(name.into(), "v8")),
+        #[cfg(feature = "spec")]
+        "spec" => match crate::spec::SpecEngine::new() {
+            Ok(e) => Ok(Box::new(e)),
+            Err(why) => Err(Unavailable::Missing(name.into(), why)),
+        },
+        #[cfg(not(feature = "spec"))]
+        "spec" => Err(Unavailable::NotCompiled(name.into(), "spec")),
         other => Err(Unavailable::Unknown(other.to_string())),
     }
 }

@@ -25,7 +25,7 @@ pub mod case;
 pub mod node;
 pub mod protocol;
 pub mod session;
-pub mod signatures;
+pub use crate::signatures;
 pub mod traps;
 pub mod worker;
 pub mod wrapper;

@@ -1,5 +1,6 @@
-//! The types of a module's exports, read with wasmparser: what the wrapper
-//! modules need to know to call an exported function or read a global.
+//! The types of a module's exports, read with wasmparser: what the
+//! out-of-process adapters (V8's wrapper modules, the spec interpreter's
+//! scripts) need to know to call an exported function or read a global.
 
 use crate::value::ValType;
 use std::collections::HashMap;
