@@ -153,12 +153,13 @@ fn without_identity_wrappers(ops: &[Operator<'_>], range: std::ops::Range<usize>
     use Operator::*;
     let mut end = range.end;
     while end >= range.start + 3 {
-        let wrapped = match (&ops[end - 2], &ops[end - 1]) {
-            (I32Const { value: 0 }, I32Xor | I32Shl | I32ShrU | I32ShrS | I32Add | I32Sub) => true,
-            (I64Const { value: 0 }, I64Xor | I64Shl | I64ShrU | I64ShrS | I64Add | I64Sub) => true,
-            (I32Const { value: 1 }, I32Mul) | (I64Const { value: 1 }, I64Mul) => true,
-            _ => false,
-        };
+        let wrapped = matches!(
+            (&ops[end - 2], &ops[end - 1]),
+            (I32Const { value: 0 }, I32Xor | I32Shl | I32ShrU | I32ShrS | I32Add | I32Sub)
+                | (I64Const { value: 0 }, I64Xor | I64Shl | I64ShrU | I64ShrS | I64Add | I64Sub)
+                | (I32Const { value: 1 }, I32Mul)
+                | (I64Const { value: 1 }, I64Mul)
+        );
         if !wrapped {
             break;
         }
@@ -183,7 +184,10 @@ pub fn without_duplicated_effects(wasm: &[u8]) -> Option<Vec<u8>> {
             }
             let Some([a, b]) = body.operands[i].as_deref() else { continue };
             let (x, y) = (without_identity_wrappers(ops, a.clone()), without_identity_wrappers(ops, b.clone()));
-            if ops[x.clone()] == ops[y.clone()] && ops[x].iter().any(has_effect) && gone.last().is_none_or(|&g| g < a.start) {
+            if ops[x.clone()] == ops[y.clone()]
+                && ops[x].iter().any(has_effect)
+                && gone.last().is_none_or(|&g| g < a.start)
+            {
                 gone.extend(b.start..=i);
             }
         }
@@ -238,7 +242,9 @@ fn reemitted_prefix(body: &spans::Body<'_>, p: usize) -> Option<Vec<usize>> {
     for i in start..=p {
         for r in body.operands[i].as_ref()? {
             let producer = r.end - 1;
-            if producer < start {
+            // (Results of one instruction taken apart, as of a multi-value
+            // call, are no tree: wasm-mutate gives up on those too.)
+            if producer < start || consumer[producer].is_some() {
                 return None;
             }
             consumer[producer] = Some(i);

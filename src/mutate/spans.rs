@@ -1,18 +1,18 @@
 //! Subexpressions of straight-line code: for each instruction of each
-//! function body, the first instruction of the code that computes its
-//! operands (from wasmparser's operator arity, with the module's types as
-//! the validator sees them), so a rewrite can recognize whole operand
-//! expressions, the way wasm-mutate's peephole mutator sees a basic block
-//! as a forest of expression trees.
+//! function body, the instructions that compute each of its operands (from
+//! wasmparser's operator arity, with the module's types as the validator
+//! sees them), so a rewrite can recognize whole operand expressions, the
+//! way wasm-mutate's peephole mutator sees a basic block as a forest of
+//! expression trees.
 
 use std::ops::Range;
 use wasmparser::{FuncValidatorAllocations, Operator, Parser, ValidPayload, Validator};
 
 /// One function body's instructions, each with the code computing its
 /// operands: `operands[i]` lists, in order, for each operand of `ops[i]`
-/// the range of instructions that computes it (ending at the instruction
-/// that pushes it; instructions without results that run in between are
-/// inside the ranges). `None` when an operand comes from before a control
+/// the range of instructions that computes it, ending at the instruction
+/// that pushes it (an instruction without a result that runs between two
+/// operands is in neither range). `None` when an operand comes from before a control
 /// instruction (block boundaries end the straight-line code), and for
 /// control instructions themselves.
 pub struct Body<'a> {
