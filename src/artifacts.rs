@@ -23,6 +23,9 @@ pub enum Saved {
     Duplicate(PathBuf),
 }
 
+/// The folder of mutator divergences (the semantics-preservation oracle's).
+pub const MUTATE_ORACLE: &str = "mutate-oracle";
+
 /// Writes a divergence. Duplicates (same signature) keep the first input
 /// and count themselves in `duplicates`.
 pub fn save_divergence(
@@ -41,12 +44,28 @@ pub fn save_divergence(
     fs::write(dir.join("input.bin"), input)?;
     crate::case_file::write(&dir, &saved_case(checked))?;
     fs::write(dir.join("signature.txt"), format!("{signature}\n"))?;
-    let reproduce = format!(
-        "\nreproduce: crosscheck repro {target} {}\n(or from the bytes: crosscheck repro {target} {} --engines '{}')\n",
-        dir.display(),
-        dir.join("input.bin").display(),
-        crate::report::engine_line(checked)
-    );
+    let reproduce = if target == MUTATE_ORACLE {
+        // The folder's case.wasm is the mutant alone: the oracle needs the
+        // recipe (or the original, saved beside it).
+        if let Some(m) = &checked.mutation {
+            fs::write(dir.join("original.wasm"), &m.mutation.original)?;
+            if let Ok(wat) = wasmprinter::print_bytes(&m.mutation.original) {
+                fs::write(dir.join("original.wat"), wat)?;
+            }
+        }
+        format!(
+            "\nreproduce (the mutation and the oracle): crosscheck repro mutate {} --engines '{}'\n(original.wasm: the module before the mutation)\n",
+            dir.join("input.bin").display(),
+            crate::report::engine_line(checked)
+        )
+    } else {
+        format!(
+            "\nreproduce: crosscheck repro {target} {}\n(or from the bytes: crosscheck repro {target} {} --engines '{}')\n",
+            dir.display(),
+            dir.join("input.bin").display(),
+            crate::report::engine_line(checked)
+        )
+    };
     fs::write(dir.join("report.txt"), render(checked) + &reproduce)?;
     Ok(Saved::New(dir))
 }

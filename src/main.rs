@@ -460,7 +460,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             for c in set.configs() {
                 eprintln!("crosscheck: {c}");
             }
-            let checked = crosscheck::target::check_case(t.name().to_string(), case, &mut set, Duration::ZERO);
+            drop(case);
+            // Again from the bytes: a mutation's oracle runs too.
+            let checked = crosscheck::target::check(t, &input, &mut set)
+                .map_err(|e| anyhow::anyhow!("{}: these bytes give no {t} Case ({e})", file.display()))?;
             print!("{}", report::render(&checked));
             Ok(verdict_code(&checked.verdict))
         }

@@ -139,38 +139,6 @@ fn a_mutator_that_turns_add_into_sub_is_caught() {
     assert!(caught.len() * 2 >= with_add, "caught in {caught:?} of {with_add}");
 }
 
-/// docs/findings/wasm-mutate-peephole-float-identities.md: still there in
-/// this wasm-mutate (when a release fixes it, this fails: retire the entry).
-#[test]
-fn wasm_mutate_still_turns_x_into_x_plus_zero_while_preserving_semantics() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/regressions/");
-    let original = wat::parse_file(format!("{dir}wasm-mutate-float-identity-original.wat")).expect("wat");
-    let rewritten = (0..300u64)
-        .map(|seed| crosscheck::mutate::mutate(&original, seed, 1, true).0)
-        .find(|m| crosscheck::mutate::known_bugs::without_float_identities(m).is_some());
-    assert!(rewritten.is_some(), "no x + 0.0 / x * 1.0 rewrite in 300 seeds: fixed upstream?");
-
-    let mutant = wat::parse_file(format!("{dir}wasm-mutate-float-identity-mutant.wat")).expect("wat");
-    let mutation = Mutation {
-        source: "corpus/regressions".into(),
-        original,
-        mutant,
-        seed: 0,
-        preserve_semantics: true,
-        steps: 1,
-        kinds: vec!["PeepholeMutator".into()],
-    };
-    let mut reference = crosscheck_oracles::registry::create("reference").expect("reference");
-    let mut rng = rand::rngs::SmallRng::seed_from_u64(2);
-    let traced = (0..200).any(|_| {
-        matches!(
-            check_mutation(&mutation, &input(&mut rng), reference.as_mut()),
-            Ok(OracleVerdict::Diverge { known_bug: Some("wasm-mutate-peephole-float-identities"), .. })
-        )
-    });
-    assert!(traced, "the oracle sees the -0.0 / signalling NaN difference and traces it to the documented bug");
-}
-
 /// The planted engine faults of `crosscheck selftest`, through the
 /// `mutate` target (wasmtime with the fault, judged against the reference).
 #[test]

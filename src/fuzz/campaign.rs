@@ -135,7 +135,7 @@ impl Campaign {
                     self.stats.add(keys::ORACLE_DIVERGE, 1);
                     // Mutator bugs apart from engine divergences.
                     if let (Some(root), Some(sig)) = (&self.options.artifacts, oracle.signature(&m.mutation.kinds)) {
-                        save_divergence(root, "mutate-oracle", &checked, &sig, &input)?;
+                        save_divergence(root, crate::artifacts::MUTATE_ORACLE, &checked, &sig, &input)?;
                     }
                 }
                 OracleVerdict::Inconclusive(_) => {}

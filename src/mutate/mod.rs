@@ -18,6 +18,7 @@ pub mod corpus;
 pub mod kinds;
 pub mod known_bugs;
 pub mod oracle;
+pub mod spans;
 
 use crate::case::{Case, Determinism, Reject};
 use crate::swarm;
@@ -114,7 +115,7 @@ fn one_step_unguarded(wasm: &[u8], seed: u64, preserve_semantics: bool) -> Optio
 }
 
 /// The recipe of a non-module input, and the bytes left for the plan.
-pub(crate) fn recipe<'a>(data: &'a [u8]) -> Result<(Mutation, Unstructured<'a>), Reject> {
+pub fn recipe<'a>(data: &'a [u8]) -> Result<(Mutation, Unstructured<'a>), Reject> {
     let mut u = Unstructured::new(data);
     let seeds = corpus::seeds();
     let pick = u.int_in_range(0..=seeds.len())?;

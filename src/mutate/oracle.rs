@@ -12,6 +12,7 @@
 //! trap on, and the final state, are not compared; the counter itself
 //! never is.
 
+use super::known_bugs::Trace;
 use crate::case::Case;
 use crate::fuel::FUEL_EXPORT;
 use crate::judge::{EngineRun, InconclusiveReason, PairOutcome, compare};
@@ -115,28 +116,39 @@ pub fn judge(case: &Case, original_plan: &Plan, original: &Observation, mutant: 
 }
 
 /// [`judge`], and a divergence traced to a documented wasm-mutate bug
-/// when undoing that bug's rewrites in the mutant (`mutant`, before fuel)
-/// makes the oracle agree. `run` runs a plan on the reference.
+/// when undoing that bug's rewrites in the mutant makes the oracle agree
+/// (or doing them in the original: [`Trace::Redo`]). `original` and
+/// `mutant` are the modules before fuel; `run` runs a plan on the
+/// reference.
 pub fn judge_and_attribute(
     case: &Case,
     original_plan: &Plan,
-    original: &Observation,
+    observed: &Observation,
     mutated: &Observation,
-    mutant: &[u8],
+    (original, mutant): (&[u8], &[u8]),
     run: &mut dyn FnMut(&Plan) -> Observation,
 ) -> OracleVerdict {
-    let mut verdict = judge(case, original_plan, original, mutated);
-    if let OracleVerdict::Diverge { known_bug, .. } = &mut verdict {
-        for bug in super::known_bugs::KNOWN_MUTATOR_BUGS {
-            let Some(undone) = (bug.undo)(mutant) else { continue };
-            let Ok(wasm) = super::runnable(&undone, case.determinism) else { continue };
-            let mut fixed = case.clone();
-            fixed.plan.wasm = wasm;
-            let observed = run(&fixed.plan);
-            if !matches!(judge(&fixed, original_plan, original, &observed), OracleVerdict::Diverge { .. }) {
-                *known_bug = Some(bug.name);
-                break;
-            }
+    let mut verdict = judge(case, original_plan, observed, mutated);
+    let OracleVerdict::Diverge { known_bug, .. } = &mut verdict else { return verdict };
+    for bug in super::known_bugs::KNOWN_MUTATOR_BUGS {
+        let agrees = match bug.trace {
+            Trace::Undo(undo) => undo(mutant).is_some_and(|undone| {
+                let Ok(wasm) = super::runnable(&undone, case.determinism) else { return false };
+                let mut fixed = case.clone();
+                fixed.plan.wasm = wasm;
+                let observed_fixed = run(&fixed.plan);
+                !matches!(judge(&fixed, original_plan, observed, &observed_fixed), OracleVerdict::Diverge { .. })
+            }),
+            Trace::Redo(redo) => redo(original, mutant).into_iter().any(|redone| {
+                let Ok(wasm) = super::runnable(&redone, case.determinism) else { return false };
+                let Ok(plan) = self::original_plan(wasm, &case.plan) else { return false };
+                let observed_redone = run(&plan);
+                matches!(judge(case, &plan, &observed_redone, mutated), OracleVerdict::Agree { .. })
+            }),
+        };
+        if agrees {
+            *known_bug = Some(bug.name);
+            break;
         }
     }
     verdict
@@ -212,7 +224,8 @@ pub fn check_mutation(
     let plan = original_plan(original, &case.plan).map_err(Reject::Module)?;
     let before = reference.run(&plan);
     let after = reference.run(&case.plan);
-    Ok(judge_and_attribute(&case, &plan, &before, &after, &mutation.mutant, &mut |p| reference.run(p)))
+    let modules = (&mutation.original[..], &mutation.mutant[..]);
+    Ok(judge_and_attribute(&case, &plan, &before, &after, modules, &mut |p| reference.run(p)))
 }
 
 /// `count` semantics-preserving mutation recipes (corpus modules and fresh

@@ -1,0 +1,109 @@
+//! The wasm-mutate bugs of `docs/findings/` (`src/mutate/known_bugs.rs`):
+//! each is still in this wasm-mutate (when a release fixes one, its test
+//! fails: retire the entry), the oracle traces its reduced mutant to it,
+//! and a divergence that is not the bug's is not traced to it.
+
+use crosscheck::mutate::known_bugs::{reemitted_prefixes, without_duplicated_effects, without_float_identities};
+use crosscheck::mutate::oracle::{OracleVerdict, check_mutation};
+use crosscheck::mutate::{Mutation, mutate};
+use rand::{Rng, SeedableRng};
+
+fn regression(name: &str) -> Vec<u8> {
+    let path = format!("{}/corpus/regressions/{name}.wat", env!("CARGO_MANIFEST_DIR"));
+    wat::parse_file(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// What the oracle says of `original` → `mutant` over 200 random call
+/// plans: the known bugs the divergences were traced to (`None`: a
+/// divergence traced to none); empty when it never diverged.
+fn traced(original: &[u8], mutant: &[u8]) -> Vec<Option<&'static str>> {
+    let mutation = Mutation {
+        source: "corpus/regressions".into(),
+        original: original.to_vec(),
+        mutant: mutant.to_vec(),
+        seed: 0,
+        preserve_semantics: true,
+        steps: 1,
+        kinds: vec!["PeepholeMutator".into()],
+    };
+    let mut reference = crosscheck_oracles::registry::create("reference").expect("reference");
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(2);
+    let mut out = Vec::new();
+    for _ in 0..200 {
+        let mut plan = vec![0u8; rng.random_range(256..=2048)];
+        rng.fill(&mut plan[..]);
+        if let Ok(OracleVerdict::Diverge { known_bug, .. }) = check_mutation(&mutation, &plan, reference.as_mut()) {
+            out.push(known_bug);
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// The first of 300 one-step semantics-preserving mutations of `original`
+/// that `is_bug` recognizes.
+fn still_made(original: &[u8], is_bug: impl Fn(&[u8]) -> bool) -> Option<u64> {
+    (0..300u64).find(|&seed| is_bug(&mutate(original, seed, 1, true).0))
+}
+
+/// docs/findings/wasm-mutate-peephole-float-identities.md
+#[test]
+fn float_identities_still_made_and_traced() {
+    let original = regression("wasm-mutate-float-identity-original");
+    let seed = still_made(&original, |m| without_float_identities(m).is_some());
+    assert!(seed.is_some(), "no x + 0.0 / x * 1.0 rewrite in 300 seeds: fixed upstream?");
+    let mutant = regression("wasm-mutate-float-identity-mutant");
+    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-float-identities")]);
+}
+
+/// docs/findings/wasm-mutate-peephole-duplicates-effects.md
+#[test]
+fn duplicated_effects_still_made_and_traced() {
+    let original = regression("wasm-mutate-duplicated-effect-original");
+    let seed = still_made(&original, |m| without_duplicated_effects(m).is_some());
+    assert!(seed.is_some(), "no table.grow duplicated under i32.and/or in 300 seeds: fixed upstream?");
+    let mutant = regression("wasm-mutate-duplicated-effect-mutant");
+    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-duplicates-effects")]);
+}
+
+/// docs/findings/wasm-mutate-peephole-reorders-effects.md
+#[test]
+fn reordered_effects_still_made_and_traced() {
+    let original = regression("wasm-mutate-reordered-effect-original");
+    let set_before_get = |m: &[u8]| {
+        let text = wasmprinter::print_bytes(m).unwrap_or_default();
+        text.find("global.set").is_some_and(|s| text.find("global.get").is_some_and(|g| s < g))
+    };
+    assert!(still_made(&original, set_before_get).is_some(), "no global.get moved past global.set: fixed upstream?");
+    let mutant = regression("wasm-mutate-reordered-effect-mutant");
+    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-reorders-effects")]);
+    assert!(!reemitted_prefixes(&original, &mutant).is_empty());
+}
+
+/// Divergences of other shapes are not traced to these bugs: the copies of
+/// a duplicated `table.grow` that differ, an `i32.add` turned into
+/// `i32.sub` next to a reordering, an effect-free duplicate.
+#[test]
+fn other_divergences_are_not_traced_to_them() {
+    let original = regression("wasm-mutate-duplicated-effect-original");
+    let other = wat::parse_str(
+        r#"(module (table $t 1 16 funcref) (export "t" (table $t))
+          (func (export "grow") (param $n i32) (result i32)
+            ref.null func local.get $n table.grow $t
+            ref.null func i32.const 2 table.grow $t i32.and))"#,
+    )
+    .expect("wat");
+    assert_eq!(without_duplicated_effects(&other), None);
+    assert_eq!(traced(&original, &other), [None]);
+
+    let original = regression("wasm-mutate-reordered-effect-original");
+    let mutant = regression("wasm-mutate-reordered-effect-mutant");
+    let also_sub = crosscheck::selftest::mutator::add_to_sub(&mutant).expect("an i32.add");
+    assert_eq!(traced(&original, &also_sub), [None]);
+
+    let pure = wat::parse_str(
+        "(module (func (param i32) (result i32) local.get 0 i32.const 0 i32.xor local.get 0 i32.const 0 i32.shl i32.and))",
+    )
+    .expect("wat");
+    assert_eq!(without_duplicated_effects(&pure), None, "duplicating an expression without effects is no bug");
+}
