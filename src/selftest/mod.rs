@@ -5,8 +5,8 @@
 //! pass for a caught fault.
 
 pub mod faults;
-pub mod mutator;
 pub mod miscompile;
+pub mod mutator;
 
 pub use faults::{Fault, Faulty};
 

@@ -42,7 +42,7 @@ impl Store {
                 Ok(())
             }
             FuncInst::Host { f, .. } => {
-                let fty = &self.types[ty];
+                let fty = self.registry.func_type(ty as u32);
                 let base = stack.len() - fty.params.len();
                 let args: Vec<Value> =
                     fty.params.iter().zip(&stack[base..]).map(|(t, s)| Value::from_slot(*t, *s)).collect();

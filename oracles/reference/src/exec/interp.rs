@@ -274,8 +274,10 @@ impl Store {
                                 return Err(CallError::Trap(TrapKind::IndirectCallToNull));
                             }
                             let addr = (r - 1) as u32;
-                            let callee_ty = self.funcs.get(addr as usize).map(|f| f.ty());
-                            if callee_ty != Some(inst.types[ty as usize]) {
+                            let want = inst.types[ty as usize];
+                            // Equal ids are equal types; a declared subtype matches too (GC).
+                            let callee_ty = self.funcs.get(addr as usize).map_or(u32::MAX, |f| f.ty());
+                            if callee_ty != want && (callee_ty == u32::MAX || !self.type_sub(callee_ty, want)) {
                                 return Err(CallError::Trap(TrapKind::BadSignature));
                             }
                             charge!();
@@ -558,6 +560,43 @@ impl Store {
                             push!(lo as u128);
                             push!(hi as u128);
                         }
+                        Instr::RefAsNonNull => {
+                            if regs[sp - 1] == 0 {
+                                return Err(CallError::Trap(TrapKind::NullReference));
+                            }
+                        }
+                        Instr::BrOnNull { t, non_null } => {
+                            let null = regs[sp - 1] == 0;
+                            sp -= null as usize;
+                            if null != non_null {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            }
+                        }
+                        Instr::BrOnCast { t, ty, fail } => {
+                            if self.ref_matches(regs[sp - 1], Store::canonical(ty, &inst)) != fail {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            }
+                        }
+                        Instr::CallRef | Instr::ReturnCallRef | Instr::Throw(_) | Instr::ThrowRef | Instr::Gc(_) => {
+                            // Off the hot path: on the value stack, then re-enter the frame.
+                            sync!();
+                            save_pc!();
+                            match ins {
+                                Instr::Gc(op) => self.exec_gc::<false>(op, &inst, stack, &mut Vec::new())?,
+                                Instr::Throw(tag) => {
+                                    self.throw_new::<false>(inst.tags[tag as usize], stack, &mut Vec::new(), frames)?
+                                }
+                                Instr::ThrowRef => self.throw_ref::<false>(stack, &mut Vec::new(), frames)?,
+                                _ => {
+                                    charge!();
+                                    let tail = matches!(ins, Instr::ReturnCallRef);
+                                    self.call_ref::<false>(tail, stack, &mut Vec::new(), frames)?
+                                }
+                            }
+                            continue 'outer;
+                        }
                         Instr::AtomicLoad { .. }
                         | Instr::AtomicStore { .. }
                         | Instr::AtomicRmw { .. }
@@ -594,7 +633,7 @@ impl Store {
         stack: &mut Vec<u128>,
         frames: &mut Vec<Frame>,
     ) -> Result<(), CallError> {
-        let n = self.types[self.funcs[addr as usize].ty() as usize].params.len();
+        let n = self.num_params(addr);
         unwind(stack, base, n);
         frames.pop();
         self.enter(addr, stack, frames)

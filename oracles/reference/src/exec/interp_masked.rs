@@ -236,8 +236,10 @@ impl Store {
                             return Err(CallError::Trap(TrapKind::IndirectCallToNull));
                         }
                         let addr = (r - 1) as u32;
-                        let callee_ty = self.funcs.get(addr as usize).map(|f| f.ty());
-                        if callee_ty != Some(inst.types[ty as usize]) {
+                        let want = inst.types[ty as usize];
+                        // Equal ids are equal types; a declared subtype matches too (GC).
+                        let callee_ty = self.funcs.get(addr as usize).map_or(u32::MAX, |f| f.ty());
+                        if callee_ty != want && (callee_ty == u32::MAX || !self.type_sub(callee_ty, want)) {
                             return Err(CallError::Trap(TrapKind::BadSignature));
                         }
                         charge!();
@@ -543,6 +545,45 @@ impl Store {
                         pushm!(lo as u128, m);
                         pushm!(hi as u128, m);
                     }
+                    Instr::RefAsNonNull => {
+                        if stack.last() == Some(&0) {
+                            return Err(CallError::Trap(TrapKind::NullReference));
+                        }
+                    }
+                    Instr::BrOnNull { t, non_null } => {
+                        let null = stack.last() == Some(&0);
+                        if null {
+                            pop!();
+                        }
+                        if null != non_null {
+                            let t = code.br_tables[t as usize];
+                            branch!(t.pc, t.height, t.arity);
+                        }
+                    }
+                    Instr::BrOnCast { t, ty, fail } => {
+                        let r = stack.last().copied().unwrap_or(0);
+                        if self.ref_matches(r, Store::canonical(ty, &inst)) != fail {
+                            let t = code.br_tables[t as usize];
+                            branch!(t.pc, t.height, t.arity);
+                        }
+                    }
+                    Instr::CallRef | Instr::ReturnCallRef => {
+                        save_pc!();
+                        charge!();
+                        self.call_ref::<true>(matches!(ins, Instr::ReturnCallRef), stack, masks, frames)?;
+                        continue 'outer;
+                    }
+                    Instr::Throw(tag) => {
+                        save_pc!();
+                        self.throw_new::<true>(inst.tags[tag as usize], stack, masks, frames)?;
+                        continue 'outer;
+                    }
+                    Instr::ThrowRef => {
+                        save_pc!();
+                        self.throw_ref::<true>(stack, masks, frames)?;
+                        continue 'outer;
+                    }
+                    Instr::Gc(op) => self.exec_gc::<true>(op, &inst, stack, masks)?,
                     Instr::AtomicLoad { .. }
                     | Instr::AtomicStore { .. }
                     | Instr::AtomicRmw { .. }
