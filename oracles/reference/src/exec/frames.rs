@@ -58,6 +58,23 @@ impl Store {
     }
 }
 
+impl Store {
+    /// `return_call`: replaces the current frame by a call to `addr`, whose
+    /// arguments are on top of the stack.
+    pub(super) fn tail_call(
+        &mut self,
+        addr: u32,
+        base: usize,
+        stack: &mut Vec<u128>,
+        frames: &mut Vec<Frame>,
+    ) -> Result<(), CallError> {
+        let n = self.num_params(addr);
+        unwind(stack, base, n);
+        frames.pop();
+        self.enter(addr, stack, frames)
+    }
+}
+
 /// Moves the top `arity` values down to `dst` and drops everything above.
 #[inline]
 pub(crate) fn unwind(stack: &mut Vec<u128>, dst: usize, arity: usize) {

@@ -583,18 +583,10 @@ impl Store {
                             // Off the hot path: on the value stack, then re-enter the frame.
                             sync!();
                             save_pc!();
-                            match ins {
-                                Instr::Gc(op) => self.exec_gc::<false>(op, &inst, stack, &mut Vec::new())?,
-                                Instr::Throw(tag) => {
-                                    self.throw_new::<false>(inst.tags[tag as usize], stack, &mut Vec::new(), frames)?
-                                }
-                                Instr::ThrowRef => self.throw_ref::<false>(stack, &mut Vec::new(), frames)?,
-                                _ => {
-                                    charge!();
-                                    let tail = matches!(ins, Instr::ReturnCallRef);
-                                    self.call_ref::<false>(tail, stack, &mut Vec::new(), frames)?
-                                }
+                            if matches!(ins, Instr::CallRef | Instr::ReturnCallRef) {
+                                charge!();
                             }
+                            self.exec_wasm3::<false>(ins, &inst, stack, &mut Vec::new(), frames)?;
                             continue 'outer;
                         }
                         Instr::AtomicLoad { .. }
@@ -622,20 +614,5 @@ impl Store {
             return Ok(Flow::Open);
         }
         Ok(Flow::Done)
-    }
-
-    /// `return_call`: replaces the current frame by a call to `addr`, whose
-    /// arguments are on top of the stack.
-    pub(super) fn tail_call(
-        &mut self,
-        addr: u32,
-        base: usize,
-        stack: &mut Vec<u128>,
-        frames: &mut Vec<Frame>,
-    ) -> Result<(), CallError> {
-        let n = self.num_params(addr);
-        unwind(stack, base, n);
-        frames.pop();
-        self.enter(addr, stack, frames)
     }
 }

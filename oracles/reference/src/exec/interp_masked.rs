@@ -46,8 +46,9 @@ impl Store {
         self.run_masked_frames(stack, masks, &mut frames, &mut fuel)
     }
 
-    /// Whether no global and no memory byte has open bits (a memory's
-    /// mask array that has become all zero is dropped on the way).
+    /// Whether no global, memory byte, object field or exception payload
+    /// has open bits (a memory's mask array that has become all zero is
+    /// dropped on the way; the heap is judged by whether it ever had any).
     fn masks_clear(&mut self) -> bool {
         for m in &mut self.mem_masks {
             if !m.is_empty() {
@@ -57,7 +58,7 @@ impl Store {
                 *m = Vec::new();
             }
         }
-        self.global_masks.iter().all(|&m| m == 0)
+        self.global_masks.iter().all(|&m| m == 0) && !self.heap_masks_open
     }
 
     /// The masked loop over `frames` (the top one runs first) until the
@@ -299,7 +300,8 @@ impl Store {
                         push!(trap!(self.table_get_slot(inst.tables[t as usize] as usize, i)));
                     }
                     Instr::TableSet(t) => {
-                        let v = pop!();
+                        // An i31 with open bits would lose them in a table.
+                        let v = popk!("table.set", "the reference");
                         let i = popk!("table.set", "the index");
                         trap!(self.table_set_slot(inst.tables[t as usize] as usize, i, v));
                     }
@@ -308,12 +310,12 @@ impl Store {
                     }
                     Instr::TableGrow(t) => {
                         let n = popk!("table.grow", "the delta");
-                        let init = pop!();
+                        let init = popk!("table.grow", "the reference");
                         push!(self.table_grow(inst.tables[t as usize] as usize, init, n));
                     }
                     Instr::TableFill(t) => {
                         let n = popk!("table.fill", "the length");
-                        let v = pop!();
+                        let v = popk!("table.fill", "the reference");
                         let i = popk!("table.fill", "the index");
                         trap!(self.table_fill(inst.tables[t as usize] as usize, i, v, n));
                     }
@@ -567,23 +569,15 @@ impl Store {
                             branch!(t.pc, t.height, t.arity);
                         }
                     }
-                    Instr::CallRef | Instr::ReturnCallRef => {
-                        save_pc!();
-                        charge!();
-                        self.call_ref::<true>(matches!(ins, Instr::ReturnCallRef), stack, masks, frames)?;
-                        continue 'outer;
-                    }
-                    Instr::Throw(tag) => {
-                        save_pc!();
-                        self.throw_new::<true>(inst.tags[tag as usize], stack, masks, frames)?;
-                        continue 'outer;
-                    }
-                    Instr::ThrowRef => {
-                        save_pc!();
-                        self.throw_ref::<true>(stack, masks, frames)?;
-                        continue 'outer;
-                    }
                     Instr::Gc(op) => self.exec_gc::<true>(op, &inst, stack, masks)?,
+                    Instr::CallRef | Instr::ReturnCallRef | Instr::Throw(_) | Instr::ThrowRef => {
+                        save_pc!();
+                        if matches!(ins, Instr::CallRef | Instr::ReturnCallRef) {
+                            charge!();
+                        }
+                        self.exec_wasm3::<true>(ins, &inst, stack, masks, frames)?;
+                        continue 'outer;
+                    }
                     Instr::AtomicLoad { .. }
                     | Instr::AtomicStore { .. }
                     | Instr::AtomicRmw { .. }

@@ -5,17 +5,36 @@
 
 use super::frames::{Frame, unwind};
 use super::memory_ops::Stacks;
-use crate::compile::instr::RETURN_PC;
+use crate::compile::instr::{Instr, RETURN_PC};
 use crate::error::{CallError, TrapKind};
-use crate::store::{ExnInst, Store};
+use crate::store::{ExnInst, InstanceData, Store};
 use crate::values::{Ref, slot};
 
 type R<T> = Result<T, CallError>;
 
 impl Store {
+    /// Runs `call_ref`, `return_call_ref`, `throw`, `throw_ref` or a GC
+    /// instruction of the frame on top of `frames` (its pc saved): the
+    /// loop re-enters the top frame afterwards.
+    pub(crate) fn exec_wasm3<const M: bool>(
+        &mut self,
+        ins: Instr,
+        inst: &InstanceData,
+        values: &mut Vec<u128>,
+        masks: &mut Vec<u128>,
+        frames: &mut Vec<Frame>,
+    ) -> R<()> {
+        match ins {
+            Instr::Gc(op) => self.exec_gc::<M>(op, inst, values, masks),
+            Instr::Throw(tag) => self.throw_new::<M>(inst.tags[tag as usize], values, masks, frames),
+            Instr::ThrowRef => self.throw_ref::<M>(values, masks, frames),
+            _ => self.call_ref::<M>(matches!(ins, Instr::ReturnCallRef), values, masks, frames),
+        }
+    }
+
     /// `call_ref` (or, with `tail`, `return_call_ref`): the callee is the
     /// function reference on top of the stack; the frame's pc is saved.
-    pub(crate) fn call_ref<const M: bool>(
+    fn call_ref<const M: bool>(
         &mut self,
         tail: bool,
         values: &mut Vec<u128>,
@@ -42,7 +61,7 @@ impl Store {
     }
 
     /// `throw` of tag address `tag`: its payload is on top of the stack.
-    pub(crate) fn throw_new<const M: bool>(
+    fn throw_new<const M: bool>(
         &mut self,
         tag: u32,
         values: &mut Vec<u128>,
@@ -60,7 +79,7 @@ impl Store {
     }
 
     /// `throw_ref`: the exception reference is on top of the stack.
-    pub(crate) fn throw_ref<const M: bool>(
+    fn throw_ref<const M: bool>(
         &mut self,
         values: &mut Vec<u128>,
         masks: &mut Vec<u128>,
