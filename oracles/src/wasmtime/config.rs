@@ -285,9 +285,13 @@ impl WasmtimeConfig {
         c.shared_memory(features.threads);
         c.wasm_wide_arithmetic(features.wide_arithmetic);
         c.wasm_custom_page_sizes(features.custom_page_sizes);
-        c.wasm_gc(false);
-        c.wasm_function_references(false);
-        c.wasm_exceptions(false);
+        c.wasm_gc(features.gc);
+        c.wasm_function_references(features.gc);
+        c.wasm_exceptions(features.exceptions);
+        if features.gc {
+            // Not yet drawn per Case (wasm-smith does not generate GC yet).
+            c.collector(wasmtime::Collector::DeferredReferenceCounting);
+        }
         c.wasm_stack_switching(false);
         Ok(c)
     }

@@ -60,10 +60,11 @@ impl WasmtimeEngine {
     }
 
     /// What each strategy runs (from Wasmtime's own feature gates).
+    /// GC, typed function references and exceptions on Cranelift only.
     pub fn supported_features(strategy: Strategy) -> Features {
         let all = Features { gc: false, exceptions: false, ..Features::ALL };
         match strategy {
-            Strategy::Cranelift => all,
+            Strategy::Cranelift => Features { gc: true, exceptions: true, ..all },
             Strategy::Winch => Features { relaxed_simd: false, tail_call: false, ..all },
             Strategy::Pulley => Features { threads: false, ..all },
         }
@@ -207,7 +208,9 @@ fn classify_error(e: &wasmtime::Error) -> CallOutcome {
         T::UnreachableCodeReached => TrapKind::Unreachable,
         T::NullReference => TrapKind::NullReference,
         T::AtomicWaitNonSharedMemory => TrapKind::AtomicWaitNonShared,
-        other => TrapKind::Other(other.to_string()),
+        // GC traps (`cast failure`, `out of bounds array access`) by the
+        // spec's wording, as the reference reports them.
+        other => TrapKind::Other(other.to_string().trim_start_matches("wasm trap: ").to_string()),
     })
 }
 
