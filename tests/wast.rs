@@ -416,3 +416,21 @@ fn the_reference_agrees_with_wasmtime() {
         assert_eq!(r.state, w.state, "final state of {wat}");
     }
 }
+
+#[test]
+fn the_reference_agrees_with_wasmtime_on_the_gc_bench_module() {
+    let mut reference = registry::create_default("reference").expect("compiled in");
+    let mut wasmtime = registry::create_default("wasmtime").expect("compiled in");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/bench/gc.wat");
+    let wasm = wat::parse_file(path).expect("corpus/bench/gc.wat parses");
+    let calls = [("alloc_loop", 1000), ("array_loop", 3), ("i31_loop", 1000)]
+        .into_iter()
+        .map(|(e, n)| Call { export: e.to_string(), args: vec![Val::I32(n)] })
+        .collect();
+    let plan = Plan { observe: Exports::of_module(&wasm).expect("exports"), wasm, calls };
+    let (r, w) = (reference.run(&plan), wasmtime.run(&plan));
+    assert_eq!(r.instantiation, Ok(()));
+    assert_eq!(r.calls.len(), 3);
+    assert!(r.calls.iter().all(|c| matches!(c, crosscheck_oracles::CallOutcome::Returned(_))), "{:?}", r.calls);
+    assert_eq!(r.calls, w.calls);
+}
