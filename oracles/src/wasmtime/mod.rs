@@ -60,13 +60,14 @@ impl WasmtimeEngine {
     }
 
     /// What each strategy runs (from Wasmtime's own feature gates).
-    /// GC, typed function references and exceptions on Cranelift only.
+    /// GC, typed function references and exceptions on Cranelift and
+    /// Pulley (Winch has neither GC nor exceptions).
     pub fn supported_features(strategy: Strategy) -> Features {
         let all = Features { gc: false, exceptions: false, ..Features::ALL };
         match strategy {
             Strategy::Cranelift => Features { gc: true, exceptions: true, ..all },
             Strategy::Winch => Features { relaxed_simd: false, tail_call: false, ..all },
-            Strategy::Pulley => Features { threads: false, ..all },
+            Strategy::Pulley => Features { threads: false, gc: true, exceptions: true, ..all },
         }
     }
 
