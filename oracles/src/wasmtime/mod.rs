@@ -13,8 +13,8 @@ mod config;
 mod session;
 
 pub use config::{
-    CPU_FEATURES, CPU_PROFILES, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, SETTING_KEYS,
-    Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name, host_has,
+    CPU_FEATURES, CPU_PROFILES, Collector, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc,
+    SETTING_KEYS, Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name, host_has,
 };
 pub use session::WasmtimeSession;
 
@@ -109,6 +109,9 @@ impl Engine for WasmtimeEngine {
     fn configure(&mut self, u: &mut Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
         if self.randomize {
             self.config = WasmtimeConfig::arbitrary(self.config.strategy, u)?;
+            if features.gc {
+                self.config.draw_collector(u)?;
+            }
             if features.threads {
                 // Shared memories never move: like `may_move=false`, they
                 // cannot grow past the reservation.
@@ -189,7 +192,14 @@ fn classify_error(e: &wasmtime::Error) -> CallOutcome {
     use wasmtime::Trap as T;
     let Some(trap) = e.downcast_ref::<wasmtime::Trap>() else {
         let msg = format!("{e:#}");
-        if msg.contains("failed to allocate") || msg.contains("insufficient resources") || msg.contains("mmap") {
+        // A full GC heap (the null collector never frees) is exhaustion.
+        let gc_oom =
+            e.downcast_ref::<wasmtime::GcHeapOutOfMemory<()>>().is_some() || msg.contains("GC heap out of memory");
+        if gc_oom
+            || msg.contains("failed to allocate")
+            || msg.contains("insufficient resources")
+            || msg.contains("mmap")
+        {
             return CallOutcome::Exhausted(msg);
         }
         return CallOutcome::Failed(msg);
