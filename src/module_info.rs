@@ -63,12 +63,19 @@ impl ModuleInfo {
         for payload in wasmparser::Parser::new(0).parse_all(wasm) {
             match payload? {
                 Payload::TypeSection(reader) => {
-                    for ty in reader.into_iter_err_on_gc_types() {
-                        let ty = ty?;
-                        let convert = |tys: &[wasmparser::ValType]| -> Option<Vec<ValType>> {
-                            tys.iter().map(|t| ValType::from_wasmparser(*t)).collect()
-                        };
-                        types.push(convert(ty.params()).zip(convert(ty.results())));
+                    let convert = |tys: &[wasmparser::ValType]| -> Option<Vec<ValType>> {
+                        tys.iter().map(|t| ValType::from_wasmparser(*t)).collect()
+                    };
+                    for group in reader {
+                        // GC types (structs, arrays) take their index; no function has them.
+                        for sub in group?.into_types() {
+                            types.push(match &sub.composite_type.inner {
+                                wasmparser::CompositeInnerType::Func(f) => {
+                                    convert(f.params()).zip(convert(f.results()))
+                                }
+                                _ => None,
+                            });
+                        }
                     }
                 }
                 Payload::ImportSection(reader) => {

@@ -179,6 +179,30 @@ fn random_configurations_are_reproducible_from_bytes() {
 }
 
 #[test]
+fn the_gc_collector_is_a_setting_drawn_only_for_gc_cases() {
+    use crosscheck_oracles::wasmtime::{Collector, Strategy, WasmtimeConfig, WasmtimeEngine};
+    let mut c = WasmtimeConfig::default_for(Strategy::Cranelift);
+    assert!(!c.settings().contains("collector"), "the default prints as before");
+    c.set("collector", "null").unwrap();
+    assert_eq!(c.collector, Collector::Null);
+    assert!(c.settings().ends_with(",collector=null"), "{}", c.settings());
+    assert!(c.set("collector", "mark-sweep").is_err());
+    // Without GC no byte is drawn for it; with GC the same bytes give the same collector.
+    let data: Vec<u8> = (0..=255u8).cycle().take(512).collect();
+    let drawn = |gc: bool| {
+        let mut e = WasmtimeEngine::new(Strategy::Cranelift);
+        let mut u = arbitrary::Unstructured::new(&data);
+        e.configure(&mut u, Features { gc, ..Features::WASM2 }).unwrap();
+        (e.current_config().clone(), u.len())
+    };
+    let (without, left_without) = drawn(false);
+    let (with, left_with) = drawn(true);
+    assert_eq!(without.collector, Collector::Drc);
+    assert_eq!(left_without, left_with + 1, "one byte for the collector, only with GC");
+    assert_eq!(drawn(true).0, with);
+}
+
+#[test]
 fn cpu_feature_closure_never_leaves_a_dependent_enabled() {
     use crosscheck_oracles::wasmtime::{CPU_FEATURES, close_under_dependencies};
     let off = close_under_dependencies(&["has_sse41"]);

@@ -24,6 +24,7 @@ fn spec_suite_passes_on_the_reference() {
     let mut engine = registry::create_default("reference").expect("reference engine compiled in");
     let mut total = Tally::default();
     let mut failing = Vec::new();
+    let mut skipped_for = std::collections::BTreeSet::new();
     for file in conformance_files(&dir) {
         if filter.as_ref().is_some_and(|f| !file.to_string_lossy().contains(f.as_str())) {
             continue;
@@ -33,11 +34,81 @@ fn spec_suite_passes_on_the_reference() {
         if report.tally.failed > 0 {
             failing.push(report.name.clone());
         }
+        skipped_for.extend(report.skipped_for.iter().cloned());
         total.add(report.tally);
     }
     println!("total: {total}");
     assert_eq!(total.failed, 0, "spec test failures in {failing:?}");
     assert!(total.passed > 0, "no directive ran");
+    // Wasm 3.0 runs in full: only the legacy exception instructions may be skipped.
+    assert!(skipped_for.iter().all(|why| why == "legacy-exceptions"), "skipped: {skipped_for:?}");
+}
+
+/// GC, exception handling and typed function references as scripts use
+/// them: every result pattern of references, `assert_exception`, and
+/// arguments of the `any` hierarchy.
+const WASM3_SCRIPT: &str = r#"
+(module $G
+  (type $s (struct (field (mut i8)) (field f32)))
+  (type $a (array (mut i32)))
+  (type $f (func (param i32) (result i32)))
+  (tag $e (param i32 f64))
+  (func $inc (type $f) (i32.add (local.get 0) (i32.const 1)))
+  (elem declare func $inc)
+  (func (export "struct") (result anyref) (struct.new $s (i32.const 0x1ff) (f32.const 1)))
+  (func (export "packed") (result i32 i32)
+    (local $x (ref $s))
+    (local.set $x (struct.new $s (i32.const 0x1ff) (f32.const 1)))
+    (struct.get_s $s 0 (local.get $x)) (struct.get_u $s 0 (local.get $x)))
+  (func (export "array") (result eqref) (array.new $a (i32.const 7) (i32.const 3)))
+  (func (export "len") (result i32) (array.len (array.new_default $a (i32.const 5))))
+  (func (export "i31") (param i32) (result i31ref) (ref.i31 (local.get 0)))
+  (func (export "host") (param anyref) (result anyref) (local.get 0))
+  (func (export "ext") (param anyref) (result externref) (extern.convert_any (local.get 0)))
+  (func (export "ext_i31") (result externref) (extern.convert_any (ref.i31 (i32.const 1))))
+  (func (export "call_ref") (param i32) (result i32) (call_ref $f (local.get 0) (ref.func $inc)))
+  (func (export "throw") (param i32) (throw $e (local.get 0) (f64.const 2)))
+  (func (export "catch") (param i32) (result i32 f64)
+    (block $h (result i32 f64)
+      (try_table (catch $e $h) (throw $e (local.get 0) (f64.const 2))) (unreachable)))
+  (func (export "cast") (param anyref) (result i32) (ref.test (ref $s) (local.get 0)))
+  (func (export "bad_cast") (param anyref) (result anyref) (ref.cast (ref $s) (local.get 0)))
+)
+(assert_return (invoke "struct") (ref.struct))
+(assert_return (invoke "struct") (ref.eq))
+(assert_return (invoke "struct") (ref.any))
+(assert_return (invoke "packed") (i32.const -1) (i32.const 255))
+(assert_return (invoke "array") (ref.array))
+(assert_return (invoke "len") (i32.const 5))
+(assert_return (invoke "i31" (i32.const -1)) (ref.i31))
+(assert_return (invoke "i31" (i32.const 5)) (either (ref.struct) (ref.i31)))
+(assert_return (invoke "host" (ref.host 7)) (ref.host 7))
+(assert_return (invoke "host" (ref.null any)) (ref.null any))
+(assert_return (invoke "host" (ref.null none)) (ref.null))
+(assert_return (invoke "ext" (ref.host 3)) (ref.extern 3))
+(assert_return (invoke "ext_i31") (ref.extern))
+(assert_return (invoke "call_ref" (i32.const 41)) (i32.const 42))
+(assert_exception (invoke "throw" (i32.const 1)))
+(assert_return (invoke "catch" (i32.const 9)) (i32.const 9) (f64.const 2))
+(assert_return (invoke "cast" (ref.host 1)) (i32.const 0))
+(assert_trap (invoke "bad_cast" (ref.host 1)) "cast failure")
+"#;
+
+#[test]
+fn gc_exceptions_and_function_references_in_scripts() {
+    for name in ENGINE_NAMES {
+        let Ok(mut engine) = registry::create_default(name) else { continue };
+        let features = engine.features();
+        let report = run_text(engine.as_mut(), "wasm3.wast", WASM3_SCRIPT).expect("script parses");
+        print!("{name}: {}", report.render(usize::MAX));
+        assert_eq!(report.tally.failed, 0, "{name}: {:#?}", report.failures);
+        if features.gc && features.exceptions {
+            assert_eq!(report.tally.skipped, 0, "{name}: {:?}", report.skipped_for);
+        }
+    }
+    let mut reference = registry::create_default("reference").expect("reference engine compiled in");
+    let report = run_text(reference.as_mut(), "wasm3.wast", WASM3_SCRIPT).expect("script parses");
+    assert_eq!(report.tally.passed, WASM3_SCRIPT.matches("\n(assert_").count() + 1);
 }
 
 /// A script exercising every kind of directive and the session features
@@ -110,13 +181,17 @@ fn every_engine_runs_every_kind_of_directive() {
             }
             Err(e) => panic!("{name}: {e}"),
         };
+        let gc = engine.features().gc;
         let report = run_text(engine.as_mut(), "session.wast", SESSION_SCRIPT).expect("script parses");
         print!("{name}: {}", report.render(usize::MAX));
         assert_eq!(report.tally.failed, 0, "{name}: {:#?}", report.failures);
-        // The GC module is skipped, naming the proposal; Winch also lacks
-        // externref (module $R and its two assertions).
-        let (skipped, reasons): (usize, &[&str]) =
-            if *name == "winch" { (4, &["gc", "reference-types: externref"]) } else { (1, &["gc"]) };
+        // The GC module is skipped, naming the proposal, where GC is
+        // missing; Winch also lacks externref (module $R and its two assertions).
+        let (skipped, reasons): (usize, &[&str]) = match (*name, gc) {
+            ("winch", _) => (4, &["gc", "reference-types: externref"]),
+            (_, true) => (0, &[]),
+            _ => (1, &["gc"]),
+        };
         assert_eq!(report.tally.skipped, skipped, "{name}: {:?}", report.skipped_for);
         assert_eq!(report.skipped_for.iter().map(String::as_str).collect::<Vec<_>>(), reasons, "{name}");
     }
@@ -166,6 +241,39 @@ const WRONG: &str = r#"
 (assert_return (invoke $M "nope") (i32.const 1))
 (module (import "nowhere" "f" (func)))
 "#;
+
+/// Wrong expectations about GC and exception results: each must fail.
+const WRONG_WASM3: &str = r#"
+(module
+  (type $s (struct))
+  (tag $e)
+  (func (export "s") (result anyref) (struct.new $s))
+  (func (export "i") (param i32) (result anyref) (ref.i31 (local.get 0)))
+  (func (export "id") (param anyref) (result anyref) (local.get 0))
+  (func (export "t") (throw $e))
+  (func (export "ok"))
+)
+(assert_return (invoke "s") (ref.array))
+(assert_return (invoke "s") (ref.i31))
+(assert_return (invoke "s") (ref.null any))
+(assert_return (invoke "i" (i32.const 1)) (ref.struct))
+(assert_return (invoke "id" (ref.host 1)) (ref.host 2))
+(assert_return (invoke "id" (ref.host 1)) (ref.eq))
+(assert_return (invoke "id" (ref.null any)) (ref.any))
+(assert_return (invoke "id" (ref.null any)) (ref.null func))
+(assert_exception (invoke "ok"))
+(assert_return (invoke "t"))
+(assert_trap (invoke "t") "unreachable")
+"#;
+
+#[test]
+fn every_wrong_wasm3_expectation_fails() {
+    let mut engine = registry::create_default("reference").expect("reference engine compiled in");
+    let report = run_text(engine.as_mut(), "wrong3.wast", WRONG_WASM3).expect("script parses");
+    print!("{}", report.render(usize::MAX));
+    assert_eq!(report.tally.failed, WRONG_WASM3.matches("\n(assert_").count());
+    assert_eq!((report.tally.passed, report.tally.skipped), (1, 0));
+}
 
 #[test]
 fn every_kind_of_wrong_expectation_fails() {
@@ -307,4 +415,22 @@ fn the_reference_agrees_with_wasmtime() {
         assert_eq!(r.calls, w.calls, "calls of {wat}");
         assert_eq!(r.state, w.state, "final state of {wat}");
     }
+}
+
+#[test]
+fn the_reference_agrees_with_wasmtime_on_the_gc_bench_module() {
+    let mut reference = registry::create_default("reference").expect("compiled in");
+    let mut wasmtime = registry::create_default("wasmtime").expect("compiled in");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/bench/gc.wat");
+    let wasm = wat::parse_file(path).expect("corpus/bench/gc.wat parses");
+    let calls = [("alloc_loop", 1000), ("array_loop", 3), ("i31_loop", 1000)]
+        .into_iter()
+        .map(|(e, n)| Call { export: e.to_string(), args: vec![Val::I32(n)] })
+        .collect();
+    let plan = Plan { observe: Exports::of_module(&wasm).expect("exports"), wasm, calls };
+    let (r, w) = (reference.run(&plan), wasmtime.run(&plan));
+    assert_eq!(r.instantiation, Ok(()));
+    assert_eq!(r.calls.len(), 3);
+    assert!(r.calls.iter().all(|c| matches!(c, crosscheck_oracles::CallOutcome::Returned(_))), "{:?}", r.calls);
+    assert_eq!(r.calls, w.calls);
 }

@@ -52,4 +52,4 @@ pub use engine_spec::{ConfigError, EngineSpec, Setting};
 pub use features::Features;
 pub use observation::{Call, Exports, InstantiateError, Masks, MemoryState, Observation, Plan, State, TableState};
 pub use value::{CallOutcome, TrapKind, Val, ValType};
-pub use wast_session::{WastError, WastOutcome, WastSession, WastVal};
+pub use wast_session::{AnyRef, WastError, WastOutcome, WastSession, WastVal};

@@ -5,7 +5,7 @@ use crate::engine::{Engine, Instance, observe_state, run_in_process};
 use crate::features::Features;
 use crate::observation::{InstantiateError, Masks, Observation, Plan, State, TableState};
 use crate::value::{CallOutcome, TrapKind, Val};
-use crate::wast_session::{WastError, WastOutcome, WastSession, WastVal, spectest};
+use crate::wast_session::{AnyRef, WastError, WastOutcome, WastSession, WastVal, spectest};
 use crosscheck_reference as r;
 use std::collections::HashMap;
 
@@ -42,10 +42,10 @@ impl ReferenceEngine {
     }
 
     /// What the interpreter executes: everything crosscheck knows except
-    /// GC, exception handling and custom page sizes (which it rejects as
-    /// unsupported); atomics with single-threaded semantics.
+    /// custom page sizes (which it rejects as unsupported); atomics with
+    /// single-threaded semantics.
     pub fn supported_features() -> Features {
-        Features { gc: false, exceptions: false, custom_page_sizes: false, ..Features::ALL }
+        Features { custom_page_sizes: false, ..Features::ALL }
     }
 }
 
@@ -105,7 +105,7 @@ fn run_masked(plan: &Plan, from_start: bool) -> Observation {
         let outcome = match store.invoke_masked(f, &args) {
             Ok(vals) => {
                 masks.results.push(vals.iter().map(|(_, m)| *m).collect());
-                CallOutcome::Returned(vals.into_iter().map(|(v, _)| from_value(v).to_val()).collect())
+                CallOutcome::Returned(vals.into_iter().map(|(v, _)| from_value(&store, v).to_val()).collect())
             }
             Err(r::CallError::Undetermined(m)) => CallOutcome::Undetermined(m),
             Err(e) => {
@@ -155,6 +155,7 @@ fn instantiate_error(e: r::Error) -> InstantiateError {
         r::Error::Unsupported(f) => InstantiateError::Unsupported(f.to_string()),
         r::Error::Trap(k) => InstantiateError::Trapped(trap_kind(k)),
         r::Error::Exhausted(m) => InstantiateError::Exhausted(m),
+        r::Error::Exception => InstantiateError::Trapped(TrapKind::Other("uncaught exception".into())),
     }
 }
 
@@ -174,7 +175,7 @@ pub fn trap_kind(k: r::TrapKind) -> TrapKind {
         R::UnalignedAtomic => TrapKind::UnalignedAtomic,
         R::UnalignedAtomicOrOutOfBounds => TrapKind::UnalignedAtomicOrOutOfBounds,
         R::ExpectedSharedMemory => TrapKind::AtomicWaitNonShared,
-        R::HostError => TrapKind::Other(k.message().to_string()),
+        R::HostError | R::CastFailure | R::ArrayOutOfBounds => TrapKind::Other(k.message().to_string()),
     }
 }
 
@@ -184,10 +185,14 @@ fn call_outcome(result: Result<Vec<r::Value>, r::CallError>) -> Result<Vec<r::Va
         r::CallError::Exhausted(m) => CallOutcome::Exhausted(m),
         r::CallError::ArgumentMismatch(m) => CallOutcome::Failed(format!("argument mismatch: {m}")),
         r::CallError::Undetermined(m) => CallOutcome::Undetermined(m),
+        // Not yet an outcome of its own for Plans: a trap kind no engine reports.
+        r::CallError::Exception(_) => CallOutcome::Trapped(TrapKind::Other("uncaught exception".into())),
     })
 }
 
-fn from_value(v: r::Value) -> WastVal {
+/// An interpreter value as a session value (`store` tells the hierarchy
+/// of a reference type).
+fn from_value(store: &r::Store, v: r::Value) -> WastVal {
     match v {
         r::Value::I32(x) => WastVal::I32(x),
         r::Value::I64(x) => WastVal::I64(x),
@@ -196,12 +201,29 @@ fn from_value(v: r::Value) -> WastVal {
         r::Value::V128(x) => WastVal::V128(x),
         r::Value::FuncRef(f) => WastVal::FuncRef { null: f.is_none() },
         r::Value::ExternRef(e) => WastVal::ExternRef(e),
+        r::Value::Ref(t, rf) => {
+            let any = |rf: r::Ref| match rf {
+                r::Ref::Host(n) => AnyRef::Host(n),
+                r::Ref::I31(n) => AnyRef::I31(n),
+                r::Ref::Array(_) => AnyRef::Array,
+                _ => AnyRef::Struct,
+            };
+            match (store.top_heap_type(t.heap), rf) {
+                (r::HeapType::Func, f) => WastVal::FuncRef { null: f.is_none() },
+                (r::HeapType::Exn, e) => WastVal::ExnRef { null: e.is_none() },
+                (r::HeapType::Extern, None) => WastVal::ExternRef(None),
+                (r::HeapType::Extern, Some(r::Ref::Host(n))) => WastVal::ExternRef(Some(n)),
+                (r::HeapType::Extern, Some(x)) => WastVal::ExternAny(any(x)),
+                (_, x) => WastVal::AnyRef(x.map(any)),
+            }
+        }
     }
 }
 
-/// A session value as an interpreter value. A non-null funcref cannot be
-/// made from outside (scripts never pass one).
+/// A session value as an interpreter value. A non-null funcref, struct,
+/// array or exception cannot be made from outside (scripts never pass one).
 fn to_value(v: WastVal) -> Result<r::Value, String> {
+    let any = r::RefType { nullable: true, heap: r::HeapType::Any };
     Ok(match v {
         WastVal::I32(x) => r::Value::I32(x),
         WastVal::I64(x) => r::Value::I64(x),
@@ -209,9 +231,23 @@ fn to_value(v: WastVal) -> Result<r::Value, String> {
         WastVal::F64(x) => r::Value::F64(x),
         WastVal::V128(x) => r::Value::V128(x),
         WastVal::FuncRef { null: true } => r::Value::FuncRef(None),
-        WastVal::FuncRef { null: false } => return Err("a non-null funcref argument".into()),
         WastVal::ExternRef(e) => r::Value::ExternRef(e),
+        WastVal::AnyRef(None) | WastVal::ExnRef { null: true } => r::Value::Ref(any, None),
+        WastVal::AnyRef(Some(AnyRef::Host(n))) => r::Value::Ref(any, Some(r::Ref::Host(n))),
+        WastVal::AnyRef(Some(AnyRef::I31(n))) => r::Value::Ref(any, Some(r::Ref::I31(n))),
+        other => return Err(format!("a {other} argument")),
     })
+}
+
+/// An uncaught exception, described: its tag address and payload.
+fn describe_exception(store: &r::Store, e: r::Ref) -> String {
+    match store.exception(e) {
+        Some((tag, payload)) => {
+            let vals: Vec<String> = payload.into_iter().map(|v| from_value(store, v).to_string()).collect();
+            format!("tag {} ({})", tag.0, vals.join(", "))
+        }
+        None => "unknown exception".into(),
+    }
 }
 
 struct ReferenceInstance {
@@ -226,14 +262,14 @@ impl Instance for ReferenceInstance {
         };
         let args: Vec<r::Value> = args.iter().map(plan_arg).collect();
         match call_outcome(self.store.invoke(f, &args)) {
-            Ok(vals) => CallOutcome::Returned(vals.into_iter().map(|v| from_value(v).to_val()).collect()),
+            Ok(vals) => CallOutcome::Returned(vals.into_iter().map(|v| from_value(&self.store, v).to_val()).collect()),
             Err(outcome) => outcome,
         }
     }
 
     fn global(&mut self, name: &str) -> Option<Val> {
         match self.instance.export(name)? {
-            r::Extern::Global(g) => Some(from_value(self.store.global_get(g)).to_val()),
+            r::Extern::Global(g) => Some(from_value(&self.store, self.store.global_get(g)).to_val()),
             _ => None,
         }
     }
@@ -249,9 +285,7 @@ impl Instance for ReferenceInstance {
         let r::Extern::Table(t) = self.instance.export(name)? else { return None };
         let size = self.store.table_size(t);
         let null = (0..size)
-            .map(|i| {
-                !matches!(self.store.table_get(t, i), Some(r::Value::FuncRef(Some(_)) | r::Value::ExternRef(Some(_))))
-            })
+            .map(|i| !matches!(self.store.table_get(t, i).and_then(|v| v.reference()), Some(Some(_))))
             .collect();
         Some(TableState { size, null })
     }
@@ -305,6 +339,7 @@ fn session_error(e: r::Error) -> WastError {
         r::Error::Link(m) => WastError::Unlinkable(m),
         r::Error::Trap(k) => WastError::Trapped(trap_kind(k)),
         r::Error::Exhausted(m) => WastError::Exhausted(m),
+        r::Error::Exception => WastError::Failed("uncaught exception during instantiation".into()),
     }
 }
 
@@ -335,7 +370,7 @@ fn spectest_module(store: &mut r::Store, features: Features) -> HashMap<String, 
         m.insert(name.to_string(), r::Extern::Global(store.host_global(constant(ty), value)));
     }
     let table = |table64| r::TableType {
-        elem: T::FuncRef,
+        elem: T::FUNCREF,
         min: spectest::TABLE_MIN.into(),
         max: Some(spectest::TABLE_MAX.into()),
         table64,
@@ -399,15 +434,19 @@ impl WastSession for ReferenceSession {
             Ok(args) => args,
             Err(why) => return WastOutcome::Failed(why),
         };
-        match call_outcome(self.store.invoke(f, &args)) {
-            Ok(vals) => WastOutcome::Returned(vals.into_iter().map(from_value).collect()),
-            Err(outcome) => WastOutcome::from_call(outcome),
+        match self.store.invoke(f, &args) {
+            Ok(vals) => WastOutcome::Returned(vals.into_iter().map(|v| from_value(&self.store, v)).collect()),
+            Err(r::CallError::Exception(e)) => WastOutcome::Exception(describe_exception(&self.store, e)),
+            Err(e) => match call_outcome(Err(e)) {
+                Err(outcome) => WastOutcome::from_call(outcome),
+                Ok(_) => WastOutcome::Failed("unreachable".into()),
+            },
         }
     }
 
     fn get(&mut self, instance: &str, global: &str) -> Option<WastVal> {
         match self.instance(instance)?.export(global)? {
-            r::Extern::Global(g) => Some(from_value(self.store.global_get(g))),
+            r::Extern::Global(g) => Some(from_value(&self.store, self.store.global_get(g))),
             _ => None,
         }
     }

@@ -285,6 +285,9 @@ impl WasmiSession {
                 wasmi::Val::ExternRef(wasmi::Nullable::Val(wasmi::ExternRef::new(&mut self.store, n)))
             }
             WastVal::FuncRef { null: false } => return Err("a non-null funcref argument".into()),
+            WastVal::ExternAny(_) | WastVal::AnyRef(_) | WastVal::ExnRef { .. } => {
+                return Err("a GC or exception reference argument".into());
+            }
             other => to_wasmi_val(&other.to_val()),
         })
     }

@@ -30,10 +30,31 @@ pub enum WastVal {
     /// An external reference with its host payload (`ref.extern N`);
     /// `None` is `ref.null extern`.
     ExternRef(Option<u32>),
+    /// An external reference wrapping an internal one
+    /// (`extern.convert_any` of an `i31`, a struct or an array).
+    ExternAny(AnyRef),
+    /// A reference of the `any` hierarchy (GC); `None` is its null.
+    AnyRef(Option<AnyRef>),
+    /// An exception reference: only null or not is observable.
+    ExnRef {
+        null: bool,
+    },
+}
+
+/// A non-null reference of the `any` hierarchy, as far as a host can see
+/// it: a host payload, an `i31`'s value, or the kind of a GC object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnyRef {
+    Host(u32),
+    I31(u32),
+    Struct,
+    Array,
 }
 
 impl WastVal {
     /// The [`Val`] for this value (an externref keeps only null or not).
+    /// [`Val`] has no GC or exception references yet: those become an
+    /// externref that keeps null or not (Plans do not carry them).
     pub fn to_val(self) -> Val {
         match self {
             WastVal::I32(x) => Val::I32(x),
@@ -43,6 +64,9 @@ impl WastVal {
             WastVal::V128(x) => Val::V128(x),
             WastVal::FuncRef { null } => Val::FuncRef { null },
             WastVal::ExternRef(r) => Val::ExternRef { null: r.is_none() },
+            WastVal::ExternAny(_) => Val::ExternRef { null: false },
+            WastVal::AnyRef(r) => Val::ExternRef { null: r.is_none() },
+            WastVal::ExnRef { null } => Val::ExternRef { null },
         }
     }
 }
@@ -54,6 +78,14 @@ impl fmt::Display for WastVal {
             WastVal::ExternRef(None) => f.write_str("ref.null extern"),
             WastVal::FuncRef { null: true } => f.write_str("ref.null func"),
             WastVal::FuncRef { null: false } => f.write_str("ref.func"),
+            WastVal::ExternAny(r) => write!(f, "ref.extern ({})", WastVal::AnyRef(Some(*r))),
+            WastVal::AnyRef(None) => f.write_str("ref.null any"),
+            WastVal::AnyRef(Some(AnyRef::Host(n))) => write!(f, "ref.host {n}"),
+            WastVal::AnyRef(Some(AnyRef::I31(n))) => write!(f, "ref.i31 {n}"),
+            WastVal::AnyRef(Some(AnyRef::Struct)) => f.write_str("ref.struct"),
+            WastVal::AnyRef(Some(AnyRef::Array)) => f.write_str("ref.array"),
+            WastVal::ExnRef { null: true } => f.write_str("ref.null exn"),
+            WastVal::ExnRef { null: false } => f.write_str("ref.exn"),
             other => write!(f, "{}", other.to_val()),
         }
     }
@@ -66,6 +98,8 @@ pub enum WastOutcome {
     Trapped(TrapKind),
     /// A resource limit (call stack, memory) was hit.
     Exhausted(String),
+    /// An exception escaped the call (described: its tag and payload).
+    Exception(String),
     /// The session could not make the call (no such instance or export, a
     /// value it cannot represent).
     Failed(String),
@@ -111,6 +145,7 @@ impl fmt::Display for WastOutcome {
             }
             WastOutcome::Trapped(k) => write!(f, "trap: {k}"),
             WastOutcome::Exhausted(m) => write!(f, "exhausted: {m}"),
+            WastOutcome::Exception(m) => write!(f, "uncaught exception: {m}"),
             WastOutcome::Failed(m) => write!(f, "failed: {m}"),
         }
     }

@@ -297,7 +297,11 @@ impl crosscheck_oracles::WastSession for FaultySession<'_> {
             WastOutcome::Returned(vals) => WastOutcome::Returned(
                 vals.into_iter()
                     .map(|v| match v {
-                        WastVal::ExternRef(_) | WastVal::FuncRef { .. } => v,
+                        WastVal::ExternRef(_)
+                        | WastVal::FuncRef { .. }
+                        | WastVal::ExternAny(_)
+                        | WastVal::AnyRef(_)
+                        | WastVal::ExnRef { .. } => v,
                         v => WastVal::from(self.fault.corrupt_val(v.to_val())),
                     })
                     .collect(),

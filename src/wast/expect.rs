@@ -1,9 +1,11 @@
 //! What scripts pass and expect, in session terms: `.wast` arguments as
 //! [`WastVal`]s, and whether a result matches an expected pattern
 //! (`nan:canonical`, `nan:arithmetic`, per-lane v128 patterns, `either`,
-//! references) or a trap matches an expected message.
+//! references: null of a hierarchy, `ref.extern N`, `ref.host N`,
+//! `ref.any`, `ref.eq`, `ref.i31`, `ref.struct`, `ref.array`, `ref.func`)
+//! or a trap matches an expected message.
 
-use crosscheck_oracles::{TrapKind, WastVal};
+use crosscheck_oracles::{AnyRef, TrapKind, WastVal};
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::{F32, F64};
 use wast::{WastArg, WastRet};
@@ -27,7 +29,17 @@ pub fn arg(a: &WastArg<'_>) -> Result<WastVal, Unsupported> {
             WastVal::ExternRef(None)
         }
         WastArgCore::RefExtern(n) => WastVal::ExternRef(Some(*n)),
-        WastArgCore::RefNull(_) | WastArgCore::RefHost(_) => return Err("gc"),
+        WastArgCore::RefHost(n) => WastVal::AnyRef(Some(AnyRef::Host(*n))),
+        WastArgCore::RefNull(HeapType::Abstract { shared: true, .. }) => return Err("shared-everything-threads"),
+        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, .. }) => {
+            WastVal::ExnRef { null: true }
+        }
+        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::NoFunc, .. }) => {
+            WastVal::FuncRef { null: true }
+        }
+        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::NoExtern, .. }) => WastVal::ExternRef(None),
+        // Any other null (the `any` hierarchy, or a defined type's): every null is the same bits.
+        WastArgCore::RefNull(_) => WastVal::AnyRef(None),
     })
 }
 
@@ -44,13 +56,7 @@ pub fn core_rets<'a, 'b>(rets: &'b [WastRet<'a>]) -> Result<Vec<&'b WastRetCore<
 /// The proposal a result pattern needs beyond what sessions observe.
 pub fn ret_unsupported(r: &WastRetCore<'_>) -> Option<Unsupported> {
     match r {
-        WastRetCore::RefHost(_)
-        | WastRetCore::RefAny
-        | WastRetCore::RefEq
-        | WastRetCore::RefArray
-        | WastRetCore::RefStruct
-        | WastRetCore::RefI31
-        | WastRetCore::RefI31Shared => Some("gc"),
+        WastRetCore::RefI31Shared => Some("shared-everything-threads"),
         WastRetCore::Either(alts) => alts.iter().find_map(ret_unsupported),
         _ => None,
     }
@@ -91,9 +97,13 @@ fn null_of(ty: &HeapType<'_>, v: &WastVal) -> bool {
     match (ty, v) {
         (HeapType::Abstract { ty: A::Func | A::NoFunc, .. }, WastVal::FuncRef { null: true }) => true,
         (HeapType::Abstract { ty: A::Extern | A::NoExtern, .. }, WastVal::ExternRef(None)) => true,
-        // Other heap types (GC) are skipped before values are compared;
-        // a typed function reference type is a function's.
-        (HeapType::Concrete(_), WastVal::FuncRef { null: true }) => true,
+        (HeapType::Abstract { ty: A::Exn | A::NoExn, .. }, WastVal::ExnRef { null: true }) => true,
+        (
+            HeapType::Abstract { ty: A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None, .. },
+            WastVal::AnyRef(None),
+        ) => true,
+        // A defined type is a function's or a struct's/array's.
+        (HeapType::Concrete(_), WastVal::FuncRef { null: true } | WastVal::AnyRef(None)) => true,
         _ => false,
     }
 }
@@ -106,9 +116,21 @@ pub fn matches(v: &WastVal, r: &WastRetCore<'_>) -> bool {
         (WastRetCore::F32(p), WastVal::F32(b)) => f32_matches(b, p),
         (WastRetCore::F64(p), WastVal::F64(b)) => f64_matches(b, p),
         (WastRetCore::V128(p), WastVal::V128(b)) => v128_matches(b, p),
-        (WastRetCore::RefNull(None), WastVal::FuncRef { null: true } | WastVal::ExternRef(None)) => true,
+        (
+            WastRetCore::RefNull(None),
+            WastVal::FuncRef { null: true }
+            | WastVal::ExternRef(None)
+            | WastVal::AnyRef(None)
+            | WastVal::ExnRef { null: true },
+        ) => true,
         (WastRetCore::RefNull(Some(ty)), _) => null_of(ty, v),
-        (WastRetCore::RefExtern(None), WastVal::ExternRef(Some(_))) => true,
+        (WastRetCore::RefExtern(None), WastVal::ExternRef(Some(_)) | WastVal::ExternAny(_)) => true,
+        (WastRetCore::RefHost(n), WastVal::AnyRef(Some(AnyRef::Host(m)))) => *n == m,
+        (WastRetCore::RefAny, WastVal::AnyRef(Some(_))) => true,
+        (WastRetCore::RefEq, WastVal::AnyRef(Some(AnyRef::I31(_) | AnyRef::Struct | AnyRef::Array))) => true,
+        (WastRetCore::RefI31, WastVal::AnyRef(Some(AnyRef::I31(_)))) => true,
+        (WastRetCore::RefStruct, WastVal::AnyRef(Some(AnyRef::Struct))) => true,
+        (WastRetCore::RefArray, WastVal::AnyRef(Some(AnyRef::Array))) => true,
         (WastRetCore::RefExtern(Some(n)), WastVal::ExternRef(Some(m))) => *n == m,
         (WastRetCore::RefFunc(_), WastVal::FuncRef { null: false }) => true,
         (WastRetCore::Either(alts), _) => alts.iter().any(|a| matches(v, a)),
@@ -157,6 +179,12 @@ fn describe_one(r: &WastRetCore<'_>) -> String {
         WastRetCore::RefExtern(Some(n)) => format!("ref.extern {n}"),
         WastRetCore::RefExtern(None) => "ref.extern".to_string(),
         WastRetCore::RefFunc(_) => "ref.func".to_string(),
+        WastRetCore::RefHost(n) => format!("ref.host {n}"),
+        WastRetCore::RefAny => "ref.any".to_string(),
+        WastRetCore::RefEq => "ref.eq".to_string(),
+        WastRetCore::RefI31 => "ref.i31".to_string(),
+        WastRetCore::RefStruct => "ref.struct".to_string(),
+        WastRetCore::RefArray => "ref.array".to_string(),
         WastRetCore::Either(alts) => {
             format!("either{}", describe(&alts.iter().collect::<Vec<_>>()))
         }

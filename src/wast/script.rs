@@ -123,7 +123,11 @@ impl<'s> Script<'s> {
             WastDirective::AssertInvalidCustom { .. } | WastDirective::AssertMalformedCustom { .. } => {
                 Outcome::Skip("custom-sections".into())
             }
-            WastDirective::AssertException { .. } => Outcome::Skip("exceptions".into()),
+            WastDirective::AssertException { exec, .. } => match self.exec(exec) {
+                Err(o) => o,
+                Ok(WastOutcome::Exception(_)) => Outcome::Pass,
+                Ok(other) => Outcome::Fail(format!("expected an uncaught exception, got {other}")),
+            },
             WastDirective::AssertSuspension { .. } => Outcome::Skip("stack-switching".into()),
             WastDirective::Thread(_) | WastDirective::Wait { .. } => Outcome::Skip("threads (script threads)".into()),
         })

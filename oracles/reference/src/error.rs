@@ -35,6 +35,10 @@ pub enum TrapKind {
     ExpectedSharedMemory,
     /// A host function failed or returned values of the wrong type.
     HostError,
+    /// `ref.cast` of a reference not of the target type.
+    CastFailure,
+    /// An array access (or bulk array operation) out of bounds.
+    ArrayOutOfBounds,
 }
 
 impl TrapKind {
@@ -53,6 +57,8 @@ impl TrapKind {
             TrapKind::UnalignedAtomic | TrapKind::UnalignedAtomicOrOutOfBounds => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::HostError => "host error",
+            TrapKind::CastFailure => "cast failure",
+            TrapKind::ArrayOutOfBounds => "out of bounds array access",
         }
     }
 }
@@ -77,6 +83,9 @@ pub enum CallError {
     /// ...) depends on bits the spec leaves open; names the instruction and
     /// the reason.
     Undetermined(String),
+    /// An exception escaped the invocation: the exception reference (see
+    /// [`Store::exception`](crate::Store::exception)).
+    Exception(crate::values::Ref),
 }
 
 impl fmt::Display for CallError {
@@ -86,6 +95,7 @@ impl fmt::Display for CallError {
             CallError::Exhausted(s) => write!(f, "exhausted: {s}"),
             CallError::ArgumentMismatch(s) => write!(f, "argument mismatch: {s}"),
             CallError::Undetermined(s) => write!(f, "undetermined: {s}"),
+            CallError::Exception(_) => f.write_str("uncaught exception"),
         }
     }
 }
@@ -106,6 +116,8 @@ pub enum Error {
     Trap(TrapKind),
     /// A resource limit was hit during instantiation.
     Exhausted(String),
+    /// The start function threw an exception that was not caught.
+    Exception,
 }
 
 impl fmt::Display for Error {
@@ -116,6 +128,7 @@ impl fmt::Display for Error {
             Error::Link(s) => write!(f, "link error: {s}"),
             Error::Trap(t) => write!(f, "trap: {t}"),
             Error::Exhausted(s) => write!(f, "exhausted: {s}"),
+            Error::Exception => f.write_str("uncaught exception"),
         }
     }
 }
@@ -129,6 +142,7 @@ impl From<CallError> for Error {
             CallError::Exhausted(s) => Error::Exhausted(s),
             CallError::ArgumentMismatch(s) => Error::Link(s),
             CallError::Undetermined(s) => Error::Exhausted(format!("undetermined: {s}")),
+            CallError::Exception(_) => Error::Exception,
         }
     }
 }

@@ -4,11 +4,16 @@
 use crate::error::Error;
 use wasmparser::{Operator, Validator, WasmFeatures};
 
-/// Features this interpreter executes: Wasm 2.0 plus tail calls, extended
-/// constants, multi-memory, relaxed SIMD, threads (atomics), memory64 /
-/// table64 and wide arithmetic.
+/// Features this interpreter executes: Wasm 3.0 (Wasm 2.0 plus tail calls,
+/// extended constants, multi-memory, relaxed SIMD, threads (atomics),
+/// memory64 / table64, typed function references, GC and exception
+/// handling) and wide arithmetic.
 pub fn supported() -> WasmFeatures {
     WasmFeatures::WASM2
+        | WasmFeatures::FUNCTION_REFERENCES
+        | WasmFeatures::GC
+        | WasmFeatures::GC_TYPES
+        | WasmFeatures::EXCEPTIONS
         | WasmFeatures::TAIL_CALL
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::MULTI_MEMORY
@@ -22,14 +27,10 @@ pub fn supported() -> WasmFeatures {
 /// [`supported`]; the first that makes the module valid names it.
 const CANDIDATES: &[(&str, WasmFeatures)] = &[
     ("component-model", WasmFeatures::COMPONENT_MODEL),
-    ("exceptions", WasmFeatures::EXCEPTIONS),
     ("legacy-exceptions", WasmFeatures::LEGACY_EXCEPTIONS),
-    ("function-references", WasmFeatures::FUNCTION_REFERENCES),
     ("custom-page-sizes", WasmFeatures::CUSTOM_PAGE_SIZES),
     ("memory-control", WasmFeatures::MEMORY_CONTROL),
     ("compact-imports", WasmFeatures::COMPACT_IMPORTS),
-    ("gc", WasmFeatures::FUNCTION_REFERENCES.union(WasmFeatures::GC)),
-    ("gc", WasmFeatures::FUNCTION_REFERENCES.union(WasmFeatures::GC).union(WasmFeatures::EXCEPTIONS)),
     (
         "stack-switching",
         WasmFeatures::FUNCTION_REFERENCES
@@ -63,7 +64,7 @@ pub fn classify_failure(bytes: &[u8], message: String) -> Error {
             return Error::Unsupported(name);
         }
     }
-    Error::Unsupported("gc")
+    Error::Unsupported("an unknown proposal")
 }
 
 /// The feature an operator belongs to, for operators the translator does
@@ -71,11 +72,7 @@ pub fn classify_failure(bytes: &[u8], message: String) -> Error {
 pub fn operator_feature(op: &Operator<'_>) -> &'static str {
     use Operator as O;
     match op {
-        O::TryTable { .. } | O::Throw { .. } | O::ThrowRef => "exceptions",
         O::Try { .. } | O::Catch { .. } | O::Rethrow { .. } | O::Delegate { .. } | O::CatchAll => "legacy-exceptions",
-        O::CallRef { .. } | O::ReturnCallRef { .. } | O::RefAsNonNull | O::BrOnNull { .. } | O::BrOnNonNull { .. } => {
-            "function-references"
-        }
         O::MemoryDiscard { .. } => "memory-control",
         O::ContNew { .. }
         | O::ContBind { .. }
@@ -84,6 +81,6 @@ pub fn operator_feature(op: &Operator<'_>) -> &'static str {
         | O::ResumeThrow { .. }
         | O::ResumeThrowRef { .. }
         | O::Switch { .. } => "stack-switching",
-        _ => "gc",
+        _ => "shared-everything-threads",
     }
 }

@@ -5,6 +5,7 @@
 use crate::error::{Error, TrapKind};
 use crate::module::{ConstOp, ExportKind, Module, SegmentMode};
 use crate::store::{FuncInst, InstanceData, Store};
+use crate::types::{Composite, map_val};
 use crate::values::*;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -26,33 +27,53 @@ fn limits_match(act_min: u64, act_max: Option<u64>, exp_min: u64, exp_max: Optio
         }
 }
 
-fn check_import(store: &Store, want: &ExternType, got: Extern) -> Result<(), String> {
+/// Whether an external value of type `actual` matches the import type
+/// `want` (§4.5.2 import matching; types already canonical).
+fn import_matches(store: &Store, want: &ExternType, want_id: Option<u32>, got: Extern) -> Result<(), String> {
     let actual = store.extern_type(got).ok_or("unknown import address")?;
+    let r = &store.registry;
     let ok = match (want, &actual) {
-        (ExternType::Func(w), ExternType::Func(a)) => w == a,
+        (ExternType::Func(_), ExternType::Func(_)) => match got {
+            Extern::Func(f) => want_id.is_some_and(|w| store.type_sub(store.funcs[f.0 as usize].ty(), w)),
+            _ => false,
+        },
+        (ExternType::Tag(_), ExternType::Tag(_)) => match got {
+            Extern::Tag(t) => want_id == store.tags.get(t.0 as usize).copied(),
+            _ => false,
+        },
         (ExternType::Table(w), ExternType::Table(a)) => {
             w.elem == a.elem && w.table64 == a.table64 && limits_match(a.min, a.max, w.min, w.max)
         }
         (ExternType::Memory(w), ExternType::Memory(a)) => {
             w.memory64 == a.memory64 && w.shared == a.shared && limits_match(a.min, a.max, w.min, w.max)
         }
-        (ExternType::Global(w), ExternType::Global(a)) => w == a,
+        (ExternType::Global(w), ExternType::Global(a)) => {
+            w.mutable == a.mutable && if w.mutable { w.ty == a.ty } else { r.val_sub(a.ty, w.ty) }
+        }
         _ => false,
     };
     if ok { Ok(()) } else { Err(format!("incompatible import type: expected {want:?}, got {actual:?}")) }
 }
 
+/// What constant expressions of one instance can refer to: its functions,
+/// globals (store addresses) and types (type ids).
+pub(crate) struct ConstCtx<'a> {
+    pub funcs: &'a [u32],
+    pub globals: &'a [u32],
+    pub types: &'a [u32],
+}
+
 /// Evaluates a constant expression against the instance's functions and
-/// globals built so far.
-pub(crate) fn eval_const(store: &Store, funcs: &[u32], globals: &[u32], expr: &[ConstOp]) -> u128 {
+/// globals built so far (it may allocate structs and arrays).
+pub(crate) fn eval_const(store: &mut Store, cx: &ConstCtx<'_>, expr: &[ConstOp]) -> Result<u128, Error> {
     let mut st: Vec<u128> = Vec::with_capacity(4);
     let pop = |st: &mut Vec<u128>| st.pop().unwrap_or(0);
     for op in expr {
         let v = match *op {
             ConstOp::Const(c) => c,
-            ConstOp::RefFunc(i) => funcs.get(i as usize).map_or(0, |a| *a as u128 + 1),
+            ConstOp::RefFunc(i) => cx.funcs.get(i as usize).map_or(0, |a| *a as u128 + 1),
             ConstOp::GlobalGet(i) => {
-                globals.get(i as usize).and_then(|a| store.globals.get(*a as usize)).map_or(0, |g| g.value)
+                cx.globals.get(i as usize).and_then(|a| store.globals.get(*a as usize)).map_or(0, |g| g.value)
             }
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let (b, a) = (pop(&mut st) as u32, pop(&mut st) as u32);
@@ -70,10 +91,32 @@ pub(crate) fn eval_const(store: &Store, funcs: &[u32], globals: &[u32], expr: &[
                     _ => a.wrapping_mul(b),
                 }) as u128
             }
+            ConstOp::RefI31 => Ref::I31(pop(&mut st) as u32).to_slot(),
+            ConstOp::Convert => pop(&mut st),
+            ConstOp::StructNew(t, default) => {
+                let id = cx.types.get(t as usize).copied().unwrap_or(0);
+                let n = match &store.def(id).composite {
+                    Composite::Struct(fs) => fs.len(),
+                    _ => 0,
+                };
+                let fields = if default { vec![0; n] } else { st.split_off(st.len().saturating_sub(n)) };
+                store.alloc_object(id, fields, Vec::new())?
+            }
+            ConstOp::ArrayNew(t, default) => {
+                let id = cx.types.get(t as usize).copied().unwrap_or(0);
+                let n = pop(&mut st) as u32;
+                let v = if default { 0 } else { pop(&mut st) };
+                store.alloc_array(id, n as u64, v, 0)?
+            }
+            ConstOp::ArrayNewFixed(t, n) => {
+                let id = cx.types.get(t as usize).copied().unwrap_or(0);
+                let fields = st.split_off(st.len().saturating_sub(n as usize));
+                store.alloc_object(id, fields, Vec::new())?
+            }
         };
         st.push(v);
     }
-    pop(&mut st)
+    Ok(pop(&mut st))
 }
 
 impl Instance {
@@ -87,32 +130,55 @@ impl Instance {
         if imports.len() != m.imports.len() {
             return Err(Error::Link(format!("expected {} imports, got {}", m.imports.len(), imports.len())));
         }
-        let (mut funcs, mut tables, mut mems, mut globals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (imp, ext) in m.imports.iter().zip(imports) {
-            check_import(store, &imp.ty, *ext)
+        let mut types: Vec<u32> = Vec::with_capacity(m.types.len());
+        for &(start, len) in &m.rec_groups {
+            let group = &m.types[start as usize..(start + len) as usize];
+            let ids = store.registry.intern_group(group, start, &types);
+            types.extend(ids);
+        }
+        let canon = |v: ValType| map_val(v, &|i| types.get(i as usize).copied().unwrap_or(0));
+        let canon_extern = |t: &ExternType| match t {
+            ExternType::Table(t) => ExternType::Table(TableType { elem: canon(t.elem), ..*t }),
+            ExternType::Global(g) => ExternType::Global(GlobalType { ty: canon(g.ty), ..*g }),
+            other => other.clone(),
+        };
+        let (mut funcs, mut tables, mut mems, mut globals, mut tags) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, (imp, ext)) in m.imports.iter().zip(imports).enumerate() {
+            let want_id = m.import_type_index[i].and_then(|t| types.get(t as usize).copied());
+            import_matches(store, &canon_extern(&imp.ty), want_id, *ext)
                 .map_err(|e| Error::Link(format!("{}::{}: {e}", imp.module, imp.name)))?;
             match *ext {
                 Extern::Func(a) => funcs.push(a.0),
                 Extern::Table(a) => tables.push(a.0),
                 Extern::Memory(a) => mems.push(a.0),
                 Extern::Global(a) => globals.push(a.0),
+                Extern::Tag(a) => tags.push(a.0),
             }
         }
-        let types: Vec<u32> = m.types.iter().map(|t| store.intern_type(t)).collect();
+        for &t in &m.tags[tags.len()..] {
+            store.tags.push(types.get(t as usize).copied().unwrap_or(0));
+            tags.push(store.tags.len() as u32 - 1);
+        }
         let base = store.funcs.len() as u32;
         funcs.extend((0..m.code.len() as u32).map(|i| base + i));
 
         let n_imp_globals = globals.len();
         for (i, init) in m.global_inits.iter().enumerate() {
-            let value = eval_const(store, &funcs, &globals, init);
+            let value = eval_const(store, &ConstCtx { funcs: &funcs, globals: &globals, types: &types }, init)?;
             let ty = m.globals[n_imp_globals + i];
+            let ty = GlobalType { ty: canon(ty.ty), ..ty };
             globals.push(store.host_global(ty, Value::from_slot(ty.ty, value)).0);
         }
         let n_imp_tables = tables.len();
         for (i, init) in m.table_inits.iter().enumerate() {
             let ty = m.tables[n_imp_tables + i];
+            let ty = TableType { elem: canon(ty.elem), ..ty };
             store.check_table(&ty)?;
-            let v = init.as_ref().map_or(0, |e| eval_const(store, &funcs, &globals, e));
+            let v = match init {
+                Some(e) => eval_const(store, &ConstCtx { funcs: &funcs, globals: &globals, types: &types }, e)?,
+                None => 0,
+            };
             tables.push(store.alloc_table(ty, v).0);
         }
         for ty in &m.memories[mems.len()..] {
@@ -120,10 +186,12 @@ impl Instance {
         }
         let mut elems = Vec::new();
         for seg in &m.elems {
-            let items = match seg.mode {
-                SegmentMode::Declared => Vec::new(),
-                _ => seg.items.iter().map(|e| eval_const(store, &funcs, &globals, e)).collect(),
-            };
+            let mut items = Vec::new();
+            if !matches!(seg.mode, SegmentMode::Declared) {
+                for e in &seg.items {
+                    items.push(eval_const(store, &ConstCtx { funcs: &funcs, globals: &globals, types: &types }, e)?);
+                }
+            }
             store.elems.push(items);
             elems.push(store.elems.len() as u32 - 1);
         }
@@ -139,6 +207,7 @@ impl Instance {
             tables,
             mems,
             globals,
+            tags,
             elems,
             datas,
         });
@@ -155,6 +224,7 @@ impl Instance {
                 ExportKind::Table => data.tables.get(idx).map(|a| Extern::Table(TableAddr(*a))),
                 ExportKind::Memory => data.mems.get(idx).map(|a| Extern::Memory(MemAddr(*a))),
                 ExportKind::Global => data.globals.get(idx).map(|a| Extern::Global(GlobalAddr(*a))),
+                ExportKind::Tag => data.tags.get(idx).map(|a| Extern::Tag(TagAddr(*a))),
             };
             if let Some(ext) = ext {
                 exports.push((e.name.clone(), ext));
@@ -190,7 +260,8 @@ fn init_segments(store: &mut Store, data: &InstanceData) -> Result<(), Error> {
         let ea = data.elems[i] as usize;
         match &seg.mode {
             SegmentMode::Active { index, offset } => {
-                let off = eval_const(store, &data.funcs, &data.globals, offset) as u64;
+                let cx = ConstCtx { funcs: &data.funcs, globals: &data.globals, types: &data.types };
+                let off = eval_const(store, &cx, offset)? as u64;
                 let ta = data.tables.get(*index as usize).copied().unwrap_or(0) as usize;
                 let items = std::mem::take(&mut store.elems[ea]);
                 let table = &mut store.tables[ta].elems;
@@ -208,7 +279,8 @@ fn init_segments(store: &mut Store, data: &InstanceData) -> Result<(), Error> {
     }
     for (i, seg) in m.datas.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
-            let off = eval_const(store, &data.funcs, &data.globals, offset) as u64;
+            let cx = ConstCtx { funcs: &data.funcs, globals: &data.globals, types: &data.types };
+            let off = eval_const(store, &cx, offset)? as u64;
             let ma = data.mems.get(*index as usize).copied().unwrap_or(0) as usize;
             let da = data.datas[i] as usize;
             let bytes = std::mem::replace(&mut store.datas[da], Arc::from(&[][..]));

@@ -8,17 +8,22 @@
 //!
 //! ## Scope
 //!
-//! Executed: WebAssembly 2.0 (numerics, sign extension, saturating
-//! conversions, multi-value, bulk memory, reference types, tables), 128-bit
-//! SIMD, relaxed SIMD (deterministic profile; every relaxed operator can
-//! also enumerate all permitted results, see [`simd::relaxed::RelaxedOp`]),
-//! tail calls, multi-memory, extended constant expressions, memory64 and
-//! table64, the threads proposal's atomic instructions with single-threaded
-//! semantics, and wide arithmetic.
+//! Executed: WebAssembly 3.0 — Wasm 2.0 (numerics, sign extension,
+//! saturating conversions, multi-value, bulk memory, reference types,
+//! tables), 128-bit SIMD, relaxed SIMD (deterministic profile; every relaxed
+//! operator can also enumerate all permitted results, see
+//! [`simd::relaxed::RelaxedOp`]), tail calls, multi-memory, extended
+//! constant expressions, memory64 and table64, typed function references,
+//! GC (recursive types canonicalized in the store, structs, arrays, `i31`,
+//! casts; objects are never collected, bounded by
+//! [`Config::max_heap_slots`]), exception handling (`try_table`, `throw`,
+//! `throw_ref`; an uncaught exception is [`CallError::Exception`]) — the
+//! threads proposal's atomic instructions with single-threaded semantics,
+//! and wide arithmetic.
 //!
 //! Out of scope and rejected with [`Error::Unsupported`] naming the feature
-//! (`"gc"`, `"exceptions"`, `"function-references"`, `"stack-switching"`,
-//! `"custom-page-sizes"`, ...), so callers can skip such modules by name.
+//! (`"legacy-exceptions"`, `"stack-switching"`, `"custom-page-sizes"`,
+//! ...), so callers can skip such modules by name.
 //!
 //! ## Design
 //!
@@ -68,6 +73,7 @@ mod module;
 pub mod numerics;
 pub mod simd;
 mod store;
+mod types;
 mod values;
 
 pub use error::{CallError, Error, TrapKind};
@@ -75,6 +81,6 @@ pub use instance::Instance;
 pub use module::{Export, ExportKind, Import, Module};
 pub use store::{Config, HostFunc, PAGE_SIZE, Store};
 pub use values::{
-    Extern, ExternType, FuncAddr, FuncType, GlobalAddr, GlobalType, MemAddr, MemoryType, TableAddr, TableType, ValType,
-    Value,
+    Extern, ExternType, FuncAddr, FuncType, GlobalAddr, GlobalType, HeapType, MemAddr, MemoryType, Ref, RefType,
+    TableAddr, TableType, TagAddr, ValType, Value,
 };

@@ -5,7 +5,8 @@ use crate::compile::func::{ModuleCtx, TranslateError, translate};
 use crate::compile::instr::Code;
 use crate::error::Error;
 use crate::features;
-use crate::values::{ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
+use crate::types::{self, Composite, SubType};
+use crate::values::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
 use std::sync::Arc;
 use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
@@ -21,6 +22,15 @@ pub(crate) enum ConstOp {
     I64Add,
     I64Sub,
     I64Mul,
+    /// `struct.new` / `struct.new_default` of a module type.
+    StructNew(u32, bool),
+    /// `array.new` / `array.new_default` of a module type.
+    ArrayNew(u32, bool),
+    /// `array.new_fixed` of a module type with `n` elements.
+    ArrayNewFixed(u32, u32),
+    RefI31,
+    /// `any.convert_extern` / `extern.convert_any`: the bits stay.
+    Convert,
 }
 
 pub(crate) type ConstExpr = Vec<ConstOp>;
@@ -60,6 +70,7 @@ pub enum ExportKind {
     Table,
     Memory,
     Global,
+    Tag,
 }
 
 /// An export of a module: a name and an index in the kind's index space.
@@ -72,8 +83,15 @@ pub struct Export {
 
 #[derive(Debug, Default)]
 pub(crate) struct ModuleInner {
-    pub types: Vec<FuncType>,
+    /// Defined types (module type indices inside).
+    pub types: Vec<SubType>,
+    /// Recursive groups: first type index and number of types.
+    pub rec_groups: Vec<(u32, u32)>,
     pub imports: Vec<Import>,
+    /// The type index of each function or tag import (`None` for others).
+    pub import_type_index: Vec<Option<u32>>,
+    /// Type index of every tag, imported ones first.
+    pub tags: Vec<u32>,
     /// Type index of every function, imported ones first.
     pub func_types: Vec<u32>,
     pub num_imported_funcs: u32,
@@ -121,7 +139,17 @@ impl Module {
     /// The type of a function by its index in the module's function space.
     pub fn func_type(&self, func_index: u32) -> Option<&FuncType> {
         let t = *self.inner.func_types.get(func_index as usize)?;
-        self.inner.types.get(t as usize)
+        self.inner.func_type(t)
+    }
+}
+
+impl ModuleInner {
+    /// The function type at type index `t`.
+    pub fn func_type(&self, t: u32) -> Option<&FuncType> {
+        match &self.types.get(t as usize)?.composite {
+            Composite::Func(f) => Some(f),
+            _ => None,
+        }
     }
 }
 
@@ -131,29 +159,19 @@ fn unsupported<T>(f: &'static str) -> Res<T> {
     Err(TranslateError::Unsupported(f))
 }
 
-pub(crate) fn val_type(t: wasmparser::ValType) -> Res<ValType> {
-    use wasmparser::{RefType, ValType as W};
-    Ok(match t {
-        W::I32 => ValType::I32,
-        W::I64 => ValType::I64,
-        W::F32 => ValType::F32,
-        W::F64 => ValType::F64,
-        W::V128 => ValType::V128,
-        W::Ref(r) if r == RefType::FUNCREF => ValType::FuncRef,
-        W::Ref(r) if r == RefType::EXTERNREF => ValType::ExternRef,
-        W::Ref(_) => return unsupported("function-references"),
-    })
+fn val_type(t: wasmparser::ValType) -> Res<ValType> {
+    types::val_type(t).map_err(TranslateError::Unsupported)
 }
 
-fn ref_type(r: wasmparser::RefType) -> Res<ValType> {
-    val_type(wasmparser::ValType::Ref(r))
+fn ref_type(r: wasmparser::RefType) -> Res<RefType> {
+    types::ref_type(r).map_err(TranslateError::Unsupported)
 }
 
 fn table_type(t: &wasmparser::TableType) -> Res<TableType> {
     if t.shared {
         return unsupported("shared-everything-threads");
     }
-    Ok(TableType { elem: ref_type(t.element_type)?, min: t.initial, max: t.maximum, table64: t.table64 })
+    Ok(TableType { elem: ValType::Ref(ref_type(t.element_type)?), min: t.initial, max: t.maximum, table64: t.table64 })
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> Res<MemoryType> {
@@ -190,6 +208,13 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Res<ConstExpr> {
             O::I64Add => ConstOp::I64Add,
             O::I64Sub => ConstOp::I64Sub,
             O::I64Mul => ConstOp::I64Mul,
+            O::StructNew { struct_type_index } => ConstOp::StructNew(struct_type_index, false),
+            O::StructNewDefault { struct_type_index } => ConstOp::StructNew(struct_type_index, true),
+            O::ArrayNew { array_type_index } => ConstOp::ArrayNew(array_type_index, false),
+            O::ArrayNewDefault { array_type_index } => ConstOp::ArrayNew(array_type_index, true),
+            O::ArrayNewFixed { array_type_index, array_size } => ConstOp::ArrayNewFixed(array_type_index, array_size),
+            O::RefI31 => ConstOp::RefI31,
+            O::AnyConvertExtern | O::ExternConvertAny => ConstOp::Convert,
             O::End => break,
             other => return unsupported(features::operator_feature(&other)),
         });
@@ -210,26 +235,24 @@ fn parse(bytes: &[u8]) -> Res<ModuleInner> {
             }
             Payload::TypeSection(r) => {
                 for group in r {
+                    let start = m.types.len() as u32;
                     for sub in group?.into_types() {
-                        match &sub.composite_type.inner {
-                            wasmparser::CompositeInnerType::Func(f) => {
-                                let params = f.params().iter().map(|t| val_type(*t)).collect::<Res<_>>()?;
-                                let results = f.results().iter().map(|t| val_type(*t)).collect::<Res<_>>()?;
-                                m.types.push(FuncType { params, results });
-                            }
-                            _ => return unsupported("gc"),
-                        }
+                        m.types.push(types::sub_type(&sub, start).map_err(TranslateError::Unsupported)?);
                     }
+                    m.rec_groups.push((start, m.types.len() as u32 - start));
                 }
             }
             Payload::ImportSection(r) => {
                 for imp in r.into_imports() {
                     let imp = imp?;
+                    let mut type_index = None;
                     let ty = match imp.ty {
-                        wasmparser::TypeRef::Func(t) | wasmparser::TypeRef::FuncExact(t) => {
+                        wasmparser::TypeRef::FuncExact(_) => return unsupported("custom-descriptors"),
+                        wasmparser::TypeRef::Func(t) => {
                             m.func_types.push(t);
                             m.num_imported_funcs += 1;
-                            ExternType::Func(m.types.get(t as usize).cloned().unwrap_or_default())
+                            type_index = Some(t);
+                            ExternType::Func(m.func_type(t).cloned().unwrap_or_default())
                         }
                         wasmparser::TypeRef::Table(t) => {
                             let t = table_type(&t)?;
@@ -246,8 +269,13 @@ fn parse(bytes: &[u8]) -> Res<ModuleInner> {
                             m.globals.push(g);
                             ExternType::Global(g)
                         }
-                        wasmparser::TypeRef::Tag(_) => return unsupported("exceptions"),
+                        wasmparser::TypeRef::Tag(t) => {
+                            m.tags.push(t.func_type_idx);
+                            type_index = Some(t.func_type_idx);
+                            ExternType::Tag(m.func_type(t.func_type_idx).cloned().unwrap_or_default())
+                        }
                     };
+                    m.import_type_index.push(type_index);
                     m.imports.push(Import { module: imp.module.to_string(), name: imp.name.to_string(), ty });
                 }
             }
@@ -282,11 +310,12 @@ fn parse(bytes: &[u8]) -> Res<ModuleInner> {
                 for e in r {
                     let e = e?;
                     let kind = match e.kind {
-                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => ExportKind::Func,
+                        wasmparser::ExternalKind::Func => ExportKind::Func,
+                        wasmparser::ExternalKind::FuncExact => return unsupported("custom-descriptors"),
                         wasmparser::ExternalKind::Table => ExportKind::Table,
                         wasmparser::ExternalKind::Memory => ExportKind::Memory,
                         wasmparser::ExternalKind::Global => ExportKind::Global,
-                        wasmparser::ExternalKind::Tag => return unsupported("exceptions"),
+                        wasmparser::ExternalKind::Tag => ExportKind::Tag,
                     };
                     m.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
                 }
@@ -310,10 +339,10 @@ fn parse(bytes: &[u8]) -> Res<ModuleInner> {
                             }
                         }
                         wasmparser::ElementItems::Expressions(rt, es) => {
-                            ref_type(rt)?;
                             for x in es {
                                 items.push(const_expr(&x?)?);
                             }
+                            ref_type(rt)?;
                         }
                     }
                     m.elems.push(ElemSegment { mode, items });
@@ -335,13 +364,17 @@ fn parse(bytes: &[u8]) -> Res<ModuleInner> {
                 if let ValidPayload::Func(to_validate, _) = valid {
                     let mut fv = to_validate.into_validator(Default::default());
                     let type_index = m.func_types.get(m.num_imported_funcs as usize + code_index).copied().unwrap_or(0);
-                    let ctx = ModuleCtx { types: &m.types };
+                    let ctx = ModuleCtx { module: &m };
                     let code = translate(&ctx, type_index, &body, &mut fv)?;
                     m.code.push(code);
                     code_index += 1;
                 }
             }
-            Payload::TagSection(_) => return unsupported("exceptions"),
+            Payload::TagSection(r) => {
+                for t in r {
+                    m.tags.push(t?.func_type_idx);
+                }
+            }
             _ => {}
         }
     }

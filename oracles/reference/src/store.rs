@@ -3,8 +3,8 @@
 
 use crate::error::Error;
 use crate::module::ModuleInner;
+use crate::types::{SubType, TypeRegistry};
 use crate::values::*;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -24,6 +24,9 @@ pub struct Config {
     pub max_table_elements: u64,
     /// Maximum number of value-stack slots in one invocation.
     pub max_stack_slots: usize,
+    /// Maximum number of fields and elements of all GC objects together
+    /// (there is no collector: objects live as long as the store).
+    pub max_heap_slots: usize,
     /// Optional step budget per invocation: each call and each taken branch
     /// costs one unit. `None` (the default) is unlimited.
     pub fuel: Option<u64>,
@@ -41,6 +44,7 @@ impl Default for Config {
             max_memory_pages: 65536,
             max_table_elements: 10_000_000,
             max_stack_slots: 1 << 22,
+            max_heap_slots: 1 << 24,
             fuel: None,
             masked_from_start: false,
         }
@@ -73,6 +77,23 @@ pub(crate) struct MemInst {
     pub data: Vec<u8>,
 }
 
+/// A struct or an array (§4.2.14-15): its type id and its fields or
+/// elements as slots (packed ones wrapped), with their undetermined masks
+/// (masked execution; empty: every bit determined).
+pub(crate) struct Object {
+    pub ty: u32,
+    pub fields: Vec<u128>,
+    pub masks: Vec<u128>,
+}
+
+/// An exception instance (§4.2.16): its tag's address and payload, with
+/// masks as for objects.
+pub(crate) struct ExnInst {
+    pub tag: u32,
+    pub fields: Vec<u128>,
+    pub masks: Vec<u128>,
+}
+
 pub(crate) struct GlobalInst {
     pub ty: GlobalType,
     pub value: u128,
@@ -87,6 +108,8 @@ pub(crate) struct InstanceData {
     pub tables: Vec<u32>,
     pub mems: Vec<u32>,
     pub globals: Vec<u32>,
+    /// Tag addresses.
+    pub tags: Vec<u32>,
     pub elems: Vec<u32>,
     pub datas: Vec<u32>,
 }
@@ -94,12 +117,22 @@ pub(crate) struct InstanceData {
 /// Owns every runtime instance. Addresses index into it.
 pub struct Store {
     pub(crate) config: Config,
-    pub(crate) types: Vec<FuncType>,
-    type_ids: HashMap<FuncType, u32>,
+    /// Canonical defined types; a type id indexes them.
+    pub(crate) registry: TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
     pub(crate) globals: Vec<GlobalInst>,
+    /// Tag instances: the type id of each tag's function type.
+    pub(crate) tags: Vec<u32>,
+    /// Structs and arrays, by heap address.
+    pub(crate) objects: Vec<Object>,
+    /// Exceptions, by address.
+    pub(crate) exns: Vec<ExnInst>,
+    /// Fields and elements allocated so far (see `Config::max_heap_slots`).
+    pub(crate) heap_slots: usize,
+    /// Whether an object or exception was ever given open bits.
+    pub(crate) heap_masks_open: bool,
     /// Element instances (dropped ones are emptied).
     pub(crate) elems: Vec<Vec<u128>>,
     /// Data instances (dropped ones are emptied).
@@ -129,12 +162,16 @@ impl Store {
     pub fn with_config(config: Config) -> Store {
         Store {
             config,
-            types: Vec::new(),
-            type_ids: HashMap::new(),
+            registry: TypeRegistry::default(),
             funcs: Vec::new(),
             tables: Vec::new(),
             mems: Vec::new(),
             globals: Vec::new(),
+            tags: Vec::new(),
+            objects: Vec::new(),
+            exns: Vec::new(),
+            heap_slots: 0,
+            heap_masks_open: false,
             elems: Vec::new(),
             datas: Vec::new(),
             mem_masks: Vec::new(),
@@ -150,13 +187,14 @@ impl Store {
     /// Interns a function type; equal types get equal ids (this is the
     /// structural type equality `call_indirect` checks).
     pub(crate) fn intern_type(&mut self, t: &FuncType) -> u32 {
-        if let Some(id) = self.type_ids.get(t) {
-            return *id;
-        }
-        let id = self.types.len() as u32;
-        self.types.push(t.clone());
-        self.type_ids.insert(t.clone(), id);
-        id
+        self.registry.intern_group(&[SubType::func(t.clone())], 0, &[])[0]
+    }
+
+    /// Adds a tag whose payload has the types `params` (host tags for tests).
+    pub fn host_tag(&mut self, params: Vec<ValType>) -> TagAddr {
+        let ty = self.intern_type(&FuncType { params, results: Vec::new() });
+        self.tags.push(ty);
+        TagAddr(self.tags.len() as u32 - 1)
     }
 
     /// Adds a host function.
@@ -219,7 +257,7 @@ impl Store {
     /// The type of a function.
     pub fn func_type(&self, f: FuncAddr) -> Option<&FuncType> {
         let fi = self.funcs.get(f.0 as usize)?;
-        self.types.get(fi.ty() as usize)
+        self.func_type_of(fi.ty())
     }
 
     /// The current value of a global.
@@ -271,6 +309,14 @@ impl Store {
         &mut self.global_masks[g]
     }
 
+    /// The type of an exception's tag and its payload, if `r` is one.
+    pub fn exception(&self, r: Ref) -> Option<(TagAddr, Vec<Value>)> {
+        let Ref::Exn(a) = r else { return None };
+        let e = self.exns.get(a as usize)?;
+        let ty = self.func_type_of(*self.tags.get(e.tag as usize)?)?;
+        Some((TagAddr(e.tag), ty.params.iter().zip(&e.fields).map(|(t, s)| Value::from_slot(*t, *s)).collect()))
+    }
+
     /// The bytes of a memory.
     pub fn memory_data(&self, m: MemAddr) -> &[u8] {
         self.mems.get(m.0 as usize).map_or(&[], |mi| &mi.data)
@@ -310,6 +356,7 @@ impl Store {
                 ExternType::Memory(MemoryType { min: mi.data.len() as u64 / PAGE_SIZE, ..mi.ty })
             }
             Extern::Global(g) => ExternType::Global(self.globals.get(g.0 as usize)?.ty),
+            Extern::Tag(t) => ExternType::Tag(self.func_type_of(*self.tags.get(t.0 as usize)?)?.clone()),
         })
     }
 }

@@ -76,10 +76,10 @@ fn memory_grow_fails_with_minus_one_past_cap() {
 
 #[test]
 fn out_of_scope_features_are_named() {
-    let gc = wat("(module (type (struct (field i32))))");
-    assert_eq!(Module::new(&gc).err(), Some(Error::Unsupported("gc")));
-    let eh = wat("(module (tag))");
-    assert_eq!(Module::new(&eh).err(), Some(Error::Unsupported("exceptions")));
+    let legacy = wat("(module (tag) (func try nop catch 0 end))");
+    assert_eq!(Module::new(&legacy).err(), Some(Error::Unsupported("legacy-exceptions")));
+    // Wasm 3.0 is in scope.
+    assert!(Module::new(&wat("(module (type (struct (field i32))) (tag))")).is_ok());
     assert!(matches!(Module::new(b"\0asm\x01\0\0\0\x01"), Err(Error::Invalid(_))));
 }
 

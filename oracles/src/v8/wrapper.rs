@@ -175,7 +175,9 @@ pub fn encode_slots(args: &[WastVal]) -> Option<Vec<u8>> {
             WastVal::I64(x) | WastVal::F64(x) => slot[..8].copy_from_slice(&x.to_le_bytes()),
             WastVal::V128(x) => slot.copy_from_slice(&x.to_le_bytes()),
             WastVal::FuncRef { null: true } | WastVal::ExternRef(None) => {}
-            WastVal::FuncRef { null: false } => return None,
+            WastVal::FuncRef { null: false } | WastVal::ExternAny(_) | WastVal::AnyRef(_) | WastVal::ExnRef { .. } => {
+                return None;
+            }
             WastVal::ExternRef(Some(n)) => {
                 slot[..4].copy_from_slice(&1u32.to_le_bytes());
                 slot[4..8].copy_from_slice(&n.to_le_bytes());

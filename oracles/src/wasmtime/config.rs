@@ -160,6 +160,15 @@ pub fn host_has(feature: &str) -> bool {
 /// memory a generated Case declares (crosscheck keeps them at 4 pages).
 pub const MIN_FIXED_RESERVATION: u64 = 1 << 20;
 
+/// Wasmtime's garbage collector (used only by modules with GC types).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Collector {
+    /// Deferred reference counting (Wasmtime's default).
+    Drc,
+    /// No collection: allocation fails once the heap is full (exhaustion).
+    Null,
+}
+
 /// Linear-memory layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MemoryLayout {
@@ -179,6 +188,9 @@ pub struct WasmtimeConfig {
     /// [`CPU_FEATURES`] order.
     pub disabled_cpu_features: Vec<&'static str>,
     pub memory: MemoryLayout,
+    /// Drawn only for Cases whose engines all run GC (see
+    /// [`WasmtimeConfig::draw_collector`]).
+    pub collector: Collector,
 }
 
 impl WasmtimeConfig {
@@ -190,7 +202,15 @@ impl WasmtimeConfig {
             regalloc: Regalloc::Backtracking,
             disabled_cpu_features: Vec::new(),
             memory: MemoryLayout { reservation: 4 << 30, guard: 32 << 20, may_move: true, signals_based_traps: true },
+            collector: Collector::Drc,
         }
+    }
+
+    /// Draws the garbage collector, for Cases with GC on (Cases without
+    /// consume no byte for it, so they stay what they were).
+    pub fn draw_collector(&mut self, u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
+        self.collector = if u.arbitrary()? { Collector::Null } else { Collector::Drc };
+        Ok(())
     }
 
     /// Draws a configuration from fuzz bytes. The same bytes give the same
@@ -228,6 +248,7 @@ impl WasmtimeConfig {
             regalloc,
             disabled_cpu_features,
             memory: MemoryLayout { reservation, guard, may_move, signals_based_traps },
+            collector: Collector::Drc,
         })
     }
 
@@ -285,16 +306,23 @@ impl WasmtimeConfig {
         c.shared_memory(features.threads);
         c.wasm_wide_arithmetic(features.wide_arithmetic);
         c.wasm_custom_page_sizes(features.custom_page_sizes);
-        c.wasm_gc(false);
-        c.wasm_function_references(false);
-        c.wasm_exceptions(false);
+        c.wasm_gc(features.gc);
+        c.wasm_function_references(features.gc);
+        c.wasm_exceptions(features.exceptions);
+        if features.gc {
+            c.collector(match self.collector {
+                Collector::Drc => wasmtime::Collector::DeferredReferenceCounting,
+                Collector::Null => wasmtime::Collector::Null,
+            });
+        }
         c.wasm_stack_switching(false);
         Ok(c)
     }
 }
 
 /// The settings of a Wasmtime engine's bracket form, in printing order.
-pub const SETTING_KEYS: &[&str] = &["opt", "regalloc", "cpu", "reservation", "guard", "may-move", "signals"];
+pub const SETTING_KEYS: &[&str] =
+    &["opt", "regalloc", "cpu", "reservation", "guard", "may-move", "signals", "collector"];
 
 /// A CPU feature's usual name (`sse4.1`) for Cranelift's flag (`has_sse41`).
 pub fn cpu_feature_name(flag: &str) -> String {
@@ -352,6 +380,13 @@ impl WasmtimeConfig {
                 }
                 self.memory.signals_based_traps = on;
             }
+            "collector" => {
+                self.collector = match value {
+                    "drc" => Collector::Drc,
+                    "null" => Collector::Null,
+                    _ => return Err(bad("drc or null")),
+                }
+            }
             _ => return Err(ConfigError::unknown_key(engine, key, SETTING_KEYS)),
         }
         Ok(())
@@ -384,8 +419,11 @@ impl WasmtimeConfig {
         let cpu = if roots.is_empty() { "host".to_string() } else { roots.join(",") };
         let m = &self.memory;
         let on = |b: bool| if b { "on" } else { "off" };
+        // The collector only when it is not the default, so GC-less
+        // configurations print as they always have.
+        let collector = if self.collector == Collector::Null { ",collector=null" } else { "" };
         format!(
-            "opt={opt},regalloc={regalloc},cpu={cpu},reservation={},guard={},may-move={},signals={}",
+            "opt={opt},regalloc={regalloc},cpu={cpu},reservation={},guard={},may-move={},signals={}{collector}",
             format_bytes(m.reservation),
             format_bytes(m.guard),
             on(m.may_move),

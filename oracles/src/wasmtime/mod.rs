@@ -13,8 +13,8 @@ mod config;
 mod session;
 
 pub use config::{
-    CPU_FEATURES, CPU_PROFILES, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc, SETTING_KEYS,
-    Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name, host_has,
+    CPU_FEATURES, CPU_PROFILES, Collector, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc,
+    SETTING_KEYS, Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name, host_has,
 };
 pub use session::WasmtimeSession;
 
@@ -60,12 +60,14 @@ impl WasmtimeEngine {
     }
 
     /// What each strategy runs (from Wasmtime's own feature gates).
+    /// GC, typed function references and exceptions on Cranelift and
+    /// Pulley (Winch has neither GC nor exceptions).
     pub fn supported_features(strategy: Strategy) -> Features {
         let all = Features { gc: false, exceptions: false, ..Features::ALL };
         match strategy {
-            Strategy::Cranelift => all,
+            Strategy::Cranelift => Features { gc: true, exceptions: true, ..all },
             Strategy::Winch => Features { relaxed_simd: false, tail_call: false, ..all },
-            Strategy::Pulley => Features { threads: false, ..all },
+            Strategy::Pulley => Features { threads: false, gc: true, exceptions: true, ..all },
         }
     }
 
@@ -107,6 +109,9 @@ impl Engine for WasmtimeEngine {
     fn configure(&mut self, u: &mut Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
         if self.randomize {
             self.config = WasmtimeConfig::arbitrary(self.config.strategy, u)?;
+            if features.gc {
+                self.config.draw_collector(u)?;
+            }
             if features.threads {
                 // Shared memories never move: like `may_move=false`, they
                 // cannot grow past the reservation.
@@ -187,7 +192,14 @@ fn classify_error(e: &wasmtime::Error) -> CallOutcome {
     use wasmtime::Trap as T;
     let Some(trap) = e.downcast_ref::<wasmtime::Trap>() else {
         let msg = format!("{e:#}");
-        if msg.contains("failed to allocate") || msg.contains("insufficient resources") || msg.contains("mmap") {
+        // A full GC heap (the null collector never frees) is exhaustion.
+        let gc_oom =
+            e.downcast_ref::<wasmtime::GcHeapOutOfMemory<()>>().is_some() || msg.contains("GC heap out of memory");
+        if gc_oom
+            || msg.contains("failed to allocate")
+            || msg.contains("insufficient resources")
+            || msg.contains("mmap")
+        {
             return CallOutcome::Exhausted(msg);
         }
         return CallOutcome::Failed(msg);
@@ -207,7 +219,9 @@ fn classify_error(e: &wasmtime::Error) -> CallOutcome {
         T::UnreachableCodeReached => TrapKind::Unreachable,
         T::NullReference => TrapKind::NullReference,
         T::AtomicWaitNonSharedMemory => TrapKind::AtomicWaitNonShared,
-        other => TrapKind::Other(other.to_string()),
+        // GC traps (`cast failure`, `out of bounds array access`) by the
+        // spec's wording, as the reference reports them.
+        other => TrapKind::Other(other.to_string().trim_start_matches("wasm trap: ").to_string()),
     })
 }
 

@@ -7,7 +7,7 @@ use super::{
 use crate::features::Features;
 use crate::observation::InstantiateError;
 use crate::value::CallOutcome;
-use crate::wast_session::{WastError, WastOutcome, WastSession, WastVal};
+use crate::wast_session::{AnyRef, WastError, WastOutcome, WastSession, WastVal};
 use std::collections::HashMap;
 
 /// One `.wast` script's store on Wasmtime, with this adapter's strategy and
@@ -48,19 +48,63 @@ impl WasmtimeSession {
                 wasmtime::Val::ExternRef(Some(r))
             }
             WastVal::FuncRef { null: false } => return Err("a non-null funcref argument".into()),
+            WastVal::AnyRef(None) => wasmtime::Val::AnyRef(None),
+            WastVal::ExnRef { null: true } => wasmtime::Val::ExnRef(None),
+            WastVal::AnyRef(Some(AnyRef::Host(n))) => {
+                let r = wasmtime::ExternRef::new(&mut self.store, n).map_err(|e| format!("externref: {e:#}"))?;
+                let a = wasmtime::AnyRef::convert_extern(&mut self.store, r).map_err(|e| format!("anyref: {e:#}"))?;
+                wasmtime::Val::AnyRef(Some(a))
+            }
+            WastVal::AnyRef(Some(AnyRef::I31(n))) => {
+                wasmtime::Val::AnyRef(Some(wasmtime::AnyRef::from_i31(&mut self.store, wasmtime::I31::wrapping_u32(n))))
+            }
+            WastVal::AnyRef(Some(_)) | WastVal::ExternAny(_) | WastVal::ExnRef { null: false } => {
+                return Err(format!("a {v} argument"));
+            }
             other => to_wasmtime_val(&other.to_val()),
         })
     }
 
-    fn session_val(&self, v: &wasmtime::Val) -> Result<WastVal, String> {
+    /// What a host sees of a non-null `anyref`.
+    fn any_ref(&self, r: &wasmtime::Rooted<wasmtime::AnyRef>) -> Result<AnyRef, String> {
+        let e = |e: wasmtime::Error| format!("anyref: {e:#}");
+        if let Some(i) = r.as_i31(&self.store).map_err(e)? {
+            return Ok(AnyRef::I31(i.get_u32()));
+        }
+        if r.is_struct(&self.store).map_err(e)? {
+            return Ok(AnyRef::Struct);
+        }
+        if r.is_array(&self.store).map_err(e)? {
+            return Ok(AnyRef::Array);
+        }
+        Err("an anyref that is no i31, struct or array".into())
+    }
+
+    fn session_val(&mut self, v: &wasmtime::Val) -> Result<WastVal, String> {
         match v {
             wasmtime::Val::ExternRef(Some(r)) => {
                 let data = r.data(&self.store).map_err(|e| format!("externref: {e:#}"))?;
+                if let Some(n) = data.and_then(|d| d.downcast_ref::<u32>()) {
+                    return Ok(WastVal::ExternRef(Some(*n)));
+                }
+                let a = wasmtime::AnyRef::convert_extern(&mut self.store, *r).map_err(|e| format!("anyref: {e:#}"))?;
+                Ok(WastVal::ExternAny(self.any_ref(&a)?))
+            }
+            wasmtime::Val::AnyRef(None) => Ok(WastVal::AnyRef(None)),
+            wasmtime::Val::AnyRef(Some(a)) => {
+                if let Ok(kind) = self.any_ref(a) {
+                    return Ok(WastVal::AnyRef(Some(kind)));
+                }
+                // A host reference internalized: its payload.
+                let r =
+                    wasmtime::ExternRef::convert_any(&mut self.store, *a).map_err(|e| format!("externref: {e:#}"))?;
+                let data = r.data(&self.store).map_err(|e| format!("externref: {e:#}"))?;
                 match data.and_then(|d| d.downcast_ref::<u32>()) {
-                    Some(n) => Ok(WastVal::ExternRef(Some(*n))),
-                    None => Err("an externref without a host payload".into()),
+                    Some(n) => Ok(WastVal::AnyRef(Some(AnyRef::Host(*n)))),
+                    None => Err("an anyref without a host payload".into()),
                 }
             }
+            wasmtime::Val::ExnRef(r) => Ok(WastVal::ExnRef { null: r.is_none() }),
             other => from_wasmtime_val(other)
                 .map(WastVal::from)
                 .ok_or_else(|| format!("a value crosscheck does not observe: {other:?}")),
@@ -157,6 +201,10 @@ impl WastSession for WasmtimeSession {
                 Ok(vals) => WastOutcome::Returned(vals),
                 Err(why) => WastOutcome::Failed(why),
             },
+            Err(e) if e.downcast_ref::<wasmtime::ThrownException>().is_some() => {
+                let _ = self.store.take_pending_exception();
+                WastOutcome::Exception("thrown Wasm exception".into())
+            }
             Err(e) => WastOutcome::from_call(classify_error(&e)),
         }
     }

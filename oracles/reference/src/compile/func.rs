@@ -6,7 +6,7 @@
 use super::fuse::Fuser;
 use super::instr::*;
 use super::ops::translate_numeric;
-use crate::values::FuncType;
+use crate::module::ModuleInner;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, OperatorsReader, ValidatorResources};
 
 /// Why a body could not be translated.
@@ -25,7 +25,7 @@ impl From<wasmparser::BinaryReaderError> for TranslateError {
 
 /// Module-level facts the translator needs.
 pub struct ModuleCtx<'a> {
-    pub types: &'a [FuncType],
+    pub(crate) module: &'a ModuleInner,
 }
 
 #[derive(PartialEq, Eq, Clone, Copy)]
@@ -55,6 +55,8 @@ struct Ctl {
     fixups: Vec<Fixup>,
     /// The `BrUnless` of an `if` still waiting for its else/end pc.
     if_instr: Option<usize>,
+    /// A `try_table`'s handler, waiting for its end pc.
+    handler: Option<Handler>,
 }
 
 struct Translator<'a> {
@@ -72,8 +74,9 @@ pub fn translate(
     body: &FunctionBody<'_>,
     fv: &mut FuncValidator<ValidatorResources>,
 ) -> Result<Code, TranslateError> {
-    let num_params = ctx.types.get(type_index as usize).map_or(0, |t| t.params.len() as u32);
-    let num_results = ctx.types.get(type_index as usize).map_or(0, |t| t.results.len() as u32);
+    let fty = ctx.module.func_type(type_index);
+    let num_params = fty.map_or(0, |t| t.params.len() as u32);
+    let num_results = fty.map_or(0, |t| t.results.len() as u32);
     let mut reader = body.get_binary_reader();
     fv.read_locals(&mut reader)?;
     reader.set_features(*fv.features());
@@ -89,6 +92,7 @@ pub fn translate(
             br_arity: num_results,
             fixups: Vec::new(),
             if_instr: None,
+            handler: None,
         }],
         nlocals,
         fuser: Fuser::default(),
@@ -132,7 +136,7 @@ impl Translator<'_> {
             BlockType::Empty => (0, 0),
             BlockType::Type(_) => (0, 1),
             BlockType::FuncType(i) => {
-                self.ctx.types.get(i as usize).map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
+                self.ctx.module.func_type(i).map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
             }
         }
     }
@@ -150,7 +154,44 @@ impl Translator<'_> {
             br_arity: if kind == Kind::Loop { params } else { results },
             fixups: Vec::new(),
             if_instr: None,
+            handler: None,
         });
+    }
+
+    /// A target-table entry for a branch to relative depth `depth`
+    /// (patched at the label's `end` when it is a forward one).
+    fn table_target(&mut self, depth: u32) -> u32 {
+        let (idx, pc, height, arity) = self.target(depth);
+        let at = self.code.br_tables.len();
+        self.code.br_tables.push(BrTarget { pc: pc.unwrap_or(0), height, arity });
+        if pc.is_none() {
+            self.ctl[idx].fixups.push(Fixup::Table(at));
+        }
+        at as u32
+    }
+
+    /// `try_table`: its catch clauses' targets are resolved outside the
+    /// block; the block itself is a plain one covering `[start, end)`.
+    fn try_table(&mut self, t: &wasmparser::TryTable, fv: &FuncValidator<ValidatorResources>) {
+        let catches = t
+            .catches
+            .iter()
+            .map(|c| {
+                let (tag, with_ref, label) = match *c {
+                    wasmparser::Catch::One { tag, label } => (Some(tag), false, label),
+                    wasmparser::Catch::OneRef { tag, label } => (Some(tag), true, label),
+                    wasmparser::Catch::All { label } => (None, false, label),
+                    wasmparser::Catch::AllRef { label } => (None, true, label),
+                };
+                CatchClause { tag, with_ref, t: self.table_target(label) }
+            })
+            .collect();
+        self.push_ctl(Kind::Block, t.ty, fv);
+        self.label();
+        let start = self.pc();
+        if let Some(c) = self.ctl.last_mut() {
+            c.handler = Some(Handler { start, end: start, catches });
+        }
     }
 
     /// Resolves a branch by relative depth: `Some((pc, height, arity))`
@@ -213,6 +254,15 @@ impl Translator<'_> {
             self.emit_fused(i);
             return Ok(());
         }
+        match super::func_gc::translate_gc(op) {
+            Ok(Some(Instr::Nop)) => return Ok(()),
+            Ok(Some(i)) => {
+                self.emit(i);
+                return Ok(());
+            }
+            Ok(None) => {}
+            Err(f) => return Err(TranslateError::Unsupported(f)),
+        }
         match op {
             Operator::Unreachable => self.emit(I::Unreachable),
             Operator::Nop => {}
@@ -248,6 +298,10 @@ impl Translator<'_> {
                     } else {
                         self.label();
                         let pc = self.pc();
+                        if let Some(mut h) = c.handler {
+                            h.end = pc;
+                            self.code.handlers.push(h);
+                        }
                         if let Some(i) = c.if_instr {
                             self.patch(Fixup::Instr(i), pc);
                         }
@@ -267,16 +321,27 @@ impl Translator<'_> {
                 }
                 depths.push(targets.default());
                 for d in depths.iter().copied() {
-                    let (idx, pc, height, arity) = self.target(d);
-                    let at = self.code.br_tables.len();
-                    self.code.br_tables.push(BrTarget { pc: pc.unwrap_or(0), height, arity });
-                    if pc.is_none() {
-                        self.ctl[idx].fixups.push(Fixup::Table(at));
-                    }
+                    self.table_target(d);
                 }
                 self.emit(I::BrTable { start, len: depths.len() as u32 });
             }
             Operator::Return => self.emit(I::Return),
+            Operator::TryTable { try_table } => self.try_table(try_table, fv),
+            Operator::BrOnNull { relative_depth } => {
+                let t = self.table_target(*relative_depth);
+                self.emit(I::BrOnNull { t, non_null: false });
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                let t = self.table_target(*relative_depth);
+                self.emit(I::BrOnNull { t, non_null: true });
+            }
+            Operator::BrOnCast { relative_depth, to_ref_type, .. }
+            | Operator::BrOnCastFail { relative_depth, to_ref_type, .. } => {
+                let ty = crate::types::ref_type(*to_ref_type).map_err(TranslateError::Unsupported)?;
+                let t = self.table_target(*relative_depth);
+                let fail = matches!(op, Operator::BrOnCastFail { .. });
+                self.emit(I::BrOnCast { t, ty, fail });
+            }
             Operator::Call { function_index } => self.emit(I::Call(*function_index)),
             Operator::CallIndirect { type_index, table_index } => {
                 self.emit(I::CallIndirect { ty: *type_index, table: *table_index })

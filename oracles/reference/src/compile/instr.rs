@@ -4,9 +4,11 @@
 //! semantics require (keep `arity` values, drop down to `height`), both
 //! computed once at decode time.
 
+use super::func_gc::GcOp;
 use super::hot::hot_ops;
 use super::ops::{ScalarBin, ScalarUn, VecBin, VecUn};
 use crate::simd::relaxed::RelaxedOp;
+use crate::values::RefType;
 
 /// Target pc meaning "return from the function".
 pub const RETURN_PC: u32 = u32::MAX;
@@ -24,6 +26,26 @@ pub struct BrTarget {
     pub height: u32,
     /// Number of values the branch carries.
     pub arity: u32,
+}
+
+/// One catch clause of a `try_table`.
+#[derive(Debug, Clone, Copy)]
+pub struct CatchClause {
+    /// The module tag index caught; `None` for `catch_all`.
+    pub tag: Option<u32>,
+    /// Whether the exception reference is pushed too (`catch_ref`).
+    pub with_ref: bool,
+    /// The target-table entry branched to.
+    pub t: u32,
+}
+
+/// The handlers of one `try_table`: the instructions `[start, end)` it
+/// covers and its catch clauses in order.
+#[derive(Debug, Clone, Default)]
+pub struct Handler {
+    pub start: u32,
+    pub end: u32,
+    pub catches: Vec<CatchClause>,
 }
 
 /// Memory load kinds: scalar (with sign/zero extension) and vector loads.
@@ -329,6 +351,30 @@ pub enum Instr {
         offset: u64,
     },
     AtomicFence,
+    /// `ref.as_non_null`.
+    RefAsNonNull,
+    /// `br_on_null` (or, with `non_null`, `br_on_non_null`) to target-table entry `t`.
+    BrOnNull {
+        t: u32,
+        non_null: bool,
+    },
+    /// `br_on_cast` (or, with `fail`, `br_on_cast_fail`) to target-table
+    /// entry `t`, testing against `ty` (module type indices).
+    BrOnCast {
+        t: u32,
+        ty: RefType,
+        fail: bool,
+    },
+    /// `call_ref`.
+    CallRef,
+    /// `return_call_ref`.
+    ReturnCallRef,
+    /// `throw` of a module tag index.
+    Throw(u32),
+    /// `throw_ref`.
+    ThrowRef,
+    /// A struct, array, i31 or cast instruction.
+    Gc(GcOp),
     // Fused forms (superinstructions) built by `compile::fuse`: each one
     // is exactly the sequence named in its comment, with the operands read
     // straight from locals or the instruction instead of the stack. `dst`
@@ -471,6 +517,8 @@ pub struct Code {
     /// what the plain loop runs.
     pub fast: Vec<Instr>,
     pub br_tables: Vec<BrTarget>,
+    /// The `try_table` handlers, innermost first for any pc.
+    pub handlers: Vec<Handler>,
     pub v128_pool: Vec<u128>,
     pub shuffles: Vec<[u8; 16]>,
 }

@@ -42,7 +42,7 @@ impl Store {
                 Ok(())
             }
             FuncInst::Host { f, .. } => {
-                let fty = &self.types[ty];
+                let fty = self.registry.func_type(ty as u32);
                 let base = stack.len() - fty.params.len();
                 let args: Vec<Value> =
                     fty.params.iter().zip(&stack[base..]).map(|(t, s)| Value::from_slot(*t, *s)).collect();
@@ -55,6 +55,23 @@ impl Store {
                 Ok(())
             }
         }
+    }
+}
+
+impl Store {
+    /// `return_call`: replaces the current frame by a call to `addr`, whose
+    /// arguments are on top of the stack.
+    pub(super) fn tail_call(
+        &mut self,
+        addr: u32,
+        base: usize,
+        stack: &mut Vec<u128>,
+        frames: &mut Vec<Frame>,
+    ) -> Result<(), CallError> {
+        let n = self.num_params(addr);
+        unwind(stack, base, n);
+        frames.pop();
+        self.enter(addr, stack, frames)
     }
 }
 

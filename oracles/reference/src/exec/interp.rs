@@ -274,8 +274,10 @@ impl Store {
                                 return Err(CallError::Trap(TrapKind::IndirectCallToNull));
                             }
                             let addr = (r - 1) as u32;
-                            let callee_ty = self.funcs.get(addr as usize).map(|f| f.ty());
-                            if callee_ty != Some(inst.types[ty as usize]) {
+                            let want = inst.types[ty as usize];
+                            // Equal ids are equal types; a declared subtype matches too (GC).
+                            let callee_ty = self.funcs.get(addr as usize).map_or(u32::MAX, |f| f.ty());
+                            if callee_ty != want && (callee_ty == u32::MAX || !self.type_sub(callee_ty, want)) {
                                 return Err(CallError::Trap(TrapKind::BadSignature));
                             }
                             charge!();
@@ -558,6 +560,35 @@ impl Store {
                             push!(lo as u128);
                             push!(hi as u128);
                         }
+                        Instr::RefAsNonNull => {
+                            if regs[sp - 1] == 0 {
+                                return Err(CallError::Trap(TrapKind::NullReference));
+                            }
+                        }
+                        Instr::BrOnNull { t, non_null } => {
+                            let null = regs[sp - 1] == 0;
+                            sp -= null as usize;
+                            if null != non_null {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            }
+                        }
+                        Instr::BrOnCast { t, ty, fail } => {
+                            if self.ref_matches(regs[sp - 1], Store::canonical(ty, &inst)) != fail {
+                                let t = code.br_tables[t as usize];
+                                branch!(t.pc, t.height, t.arity);
+                            }
+                        }
+                        Instr::CallRef | Instr::ReturnCallRef | Instr::Throw(_) | Instr::ThrowRef | Instr::Gc(_) => {
+                            // Off the hot path: on the value stack, then re-enter the frame.
+                            sync!();
+                            save_pc!();
+                            if matches!(ins, Instr::CallRef | Instr::ReturnCallRef) {
+                                charge!();
+                            }
+                            self.exec_wasm3::<false>(ins, &inst, stack, &mut Vec::new(), frames)?;
+                            continue 'outer;
+                        }
                         Instr::AtomicLoad { .. }
                         | Instr::AtomicStore { .. }
                         | Instr::AtomicRmw { .. }
@@ -583,20 +614,5 @@ impl Store {
             return Ok(Flow::Open);
         }
         Ok(Flow::Done)
-    }
-
-    /// `return_call`: replaces the current frame by a call to `addr`, whose
-    /// arguments are on top of the stack.
-    pub(super) fn tail_call(
-        &mut self,
-        addr: u32,
-        base: usize,
-        stack: &mut Vec<u128>,
-        frames: &mut Vec<Frame>,
-    ) -> Result<(), CallError> {
-        let n = self.types[self.funcs[addr as usize].ty() as usize].params.len();
-        unwind(stack, base, n);
-        frames.pop();
-        self.enter(addr, stack, frames)
     }
 }

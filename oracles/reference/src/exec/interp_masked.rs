@@ -46,8 +46,9 @@ impl Store {
         self.run_masked_frames(stack, masks, &mut frames, &mut fuel)
     }
 
-    /// Whether no global and no memory byte has open bits (a memory's
-    /// mask array that has become all zero is dropped on the way).
+    /// Whether no global, memory byte, object field or exception payload
+    /// has open bits (a memory's mask array that has become all zero is
+    /// dropped on the way; the heap is judged by whether it ever had any).
     fn masks_clear(&mut self) -> bool {
         for m in &mut self.mem_masks {
             if !m.is_empty() {
@@ -57,7 +58,7 @@ impl Store {
                 *m = Vec::new();
             }
         }
-        self.global_masks.iter().all(|&m| m == 0)
+        self.global_masks.iter().all(|&m| m == 0) && !self.heap_masks_open
     }
 
     /// The masked loop over `frames` (the top one runs first) until the
@@ -236,8 +237,10 @@ impl Store {
                             return Err(CallError::Trap(TrapKind::IndirectCallToNull));
                         }
                         let addr = (r - 1) as u32;
-                        let callee_ty = self.funcs.get(addr as usize).map(|f| f.ty());
-                        if callee_ty != Some(inst.types[ty as usize]) {
+                        let want = inst.types[ty as usize];
+                        // Equal ids are equal types; a declared subtype matches too (GC).
+                        let callee_ty = self.funcs.get(addr as usize).map_or(u32::MAX, |f| f.ty());
+                        if callee_ty != want && (callee_ty == u32::MAX || !self.type_sub(callee_ty, want)) {
                             return Err(CallError::Trap(TrapKind::BadSignature));
                         }
                         charge!();
@@ -297,7 +300,8 @@ impl Store {
                         push!(trap!(self.table_get_slot(inst.tables[t as usize] as usize, i)));
                     }
                     Instr::TableSet(t) => {
-                        let v = pop!();
+                        // An i31 with open bits would lose them in a table.
+                        let v = popk!("table.set", "the reference");
                         let i = popk!("table.set", "the index");
                         trap!(self.table_set_slot(inst.tables[t as usize] as usize, i, v));
                     }
@@ -306,12 +310,12 @@ impl Store {
                     }
                     Instr::TableGrow(t) => {
                         let n = popk!("table.grow", "the delta");
-                        let init = pop!();
+                        let init = popk!("table.grow", "the reference");
                         push!(self.table_grow(inst.tables[t as usize] as usize, init, n));
                     }
                     Instr::TableFill(t) => {
                         let n = popk!("table.fill", "the length");
-                        let v = pop!();
+                        let v = popk!("table.fill", "the reference");
                         let i = popk!("table.fill", "the index");
                         trap!(self.table_fill(inst.tables[t as usize] as usize, i, v, n));
                     }
@@ -542,6 +546,37 @@ impl Store {
                         let m = if open != 0 { scalar::W64 } else { 0 };
                         pushm!(lo as u128, m);
                         pushm!(hi as u128, m);
+                    }
+                    Instr::RefAsNonNull => {
+                        if stack.last() == Some(&0) {
+                            return Err(CallError::Trap(TrapKind::NullReference));
+                        }
+                    }
+                    Instr::BrOnNull { t, non_null } => {
+                        let null = stack.last() == Some(&0);
+                        if null {
+                            pop!();
+                        }
+                        if null != non_null {
+                            let t = code.br_tables[t as usize];
+                            branch!(t.pc, t.height, t.arity);
+                        }
+                    }
+                    Instr::BrOnCast { t, ty, fail } => {
+                        let r = stack.last().copied().unwrap_or(0);
+                        if self.ref_matches(r, Store::canonical(ty, &inst)) != fail {
+                            let t = code.br_tables[t as usize];
+                            branch!(t.pc, t.height, t.arity);
+                        }
+                    }
+                    Instr::Gc(op) => self.exec_gc::<true>(op, &inst, stack, masks)?,
+                    Instr::CallRef | Instr::ReturnCallRef | Instr::Throw(_) | Instr::ThrowRef => {
+                        save_pc!();
+                        if matches!(ins, Instr::CallRef | Instr::ReturnCallRef) {
+                            charge!();
+                        }
+                        self.exec_wasm3::<true>(ins, &inst, stack, masks, frames)?;
+                        continue 'outer;
                     }
                     Instr::AtomicLoad { .. }
                     | Instr::AtomicStore { .. }

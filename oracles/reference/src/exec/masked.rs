@@ -25,7 +25,7 @@ fn open_operand(instr: &str, operand: &str) -> CallError {
 impl Store {
     /// Number of parameters of the function at `addr`.
     pub(crate) fn num_params(&self, addr: u32) -> usize {
-        self.funcs.get(addr as usize).and_then(|f| self.types.get(f.ty() as usize)).map_or(0, |t| t.params.len())
+        self.funcs.get(addr as usize).and_then(|f| self.func_type_of(f.ty())).map_or(0, |t| t.params.len())
     }
 
     /// A host function sees its arguments (the top of `masks`): they must

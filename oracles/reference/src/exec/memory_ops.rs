@@ -13,20 +13,20 @@ use crate::masks::scalar::{and_mask, or_mask};
 use crate::store::{InstanceData, Store};
 
 /// The value/mask stacks of the loop (masks unused unless `M`).
-struct Stacks<'a, const M: bool> {
-    values: &'a mut Vec<u128>,
-    masks: &'a mut Vec<u128>,
+pub(super) struct Stacks<'a, const M: bool> {
+    pub values: &'a mut Vec<u128>,
+    pub masks: &'a mut Vec<u128>,
 }
 
 impl<const M: bool> Stacks<'_, M> {
     #[inline]
-    fn popm(&mut self) -> (u128, u128) {
+    pub fn popm(&mut self) -> (u128, u128) {
         let m = if M { self.masks.pop().unwrap_or(0) } else { 0 };
         (self.values.pop().unwrap_or(0), m)
     }
     /// Pops an operand that must be determined (rule 7).
     #[inline]
-    fn popk(&mut self, instr: &str, what: &str) -> Result<u128, CallError> {
+    pub fn popk(&mut self, instr: &str, what: &str) -> Result<u128, CallError> {
         let (v, m) = self.popm();
         if M {
             known(m, instr, what)?;
@@ -34,7 +34,7 @@ impl<const M: bool> Stacks<'_, M> {
         Ok(v)
     }
     #[inline]
-    fn pushm(&mut self, v: u128, m: u128) {
+    pub fn pushm(&mut self, v: u128, m: u128) {
         if M {
             self.masks.push(m);
         }

@@ -7,10 +7,13 @@
 //! loop, guarded, until the first result with open bits, then a copy of
 //! the loop (`interp_masked`) with a parallel stack of undetermined masks
 //! (helpers in `masked`, memory byte masks in `mask_mem`, lane, bulk and
-//! atomic memory instructions in `memory_ops`).
+//! atomic memory instructions in `memory_ops`). The instructions of GC
+//! (`gc`) and of typed function references and exceptions that transfer
+//! control (`refs`) run off the hot path for both loops.
 
 mod bulk;
 mod frames;
+mod gc;
 mod hot_arms;
 mod interp;
 mod interp_masked;
@@ -19,6 +22,7 @@ mod masked;
 pub(crate) mod memory;
 mod memory_ops;
 pub(crate) mod numeric;
+mod refs;
 pub(crate) mod vector;
 
 use crate::error::CallError;
@@ -32,7 +36,12 @@ impl Store {
             .func_type(func)
             .ok_or_else(|| CallError::ArgumentMismatch(format!("unknown function {func:?}")))?
             .clone();
-        if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t) {
+        // References are checked for null only: a host cannot name most of them.
+        let fits = |a: &Value, t: &crate::values::ValType| match (a.reference(), t) {
+            (Some(r), crate::values::ValType::Ref(rt)) => r.is_some() || rt.nullable,
+            _ => a.ty() == *t,
+        };
+        if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| !fits(a, t)) {
             return Err(CallError::ArgumentMismatch(format!(
                 "expected {:?}, got {:?}",
                 ty.params,
