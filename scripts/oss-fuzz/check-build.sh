@@ -93,12 +93,13 @@ leftovers() {
 }
 
 # Peak RSS in MB of a process and its children (the Node workers), and
-# how many Node workers it had at once, sampled while it runs.
+# how many Node workers it had at once (their threads rename the process:
+# comm is "node-MainThread"), sampled while it runs.
 watch_rss() {
   local pid=$1 peak=0 nodes=0 rss n
   while kill -0 "$pid" 2>/dev/null; do
     rss=$(ps -o rss= --pid "$pid" --ppid "$pid" 2>/dev/null | awk '{s += $1} END {print int(s / 1024)}')
-    n=$(ps -o comm= --ppid "$pid" 2>/dev/null | grep -c '^node$' || true)
+    n=$(ps -o comm= --ppid "$pid" 2>/dev/null | grep -c '^node' || true)
     [ "${rss:-0}" -gt "$peak" ] && peak=$rss
     [ "${n:-0}" -gt "$nodes" ] && nodes=$n
     sleep 0.2
@@ -200,10 +201,10 @@ if [ -x "$OUT/node" ] && [ -x "$OUT/differential" ]; then
     "$OUT/differential" "${flags[@]}" -runs=1000000 "$WORK/differential/corpus") >"$WORK/kill.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do
-    [ "$(ps -o comm= --ppid "$pid" 2>/dev/null | grep -c '^node$' || true)" -gt 0 ] && break
+    [ "$(ps -o comm= --ppid "$pid" 2>/dev/null | grep -c '^node' || true)" -gt 0 ] && break
     sleep 0.2
   done
-  had=$(ps -o comm= --ppid "$pid" 2>/dev/null | grep -c '^node$' || true)
+  had=$(ps -o comm= --ppid "$pid" 2>/dev/null | grep -c '^node' || true)
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   sleep 1
