@@ -166,7 +166,9 @@ for t in "${targets[@]}"; do
   grep -qE '^Done [0-9]+ runs' "$log" || problems+=("no Done line")
   final_stat() { grep -E "^stat::$1:" "$log" | awk '{print $2}' | tail -1; }
   execs=$(final_stat number_of_executed_units)
-  rate=$(final_stat average_exec_per_sec)
+  # libFuzzer's own average is a whole number: inputs over seconds instead.
+  rate=$(grep -oE '^Done [0-9]+ runs in [0-9]+ second' "$log" | awk '{ if ($5 > 0) printf "%.2f", $2 / $5 }')
+  # Whole seconds: 0 means every input took under a second.
   slowest=$(final_stat slowest_unit_time_sec)
   fuzzer_rss=$(final_stat peak_rss_mb)
   # libFuzzer says how many seed files it read, then INITED once it ran them.
