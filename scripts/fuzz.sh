@@ -9,8 +9,9 @@
 #   from the tracked corpus/ (differential: corpus/differential/*;
 #   mutate and validate: corpus/mutate/*.wat compiled by
 #   `crosscheck mutate-corpus`), so libFuzzer never writes into corpus/;
-# - passes the flags of fuzz/options/TARGET.options first (later flags
-#   override them); crash files land in fuzz/artifacts/TARGET (git-ignored).
+# - passes the [libfuzzer] flags of fuzz/options/TARGET.options first (later
+#   flags override them) and its [asan] keys as ASAN_OPTIONS; crash files
+#   land in fuzz/artifacts/TARGET (git-ignored).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -lt 1 ]; then
@@ -49,17 +50,33 @@ case "$target" in
   single_inst | patterns) ;; # no seeds: every input is a valid recipe
 esac
 
+# The .options file as OSS-Fuzz reads it: [libfuzzer] keys are flags,
+# [asan] keys go to ASAN_OPTIONS (the signal handlers Wasmtime needs).
 defaults=()
+asan=()
 options="$root/fuzz/options/$target.options"
 if [ -f "$options" ]; then
+  section=
   while IFS='=' read -r key value; do
     key=$(echo "$key" | tr -d ' ')
     value=$(echo "$value" | tr -d ' ')
-    case "$key" in '' | '#'* | '['*) continue ;; esac
-    # A dictionary is named relative to the .options file.
-    if [ "$key" = dict ]; then value="$root/fuzz/options/$value"; fi
-    defaults+=("-$key=$value")
+    case "$key" in
+      '' | '#'*) continue ;;
+      '['*) section=$key; continue ;;
+    esac
+    case "$section" in
+      '[libfuzzer]')
+        # A dictionary is named relative to the .options file.
+        if [ "$key" = dict ]; then value="$root/fuzz/options/$value"; fi
+        defaults+=("-$key=$value")
+        ;;
+      '[asan]') asan+=("$key=$value") ;;
+    esac
   done <"$options"
+fi
+if [ ${#asan[@]} -gt 0 ]; then
+  ASAN_OPTIONS="$(IFS=:; echo "${asan[*]}")${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+  export ASAN_OPTIONS
 fi
 
 cd "$root/fuzz"

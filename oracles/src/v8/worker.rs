@@ -43,15 +43,11 @@ pub struct Worker {
 impl Worker {
     /// Starts `node` with `flags` running the worker script.
     pub fn spawn(node: &Path, flags: &[String]) -> Result<Worker, WorkerError> {
-        let mut child = Process::new(node)
-            .args(flags)
-            .arg("-e")
-            .arg(SCRIPT)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|source| WorkerError::Spawn { node: node.display().to_string(), source })?;
+        let mut command = Process::new(node);
+        command.args(flags).arg("-e").arg(SCRIPT).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        die_with_parent(&mut command);
+        let mut child =
+            command.spawn().map_err(|source| WorkerError::Spawn { node: node.display().to_string(), source })?;
         let (Some(stdin), Some(stdout), Some(mut stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
@@ -162,6 +158,44 @@ impl Worker {
         let _ = self.child.wait();
     }
 }
+
+/// Makes the worker die with the thread that starts it. The worker exits
+/// by itself when its stdin closes, but only between commands: a fuzzer
+/// killed by libFuzzer (timeout, RSS limit, crash, `-fork` children) while
+/// V8 compiles or runs would otherwise leave a Node behind until that
+/// command ends. Linux's parent-death signal kills it at once.
+#[cfg(target_os = "linux")]
+fn die_with_parent(command: &mut Process) {
+    use std::ffi::{c_int, c_ulong};
+    use std::os::unix::process::CommandExt;
+    // From <sys/prctl.h> and <signal.h> (Linux, every architecture).
+    const PR_SET_PDEATHSIG: c_int = 1;
+    // prctl reads its further arguments as unsigned long.
+    const SIGKILL: c_ulong = 9;
+    unsafe extern "C" {
+        fn prctl(option: c_int, ...) -> c_int;
+        fn getppid() -> c_int;
+    }
+    let parent = std::process::id() as c_int;
+    // SAFETY: between fork and exec only async-signal-safe calls are made
+    // (prctl, getppid), with no allocation.
+    unsafe {
+        command.pre_exec(move || {
+            if prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have died before prctl took effect (ESRCH:
+            // an error without allocating).
+            if getppid() != parent {
+                return Err(std::io::Error::from_raw_os_error(3));
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_command: &mut Process) {}
 
 impl Drop for Worker {
     fn drop(&mut self) {
