@@ -81,8 +81,12 @@ pub fn shrink_case_dir(
 ) -> anyhow::Result<ExitCode> {
     let scratch = std::env::temp_dir().join(format!("crosscheck-shrink-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
-    let runner =
-        triage::shrink::CaseRunner { exe: std::env::current_exe()?, target: t.name().into(), scratch: scratch.clone() };
+    let runner = triage::shrink::CaseRunner {
+        exe: std::env::current_exe()?,
+        target: t.name().into(),
+        scratch: scratch.clone(),
+        timeout: triage::shrink::CANDIDATE_TIMEOUT,
+    };
     let result = triage::shrink::shrink_case(saved, &runner, attempts);
     let _ = std::fs::remove_dir_all(&scratch);
     let shrunk = result?;

@@ -5,8 +5,9 @@
 //! pass for a caught fault.
 
 pub mod faults;
-pub mod mutator;
+pub mod large_finding;
 pub mod miscompile;
+pub mod mutator;
 
 pub use faults::{Fault, Faulty};
 
