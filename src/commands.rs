@@ -150,7 +150,7 @@ pub fn triage(dir: &Path, t: Target, engines: Vec<String>, attempts: u32) -> any
             .as_ref()
             .and_then(|r| std::fs::metadata(r.join("case.wasm")).ok())
             .map_or_else(|| "not reduced".to_string(), |m| format!("reduced to {} bytes", m.len()));
-        println!("{} finding(s): {} — {size}", g.items.len(), g.interest);
+        println!("{} finding(s): {} — {size}", g.items.len(), g.key);
     }
     println!(
         "{} distinct bug(s); written {} and {}",
