@@ -186,7 +186,6 @@ fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
         "1",
         "--artifacts",
         &dir,
-        "--triage",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let out = text(&o.stdout);
@@ -225,7 +224,6 @@ fn a_relaxed_simd_regression_script_allows_every_choice_the_spec_does() {
         "1",
         "--artifacts",
         &dir,
-        "--triage",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let scripts: Vec<PathBuf> = std::fs::read_dir(artifacts.join("single_inst"))
