@@ -214,9 +214,21 @@ pub(crate) fn smith_module_with(
     det: Determinism,
     allow_invalid_funcs: bool,
 ) -> Result<Vec<u8>, Reject> {
+    smith_module_configured(module_bytes, features, det, |c| c.allow_invalid_funcs = allow_invalid_funcs)
+}
+
+/// [`smith_module`] with the drawn configuration adjusted by `adjust`
+/// (e.g. more functions, for measuring the reducer on large modules).
+pub fn smith_module_configured(
+    module_bytes: &[u8],
+    features: Features,
+    det: Determinism,
+    adjust: impl FnOnce(&mut wasm_smith::Config),
+) -> Result<Vec<u8>, Reject> {
     let mut m = Unstructured::new(module_bytes);
     let mut config = smith_config(&mut m, features, det)?;
-    config.allow_invalid_funcs = allow_invalid_funcs;
+    adjust(&mut config);
+    let allow_invalid_funcs = config.allow_invalid_funcs;
     let mut module = wasm_smith::Module::new(config, &mut m).map_err(|e| Reject::Smith(e.to_string()))?;
     if !allow_invalid_funcs {
         module.ensure_termination(FUEL).map_err(|e| Reject::Smith(e.to_string()))?;

@@ -81,8 +81,12 @@ pub fn shrink_case_dir(
 ) -> anyhow::Result<ExitCode> {
     let scratch = std::env::temp_dir().join(format!("crosscheck-shrink-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
-    let runner =
-        triage::shrink::CaseRunner { exe: std::env::current_exe()?, target: t.name().into(), scratch: scratch.clone() };
+    let runner = triage::shrink::CaseRunner {
+        exe: std::env::current_exe()?,
+        target: t.name().into(),
+        scratch: scratch.clone(),
+        timeout: triage::shrink::CANDIDATE_TIMEOUT,
+    };
     let result = triage::shrink::shrink_case(saved, &runner, attempts);
     let _ = std::fs::remove_dir_all(&scratch);
     let shrunk = result?;
@@ -146,7 +150,7 @@ pub fn triage(dir: &Path, t: Target, engines: Vec<String>, attempts: u32) -> any
             .as_ref()
             .and_then(|r| std::fs::metadata(r.join("case.wasm")).ok())
             .map_or_else(|| "not reduced".to_string(), |m| format!("reduced to {} bytes", m.len()));
-        println!("{} finding(s): {} — {size}", g.items.len(), g.interest);
+        println!("{} finding(s): {} — {size}", g.items.len(), g.key);
     }
     println!(
         "{} distinct bug(s); written {} and {}",

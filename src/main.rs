@@ -79,9 +79,13 @@ enum Command {
         /// Seconds a worker may stay silent before it counts as hung.
         #[arg(long, default_value_t = 60)]
         hang_timeout: u64,
-        /// Reduce each new finding in the background (into FINDING/shrunk); the summary lists each distinct bug
-        /// with its reduced size (the campaign waits for the last reduction).
+        /// Do not reduce each new finding in the background. By default each one is reduced (into FINDING/shrunk)
+        /// while the campaign runs and the summary lists each distinct bug with its reduced size; a campaign
+        /// with --runs waits for the last reduction, one with --time at most 30 s more, Ctrl-C stops it.
         #[arg(long)]
+        no_triage: bool,
+        /// The default (kept so scripts that pass it still work).
+        #[arg(long, hide = true, conflicts_with = "no_triage")]
         triage: bool,
     },
     /// Replay an input file (ours or a libFuzzer/OSS-Fuzz crash file) or a finding folder (case.wasm + plan) and print the report.
@@ -365,7 +369,8 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             max_len,
             reuse,
             hang_timeout,
-            triage,
+            no_triage,
+            triage: _,
         } => {
             let engines = engine_list(engines);
             let t = target(&t)?;
@@ -401,7 +406,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 max_len,
                 reuse,
                 hang_timeout: Duration::from_secs(hang_timeout),
-                triage,
+                triage: !no_triage,
             };
             let interrupted = Arc::new(AtomicBool::new(false));
             let flag = interrupted.clone();

@@ -101,6 +101,9 @@ fn fuzz_runs_writes_a_summary_and_catches_a_planted_fault() {
     let out = stdout(&o);
     assert_eq!(summary_number(&out, "execs"), 300, "{out}");
     assert!(out.contains("execs/s"), "{out}");
+    // Each new finding was reduced in the background (the default): the
+    // summary lists the distinct bug with its reduced size.
+    assert!(out.contains("  bug           wasmi~wasmtime+i32-result-bit:result — 1 finding(s), reduced to "), "{out}");
     let dirs: Vec<_> = std::fs::read_dir(art.join("differential")).unwrap().flatten().map(|e| e.path()).collect();
     let finding = dirs.iter().find(|d| !crosscheck::artifacts::is_known_bug(d)).expect("a finding");
     for f in ["input.bin", "case.wasm", "case.wat", "report.txt", "signature.txt", "found-after.txt"] {
@@ -136,8 +139,10 @@ fn an_engine_crash_is_a_finding_and_the_campaign_goes_on() {
         "wasmtime,wasmtime+crash",
         "--artifacts",
         &a,
+        "--no-triage",
     ]);
     let out = stdout(&o);
+    assert!(!out.contains("distinct bugs"), "{out}");
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
     assert!(summary_number(&out, "crashes") >= 1, "{out}");
     // The campaign went on after the crash to its full budget.

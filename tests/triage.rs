@@ -186,7 +186,6 @@ fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
         "1",
         "--artifacts",
         &dir,
-        "--triage",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let out = text(&o.stdout);
@@ -225,7 +224,6 @@ fn a_relaxed_simd_regression_script_allows_every_choice_the_spec_does() {
         "1",
         "--artifacts",
         &dir,
-        "--triage",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let scripts: Vec<PathBuf> = std::fs::read_dir(artifacts.join("single_inst"))
@@ -275,4 +273,46 @@ fn a_hand_written_case_folder_replays_shrinks_and_locates_the_instruction() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(text(&o.stderr).trim().lines().count(), 1, "{}", text(&o.stderr));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn several_planted_faults_at_once_give_one_group_per_fault() {
+    // Three faults, each in its own engine; each shows through several
+    // signatures (a global of each type, several trap kinds), all of which
+    // are one bug.
+    let faults = ["wasmtime+i32-result-bit", "wasmi+trap-kind", "pulley+global-bit"];
+    let artifacts = tmp("several");
+    let dir = artifacts.display().to_string();
+    let engines = format!("reference,{}", faults.join(","));
+    let o = crosscheck(&[
+        "fuzz",
+        "--engines",
+        &engines,
+        "--runs",
+        "300",
+        "--seed",
+        "3",
+        "--jobs",
+        "1",
+        "--artifacts",
+        &dir,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let found = findings(&artifacts);
+    let signatures: std::collections::BTreeSet<String> =
+        found.iter().map(|f| std::fs::read_to_string(f.join("signature.txt")).unwrap()).collect();
+    assert!(signatures.len() > faults.len(), "too few signatures to test the grouping: {signatures:?}");
+    let o = crosscheck(&["triage", &dir, "--attempts", "100"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", text(&o.stdout), text(&o.stderr));
+    let index = std::fs::read_to_string(artifacts.join("triage.json")).unwrap();
+    let bugs: Vec<&str> =
+        index.lines().filter_map(|l| l.split("\"bug\": \"").nth(1)).map(|b| b.split('"').next().unwrap()).collect();
+    assert_eq!(bugs.len(), faults.len(), "{index}");
+    for fault in faults {
+        assert_eq!(bugs.iter().filter(|b| b.contains(&format!("~{fault}:"))).count(), 1, "{fault}: {bugs:?}");
+    }
+    assert_eq!(index.matches("\"reduced\": null").count(), 0, "{index}");
+    let md = std::fs::read_to_string(artifacts.join("TRIAGE.md")).unwrap();
+    assert!(md.contains("3 distinct bug(s)"), "{md}");
+    let _ = std::fs::remove_dir_all(&artifacts);
 }

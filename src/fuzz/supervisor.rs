@@ -71,6 +71,10 @@ impl FoundAfter {
     }
 }
 
+/// How long a campaign with `--time` waits past its end for the
+/// background reductions.
+pub const TRIAGE_GRACE: Duration = Duration::from_secs(30);
+
 /// Lines of a worker's stderr kept for a crash report: the first ones and
 /// the last ones.
 const STDERR_HEAD: usize = 12;
@@ -240,7 +244,10 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
         if t.done.len() < summary.new_findings.len() {
             eprintln!("crosscheck: waiting for the reduction of the new findings (Ctrl-C stops it)");
         }
-        t.finish(|| interrupted.load(Ordering::SeqCst))?;
+        // A campaign with --time ends near its time: reductions still
+        // running past the grace period are stopped (and listed so).
+        let cut = deadline.map(|d| d.max(Instant::now()) + TRIAGE_GRACE);
+        t.finish(|| interrupted.load(Ordering::SeqCst) || cut.is_some_and(|c| Instant::now() >= c))?;
         summary.reduced = t.done;
     }
     summary.stats = finished;
@@ -469,14 +476,30 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         }
     }
     if opts.triage {
-        out += &format!("  distinct bugs {} (each new finding reduced in DIR/shrunk)\n", summary.reduced.len());
+        // One line per bug (see `triage::batch::bug_key`): its findings,
+        // the first one's reduction.
+        let mut bugs: Vec<(String, usize, String)> = Vec::new();
         for (dir, r) in &summary.reduced {
             let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
+            let key = crate::triage::batch::bug_key(&crate::triage::shrink::Interest::Divergence(
+                signature.trim().to_string(),
+            ));
             let size = match r {
                 Ok(bytes) => format!("reduced to {bytes} bytes: {}", dir.join("shrunk").display()),
                 Err(why) => format!("not reduced ({why})"),
             };
-            out += &format!("  bug           {} — {size}\n", signature.trim());
+            match bugs.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(bug) => bug.1 += 1,
+                None => bugs.push((key, 1, size)),
+            }
+        }
+        out += &format!(
+            "  distinct bugs {} from {} new findings (each reduced in FINDING/shrunk)\n",
+            bugs.len(),
+            summary.reduced.len()
+        );
+        for (key, n, size) in bugs {
+            out += &format!("  bug           {key} — {n} finding(s), {size}\n");
         }
     }
     out

@@ -36,11 +36,16 @@ pub struct Item {
     pub is_case: bool,
 }
 
-/// One distinct bug: its interest, the items that show it, the reduced Case.
+/// One distinct bug: what its findings have in common ([`bug_key`]), the
+/// interest of the one reduced, the items that show it (each with its own
+/// interest), the reduced Case.
 #[derive(Debug)]
 pub struct Group {
+    pub key: String,
     pub interest: Interest,
     pub items: Vec<Item>,
+    /// Each item's own interest, in the order of `items`.
+    pub interests: Vec<Interest>,
     /// The reduced Case's folder, if the reduction succeeded.
     pub reduced: Option<PathBuf>,
     /// Why not, when it did not.
@@ -112,11 +117,17 @@ pub fn triage(dir: &Path, opts: &TriageOptions, mut progress: impl FnMut(&str)) 
         match interest_of(&out) {
             Some(interest) => {
                 progress(&format!("{}: {interest}", item.path.display()));
-                by_interest
-                    .entry(interest.to_string())
-                    .or_insert_with(|| Group { interest, items: Vec::new(), reduced: None, failure: None })
-                    .items
-                    .push(item);
+                let key = bug_key(&interest);
+                let group = by_interest.entry(key.clone()).or_insert_with(|| Group {
+                    key,
+                    interest: interest.clone(),
+                    items: Vec::new(),
+                    interests: Vec::new(),
+                    reduced: None,
+                    failure: None,
+                });
+                group.items.push(item);
+                group.interests.push(interest);
             }
             None => {
                 let why = String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("engines agree").to_string();
@@ -127,7 +138,10 @@ pub fn triage(dir: &Path, opts: &TriageOptions, mut progress: impl FnMut(&str)) 
     }
     for (key, mut group) in by_interest {
         // Case folders first: they replay without the bytes' engines.
-        group.items.sort_by_key(|i| !i.is_case);
+        let mut pairs: Vec<(Item, Interest)> = group.items.drain(..).zip(group.interests.drain(..)).collect();
+        pairs.sort_by_key(|(i, _)| !i.is_case);
+        (group.items, group.interests) = pairs.into_iter().unzip();
+        group.interest = group.interests[0].clone();
         let out = dir.join(OUT_DIR).join(crate::report::signature_id(&key));
         let _ = std::fs::remove_dir_all(&out);
         let first = &group.items[0];
@@ -151,6 +165,34 @@ pub fn triage(dir: &Path, opts: &TriageOptions, mut progress: impl FnMut(&str)) 
     Ok(t)
 }
 
+/// What tells one bug from another: a crash's site; a divergence traced to
+/// a documented engine bug, that bug; otherwise the signature's engines
+/// (each with its settings and planted fault) and instruction, when it
+/// names one, with the class of difference coarsened to what was observed
+/// — a result, a trap (wrong kind, missing or extra), an exported global,
+/// memory or table, instantiation — so one wrong lowering seen through
+/// values of several types, or through several trap kinds, is one bug.
+/// Each finding's own signature stays listed in its group.
+pub fn bug_key(interest: &Interest) -> String {
+    let sig = match interest {
+        Interest::Crash(site) => return format!("crash ({site})"),
+        Interest::Divergence(sig) if sig.starts_with("known-bug:") => return sig.clone(),
+        Interest::Divergence(sig) => sig,
+    };
+    let parts: Vec<&str> = sig.split(':').collect();
+    let Some(pair) = parts.iter().position(|p| p.contains('~')) else { return sig.clone() };
+    let class = parts.get(pair + 1).copied().unwrap_or("");
+    let coarse = match class {
+        "trap-kind" | "missing-trap" | "extra-trap" => "trap",
+        c if c.starts_with("instantiation") => "instantiation",
+        c if c.starts_with("global") => "global",
+        c if c.starts_with("memory") => "memory",
+        c if c.starts_with("table") => "table",
+        c => c,
+    };
+    format!("{}:{coarse}", parts[..=pair].join(":"))
+}
+
 /// `TRIAGE.md`: one section per distinct bug.
 pub fn markdown(t: &Triage, dir: &Path) -> String {
     let mut s = String::new();
@@ -163,10 +205,10 @@ pub fn markdown(t: &Triage, dir: &Path) -> String {
         t.dull.len()
     );
     for (n, g) in t.groups.iter().enumerate() {
-        let _ = writeln!(s, "## {}. {}\n", n + 1, g.interest);
-        let _ = writeln!(s, "Findings ({}):\n", g.items.len());
-        for i in &g.items {
-            let _ = writeln!(s, "- `{}`", i.path.display());
+        let _ = writeln!(s, "## {}. {}\n", n + 1, g.key);
+        let _ = writeln!(s, "Findings ({}), reduced: the first, keeping its {}:\n", g.items.len(), g.interest);
+        for (i, interest) in g.items.iter().zip(&g.interests) {
+            let _ = writeln!(s, "- `{}`: {interest}", i.path.display());
         }
         s.push('\n');
         let Some(reduced) = &g.reduced else {
@@ -223,11 +265,12 @@ pub fn json(t: &Triage) -> String {
             |k: &str| shrink.as_deref().and_then(|s| s.lines().find_map(|l| l.strip_prefix(k))).map(|v| esc(v.trim()));
         let _ = write!(
             s,
-            "{}\n    {{\"interest\": {}, \"id\": {}, \"findings\": [{}], \"reduced\": {}, \"engines\": [{}], \
+            "{}\n    {{\"bug\": {}, \"interest\": {}, \"id\": {}, \"findings\": [{}], \"reduced\": {}, \"engines\": [{}], \
              \"wasm_bytes\": {}, \"calls\": {}, \"reduction\": {}, \"located\": {}, \"reproduce\": {}, \"failure\": {}}}",
             if n == 0 { "" } else { "," },
+            esc(&g.key),
             esc(&g.interest.to_string()),
-            esc(&crate::report::signature_id(&g.interest.to_string())),
+            esc(&crate::report::signature_id(&g.key)),
             items.join(", "),
             g.reduced.as_ref().map_or("null".into(), |r| esc(&r.display().to_string())),
             reduced.as_ref().map_or(String::new(), |c| c.engines.iter().map(|e| esc(e)).collect::<Vec<_>>().join(", ")),

@@ -300,7 +300,7 @@ pub fn truncations(wasm: &[u8], export: &str) -> Vec<Vec<u8>> {
 
 /// The module with function body number `index` replaced by `body`
 /// (locals and code, without its size).
-fn with_body(wasm: &[u8], index: u32, body: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn with_body(wasm: &[u8], index: u32, body: &[u8]) -> Option<Vec<u8>> {
     let mut out = wasm_encoder::Module::new();
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.ok()?;

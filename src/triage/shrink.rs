@@ -11,7 +11,7 @@ use crate::artifacts::crash_signature;
 use crate::case_file::{self, SavedCase};
 use crosscheck_oracles::Val;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// What makes a module interesting.
@@ -53,8 +53,42 @@ impl Runner {
         for a in &self.args {
             cmd.arg("--args").arg(a);
         }
-        Ok(interest_of(&cmd.env("RUST_BACKTRACE", "0").output()?))
+        cmd.env("RUST_BACKTRACE", "0");
+        Ok(output_within(&mut cmd, &self.scratch, CANDIDATE_TIMEOUT)?.as_ref().and_then(interest_of))
     }
+}
+
+/// Longest a candidate may run before it counts as not interesting (a
+/// candidate can lose the module's fuel checks and loop forever); a Case
+/// reduction allows [`TIMEOUT_FACTOR`] times what the original took, if
+/// that is more.
+pub const CANDIDATE_TIMEOUT: Duration = Duration::from_secs(5);
+pub const TIMEOUT_FACTOR: u32 = 10;
+
+/// `cmd`'s output, its stdout and stderr through files in `scratch`;
+/// `None` when it ran past `timeout` (then it is killed).
+pub fn output_within(cmd: &mut Command, scratch: &Path, timeout: Duration) -> std::io::Result<Option<Output>> {
+    let (out_path, err_path) = (scratch.join("candidate.stdout"), scratch.join("candidate.stderr"));
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path)?)
+        .stderr(std::fs::File::create(&err_path)?)
+        .spawn()?;
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(20));
+    };
+    Ok(Some(Output { status, stdout: std::fs::read(&out_path)?, stderr: std::fs::read(&err_path)? }))
 }
 
 /// The interest of a `crosscheck run` or `repro` process by how it ended:
@@ -82,16 +116,19 @@ pub struct CaseRunner {
     /// the same whichever target made it).
     pub target: String,
     pub scratch: PathBuf,
+    /// Longest a candidate may run ([`CANDIDATE_TIMEOUT`] to begin with).
+    pub timeout: Duration,
 }
 
 impl CaseRunner {
-    /// What `crosscheck repro` makes of a Case.
+    /// What `crosscheck repro` makes of a Case (`None` too when it runs
+    /// past the time-out).
     pub fn observe(&self, saved: &SavedCase) -> std::io::Result<Option<Interest>> {
         let dir = self.scratch.join("candidate");
         case_file::write(&dir, saved)?;
-        let out =
-            Command::new(&self.exe).arg("repro").arg(&self.target).arg(&dir).env("RUST_BACKTRACE", "0").output()?;
-        Ok(interest_of(&out))
+        let mut cmd = Command::new(&self.exe);
+        cmd.arg("repro").arg(&self.target).arg(&dir).env("RUST_BACKTRACE", "0");
+        Ok(output_within(&mut cmd, &self.scratch, self.timeout)?.as_ref().and_then(interest_of))
     }
 }
 
@@ -145,8 +182,12 @@ pub fn shrink_case(saved: SavedCase, runner: &CaseRunner, attempts: u32) -> anyh
     let start = Instant::now();
     let mut candidates = 1u64;
     let Some(interest) = runner.observe(&saved)? else {
-        anyhow::bail!("the Case is not interesting to begin with: its engines agree on it");
+        anyhow::bail!(
+            "the Case is not interesting to begin with: its engines agree on it (or it ran past {} s)",
+            runner.timeout.as_secs()
+        );
     };
+    let runner = &CaseRunner { timeout: runner.timeout.max(start.elapsed() * TIMEOUT_FACTOR), ..runner.clone() };
     let before = saved.clone();
     let mut best = saved;
     let fewer = engines_of_interest(&interest, &best.engines);
@@ -171,38 +212,186 @@ pub fn shrink_case(saved: SavedCase, runner: &CaseRunner, attempts: u32) -> anyh
         }
         return Ok(ShrunkCase { interest, before, after: best, candidates, elapsed: start.elapsed() });
     }
+    // Big steps first (whole-module rewrites, the called body cut
+    // short), then wasm-shrink's small ones; then once more on what the
+    // smaller plan and module leave.
+    best = prune_case(best, runner, &interest, &mut candidates)?;
+    for round in 0..2 {
+        let truncated = truncate_body(&best, runner, &interest, &mut candidates)?;
+        if round > 0 && truncated.is_none() {
+            break;
+        }
+        if let Some(truncated) = truncated {
+            // The body cut short: what it no longer uses goes too.
+            best = prune_case(truncated, runner, &interest, &mut candidates)?;
+        }
+        best = cut_bodies(best, runner, &interest, &mut candidates)?;
+        // What the cut code referred to goes too.
+        best = prune_case(best, runner, &interest, &mut candidates)?;
+        best = wasm_shrink(best, runner, &interest, attempts, &mut candidates)?;
+        best = shrink_plan(best, runner, &interest, &mut candidates)?;
+    }
+    Ok(ShrunkCase { interest, before, after: best, candidates, elapsed: start.elapsed() })
+}
+
+/// Most candidates [`cut_bodies`] runs.
+pub const BODY_CUT_RUNS: u32 = 400;
+
+/// Runs of instructions cut out of the function bodies
+/// ([`super::ddmin`]).
+fn cut_bodies(
+    best: SavedCase,
+    runner: &CaseRunner,
+    interest: &Interest,
+    candidates: &mut u64,
+) -> anyhow::Result<SavedCase> {
+    let c = &best.case;
+    let (calls, features, det) = (c.plan.calls.clone(), c.features, c.determinism);
+    let wasm = super::ddmin::reduce_bodies(c.plan.wasm.clone(), BODY_CUT_RUNS, |wasm| {
+        let Ok(case) = case_file::case_of(wasm.to_vec(), calls.clone(), features, det) else { return Ok(false) };
+        *candidates += 1;
+        Ok(runner.observe(&SavedCase { case, ..best.clone() })?.as_ref() == Some(interest))
+    })?;
+    Ok(match case_file::case_of(wasm, calls, features, det) {
+        Ok(case) => SavedCase { case, ..best },
+        Err(_) => best,
+    })
+}
+
+/// The module through wasm-shrink (each candidate with the Case's plan; one
+/// that loses an export the plan calls, or a single-instruction module's
+/// pairing, is not run).
+fn wasm_shrink(
+    best: SavedCase,
+    runner: &CaseRunner,
+    interest: &Interest,
+    attempts: u32,
+    candidates: &mut u64,
+) -> anyhow::Result<SavedCase> {
     let calls = best.case.plan.calls.clone();
     let (features, det) = (best.case.features, best.case.determinism);
-    let base = best.clone();
-    let mut tried = 0u64;
+    // wasm-shrink first checks its input (known interesting), then runs
+    // candidates of any size, keeping a larger one now and then to leave a
+    // local minimum; only the smaller ones are worth a subprocess here.
+    let mut smallest = best.case.plan.wasm.len();
     let info = wasm_shrink::WasmShrink::default().attempts(attempts).run(best.case.plan.wasm.clone(), |wasm| {
-        tried += 1;
-        if !crate::single_inst::module::plan_is_consistent(wasm, &calls) {
+        if wasm == best.case.plan.wasm.as_slice() {
+            return Ok(true);
+        }
+        if wasm.len() >= smallest || !crate::single_inst::module::plan_is_consistent(wasm, &calls) {
             return Ok(false);
         }
         let Ok(case) = case_file::case_of(wasm.to_vec(), calls.clone(), features, det) else { return Ok(false) };
-        Ok(runner.observe(&SavedCase { case, ..base.clone() })?.as_ref() == Some(&interest))
+        *candidates += 1;
+        let kept = runner.observe(&SavedCase { case, ..best.clone() })?.as_ref() == Some(interest);
+        if kept {
+            smallest = wasm.len();
+        }
+        Ok(kept)
     })?;
-    candidates += tried;
-    if let Ok(case) = case_file::case_of(info.output, calls, features, det) {
-        best = SavedCase { case, ..best };
+    Ok(match case_file::case_of(info.output, calls, features, det) {
+        Ok(case) => SavedCase { case, ..best },
+        Err(_) => best,
+    })
+}
+
+/// Whole-module rewrites ([`super::prune`]), each kept when the Case
+/// stays interesting and gets smaller: exports the plan does not call
+/// dropped (or, failing that, only the functions among them); the
+/// exports renamed short (the plan's calls with them); every
+/// function but the called ones stubbed with `unreachable` (or, failing
+/// that, each on its own, with `unreachable` or its default results); the
+/// start function, active segments and custom sections dropped (together,
+/// else each); then everything nothing refers to removed.
+fn prune_case(
+    mut best: SavedCase,
+    runner: &CaseRunner,
+    interest: &Interest,
+    candidates: &mut u64,
+) -> anyhow::Result<SavedCase> {
+    use super::prune::{self, Edit, Stub};
+    use std::collections::HashSet;
+    let mut attempt = |best: &mut SavedCase, wasm: Option<Vec<u8>>| -> anyhow::Result<bool> {
+        let Some(wasm) = wasm.filter(|w| w.len() < best.case.plan.wasm.len()) else { return Ok(false) };
+        let c = &best.case;
+        let Ok(case) = case_file::case_of(wasm, c.plan.calls.clone(), c.features, c.determinism) else {
+            return Ok(false);
+        };
+        let candidate = SavedCase { case, ..best.clone() };
+        *candidates += 1;
+        let kept = runner.observe(&candidate)?.as_ref() == Some(interest);
+        if kept {
+            *best = candidate;
+        }
+        Ok(kept)
+    };
+    let called: HashSet<String> = best.case.plan.calls.iter().map(|c| c.export.clone()).collect();
+    let wasm = best.case.plan.wasm.clone();
+    if !attempt(&mut best, prune::apply(&wasm, &Edit { exports: Some(called.clone()), ..Edit::default() }))? {
+        let mut keep = called.clone();
+        keep.extend(
+            prune::exports(&wasm).into_iter().filter(|(_, k)| *k != wasmparser::ExternalKind::Func).map(|(n, _)| n),
+        );
+        attempt(&mut best, prune::apply(&wasm, &Edit { exports: Some(keep), ..Edit::default() }))?;
     }
-    best = shrink_plan(best, runner, &interest, &mut candidates)?;
-    if let Some(truncated) = truncate_body(&best, runner, &interest, &mut candidates)? {
-        // The body cut short: what it no longer uses goes too.
-        best = truncated;
-        let calls = best.case.plan.calls.clone();
-        let base = best.clone();
-        let info = wasm_shrink::WasmShrink::default().attempts(attempts).run(best.case.plan.wasm.clone(), |wasm| {
-            candidates += 1;
-            let Ok(case) = case_file::case_of(wasm.to_vec(), calls.clone(), features, det) else { return Ok(false) };
-            Ok(runner.observe(&SavedCase { case, ..base.clone() })?.as_ref() == Some(&interest))
-        })?;
-        if let Ok(case) = case_file::case_of(info.output, best.case.plan.calls.clone(), features, det) {
-            best = SavedCase { case, ..best };
+    // Short export names (the plan's calls renamed with them).
+    let renames = prune::short_names(&best.case.plan.wasm);
+    if !renames.is_empty() {
+        let wasm = prune::apply(&best.case.plan.wasm, &Edit { renames: renames.clone(), ..Edit::default() });
+        let mut renamed = best.clone();
+        for call in &mut renamed.case.plan.calls {
+            if let Some(short) = renames.get(&call.export) {
+                call.export = short.clone();
+            }
+        }
+        if attempt(&mut renamed, wasm)? {
+            best = renamed;
         }
     }
-    Ok(ShrunkCase { interest, before, after: best, candidates, elapsed: start.elapsed() })
+    let called: HashSet<String> = best.case.plan.calls.iter().map(|c| c.export.clone()).collect();
+    let kept = prune::exported_functions(&best.case.plan.wasm, &called);
+    // Bodies no shorter than a stub stay as they are.
+    let others: Vec<u32> = prune::body_sizes(&best.case.plan.wasm)
+        .into_iter()
+        .filter(|(f, n)| !kept.contains(f) && *n > 4)
+        .map(|(f, _)| f)
+        .collect();
+    let stubs = others.iter().map(|&f| (f, Stub::Unreachable)).collect();
+    let wasm = best.case.plan.wasm.clone();
+    if !attempt(&mut best, prune::apply(&wasm, &Edit { stubs, ..Edit::default() }))? {
+        for f in others {
+            for stub in [Stub::Unreachable, Stub::Defaults] {
+                let edit = Edit { stubs: [(f, stub)].into(), ..Edit::default() };
+                let wasm = best.case.plan.wasm.clone();
+                if attempt(&mut best, prune::apply(&wasm, &edit))? {
+                    break;
+                }
+            }
+        }
+    }
+    let drops = [
+        Edit { drop_start: true, ..Edit::default() },
+        Edit { drop_active_elements: true, ..Edit::default() },
+        Edit { drop_active_data: true, ..Edit::default() },
+        Edit { drop_custom_sections: true, ..Edit::default() },
+    ];
+    let all = Edit {
+        drop_start: true,
+        drop_active_elements: true,
+        drop_active_data: true,
+        drop_custom_sections: true,
+        ..Edit::default()
+    };
+    let wasm = best.case.plan.wasm.clone();
+    if !attempt(&mut best, prune::apply(&wasm, &all))? {
+        for edit in drops {
+            let wasm = best.case.plan.wasm.clone();
+            attempt(&mut best, prune::apply(&wasm, &edit))?;
+        }
+    }
+    let wasm = best.case.plan.wasm.clone();
+    attempt(&mut best, prune::without_unreferenced(&wasm))?;
+    Ok(best)
 }
 
 /// Drops calls (last first) and zeroes arguments while the Case keeps its
