@@ -52,27 +52,13 @@ esac
 
 # The .options file as OSS-Fuzz reads it: [libfuzzer] keys are flags,
 # [asan] keys go to ASAN_OPTIONS (the signal handlers Wasmtime needs).
-defaults=()
+flags=()
 asan=()
 options="$root/fuzz/options/$target.options"
 if [ -f "$options" ]; then
-  section=
-  while IFS='=' read -r key value; do
-    key=$(echo "$key" | tr -d ' ')
-    value=$(echo "$value" | tr -d ' ')
-    case "$key" in
-      '' | '#'*) continue ;;
-      '['*) section=$key; continue ;;
-    esac
-    case "$section" in
-      '[libfuzzer]')
-        # A dictionary is named relative to the .options file.
-        if [ "$key" = dict ]; then value="$root/fuzz/options/$value"; fi
-        defaults+=("-$key=$value")
-        ;;
-      '[asan]') asan+=("$key=$value") ;;
-    esac
-  done <"$options"
+  # shellcheck source=lib/options.sh
+  . "$root/scripts/lib/options.sh"
+  read_options "$options" "$root/fuzz/options"
 fi
 if [ ${#asan[@]} -gt 0 ]; then
   ASAN_OPTIONS="$(IFS=:; echo "${asan[*]}")${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
@@ -80,4 +66,4 @@ if [ ${#asan[@]} -gt 0 ]; then
 fi
 
 cd "$root/fuzz"
-exec cargo fuzz run "${cargo_args[@]}" "$target" "$work" -- "${defaults[@]}" "${fuzzer_args[@]}"
+exec cargo fuzz run "${cargo_args[@]}" "$target" "$work" -- "${flags[@]}" "${fuzzer_args[@]}"

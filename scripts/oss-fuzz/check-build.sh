@@ -107,27 +107,9 @@ watch_rss() {
   echo "$peak $nodes"
 }
 
-# The [libfuzzer] flags and [asan] options of $OUT/TARGET.options.
-read_options() {
-  local file=$1 section= key value
-  flags=()
-  asan=()
-  while IFS='=' read -r key value; do
-    key=$(echo "$key" | tr -d ' ')
-    value=$(echo "$value" | tr -d ' ')
-    case "$key" in
-      '' | '#'*) continue ;;
-      '['*) section=$key; continue ;;
-    esac
-    case "$section" in
-      '[libfuzzer]')
-        if [ "$key" = dict ]; then value="$OUT/$value"; fi
-        flags+=("-$key=$value")
-        ;;
-      '[asan]') asan+=("$key=$value") ;;
-    esac
-  done <"$file"
-}
+# The [libfuzzer] flags and [asan] options of $OUT/TARGET.options
+# (read_options FILE DICT_DIR).
+. "$root/scripts/lib/options.sh"
 
 targets=()
 for f in "$OUT"/*.options; do
@@ -143,7 +125,7 @@ for t in "${targets[@]}"; do
   problems=()
   [ -x "$bin" ] || problems+=("no binary")
   [ "$(nm "$bin" 2>/dev/null | grep -c ' __asan_init$' || true)" -gt 0 ] || problems+=("not built with ASan")
-  read_options "$OUT/$t.options"
+  read_options "$OUT/$t.options" "$OUT"
   seeds="$WORK/$t/seeds"
   mkdir -p "$seeds" "$WORK/$t/corpus"
   nseeds=0
@@ -197,7 +179,7 @@ done
 # 4. No Node outlives its fuzzer (SIGKILL mid-run; libFuzzer's -fork mode).
 worker_checks=()
 if [ -x "$OUT/node" ] && [ -x "$OUT/differential" ]; then
-  read_options "$OUT/differential.options"
+  read_options "$OUT/differential.options" "$OUT"
   marker="kill-$$-$RANDOM"
   (cd "$WORK" && exec env CHECK_BUILD_MARKER="$marker" ASAN_OPTIONS="$(IFS=:; echo "${asan[*]}")" \
     "$OUT/differential" "${flags[@]}" -runs=1000000 "$WORK/differential/corpus") >"$WORK/kill.log" 2>&1 &
@@ -236,7 +218,7 @@ fi
 fault_check=
 if [ -n "$fault" ] && [ -x "$OUT/differential" ]; then
   engines="reference,wasmtime+$fault,winch,pulley,wasmi"
-  read_options "$OUT/differential.options"
+  read_options "$OUT/differential.options" "$OUT"
   mkdir -p "$WORK/fault/corpus"
   (cd "$WORK/fault" && env CROSSCHECK_ENGINES="$engines" ASAN_OPTIONS="$(IFS=:; echo "${asan[*]}")" \
     "$OUT/differential" "${flags[@]}" -max_total_time=300 -artifact_prefix="$WORK/fault/" \
