@@ -10,17 +10,26 @@ cd "$SRC/crosscheck"
 # flags need this (harmless on a nightly).
 export RUSTC_BOOTSTRAP=1
 
-(cd fuzz && cargo fuzz build -O --debug-assertions)
-# cargo-fuzz builds into fuzz/target unless CARGO_TARGET_DIR says otherwise.
-bin="${CARGO_TARGET_DIR:-$SRC/crosscheck/fuzz/target}/x86_64-unknown-linux-gnu/release"
+if [ -n "${CROSSCHECK_PREBUILT_TARGETS:-}" ]; then
+  # Only for scripts/oss-fuzz/check-build.sh's fast subset (BINARIES=...):
+  # fuzz targets built already (scripts/fuzz-smoke.sh's, no sanitizer);
+  # everything else below is as on OSS-Fuzz.
+  bin=$CROSSCHECK_PREBUILT_TARGETS
+else
+  (cd fuzz && cargo fuzz build -O --debug-assertions)
+  # cargo-fuzz builds into fuzz/target unless CARGO_TARGET_DIR says otherwise.
+  bin="${CARGO_TARGET_DIR:-$SRC/crosscheck/fuzz/target}/x86_64-unknown-linux-gnu/release"
+fi
 
 # The mutate and validate seeds: corpus/mutate/*.wat compiled to .wasm by
 # the CLI, built without engines and without the fuzzing flags (a small
-# build: wat, wasm-smith, wasm-mutate).
+# build: wat, wasm-smith, wasm-mutate), in a folder of its own so that it
+# never replaces a normal build's `crosscheck` in a shared target folder.
 seeds="$WORK/seeds"
 rm -rf "$seeds"
 mkdir -p "$seeds"
 env -u RUSTFLAGS -u CARGO_BUILD_TARGET -u CFLAGS -u CXXFLAGS \
+  CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$SRC/crosscheck/target}/mutate-corpus" \
   cargo run --release --quiet --no-default-features -- mutate-corpus "$seeds/mutate"
 
 targets=$(cd fuzz && cargo fuzz list)

@@ -26,12 +26,19 @@
 #    writes a crash file, which must reproduce with `crosscheck repro
 #    differential FILE` in the normal (release) build.
 #
-# Prints, per target: binary size, seed corpus ran, inputs, execs/s, the
-# slowest input, peak RSS (the fuzzer, and with its workers).
+# Prints, per target: binary size, sanitizer, seed corpus ran, inputs,
+# execs/s, the slowest input, peak RSS (the fuzzer, and with its workers).
 #
 #   scripts/oss-fuzz/check-build.sh                    # every target, RUNS=300
 #   TARGETS="differential mutate" RUNS=100 scripts/oss-fuzz/check-build.sh
 #   PLANTED_FAULT=i32-result-bit scripts/oss-fuzz/check-build.sh
+#   BINARIES=fuzz/target/x86_64-unknown-linux-gnu/release scripts/oss-fuzz/check-build.sh
+#
+# BINARIES=DIR is the fast subset `.ci/run` uses on a clean clone: build.sh
+# takes the fuzz targets from DIR (scripts/fuzz-smoke.sh's build, no
+# sanitizer) instead of building them with AddressSanitizer; $OUT's layout,
+# the .options, seed corpora, dictionaries, Node, and every check of steps
+# 3-5 are as above, except that the binaries are not required to carry ASan.
 #
 # The cargo target folder is kept between runs (CHECK_BUILD_TARGET_DIR,
 # default: the repository's target/): the first ASan build of every
@@ -41,6 +48,13 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${RUNS:-300}
 only=${TARGETS:-}
 fault=${PLANTED_FAULT:-}
+prebuilt=${BINARIES:-}
+if [ -n "$prebuilt" ]; then
+  prebuilt=$(cd "$prebuilt" 2>/dev/null && pwd) || {
+    echo "check-build: BINARIES=${BINARIES} is not a folder" >&2
+    exit 2
+  }
+fi
 cache=${CHECK_BUILD_TARGET_DIR:-$root/target}
 rss_limit_mb=2560
 
@@ -75,6 +89,10 @@ build_env=(
   CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu
   "CARGO_TARGET_DIR=$cache"
 )
+if [ -n "$prebuilt" ]; then
+  build_env+=("CROSSCHECK_PREBUILT_TARGETS=$prebuilt")
+  echo "check-build: fast subset: fuzz targets from $prebuilt, not built with ASan"
+fi
 start=$(date +%s)
 if ! (cd "$SRC" && env "${build_env[@]}" bash -eux "$SRC/build.sh") >"$WORK/build.log" 2>&1; then
   tail -40 "$WORK/build.log"
@@ -124,7 +142,12 @@ for t in "${targets[@]}"; do
   bin="$OUT/$t"
   problems=()
   [ -x "$bin" ] || problems+=("no binary")
-  [ "$(nm "$bin" 2>/dev/null | grep -c ' __asan_init$' || true)" -gt 0 ] || problems+=("not built with ASan")
+  if [ "$(nm "$bin" 2>/dev/null | grep -c ' __asan_init$' || true)" -gt 0 ]; then
+    sanitizer=address
+  else
+    sanitizer=none
+    [ -n "$prebuilt" ] || problems+=("not built with ASan")
+  fi
   read_options "$OUT/$t.options" "$OUT"
   seeds="$WORK/$t/seeds"
   mkdir -p "$seeds" "$WORK/$t/corpus"
@@ -172,8 +195,8 @@ for t in "${targets[@]}"; do
     failed=1
     tail -30 "$log"
   fi
-  rows+=("$(printf '%-13s %7s MB  %-16s %7s %9s %9s s %8s MB %10s MB %6s  %s' \
-    "$t" "$size" "$seeded" "${execs:-?}" "${rate:-?}" "${slowest:-?}" "${fuzzer_rss:-?}" "$peak" "$nodes" "$verdict")")
+  rows+=("$(printf '%-13s %7s MB  %-9s %-16s %7s %9s %9s s %8s MB %10s MB %6s  %s' \
+    "$t" "$size" "$sanitizer" "$seeded" "${execs:-?}" "${rate:-?}" "${slowest:-?}" "${fuzzer_rss:-?}" "$peak" "$nodes" "$verdict")")
 done
 
 # 4. No Node outlives its fuzzer (SIGKILL mid-run; libFuzzer's -fork mode).
@@ -244,8 +267,8 @@ fi
 
 echo
 echo "check-build: build.sh ${build_secs}s; per target: seed corpus and $runs fresh inputs under its .options"
-printf '%-13s %10s  %-16s %7s %9s %11s %11s %13s %6s  %s\n' \
-  target binary "seed corpus ran" inputs "execs/s" "slowest" "peak RSS" "with workers" nodes verdict
+printf '%-13s %10s  %-9s %-16s %7s %9s %11s %11s %13s %6s  %s\n' \
+  target binary sanitizer "seed corpus ran" inputs "execs/s" "slowest" "peak RSS" "with workers" nodes verdict
 for r in "${rows[@]}"; do echo "$r"; done
 for c in "${worker_checks[@]}"; do echo "check-build: $c"; done
 [ -z "$fault_check" ] || echo "check-build: $fault_check"
