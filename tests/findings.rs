@@ -4,7 +4,7 @@
 //! known-bug entry (src/triage/known_bugs.rs) are to be retired.
 #![cfg(all(feature = "wasmtime", feature = "wasmi"))]
 
-use crosscheck_oracles::wasmi::WasmiEngine;
+use crosscheck_oracles::wasmi::{Translation, WasmiEngine};
 use crosscheck_oracles::wasmtime::{Strategy, WasmtimeConfig, WasmtimeEngine, close_under_dependencies};
 use crosscheck_oracles::*;
 
@@ -115,6 +115,34 @@ fn wasmi_br_table_to_equal_heights_leaves_values_in_place() {
 fn wasmi_store_tee_panic_module_is_valid() {
     let wasm = wat::parse_str(include_str!("../corpus/regressions/wasmi-store-tee-panic.wat")).unwrap();
     Features::ALL.validate(&wasm).unwrap();
+}
+
+/// docs/findings/wasmi-trailing-operator-debug-assert.md: the 26-byte
+/// module with a `nop` after its function's final `end`. The panic needs
+/// wasmi built with debug assertions (fuzz builds); this release build
+/// shows the rest: wasmi, eager or lazy, rejects the module as every
+/// engine must, and the panic's message, as libFuzzer's log printed it, is
+/// recognized as the known crash.
+#[test]
+fn wasmi_trailing_operator_is_rejected_in_release_and_its_panic_is_known() {
+    let wasm: &[u8] = &[
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+        0x0a, 0x06, 0x01, 0x04, 0x00, 0x0b, 0x01, 0x0b,
+    ];
+    assert!(Features::ALL.validate(wasm).is_err(), "the module is invalid");
+    for translation in [Translation::Eager, Translation::Lazy] {
+        match WasmiEngine::with_translation(translation).instantiate(wasm) {
+            Err(InstantiateError::Rejected(message)) => {
+                assert!(message.contains("operators remaining after end of function"), "{message}")
+            }
+            Err(other) => panic!("{translation:?}: {other:?}"),
+            Ok(_) => panic!("{translation:?}: wasmi accepted an invalid module"),
+        }
+    }
+    let logged = "panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/wasmi-2.0.0/src/engine/\
+                  translator/func/stack/control.rs:297:9:\nassertion failed: !self.is_empty()";
+    let known = crosscheck::triage::known_crash(logged).map(|c| c.name);
+    assert_eq!(known, Some("wasmi-trailing-operator-debug-assert"));
 }
 
 /// docs/findings/winch-load-splat-avx2.md

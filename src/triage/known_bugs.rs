@@ -140,6 +140,12 @@ pub const KNOWN_CRASHES: &[KnownCrash] = &[
         doc: "docs/findings/wasmi-store-tee-panic.md",
         message_contains: &["wasmi-2.0.0/src/engine/translator/func/mod.rs", "entered unreachable code"],
     },
+    KnownCrash {
+        name: "wasmi-trailing-operator-debug-assert",
+        engine: "wasmi",
+        doc: "docs/findings/wasmi-trailing-operator-debug-assert.md",
+        message_contains: &["wasmi-2.0.0/src/engine/translator/func/stack/control.rs", "assertion failed: !self.is_empty()"],
+    },
 ];
 
 /// The known crash a worker's stderr (or a caught panic's message) shows,
