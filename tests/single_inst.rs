@@ -71,15 +71,57 @@ fn catalog_has_every_numeric_instruction() {
     assert_eq!(names_of(Group::Numeric), numeric);
 }
 
-/// The first instruction of `f` that is not a `local.get`.
-fn instruction_of(wasm: &[u8]) -> String {
+#[test]
+fn catalog_has_the_reference_instructions_on_values_alone() {
+    // Issue 16's list, each a wasmparser operator of the GC,
+    // function-references or reference-types proposal.
+    let want: BTreeSet<String> = [
+        "ref.i31",
+        "i31.get_s",
+        "i31.get_u",
+        "ref.eq",
+        "any.convert_extern",
+        "extern.convert_any",
+        "ref.is_null",
+        "ref.as_non_null",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let known: BTreeSet<String> = wasmparser_operators()
+        .into_iter()
+        .filter(|(p, _)| ["gc", "function_references", "reference_types"].contains(p))
+        .map(|(_, n)| n)
+        .collect();
+    assert!(want.is_subset(&known), "{:?}", want.difference(&known).collect::<Vec<_>>());
+    assert_eq!(names_of(Group::Reference), want);
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Reference) {
+        assert!(e.features().gc, "{} needs gc", e.name);
+        // What crosses the engine boundary is numbers only.
+        assert!(e.params.iter().chain(e.results).all(|t| *t == crosscheck::oracles::ValType::I32), "{}", e.name);
+    }
+}
+
+/// The instruction `f` runs: its first instruction that is not a
+/// `local.get` — for a reference instruction, the operator after its
+/// operands are made (the first that is not a move, a constant, control
+/// or a `ref.i31`/`ref.null`/`extern.convert_any` of the operand code).
+fn instruction_of(wasm: &[u8], reference: bool) -> String {
     use wasmparser::{Operator, Parser, Payload};
     for payload in Parser::new(0).parse_all(wasm) {
         if let Payload::CodeSectionEntry(body) = payload.unwrap() {
             let mut r = body.get_operators_reader().unwrap();
+            let mut depth = 0;
             loop {
                 let op = r.read().unwrap();
-                if !matches!(op, Operator::LocalGet { .. }) {
+                let making = reference
+                    && (depth > 0 || matches!(op, Operator::LocalSet { .. } | Operator::If { .. } | Operator::End));
+                match op {
+                    Operator::If { .. } if reference => depth += 1,
+                    Operator::End if reference => depth -= 1,
+                    _ => {}
+                }
+                if !making && !matches!(op, Operator::LocalGet { .. }) {
                     return format!("{op:?}");
                 }
             }
@@ -98,7 +140,7 @@ fn every_entry_assembles_and_names_itself() {
             let wasm = spec.wasm(&tuples).unwrap_or_else(|err| panic!("{err}"));
             // The operator wasmparser decodes is the one the entry names
             // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
-            let op = instruction_of(&wasm);
+            let op = instruction_of(&wasm, e.group == Group::Reference);
             let camel: String = e
                 .name
                 .split(['.', '_'])
@@ -193,6 +235,45 @@ fn relaxed_choice_changing_mid_run_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn i31_get_s_read_unsigned_is_caught_by_the_fuzz_target() {
+    caught(Fault::I31GetSUnsigned);
+}
+
+/// Each reference instruction on the reference interpreter and Wasmtime:
+/// the spec's model holds on every call, and a null operand of
+/// `ref.as_non_null` / `i31.get_s` traps with a null reference.
+#[test]
+fn reference_instructions_follow_the_spec_model_on_reference_and_wasmtime() {
+    use crosscheck::oracles::{CallOutcome, TrapKind, registry};
+    use crosscheck::single_inst::{check::check_model, refs};
+    let mut g = SplitMix(5);
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Reference) {
+        let spec = Spec { entry: e, imm: Immediates::None };
+        let tuples: Vec<_> = (0..16).map(|_| operands::tuple(&mut g, e, &Immediates::None)).collect();
+        let case = crosscheck::single_inst::case_for(&spec, &tuples).unwrap();
+        for engine in ["reference", "wasmtime"] {
+            let obs = registry::create(engine).unwrap().run(&case.plan);
+            let run = crosscheck::judge::EngineRun {
+                engine: engine.into(),
+                version: String::new(),
+                config: String::new(),
+                observation: obs,
+            };
+            match check_model(&spec, &case, &run, 1) {
+                Some(Ok(true)) => {}
+                other => panic!("{} on {engine}: {other:?}", e.name),
+            }
+        }
+        let nulls = tuples.iter().filter(|t| t.args.len() == 2 && t.args[1].bits() != 0).count();
+        assert!(nulls > 0 || e.params.len() != 2, "{}: no null operand drawn", e.name);
+        if matches!(e.name, "ref.as_non_null" | "i31.get_s") {
+            let null = refs::expected(e, &[crosscheck::oracles::Val::I32(3), crosscheck::oracles::Val::I32(1)]);
+            assert_eq!(null, Some(CallOutcome::Trapped(TrapKind::NullReference)));
+        }
+    }
+}
+
+#[test]
 fn relaxed_choice_flip_is_a_choice_violation_not_a_disallowed_value() {
     // Each result of the flipping engine is allowed on its own: only the
     // one-choice-per-engine rule catches it.
@@ -213,7 +294,13 @@ fn relaxed_choice_flip_is_a_choice_violation_not_a_disallowed_value() {
 
 #[test]
 fn every_per_instruction_fault_has_a_test() {
-    let tested = [Fault::Q15mulrLane, Fault::ShuffleIndex, Fault::F32x4NegNanSign, Fault::RelaxedChoiceFlip];
+    let tested = [
+        Fault::Q15mulrLane,
+        Fault::ShuffleIndex,
+        Fault::F32x4NegNanSign,
+        Fault::RelaxedChoiceFlip,
+        Fault::I31GetSUnsigned,
+    ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());
         assert_eq!(Fault::from_name(f.name()), Some(*f));
@@ -234,6 +321,9 @@ fn operand_sources_feed_the_same_operands() {
         ("i8x16.swizzle", vec![Val::V128(0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100), Val::V128(0x1f_0f_03)]),
         ("v128.load32_zero", vec![Val::I32(65531)]),
         ("v128.store", vec![Val::I32(65519), Val::V128(0x0102_0304)]),
+        ("ref.eq", vec![Val::I32(0x8000_0000), Val::I32(0), Val::I32(0), Val::I32(0)]),
+        ("any.convert_extern", vec![Val::I32(0xc000_0000), Val::I32(0)]),
+        ("i31.get_s", vec![Val::I32(0x4000_0000), Val::I32(1)]),
     ];
     for (name, args) in cases {
         let entry = lookup(name).unwrap_or_else(|| panic!("{name} in the catalog"));

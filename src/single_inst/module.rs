@@ -2,7 +2,9 @@
 //! taking the operands as parameters and returning the instruction's
 //! results; for memory instructions a one-page memory `mem` plus `poke`
 //! (stores 16 bytes: the memory the instruction sees) and `peek` (loads 16
-//! bytes: what a store wrote). A custom section names the instruction, so
+//! bytes: what a store wrote). A reference instruction's functions take
+//! and return i32s: its operands are made and its results observed around
+//! it ([`super::refs`]). A custom section names the instruction, so
 //! a saved `case.wasm` says what it checks. Written as text and assembled
 //! with `wat`: the text is the minimal `.wat` of a finding as it is.
 
@@ -78,6 +80,22 @@ impl Spec {
         }
     }
 
+    /// The code that runs the instruction on the operands on the stack and
+    /// leaves its results: the instruction itself, or for a reference
+    /// instruction with its operands made and results observed around it.
+    pub fn body_text(&self) -> String {
+        match super::refs::sig(self.entry) {
+            Some(sig) => super::refs::wrapped(&sig, &self.instruction_text()),
+            None => self.instruction_text(),
+        }
+    }
+
+    /// The locals [`Spec::body_text`] needs (none but for reference
+    /// instructions), as declarations.
+    fn locals_text(&self) -> String {
+        super::refs::sig(self.entry).map(|sig| super::refs::locals(&sig)).unwrap_or_default()
+    }
+
     /// The module's text. Besides `f` (operands as parameters) it has a
     /// function `k{i}` per tuple of `const_fed`, the same instruction fed by
     /// constants (`v128.const`, `i32.const`, ...): compilers lower constant
@@ -87,20 +105,15 @@ impl Spec {
         let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
         let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
         let gets: String = (0..e.params.len()).map(|i| format!("local.get {i} ")).collect();
+        let (body, locals) = (self.body_text(), self.locals_text());
         let mut m = String::from("(module\n");
         if e.is_memory() {
             m.push_str("  (memory (export \"mem\") 1 1)\n");
         }
-        m.push_str(&format!(
-            "  (func (export \"f\") (param{params}) (result{results})\n    {gets}{})\n",
-            self.instruction_text()
-        ));
+        m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         for (i, t) in const_fed.iter().enumerate() {
             let consts: String = t.args.iter().map(|a| format!("{} ", const_text(a))).collect();
-            m.push_str(&format!(
-                "  (func (export \"k{i}\") (result{results})\n    {consts}{})\n",
-                self.instruction_text()
-            ));
+            m.push_str(&format!("  (func (export \"k{i}\") (result{results}){locals}\n    {consts}{body})\n"));
         }
         m.push_str(&self.source_fed_text(&const_fed[..const_fed.len().min(SOURCE_FED)]));
         if e.is_memory() {
@@ -121,23 +134,23 @@ impl Spec {
         let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
         let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
         let n = e.params.len();
-        let instr = self.instruction_text();
+        let (instr, locals) = (self.body_text(), self.locals_text());
         let mut m = String::new();
         for (i, t) in tuples.iter().enumerate() {
             let tees: String = (0..n).map(|j| format!("local.get {j} local.tee {} ", n + j)).collect();
             m.push_str(&format!(
-                "  (func (export \"t{i}\") (param{params}) (result{results}) (local{params})\n    {tees}{instr})\n"
+                "  (func (export \"t{i}\") (param{params}) (result{results}) (local{params}){locals}\n    {tees}{instr})\n"
             ));
             for (j, a) in t.args.iter().enumerate() {
                 m.push_str(&format!("  (global $g{i}_{j} (mut {}) ({}))\n", ty(a.ty()), const_text(a)));
             }
             let gets: String = (0..n).map(|j| format!("global.get $g{i}_{j} ")).collect();
-            m.push_str(&format!("  (func (export \"g{i}\") (result{results})\n    {gets}{instr})\n"));
+            m.push_str(&format!("  (func (export \"g{i}\") (result{results}){locals}\n    {gets}{instr})\n"));
             if e.is_memory() {
                 // (a & 3) + ((a >> 2) << 2) = a: base plus a shifted index.
                 let rest: String = (1..n).map(|j| format!("local.get {j} ")).collect();
                 m.push_str(&format!(
-                    "  (func (export \"s{i}\") (param{params}) (result{results})\n    local.get 0 i32.const 3 i32.and local.get 0 i32.const 2 i32.shr_u i32.const 2 i32.shl i32.add {rest}{instr})\n"
+                    "  (func (export \"s{i}\") (param{params}) (result{results}){locals}\n    local.get 0 i32.const 3 i32.and local.get 0 i32.const 2 i32.shr_u i32.const 2 i32.shl i32.add {rest}{instr})\n"
                 ));
             }
         }
@@ -156,7 +169,7 @@ impl Spec {
                     loads.push_str(&format!("i32.const {at} {}.load $ops align=1 ", ty(a.ty())));
                     at += val_bytes(a).len();
                 }
-                m.push_str(&format!("  (func (export \"l{i}\") (result{results})\n    {loads}{instr})\n"));
+                m.push_str(&format!("  (func (export \"l{i}\") (result{results}){locals}\n    {loads}{instr})\n"));
             }
         }
         m
