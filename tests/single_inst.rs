@@ -198,13 +198,25 @@ fn fuzz_target_agrees_on_real_engines() {
     let mut judged = 0;
     for _ in 0..300 {
         let data: Vec<u8> = (0..600).map(|_| g.next_u64() as u8).collect();
-        let Ok(checked) = check(Target::SingleInst, &data, &mut engines) else { continue };
+        // A documented engine crash (docs/findings: Winch's load-splat
+        // panic on CPU profiles without AVX2) is a panic in process here,
+        // allowed only if it is one of the known crashes.
+        let checked = match crosscheck::triage::catch_panic(|| check(Target::SingleInst, &data, &mut engines)) {
+            Ok(Ok(checked)) => checked,
+            Ok(Err(_)) => continue,
+            Err(panic) => {
+                let known = crosscheck::triage::known_crash(&panic)
+                    .unwrap_or_else(|| panic!("an engine panicked (not a known crash):\n{panic}"));
+                println!("known crash {} (input skipped)", known.name);
+                continue;
+            }
+        };
         judged += 1;
         if let Verdict::Diverge(d) = &checked.verdict {
             panic!("{}\n{}", d.signature, crosscheck::report::render(&checked));
         }
     }
-    assert!(judged > 250, "only {judged} inputs gave a Case");
+    assert!(judged > 250, "only {judged} inputs gave a judged Case");
 }
 
 fn caught(fault: Fault) {
