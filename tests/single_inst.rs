@@ -251,36 +251,42 @@ fn i31_get_s_read_unsigned_is_caught_by_the_fuzz_target() {
     caught(Fault::I31GetSUnsigned);
 }
 
-/// Each reference instruction on the reference interpreter and Wasmtime:
-/// the spec's model holds on every call, and a null operand of
-/// `ref.as_non_null` / `i31.get_s` traps with a null reference.
+/// Each reference instruction, with each operand heap type, on the
+/// reference interpreter and Wasmtime: the spec's model holds on every
+/// call, and a null operand of `ref.as_non_null` / `i31.get_s/u` traps
+/// with a null reference on both.
 #[test]
 fn reference_instructions_follow_the_spec_model_on_reference_and_wasmtime() {
-    use crosscheck::oracles::{CallOutcome, TrapKind, registry};
-    use crosscheck::single_inst::{check::check_model, refs};
+    use crosscheck::oracles::{CallOutcome, TrapKind, Val, registry};
+    use crosscheck::single_inst::check::check_model;
     let mut g = SplitMix(5);
     for e in ENTRIES.iter().filter(|e| e.group == Group::Reference) {
-        let spec = Spec { entry: e, imm: Immediates::None };
-        let tuples: Vec<_> = (0..16).map(|_| operands::tuple(&mut g, e, &Immediates::None)).collect();
-        let case = crosscheck::single_inst::case_for(&spec, &tuples).unwrap();
-        for engine in ["reference", "wasmtime"] {
-            let obs = registry::create(engine).unwrap().run(&case.plan);
-            let run = crosscheck::judge::EngineRun {
-                engine: engine.into(),
-                version: String::new(),
-                config: String::new(),
-                observation: obs,
-            };
-            match check_model(&spec, &case, &run, 1) {
-                Some(Ok(true)) => {}
-                other => panic!("{} on {engine}: {other:?}", e.name),
+        for imm in e.sweep_immediates(1) {
+            let spec = Spec { entry: e, imm };
+            // A null operand first (value 3, null flag 1), then drawn ones.
+            let null = operands::Tuple { args: vec![Val::I32(3), Val::I32(1)], poke: None };
+            let traps = matches!(e.name, "ref.as_non_null" | "i31.get_s" | "i31.get_u");
+            let first = traps.then_some(null);
+            let tuples: Vec<_> = first.into_iter().chain((0..16).map(|_| operands::tuple(&mut g, e, &imm))).collect();
+            let case = crosscheck::single_inst::case_for(&spec, &tuples).unwrap();
+            for engine in ["reference", "wasmtime"] {
+                let obs = registry::create(engine).unwrap().run(&case.plan);
+                if traps {
+                    assert_eq!(obs.calls[0], CallOutcome::Trapped(TrapKind::NullReference), "{} on {engine}", e.name);
+                }
+                let run = crosscheck::judge::EngineRun {
+                    engine: engine.into(),
+                    version: String::new(),
+                    config: String::new(),
+                    observation: obs,
+                };
+                match check_model(&spec, &case, &run, 1) {
+                    Some(Ok(true)) => {}
+                    other => panic!("{} on {engine}: {other:?}", spec.section_text()),
+                }
             }
-        }
-        let nulls = tuples.iter().filter(|t| t.args.len() == 2 && t.args[1].bits() != 0).count();
-        assert!(nulls > 0 || e.params.len() != 2, "{}: no null operand drawn", e.name);
-        if matches!(e.name, "ref.as_non_null" | "i31.get_s") {
-            let null = refs::expected(e, &[crosscheck::oracles::Val::I32(3), crosscheck::oracles::Val::I32(1)]);
-            assert_eq!(null, Some(CallOutcome::Trapped(TrapKind::NullReference)));
+            let nulls = tuples.iter().filter(|t| t.args.len() == 2 && t.args[1].bits() != 0).count();
+            assert!(nulls > 0 || e.params.len() != 2, "{}: no null operand drawn", e.name);
         }
     }
 }

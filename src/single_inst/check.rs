@@ -131,7 +131,7 @@ pub fn check_relaxed(
 /// outcome to compare (the engine failed or was exhausted: left to the
 /// comparison with the reference); `Some(Err)`: the first deviation.
 pub fn check_model(spec: &Spec, case: &Case, run: &EngineRun, engine_index: usize) -> Option<Result<bool, Difference>> {
-    super::refs::sig(spec.entry)?;
+    super::refs::sig(spec.entry, &spec.imm)?;
     let params = spec.entry.params.len();
     let mut operands_of_f: Vec<Val> = Vec::new();
     let mut matched = 0;
@@ -148,7 +148,7 @@ pub fn check_model(spec: &Spec, case: &Case, run: &EngineRun, engine_index: usiz
         } else {
             tuple_operands(&case.plan.wasm, &call.export, params).unwrap_or_else(|| operands_of_f.clone())
         };
-        let Some(expected) = super::refs::expected(spec.entry, &operands) else { continue };
+        let Some(expected) = super::refs::expected(spec.entry, &spec.imm, &operands) else { continue };
         let got = match run.observation.calls.get(index) {
             Some(o @ (CallOutcome::Returned(_) | CallOutcome::Trapped(_))) => o,
             _ => return Some(Ok(false)),

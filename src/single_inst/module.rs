@@ -77,6 +77,20 @@ impl Spec {
             }
             Immediates::Mem { offset, align } => format!("{name} {}", memarg(offset, align)),
             Immediates::MemLane { offset, align, lane } => format!("{name} {} {lane}", memarg(offset, align)),
+            Immediates::HeapType(_) => name.to_string(),
+        }
+    }
+
+    /// The instruction as the custom section records it and reports show
+    /// it: its text, and the operand's heap type where that is not in the
+    /// text (`ref.is_null operand=extern`).
+    pub fn section_text(&self) -> String {
+        match self.imm {
+            Immediates::HeapType(h) => {
+                let heap = super::refs::HEAP_TYPES.get(h as usize).copied().unwrap_or("?");
+                format!("{} operand={heap}", self.instruction_text())
+            }
+            _ => self.instruction_text(),
         }
     }
 
@@ -84,7 +98,7 @@ impl Spec {
     /// leaves its results: the instruction itself, or for a reference
     /// instruction with its operands made and results observed around it.
     pub fn body_text(&self) -> String {
-        match super::refs::sig(self.entry) {
+        match super::refs::sig(self.entry, &self.imm) {
             Some(sig) => super::refs::wrapped(&sig, &self.instruction_text()),
             None => self.instruction_text(),
         }
@@ -93,7 +107,7 @@ impl Spec {
     /// The locals [`Spec::body_text`] needs (none but for reference
     /// instructions), as declarations.
     fn locals_text(&self) -> String {
-        super::refs::sig(self.entry).map(|sig| super::refs::locals(&sig)).unwrap_or_default()
+        super::refs::sig(self.entry, &self.imm).map(|sig| super::refs::locals(&sig)).unwrap_or_default()
     }
 
     /// The module's text. Besides `f` (operands as parameters) it has a
@@ -120,7 +134,7 @@ impl Spec {
             m.push_str("  (func (export \"poke\") (param i32 v128) local.get 0 local.get 1 v128.store align=1)\n");
             m.push_str("  (func (export \"peek\") (param i32) (result v128) local.get 0 v128.load align=1)\n");
         }
-        m.push_str(&format!("  (@custom \"{SECTION}\" \"{}\"))\n", self.instruction_text()));
+        m.push_str(&format!("  (@custom \"{SECTION}\" \"{}\"))\n", self.section_text()));
         m
     }
 
@@ -231,7 +245,7 @@ impl Spec {
             imm => imm,
         };
         let spec = Spec { entry, imm };
-        (spec.instruction_text() == text).then_some(spec)
+        (spec.section_text() == text).then_some(spec)
     }
 }
 
@@ -316,6 +330,10 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // Constants: read the value back from the code (the text form of
         // floats is not worth parsing here).
         Imm::Const => Immediates::Const(0),
+        Imm::HeapType => {
+            let heap = words.first()?.strip_prefix("operand=")?;
+            Immediates::HeapType(super::refs::HEAP_TYPES.iter().position(|h| *h == heap)? as u8)
+        }
     })
 }
 

@@ -154,7 +154,7 @@ fn reference_operands(s: &mut dyn Source, sig: &RefSig) -> Vec<Val> {
 
 /// One operand tuple for `entry` with immediates `imm`.
 pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
-    if let Some(sig) = super::refs::sig(entry) {
+    if let Some(sig) = super::refs::sig(entry, imm) {
         return Tuple { args: reference_operands(s, &sig), poke: None };
     }
     let shape = entry.operand_shape();

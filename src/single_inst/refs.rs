@@ -13,7 +13,7 @@
 //! the instruction (`f`, `k{i}`, `t{i}`, `g{i}`, `l{i}`), after the
 //! operands are pushed, so each operand source feeds it alike.
 
-use super::catalog::{Entry, Group};
+use super::catalog::{Entry, Group, Immediates};
 use crosscheck_oracles::{CallOutcome, TrapKind, Val};
 
 /// How one operand of the instruction is made from i32 parameters.
@@ -78,16 +78,31 @@ impl RefSig {
     }
 }
 
-/// The signature of a reference entry; `None` for any other entry.
-pub fn sig(entry: &Entry) -> Option<RefSig> {
+/// The heap types an operand of `ref.is_null` or `ref.as_non_null` is
+/// typed with ([`Immediates::HeapType`]): engines represent each their own
+/// way (an `externref` of an externalized i31 0 is not null).
+pub const HEAP_TYPES: &[&str] = &["any", "eq", "i31", "extern"];
+
+/// The signature of a reference entry with immediates `imm`; `None` for
+/// any other entry.
+pub fn sig(entry: &Entry, imm: &Immediates) -> Option<RefSig> {
     use Make::*;
     if entry.group != Group::Reference {
         return None;
     }
+    // An operand of the heap type `imm` names, and the observation of
+    // `ref.as_non_null`'s result of that type.
+    let typed: (&'static [Make], Observe) = match imm {
+        Immediates::HeapType(0) => (&[I31OrNull("any")], Observe::Any),
+        Immediates::HeapType(1) => (&[I31OrNull("eq")], Observe::Any),
+        Immediates::HeapType(2) => (&[I31OrNull("i31")], Observe::Any),
+        Immediates::HeapType(3) => (&[ExternOrNull], Observe::Extern),
+        _ => (&[I31OrNull("any")], Observe::Any),
+    };
     let (operands, result): (&'static [Make], Observe) = match entry.name {
-        "ref.is_null" => (&[I31OrNull("any")], Observe::I32),
+        "ref.is_null" => (typed.0, Observe::I32),
         "ref.eq" => (&[I31OrNull("eq"), I31OrNull("eq")], Observe::I32),
-        "ref.as_non_null" => (&[I31OrNull("any")], Observe::Any),
+        "ref.as_non_null" => typed,
         "ref.i31" => (&[I32], Observe::I31),
         "i31.get_s" | "i31.get_u" => (&[I31OrNull("i31")], Observe::I32),
         "any.convert_extern" => (&[ExternOrNull], Observe::Any),
@@ -153,8 +168,8 @@ enum Value {
 /// i32 results, or the trap (`ref.as_non_null` and `i31.get_s/u` on null
 /// trap with a null reference). `None`: not a reference entry, or the
 /// arguments do not fit its parameters.
-pub fn expected(entry: &Entry, args: &[Val]) -> Option<CallOutcome> {
-    let sig = sig(entry)?;
+pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOutcome> {
+    let sig = sig(entry, imm)?;
     let words: Vec<u32> = args.iter().map(|a| a.bits() as u32).collect();
     if words.len() != sig.params() || args.iter().any(|a| !matches!(a, Val::I32(_))) {
         return None;
@@ -204,18 +219,27 @@ mod tests {
     #[test]
     fn every_reference_entry_has_a_signature_matching_its_parameters() {
         for e in ENTRIES.iter().filter(|e| e.group == Group::Reference) {
-            let s = sig(e).unwrap_or_else(|| panic!("{} has no signature", e.name));
-            assert_eq!(s.params(), e.params.len(), "{}", e.name);
-            assert_eq!(s.result.results(), e.results.len(), "{}", e.name);
+            for imm in e.sweep_immediates(1) {
+                let s = sig(e, &imm).unwrap_or_else(|| panic!("{} has no signature", e.name));
+                assert_eq!(s.params(), e.params.len(), "{} {imm:?}", e.name);
+                assert_eq!(s.result.results(), e.results.len(), "{} {imm:?}", e.name);
+            }
         }
     }
 
     #[test]
     fn model_follows_the_spec_on_edges() {
-        let call = |name: &str, args: &[u32]| {
+        let typed = |name: &str, heap: u8, args: &[u32]| {
             let args: Vec<Val> = args.iter().map(|&x| Val::I32(x)).collect();
-            expected(lookup(name).unwrap(), &args).unwrap()
+            let e = lookup(name).unwrap();
+            let imm = if e.imm == crate::single_inst::catalog::Imm::HeapType {
+                Immediates::HeapType(heap)
+            } else {
+                Immediates::None
+            };
+            expected(e, &imm, &args).unwrap()
         };
+        let call = |name: &str, args: &[u32]| typed(name, 0, args);
         let ret = |v: &[u32]| CallOutcome::Returned(v.iter().map(|&x| Val::I32(x)).collect());
         let null = CallOutcome::Trapped(TrapKind::NullReference);
         assert_eq!(call("i31.get_s", &[0x4000_0000, 0]), ret(&[0xc000_0000]));
@@ -231,5 +255,11 @@ mod tests {
         assert_eq!(call("ref.as_non_null", &[7, 0]), ret(&[0, 1, 7]));
         assert_eq!(call("extern.convert_any", &[7, 1]), ret(&[1, 0, u32::MAX]));
         assert_eq!(call("any.convert_extern", &[u32::MAX, 0]), ret(&[0, 1, 0x7fff_ffff]));
+        // An externalized i31 0 is not null; its `ref.as_non_null` is
+        // observed through `any.convert_extern`.
+        assert_eq!(typed("ref.is_null", 3, &[0, 0]), ret(&[0]));
+        assert_eq!(typed("ref.is_null", 3, &[0, 1]), ret(&[1]));
+        assert_eq!(typed("ref.as_non_null", 3, &[0x8000_0000, 0]), ret(&[0, 1, 0]));
+        assert_eq!(typed("ref.as_non_null", 2, &[1, 1]), null);
     }
 }

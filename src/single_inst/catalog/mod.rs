@@ -62,6 +62,11 @@ pub enum Imm {
         align: u8,
         lanes: u8,
     },
+    /// Not an immediate of the instruction but of its operand: the heap
+    /// type the operand is typed with (`ref.is_null` on an `anyref`, an
+    /// `eqref`, an `i31ref` or an `externref`; see
+    /// [`crate::single_inst::refs::HEAP_TYPES`]).
+    HeapType,
 }
 
 /// One catalogued instruction.
@@ -94,6 +99,9 @@ pub enum Immediates {
         align: u8,
         lane: u8,
     },
+    /// The operand's heap type, an index into
+    /// [`crate::single_inst::refs::HEAP_TYPES`].
+    HeapType(u8),
 }
 
 /// The entry called `name`.
@@ -211,6 +219,9 @@ impl Entry {
                 align: u.int_in_range(0..=align)?,
                 lane: u.int_in_range(0..=lanes - 1)?,
             },
+            Imm::HeapType => {
+                Immediates::HeapType(u.int_in_range(0..=crate::single_inst::refs::HEAP_TYPES.len() as u8 - 1)?)
+            }
         })
     }
 
@@ -262,6 +273,7 @@ impl Entry {
                     lane,
                 })
                 .collect(),
+            Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
         }
     }
 }
