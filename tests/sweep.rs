@@ -90,6 +90,41 @@ fn sweep_catches_a_relaxed_choice_changing_mid_run() {
 }
 
 #[test]
+fn sweep_catches_i31_get_s_read_unsigned() {
+    caught_by_sweep("i31-get-s-unsigned", "i31.get_s");
+}
+
+/// Every reference instruction, swept on the reference interpreter itself
+/// (judged by the spec's model) and Wasmtime: every cell passes, wasmi
+/// (no GC) sits each one out as unsupported.
+#[test]
+fn reference_instructions_sweep_clean_on_reference_and_wasmtime() {
+    use crosscheck::single_inst::catalog::Group;
+    let only: Vec<String> =
+        ENTRIES.iter().filter(|e| e.group == Group::Reference).map(|e| e.name.to_string()).collect();
+    assert_eq!(only.len(), 8);
+    let opts = SweepOptions {
+        engines: vec!["reference".into(), "wasmtime".into(), "pulley".into(), "wasmi".into()],
+        profiles: vec!["sse2".into()],
+        samples: 400,
+        seed: 7,
+        only,
+    };
+    let m = run(&opts, |_, _, _| {}).unwrap();
+    assert_eq!(m.rows.len(), 8);
+    for r in &m.rows {
+        for (i, c) in r.cells.iter().enumerate() {
+            let label = &m.columns[i].label;
+            if label == "wasmi" {
+                assert!(matches!(c, Cell::Unsupported(_)), "{} on wasmi: {c:?}", r.entry.name);
+            } else {
+                assert!(matches!(c, Cell::Pass { checks, .. } if *checks >= 400), "{} on {label}: {c:?}", r.entry.name);
+            }
+        }
+    }
+}
+
+#[test]
 fn cli_exit_codes_and_formats() {
     let ok = crosscheck(&[
         "sweep",

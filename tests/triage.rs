@@ -169,17 +169,21 @@ fn an_engine_crash_under_run_is_a_crash_report() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
-    let artifacts = tmp("single-inst");
+/// `crosscheck fuzz single_inst` with `fault` planted in Wasmtime finds
+/// `instruction`, reduces the finding, and the reduced Case replays with
+/// the exact judge's signature; its regression script passes on the
+/// reference and on Wasmtime without the fault.
+fn single_inst_finding_is_reduced_keeping(fault: &str, instruction: &str, runs: &str) {
+    let artifacts = tmp(&format!("single-inst-{fault}"));
     let dir = artifacts.display().to_string();
+    let engines = format!("reference,wasmtime+{fault}");
     let o = crosscheck(&[
         "fuzz",
         "single_inst",
         "--engines",
-        "reference,wasmtime+q15mulr-lane",
+        &engines,
         "--runs",
-        "3000",
+        runs,
         "--seed",
         "1",
         "--jobs",
@@ -190,7 +194,7 @@ fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     let bug = line_after(&out, "  bug           ");
-    assert!(bug.starts_with("i16x8.q15mulr_sat_s:reference~wasmtime+q15mulr-lane:"), "{out}");
+    assert!(bug.starts_with(&format!("{instruction}:reference~wasmtime+{fault}:")), "{out}");
     assert!(bug.contains("reduced to"), "{out}");
     let finding: PathBuf = std::fs::read_dir(artifacts.join("single_inst"))
         .unwrap()
@@ -203,8 +207,25 @@ fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
     // The reduced Case still replays with the exact judge's signature.
     let o = crosscheck(&["repro", "single_inst", &finding.join("shrunk").display().to_string()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stdout).contains("signature: i16x8.q15mulr_sat_s:"), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains(&format!("signature: {instruction}:")), "{}", text(&o.stdout));
+    let script = finding.join("shrunk").join("case.wast").display().to_string();
+    for engine in ["reference", "wasmtime"] {
+        let o = crosscheck(&["wast", &script, "--engine", engine]);
+        assert_eq!(o.status.code(), Some(0), "{script} on {engine}: {}", text(&o.stdout));
+    }
     let _ = std::fs::remove_dir_all(&artifacts);
+}
+
+#[test]
+fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
+    single_inst_finding_is_reduced_keeping("q15mulr-lane", "i16x8.q15mulr_sat_s", "3000");
+}
+
+/// The same for a reference instruction, whose operands are made in the
+/// module from its constant-fed `k{i}` functions' i32s.
+#[test]
+fn fuzz_triage_reduces_a_reference_instruction_finding() {
+    single_inst_finding_is_reduced_keeping("i31-get-s-unsigned", "i31.get_s", "1500");
 }
 
 #[test]

@@ -296,6 +296,36 @@ fn v8_agrees_with_the_reference_wasmtime_and_wasmi() {
 
 /// Killing the worker between Cases costs the next Case (V8's pair is an
 /// engine failure) and nothing else: the Case after it is judged again.
+/// The reference instructions of the `single_inst` catalog on both tiers:
+/// V8 declares GC (probed), runs their all-i32 modules and agrees with
+/// the spec's model on every call, null-reference traps included.
+#[test]
+fn v8_runs_the_reference_instructions_and_follows_the_spec() {
+    if !have_node() {
+        return;
+    }
+    use crosscheck::single_inst::catalog::{ENTRIES, Group};
+    use crosscheck::sweep::{Cell, SweepOptions, run};
+    let v8 = engine(Tier::Optimizing);
+    assert!(v8.features().gc, "{} without GC", v8.version());
+    assert!(!v8.wast_features().gc, "GC scripts stay skipped on V8's sessions");
+    let only: Vec<String> =
+        ENTRIES.iter().filter(|e| e.group == Group::Reference).map(|e| e.name.to_string()).collect();
+    let opts = SweepOptions {
+        engines: vec!["v8".into(), "v8-liftoff".into()],
+        profiles: Vec::new(),
+        samples: 300,
+        seed: 2,
+        only,
+    };
+    let m = run(&opts, |_, _, _| {}).unwrap();
+    for r in &m.rows {
+        for (i, c) in r.cells.iter().enumerate() {
+            assert!(matches!(c, Cell::Pass { .. }), "{} on {}: {c:?}", r.entry.name, m.columns[i].label);
+        }
+    }
+}
+
 #[test]
 fn a_killed_worker_costs_one_inconclusive_case() {
     if !have_node() {

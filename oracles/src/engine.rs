@@ -66,6 +66,13 @@ pub trait Engine {
         run_in_process(self, plan)
     }
 
+    /// The proposals this engine's `.wast` sessions run (a directive that
+    /// needs another is skipped): [`Engine::features`], unless a session
+    /// cannot carry a proposal's values across its boundary.
+    fn wast_features(&self) -> Features {
+        self.features()
+    }
+
     /// A fresh store for running a `.wast` script (with every proposal the
     /// engine supports enabled), or `None` if this engine cannot run scripts.
     fn wast_session(&mut self) -> Option<Box<dyn WastSession + '_>> {

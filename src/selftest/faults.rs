@@ -55,6 +55,9 @@ pub enum Fault {
     /// Per-instruction: `f32x4.neg` that leaves the sign of NaN lanes as it
     /// was (the spec requires the flip, bit-exact).
     F32x4NegNanSign,
+    /// Per-instruction: `i31.get_s` compiled as `i31.get_u` (an i31 with
+    /// bit 30 set read without its sign).
+    I31GetSUnsigned,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -104,8 +107,13 @@ impl Fault {
 
     /// Per-instruction faults, judged by the `single_inst` target and the
     /// sweep against the reference interpreter.
-    pub const SINGLE_INST: &[Fault] =
-        &[Fault::Q15mulrLane, Fault::ShuffleIndex, Fault::F32x4NegNanSign, Fault::RelaxedChoiceFlip];
+    pub const SINGLE_INST: &[Fault] = &[
+        Fault::Q15mulrLane,
+        Fault::ShuffleIndex,
+        Fault::F32x4NegNanSign,
+        Fault::RelaxedChoiceFlip,
+        Fault::I31GetSUnsigned,
+    ];
 
     /// Faults that show only under one engine configuration (triage's
     /// proof: found by a campaign, reproduced only with that configuration).
@@ -196,6 +204,7 @@ impl Fault {
             Fault::ShuffleIndex => "shuffle-index",
             Fault::F32x4NegNanSign => "f32x4-neg-nan-sign",
             Fault::RelaxedChoiceFlip => "relaxed-choice-flip",
+            Fault::I31GetSUnsigned => "i31-get-s-unsigned",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",
@@ -324,6 +333,9 @@ impl Engine for Faulty {
     fn features(&self) -> Features {
         self.inner.features()
     }
+    fn wast_features(&self) -> Features {
+        self.inner.wast_features()
+    }
     fn configure(&mut self, u: &mut arbitrary::Unstructured<'_>, features: Features) -> arbitrary::Result<()> {
         self.inner.configure(u, features)
     }
@@ -356,6 +368,10 @@ impl Engine for Faulty {
             }
             Fault::ShuffleIndex => {
                 swapped = shuffle_index_off_by_one(wasm);
+                &swapped[..]
+            }
+            Fault::I31GetSUnsigned => {
+                swapped = i31_get_s_as_u(wasm);
                 &swapped[..]
             }
             f => match f.miscompile().and_then(|bug| super::miscompile::plant(wasm, bug)) {
@@ -529,6 +545,18 @@ fn shuffle_index_off_by_one(wasm: &[u8]) -> Vec<u8> {
             && let Some(b) = out.get_mut(offset + 2)
         {
             *b = (lanes[0] + 1) % 32;
+        }
+    });
+    out
+}
+
+/// The module with every `i31.get_s` turned into `i31.get_u`: `0xfb 0x1d`
+/// becomes `0xfb 0x1e`, in place.
+fn i31_get_s_as_u(wasm: &[u8]) -> Vec<u8> {
+    let mut out = wasm.to_vec();
+    for_each_operator(wasm, |op, offset| {
+        if matches!(op, wasmparser::Operator::I31GetS) && out.get(offset..offset + 2) == Some(&[0xfb, 0x1d][..]) {
+            out[offset + 1] = 0x1e;
         }
     });
     out

@@ -7,8 +7,10 @@
 //! implementation choice, and the choices an engine's results fit are
 //! intersected over the whole run: an engine whose results need two
 //! different choices fails even though each result alone is allowed.
+//! Reference instructions are judged against the spec's own model
+//! ([`super::refs::expected`]), the reference interpreter included.
 
-use super::module::{Spec, is_instruction_export};
+use super::module::{Spec, is_instruction_export, tuple_operands};
 use crate::case::Case;
 use crate::judge::{Difference, Divergence, EngineRun, InconclusiveReason, PairOutcome, Site, Verdict, compare};
 use crosscheck_oracles::{CallOutcome, Val};
@@ -122,6 +124,50 @@ pub fn check_relaxed(
     None
 }
 
+/// Checks a run's instruction calls against the spec's model of a
+/// reference instruction ([`super::refs::expected`]). `None`: the
+/// instruction has no model; `Some(Ok(true))`: every call returned or
+/// trapped exactly as the spec says; `Some(Ok(false))`: some call has no
+/// outcome to compare (the engine failed or was exhausted: left to the
+/// comparison with the reference); `Some(Err)`: the first deviation.
+pub fn check_model(spec: &Spec, case: &Case, run: &EngineRun, engine_index: usize) -> Option<Result<bool, Difference>> {
+    super::refs::sig(spec.entry, &spec.imm)?;
+    let params = spec.entry.params.len();
+    let mut operands_of_f: Vec<Val> = Vec::new();
+    let mut matched = 0;
+    for (index, call) in case.plan.calls.iter().enumerate() {
+        if call.export == "f" {
+            operands_of_f = call.args.clone();
+        } else if !is_instruction_export(&call.export) {
+            continue;
+        }
+        // The operands the function runs the instruction on: its own, or
+        // those its `k{i}` has built in.
+        let operands = if call.export == "f" {
+            call.args.clone()
+        } else {
+            tuple_operands(&case.plan.wasm, &call.export, params).unwrap_or_else(|| operands_of_f.clone())
+        };
+        let Some(expected) = super::refs::expected(spec.entry, &spec.imm, &operands) else { continue };
+        let got = match run.observation.calls.get(index) {
+            Some(o @ (CallOutcome::Returned(_) | CallOutcome::Trapped(_))) => o,
+            _ => return Some(Ok(false)),
+        };
+        if *got != expected {
+            let args: Vec<String> = operands.iter().map(|a| a.to_string()).collect();
+            return Some(Err(Difference {
+                engine: engine_index,
+                site: Site::Call { index, export: call.export.clone() },
+                class: "spec-model".into(),
+                expected: format!("{}({}) = {expected} (the spec)", spec.entry.name, args.join(", ")),
+                actual: got.to_string(),
+            }));
+        }
+        matched += 1;
+    }
+    Some(Ok(matched > 0))
+}
+
 fn choice_list(bits: u32) -> String {
     let v: Vec<String> = (0..32).filter(|r| bits >> r & 1 == 1).map(|r| format!("R={r}")).collect();
     v.join(",")
@@ -145,13 +191,21 @@ pub fn judge(
         .skip(1)
         .map(|(i, run)| judge_pair(spec, case, baseline, run, i, supported.get(i).copied().unwrap_or(true), tracker))
         .collect();
-    let verdict = if let Some(first) =
-        pairs.iter().find_map(|p| if let PairOutcome::Differ(d) = p { Some(d) } else { None })
-    {
-        let differences: Vec<Difference> =
-            pairs.iter().filter_map(|p| if let PairOutcome::Differ(d) = p { Some(d.clone()) } else { None }).collect();
-        let signature =
-            format!("{}:{}~{}:{}", spec.entry.name, baseline.engine, runs[first.engine].engine, first.class);
+    // Where the spec's model exists, the baseline is judged by it too.
+    let baseline_deviation = match supported.first() {
+        Some(false) => None,
+        _ => check_model(spec, case, baseline, 0).and_then(Result::err),
+    };
+    let differences: Vec<Difference> = baseline_deviation
+        .into_iter()
+        .chain(pairs.iter().filter_map(|p| if let PairOutcome::Differ(d) = p { Some(d.clone()) } else { None }))
+        .collect();
+    let verdict = if let Some(first) = differences.first() {
+        let signature = if first.engine == 0 {
+            format!("{}:spec~{}:{}", spec.entry.name, baseline.engine, first.class)
+        } else {
+            format!("{}:{}~{}:{}", spec.entry.name, baseline.engine, runs[first.engine].engine, first.class)
+        };
         Verdict::Diverge(Divergence { signature, differences, known_bug: None })
     } else if pairs.iter().all(|p| matches!(p, PairOutcome::Inconclusive(_)))
         && let Some(PairOutcome::Inconclusive(r)) = pairs.first()
@@ -163,8 +217,10 @@ pub fn judge(
     (verdict, pairs)
 }
 
-/// One engine against the reference: unsupported, the masked comparison,
-/// then (relaxed SIMD) the exact choice check.
+/// One engine against the reference: unsupported, the spec's model
+/// (reference instructions: exact on every call, whatever the reference
+/// says), the masked comparison, then (relaxed SIMD) the exact choice
+/// check.
 pub fn judge_pair(
     spec: &Spec,
     case: &Case,
@@ -179,6 +235,11 @@ pub fn judge_pair(
             engine: run.engine.clone(),
             detail: format!("{} needs a proposal this engine lacks", spec.entry.name),
         });
+    }
+    match check_model(spec, case, run, index) {
+        Some(Err(d)) => return PairOutcome::Differ(d),
+        Some(Ok(true)) => return PairOutcome::Agree,
+        _ => {}
     }
     match compare(case, baseline, run, index) {
         PairOutcome::Agree => match check_relaxed(spec, case, run, index, tracker) {

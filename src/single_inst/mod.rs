@@ -1,5 +1,5 @@
-//! Single-instruction Cases: one numeric, SIMD or relaxed-SIMD instruction
-//! (immediates included) per module, called with a batch of edge-biased
+//! Single-instruction Cases: one numeric, SIMD, relaxed-SIMD or
+//! value-only reference instruction (immediates included) per module, called with a batch of edge-biased
 //! operand tuples, judged exactly against the results the spec allows.
 //!
 //! | module | job |
@@ -7,7 +7,8 @@
 //! | [`catalog`] | every instruction: name, types, immediate domains |
 //! | [`operands`] | operand tuples and memory contents |
 //! | [`module`] | the module of one (instruction, immediates) and its call plan |
-//! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine |
+//! | [`refs`] | reference instructions: operands made and results observed in the module, the spec's model |
+//! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine, the reference model |
 //!
 //! The `single_inst` fuzz target ([`prepare`]) and `crosscheck sweep`
 //! ([`crate::sweep`]) both build their Cases here.
@@ -16,6 +17,7 @@ pub mod catalog;
 pub mod check;
 pub mod module;
 pub mod operands;
+pub mod refs;
 
 pub use catalog::{ENTRIES, Entry, Group, Imm, Immediates};
 pub use check::ChoiceTracker;

@@ -2,7 +2,9 @@
 //! taking the operands as parameters and returning the instruction's
 //! results; for memory instructions a one-page memory `mem` plus `poke`
 //! (stores 16 bytes: the memory the instruction sees) and `peek` (loads 16
-//! bytes: what a store wrote). A custom section names the instruction, so
+//! bytes: what a store wrote). A reference instruction's functions take
+//! and return i32s: its operands are made and its results observed around
+//! it ([`super::refs`]). A custom section names the instruction, so
 //! a saved `case.wasm` says what it checks. Written as text and assembled
 //! with `wat`: the text is the minimal `.wat` of a finding as it is.
 
@@ -75,7 +77,37 @@ impl Spec {
             }
             Immediates::Mem { offset, align } => format!("{name} {}", memarg(offset, align)),
             Immediates::MemLane { offset, align, lane } => format!("{name} {} {lane}", memarg(offset, align)),
+            Immediates::HeapType(_) => name.to_string(),
         }
+    }
+
+    /// The instruction as the custom section records it and reports show
+    /// it: its text, and the operand's heap type where that is not in the
+    /// text (`ref.is_null operand=extern`).
+    pub fn section_text(&self) -> String {
+        match self.imm {
+            Immediates::HeapType(h) => {
+                let heap = super::refs::HEAP_TYPES.get(h as usize).copied().unwrap_or("?");
+                format!("{} operand={heap}", self.instruction_text())
+            }
+            _ => self.instruction_text(),
+        }
+    }
+
+    /// The code that runs the instruction on the operands on the stack and
+    /// leaves its results: the instruction itself, or for a reference
+    /// instruction with its operands made and results observed around it.
+    pub fn body_text(&self) -> String {
+        match super::refs::sig(self.entry, &self.imm) {
+            Some(sig) => super::refs::wrapped(&sig, &self.instruction_text()),
+            None => self.instruction_text(),
+        }
+    }
+
+    /// The locals [`Spec::body_text`] needs (none but for reference
+    /// instructions), as declarations.
+    fn locals_text(&self) -> String {
+        super::refs::sig(self.entry, &self.imm).map(|sig| super::refs::locals(&sig)).unwrap_or_default()
     }
 
     /// The module's text. Besides `f` (operands as parameters) it has a
@@ -87,27 +119,22 @@ impl Spec {
         let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
         let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
         let gets: String = (0..e.params.len()).map(|i| format!("local.get {i} ")).collect();
+        let (body, locals) = (self.body_text(), self.locals_text());
         let mut m = String::from("(module\n");
         if e.is_memory() {
             m.push_str("  (memory (export \"mem\") 1 1)\n");
         }
-        m.push_str(&format!(
-            "  (func (export \"f\") (param{params}) (result{results})\n    {gets}{})\n",
-            self.instruction_text()
-        ));
+        m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         for (i, t) in const_fed.iter().enumerate() {
             let consts: String = t.args.iter().map(|a| format!("{} ", const_text(a))).collect();
-            m.push_str(&format!(
-                "  (func (export \"k{i}\") (result{results})\n    {consts}{})\n",
-                self.instruction_text()
-            ));
+            m.push_str(&format!("  (func (export \"k{i}\") (result{results}){locals}\n    {consts}{body})\n"));
         }
         m.push_str(&self.source_fed_text(&const_fed[..const_fed.len().min(SOURCE_FED)]));
         if e.is_memory() {
             m.push_str("  (func (export \"poke\") (param i32 v128) local.get 0 local.get 1 v128.store align=1)\n");
             m.push_str("  (func (export \"peek\") (param i32) (result v128) local.get 0 v128.load align=1)\n");
         }
-        m.push_str(&format!("  (@custom \"{SECTION}\" \"{}\"))\n", self.instruction_text()));
+        m.push_str(&format!("  (@custom \"{SECTION}\" \"{}\"))\n", self.section_text()));
         m
     }
 
@@ -121,23 +148,23 @@ impl Spec {
         let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
         let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
         let n = e.params.len();
-        let instr = self.instruction_text();
+        let (instr, locals) = (self.body_text(), self.locals_text());
         let mut m = String::new();
         for (i, t) in tuples.iter().enumerate() {
             let tees: String = (0..n).map(|j| format!("local.get {j} local.tee {} ", n + j)).collect();
             m.push_str(&format!(
-                "  (func (export \"t{i}\") (param{params}) (result{results}) (local{params})\n    {tees}{instr})\n"
+                "  (func (export \"t{i}\") (param{params}) (result{results}) (local{params}){locals}\n    {tees}{instr})\n"
             ));
             for (j, a) in t.args.iter().enumerate() {
                 m.push_str(&format!("  (global $g{i}_{j} (mut {}) ({}))\n", ty(a.ty()), const_text(a)));
             }
             let gets: String = (0..n).map(|j| format!("global.get $g{i}_{j} ")).collect();
-            m.push_str(&format!("  (func (export \"g{i}\") (result{results})\n    {gets}{instr})\n"));
+            m.push_str(&format!("  (func (export \"g{i}\") (result{results}){locals}\n    {gets}{instr})\n"));
             if e.is_memory() {
                 // (a & 3) + ((a >> 2) << 2) = a: base plus a shifted index.
                 let rest: String = (1..n).map(|j| format!("local.get {j} ")).collect();
                 m.push_str(&format!(
-                    "  (func (export \"s{i}\") (param{params}) (result{results})\n    local.get 0 i32.const 3 i32.and local.get 0 i32.const 2 i32.shr_u i32.const 2 i32.shl i32.add {rest}{instr})\n"
+                    "  (func (export \"s{i}\") (param{params}) (result{results}){locals}\n    local.get 0 i32.const 3 i32.and local.get 0 i32.const 2 i32.shr_u i32.const 2 i32.shl i32.add {rest}{instr})\n"
                 ));
             }
         }
@@ -156,7 +183,7 @@ impl Spec {
                     loads.push_str(&format!("i32.const {at} {}.load $ops align=1 ", ty(a.ty())));
                     at += val_bytes(a).len();
                 }
-                m.push_str(&format!("  (func (export \"l{i}\") (result{results})\n    {loads}{instr})\n"));
+                m.push_str(&format!("  (func (export \"l{i}\") (result{results}){locals}\n    {loads}{instr})\n"));
             }
         }
         m
@@ -218,7 +245,7 @@ impl Spec {
             imm => imm,
         };
         let spec = Spec { entry, imm };
-        (spec.instruction_text() == text).then_some(spec)
+        (spec.section_text() == text).then_some(spec)
     }
 }
 
@@ -303,6 +330,10 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // Constants: read the value back from the code (the text form of
         // floats is not worth parsing here).
         Imm::Const => Immediates::Const(0),
+        Imm::HeapType => {
+            let heap = words.first()?.strip_prefix("operand=")?;
+            Immediates::HeapType(super::refs::HEAP_TYPES.iter().position(|h| *h == heap)? as u8)
+        }
     })
 }
 

@@ -3,9 +3,11 @@
 //! non-canonical and signalling NaNs of both signs, subnormals, the limits
 //! of every conversion — see [`crate::values`]), mixed lane by lane, plus
 //! raw bytes; addresses of memory instructions biased to both ends of the
-//! one-page memory; and the 16 memory bytes the instruction sees.
+//! one-page memory; the 16 memory bytes the instruction sees; and the i32
+//! parameters reference operands are made from (values and null flags).
 
 use super::catalog::{Entry, Immediates, Shape, SplitMix};
+use super::refs::RefSig;
 use crate::values::{F32_EDGES, F64_EDGES, I32_EDGES, I64_EDGES};
 use arbitrary::Unstructured;
 use crosscheck_oracles::{Val, ValType};
@@ -120,8 +122,41 @@ fn address(s: &mut dyn Source, offset: u32, width: u32) -> u32 {
     }
 }
 
+/// i32s around the edges of an i31: where bit 30 (its sign) and bit 31
+/// (dropped by `ref.i31`) change.
+const I31_EDGES: &[u32] =
+    &[0x3fff_ffff, 0x4000_0000, 0x4000_0001, 0xbfff_ffff, 0xc000_0000, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff];
+
+/// The i32 parameters of a reference instruction ([`super::refs`]): per
+/// operand an edge-biased value (i31 edges among them) and, for an
+/// operand that may be null, a null flag set one time in four; a second
+/// operand is one time in three the first's value, or it with bit 31
+/// flipped (the same i31), so `ref.eq` sees equal operands.
+fn reference_operands(s: &mut dyn Source, sig: &RefSig) -> Vec<Val> {
+    let mut args = Vec::with_capacity(sig.params());
+    for m in sig.operands {
+        let mut v = match s.below(3) {
+            0 => I31_EDGES[s.below(I31_EDGES.len() as u64) as usize],
+            _ => scalar(s, ValType::I32).bits() as u32,
+        };
+        if let Some(first) = args.first().map(|a: &Val| a.bits() as u32)
+            && s.below(3) == 0
+        {
+            v = first ^ (s.below(2) as u32) << 31;
+        }
+        args.push(Val::I32(v));
+        if m.params() == 2 {
+            args.push(Val::I32((s.below(4) == 0) as u32));
+        }
+    }
+    args
+}
+
 /// One operand tuple for `entry` with immediates `imm`.
 pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
+    if let Some(sig) = super::refs::sig(entry, imm) {
+        return Tuple { args: reference_operands(s, &sig), poke: None };
+    }
     let shape = entry.operand_shape();
     let offset = match *imm {
         Immediates::Mem { offset, .. } | Immediates::MemLane { offset, .. } => Some(offset),

@@ -340,7 +340,7 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                             _ => d.expected,
                         };
                         let failure = Failure {
-                            instruction: spec.instruction_text(),
+                            instruction: spec.section_text(),
                             class: d.class,
                             call,
                             expected: allowed,

@@ -78,11 +78,12 @@ fn group_counts(m: &Matrix) -> String {
     use crate::single_inst::Group;
     let count = |g: Group| m.rows.iter().filter(|r| r.entry.group == g).count();
     format!(
-        "{} instructions: {} numeric, {} SIMD, {} relaxed SIMD",
+        "{} instructions: {} numeric, {} SIMD, {} relaxed SIMD, {} reference",
         m.rows.len(),
         count(Group::Numeric),
         count(Group::Simd),
-        count(Group::Relaxed)
+        count(Group::Relaxed),
+        count(Group::Reference)
     )
 }
 

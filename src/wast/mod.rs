@@ -117,7 +117,7 @@ pub fn run_text(engine: &mut dyn Engine, name: &str, text: &str) -> Result<FileR
     let buf = ::wast::parser::ParseBuffer::new_with_lexer(lexer).map_err(parse_error)?;
     let script = ::wast::parser::parse::<::wast::Wast<'_>>(&buf).map_err(parse_error)?;
 
-    let features = engine.features();
+    let features = engine.wast_features();
     let engine_name = engine.name().to_string();
     let session = engine.wast_session().ok_or(ScriptError::NoSession(engine_name))?;
     let mut runner = Script::new(session, features);

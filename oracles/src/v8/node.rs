@@ -150,6 +150,7 @@ const PROBES: &[(&str, &str)] = &[
     ("threads", "(module (memory 1 1 shared) (func (result i32) i32.const 0 i32.atomic.load))"),
     ("wide-arithmetic", "(module (func (result i64 i64) i64.const 0 i64.const 0 i64.const 0 i64.const 0 i64.add128))"),
     ("custom-page-sizes", "(module (memory 1 (pagesize 1)))"),
+    ("gc", "(module (func (result i32) i32.const 1 ref.i31 ref.as_non_null i31.get_s))"),
 ];
 
 fn set_feature(f: &mut Features, name: &str, on: bool) {
@@ -168,6 +169,7 @@ fn set_feature(f: &mut Features, name: &str, on: bool) {
         "threads" => f.threads = on,
         "wide-arithmetic" => f.wide_arithmetic = on,
         "custom-page-sizes" => f.custom_page_sizes = on,
+        "gc" => f.gc = on,
         _ => {}
     }
 }

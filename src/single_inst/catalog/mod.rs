@@ -1,5 +1,6 @@
 //! The instruction catalog: every numeric, SIMD and relaxed-SIMD
-//! instruction of the spec with its text-format name, operand and result
+//! instruction of the spec, and the Wasm 3.0 reference instructions that
+//! act on values alone, with its text-format name, operand and result
 //! types and the domain of its immediates; and concrete immediates
 //! ([`Immediates`]) drawn from fuzz bytes or enumerated for the sweep.
 
@@ -22,6 +23,12 @@ pub enum Group {
     Simd,
     /// The 20 relaxed-SIMD instructions.
     Relaxed,
+    /// Wasm 3.0 instructions on reference values alone (`ref.i31`,
+    /// `i31.get_s/u`, `ref.eq`, `any.convert_extern`, `extern.convert_any`,
+    /// `ref.is_null`, `ref.as_non_null`): their operands are made inside
+    /// the module from i32 parameters and their results observed as i32s
+    /// ([`crate::single_inst::refs`]).
+    Reference,
 }
 
 impl Group {
@@ -30,6 +37,7 @@ impl Group {
             Group::Numeric => "numeric",
             Group::Simd => "simd",
             Group::Relaxed => "relaxed-simd",
+            Group::Reference => "reference",
         }
     }
 }
@@ -54,6 +62,11 @@ pub enum Imm {
         align: u8,
         lanes: u8,
     },
+    /// Not an immediate of the instruction but of its operand: the heap
+    /// type the operand is typed with (`ref.is_null` on an `anyref`, an
+    /// `eqref`, an `i31ref` or an `externref`; see
+    /// [`crate::single_inst::refs::HEAP_TYPES`]).
+    HeapType,
 }
 
 /// One catalogued instruction.
@@ -86,6 +99,9 @@ pub enum Immediates {
         align: u8,
         lane: u8,
     },
+    /// The operand's heap type, an index into
+    /// [`crate::single_inst::refs::HEAP_TYPES`].
+    HeapType(u8),
 }
 
 /// The entry called `name`.
@@ -124,6 +140,12 @@ impl Entry {
             Group::Relaxed => {
                 f.simd = true;
                 f.relaxed_simd = true;
+            }
+            // `i31ref`, `anyref` and `eqref` operands: GC (with typed
+            // function references, which `ref.as_non_null` belongs to).
+            Group::Reference => {
+                f.reference_types = true;
+                f.gc = true;
             }
         }
         f
@@ -197,6 +219,9 @@ impl Entry {
                 align: u.int_in_range(0..=align)?,
                 lane: u.int_in_range(0..=lanes - 1)?,
             },
+            Imm::HeapType => {
+                Immediates::HeapType(u.int_in_range(0..=crate::single_inst::refs::HEAP_TYPES.len() as u8 - 1)?)
+            }
         })
     }
 
@@ -248,6 +273,7 @@ impl Entry {
                     lane,
                 })
                 .collect(),
+            Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
         }
     }
 }

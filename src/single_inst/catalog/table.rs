@@ -1,6 +1,9 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
-//! the spec, one line each — text-format name, group, operand and result
-//! types, immediate kind — in the order of the spec's opcode tables.
+//! the spec and the reference instructions that act on values alone, one
+//! line each — text-format name, group, operand and result types (for
+//! reference instructions: the i32 parameters and results of the module's
+//! functions, see [`crate::single_inst::refs`]), immediate kind — in the
+//! order of the spec's opcode tables.
 
 use super::{Entry, Group, Imm};
 use crosscheck_oracles::ValType::{F32, F64, I32, I64, V128};
@@ -417,4 +420,12 @@ pub const ENTRIES: &[Entry] = &[
     e("i16x8.relaxed_q15mulr_s", Group::Relaxed, &[V128, V128], &[V128], Imm::None),
     e("i16x8.relaxed_dot_i8x16_i7x16_s", Group::Relaxed, &[V128, V128], &[V128], Imm::None),
     e("i32x4.relaxed_dot_i8x16_i7x16_add_s", Group::Relaxed, &[V128, V128, V128], &[V128], Imm::None),
+    e("ref.is_null", Group::Reference, &[I32, I32], &[I32], Imm::HeapType),
+    e("ref.eq", Group::Reference, &[I32, I32, I32, I32], &[I32], Imm::None),
+    e("ref.as_non_null", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::HeapType),
+    e("ref.i31", Group::Reference, &[I32], &[I32], Imm::None),
+    e("i31.get_s", Group::Reference, &[I32, I32], &[I32], Imm::None),
+    e("i31.get_u", Group::Reference, &[I32, I32], &[I32], Imm::None),
+    e("any.convert_extern", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::None),
+    e("extern.convert_any", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::None),
 ];
