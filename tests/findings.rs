@@ -1,8 +1,10 @@
 //! The engine bugs written up in docs/findings/, each reproduced from its
 //! reduced module. These tests assert the bugs are still there: when an
 //! engine upgrade fixes one, its test fails, and the finding and its
-//! known-bug entry (src/triage/known_bugs.rs) are to be retired.
-#![cfg(all(feature = "wasmtime", feature = "wasmi"))]
+//! known-bug entry (src/triage/known_bugs.rs) are to be retired. A bug
+//! that only a fuzz build (debug assertions) or another engine version
+//! shows is checked by what the pinned release build does with it.
+#![cfg(all(feature = "wasmtime", feature = "wasmi", feature = "reference"))]
 
 use crosscheck_oracles::wasmi::{Translation, WasmiEngine};
 use crosscheck_oracles::wasmtime::{Strategy, WasmtimeConfig, WasmtimeEngine, close_under_dependencies};
@@ -143,6 +145,18 @@ fn wasmi_trailing_operator_is_rejected_in_release_and_its_panic_is_known() {
                   translator/func/stack/control.rs:297:9:\nassertion failed: !self.is_empty()";
     let known = crosscheck::triage::known_crash(logged).map(|c| c.name);
     assert_eq!(known, Some("wasmi-trailing-operator-debug-assert"));
+}
+
+/// docs/findings/winch-47-expected-register.md: Winch in Wasmtime 47.0.4
+/// rejects this valid module ("Expected register to be available"); the
+/// pinned Winch must compile it and agree with the reference.
+#[test]
+fn winch_compiles_the_module_wasmtime_47_rejected() {
+    let p = plan(include_str!("../corpus/regressions/winch-47-expected-register.wat"), vec![]);
+    let winch = WasmtimeEngine::with_config(WasmtimeConfig::default_for(Strategy::Winch)).run(&p);
+    let reference = crosscheck_oracles::reference::ReferenceEngine::new().run(&p);
+    assert!(winch.instantiation.is_ok(), "{:?}", winch.instantiation);
+    assert_eq!(winch.instantiation, reference.instantiation);
 }
 
 /// docs/findings/winch-load-splat-avx2.md

@@ -144,7 +144,10 @@ pub const KNOWN_CRASHES: &[KnownCrash] = &[
         name: "wasmi-trailing-operator-debug-assert",
         engine: "wasmi",
         doc: "docs/findings/wasmi-trailing-operator-debug-assert.md",
-        message_contains: &["wasmi-2.0.0/src/engine/translator/func/stack/control.rs", "assertion failed: !self.is_empty()"],
+        message_contains: &[
+            "wasmi-2.0.0/src/engine/translator/func/stack/control.rs",
+            "assertion failed: !self.is_empty()",
+        ],
     },
 ];
 
