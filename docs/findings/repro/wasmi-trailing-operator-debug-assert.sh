@@ -44,6 +44,6 @@ fn main() {
 RS
 cd "$dir"
 echo "debug build (debug assertions on):"
-cargo run --quiet 2>&1 | grep -v '^note:' || true
+RUST_BACKTRACE=0 cargo run --quiet 2>&1 | grep -v "^note:" || true
 echo "release build:"
 cargo run --quiet --release 2>&1
