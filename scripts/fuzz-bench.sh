@@ -28,12 +28,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 time_s=${TIME:-60}
 builtin_s=${BUILTIN_TIME:-$time_s}
 bin=${BIN:-$root/fuzz/target/x86_64-unknown-linux-gnu/release}
+bin=$(cd "$bin" 2>/dev/null && pwd) || {
+  echo "fuzz-bench: BIN=$bin is not a folder" >&2
+  exit 2
+}
 targets=${TARGETS:-differential single_inst mutate validate patterns}
 cpu=${CPU:-0}
 
 crosscheck="$root/target/release/crosscheck"
 (cd "$root" && cargo build --release --quiet)
 . "$root/scripts/lib/options.sh"
+. "$root/scripts/lib/seeds.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -43,12 +48,8 @@ for t in $targets; do
     echo "fuzz-bench: no fuzz target $bin/$t (build it: scripts/fuzz-smoke.sh, or scripts/oss-fuzz/check-build.sh for ASan)" >&2
     exit 2
   fi
-  mkdir -p "$work/$t/seeds" "$work/$t/corpus"
-  case "$t" in
-    differential) cp "$root"/corpus/differential/* "$work/$t/seeds/" ;;
-    mutate | validate) "$crosscheck" mutate-corpus "$work/$t/seeds" >/dev/null ;;
-    *) ;; # single_inst, patterns: no seeds
-  esac
+  mkdir -p "$work/$t/corpus"
+  write_seeds "$root" "$t" "$work/$t/seeds"
   read_options "$root/fuzz/options/$t.options" "$root/fuzz/options"
   log="$work/$t/libfuzzer.log"
   kept="$root/fuzz/artifacts/$t"
@@ -62,8 +63,8 @@ for t in $targets; do
     lf_rate="failed"
     cp "$log" "$kept/fuzz-bench-$(date +%s).log"
   fi
-  inited=$(grep INITED "$log" | grep -oE 'cov: [0-9]+' | awk '{print $2}' | tail -1 || true)
-  cov=$(grep -oE 'cov: [0-9]+' "$log" | awk '{print $2}' | tail -1 || true)
+  inited=$(cov_after_seeds "$log")
+  cov=$(cov_at_end "$log")
   summary="$work/$t/builtin.txt"
   (cd "$root" && taskset -c "$cpu" "$crosscheck" fuzz "$t" --jobs 1 --time "$builtin_s" --no-triage \
     --seed 1 --artifacts "$work/$t/artifacts") >"$summary" 2>&1 || true

@@ -18,6 +18,8 @@ runs=${RUNS:-300}
 sanitizer=${SANITIZER:-none}
 build_args=(-s "$sanitizer" --codegen-units "${CODEGEN_UNITS:-16}")
 export RUSTC_BOOTSTRAP=1
+# shellcheck source=lib/seeds.sh
+. "$root/scripts/lib/seeds.sh"
 cd "$root/fuzz"
 targets=$(cargo fuzz list)
 start=$(date +%s)
@@ -26,15 +28,18 @@ echo "fuzz-smoke: built $(echo $targets | wc -w) targets (${build_args[*]}) in $
 failed=0
 for t in $targets; do
   log=$(mktemp)
+  # A fresh working corpus: the coverage after the seeds is the seeds', not
+  # that of a corpus grown by earlier runs.
+  corpus=$(mktemp -d)
   t0=$(date +%s.%N)
-  if "$root/scripts/fuzz.sh" "$t" "${build_args[@]}" -- -runs="$runs" -print_final_stats=1 >"$log" 2>&1; then
+  if FUZZ_CORPUS="$corpus" "$root/scripts/fuzz.sh" "$t" "${build_args[@]}" -- -runs="$runs" -print_final_stats=1 >"$log" 2>&1; then
     status=ok
   else
     status="exit $?"
   fi
   t1=$(date +%s.%N)
-  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
-  inited=$(grep -E 'INITED' "$log" | grep -oE 'cov: [0-9]+' | awk '{print $2}' | tail -1 || true)
+  cov=$(cov_at_end "$log")
+  inited=$(cov_after_seeds "$log")
   done_line=$(grep -E '^Done [0-9]+ runs' "$log" | tail -1 || true)
   execs=$(grep -E 'stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1 || true)
   secs=$(awk "BEGIN { print int($t1 - $t0) }")
@@ -44,6 +49,6 @@ for t in $targets; do
     failed=1
     tail -40 "$log"
   fi
-  rm -f "$log"
+  rm -rf "$log" "$corpus"
 done
 exit $failed

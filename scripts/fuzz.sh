@@ -40,17 +40,11 @@ while [ $# -gt 0 ]; do
 done
 
 export RUSTC_BOOTSTRAP=1
-work="$root/fuzz/corpus/$target"
-mkdir -p "$work"
-case "$target" in
-  differential) cp -n "$root"/corpus/differential/* "$work"/ ;;
-  mutate | validate)
-    # The normal release build, so not with RUSTC_BOOTSTRAP: cargo counts
-    # it as another compiler and would rebuild every dependency.
-    (cd "$root" && env -u RUSTC_BOOTSTRAP cargo run --release --quiet -- mutate-corpus "$work" >/dev/null)
-    ;;
-  single_inst | patterns) ;; # no seeds: every input is a valid recipe
-esac
+# FUZZ_CORPUS=DIR: another working corpus (scripts/fuzz-smoke.sh's fresh ones).
+work="${FUZZ_CORPUS:-$root/fuzz/corpus/$target}"
+# shellcheck source=lib/seeds.sh
+. "$root/scripts/lib/seeds.sh"
+write_seeds "$root" "$target" "$work"
 
 # The .options file as OSS-Fuzz reads it: [libfuzzer] keys are flags,
 # [asan] keys go to ASAN_OPTIONS (the signal handlers Wasmtime needs).
