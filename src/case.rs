@@ -138,8 +138,10 @@ pub fn smith_config(
     // Proposals the swarm config leaves off by default: draw them here.
     c.wide_arithmetic_enabled = features.wide_arithmetic && u.arbitrary()?;
     c.custom_page_sizes_enabled = false;
-    c.gc_enabled = false;
-    c.exceptions_enabled = false;
+    // Wasm 3.0 where the swarm profile allows it: GC (with typed function
+    // references) needs reference types; exception handling does not.
+    c.gc_enabled = features.gc && c.reference_types_enabled;
+    c.exceptions_enabled = features.exceptions;
     c.shared_everything_threads_enabled = false;
     c.custom_descriptors_enabled = false;
     if !c.reference_types_enabled {
@@ -178,6 +180,13 @@ impl Case {
         features: Features,
         det: Determinism,
     ) -> Result<Case, Reject> {
+        // GC references and exceptions are observed through probe exports
+        // (added once: a saved module that has them keeps them).
+        let wasm = if crate::probes::legend(&wasm).is_empty() {
+            crate::probes::augment(&wasm).map_err(Reject::Module)?.unwrap_or(wasm)
+        } else {
+            wasm
+        };
         let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
         let calls = plan_calls(u, &info)?;
         Ok(Case { plan: Plan { wasm, calls, observe: info.observe.clone() }, info, features, determinism: det })

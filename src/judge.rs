@@ -291,9 +291,12 @@ fn trap_tag(k: &crosscheck_oracles::TrapKind) -> String {
         T::IndirectCallToNullOrBadSignature => "call-null-or-bad-signature",
         T::InvalidConversionOrOverflow => "bad-conversion-or-overflow",
         T::NullReference => "null-ref",
+        T::CastFailure => "cast-failure",
+        T::ArrayOutOfBounds => "array-oob",
         T::UnalignedAtomic => "unaligned-atomic",
         T::UnalignedAtomicOrOutOfBounds => "unaligned-atomic-or-memory-oob",
         T::AtomicWaitNonShared => "wait-unshared",
+        T::UncaughtException => "uncaught-exception",
         T::Other(_) => "other",
     }
     .to_string()

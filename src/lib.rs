@@ -52,6 +52,7 @@ pub mod judge;
 pub mod module_info;
 pub mod mutate;
 pub mod patterns;
+pub mod probes;
 pub mod report;
 pub mod run;
 pub mod selftest;
@@ -62,6 +63,7 @@ pub mod target;
 pub mod triage;
 pub mod validate;
 pub mod values;
+pub mod wasm3;
 pub mod wast;
 
 pub use crosscheck_oracles as oracles;

@@ -76,6 +76,11 @@ enum Command {
         /// calls, arguments and engine configurations (differential target).
         #[arg(long, default_value_t = DEFAULT_REUSE)]
         reuse: u32,
+        /// Only the differential swarm profile of this name (e.g. `wasm3`:
+        /// GC, exceptions and typed function references allowed in every
+        /// Case); see `crosscheck::swarm::PROFILES`.
+        #[arg(long, value_name = "PROFILE")]
+        swarm: Option<String>,
         /// Seconds a worker may stay silent before it counts as hung.
         #[arg(long, default_value_t = 60)]
         hang_timeout: u64,
@@ -267,6 +272,8 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         reuse: u32,
         #[arg(long)]
+        swarm: Option<String>,
+        #[arg(long)]
         artifacts: PathBuf,
         #[arg(long)]
         inflight: PathBuf,
@@ -368,6 +375,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             artifacts,
             max_len,
             reuse,
+            swarm,
             hang_timeout,
             no_triage,
             triage: _,
@@ -382,6 +390,9 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             }
             if reuse == 0 {
                 bail!("--reuse must be at least 1");
+            }
+            if let Some(name) = &swarm {
+                crosscheck::swarm::indices_named(name).map_err(|e| anyhow::anyhow!("--swarm: {e}"))?;
             }
             // Fail on a bad engine list here, not in every worker.
             EngineSet::fuzzing(&engines)?;
@@ -405,6 +416,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 artifacts,
                 max_len,
                 reuse,
+                swarm,
                 hang_timeout: Duration::from_secs(hang_timeout),
                 triage: !no_triage,
             };
@@ -685,7 +697,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             );
             Ok(if matrix.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Worker { target: t, engines, seed, runs, time, max_len, reuse, artifacts, inflight } => {
+        Command::Worker { target: t, engines, seed, runs, time, max_len, reuse, swarm, artifacts, inflight } => {
             let engines = engine_list(engines);
             let opts = WorkerOptions {
                 target: target(&t)?,
@@ -695,6 +707,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 time: time.map(seconds).transpose()?,
                 max_len,
                 reuse,
+                swarm,
                 artifacts,
                 inflight,
             };

@@ -59,6 +59,8 @@ impl ModuleInfo {
         use wasmparser::{ExternalKind, Payload, TypeRef};
         let mut types: Vec<Option<(Vec<ValType>, Vec<ValType>)>> = Vec::new();
         let mut func_types: Vec<u32> = Vec::new();
+        // Whether each table holds exception references.
+        let mut exn_tables: Vec<bool> = Vec::new();
         let mut info = ModuleInfo::default();
         for payload in wasmparser::Parser::new(0).parse_all(wasm) {
             match payload? {
@@ -82,9 +84,16 @@ impl ModuleInfo {
                     for import in reader.into_imports() {
                         let import = import?;
                         info.has_imports = true;
-                        if let TypeRef::Func(idx) = import.ty {
-                            func_types.push(idx);
+                        match import.ty {
+                            TypeRef::Func(idx) => func_types.push(idx),
+                            TypeRef::Table(t) => exn_tables.push(is_exn(t.element_type)),
+                            _ => {}
                         }
+                    }
+                }
+                Payload::TableSection(reader) => {
+                    for table in reader {
+                        exn_tables.push(is_exn(table?.ty.element_type));
                     }
                 }
                 Payload::MemorySection(reader) => {
@@ -123,6 +132,10 @@ impl ModuleInfo {
                             }
                             ExternalKind::Global => info.observe.globals.push(name),
                             ExternalKind::Memory => info.observe.memories.push(name),
+                            // A host cannot read an exception reference out
+                            // of a table (JS throws a TypeError): such a
+                            // table is seen only through the code using it.
+                            ExternalKind::Table if exn_tables.get(export.index as usize) == Some(&true) => {}
                             ExternalKind::Table => info.observe.tables.push(name),
                             _ => {}
                         }
@@ -133,4 +146,10 @@ impl ModuleInfo {
         }
         Ok(info)
     }
+}
+
+/// Whether a table's elements are exception references.
+fn is_exn(ty: wasmparser::RefType) -> bool {
+    use wasmparser::AbstractHeapType as A;
+    matches!(ty.heap_type(), wasmparser::HeapType::Abstract { ty: A::Exn | A::NoExn, .. })
 }

@@ -155,7 +155,7 @@ fn instantiate_error(e: r::Error) -> InstantiateError {
         r::Error::Unsupported(f) => InstantiateError::Unsupported(f.to_string()),
         r::Error::Trap(k) => InstantiateError::Trapped(trap_kind(k)),
         r::Error::Exhausted(m) => InstantiateError::Exhausted(m),
-        r::Error::Exception => InstantiateError::Trapped(TrapKind::Other("uncaught exception".into())),
+        r::Error::Exception => InstantiateError::Trapped(TrapKind::UncaughtException),
     }
 }
 
@@ -175,7 +175,9 @@ pub fn trap_kind(k: r::TrapKind) -> TrapKind {
         R::UnalignedAtomic => TrapKind::UnalignedAtomic,
         R::UnalignedAtomicOrOutOfBounds => TrapKind::UnalignedAtomicOrOutOfBounds,
         R::ExpectedSharedMemory => TrapKind::AtomicWaitNonShared,
-        R::HostError | R::CastFailure | R::ArrayOutOfBounds => TrapKind::Other(k.message().to_string()),
+        R::CastFailure => TrapKind::CastFailure,
+        R::ArrayOutOfBounds => TrapKind::ArrayOutOfBounds,
+        R::HostError => TrapKind::Other(k.message().to_string()),
     }
 }
 
@@ -186,7 +188,7 @@ fn call_outcome(result: Result<Vec<r::Value>, r::CallError>) -> Result<Vec<r::Va
         r::CallError::ArgumentMismatch(m) => CallOutcome::Failed(format!("argument mismatch: {m}")),
         r::CallError::Undetermined(m) => CallOutcome::Undetermined(m),
         // Not yet an outcome of its own for Plans: a trap kind no engine reports.
-        r::CallError::Exception(_) => CallOutcome::Trapped(TrapKind::Other("uncaught exception".into())),
+        r::CallError::Exception(_) => CallOutcome::Trapped(TrapKind::UncaughtException),
     })
 }
 

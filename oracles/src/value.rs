@@ -171,6 +171,10 @@ pub enum TrapKind {
     /// from out of range (V8: "float unrepresentable in integer range").
     InvalidConversionOrOverflow,
     NullReference,
+    /// `ref.cast` of a reference not of the target type.
+    CastFailure,
+    /// An array access or bulk array operation out of bounds.
+    ArrayOutOfBounds,
     UnalignedAtomic,
     /// [`TrapKind::UnalignedAtomic`] or [`TrapKind::MemoryOutOfBounds`]: an
     /// atomic access both misaligned and out of bounds, where the spec
@@ -178,6 +182,9 @@ pub enum TrapKind {
     UnalignedAtomicOrOutOfBounds,
     /// `memory.atomic.wait` on unshared memory.
     AtomicWaitNonShared,
+    /// An exception escaped to the host (outside the probe wrappers that
+    /// catch each tag: the start function's, or an export left unwrapped).
+    UncaughtException,
     /// A trap the adapter could not classify; the text is the engine's.
     Other(String),
 }
@@ -196,9 +203,12 @@ impl fmt::Display for TrapKind {
             TrapKind::IndirectCallToNullOrBadSignature => "indirect call to null or signature mismatch",
             TrapKind::InvalidConversionOrOverflow => "invalid conversion to integer or integer overflow",
             TrapKind::NullReference => "null reference",
+            TrapKind::CastFailure => "cast failure",
+            TrapKind::ArrayOutOfBounds => "out of bounds array access",
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::UnalignedAtomicOrOutOfBounds => "unaligned atomic or out of bounds memory access",
             TrapKind::AtomicWaitNonShared => "atomic wait on non-shared memory",
+            TrapKind::UncaughtException => "uncaught exception",
             TrapKind::Other(s) => return write!(f, "other trap: {s}"),
         })
     }

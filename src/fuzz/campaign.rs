@@ -28,6 +28,9 @@ pub struct CampaignOptions {
     /// configuration). Each is a Case of its own; wasm-smith runs once for
     /// all of them (the module comes from [`crate::case`]'s cache).
     pub reuse: u32,
+    /// Differential target: the swarm bytes (indices into
+    /// [`crate::swarm::PROFILES`]) inputs may start with; empty for any.
+    pub swarm: Vec<u8>,
 }
 
 /// Default of [`CampaignOptions::reuse`]: a fresh module for every input.
@@ -40,7 +43,15 @@ pub const DEFAULT_REUSE: u32 = 1;
 
 impl CampaignOptions {
     pub fn new(target: Target, seed: u64) -> CampaignOptions {
-        CampaignOptions { target, seed, min_len: 256, max_len: 4096, artifacts: None, reuse: DEFAULT_REUSE }
+        CampaignOptions {
+            target,
+            seed,
+            min_len: 256,
+            max_len: 4096,
+            artifacts: None,
+            reuse: DEFAULT_REUSE,
+            swarm: Vec::new(),
+        }
     }
 }
 
@@ -83,6 +94,11 @@ impl Campaign {
         let len = self.rng.random_range(self.options.min_len..=self.options.max_len.max(self.options.min_len));
         let mut input = vec![0u8; len];
         self.rng.fill(&mut input[..]);
+        if let (Target::Differential, Some(first)) = (self.options.target, input.first_mut())
+            && !self.options.swarm.is_empty()
+        {
+            *first = self.options.swarm[*first as usize % self.options.swarm.len()];
+        }
         self.last.clone_from(&input);
         self.reuse_left = self.options.reuse.saturating_sub(1);
         self.stats.add(keys::MODULE_DRAWS, 1);
@@ -156,6 +172,11 @@ impl Campaign {
         // (the swarm choice of engines let them in).
         for name in checked.case.features.missing_from(&self.engines.features()) {
             self.stats.add(&format!("{}{name}", keys::ALLOWED_BY_SWARM), 1);
+        }
+        for (name, used) in crate::wasm3::used(&checked.case.plan.wasm).iter() {
+            if used {
+                self.stats.add(&format!("{}{name}", keys::USES_WASM3), 1);
+            }
         }
         if crate::addresses::has_edge_argument(&checked.case.info, &checked.case.plan.calls) {
             self.stats.add(keys::EDGE_ADDRESS, 1);

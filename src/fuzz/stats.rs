@@ -48,6 +48,9 @@ pub mod keys {
     /// some engine of the set lacks (that engine sat those Cases out when
     /// their module used it).
     pub const ALLOWED_BY_SWARM: &str = "swarm.";
+    /// Prefix: `uses.<proposal>` counts Cases whose module really uses a
+    /// Wasm 3.0 proposal (`crosscheck::wasm3`).
+    pub const USES_WASM3: &str = "uses.";
     /// Cases with a call argument at an edge of a memory (see
     /// [`crate::addresses::is_edge`]).
     pub const EDGE_ADDRESS: &str = "reach.edge-address";

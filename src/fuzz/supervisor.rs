@@ -33,6 +33,8 @@ pub struct FuzzOptions {
     pub max_len: usize,
     /// Inputs in a row sharing one module ([`CampaignOptions::reuse`]).
     pub reuse: u32,
+    /// Only this swarm profile ([`CampaignOptions::swarm`]).
+    pub swarm: Option<String>,
     /// A worker silent for this long is killed and its input saved as a hang.
     pub hang_timeout: Duration,
     /// Reduce each new finding in the background ([`super::background`]);
@@ -334,6 +336,7 @@ fn spawn(
         .arg(opts.max_len.to_string())
         .arg("--reuse")
         .arg(opts.reuse.to_string())
+        .args(opts.swarm.iter().flat_map(|s| ["--swarm", s.as_str()]))
         .arg("--artifacts")
         .arg(&opts.artifacts)
         .arg("--inflight")
@@ -442,6 +445,15 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     if !swarm.is_empty() {
         out += &format!("  swarm         Cases allowing a proposal not every engine has: {}\n", swarm.join(", "));
     }
+    let execs = s.get(keys::EXECS).saturating_sub(s.get(keys::REJECTED)).max(1) as f64;
+    let wasm3: Vec<String> = ["gc", "exceptions", "function-references"]
+        .iter()
+        .map(|p| {
+            let n = s.get(&format!("{}{p}", keys::USES_WASM3));
+            format!("{p} {n} ({:.1}%)", 100.0 * n as f64 / execs)
+        })
+        .collect();
+    out += &format!("  wasm 3.0      Cases whose module uses it: {}\n", wasm3.join(", "));
     out += &format!("  rejected      {} (bytes that gave no Case)\n", s.get(keys::REJECTED));
     out += &format!("  crashes       {}\n", s.get(keys::CRASHES));
     if s.get(keys::ORACLE_JUDGED) > 0 {
@@ -516,6 +528,7 @@ pub struct WorkerOptions {
     pub time: Option<Duration>,
     pub max_len: usize,
     pub reuse: u32,
+    pub swarm: Option<String>,
     pub artifacts: PathBuf,
     pub inflight: PathBuf,
 }
@@ -528,6 +541,9 @@ pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
     options.max_len = opts.max_len;
     options.min_len = options.min_len.min(opts.max_len);
     options.reuse = opts.reuse;
+    if let Some(name) = &opts.swarm {
+        options.swarm = crate::swarm::indices_named(name).map_err(|e| anyhow::anyhow!("--swarm: {e}"))?;
+    }
     options.artifacts = Some(opts.artifacts.clone());
     let mut campaign = Campaign::new(options, engines);
     let inflight = std::fs::File::create(&opts.inflight)?;

@@ -114,7 +114,8 @@ fn cuts_of(wasm: &[u8], export: &str) -> Option<BodyCuts> {
     let features = crosscheck_oracles::Features::ALL.to_wasmparser();
     let mut validator = Validator::new_with_features(features);
     let mut func = None;
-    let mut types: Vec<wasmparser::FuncType> = Vec::new();
+    // Function types by type index (`None` for struct and array types).
+    let mut types: Vec<Option<wasmparser::FuncType>> = Vec::new();
     let mut func_types: Vec<u32> = Vec::new();
     let mut code_index = 0u32;
     for payload in Parser::new(0).parse_all(wasm) {
@@ -124,7 +125,10 @@ fn cuts_of(wasm: &[u8], export: &str) -> Option<BodyCuts> {
             Payload::TypeSection(r) => {
                 for group in r.clone() {
                     for ty in group.ok()?.into_types() {
-                        types.push(ty.unwrap_func().clone());
+                        types.push(match ty.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => Some(f),
+                            _ => None,
+                        });
                     }
                 }
             }
@@ -150,7 +154,7 @@ fn cuts_of(wasm: &[u8], export: &str) -> Option<BodyCuts> {
             if Some(this) != func {
                 continue;
             }
-            let ty = types.get(*func_types.get(this as usize)? as usize)?;
+            let ty = types.get(*func_types.get(this as usize)? as usize)?.as_ref()?;
             let params = ty.params().iter().map(|t| encode_type(*t)).collect::<Option<Vec<u8>>>()?;
             let results = ty.results().to_vec();
             let mut fv = to_validate.into_validator(Default::default());

@@ -151,8 +151,11 @@ fn trap_message(kind: &TrapKind) -> &str {
         TrapKind::BadSignature => "indirect call type mismatch",
         TrapKind::InvalidConversionOrOverflow => "invalid conversion to integer",
         TrapKind::NullReference => "null",
+        TrapKind::CastFailure => "cast failure",
+        TrapKind::ArrayOutOfBounds => "out of bounds array access",
         TrapKind::UnalignedAtomic => "unaligned atomic",
         TrapKind::AtomicWaitNonShared => "expected shared memory",
+        TrapKind::UncaughtException => "uncaught exception",
         TrapKind::Other(text) => text,
     }
 }

@@ -214,9 +214,12 @@ pub fn trap_matches(kind: &TrapKind, message: &str) -> bool {
             &["uninitialized element", "uninitialized", "indirect call type mismatch", "signature mismatch"]
         }
         TrapKind::NullReference => &["null"],
+        TrapKind::CastFailure => &["cast failure", "illegal cast"],
+        TrapKind::ArrayOutOfBounds => &["out of bounds array access", "array element access out of bounds"],
         TrapKind::UnalignedAtomic => &["unaligned atomic"],
         TrapKind::UnalignedAtomicOrOutOfBounds => &["unaligned atomic", "out of bounds memory access"],
         TrapKind::AtomicWaitNonShared => &["expected shared memory"],
+        TrapKind::UncaughtException => &["uncaught exception"],
         TrapKind::Other(text) => return !text.is_empty() && message.contains(text.as_str()),
     };
     keys.iter().any(|key| message.contains(key))

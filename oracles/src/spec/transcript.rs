@@ -143,6 +143,8 @@ pub fn trap_kind(message: &str) -> TrapKind {
         ("unaligned atomic", TrapKind::UnalignedAtomic),
         ("expected shared memory", TrapKind::AtomicWaitNonShared),
         ("null", TrapKind::NullReference),
+        ("cast failure", TrapKind::CastFailure),
+        ("out of bounds array access", TrapKind::ArrayOutOfBounds),
     ];
     kinds
         .iter()
@@ -157,7 +159,7 @@ pub fn call_outcome(response: &Response, types: &[ValType]) -> CallOutcome {
         Response::Error { category, message } => match category.as_str() {
             "runtime trap" => CallOutcome::Trapped(trap_kind(message)),
             "resource exhaustion" => CallOutcome::Exhausted(message.clone()),
-            "uncaught exception" => CallOutcome::Trapped(TrapKind::Other(format!("uncaught exception: {message}"))),
+            "uncaught exception" => CallOutcome::Trapped(TrapKind::UncaughtException),
             _ => CallOutcome::Failed(format!("spec interpreter {category}: {message}")),
         },
         Response::Output(lines) => {
@@ -193,9 +195,7 @@ pub fn instantiation(response: &Response) -> Result<(), InstantiateError> {
         Response::Error { category, message } => Err(match category.as_str() {
             "runtime trap" => InstantiateError::Trapped(trap_kind(message)),
             "resource exhaustion" => InstantiateError::Exhausted(message.clone()),
-            "uncaught exception" => {
-                InstantiateError::Trapped(TrapKind::Other(format!("uncaught exception: {message}")))
-            }
+            "uncaught exception" => InstantiateError::Trapped(TrapKind::UncaughtException),
             "decoding error" | "validation error" | "link failure" | "syntax error" => {
                 InstantiateError::Rejected(format!("{category}: {message}"))
             }

@@ -332,17 +332,18 @@ impl Engine for V8Engine {
     }
 
     fn features(&self) -> Features {
-        // GC (with typed function references) as the probe found it: Cases
-        // whose exports take and return numbers only, as single-instruction
-        // modules of reference instructions do, cross JS as they are.
-        // Exceptions stay off.
-        Features { exceptions: false, ..self.node.features }
+        // GC (with typed function references) and exceptions as the probe
+        // found them: a Case's exports take and return numbers only (its
+        // GC values and exceptions cross through probe exports, see
+        // `crosscheck::probes`), which JS passes as they are.
+        self.node.features
     }
 
     fn wast_features(&self) -> Features {
         // A script's GC values (anyref, i31, structs) cannot cross the
         // session's byte wrappers yet: GC scripts stay skipped.
-        Features { gc: false, ..self.features() }
+        // Exception scripts likewise (`assert_exception`, exnref values).
+        Features { gc: false, exceptions: false, ..self.features() }
     }
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {

@@ -9,7 +9,11 @@ use crate::value::{CallOutcome, TrapKind};
 pub fn trap_kind(message: &str) -> TrapKind {
     let m = message;
     let has = |s: &str| m.contains(s);
-    if has("unreachable") {
+    if has("array element access out of bounds") {
+        TrapKind::ArrayOutOfBounds
+    } else if has("illegal cast") {
+        TrapKind::CastFailure
+    } else if has("unreachable") {
         TrapKind::Unreachable
     } else if has("divide by zero") || has("remainder by zero") {
         TrapKind::IntegerDivideByZero
@@ -48,6 +52,10 @@ pub fn is_implementation_limit(message: &str) -> bool {
 /// The outcome of a call that threw.
 pub fn call_outcome(class: ErrorClass, message: &str) -> CallOutcome {
     match class {
+        // An array longer than V8 allocates: its limit, not the spec's.
+        ErrorClass::Runtime if message.contains("requested new array is too large") => {
+            CallOutcome::Exhausted(message.to_string())
+        }
         ErrorClass::Runtime => CallOutcome::Trapped(trap_kind(message)),
         ErrorClass::Range => CallOutcome::Exhausted(format!("RangeError: {message}")),
         other => CallOutcome::Failed(format!("{other:?}Error: {message}")),
@@ -75,6 +83,8 @@ mod tests {
                 TrapKind::MemoryOutOfBounds,
             ),
             ("dereferencing a null pointer", TrapKind::NullReference),
+            ("array element access out of bounds", TrapKind::ArrayOutOfBounds),
+            ("illegal cast", TrapKind::CastFailure),
         ];
         for (m, k) in cases {
             assert_eq!(trap_kind(m), k, "{m}");

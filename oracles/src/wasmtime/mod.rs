@@ -190,6 +190,9 @@ fn classify_compile_error(e: &wasmtime::Error) -> InstantiateError {
 
 fn classify_error(e: &wasmtime::Error) -> CallOutcome {
     use wasmtime::Trap as T;
+    if e.downcast_ref::<wasmtime::ThrownException>().is_some() {
+        return CallOutcome::Trapped(TrapKind::UncaughtException);
+    }
     let Some(trap) = e.downcast_ref::<wasmtime::Trap>() else {
         let msg = format!("{e:#}");
         // A full GC heap (the null collector never frees) is exhaustion.
@@ -218,9 +221,9 @@ fn classify_error(e: &wasmtime::Error) -> CallOutcome {
         T::BadConversionToInteger => TrapKind::InvalidConversionToInteger,
         T::UnreachableCodeReached => TrapKind::Unreachable,
         T::NullReference => TrapKind::NullReference,
+        T::CastFailure => TrapKind::CastFailure,
+        T::ArrayOutOfBounds => TrapKind::ArrayOutOfBounds,
         T::AtomicWaitNonSharedMemory => TrapKind::AtomicWaitNonShared,
-        // GC traps (`cast failure`, `out of bounds array access`) by the
-        // spec's wording, as the reference reports them.
         other => TrapKind::Other(other.to_string().trim_start_matches("wasm trap: ").to_string()),
     })
 }
@@ -299,7 +302,9 @@ impl Instance for WasmtimeInstance {
             .map(|i| match t.get(&mut self.store, i) {
                 Some(wasmtime::Ref::Func(f)) => f.is_none(),
                 Some(wasmtime::Ref::Extern(r)) => r.is_none(),
-                Some(_) | None => true,
+                Some(wasmtime::Ref::Any(r)) => r.is_none(),
+                Some(wasmtime::Ref::Exn(r)) => r.is_none(),
+                None => true,
             })
             .collect();
         Some(TableState { size, null })

@@ -1,0 +1,494 @@
+//! Probe exports: how a Case whose module passes GC references, typed
+//! function references or exceptions across its exports is observed.
+//!
+//! No engine lets a host compare two engines' structs or exceptions, and
+//! crosscheck's values are numbers and null bits. So before a Case runs, the
+//! harness adds to its module a *wrapper* for each export that takes or
+//! returns such a reference (and, when the module defines exception tags,
+//! for every exported function; and for an export whose type sits in a
+//! recursion group with others, or has a supertype, which no other module
+//! can name — V8's call wrappers need to), and exports the wrapper under
+//! the original name. A wrapper
+//!
+//! - takes the export's numeric parameters, passes `ref.null` for its
+//!   nullable reference parameters (an export with a non-nullable one is
+//!   left alone, and uncalled);
+//! - calls the export inside a `try_table` that catches every tag the
+//!   module defines, so an exception that would escape to the host becomes
+//!   an outcome of its own: which tag, and its payload;
+//! - returns numbers only: each numeric result as it is, and each reference
+//!   result (or payload) as its *probe* ([`emit`]): null or not, a `ref.test`
+//!   bit per abstract and defined type (its dynamic type), the `i31` value,
+//!   the array length, and the first fields and elements of each defined
+//!   struct and array type, bit-exact, so the reference's masks judge
+//!   floats in fields as they judge any result.
+//!
+//! An exported global of such a type becomes an exported getter function
+//! of the same name that returns its probe.
+//!
+//! Every engine runs the same augmented module, so nothing engine-specific
+//! is needed. The slot names are written to a custom section
+//! ([`SECTION`]) that the report reads ([`legend`]) to print GC values
+//! readably.
+
+mod emit;
+
+use emit::{Slot, TypeTable};
+use wasm_encoder::reencode::Reencode;
+use wasm_encoder::{BlockType, Catch, Function, Instruction as I, SectionId, ValType as EncType};
+use wasmparser::{ExternalKind, Payload};
+
+/// The custom section holding each wrapper's slot names.
+pub const SECTION: &str = "crosscheck:probes";
+
+/// A wrapper with more results than this is not added (its export stays as
+/// it was).
+const MAX_SLOTS: usize = 400;
+
+/// What an export or global needs.
+#[derive(Debug)]
+enum Wrap {
+    /// An exported function: its index and export name.
+    Func { func: u32, names: Vec<String> },
+    /// An exported global of a probed type.
+    Global { global: u32, names: Vec<String> },
+}
+
+/// The module as the wrappers need it.
+struct Module {
+    types: TypeTable,
+    /// Type index of each function (the module imports nothing).
+    funcs: Vec<u32>,
+    /// Type index of each tag.
+    tags: Vec<u32>,
+    globals: Vec<wasmparser::ValType>,
+    exports: Vec<(String, ExternalKind, u32)>,
+    /// Whether each type is alone in its rec group, final and without a
+    /// supertype: a type another module can declare as it is (V8's call
+    /// wrappers import the export under such a type).
+    standalone: Vec<bool>,
+}
+
+/// A wrapper ready to encode.
+struct Wrapper {
+    names: Vec<String>,
+    type_index: u32,
+    body: Function,
+    slots: Vec<String>,
+}
+
+/// The module with probe wrappers added, or `None` when none is needed
+/// (nothing crosses an export that numbers and null bits do not tell
+/// fully, or the module imports something). An error is a module the
+/// wrappers do not understand (it does not parse, or uses a type they
+/// cannot probe, such as continuations).
+pub fn augment(wasm: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    let Some(module) = Module::read(wasm)? else { return Ok(None) };
+    let wraps = module.wraps();
+    if wraps.is_empty() {
+        return Ok(None);
+    }
+    let mut new_types: Vec<(Vec<EncType>, Vec<EncType>)> = Vec::new();
+    let mut wrappers = Vec::new();
+    for wrap in wraps {
+        if let Some(w) = module.wrapper(&wrap, &mut new_types)? {
+            wrappers.push(w);
+        }
+    }
+    if wrappers.is_empty() {
+        return Ok(None);
+    }
+    let mut encoder = Augmenter { new_types, wrappers, next_func: module.funcs.len() as u32, written: [false; 3] };
+    let mut out = wasm_encoder::Module::new();
+    encoder.parse_core_module(&mut out, wasmparser::Parser::new(0), wasm).map_err(|e| format!("probes: {e}"))?;
+    // First line: how many functions at the end are wrappers.
+    let mut legend = format!("{}\n", encoder.wrappers.len());
+    for w in &encoder.wrappers {
+        for n in &w.names {
+            legend += &format!("{n}\0{}\n", w.slots.join("\t"));
+        }
+    }
+    out.section(&wasm_encoder::CustomSection { name: SECTION.into(), data: legend.as_bytes().into() });
+    Ok(Some(out.finish()))
+}
+
+/// The slot names of each wrapped export, from [`SECTION`]: `(export,
+/// slot names)`, empty for a module without wrappers.
+pub fn legend(wasm: &[u8]) -> Vec<(String, Vec<String>)> {
+    section(wasm)
+        .map(|text| {
+            text.lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let (name, slots) = line.split_once('\0')?;
+                    Some((name.to_string(), slots.split('\t').map(str::to_string).collect()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// How many functions at the end of the module are probe wrappers (0 for
+/// a module without them).
+pub fn wrapper_count(wasm: &[u8]) -> u32 {
+    section(wasm).and_then(|t| t.lines().next()?.parse().ok()).unwrap_or(0)
+}
+
+/// The text of [`SECTION`].
+fn section(wasm: &[u8]) -> Option<String> {
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload {
+            Ok(Payload::CustomSection(c)) if c.name() == SECTION => {
+                return Some(String::from_utf8_lossy(c.data()).into_owned());
+            }
+            Err(_) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+impl Module {
+    fn read(wasm: &[u8]) -> Result<Option<Module>, String> {
+        let err = |e: wasmparser::BinaryReaderError| format!("probes: {e}");
+        let mut types = Vec::new();
+        let mut m = Module {
+            types: TypeTable::default(),
+            funcs: vec![],
+            tags: vec![],
+            globals: vec![],
+            exports: vec![],
+            standalone: vec![],
+        };
+        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+            match payload.map_err(err)? {
+                Payload::TypeSection(r) => {
+                    for group in r {
+                        let group = group.map_err(err)?;
+                        let alone = !group.is_explicit_rec_group() || group.types().len() == 1;
+                        for t in group.into_types() {
+                            m.standalone.push(alone && t.is_final && t.supertype_idx.is_none());
+                            types.push(t);
+                        }
+                    }
+                }
+                // (wasm-smith may write an empty import section)
+                Payload::ImportSection(r) if r.count() > 0 => return Ok(None),
+                Payload::FunctionSection(r) => {
+                    for t in r {
+                        m.funcs.push(t.map_err(err)?);
+                    }
+                }
+                Payload::TagSection(r) => {
+                    for t in r {
+                        m.tags.push(t.map_err(err)?.func_type_idx);
+                    }
+                }
+                Payload::GlobalSection(r) => {
+                    for g in r {
+                        m.globals.push(g.map_err(err)?.ty.content_type);
+                    }
+                }
+                Payload::ExportSection(r) => {
+                    for e in r {
+                        let e = e.map_err(err)?;
+                        m.exports.push((e.name.to_string(), e.kind, e.index));
+                    }
+                }
+                _ => {}
+            }
+        }
+        m.types = TypeTable::new(types);
+        Ok(Some(m))
+    }
+
+    /// The exports that get a wrapper, one per function or global.
+    fn wraps(&self) -> Vec<Wrap> {
+        let mut out: Vec<Wrap> = Vec::new();
+        for (name, kind, index) in &self.exports {
+            let wanted = match kind {
+                ExternalKind::Func => {
+                    let Some((params, results)) = self.func_sig(*index) else { continue };
+                    let standalone = self.funcs.get(*index as usize).is_some_and(|t| self.standalone[*t as usize]);
+                    !self.tags.is_empty()
+                        || !standalone
+                        || params.iter().chain(results).any(|t| !self.types.is_plain(*t))
+                }
+                ExternalKind::Global => self.globals.get(*index as usize).is_some_and(|t| !self.types.is_plain(*t)),
+                _ => false,
+            };
+            if !wanted {
+                continue;
+            }
+            let same = out.iter_mut().find(|w| match (w, kind) {
+                (Wrap::Func { func, .. }, ExternalKind::Func) => func == index,
+                (Wrap::Global { global, .. }, ExternalKind::Global) => global == index,
+                _ => false,
+            });
+            match (same, kind) {
+                (Some(Wrap::Func { names, .. } | Wrap::Global { names, .. }), _) => names.push(name.clone()),
+                (None, ExternalKind::Func) => out.push(Wrap::Func { func: *index, names: vec![name.clone()] }),
+                (None, _) => out.push(Wrap::Global { global: *index, names: vec![name.clone()] }),
+            }
+        }
+        out
+    }
+
+    fn func_sig(&self, func: u32) -> Option<(&[wasmparser::ValType], &[wasmparser::ValType])> {
+        self.types.func(*self.funcs.get(func as usize)?)
+    }
+
+    /// The wrapper for one export, its new types added to `new_types`;
+    /// `None` when it cannot be called from outside or has too many slots.
+    fn wrapper(
+        &self,
+        wrap: &Wrap,
+        new_types: &mut Vec<(Vec<EncType>, Vec<EncType>)>,
+    ) -> Result<Option<Wrapper>, String> {
+        let base = self.types.len() as u32;
+        let mut add_type = |params: Vec<EncType>, results: Vec<EncType>| {
+            new_types.push((params, results));
+            base + new_types.len() as u32 - 1
+        };
+        let mut locals: Vec<EncType> = Vec::new();
+        let mut code: Vec<I<'static>> = Vec::new();
+        let mut slots: Vec<Slot> = Vec::new();
+        let (names, params) = match wrap {
+            Wrap::Global { global, names } => {
+                let ty = self.globals[*global as usize];
+                code.push(I::GlobalGet(*global));
+                let tmp = locals.len() as u32;
+                locals.push(self.types.local_type(ty)?);
+                code.push(I::LocalSet(tmp));
+                self.types.observe(tmp, ty, "global", &mut code, &mut slots)?;
+                (names, Vec::new())
+            }
+            Wrap::Func { func, names } => {
+                let Some((params, results)) = self.func_sig(*func) else { return Ok(None) };
+                let mut outer_params = Vec::new();
+                let mut args = Vec::new();
+                for &p in params {
+                    if self.types.is_plain(p) {
+                        args.push(I::LocalGet(outer_params.len() as u32));
+                        outer_params.push(self.types.enc(p)?);
+                    } else if let Some(null) = self.types.null_of(p)? {
+                        args.push(null);
+                    } else {
+                        return Ok(None); // a non-nullable reference parameter
+                    }
+                }
+                let first = outer_params.len() as u32;
+                let local = |locals: &mut Vec<EncType>, t: EncType| {
+                    locals.push(t);
+                    first + locals.len() as u32 - 1
+                };
+                let result_locals: Vec<u32> = results
+                    .iter()
+                    .map(|&t| Ok(local(&mut locals, self.types.local_type(t)?)))
+                    .collect::<Result<_, String>>()?;
+                let tag_local = local(&mut locals, EncType::I32);
+                let mut payload_locals: Vec<Vec<(u32, wasmparser::ValType)>> = Vec::new();
+                for &tag in &self.tags {
+                    let payload = self.types.func(tag).ok_or("probes: a tag without a function type")?.0;
+                    let mut ls = Vec::new();
+                    for &t in payload {
+                        ls.push((local(&mut locals, self.types.local_type(t)?), t));
+                    }
+                    payload_locals.push(ls);
+                }
+                let n = self.tags.len() as u32;
+                let result_types: Vec<EncType> =
+                    results.iter().map(|&t| self.types.enc(t)).collect::<Result<_, _>>()?;
+                let call_type = add_type(vec![], result_types);
+                if n > 0 {
+                    code.push(I::Block(BlockType::Empty));
+                    for ls in payload_locals.iter().rev() {
+                        let payload = ls.iter().map(|(_, t)| self.types.enc(*t)).collect::<Result<_, _>>()?;
+                        code.push(I::Block(BlockType::FunctionType(add_type(vec![], payload))));
+                    }
+                    let catches: Vec<Catch> = (0..n).map(|k| Catch::One { tag: k, label: k }).collect();
+                    code.push(I::TryTable(BlockType::FunctionType(call_type), catches.into()));
+                }
+                code.extend(args);
+                code.push(I::Call(*func));
+                if n > 0 {
+                    code.push(I::End);
+                }
+                for &l in result_locals.iter().rev() {
+                    code.push(I::LocalSet(l));
+                }
+                if n > 0 {
+                    code.push(I::Br(n));
+                    for (k, ls) in payload_locals.iter().enumerate() {
+                        code.push(I::End);
+                        for (l, _) in ls.iter().rev() {
+                            code.push(I::LocalSet(*l));
+                        }
+                        code.push(I::I32Const(k as i32 + 1));
+                        code.push(I::LocalSet(tag_local));
+                        code.push(I::Br(n - 1 - k as u32));
+                    }
+                    code.push(I::End);
+                }
+                for (i, (&l, &t)) in result_locals.iter().zip(results).enumerate() {
+                    self.types.observe(l, t, &format!("result {i}"), &mut code, &mut slots)?;
+                }
+                if n > 0 {
+                    code.push(I::LocalGet(tag_local));
+                    slots.push(Slot { ty: EncType::I32, name: "thrown: 0 none, k+1 tag k".into() });
+                    for (k, ls) in payload_locals.iter().enumerate() {
+                        for (j, (l, t)) in ls.iter().enumerate() {
+                            self.types.observe(*l, *t, &format!("tag {k} payload {j}"), &mut code, &mut slots)?;
+                        }
+                    }
+                }
+                (names, outer_params)
+            }
+        };
+        if slots.len() > MAX_SLOTS {
+            return Ok(None);
+        }
+        code.push(I::End);
+        let results: Vec<EncType> = slots.iter().map(|s| s.ty).collect();
+        let type_index = add_type(params, results);
+        let mut body = Function::new_with_locals_types(locals);
+        for i in &code {
+            body.instruction(i);
+        }
+        Ok(Some(Wrapper { names: names.clone(), type_index, body, slots: slots.into_iter().map(|s| s.name).collect() }))
+    }
+}
+
+/// Re-encodes the module with the new types, functions and exports
+/// (writing the type, function and code sections where the module has none).
+struct Augmenter {
+    new_types: Vec<(Vec<EncType>, Vec<EncType>)>,
+    wrappers: Vec<Wrapper>,
+    next_func: u32,
+    /// Which of the type, function and code sections are written.
+    written: [bool; 3],
+}
+
+/// The sections the wrappers add to, in module order.
+const ADDED: [SectionId; 3] = [SectionId::Type, SectionId::Function, SectionId::Code];
+
+/// A section's place in the module (the tag and data-count sections sit
+/// between the ids' numeric order).
+fn place(id: SectionId) -> u32 {
+    match id {
+        SectionId::Tag => 55,
+        SectionId::DataCount => 95,
+        id => id as u32 * 10,
+    }
+}
+
+impl Augmenter {
+    /// The wrapper function that now carries export `name`, if any.
+    fn wrapper_of(&self, name: &str) -> Option<u32> {
+        let i = self.wrappers.iter().position(|w| w.names.iter().any(|n| n == name))?;
+        Some(self.next_func + i as u32)
+    }
+
+    fn add_types(&self, types: &mut wasm_encoder::TypeSection) {
+        for (params, results) in &self.new_types {
+            types.ty().function(params.iter().copied(), results.iter().copied());
+        }
+    }
+
+    fn add_functions(&self, functions: &mut wasm_encoder::FunctionSection) {
+        for w in &self.wrappers {
+            functions.function(w.type_index);
+        }
+    }
+
+    fn add_code(&self, code: &mut wasm_encoder::CodeSection) {
+        for w in &self.wrappers {
+            code.function(&w.body);
+        }
+    }
+}
+
+type ReencodeResult = Result<(), wasm_encoder::reencode::Error<std::convert::Infallible>>;
+
+impl Reencode for Augmenter {
+    type Error = std::convert::Infallible;
+
+    fn intersperse_section_hook(
+        &mut self,
+        module: &mut wasm_encoder::Module,
+        _after: Option<SectionId>,
+        before: Option<SectionId>,
+    ) -> ReencodeResult {
+        for (i, id) in ADDED.into_iter().enumerate() {
+            if self.written[i] || before.is_some_and(|b| place(b) <= place(id)) {
+                continue;
+            }
+            self.written[i] = true;
+            match id {
+                SectionId::Type => {
+                    let mut types = wasm_encoder::TypeSection::new();
+                    self.add_types(&mut types);
+                    module.section(&types);
+                }
+                SectionId::Function => {
+                    let mut functions = wasm_encoder::FunctionSection::new();
+                    self.add_functions(&mut functions);
+                    module.section(&functions);
+                }
+                _ => {
+                    let mut code = wasm_encoder::CodeSection::new();
+                    self.add_code(&mut code);
+                    module.section(&code);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn parse_type_section(
+        &mut self,
+        types: &mut wasm_encoder::TypeSection,
+        section: wasmparser::TypeSectionReader<'_>,
+    ) -> ReencodeResult {
+        wasm_encoder::reencode::utils::parse_type_section(self, types, section)?;
+        self.add_types(types);
+        self.written[0] = true;
+        Ok(())
+    }
+
+    fn parse_function_section(
+        &mut self,
+        functions: &mut wasm_encoder::FunctionSection,
+        section: wasmparser::FunctionSectionReader<'_>,
+    ) -> ReencodeResult {
+        wasm_encoder::reencode::utils::parse_function_section(self, functions, section)?;
+        self.add_functions(functions);
+        self.written[1] = true;
+        Ok(())
+    }
+
+    fn parse_export(
+        &mut self,
+        exports: &mut wasm_encoder::ExportSection,
+        export: wasmparser::Export<'_>,
+    ) -> ReencodeResult {
+        match self.wrapper_of(export.name) {
+            Some(func) => {
+                exports.export(export.name, wasm_encoder::ExportKind::Func, func);
+                Ok(())
+            }
+            None => wasm_encoder::reencode::utils::parse_export(self, exports, export),
+        }
+    }
+
+    fn parse_code_section(
+        &mut self,
+        code: &mut wasm_encoder::CodeSection,
+        section: wasmparser::CodeSectionReader<'_>,
+    ) -> ReencodeResult {
+        wasm_encoder::reencode::utils::parse_code_section(self, code, section)?;
+        self.add_code(code);
+        self.written[2] = true;
+        Ok(())
+    }
+}

@@ -1,0 +1,167 @@
+//! Probe exports (`crosscheck::probes`): a module passing structs, arrays,
+//! `i31`s and exceptions across its exports is observed through numbers —
+//! checked here on hand-written modules against values computed from the
+//! module's own constants, on every engine with GC, and on wasm-smith's
+//! Wasm 3.0 modules, whose augmented form must validate.
+#![cfg(feature = "wasmtime")]
+
+use arbitrary::Unstructured;
+use crosscheck::case::{Case, Determinism};
+use crosscheck::probes;
+use crosscheck_oracles::{CallOutcome, Engine, Features, Val, registry};
+
+const GC: &str = r#"(module
+  (rec (type $grouped (func (param i32) (result i32))) (type $box (struct (field i32))))
+  (type $point (struct (field i8) (field (mut f32)) (field i64) (field anyref)))
+  (type $shorts (array (mut i16)))
+  (tag $oops (param i32 f64))
+  (tag $bare)
+  (global $g (export "g") (mut anyref) (ref.i31 (i32.const -5)))
+  (global (export "n") i32 (i32.const 4))
+  (func (export "point") (result (ref $point))
+    (struct.new $point (i32.const 200) (f32.const -0.5) (i64.const 7) (ref.i31 (i32.const 1))))
+  (func (export "shorts") (param i32) (result (ref null $shorts))
+    (array.new $shorts (i32.const -1) (local.get 0)))
+  (func (export "throws") (param i32) (result i32)
+    (if (local.get 0) (then (throw $oops (i32.const 3) (f64.const 1.5))))
+    (i32.const 9))
+  (func (export "takes") (param anyref i32) (result i32)
+    (i32.add (local.get 1) (ref.is_null (local.get 0))))
+  (func (export "nonnull") (param (ref any)))
+  (func (export "grouped") (type $grouped) (i32.mul (local.get 0) (i32.const 3)))
+)"#;
+
+const WASM3: Features = Features { custom_page_sizes: false, ..Features::ALL };
+const DET: Determinism = Determinism { canonicalize_nans: false, relaxed_simd: true };
+
+fn case(wat: &str, plan: &[u8]) -> Case {
+    let wasm = wat::parse_str(wat).unwrap();
+    Case::from_wasm(wasm, &mut Unstructured::new(plan), WASM3, DET).unwrap()
+}
+
+/// The value of slot `name` of a wrapped export's results.
+fn slot(case: &Case, export: &str, results: &[Val], name: &str) -> Val {
+    let legend = probes::legend(&case.plan.wasm);
+    let (_, names) = legend.iter().find(|(e, _)| e == export).unwrap_or_else(|| panic!("{export} has no legend"));
+    assert_eq!(names.len(), results.len(), "{export}: one name per result");
+    let i = names.iter().position(|n| n == name).unwrap_or_else(|| panic!("{export}: no slot {name:?} in {names:?}"));
+    results[i]
+}
+
+fn call(engine: &mut dyn Engine, case: &Case, export: &str, args: &[Val]) -> Vec<Val> {
+    let name = engine.name().to_string();
+    let mut instance = engine.instantiate(&case.plan.wasm).unwrap_or_else(|e| panic!("{name}: {e}"));
+    match instance.call(export, args) {
+        CallOutcome::Returned(v) => v,
+        other => panic!("{name}: {export}: {other}"),
+    }
+}
+
+#[test]
+fn the_augmented_module_validates_and_keeps_uncallable_exports_alone() {
+    let c = case(GC, &[]);
+    WASM3.validate(&c.plan.wasm).expect("augmented module validates");
+    let names: Vec<&str> = c.info.funcs.iter().map(|f| f.name.as_str()).collect();
+    // Every export with a numeric signature (and getters for the anyref
+    // global), none with a non-nullable reference parameter.
+    assert_eq!(names, ["g", "point", "shorts", "throws", "takes", "grouped"]);
+    assert!(!names.contains(&"nonnull"));
+    assert_eq!(c.info.observe.globals, ["n"], "the anyref global is observed through its getter");
+    // Augmenting again changes nothing (a saved case.wasm replays as it was).
+    let again = Case::from_wasm(c.plan.wasm.clone(), &mut Unstructured::new(&[]), WASM3, DET).unwrap();
+    assert_eq!(again.plan.wasm, c.plan.wasm);
+}
+
+/// What every engine with GC and exceptions must see, from the module's
+/// own constants.
+#[test]
+fn probes_show_fields_types_and_exceptions_on_every_gc_engine() {
+    let c = case(GC, &[]);
+    let mut engines: Vec<Box<dyn Engine>> = vec![
+        registry::create_default("reference").unwrap(),
+        registry::create_default("wasmtime").unwrap(),
+        registry::create_default("pulley").unwrap(),
+    ];
+    match registry::create_default("v8") {
+        Ok(v8) if v8.features().gc && v8.features().exceptions => engines.push(v8),
+        Ok(_) | Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI: V8 with GC and exceptions is required (scripts/install-node.sh)")
+        }
+        _ => println!("v8 left out: no V8 with GC and exceptions"),
+    }
+    for engine in &mut engines {
+        let e = engine.as_mut();
+        let name = e.name().to_string();
+        let point = call(e, &c, "point", &[]);
+        let s = |n: &str| slot(&c, "point", &point, n);
+        assert_eq!(s("result 0 non-null"), Val::I32(1), "{name}");
+        assert_eq!(s("result 0 $2.0"), Val::I32(200), "{name}: i8 field read zero-extended");
+        assert_eq!(s("result 0 $2.1"), Val::F32((-0.5f32).to_bits()), "{name}");
+        assert_eq!(s("result 0 $2.2"), Val::I64(7), "{name}");
+        assert_eq!(s("result 0 $2.3"), Val::I32(1), "{name}: anyref field non-null");
+        assert_eq!(s("result 0 array.len"), Val::I32(0), "{name}");
+        assert_eq!(s("thrown: 0 none, k+1 tag k"), Val::I32(0), "{name}");
+        let bits = s("result 0 ref.test bits [i31 struct array eq $1 $2 $3]");
+        assert_eq!(bits, Val::I32(0b010_1010), "{name}: a struct, eq, $point, not $box or $shorts");
+
+        let shorts = call(e, &c, "shorts", &[Val::I32(3)]);
+        let s = |n: &str| slot(&c, "shorts", &shorts, n);
+        assert_eq!(s("result 0 array.len"), Val::I32(3), "{name}");
+        assert_eq!(s("result 0 $3[1]"), Val::I32(0xffff), "{name}: i16 element zero-extended");
+        assert_eq!(s("result 0 $2.0"), Val::I32(0), "{name}: not a $point");
+
+        let thrown = call(e, &c, "throws", &[Val::I32(1)]);
+        let s = |n: &str| slot(&c, "throws", &thrown, n);
+        assert_eq!(s("thrown: 0 none, k+1 tag k"), Val::I32(1), "{name}: tag 0 escaped");
+        assert_eq!(s("tag 0 payload 0"), Val::I32(3), "{name}");
+        assert_eq!(s("tag 0 payload 1"), Val::F64(1.5f64.to_bits()), "{name}");
+        let quiet = call(e, &c, "throws", &[Val::I32(0)]);
+        assert_eq!(slot(&c, "throws", &quiet, "result 0"), Val::I32(9), "{name}");
+
+        let g = call(e, &c, "g", &[]);
+        assert_eq!(slot(&c, "g", &g, "global i31.get_s"), Val::I32(-5i32 as u32), "{name}");
+        let takes = call(e, &c, "takes", &[Val::I32(41)]);
+        assert_eq!(slot(&c, "takes", &takes, "result 0"), Val::I32(42), "{name}: null passed for anyref");
+        let grouped = call(e, &c, "grouped", &[Val::I32(5)]);
+        assert_eq!(slot(&c, "grouped", &grouped, "result 0"), Val::I32(15), "{name}: a type of a rec group");
+    }
+}
+
+#[test]
+fn a_module_without_functions_gets_its_sections() {
+    let c = case(r#"(module (global (export "a") anyref (ref.i31 (i32.const 3))) (memory (export "m") 1))"#, &[]);
+    WASM3.validate(&c.plan.wasm).expect("augmented module validates");
+    assert_eq!(c.info.funcs.len(), 1);
+    let mut reference = registry::create_default("reference").unwrap();
+    let got = call(reference.as_mut(), &c, "a", &[]);
+    assert_eq!(slot(&c, "a", &got, "global i31.get_s"), Val::I32(3));
+}
+
+#[test]
+fn modules_without_gc_or_exceptions_are_left_as_they_are() {
+    let wat = r#"(module (func (export "f") (param i32) (result i32 funcref externref) (local.get 0) (ref.null func) (ref.null extern)))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    assert_eq!(probes::augment(&wasm).unwrap(), None);
+}
+
+/// wasm-smith's Wasm 3.0 modules, as the `wasm3` swarm profile makes them:
+/// every augmented module validates, and some are augmented at all.
+#[test]
+fn every_augmented_wasm_smith_module_validates() {
+    let mut augmented = 0;
+    let mut made = 0;
+    for seed in 0..300u64 {
+        let bytes: Vec<u8> = (0..4096u64)
+            .map(|i| (seed.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(i.wrapping_mul(0x2545_f491)) >> 29) as u8)
+            .collect();
+        let Ok((c, _)) = Case::smith(&bytes, WASM3, DET) else { continue };
+        made += 1;
+        if !probes::legend(&c.plan.wasm).is_empty() {
+            augmented += 1;
+            WASM3.validate(&c.plan.wasm).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        }
+    }
+    println!("{made} modules, {augmented} augmented");
+    assert!(made > 250, "{made}");
+    assert!(augmented > 20, "only {augmented} of {made} modules were augmented");
+}
