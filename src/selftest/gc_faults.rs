@@ -3,7 +3,7 @@
 //! extension, casts too leniently, corrupts an exception's payload, tries
 //! a `try_table`'s catch clauses in the wrong order, or miscounts an array.
 //! Function bodies are re-encoded (wasmparser in, wasm-encoder out, through
-//! [`super::miscompile::rewrite_code`]); everything else is copied as is.
+//! `super::miscompile::rewrite_code`); everything else is copied as is.
 
 use super::Fault;
 use super::miscompile::{Context, context, rewrite_code};
