@@ -2,7 +2,9 @@
 //! the judge, on a real engine under test: Wasmtime with each fault
 //! diverges from the reference interpreter on a module with the targeted
 //! instruction, and correct Wasmtime agrees with it. (Campaigns catch them
-//! only with Cases that use GC and exceptions.)
+//! only with Cases that use GC and exceptions.) Each is also planted in
+//! every module of the official test suite it has a place in: the planted
+//! module must still validate.
 #![cfg(all(feature = "wasmtime", feature = "reference"))]
 
 use crosscheck::case::{Case, Determinism};
@@ -12,7 +14,10 @@ use crosscheck::module_info::ModuleInfo;
 use crosscheck::selftest::Fault;
 use crosscheck::target::check_case;
 use crosscheck_oracles::*;
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+mod common;
 
 /// One export per fault's instruction, each returning an i32.
 const MODULE: &str = r#"(module
@@ -82,5 +87,56 @@ fn every_gc_fault_is_caught_by_the_judge_where_its_instruction_runs() {
                 _ => panic!("{name} at {export}: {v:?}"),
             }
         }
+    }
+}
+
+/// Every module of the official test suite's scripts that validates
+/// (with every proposal wasmparser knows).
+fn suite_modules() -> Option<Vec<(String, Vec<u8>)>> {
+    let dir = common::suite_dir()?;
+    let mut modules = Vec::new();
+    for path in crosscheck::wast::conformance_files(&dir) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lexer = wast::lexer::Lexer::new(&text);
+        // names.wast uses bidirectional control characters on purpose.
+        lexer.allow_confusing_unicode(true);
+        let buf = wast::parser::ParseBuffer::new_with_lexer(lexer).unwrap();
+        let script = wast::parser::parse::<wast::Wast>(&buf).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for directive in script.directives {
+            let wast::WastDirective::Module(mut module) = directive else { continue };
+            let wasm = module.encode().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            if wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all()).validate_all(&wasm).is_ok() {
+                modules.push((path.file_name().unwrap().to_string_lossy().into_owned(), wasm));
+            }
+        }
+    }
+    Some(modules)
+}
+
+/// Each GC fault planted in every module of the official test suite it
+/// has a place in: the planted module still validates, and each fault
+/// finds a place in the suite's GC and exception scripts.
+#[test]
+fn planted_in_the_spec_suites_modules_each_still_validates() {
+    use crosscheck::selftest::gc_faults::plant_fault;
+    let Some(modules) = suite_modules() else { return };
+    println!("{} valid modules in the suite", modules.len());
+    let mut planted: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (file, wasm) in &modules {
+        for fault in Fault::GC {
+            let Some(out) = plant_fault(wasm, *fault) else { continue };
+            let valid = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all()).validate_all(&out);
+            assert!(valid.is_ok(), "{} planted in a module of {file}: {:?}", fault.name(), valid.err());
+            planted.entry(fault.name()).or_default().push(file);
+        }
+    }
+    for fault in Fault::GC {
+        let files = planted.get(fault.name()).map_or(&[][..], |f| f.as_slice());
+        println!("{}: planted in {} modules ({} files)", fault.name(), files.len(), {
+            let mut distinct = files.to_vec();
+            distinct.dedup();
+            distinct.len()
+        });
+        assert!(!files.is_empty(), "{} found no place in {} suite modules", fault.name(), modules.len());
     }
 }
