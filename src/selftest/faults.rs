@@ -2,6 +2,7 @@
 //! observable, to prove the judge notices. A harness that misses one of
 //! these would miss the real bug it stands for.
 
+use super::gc_faults::GcBug;
 use crate::module_info::ModuleInfo;
 use crosscheck_oracles::{CallOutcome, Engine, Features, Instance, InstantiateError, TableState, TrapKind, Val};
 use std::collections::HashMap;
@@ -80,6 +81,9 @@ pub enum Fault {
     /// with nothing to call (a validator letting an invalid module through;
     /// `validate` target).
     AcceptsInvalid,
+    /// A GC or exception-handling bug ([`super::gc_faults`]), planted by
+    /// rewriting the module before the engine compiles it.
+    Gc(GcBug),
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
@@ -144,6 +148,15 @@ impl Fault {
         })
     }
 
+    /// GC and exception-handling bugs: need Cases with GC / exceptions.
+    pub const GC: &[Fault] = &[
+        Fault::Gc(GcBug::StructGetSUnsigned),
+        Fault::Gc(GcBug::CastTooLenient),
+        Fault::Gc(GcBug::ExceptionPayload),
+        Fault::Gc(GcBug::ExceptionWrongHandler),
+        Fault::Gc(GcBug::ArrayLenOffByOne),
+    ];
+
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
 
@@ -156,6 +169,7 @@ impl Fault {
             .chain(Fault::CONFIGURED)
             .chain(Fault::MISCOMPILES)
             .chain(Fault::VALIDATION)
+            .chain(Fault::GC)
             .chain(Fault::PROCESS)
             .copied()
     }
@@ -212,6 +226,7 @@ impl Fault {
             Fault::UnsignedBranchSigned => "unsigned-branch-signed",
             Fault::RejectsValidBrTable => "rejects-valid-br-table",
             Fault::AcceptsInvalid => "accepts-invalid",
+            Fault::Gc(bug) => bug.name(),
         }
     }
 
@@ -374,7 +389,11 @@ impl Engine for Faulty {
                 swapped = i31_get_s_as_u(wasm);
                 &swapped[..]
             }
-            f => match f.miscompile().and_then(|bug| super::miscompile::plant(wasm, bug)) {
+            f => match f
+                .miscompile()
+                .and_then(|bug| super::miscompile::plant(wasm, bug))
+                .or_else(|| super::gc_faults::plant_fault(wasm, f))
+            {
                 Some(planted) => {
                     swapped = planted;
                     &swapped[..]

@@ -3,7 +3,8 @@
 //! (a load feeding an operation, a folded address, a shift feeding an
 //! `or`, a rounding of a load, an unsigned compare feeding a branch).
 //! The faulty engine compiles the rewritten module; everywhere else the
-//! code is unchanged.
+//! code is unchanged. The body rewriter (`rewrite_code`) also serves the
+//! GC and exception faults ([`super::gc_faults`]).
 
 use crate::patterns::detect::{is_full_scalar_load, is_rounding, is_scalar_binary, is_unsigned_compare};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
@@ -30,7 +31,7 @@ pub enum Miscompile {
 }
 
 /// What the rewriter knows of the module around a body.
-struct Context {
+pub(super) struct Context {
     /// Parameter types of each function (imports first).
     func_params: Vec<Vec<ValType>>,
     /// Whether each memory is 64-bit.
@@ -42,6 +43,18 @@ struct Context {
 /// (or does not parse).
 pub fn plant(wasm: &[u8], bug: Miscompile) -> Option<Vec<u8>> {
     let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, prev, next, scratch| plant_at(bug, op, prev, next, &ctx, scratch))
+}
+
+/// `wasm` with every function body re-encoded instruction by instruction:
+/// `at` is given each instruction with the ones before and after it, and
+/// returns what replaces it (`None`: the instruction stays). `None` when
+/// nothing was replaced, or the module does not parse.
+pub(super) fn rewrite_code(
+    wasm: &[u8],
+    ctx: &Context,
+    mut at: impl FnMut(&O<'_>, Option<&O<'_>>, Option<&O<'_>>, &mut Scratch) -> Option<Vec<I<'static>>>,
+) -> Option<Vec<u8>> {
     let mut module = wasm_encoder::Module::new();
     let mut code: Option<CodeSection> = None;
     let mut defined = 0usize;
@@ -53,7 +66,7 @@ pub fn plant(wasm: &[u8], bug: Miscompile) -> Option<Vec<u8>> {
             Payload::CodeSectionEntry(body) => {
                 let params = ctx.func_params.get(ctx.imported_funcs + defined)?;
                 defined += 1;
-                let (f, did) = rewrite_body(&body, params, &ctx, bug)?;
+                let (f, did) = rewrite_body(&body, params, &mut at)?;
                 changed |= did;
                 code.as_mut()?.function(&f);
             }
@@ -73,7 +86,7 @@ pub fn plant(wasm: &[u8], bug: Miscompile) -> Option<Vec<u8>> {
     changed.then(|| module.finish())
 }
 
-fn context(wasm: &[u8]) -> Option<Context> {
+pub(super) fn context(wasm: &[u8]) -> Option<Context> {
     let mut types: Vec<Vec<ValType>> = Vec::new();
     let mut ctx = Context { func_params: Vec::new(), memory64: Vec::new(), imported_funcs: 0 };
     let mut r = RoundtripReencoder;
@@ -121,13 +134,13 @@ fn context(wasm: &[u8]) -> Option<Context> {
 }
 
 /// Scratch locals appended to a body.
-struct Scratch {
+pub(super) struct Scratch {
     base: u32,
     types: Vec<ValType>,
 }
 
 impl Scratch {
-    fn local(&mut self, ty: ValType) -> u32 {
+    pub(super) fn local(&mut self, ty: ValType) -> u32 {
         self.types.push(ty);
         self.base + self.types.len() as u32 - 1
     }
@@ -136,8 +149,7 @@ impl Scratch {
 fn rewrite_body(
     body: &wasmparser::FunctionBody<'_>,
     params: &[ValType],
-    ctx: &Context,
-    bug: Miscompile,
+    at: &mut impl FnMut(&O<'_>, Option<&O<'_>>, Option<&O<'_>>, &mut Scratch) -> Option<Vec<I<'static>>>,
 ) -> Option<(Function, bool)> {
     let mut r = RoundtripReencoder;
     let mut locals: Vec<(u32, ValType)> = Vec::new();
@@ -158,7 +170,7 @@ fn rewrite_body(
     for (i, op) in ops.iter().enumerate() {
         let prev = i.checked_sub(1).map(|j| &ops[j]);
         let next = ops.get(i + 1);
-        if let Some(replacement) = plant_at(bug, op, prev, next, ctx, &mut scratch) {
+        if let Some(replacement) = at(op, prev, next, &mut scratch) {
             out.extend(replacement);
             changed = true;
         } else {

@@ -5,6 +5,7 @@
 //! pass for a caught fault.
 
 pub mod faults;
+pub mod gc_faults;
 pub mod large_finding;
 pub mod miscompile;
 pub mod mutator;
