@@ -608,11 +608,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Selftest { budget, seed, only } => {
             let opts = selftest::SelftestOptions { budget, seed, ..Default::default() };
             let mut missed = 0;
+            let plan: Vec<_> = selftest::plan(&opts)
+                .into_iter()
+                .filter(|(f, _)| only.is_empty() || only.iter().any(|o| o == f.name()))
+                .collect();
+            if plan.is_empty() {
+                bail!("--only: no planted fault of the self-test is called {}", only.join(", "));
+            }
             println!("planted fault          target        detected after              planted in ~ judged against");
-            for (fault, opts) in selftest::plan(&opts) {
-                if !only.is_empty() && !only.iter().any(|o| o == fault.name()) {
-                    continue;
-                }
+            for (fault, opts) in plan {
                 let r = selftest::run_fault(fault, &opts)?;
                 let found = match r.detected_after {
                     Some(n) => format!("{n} cases, {:.1}s", r.seconds),

@@ -83,3 +83,18 @@ fn validator_faults_are_caught_by_the_validate_target() {
         println!("{}: detected after {n} cases", fault.name());
     }
 }
+
+/// Faults only GC and exception handling can show (a packed field read
+/// without its sign, a cast that succeeds where it must fail, a corrupted
+/// exception payload, the wrong handler, a wrong `array.len`), through
+/// Cases of the `wasm3` swarm profile: the probe exports make struct
+/// fields, dynamic types and escaping exceptions observable.
+#[test]
+fn gc_and_exception_faults_are_caught_through_wasm3_cases() {
+    for fault in Fault::GC {
+        let opts = crosscheck::selftest::gc_options(fault.budget(3000), 1);
+        let r = run_fault(*fault, &opts).expect("selftest runs");
+        let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), opts.budget));
+        println!("{}: detected after {n} cases ({:.1}s)", fault.name(), r.seconds);
+    }
+}

@@ -173,10 +173,14 @@ impl Campaign {
         for name in checked.case.features.missing_from(&self.engines.features()) {
             self.stats.add(&format!("{}{name}", keys::ALLOWED_BY_SWARM), 1);
         }
-        for (name, used) in crate::wasm3::used(&checked.case.plan.wasm).iter() {
+        let wasm3 = crate::wasm3::used(&checked.case.plan.wasm);
+        for (name, used) in wasm3.iter() {
             if used {
                 self.stats.add(&format!("{}{name}", keys::USES_WASM3), 1);
             }
+        }
+        if wasm3.iter().iter().any(|(_, used)| *used) {
+            self.stats.add(&format!("{}any", keys::USES_WASM3), 1);
         }
         if crate::addresses::has_edge_argument(&checked.case.info, &checked.case.plan.calls) {
             self.stats.add(keys::EDGE_ADDRESS, 1);

@@ -446,7 +446,7 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         out += &format!("  swarm         Cases allowing a proposal not every engine has: {}\n", swarm.join(", "));
     }
     let execs = s.get(keys::EXECS).saturating_sub(s.get(keys::REJECTED)).max(1) as f64;
-    let wasm3: Vec<String> = ["gc", "exceptions", "function-references"]
+    let wasm3: Vec<String> = ["any", "gc", "exceptions", "function-references"]
         .iter()
         .map(|p| {
             let n = s.get(&format!("{}{p}", keys::USES_WASM3));

@@ -176,23 +176,28 @@ impl TypeTable {
             match &self.types[t as usize].composite_type.inner {
                 CompositeInnerType::Struct(s) => {
                     for (f, field) in s.fields.iter().enumerate().take(FIELDS) {
-                        let (get, ty) = self.read(field.element_type, |packed| {
-                            let (struct_type_index, field_index) = (t, f as u32);
-                            if packed {
-                                I::StructGetU { struct_type_index, field_index }
-                            } else {
-                                I::StructGet { struct_type_index, field_index }
-                            }
+                        let (struct_type_index, field_index) = (t, f as u32);
+                        let reads = self.reads(field.element_type, |get| match get {
+                            Get::Plain => I::StructGet { struct_type_index, field_index },
+                            Get::Unsigned => I::StructGetU { struct_type_index, field_index },
+                            Get::Signed => I::StructGetS { struct_type_index, field_index },
                         })?;
-                        p.when_cast(ht, &get, ty, &format!("${t}.{f}"));
+                        for (suffix, get, ty) in reads {
+                            p.when_cast(ht, &get, ty, &format!("${t}.{f}{suffix}"));
+                        }
                     }
                 }
                 CompositeInnerType::Array(a) => {
                     for e in 0..ELEMENTS {
-                        let (mut get, ty) = self
-                            .read(a.0.element_type, |packed| if packed { I::ArrayGetU(t) } else { I::ArrayGet(t) })?;
-                        get.insert(0, I::I32Const(e as i32));
-                        p.element(ht, e, &get, ty, &format!("${t}[{e}]"));
+                        let reads = self.reads(a.0.element_type, |get| match get {
+                            Get::Plain => I::ArrayGet(t),
+                            Get::Unsigned => I::ArrayGetU(t),
+                            Get::Signed => I::ArrayGetS(t),
+                        })?;
+                        for (suffix, mut get, ty) in reads {
+                            get.insert(0, I::I32Const(e as i32));
+                            p.element(ht, e, &get, ty, &format!("${t}[{e}]{suffix}"));
+                        }
                     }
                 }
                 _ => {}
@@ -201,20 +206,32 @@ impl TypeTable {
         Ok(())
     }
 
-    /// The instructions that read a field of this storage type as a
-    /// number (packed ones zero-extended, references as non-null), and the
-    /// number's type.
-    fn read(
+    /// The reads of a field of this storage type as a number, with a
+    /// suffix for the slot name and the number's type: a packed field both
+    /// zero- and sign-extended (two instructions an engine implements
+    /// apart), a reference as non-null.
+    fn reads(
         &self,
         storage: StorageType,
-        get: impl Fn(bool) -> I<'static>,
-    ) -> Result<(Vec<I<'static>>, EncType), String> {
+        get: impl Fn(Get) -> I<'static>,
+    ) -> Result<Vec<(&'static str, Vec<I<'static>>, EncType)>, String> {
         Ok(match storage {
-            StorageType::I8 | StorageType::I16 => (vec![get(true)], EncType::I32),
-            StorageType::Val(ValType::Ref(_)) => (vec![get(false), I::RefIsNull, I::I32Eqz], EncType::I32),
-            StorageType::Val(v) => (vec![get(false)], self.enc(v)?),
+            StorageType::I8 | StorageType::I16 => {
+                vec![("", vec![get(Get::Unsigned)], EncType::I32), (" signed", vec![get(Get::Signed)], EncType::I32)]
+            }
+            StorageType::Val(ValType::Ref(_)) => {
+                vec![("", vec![get(Get::Plain), I::RefIsNull, I::I32Eqz], EncType::I32)]
+            }
+            StorageType::Val(v) => vec![("", vec![get(Get::Plain)], self.enc(v)?)],
         })
     }
+}
+
+/// Which `get` reads a field.
+enum Get {
+    Plain,
+    Unsigned,
+    Signed,
 }
 
 /// Whether a host sees all of a value of this type as it is (see

@@ -20,8 +20,9 @@
 //!   result (or payload) as its *probe* ([`emit`]): null or not, a `ref.test`
 //!   bit per abstract and defined type (its dynamic type), the `i31` value,
 //!   the array length, and the first fields and elements of each defined
-//!   struct and array type, bit-exact, so the reference's masks judge
-//!   floats in fields as they judge any result.
+//!   struct and array type, bit-exact (packed ones read both zero- and
+//!   sign-extended), so the reference's masks judge floats in fields as
+//!   they judge any result.
 //!
 //! An exported global of such a type becomes an exported getter function
 //! of the same name that returns its probe.

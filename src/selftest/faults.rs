@@ -190,6 +190,9 @@ impl Fault {
         match self {
             Fault::NanSign | Fault::NonCanonicalNan => base.saturating_mul(4),
             Fault::RelaxedLane => base.saturating_mul(16),
+            // A throw must run with a numeric last payload value, which few
+            // generated modules do.
+            Fault::Gc(GcBug::ExceptionPayload) => base.saturating_mul(4),
             _ => base,
         }
     }

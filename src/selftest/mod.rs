@@ -44,6 +44,8 @@ pub struct SelftestOptions {
     pub target: Target,
     /// Time allowed besides the budget of Cases (`None`: the budget alone).
     pub time: Option<std::time::Duration>,
+    /// Differential Cases of this swarm profile only (`None`: any).
+    pub swarm: Option<&'static str>,
 }
 
 impl Default for SelftestOptions {
@@ -55,6 +57,7 @@ impl Default for SelftestOptions {
             seed: 1,
             target: Target::Differential,
             time: None,
+            swarm: None,
         }
     }
 }
@@ -66,7 +69,11 @@ pub fn run_fault(fault: Fault, opts: &SelftestOptions) -> anyhow::Result<FaultRe
         Box::new(Faulty::new(registry::create(&opts.faulty_engine)?, fault)),
     ]);
     let mut clean = EngineSet::fuzzing(&[opts.baseline.as_str(), opts.faulty_engine.as_str()])?;
-    let mut campaign = Campaign::new(CampaignOptions::new(opts.target, opts.seed), faulty);
+    let mut options = CampaignOptions::new(opts.target, opts.seed);
+    if let Some(name) = opts.swarm {
+        options.swarm = crate::swarm::indices_named(name).map_err(anyhow::Error::msg)?;
+    }
+    let mut campaign = Campaign::new(options, faulty);
     let mut unplanted = 0;
     let start = std::time::Instant::now();
     let mut cases = 0;
@@ -106,7 +113,16 @@ pub fn masked_options(budget: u64, seed: u64) -> SelftestOptions {
         seed,
         target: Target::Differential,
         time: None,
+        swarm: None,
     }
+}
+
+/// Settings for the faults only GC and exception handling can show:
+/// planted in Wasmtime, judged against the reference, through Cases of
+/// the `wasm3` swarm profile (GC, exceptions and typed function references
+/// allowed in every one).
+pub fn gc_options(budget: u64, seed: u64) -> SelftestOptions {
+    SelftestOptions { swarm: Some("wasm3"), ..masked_options(budget, seed) }
 }
 
 /// Settings for the per-instruction faults: planted in Wasmtime, run
@@ -146,6 +162,7 @@ pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
     let masked = masked_options(opts.budget, opts.seed);
     let single = single_inst_options(opts.budget, opts.seed);
     let validation = validation_options(opts.budget, opts.seed);
+    let gc = gc_options(opts.budget, opts.seed);
     let within = |f: Fault, o: &SelftestOptions| (f, SelftestOptions { budget: f.budget(o.budget), ..o.clone() });
     let miscompiles = Fault::MISCOMPILES.iter().flat_map(|f| {
         MISCOMPILE_TARGETS.iter().map(|(t, secs)| (*f, miscompile_options(u64::MAX, opts.seed, *t, *secs)))
@@ -157,5 +174,6 @@ pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
         .chain(Fault::SINGLE_INST.iter().map(|f| within(*f, &single)))
         .chain(miscompiles)
         .chain(Fault::VALIDATION.iter().map(|f| within(*f, &validation)))
+        .chain(Fault::GC.iter().map(|f| within(*f, &gc)))
         .collect()
 }
