@@ -165,3 +165,31 @@ fn every_augmented_wasm_smith_module_validates() {
     assert!(made > 250, "{made}");
     assert!(augmented > 20, "only {augmented} of {made} modules were augmented");
 }
+
+/// A GC heap that runs out is exhaustion (inconclusive), not a divergence:
+/// the null collector never frees, the reference has a heap limit of its
+/// own, and a collecting engine finishes the same call.
+#[test]
+fn a_full_gc_heap_is_exhaustion() {
+    let wat = r#"(module
+      (type $big (array (mut i64)))
+      (func (export "alloc") (param $n i32) (result i32)
+        (local $last (ref null $big))
+        (loop $l
+          (local.set $last (array.new_default $big (i32.const 1000000)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br_if $l (local.get $n)))
+        (array.len (local.get $last))))"#;
+    let c = case(wat, &[]);
+    let outcome = |spec: &str| {
+        let mut e = crosscheck::engines::create_default(spec).unwrap();
+        let mut instance = e.instantiate(&c.plan.wasm).unwrap();
+        instance.call("alloc", &[Val::I32(2000)])
+    };
+    for spec in ["wasmtime[collector=null]", "reference"] {
+        assert!(matches!(outcome(spec), CallOutcome::Exhausted(_)), "{spec}: {}", outcome(spec));
+    }
+    let drc = outcome("wasmtime[collector=drc]");
+    let CallOutcome::Returned(vals) = drc else { panic!("drc: {drc}") };
+    assert_eq!(vals, [Val::I32(1_000_000)]);
+}
