@@ -151,6 +151,10 @@ const PROBES: &[(&str, &str)] = &[
     ("wide-arithmetic", "(module (func (result i64 i64) i64.const 0 i64.const 0 i64.const 0 i64.const 0 i64.add128))"),
     ("custom-page-sizes", "(module (memory 1 (pagesize 1)))"),
     ("gc", "(module (func (result i32) i32.const 1 ref.i31 ref.as_non_null i31.get_s))"),
+    (
+        "exceptions",
+        "(module (tag $e) (func (result exnref) (block $h (result exnref) (try_table (catch_all_ref $h) (throw $e)) (unreachable))))",
+    ),
 ];
 
 fn set_feature(f: &mut Features, name: &str, on: bool) {
@@ -170,6 +174,7 @@ fn set_feature(f: &mut Features, name: &str, on: bool) {
         "wide-arithmetic" => f.wide_arithmetic = on,
         "custom-page-sizes" => f.custom_page_sizes = on,
         "gc" => f.gc = on,
+        "exceptions" => f.exceptions = on,
         _ => {}
     }
 }

@@ -11,6 +11,11 @@ pub fn trap_kind(message: &str) -> TrapKind {
     let has = |s: &str| m.contains(s);
     if has("unreachable") {
         TrapKind::Unreachable
+    } else if has("illegal cast") {
+        // GC traps by the spec's wording, as the reference reports them.
+        TrapKind::Other("cast failure".into())
+    } else if has("array element access out of bounds") {
+        TrapKind::Other("out of bounds array access".into())
     } else if has("divide by zero") || has("remainder by zero") {
         TrapKind::IntegerDivideByZero
     } else if has("divide result unrepresentable") {
@@ -75,6 +80,8 @@ mod tests {
                 TrapKind::MemoryOutOfBounds,
             ),
             ("dereferencing a null pointer", TrapKind::NullReference),
+            ("illegal cast", TrapKind::Other("cast failure".into())),
+            ("array element access out of bounds", TrapKind::Other("out of bounds array access".into())),
         ];
         for (m, k) in cases {
             assert_eq!(trap_kind(m), k, "{m}");
