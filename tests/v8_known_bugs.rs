@@ -14,7 +14,7 @@ use crosscheck::single_inst::check::judge_pair;
 use crosscheck::single_inst::{ChoiceTracker, Spec, case_for, operands};
 use crosscheck::triage::{KNOWN_BUGS, Versions, workarounds_for};
 use crosscheck_oracles::{Engine, Plan, registry};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod common;

@@ -21,10 +21,13 @@ pub struct V8Session<'a> {
     broken: Option<String>,
     /// Whether this V8 has GC, which typed wrappers need.
     typed: bool,
-    /// The live instances' types and the typed call wrappers made for
-    /// their exports (wrapper id and result slots, by export).
-    modules: HashMap<String, (ModuleTypes, HashMap<String, (u32, Vec<SlotType>)>)>,
+    /// The live instances' types and typed call wrappers, by instance name.
+    modules: HashMap<String, (ModuleTypes, TypedCalls)>,
 }
+
+/// The typed call wrappers made for an instance's exports: wrapper id and
+/// how the results cross, by export name.
+type TypedCalls = HashMap<String, (u32, Vec<SlotType>)>;
 
 impl<'a> V8Session<'a> {
     pub fn new(engine: &'a mut V8Engine) -> V8Session<'a> {
