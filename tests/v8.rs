@@ -311,7 +311,7 @@ fn v8_runs_the_reference_instructions_and_follows_the_spec() {
     if node.node_major().is_some_and(|m| m >= crosscheck_oracles::v8::node::PINNED_NODE_MAJOR) {
         assert!(gc, "{} without GC", v8.version());
     }
-    assert!(!v8.wast_features().gc, "GC scripts stay skipped on V8's sessions");
+    assert_eq!(v8.wast_features().gc, gc, "scripts run GC exactly where Cases do");
     let only: Vec<String> =
         ENTRIES.iter().filter(|e| e.group == Group::Reference).map(|e| e.name.to_string()).collect();
     let opts = SweepOptions {

@@ -14,8 +14,11 @@ use crosscheck::single_inst::check::judge_pair;
 use crosscheck::single_inst::{ChoiceTracker, Spec, case_for, operands};
 use crosscheck::triage::{KNOWN_BUGS, Versions, workarounds_for};
 use crosscheck_oracles::{Engine, Plan, registry};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+mod common;
+use common::node_20;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -111,28 +114,6 @@ fn run(engine: &mut dyn Engine, plan: &Plan) -> EngineRun {
         version: engine.version(),
         config: engine.config(),
         observation: engine.run(plan),
-    }
-}
-
-/// A Node 20, or why there is none (a failure under CI).
-fn node_20() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CROSSCHECK_OLD_NODE") {
-        return Some(PathBuf::from(p));
-    }
-    let out = Command::new("bash").arg(Path::new(ROOT).join("scripts/install-node.sh")).arg("20").output();
-    match out {
-        Ok(o) if o.status.success() => Some(PathBuf::from(String::from_utf8_lossy(&o.stdout).trim())),
-        other => {
-            let why = match other {
-                Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
-                Err(e) => e.to_string(),
-            };
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("no Node 20 for the old-V8 tests under CI: {why}");
-            }
-            println!("no Node 20 ({why}); skipping the old-V8 tests");
-            None
-        }
     }
 }
 

@@ -8,9 +8,11 @@
 //! | [`script`] | one script on one session: directives to verdicts |
 //! | [`expect`] | arguments, result patterns (NaN, v128 lanes, refs), trap messages |
 //! | [`gate`] | which proposal a module needs that the engine lacks |
+//! | [`known`] | directives an engine fails because of a written-up bug |
 
 pub mod expect;
 pub mod gate;
+pub mod known;
 pub mod script;
 
 use crosscheck_oracles::Engine;
@@ -119,13 +121,17 @@ pub fn run_text(engine: &mut dyn Engine, name: &str, text: &str) -> Result<FileR
 
     let features = engine.wast_features();
     let engine_name = engine.name().to_string();
-    let session = engine.wast_session().ok_or(ScriptError::NoSession(engine_name))?;
+    let session = engine.wast_session().ok_or_else(|| ScriptError::NoSession(engine_name.clone()))?;
     let mut runner = Script::new(session, features);
     let mut report = FileReport { name: name.to_string(), ..FileReport::default() };
     for directive in script.directives {
         let (line, column) = directive.span().linecol_in(text);
         let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
             .unwrap_or_else(|panic| Some(Outcome::Fail(format!("engine panicked: {}", panic_message(&*panic)))));
+        let outcome = match known::known_failure(&engine_name, name, line + 1) {
+            Some(known) => outcome.map(|o| known::judge(known, o)),
+            None => outcome,
+        };
         match outcome {
             None => {}
             Some(Outcome::Pass) => report.tally.passed += 1,

@@ -1,6 +1,8 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each uses some of them).
+#![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The official WebAssembly test suite: `$WASM_SPEC_TESTSUITE`, or else
 /// `../shared/testsuite` beside the checkout. Missing, it is a skip that
@@ -19,4 +21,29 @@ pub fn suite_dir() -> Option<PathBuf> {
     }
     println!("{msg}; skipping");
     None
+}
+
+/// A Node 20, or why there is none (a failure under CI).
+pub fn node_20() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CROSSCHECK_OLD_NODE") {
+        return Some(PathBuf::from(p));
+    }
+    let out = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-node.sh"))
+        .arg("20")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(PathBuf::from(String::from_utf8_lossy(&o.stdout).trim())),
+        other => {
+            let why = match other {
+                Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
+                Err(e) => e.to_string(),
+            };
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("no Node 20 for the old-V8 tests under CI: {why}");
+            }
+            println!("no Node 20 ({why}); skipping the old-V8 tests");
+            None
+        }
+    }
 }

@@ -13,7 +13,7 @@ use super::wrapper::{self, SLOT};
 use crate::engine::{Engine, Instance};
 use crate::features::Features;
 use crate::observation::{InstantiateError, Observation, Plan};
-use crate::value::{CallOutcome, ValType};
+use crate::value::{CallOutcome, TrapKind, ValType};
 use crate::wast_session::{WastSession, WastVal};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -72,6 +72,8 @@ pub struct Timings {
 enum WrapperKey {
     Call(Signature),
     Globals(Vec<(ValType, bool)>),
+    /// A typed wrapper ([`super::typed`]), by its bytes.
+    Typed(Vec<u8>),
 }
 
 /// The default time a round trip may take before the worker is killed.
@@ -135,6 +137,11 @@ impl V8Engine {
         self.timings
     }
 
+    /// The id of a typed wrapper (one id per distinct module).
+    pub(super) fn typed_wrapper_id(&mut self, wasm: Vec<u8>) -> u32 {
+        self.wrapper_id(WrapperKey::Typed(wasm))
+    }
+
     fn wrapper_id(&mut self, key: WrapperKey) -> u32 {
         if let Some(id) = self.wrappers.get(&key) {
             return *id;
@@ -142,6 +149,7 @@ impl V8Engine {
         let bytes = match &key {
             WrapperKey::Call(sig) => wrapper::call_wrapper(&sig.params, &sig.results),
             WrapperKey::Globals(g) => wrapper::globals_wrapper(g),
+            WrapperKey::Typed(bytes) => bytes.clone(),
         };
         let id = self.wrapper_bytes.len() as u32;
         self.wrapper_bytes.push(bytes);
@@ -275,6 +283,9 @@ impl V8Engine {
                 InstantiateError::Rejected(message.clone())
             }
             Reply::Thrown { class: ErrorClass::Runtime, message } => InstantiateError::Trapped(trap_kind(message)),
+            Reply::Thrown { class: ErrorClass::Exception, .. } => {
+                InstantiateError::Trapped(TrapKind::UncaughtException)
+            }
             Reply::Thrown { class: ErrorClass::Range, message } => InstantiateError::Exhausted(message.clone()),
             other => InstantiateError::Failed(format!("unexpected reply {other:?}")),
         }
@@ -340,10 +351,11 @@ impl Engine for V8Engine {
     }
 
     fn wast_features(&self) -> Features {
-        // A script's GC values (anyref, i31, structs) cannot cross the
-        // session's byte wrappers yet: GC scripts stay skipped.
-        // Exception scripts likewise (`assert_exception`, exnref values).
-        Features { gc: false, exceptions: false, ..self.features() }
+        // Scripts run every proposal the probe found: GC values and
+        // exception references cross through typed wrappers, which need
+        // GC (so exceptions without it stay skipped).
+        let f = self.node.features;
+        Features { exceptions: f.exceptions && f.gc, ..f }
     }
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {

@@ -14,6 +14,7 @@
 //! | [`worker`] | the worker process: spawn, round trip with a deadline, kill |
 //! | `worker.js` | the worker itself (embedded, run with `node -e`) |
 //! | [`wrapper`] | the wrapper modules and the byte slots they exchange |
+//! | [`typed`] | wrappers copying a script module's types (GC, typed references, exnref) |
 //! | [`signatures`] | the types of a module's exports |
 //! | [`traps`] | V8's exceptions as trap kinds and outcomes |
 //! | [`adapter`] | the [`crate::Engine`]: worker, wrappers, commands and replies |
@@ -27,6 +28,7 @@ pub mod protocol;
 pub mod session;
 pub use crate::signatures;
 pub mod traps;
+pub mod typed;
 pub mod worker;
 pub mod wrapper;
 

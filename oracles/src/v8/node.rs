@@ -151,10 +151,9 @@ const PROBES: &[(&str, &str)] = &[
     ("wide-arithmetic", "(module (func (result i64 i64) i64.const 0 i64.const 0 i64.const 0 i64.const 0 i64.add128))"),
     ("custom-page-sizes", "(module (memory 1 (pagesize 1)))"),
     ("gc", "(module (func (result i32) i32.const 1 ref.i31 ref.as_non_null i31.get_s))"),
-    // Exception handling with `exnref` (not the legacy `try`/`catch`).
     (
         "exceptions",
-        "(module (tag) (func (result exnref) (block (result exnref) (try_table (catch_all_ref 0) (throw 0)) unreachable)))",
+        "(module (tag $e) (func (result exnref) (block $h (result exnref) (try_table (catch_all_ref $h) (throw $e)) (unreachable))))",
     ),
 ];
 

@@ -140,6 +140,8 @@ pub enum ErrorClass {
     Runtime,
     Range,
     Type,
+    /// A `WebAssembly.Exception`: a Wasm exception no handler caught.
+    Exception,
     Other,
 }
 
@@ -261,6 +263,7 @@ pub fn decode_replies(commands: &[Command], payload: &[u8]) -> Result<Vec<Reply>
                     2 => ErrorClass::Runtime,
                     3 => ErrorClass::Range,
                     4 => ErrorClass::Type,
+                    6 => ErrorClass::Exception,
                     _ => ErrorClass::Other,
                 };
                 Reply::Thrown { class, message: c.string()? }

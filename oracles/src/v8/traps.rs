@@ -57,6 +57,7 @@ pub fn call_outcome(class: ErrorClass, message: &str) -> CallOutcome {
             CallOutcome::Exhausted(message.to_string())
         }
         ErrorClass::Runtime => CallOutcome::Trapped(trap_kind(message)),
+        ErrorClass::Exception => CallOutcome::Trapped(TrapKind::UncaughtException),
         ErrorClass::Range => CallOutcome::Exhausted(format!("RangeError: {message}")),
         other => CallOutcome::Failed(format!("{other:?}Error: {message}")),
     }

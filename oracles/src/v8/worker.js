@@ -18,7 +18,8 @@ const RESET = 1, WRAPPER = 2, COMPILE = 3, INSTANTIATE = 4, REGISTER = 5, CALL =
 // Reply statuses.
 const OK = 0, THROWN = 1, SKIPPED = 2, MISSING = 3;
 // Error classes of a THROWN reply.
-const COMPILE_ERROR = 0, LINK_ERROR = 1, RUNTIME_ERROR = 2, RANGE_ERROR = 3, TYPE_ERROR = 4, OTHER_ERROR = 5;
+const COMPILE_ERROR = 0, LINK_ERROR = 1, RUNTIME_ERROR = 2, RANGE_ERROR = 3, TYPE_ERROR = 4, OTHER_ERROR = 5,
+  EXCEPTION = 6;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -128,6 +129,7 @@ function errorClass(e) {
   if (e instanceof WebAssembly.RuntimeError) return RUNTIME_ERROR;
   if (e instanceof RangeError) return RANGE_ERROR;
   if (e instanceof TypeError) return TYPE_ERROR;
+  if (typeof WebAssembly.Exception === 'function' && e instanceof WebAssembly.Exception) return EXCEPTION;
   return OTHER_ERROR;
 }
 

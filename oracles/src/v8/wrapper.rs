@@ -17,13 +17,13 @@ use crate::value::ValType;
 use crate::wast_session::WastVal;
 use wasm_encoder::{
     BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalType, HeapType,
-    ImportSection, MemArg, MemorySection, MemoryType, Module, TypeSection, ValType as W,
+    ImportSection, InstructionSink, MemArg, MemorySection, MemoryType, Module, TypeSection, ValType as W,
 };
 
 /// Bytes per argument, result or global slot.
 pub const SLOT: usize = 16;
 
-fn wasm_type(t: ValType) -> W {
+pub(super) fn wasm_type(t: ValType) -> W {
     match t {
         ValType::I32 => W::I32,
         ValType::I64 => W::I64,
@@ -35,7 +35,7 @@ fn wasm_type(t: ValType) -> W {
     }
 }
 
-fn mem_arg(slot: usize, extra: u64) -> MemArg {
+pub(super) fn mem_arg(slot: usize, extra: u64) -> MemArg {
     MemArg { offset: (slot * SLOT) as u64 + extra, align: 0, memory_index: 0 }
 }
 
@@ -54,9 +54,18 @@ fn common_types(types: &mut TypeSection) {
     types.ty().function([W::EXTERNREF], [W::I32]);
 }
 
-fn finish(types: TypeSection, imports: ImportSection, run_index: u32, slots: usize, body: Function) -> Vec<u8> {
+/// The wrapper module: `types`, `imports`, then `run` (of type `run_type`,
+/// function `run_index`) and a memory of `slots` slots, both exported.
+pub(super) fn finish(
+    types: TypeSection,
+    imports: ImportSection,
+    run_type: u32,
+    run_index: u32,
+    slots: usize,
+    body: Function,
+) -> Vec<u8> {
     let mut funcs = FunctionSection::new();
-    funcs.function(T_RUN);
+    funcs.function(run_type);
     let mut memories = MemorySection::new();
     memories.memory(MemoryType {
         minimum: pages(slots),
@@ -75,25 +84,41 @@ fn finish(types: TypeSection, imports: ImportSection, run_index: u32, slots: usi
     module.finish()
 }
 
-/// Stores the value on top of the stack (held in local `local`) into `slot`.
-fn store_local(f: &mut Function, t: ValType, local: u32, slot: usize, unext: u32) {
-    let mut s = f.instructions();
-    s.i32_const(0);
-    s.local_get(local);
+/// Stores number local `local` of type `t` into `slot`.
+pub(super) fn store_num(s: &mut InstructionSink<'_>, t: ValType, local: u32, slot: usize) {
+    s.i32_const(0).local_get(local);
     match t {
         ValType::I32 => s.i32_store(mem_arg(slot, 0)),
         ValType::I64 => s.i64_store(mem_arg(slot, 0)),
         ValType::F32 => s.f32_store(mem_arg(slot, 0)),
         ValType::F64 => s.f64_store(mem_arg(slot, 0)),
         ValType::V128 => s.v128_store(mem_arg(slot, 0)),
-        ValType::FuncRef | ValType::ExternRef => {
-            s.ref_is_null().i32_eqz().i32_store(mem_arg(slot, 0));
-            if t == ValType::ExternRef {
-                s.i32_const(0).local_get(local).call(unext).i32_store(mem_arg(slot, 4));
-            }
-            &mut s
-        }
+        // References: their non-null flag.
+        ValType::FuncRef | ValType::ExternRef => s.ref_is_null().i32_eqz().i32_store(mem_arg(slot, 0)),
     };
+}
+
+/// Pushes the number in `slot` (a null for a reference type).
+pub(super) fn load_num(s: &mut InstructionSink<'_>, t: ValType, slot: usize) {
+    match t {
+        ValType::I32 => s.i32_const(0).i32_load(mem_arg(slot, 0)),
+        ValType::I64 => s.i32_const(0).i64_load(mem_arg(slot, 0)),
+        ValType::F32 => s.i32_const(0).f32_load(mem_arg(slot, 0)),
+        ValType::F64 => s.i32_const(0).f64_load(mem_arg(slot, 0)),
+        ValType::V128 => s.i32_const(0).v128_load(mem_arg(slot, 0)),
+        ValType::FuncRef => s.ref_null(HeapType::FUNC),
+        ValType::ExternRef => s.ref_null(HeapType::EXTERN),
+    };
+}
+
+/// Stores local `local` of type `t` into `slot` (an externref's payload
+/// read with function `unext`).
+fn store_local(f: &mut Function, t: ValType, local: u32, slot: usize, unext: u32) {
+    let mut s = f.instructions();
+    store_num(&mut s, t, local, slot);
+    if t == ValType::ExternRef {
+        s.i32_const(0).local_get(local).call(unext).i32_store(mem_arg(slot, 4));
+    }
 }
 
 /// The wrapper that calls a function of type `params -> results`.
@@ -113,13 +138,6 @@ pub fn call_wrapper(params: &[ValType], results: &[ValType]) -> Vec<u8> {
     for (slot, t) in params.iter().enumerate() {
         let mut s = f.instructions();
         match t {
-            ValType::I32 => s.i32_const(0).i32_load(mem_arg(slot, 0)),
-            ValType::I64 => s.i32_const(0).i64_load(mem_arg(slot, 0)),
-            ValType::F32 => s.i32_const(0).f32_load(mem_arg(slot, 0)),
-            ValType::F64 => s.i32_const(0).f64_load(mem_arg(slot, 0)),
-            ValType::V128 => s.i32_const(0).v128_load(mem_arg(slot, 0)),
-            // Only null function references can be passed.
-            ValType::FuncRef => s.ref_null(HeapType::FUNC),
             ValType::ExternRef => s
                 .i32_const(0)
                 .i32_load(mem_arg(slot, 0))
@@ -130,6 +148,11 @@ pub fn call_wrapper(params: &[ValType], results: &[ValType]) -> Vec<u8> {
                 .else_()
                 .ref_null(HeapType::EXTERN)
                 .end(),
+            // Only null function references can be passed.
+            _ => {
+                load_num(&mut s, *t, slot);
+                &mut s
+            }
         };
     }
     f.instructions().call(f_index);
@@ -140,7 +163,7 @@ pub fn call_wrapper(params: &[ValType], results: &[ValType]) -> Vec<u8> {
         store_local(&mut f, *t, i as u32, params.len() + i, unext);
     }
     f.instructions().end();
-    finish(types, imports, run_index, params.len() + results.len(), f)
+    finish(types, imports, T_RUN, run_index, params.len() + results.len(), f)
 }
 
 /// The wrapper that reads globals of the given types and mutability.
@@ -162,7 +185,7 @@ pub fn globals_wrapper(globals: &[(ValType, bool)]) -> Vec<u8> {
         store_local(&mut f, *t, i as u32, i, 1);
     }
     f.instructions().end();
-    finish(types, imports, 2, globals.len(), f)
+    finish(types, imports, T_RUN, 2, globals.len(), f)
 }
 
 /// The argument slots for `args`; `None` for a value no wrapper can pass
