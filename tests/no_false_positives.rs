@@ -33,10 +33,20 @@ fn campaign_of(engines: &[&str], seed: u64, cases: u64) -> (u64, u64, Vec<String
     campaign_counting_relaxed(engines, seed, cases).0
 }
 
-/// The campaign, and how many judged Cases ran relaxed SIMD instructions.
 fn campaign_counting_relaxed(engines: &[&str], seed: u64, cases: u64) -> ((u64, u64, Vec<String>), u64) {
+    let (result, relaxed, _) = campaign_in(engines, CampaignOptions::new(Target::Differential, seed), cases);
+    (result, relaxed)
+}
+
+/// The campaign, how many judged Cases ran relaxed SIMD instructions, and
+/// its counters.
+fn campaign_in(
+    engines: &[&str],
+    options: CampaignOptions,
+    cases: u64,
+) -> ((u64, u64, Vec<String>), u64, crosscheck::fuzz::stats::Stats) {
     let set = EngineSet::fuzzing(engines).unwrap();
-    let mut c = Campaign::new(CampaignOptions::new(Target::Differential, seed), set);
+    let mut c = Campaign::new(options, set);
     let mut unknown = Vec::new();
     let mut relaxed = 0;
     let mut crashes = 0;
@@ -78,7 +88,7 @@ fn campaign_counting_relaxed(engines: &[&str], seed: u64, cases: u64) -> ((u64, 
     );
     println!("  Cases that agreed while running relaxed SIMD instructions: {relaxed}; known crashes: {crashes}");
     assert!(crashes <= cases / 100, "{crashes} known crashes: too many Cases lost to them");
-    ((s.get(keys::AGREE), s.get(keys::KNOWN_BUG), unknown), relaxed)
+    ((s.get(keys::AGREE), s.get(keys::KNOWN_BUG), unknown), relaxed, c.stats.clone())
 }
 
 /// Cases judged by the reference's masks: NaN canonicalization off,
@@ -111,4 +121,30 @@ fn wasmtime_and_wasmi_agree_apart_from_known_wasmi_bugs() {
     // The known bug must stay a minority, or this test would prove little.
     assert!(known < CASES / 10, "{known} Cases hit known wasmi bugs");
     assert!(agree > CASES * 8 / 10, "only {agree} of {CASES} Cases judged");
+}
+
+/// Cases of the `wasm3` swarm profile (GC, exceptions, typed function
+/// references; observed through probe exports) on every engine that runs
+/// them: no divergence, few inconclusive, and most of them really using
+/// Wasm 3.0.
+#[test]
+fn wasm3_cases_agree_on_every_engine_with_gc() {
+    let mut engines = vec!["reference", "wasmtime", "pulley"];
+    let v8 = crosscheck_oracles::registry::create("v8");
+    match v8 {
+        Ok(e) if e.features().gc && e.features().exceptions => engines.extend(["v8", "v8-liftoff"]),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI: a V8 with GC and exceptions is required"),
+        _ => println!("v8 left out: no V8 with GC and exceptions"),
+    }
+    let mut options = CampaignOptions::new(Target::Differential, 3);
+    options.swarm = crosscheck::swarm::indices_named("wasm3").unwrap();
+    let cases = 800;
+    let ((agree, known, unknown), _, stats) = campaign_in(&engines, options, cases);
+    assert!(unknown.is_empty(), "{} divergences, first:\n{}", unknown.len(), unknown[0]);
+    assert_eq!(known, 0);
+    let used = stats.get(&format!("{}any", keys::USES_WASM3));
+    println!("Cases using Wasm 3.0: {used} of {cases}");
+    assert!(used > cases / 3, "only {used} of {cases} Cases used GC, exceptions or typed function references");
+    assert!(stats.inconclusive_percent() < 5.0, "{:.2}% inconclusive", stats.inconclusive_percent());
+    assert!(agree > cases * 9 / 10, "only {agree} of {cases} Cases judged");
 }
