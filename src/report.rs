@@ -97,6 +97,7 @@ fn write_report(out: &mut String, c: &Checked, with_module: bool) -> std::fmt::R
         writeln!(out, "  {:<10} {s}", r.engine)?;
     }
     write_call_table(out, c, first_diff.as_ref())?;
+    write_probe_slots(out, c, first_diff.as_ref())?;
     write_state(out, c)?;
 
     if !with_module {
@@ -157,6 +158,46 @@ fn write_call_table(out: &mut String, c: &Checked, first: Option<&Site>) -> std:
         let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
         let line = line.join(" | ");
         writeln!(out, "  {}{}", line.trim_end(), if mark { "  <<< first difference" } else { "" })?;
+    }
+    Ok(())
+}
+
+/// At a first difference in the results of a probe wrapper (an export
+/// returning GC references or escaping exceptions as numbers, see
+/// [`crate::probes`]), each differing number by name: which field, type
+/// test, payload or result it is.
+fn write_probe_slots(out: &mut String, c: &Checked, first: Option<&Site>) -> std::fmt::Result {
+    let Some(Site::Call { index, .. }) = first else { return Ok(()) };
+    let Some(call) = c.case.plan.calls.get(*index) else { return Ok(()) };
+    let legend = crate::probes::legend(&c.case.plan.wasm);
+    let Some((_, names)) = legend.iter().find(|(e, _)| *e == call.export) else { return Ok(()) };
+    let results: Vec<Option<&Vec<crosscheck_oracles::Val>>> = c
+        .runs
+        .iter()
+        .map(|r| match r.observation.calls.get(*index) {
+            Some(crosscheck_oracles::CallOutcome::Returned(v)) if v.len() == names.len() => Some(v),
+            _ => None,
+        })
+        .collect();
+    let Some(base) = results[0] else { return Ok(()) };
+    writeln!(
+        out,
+        "
+probe of call #{index} (export {:?}), the numbers that differ from {}:",
+        call.export, c.runs[0].engine
+    )?;
+    for (slot, name) in names.iter().enumerate() {
+        let differs = results.iter().flatten().any(|v| v[slot] != base[slot]);
+        if !differs {
+            continue;
+        }
+        let cells: Vec<String> = c
+            .runs
+            .iter()
+            .zip(&results)
+            .map(|(r, v)| format!("{}={}", r.engine, v.map_or("-".to_string(), |v| v[slot].to_string())))
+            .collect();
+        writeln!(out, "  {name}: {}", cells.join("  "))?;
     }
     Ok(())
 }

@@ -195,7 +195,7 @@ fn a_worker_reports_its_counters_right_after_each_finding() {
         "--engines",
         "reference,wasmi+i32-result-bit",
         "--seed",
-        "2",
+        "3",
         "--runs",
         "60",
         "--max-len",

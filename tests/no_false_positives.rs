@@ -120,7 +120,8 @@ fn wasmtime_and_wasmi_agree_apart_from_known_wasmi_bugs() {
     assert!(unknown.is_empty(), "{} divergences, first:\n{}", unknown.len(), unknown[0]);
     // The known bug must stay a minority, or this test would prove little.
     assert!(known < CASES / 10, "{known} Cases hit known wasmi bugs");
-    assert!(agree > CASES * 8 / 10, "only {agree} of {CASES} Cases judged");
+    // wasmi sits out the Cases whose module uses threads or Wasm 3.0.
+    assert!(agree > CASES * 7 / 10, "only {agree} of {CASES} Cases judged");
 }
 
 /// Cases of the `wasm3` swarm profile (GC, exceptions, typed function

@@ -193,3 +193,24 @@ fn a_full_gc_heap_is_exhaustion() {
     let CallOutcome::Returned(vals) = drc else { panic!("drc: {drc}") };
     assert_eq!(vals, [Val::I32(1_000_000)]);
 }
+
+/// A divergence inside a probe wrapper's results is reported by slot name:
+/// an engine reading `struct.get_s` as `struct.get_u` (a planted fault)
+/// differs at the signed read of the `i8` field holding 200.
+#[test]
+fn the_report_names_the_probe_numbers_that_differ() {
+    let mut c = case(GC, &[]);
+    c.plan.calls = vec![crosscheck_oracles::Call { export: "point".into(), args: vec![] }];
+    let mut engines = crosscheck::engines::EngineSet::defaults(&[
+        "reference".to_string(),
+        "wasmtime+struct-get-s-unsigned".to_string(),
+    ])
+    .unwrap();
+    let checked = crosscheck::target::check_case("test".into(), c, &mut engines, std::time::Duration::ZERO);
+    assert!(matches!(checked.verdict, crosscheck::judge::Verdict::Diverge(_)), "{:?}", checked.verdict);
+    let report = crosscheck::report::render(&checked);
+    assert!(report.contains("probe of call #0 (export \"point\")"), "{report}");
+    let line = report.lines().find(|l| l.contains("result 0 $2.0 signed:")).unwrap_or_else(|| panic!("{report}"));
+    assert!(line.contains("reference=i32:-56") && line.contains("=i32:200"), "{line}");
+    assert!(!report.contains("result 0 $2.1:"), "an agreeing slot is listed:\n{report}");
+}
