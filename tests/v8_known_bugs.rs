@@ -188,3 +188,54 @@ fn node_20_bugs_are_labelled_and_nothing_else_fails() {
         assert!(text.contains(&format!("signature: known-bug:{bug} ")), "{file} on Node 20:\n{text}");
     }
 }
+
+/// V8 14.6's `array.init_elem` checks the element segment before the
+/// array (docs/findings/v8-array-init-elem-bounds-order.md): with both out
+/// of bounds the judge still reports the divergence, named as this bug;
+/// the workaround changes no outcome on the reference.
+#[test]
+fn array_init_elem_bounds_order_is_labelled_on_the_pinned_v8() {
+    let wat = r#"(module
+      (type $a (array (mut funcref)))
+      (elem $e func $f $f)
+      (func $f)
+      (func (export "init") (param $d i32) (param $s i32) (param $n i32)
+        (array.init_elem $a $e (array.new_default $a (i32.const 2))
+          (local.get $d) (local.get $s) (local.get $n))))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let bug = KNOWN_BUGS.iter().find(|b| b.name == "v8-array-init-elem-bounds-order").unwrap();
+    let workaround = (bug.workaround)(&wasm).expect("the module has an array.init_elem");
+    let calls: Vec<crosscheck_oracles::Call> = [[3, 0, 0], [0, 3, 0], [0, 0, 3], [0, 0, 2], [1, 1, 1]]
+        .iter()
+        .map(|a| crosscheck_oracles::Call {
+            export: "init".into(),
+            args: a.iter().map(|&x| crosscheck_oracles::Val::I32(x)).collect(),
+        })
+        .collect();
+    let plan = |wasm: Vec<u8>| Plan { wasm, calls: calls.clone(), observe: Default::default() };
+    let mut reference = registry::create("reference").unwrap();
+    assert_eq!(
+        reference.run(&plan(wasm.clone())).calls,
+        reference.run(&plan(workaround)).calls,
+        "the workaround changes an outcome"
+    );
+    let v8 = registry::create("v8").ok().filter(|e| e.features().gc);
+    if v8.is_none() {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "CI: the pinned V8 (with GC) is required");
+        println!("no V8 with GC: the labelling is not checked");
+        return;
+    }
+    let case = crosscheck::case_file::case_of(
+        wasm,
+        calls.clone(),
+        crosscheck_oracles::Features::ALL,
+        crosscheck::case::Determinism::JUDGED,
+    )
+    .unwrap();
+    let mut engines = crosscheck::engines::EngineSet::defaults(&["reference".to_string(), "v8".to_string()]).unwrap();
+    let checked = crosscheck::target::check_case("test".into(), case, &mut engines, std::time::Duration::ZERO);
+    match &checked.verdict {
+        crosscheck::judge::Verdict::Diverge(d) => assert_eq!(d.known_bug, Some(bug.name), "{}", d.signature),
+        other => panic!("expected the known divergence, got {other:?}"),
+    }
+}

@@ -29,6 +29,8 @@ pub enum Versions {
     Linked,
     /// Every V8 older than `major.minor`, the first seen without the bug.
     V8Before(u32, u32),
+    /// Every V8 from `major.minor` on (no V8 without the bug seen yet).
+    V8Since(u32, u32),
 }
 
 impl Versions {
@@ -38,6 +40,7 @@ impl Versions {
         match self {
             Versions::Linked => true,
             Versions::V8Before(major, minor) => v8_version(version).is_some_and(|v| v < (major, minor)),
+            Versions::V8Since(major, minor) => v8_version(version).is_some_and(|v| v >= (major, minor)),
         }
     }
 
@@ -45,6 +48,7 @@ impl Versions {
         match self {
             Versions::Linked => "the version linked".to_string(),
             Versions::V8Before(major, minor) => format!("V8 before {major}.{minor}"),
+            Versions::V8Since(major, minor) => format!("V8 {major}.{minor} and later"),
         }
     }
 }
@@ -101,6 +105,20 @@ pub const KNOWN_BUGS: &[KnownBug] = &[
         versions: Versions::V8Before(12, 4),
         doc: "docs/findings/v8-liftoff-relaxed-dot-add.md",
         workaround: super::v8_workarounds::unfused_dot_add,
+    },
+    KnownBug {
+        name: "v8-array-init-elem-bounds-order",
+        engine: "v8",
+        versions: Versions::V8Since(14, 6),
+        doc: "docs/findings/v8-array-init-elem-bounds-order.md",
+        workaround: super::v8_workarounds::array_bounds_before_init_elem,
+    },
+    KnownBug {
+        name: "v8-array-init-elem-bounds-order",
+        engine: "v8-liftoff",
+        versions: Versions::V8Since(14, 6),
+        doc: "docs/findings/v8-array-init-elem-bounds-order.md",
+        workaround: super::v8_workarounds::array_bounds_before_init_elem,
     },
 ];
 
@@ -273,6 +291,16 @@ pub(super) fn with_one_more_local(
     params: u32,
     ty: wasm_encoder::ValType,
 ) -> wasmparser::Result<Option<(Vec<u8>, u32, usize)>> {
+    with_more_locals(body, params, &[ty])
+}
+
+/// [`with_one_more_local`] for several new locals, one group each: the
+/// index of the first.
+pub(super) fn with_more_locals(
+    body: &wasmparser::FunctionBody,
+    params: u32,
+    tys: &[wasm_encoder::ValType],
+) -> wasmparser::Result<Option<(Vec<u8>, u32, usize)>> {
     let mut locals = body.get_locals_reader()?;
     let mut index = params;
     for _ in 0..locals.get_count() {
@@ -280,7 +308,7 @@ pub(super) fn with_one_more_local(
         index = index.saturating_add(count);
     }
     let ops_start = locals.original_position() - body.range().start;
-    let Some(groups) = locals.get_count().checked_add(1) else {
+    let Some(groups) = u32::try_from(tys.len()).ok().and_then(|n| locals.get_count().checked_add(n)) else {
         return Ok(None);
     };
     let bytes = body.as_bytes();
@@ -288,8 +316,10 @@ pub(super) fn with_one_more_local(
     wasm_encoder::Encode::encode(&groups, &mut out);
     // The declared groups' bytes as they are, then the new one.
     out.extend_from_slice(&bytes[leb_len(bytes)..ops_start]);
-    wasm_encoder::Encode::encode(&1u32, &mut out);
-    wasm_encoder::Encode::encode(&ty, &mut out);
+    for ty in tys {
+        wasm_encoder::Encode::encode(&1u32, &mut out);
+        wasm_encoder::Encode::encode(ty, &mut out);
+    }
     Ok(Some((out, index, ops_start)))
 }
 

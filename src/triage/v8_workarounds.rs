@@ -4,7 +4,7 @@
 //! is one the original allows, so an engine that agrees with the reference
 //! on the rewrite, and did not on the original, was tripped by that bug.
 
-use super::known_bugs::{map_bodies, with_one_more_local};
+use super::known_bugs::{map_bodies, with_more_locals, with_one_more_local};
 use wasm_encoder::{Encode, Instruction as I};
 use wasmparser::Operator;
 
@@ -100,6 +100,75 @@ pub fn unfused_dot_add(wasm: &[u8]) -> Option<Vec<u8>> {
 /// The module with `rewrite(op, out)` applied to every operator of every
 /// body: it may write bytes to `out` to be inserted before the operator,
 /// and returns whether those bytes replace it. `None` when nothing was
+/// Before every `array.init_elem`, the array's own bounds check, made
+/// first as the spec orders it: when `d + n` passes the array's length, an
+/// `array.get` at the length traps ("out of bounds array access") before
+/// the segment is looked at; a null array traps at `array.len` as it
+/// would at `array.init_elem`. V8 14.6 checks the segment first.
+pub fn array_bounds_before_init_elem(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::{HeapType, RefType, ValType};
+    let out = map_bodies(wasm, |body, params| {
+        let mut sites = Vec::new();
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset()?;
+            if let Operator::ArrayInitElem { array_type_index, .. } = op {
+                sites.push((offset, array_type_index));
+            }
+        }
+        if sites.is_empty() {
+            return Ok(None);
+        }
+        let mut arrays: Vec<u32> = sites.iter().map(|&(_, t)| t).collect();
+        arrays.sort_unstable();
+        arrays.dedup();
+        // d, s, n, then one array local per array type.
+        let mut tys = vec![ValType::I32; 3];
+        tys.extend(arrays.iter().map(|&t| ValType::Ref(RefType { nullable: true, heap_type: HeapType::Concrete(t) })));
+        let Some((mut out, first, ops_start)) = with_more_locals(body, params, &tys)? else { return Ok(None) };
+        let (d, s, n) = (first, first + 1, first + 2);
+        let (start, bytes) = (body.range().start, body.as_bytes());
+        let mut copied = ops_start;
+        for (offset, t) in sites {
+            let a = first + 3 + arrays.iter().position(|&x| x == t).unwrap_or(0) as u32;
+            out.extend_from_slice(&bytes[copied..offset - start]);
+            let check = [
+                I::LocalSet(n),
+                I::LocalSet(s),
+                I::LocalSet(d),
+                I::LocalSet(a),
+                I::LocalGet(d),
+                I::I64ExtendI32U,
+                I::LocalGet(n),
+                I::I64ExtendI32U,
+                I::I64Add,
+                I::LocalGet(a),
+                I::ArrayLen,
+                I::I64ExtendI32U,
+                I::I64GtU,
+                I::If(wasm_encoder::BlockType::Empty),
+                I::LocalGet(a),
+                I::LocalGet(a),
+                I::ArrayLen,
+                I::ArrayGet(t),
+                I::Drop,
+                I::End,
+                I::LocalGet(a),
+                I::LocalGet(d),
+                I::LocalGet(s),
+                I::LocalGet(n),
+            ];
+            for i in &check {
+                i.encode(&mut out);
+            }
+            copied = offset - start;
+        }
+        out.extend_from_slice(&bytes[copied..]);
+        Ok(Some(out))
+    })?;
+    valid(out)
+}
+
 /// rewritten, or the result does not validate.
 fn rewrite_ops(wasm: &[u8], rewrite: impl Fn(&Operator, &mut Vec<u8>) -> bool) -> Option<Vec<u8>> {
     let out = map_bodies(wasm, |body, _| {
