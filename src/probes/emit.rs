@@ -210,11 +210,7 @@ impl TypeTable {
     /// suffix for the slot name and the number's type: a packed field both
     /// zero- and sign-extended (two instructions an engine implements
     /// apart), a reference as non-null.
-    fn reads(
-        &self,
-        storage: StorageType,
-        get: impl Fn(Get) -> I<'static>,
-    ) -> Result<Vec<(&'static str, Vec<I<'static>>, EncType)>, String> {
+    fn reads(&self, storage: StorageType, get: impl Fn(Get) -> I<'static>) -> Result<Vec<Read>, String> {
         Ok(match storage {
             StorageType::I8 | StorageType::I16 => {
                 vec![("", vec![get(Get::Unsigned)], EncType::I32), (" signed", vec![get(Get::Signed)], EncType::I32)]
@@ -226,6 +222,10 @@ impl TypeTable {
         })
     }
 }
+
+/// One read of a field: the slot name's suffix, the instructions, the
+/// number's type.
+type Read = (&'static str, Vec<I<'static>>, EncType);
 
 /// Which `get` reads a field.
 enum Get {

@@ -5,12 +5,14 @@
 //! pass for a caught fault.
 
 pub mod faults;
+pub mod faulty;
 pub mod gc_faults;
 pub mod large_finding;
 pub mod miscompile;
 pub mod mutator;
 
-pub use faults::{Fault, Faulty};
+pub use faults::Fault;
+pub use faulty::Faulty;
 
 use crate::engines::EngineSet;
 use crate::fuzz::{Campaign, CampaignOptions};
