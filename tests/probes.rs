@@ -192,6 +192,19 @@ fn a_full_gc_heap_is_exhaustion() {
     let drc = outcome("wasmtime[collector=drc]");
     let CallOutcome::Returned(vals) = drc else { panic!("drc: {drc}") };
     assert_eq!(vals, [Val::I32(1_000_000)]);
+
+    // One array past the GC heap's fixed reservation (256 MiB) is out of
+    // memory at once on every collector, not gigabytes committed.
+    let huge = case(
+        r#"(module (type $b (array (mut i8)))
+             (func (export "huge") (result i32) (array.len (array.new_default $b (i32.const 0x60000000)))))"#,
+        &[],
+    );
+    for spec in ["wasmtime[collector=drc]", "wasmtime[collector=null]", "pulley", "reference"] {
+        let mut e = crosscheck::engines::create_default(spec).unwrap();
+        let got = e.instantiate(&huge.plan.wasm).unwrap().call("huge", &[]);
+        assert!(matches!(got, CallOutcome::Exhausted(_)), "{spec}: {got}");
+    }
 }
 
 /// A divergence inside a probe wrapper's results is reported by slot name:

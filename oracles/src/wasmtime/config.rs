@@ -314,11 +314,21 @@ impl WasmtimeConfig {
                 Collector::Drc => wasmtime::Collector::DeferredReferenceCounting,
                 Collector::Null => wasmtime::Collector::Null,
             });
+            // A GC heap that cannot grow past a fixed reservation: a module
+            // allocating gigabytes (`array.new` of 1.6 billion elements) is
+            // out of memory at once, exhaustion like the reference's own heap
+            // limit, instead of a minute spent committing the memory.
+            c.gc_heap_reservation(GC_HEAP_BYTES);
+            c.gc_heap_reservation_for_growth(0);
+            c.gc_heap_may_move(false);
         }
         c.wasm_stack_switching(false);
         Ok(c)
     }
 }
+
+/// The largest GC heap of a Case (see [`WasmtimeConfig`]'s GC settings).
+pub const GC_HEAP_BYTES: u64 = 256 << 20;
 
 /// The settings of a Wasmtime engine's bracket form, in printing order.
 pub const SETTING_KEYS: &[&str] =
