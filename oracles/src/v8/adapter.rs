@@ -282,6 +282,11 @@ impl V8Engine {
             Reply::Thrown { class: ErrorClass::Compile | ErrorClass::Link | ErrorClass::Type, message } => {
                 InstantiateError::Rejected(message.clone())
             }
+            Reply::Thrown { class: ErrorClass::Runtime, message }
+                if message.contains("requested new array is too large") =>
+            {
+                InstantiateError::Exhausted(message.clone())
+            }
             Reply::Thrown { class: ErrorClass::Runtime, message } => InstantiateError::Trapped(trap_kind(message)),
             Reply::Thrown { class: ErrorClass::Exception, .. } => {
                 InstantiateError::Trapped(TrapKind::UncaughtException)
