@@ -100,19 +100,14 @@ pub fn used(wasm: &[u8]) -> Wasm3 {
 }
 
 fn scan(wasm: &[u8], u: &mut Wasm3) -> Result<(), wasmparser::BinaryReaderError> {
-    let functions = wasmparser::Parser::new(0)
-        .parse_all(wasm)
-        .filter_map(|p| match p {
-            Ok(Payload::FunctionSection(r)) => Some(r.count()),
-            _ => None,
-        })
-        .next()
-        .unwrap_or(0);
-    // The probe wrappers are the last functions.
-    let own = functions.saturating_sub(crate::probes::wrapper_count(wasm));
+    // The probe wrappers are the last functions (the function section,
+    // which comes before the bodies, says how many there are in all).
+    let wrappers = crate::probes::wrapper_count(wasm);
+    let mut own = 0u32;
     let mut body = 0u32;
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
         match payload? {
+            Payload::FunctionSection(r) => own = r.count().saturating_sub(wrappers),
             Payload::TypeSection(r) => {
                 for group in r {
                     for sub in group?.into_types() {

@@ -1,4 +1,4 @@
-//! Rewrites that sidestep the documented bugs of older V8s (see
+//! Rewrites that sidestep the documented bugs of V8 (see
 //! `docs/findings/v8-*.md`) without changing what the spec lets a module
 //! compute: each replaces the trigger with code whose every possible result
 //! is one the original allows, so an engine that agrees with the reference
@@ -97,9 +97,6 @@ pub fn unfused_dot_add(wasm: &[u8]) -> Option<Vec<u8>> {
     valid(out)
 }
 
-/// The module with `rewrite(op, out)` applied to every operator of every
-/// body: it may write bytes to `out` to be inserted before the operator,
-/// and returns whether those bytes replace it. `None` when nothing was
 /// Before every `array.init_elem`, the array's own bounds check, made
 /// first as the spec orders it: when `d + n` passes the array's length, an
 /// `array.get` at the length traps ("out of bounds array access") before
@@ -169,6 +166,9 @@ pub fn array_bounds_before_init_elem(wasm: &[u8]) -> Option<Vec<u8>> {
     valid(out)
 }
 
+/// The module with `rewrite(op, out)` applied to every operator of every
+/// body: it may write bytes to `out` to be inserted before the operator,
+/// and returns whether those bytes replace it. `None` when nothing was
 /// rewritten, or the result does not validate.
 fn rewrite_ops(wasm: &[u8], rewrite: impl Fn(&Operator, &mut Vec<u8>) -> bool) -> Option<Vec<u8>> {
     let out = map_bodies(wasm, |body, _| {
