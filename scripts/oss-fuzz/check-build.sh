@@ -116,7 +116,10 @@ leftovers() {
 watch_rss() {
   local pid=$1 peak=0 nodes=0 rss n
   while kill -0 "$pid" 2>/dev/null; do
-    rss=$(ps -o rss= --pid "$pid" --ppid "$pid" 2>/dev/null | awk '{s += $1} END {print int(s / 1024)}')
+    # ps fails once the fuzzer has exited between kill -0 and here: under
+    # pipefail and errexit that ended this subshell without its line, and
+    # the script with it (a CI run stopped after build.sh, silently).
+    rss=$(ps -o rss= --pid "$pid" --ppid "$pid" 2>/dev/null | awk '{s += $1} END {print int(s / 1024)}') || rss=0
     n=$(ps -o comm= --ppid "$pid" 2>/dev/null | grep -c '^node' || true)
     [ "${rss:-0}" -gt "$peak" ] && peak=$rss
     [ "${n:-0}" -gt "$nodes" ] && nodes=$n
@@ -162,17 +165,20 @@ for t in "${targets[@]}"; do
     "$bin" "${flags[@]}" -print_final_stats=1 -runs=$((nseeds + runs)) -artifact_prefix="$WORK/$t/" \
     "$WORK/$t/corpus" "$seeds") >"$log" 2>&1 &
   pid=$!
-  read -r peak nodes < <(watch_rss "$pid")
+  peak=0 nodes=0
+  read -r peak nodes < <(watch_rss "$pid") || true
   status=0
   wait "$pid" || status=$?
   sleep 0.5
   left=$(leftovers "$marker" | wc -l)
   [ "$status" -eq 0 ] || problems+=("exit $status")
   grep -qE '^Done [0-9]+ runs' "$log" || problems+=("no Done line")
-  final_stat() { grep -E "^stat::$1:" "$log" | awk '{print $2}' | tail -1; }
+  # A run that crashed has no Done line and may lack stats: every lookup
+  # below tolerates a missing line, so the table and the log's tail say why.
+  final_stat() { grep -E "^stat::$1:" "$log" | awk '{print $2}' | tail -1 || true; }
   execs=$(final_stat number_of_executed_units)
   # libFuzzer's own average is a whole number: inputs over seconds instead.
-  rate=$(grep -oE '^Done [0-9]+ runs in [0-9]+ second' "$log" | awk '{ if ($5 > 0) printf "%.2f", $2 / $5 }')
+  rate=$(grep -oE '^Done [0-9]+ runs in [0-9]+ second' "$log" | awk '{ if ($5 > 0) printf "%.2f", $2 / $5 }' || true)
   # Whole seconds: 0 means every input took under a second.
   slowest=$(final_stat slowest_unit_time_sec)
   fuzzer_rss=$(final_stat peak_rss_mb)
@@ -188,12 +194,20 @@ for t in "${targets[@]}"; do
   fi
   [ "${peak:-0}" -lt "$rss_limit_mb" ] || problems+=("RSS ${peak} MB over ${rss_limit_mb} MB")
   [ "$left" -eq 0 ] || problems+=("$left processes left behind")
-  size=$(du -m "$bin" | cut -f1)
+  size=$(du -m "$bin" 2>/dev/null | cut -f1 || true)
   verdict=ok
   if [ ${#problems[@]} -gt 0 ]; then
     verdict="FAIL: $(IFS=';'; echo "${problems[*]}")"
     failed=1
     tail -30 "$log"
+    # The runner's $WORK is gone after CI: its crash files, as hex, are
+    # what replays the failure (`xxd -r -p > crash; crosscheck repro T crash`).
+    for c in "$WORK/$t"/crash-* "$WORK/$t"/timeout-* "$WORK/$t"/oom-*; do
+      [ -f "$c" ] || continue
+      echo "check-build: $t: $(basename "$c") ($(wc -c <"$c") bytes), hex:"
+      od -An -v -tx1 "$c" | tr -d ' \n' | fold -w 120
+      echo
+    done
   fi
   rows+=("$(printf '%-13s %7s MB  %-9s %-16s %7s %9s %9s s %8s MB %10s MB %6s  %s' \
     "$t" "$size" "$sanitizer" "$seeded" "${execs:-?}" "${rate:-?}" "${slowest:-?}" "${fuzzer_rss:-?}" "$peak" "$nodes" "$verdict")")
