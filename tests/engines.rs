@@ -260,3 +260,32 @@ fn atomic_traps_misaligned_or_out_of_bounds() {
     }
     assert!(!TrapKind::UnalignedAtomic.agrees_with(&TrapKind::MemoryOutOfBounds));
 }
+
+/// A small module is compiled once per configuration: instantiated again
+/// under the same one it comes from the cache, with fresh state (a store
+/// per instance); another configuration compiles its own.
+#[test]
+fn small_modules_are_compiled_once_per_configuration() {
+    use crosscheck_oracles::wasmtime::{Strategy, WasmtimeEngine};
+    let p = plan(
+        r#"(module (global $g (mut i32) (i32.const 0))
+             (func (export "bump") (result i32)
+               (global.set $g (i32.add (global.get $g) (i32.const 1))) (global.get $g)))"#,
+        vec![("bump", vec![]), ("bump", vec![])],
+    );
+    let data: Vec<u8> = (0..=255u8).cycle().take(512).collect();
+    let mut e = WasmtimeEngine::new(Strategy::Cranelift);
+    e.configure(&mut arbitrary::Unstructured::new(&data), Features::WASM2).unwrap();
+    let first = e.run(&p);
+    assert_eq!(e.cached_modules(), 1);
+    let again = e.run(&p);
+    assert_eq!(e.cached_modules(), 1, "the same bytes and configuration: no second compile");
+    assert_eq!(first, again, "a cached module starts from fresh state");
+    assert_eq!(first.calls[1], CallOutcome::Returned(vec![Val::I32(2)]));
+    let before = e.current_config().clone();
+    e.configure(&mut arbitrary::Unstructured::new(&data[7..]), Features::WASM2).unwrap();
+    assert_ne!(e.current_config(), &before);
+    let other = e.run(&p);
+    assert_eq!(e.cached_modules(), 2, "another configuration compiles its own");
+    assert_eq!(other.calls, first.calls);
+}

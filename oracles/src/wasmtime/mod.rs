@@ -7,7 +7,10 @@
 //! one a real CPU could have — never a feature the host lacks), the memory
 //! reservation/guard layout and whether traps come from signals or from
 //! explicit checks. `wasmtime::Engine`s are cached per configuration so a
-//! Case costs its compile and run, not engine start-up.
+//! Case costs its compile and run, not engine start-up, and small modules
+//! per engine and bytes: a single-instruction or pattern module recurs with
+//! new operands far more often than it changes, and compiling it again
+//! under the same configuration could only give the same code.
 
 mod config;
 mod session;
@@ -37,10 +40,18 @@ pub struct WasmtimeEngine {
     pinned: Vec<Setting>,
     features: Features,
     engines: HashMap<(WasmtimeConfig, Features), wasmtime::Engine>,
+    /// Compiled modules of at most [`MODULE_CACHE_MAX_BYTES`], per engine.
+    modules: HashMap<(WasmtimeConfig, Features, Vec<u8>), wasmtime::Module>,
 }
 
 /// Engines kept per adapter before the cache is flushed.
 const ENGINE_CACHE_LIMIT: usize = 64;
+
+/// Compiled modules kept per adapter before that cache is flushed, and the
+/// largest module kept: single-instruction and pattern modules are a few
+/// hundred bytes; generated and mutated ones are rarely seen twice.
+const MODULE_CACHE_LIMIT: usize = 256;
+const MODULE_CACHE_MAX_BYTES: usize = 2048;
 
 impl WasmtimeEngine {
     pub fn new(strategy: Strategy) -> WasmtimeEngine {
@@ -50,13 +61,21 @@ impl WasmtimeEngine {
             pinned: Vec::new(),
             features: Self::supported_features(strategy),
             engines: HashMap::new(),
+            modules: HashMap::new(),
         }
     }
 
     /// An engine that always uses one configuration.
     pub fn with_config(config: WasmtimeConfig) -> WasmtimeEngine {
         let features = Self::supported_features(config.strategy);
-        WasmtimeEngine { config, randomize: false, pinned: Vec::new(), features, engines: HashMap::new() }
+        WasmtimeEngine {
+            config,
+            randomize: false,
+            pinned: Vec::new(),
+            features,
+            engines: HashMap::new(),
+            modules: HashMap::new(),
+        }
     }
 
     /// What each strategy runs (from Wasmtime's own feature gates).
@@ -87,9 +106,33 @@ impl WasmtimeEngine {
             .map_err(|e| InstantiateError::Unsupported(format!("wasmtime config: {e:#}")))?;
         if self.engines.len() >= ENGINE_CACHE_LIMIT {
             self.engines.clear();
+            self.modules.clear();
         }
         self.engines.insert(key, engine.clone());
         Ok(engine)
+    }
+
+    /// `wasm` compiled for the current configuration: from the cache when
+    /// it is small and was compiled before (a failed compile is not kept).
+    fn module(&mut self, engine: &wasmtime::Engine, wasm: &[u8]) -> Result<wasmtime::Module, InstantiateError> {
+        if wasm.len() > MODULE_CACHE_MAX_BYTES {
+            return wasmtime::Module::new(engine, wasm).map_err(|e| classify_compile_error(&e));
+        }
+        let key = (self.config.clone(), self.features, wasm.to_vec());
+        if let Some(m) = self.modules.get(&key) {
+            return Ok(m.clone());
+        }
+        let module = wasmtime::Module::new(engine, wasm).map_err(|e| classify_compile_error(&e))?;
+        if self.modules.len() >= MODULE_CACHE_LIMIT {
+            self.modules.clear();
+        }
+        self.modules.insert(key, module.clone());
+        Ok(module)
+    }
+
+    /// How many compiled modules the cache holds (for its tests).
+    pub fn cached_modules(&self) -> usize {
+        self.modules.len()
     }
 }
 
@@ -143,7 +186,7 @@ impl Engine for WasmtimeEngine {
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
         let engine = self.engine()?;
-        let module = wasmtime::Module::new(&engine, wasm).map_err(|e| classify_compile_error(&e))?;
+        let module = self.module(&engine, wasm)?;
         let mut store = wasmtime::Store::new(&engine, ());
         let instance = wasmtime::Instance::new(&mut store, &module, &[]).map_err(|e| match classify_error(&e) {
             CallOutcome::Trapped(kind) => InstantiateError::Trapped(kind),
