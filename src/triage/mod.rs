@@ -7,8 +7,9 @@
 //! configurations it names. [`shrink`] reduces a module, or a whole Case
 //! (module and call plan, under its engine configurations), while it keeps
 //! diverging (or crashing) the same way, with whole-module rewrites
-//! ([`prune`]) and runs of instructions cut out of bodies ([`ddmin`])
-//! before wasm-shrink's small random edits. [`wast_emit`] writes a Case as
+//! ([`prune`]; `references` tells it what nothing refers to) and runs of
+//! instructions cut out of bodies ([`ddmin`]) before wasm-shrink's small
+//! random edits. [`wast_emit`] writes a Case as
 //! a `.wast` regression script with the reference's expected results.
 //! [`locate`] names the first instruction of the called function whose
 //! result differs. [`batch`] does all of it for a folder of findings: group by signature,
@@ -27,6 +28,7 @@ pub mod ddmin;
 pub mod known_bugs;
 pub mod locate;
 pub mod prune;
+mod references;
 pub mod replay;
 pub mod shrink;
 pub mod v8_workarounds;
