@@ -288,4 +288,10 @@ fn small_modules_are_compiled_once_per_configuration() {
     let other = e.run(&p);
     assert_eq!(e.cached_modules(), 2, "another configuration compiles its own");
     assert_eq!(other.calls, first.calls);
+    // A bounded cache: the oldest modules make room, the newest answer.
+    for k in 0..100 {
+        let q = plan(&format!(r#"(module (func (export "k") (result i32) (i32.const {k})))"#), vec![("k", vec![])]);
+        assert_eq!(e.run(&q).calls, vec![CallOutcome::Returned(vec![Val::I32(k)])]);
+    }
+    assert_eq!(e.cached_modules(), 64);
 }

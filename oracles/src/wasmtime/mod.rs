@@ -28,7 +28,7 @@ use crate::observation::{InstantiateError, TableState};
 use crate::value::{CallOutcome, TrapKind, Val};
 use crate::wast_session::WastSession;
 use arbitrary::Unstructured;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 /// Wasmtime with one strategy, reconfigured per Case.
 pub struct WasmtimeEngine {
@@ -41,16 +41,22 @@ pub struct WasmtimeEngine {
     features: Features,
     engines: HashMap<(WasmtimeConfig, Features), wasmtime::Engine>,
     /// Compiled modules of at most [`MODULE_CACHE_MAX_BYTES`], per engine.
-    modules: HashMap<(WasmtimeConfig, Features, Vec<u8>), wasmtime::Module>,
+    modules: HashMap<ModuleKey, wasmtime::Module>,
+    /// The cached modules' keys, oldest first.
+    module_order: VecDeque<ModuleKey>,
 }
+
+/// A compiled module's configuration, proposals and bytes.
+type ModuleKey = (WasmtimeConfig, Features, Vec<u8>);
 
 /// Engines kept per adapter before the cache is flushed.
 const ENGINE_CACHE_LIMIT: usize = 64;
 
-/// Compiled modules kept per adapter before that cache is flushed, and the
-/// largest module kept: single-instruction and pattern modules are a few
-/// hundred bytes; generated and mutated ones are rarely seen twice.
-const MODULE_CACHE_LIMIT: usize = 256;
+/// Compiled modules kept per adapter (each keeps its engine alive: 256
+/// took `patterns` from 105 to 263 MB), and the largest module kept:
+/// single-instruction and pattern modules are a few hundred bytes;
+/// generated and mutated ones are rarely seen twice.
+const MODULE_CACHE_LIMIT: usize = 64;
 const MODULE_CACHE_MAX_BYTES: usize = 2048;
 
 impl WasmtimeEngine {
@@ -62,6 +68,7 @@ impl WasmtimeEngine {
             features: Self::supported_features(strategy),
             engines: HashMap::new(),
             modules: HashMap::new(),
+            module_order: VecDeque::new(),
         }
     }
 
@@ -75,6 +82,7 @@ impl WasmtimeEngine {
             features,
             engines: HashMap::new(),
             modules: HashMap::new(),
+            module_order: VecDeque::new(),
         }
     }
 
@@ -107,6 +115,7 @@ impl WasmtimeEngine {
         if self.engines.len() >= ENGINE_CACHE_LIMIT {
             self.engines.clear();
             self.modules.clear();
+            self.module_order.clear();
         }
         self.engines.insert(key, engine.clone());
         Ok(engine)
@@ -123,9 +132,13 @@ impl WasmtimeEngine {
             return Ok(m.clone());
         }
         let module = wasmtime::Module::new(engine, wasm).map_err(|e| classify_compile_error(&e))?;
-        if self.modules.len() >= MODULE_CACHE_LIMIT {
-            self.modules.clear();
+        // The oldest goes first: libFuzzer mutates the same few inputs in a row.
+        if self.modules.len() >= MODULE_CACHE_LIMIT
+            && let Some(oldest) = self.module_order.pop_front()
+        {
+            self.modules.remove(&oldest);
         }
+        self.module_order.push_back(key.clone());
         self.modules.insert(key, module.clone());
         Ok(module)
     }
