@@ -7,10 +7,10 @@
 //! one a real CPU could have — never a feature the host lacks), the memory
 //! reservation/guard layout and whether traps come from signals or from
 //! explicit checks. `wasmtime::Engine`s are cached per configuration so a
-//! Case costs its compile and run, not engine start-up, and small modules
-//! per engine and bytes: a single-instruction or pattern module recurs with
-//! new operands far more often than it changes, and compiling it again
-//! under the same configuration could only give the same code.
+//! Case costs its compile and run, not engine start-up; so are the compiled
+//! modules of up to 2 KiB, per configuration and bytes: under libFuzzer a
+//! single-instruction or pattern module recurs with new operands, and
+//! compiling it again under the same configuration gives the same code.
 
 mod config;
 mod session;
