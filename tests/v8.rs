@@ -170,6 +170,53 @@ fn v8_traps_map_to_trap_kinds() {
     assert!(matches!(engine(Tier::Liftoff).run(&invalid).instantiation, Err(InstantiateError::Rejected(_))));
 }
 
+/// A `call_indirect` whose type is not final checks its callee as a
+/// subtype, and V8 then reports a null entry as "null function" (found by
+/// a `wasm3` campaign, which read it as a null reference): an indirect
+/// call to null on both tiers, agreeing with the reference.
+#[test]
+fn a_null_entry_behind_a_non_final_type_is_an_indirect_call_to_null() {
+    if !have_node() {
+        return;
+    }
+    if !engine(Tier::Optimizing).features().gc {
+        println!("not run: this V8 has no GC (non-final types)");
+        return;
+    }
+    let wat = r#"(module
+      (type $s (sub (func)))
+      (type $f (func))
+      (table 3 funcref) (elem (i32.const 0) $g $h)
+      (func $g (type $s))
+      (func $h (type $f))
+      (func (export "call") (param i32) (call_indirect (type $s) (local.get 0)))
+      (func (export "tail") (param i32) (return_call_indirect (type $s) (local.get 0)))
+    )"#;
+    let mut calls: Vec<(&str, &[Val])> = Vec::new();
+    for export in ["call", "tail"] {
+        calls.extend([(export, &[Val::I32(0)][..]), (export, &[Val::I32(1)][..]), (export, &[Val::I32(2)][..])]);
+    }
+    let p = plan(wat, &calls);
+    let reference = crosscheck_oracles::registry::create("reference").expect("reference").run(&p);
+    for tier in [Tier::Optimizing, Tier::Liftoff] {
+        let o = engine(tier).run(&p);
+        for (i, (export, _)) in calls.iter().enumerate() {
+            let (ours, theirs) = (&reference.calls[i], &o.calls[i]);
+            let expected = match i % 3 {
+                0 => CallOutcome::Returned(vec![]),
+                1 => CallOutcome::Trapped(TrapKind::IndirectCallToNullOrBadSignature),
+                _ => CallOutcome::Trapped(TrapKind::IndirectCallToNull),
+            };
+            assert_eq!(theirs, &expected, "{tier:?} call #{i} {export}");
+            let agree = match (ours, theirs) {
+                (CallOutcome::Trapped(a), CallOutcome::Trapped(b)) => a.agrees_with(b),
+                (a, b) => a == b,
+            };
+            assert!(agree, "{tier:?} call #{i} {export}: reference {ours:?}, v8 {theirs:?}");
+        }
+    }
+}
+
 /// Every `simd_*` and relaxed-SIMD script, and core scripts that exercise
 /// linking, traps and conversions, on V8's optimizing tier; the SIMD ones
 /// on Liftoff too. No failure is allowed.

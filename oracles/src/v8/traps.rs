@@ -30,6 +30,12 @@ pub fn trap_kind(message: &str) -> TrapKind {
         // V8 has one trap for both ("null function or function signature
         // mismatch" before V8 12): its null entries carry no signature.
         TrapKind::IndirectCallToNullOrBadSignature
+    } else if has("null function") {
+        // A null entry met by a `call_indirect` whose type is not final (a
+        // subtype check, not a signature compare): V8 14 says "null
+        // function" there, and "dereferencing a null pointer" for a null
+        // `call_ref`.
+        TrapKind::IndirectCallToNull
     } else if has("Atomics.wait cannot be called") {
         TrapKind::AtomicWaitNonShared
     } else if has("table index is out of bounds") || has("table") || has("element segment") {
@@ -79,6 +85,7 @@ mod tests {
             ("table index is out of bounds", TrapKind::TableOutOfBounds),
             ("null function or function signature mismatch", TrapKind::IndirectCallToNullOrBadSignature),
             ("function signature mismatch", TrapKind::IndirectCallToNullOrBadSignature),
+            ("null function", TrapKind::IndirectCallToNull),
             (
                 "data segment 0 is out of bounds (offset 65536, length 1, memory size 65536)",
                 TrapKind::MemoryOutOfBounds,
