@@ -253,10 +253,14 @@ fn with_probe(wasm: &[u8], params: &[u8], result: ValType, body: &[u8]) -> Optio
         let Some((id, range)) = payload.as_section() else { continue };
         let data = &wasm[range];
         let new = match payload {
-            Payload::TypeSection(_) => {
-                let (d, i) = append(data, &ty)?;
-                type_index = Some(i);
-                d
+            Payload::TypeSection(reader) => {
+                // The section counts recursion groups; indices count types.
+                let mut types = 0u32;
+                for group in reader {
+                    types += group.ok()?.types().len() as u32;
+                }
+                type_index = Some(types);
+                append(data, &ty)?.0
             }
             Payload::FunctionSection(_) => {
                 let mut entry = Vec::new();
@@ -334,4 +338,40 @@ pub(crate) fn with_body(wasm: &[u8], index: u32, body: &[u8]) -> Option<Vec<u8>>
     let wasm = out.finish();
     crosscheck_oracles::Features::ALL.validate(&wasm).ok()?;
     Some(wasm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The probe's type is numbered among types, not recursion groups: in
+    /// a module of three groups and four types it is type 4, not 3 (a
+    /// campaign's locate gave the probe another group's function type and
+    /// every cut failed).
+    #[test]
+    fn the_probe_type_is_indexed_past_every_type_of_every_group() {
+        let wasm = wat::parse_str(
+            r#"(module
+              (rec (type (sub (func (param i64 v128)))) (type (struct)))
+              (type (func (param i32 f64) (result i32)))
+              (type (func))
+              (func (export "f") (type 2) (local.get 0)))"#,
+        )
+        .unwrap();
+        let (params, body_range, ops_start, cuts, _, _) = cuts_of(&wasm, "f").expect("cuts");
+        let cut = &cuts[0];
+        let mut body = wasm[body_range.0..ops_start].to_vec();
+        body.extend_from_slice(&wasm[ops_start..cut.end]);
+        body.push(0x0f);
+        body.extend_from_slice(&cut.closing);
+        let variant = with_probe(&wasm, &params, cut.result, &body).expect("a variant");
+        crosscheck_oracles::Features::ALL.validate(&variant).expect("the variant validates");
+        let info = crate::module_info::ModuleInfo::of(&variant).expect("module info");
+        let probe = info.funcs.iter().find(|f| f.name == PROBE).expect("the probe is exported");
+        use crosscheck_oracles::ValType as V;
+        assert_eq!(
+            (probe.params.as_slice(), probe.results.as_slice()),
+            ([V::I32, V::F64].as_slice(), [V::I32].as_slice())
+        );
+    }
 }
