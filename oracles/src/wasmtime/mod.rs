@@ -53,7 +53,7 @@ type ModuleKey = (WasmtimeConfig, Features, Vec<u8>);
 const ENGINE_CACHE_LIMIT: usize = 64;
 
 /// Compiled modules kept per adapter (each keeps its engine alive: 256
-/// took `patterns` from 105 to 263 MB), and the largest module kept:
+/// took `patterns` from 105 to 264 MB), and the largest module kept:
 /// single-instruction and pattern modules are a few hundred bytes;
 /// generated and mutated ones are rarely seen twice.
 const MODULE_CACHE_LIMIT: usize = 64;
@@ -74,16 +74,8 @@ impl WasmtimeEngine {
 
     /// An engine that always uses one configuration.
     pub fn with_config(config: WasmtimeConfig) -> WasmtimeEngine {
-        let features = Self::supported_features(config.strategy);
-        WasmtimeEngine {
-            config,
-            randomize: false,
-            pinned: Vec::new(),
-            features,
-            engines: HashMap::new(),
-            modules: HashMap::new(),
-            module_order: VecDeque::new(),
-        }
+        let strategy = config.strategy;
+        WasmtimeEngine { config, randomize: false, ..WasmtimeEngine::new(strategy) }
     }
 
     /// What each strategy runs (from Wasmtime's own feature gates).
