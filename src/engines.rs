@@ -8,6 +8,12 @@ use std::time::{Duration, Instant};
 /// Engines compared in a campaign, in judging order.
 pub struct EngineSet {
     engines: Vec<Box<dyn Engine>>,
+    /// The spec each engine was built from, for sets built by name with
+    /// [`EngineSet::fuzzing`]: an engine that panicked is built again.
+    specs: Option<Vec<String>>,
+    /// The engine inside [`EngineSet::run`] or [`EngineSet::run_one`] right
+    /// now: after a caught panic, the one left half-way through a Case.
+    running: Option<usize>,
     /// The proposals of the Case configured last: engines that have them
     /// all run it without a validation of their own.
     case_features: Features,
@@ -80,19 +86,38 @@ impl EngineSet {
     /// planted fault (see [`crate::selftest::Fault`]).
     pub fn fuzzing(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
         let engines = names.iter().map(|n| from_spec(n.as_ref(), registry::create)).collect::<Result<_, _>>()?;
-        Ok(EngineSet { engines, case_features: Features::NONE })
+        let specs = Some(names.iter().map(|n| n.as_ref().to_string()).collect());
+        Ok(EngineSet { engines, specs, running: None, case_features: Features::NONE })
     }
 
     /// Engines with their default configurations (for `crosscheck run`).
     pub fn defaults(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
         let engines =
             names.iter().map(|n| from_spec(n.as_ref(), registry::create_default)).collect::<Result<_, _>>()?;
-        Ok(EngineSet { engines, case_features: Features::NONE })
+        Ok(EngineSet { engines, specs: None, running: None, case_features: Features::NONE })
     }
 
     /// Engines built elsewhere (tests, fault wrappers).
     pub fn from_engines(engines: Vec<Box<dyn Engine>>) -> EngineSet {
-        EngineSet { engines, case_features: Features::NONE }
+        EngineSet { engines, specs: None, running: None, case_features: Features::NONE }
+    }
+
+    /// After a panic caught while this set ran a Case: builds the engine
+    /// that was running afresh, and keeps the others as they are (between
+    /// Cases: their caches warm, V8's Node.js process alive). A panic
+    /// outside the engines (generating or judging a Case) left none
+    /// half-way. False when the engine cannot be rebuilt here (a set not
+    /// built by name): the caller builds a new set.
+    pub fn recover_from_panic(&mut self) -> bool {
+        let Some(i) = self.running.take() else { return true };
+        let Some(spec) = self.specs.as_ref().and_then(|s| s.get(i)) else { return false };
+        match from_spec(spec, registry::create) {
+            Ok(engine) => {
+                self.engines[i] = engine;
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     pub fn names(&self) -> Vec<String> {
@@ -147,14 +172,18 @@ impl EngineSet {
 
     /// Runs a plan on engine `index` alone, as currently configured.
     pub fn run_one(&mut self, index: usize, plan: &Plan) -> crosscheck_oracles::Observation {
-        self.engines[index].run(plan)
+        self.running = Some(index);
+        let observation = self.engines[index].run(plan);
+        self.running = None;
+        observation
     }
 
     /// Runs a plan on every engine, timing each.
     pub fn run(&mut self, plan: &Plan) -> (Vec<EngineRun>, Vec<Duration>) {
         let mut runs = Vec::with_capacity(self.engines.len());
         let mut times = Vec::with_capacity(self.engines.len());
-        for e in &mut self.engines {
+        for (i, e) in self.engines.iter_mut().enumerate() {
+            self.running = Some(i);
             let start = Instant::now();
             let covered = self.case_features.missing_from(&e.features()).is_empty();
             // An engine lacking a proposal sits out a module that needs it;
@@ -177,6 +206,64 @@ impl EngineSet {
                 observation,
             });
         }
+        self.running = None;
         (runs, times)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crosscheck_oracles::Instance;
+
+    /// An engine that panics when it compiles a module (as Winch's known
+    /// `VPBROADCASTB` panic does).
+    struct PanicsOnCompile;
+
+    impl Engine for PanicsOnCompile {
+        fn name(&self) -> &str {
+            "panics"
+        }
+        fn version(&self) -> String {
+            "0".into()
+        }
+        fn features(&self) -> Features {
+            Features::ALL
+        }
+        fn instantiate(&mut self, _: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
+            panic!("planted compiler panic")
+        }
+    }
+
+    #[test]
+    fn a_panic_inside_an_engine_rebuilds_that_engine_alone() {
+        let mut set = EngineSet::fuzzing(&["wasmtime", "pulley"]).unwrap();
+        let bytes: Vec<u8> = (0..64u8).map(|i| i.wrapping_mul(37).wrapping_add(11)).collect();
+        set.configure(&mut arbitrary::Unstructured::new(&bytes), Features::NONE).unwrap();
+        let drawn = set.configs();
+        let fresh = EngineSet::fuzzing(&["wasmtime", "pulley"]).unwrap().configs();
+        assert_ne!(drawn, fresh, "the bytes must draw configurations other than the defaults");
+
+        set.engines[1] = Box::new(PanicsOnCompile);
+        let plan = Plan { wasm: wat::parse_str("(module)").unwrap(), calls: Vec::new(), observe: Default::default() };
+        let caught = crate::triage::catch_panic(|| set.run(&plan));
+        assert!(caught.unwrap_err().contains("planted compiler panic"));
+        assert_eq!(set.running, Some(1));
+
+        assert!(set.recover_from_panic());
+        assert_eq!(set.running, None);
+        assert_eq!(set.names(), ["wasmtime", "pulley"], "the panicking engine is built again from its spec");
+        assert_eq!(set.configs()[0], drawn[0], "the engine that did not panic keeps its state");
+        assert_eq!(set.configs()[1], fresh[1]);
+        // A panic outside the engines leaves nothing half-way.
+        assert!(set.recover_from_panic());
+    }
+
+    #[test]
+    fn a_set_not_built_by_name_cannot_rebuild_an_engine() {
+        let mut set = EngineSet::from_engines(vec![Box::new(PanicsOnCompile)]);
+        let plan = Plan { wasm: wat::parse_str("(module)").unwrap(), calls: Vec::new(), observe: Default::default() };
+        assert!(crate::triage::catch_panic(|| set.run(&plan)).is_err());
+        assert!(!set.recover_from_panic());
     }
 }

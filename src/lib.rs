@@ -74,8 +74,8 @@ pub use crosscheck_oracles as oracles;
 ///
 /// An engine that panics is caught in process: a crash matching a
 /// documented one ([`triage::known_crash`]) is skipped like a known
-/// divergence (the engines are rebuilt), any other is reported as a crash
-/// of its own. Engine construction happens once per thread.
+/// divergence (the engine that panicked is rebuilt), any other is reported
+/// as a crash of its own. Engine construction happens once per thread.
 pub fn fuzz_one(target: target::Target, data: &[u8]) {
     thread_local! {
         static ENGINES: std::cell::RefCell<Option<engines::EngineSet>> = const { std::cell::RefCell::new(None) };
@@ -107,8 +107,14 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) {
         Ok(Some((report, None))) => panic!("divergence\n{report}"),
         Ok(Some((report, Some(signature)))) => panic!("mutator divergence {signature}\n{report}"),
         Err(message) => {
-            // The engines may be half-way through a call: start afresh.
-            ENGINES.with(|cell| cell.borrow_mut().take());
+            // The engine that panicked may be half-way through a call: it
+            // is built again (the others keep their caches and processes).
+            ENGINES.with(|cell| {
+                let mut slot = cell.borrow_mut();
+                if !slot.as_mut().is_some_and(engines::EngineSet::recover_from_panic) {
+                    *slot = None;
+                }
+            });
             if triage::known_crash(&message).is_none() {
                 panic!("engine crash (not a documented one)\n{message}");
             }
