@@ -16,15 +16,18 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-300}
 sanitizer=${SANITIZER:-none}
-build_args=(-s "$sanitizer" --codegen-units "${CODEGEN_UNITS:-16}")
 export RUSTC_BOOTSTRAP=1
+# shellcheck source=lib/build-flags.sh
+. "$root/scripts/lib/build-flags.sh"
+# The build scripts/fuzz.sh runs (it adds trace_compares_args itself).
+build_args=(-s "$sanitizer" --codegen-units "${CODEGEN_UNITS:-16}")
 # shellcheck source=lib/seeds.sh
 . "$root/scripts/lib/seeds.sh"
 cd "$root/fuzz"
 targets=$(cargo fuzz list)
 start=$(date +%s)
-cargo fuzz build "${build_args[@]}"
-echo "fuzz-smoke: built $(echo $targets | wc -w) targets (${build_args[*]}) in $(($(date +%s) - start))s"
+cargo fuzz build "${trace_compares_args[@]}" "${build_args[@]}"
+echo "fuzz-smoke: built $(echo $targets | wc -w) targets (${trace_compares_args[*]} ${build_args[*]}) in $(($(date +%s) - start))s"
 failed=0
 for t in $targets; do
   log=$(mktemp)

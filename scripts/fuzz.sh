@@ -3,8 +3,13 @@
 #
 #   scripts/fuzz.sh TARGET [cargo-fuzz run options] [-- libFuzzer flags]
 #   scripts/fuzz.sh mutate -s none -- -max_total_time=60
+#   FUZZ_TRACE_COMPARES=1 scripts/fuzz.sh differential   # cargo-fuzz's default build
 #
 # - sets RUSTC_BOOTSTRAP=1 (cargo-fuzz passes nightly-only flags);
+# - builds without -sanitizer-coverage-trace-compares (--no-trace-compares)
+#   unless FUZZ_TRACE_COMPARES=1: its per-comparison callbacks ran inside
+#   every instrumented compiler and cut an AddressSanitizer run to a third
+#   to a quarter of the inputs (docs/benchmarks.md, "Trace-compares");
 # - fuzzes from a git-ignored working corpus, fuzz/corpus/TARGET, seeded
 #   from the tracked corpus/ (differential: corpus/differential/*;
 #   mutate and validate: corpus/mutate/*.wat compiled by
@@ -40,6 +45,9 @@ while [ $# -gt 0 ]; do
 done
 
 export RUSTC_BOOTSTRAP=1
+# shellcheck source=lib/build-flags.sh
+. "$root/scripts/lib/build-flags.sh"
+cargo_args=("${trace_compares_args[@]}" "${cargo_args[@]}")
 # FUZZ_CORPUS=DIR: another working corpus (scripts/fuzz-smoke.sh's fresh ones).
 work="${FUZZ_CORPUS:-$root/fuzz/corpus/$target}"
 # shellcheck source=lib/seeds.sh

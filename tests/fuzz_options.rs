@@ -92,3 +92,31 @@ fn options_keep_the_measured_settings_and_oss_fuzz_limits() {
         }
     }
 }
+
+/// `trace_compares_args` of scripts/lib/build-flags.sh, with
+/// `FUZZ_TRACE_COMPARES` set to `value` (or unset).
+fn trace_compares_args(value: Option<&str>) -> String {
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg("-c").arg(". scripts/lib/build-flags.sh; echo \"${trace_compares_args[*]}\"").current_dir(root());
+    cmd.env_remove("FUZZ_TRACE_COMPARES");
+    if let Some(v) = value {
+        cmd.env("FUZZ_TRACE_COMPARES", v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn laptop_builds_leave_out_comparison_tracing_unless_asked() {
+    assert_eq!(trace_compares_args(None), "--no-trace-compares");
+    assert_eq!(trace_compares_args(Some("0")), "--no-trace-compares");
+    assert_eq!(trace_compares_args(Some("1")), "");
+    // Both scripts build with these flags, so the smoke's build is the one
+    // scripts/fuzz.sh then runs (no second build).
+    for script in ["scripts/fuzz.sh", "scripts/fuzz-smoke.sh"] {
+        let text = std::fs::read_to_string(root().join(script)).unwrap();
+        assert!(text.contains(". \"$root/scripts/lib/build-flags.sh\""), "{script} must source build-flags.sh");
+        assert!(text.contains("\"${trace_compares_args[@]}\""), "{script} must pass trace_compares_args");
+    }
+}

@@ -1,0 +1,13 @@
+# The cargo-fuzz build flags scripts/fuzz.sh and fuzz-smoke.sh share
+# (sourced): `trace_compares_args` is `--no-trace-compares` unless
+# FUZZ_TRACE_COMPARES=1. libFuzzer's comparison tracing calls back on every
+# comparison the instrumented code makes, and here that code is three
+# optimizing compilers per input: an AddressSanitizer `single_inst` ran a
+# third to a quarter of the inputs with it (docs/benchmarks.md,
+# "Trace-compares"). OSS-Fuzz's build (scripts/oss-fuzz/build.sh) keeps
+# cargo-fuzz's default, with it.
+if [ "${FUZZ_TRACE_COMPARES:-0}" = 1 ]; then
+  trace_compares_args=()
+else
+  trace_compares_args=(--no-trace-compares)
+fi
