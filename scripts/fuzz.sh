@@ -7,9 +7,9 @@
 #
 # - sets RUSTC_BOOTSTRAP=1 (cargo-fuzz passes nightly-only flags);
 # - builds without -sanitizer-coverage-trace-compares (--no-trace-compares)
-#   unless FUZZ_TRACE_COMPARES=1: its per-comparison callbacks ran inside
-#   every instrumented compiler and cut an AddressSanitizer run to a third
-#   to a quarter of the inputs (docs/benchmarks.md, "Trace-compares");
+#   unless FUZZ_TRACE_COMPARES=1: its per-comparison callbacks run inside
+#   every instrumented compiler, and AddressSanitizer runs with them ran
+#   about two thirds of the inputs (scripts/lib/build-flags.sh);
 # - fuzzes from a git-ignored working corpus, fuzz/corpus/TARGET, seeded
 #   from the tracked corpus/ (differential: corpus/differential/*;
 #   mutate and validate: corpus/mutate/*.wat compiled by

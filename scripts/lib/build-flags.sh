@@ -2,8 +2,9 @@
 # (sourced): `trace_compares_args` is `--no-trace-compares` unless
 # FUZZ_TRACE_COMPARES=1. libFuzzer's comparison tracing calls back on every
 # comparison the instrumented code makes, and here that code is three
-# optimizing compilers per input: an AddressSanitizer `single_inst` ran a
-# third to a quarter of the inputs with it (docs/benchmarks.md,
+# optimizing compilers per input: AddressSanitizer builds of `single_inst`
+# and `patterns` ran about two thirds of the inputs with it that they ran
+# without (one minute each, side by side; docs/benchmarks.md,
 # "Trace-compares"). OSS-Fuzz's build (scripts/oss-fuzz/build.sh) keeps
 # cargo-fuzz's default, with it.
 if [ "${FUZZ_TRACE_COMPARES:-0}" = 1 ]; then
