@@ -86,20 +86,24 @@ impl EngineSet {
     /// planted fault (see [`crate::selftest::Fault`]).
     pub fn fuzzing(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
         let engines = names.iter().map(|n| from_spec(n.as_ref(), registry::create)).collect::<Result<_, _>>()?;
-        let specs = Some(names.iter().map(|n| n.as_ref().to_string()).collect());
-        Ok(EngineSet { engines, specs, running: None, case_features: Features::NONE })
+        let specs = names.iter().map(|n| n.as_ref().to_string()).collect();
+        Ok(EngineSet::with_specs(engines, Some(specs)))
     }
 
     /// Engines with their default configurations (for `crosscheck run`).
     pub fn defaults(names: &[impl AsRef<str>]) -> Result<EngineSet, EngineError> {
         let engines =
             names.iter().map(|n| from_spec(n.as_ref(), registry::create_default)).collect::<Result<_, _>>()?;
-        Ok(EngineSet { engines, specs: None, running: None, case_features: Features::NONE })
+        Ok(EngineSet::with_specs(engines, None))
     }
 
     /// Engines built elsewhere (tests, fault wrappers).
     pub fn from_engines(engines: Vec<Box<dyn Engine>>) -> EngineSet {
-        EngineSet { engines, specs: None, running: None, case_features: Features::NONE }
+        EngineSet::with_specs(engines, None)
+    }
+
+    fn with_specs(engines: Vec<Box<dyn Engine>>, specs: Option<Vec<String>>) -> EngineSet {
+        EngineSet { engines, specs, running: None, case_features: Features::NONE }
     }
 
     /// After a panic caught while this set ran a Case: builds the engine
