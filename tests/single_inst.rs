@@ -351,7 +351,7 @@ fn operand_sources_feed_the_same_operands() {
         let tuple = operands::Tuple { args: args.clone(), poke };
         let case = crosscheck::single_inst::case_for(&spec, std::slice::from_ref(&tuple)).unwrap();
         let exports: Vec<&str> = case.plan.calls.iter().map(|c| c.export.as_str()).collect();
-        let variants: &[&str] = if entry.is_memory() { &["k0", "t0", "g0", "s0"] } else { &["k0", "t0", "g0", "l0"] };
+        let variants: &[&str] = if entry.is_memory() { &["k", "t0", "g0", "s0"] } else { &["k", "t0", "g0", "l0"] };
         for v in variants {
             assert!(exports.contains(v), "{name}: no call of {v} in {exports:?}");
         }
@@ -364,4 +364,71 @@ fn operand_sources_feed_the_same_operands() {
             assert_eq!(of(v), of("f"), "{name}: {v} differs from f");
         }
     }
+}
+
+/// The dispatcher `k`: one function for every const-fed tuple, arm `i`
+/// running the instruction on tuple `i`'s operands as constants. For an
+/// instruction, a lane instruction and a reference instruction (whose arms
+/// hold blocks of their own), with 16 tuples: each arm's constants read
+/// back as its tuple, `k(i)` returns what `f` returns on tuple `i` on the
+/// reference and on Wasmtime, and `k` out of range traps.
+#[test]
+fn the_dispatcher_runs_each_tuple_on_its_own_arm() {
+    use crosscheck::oracles::{Call, CallOutcome, Plan, Val, registry};
+    use crosscheck::single_inst::catalog::lookup;
+    use crosscheck::single_inst::module::{DISPATCHER, tuple_operands};
+    let mut rng = SplitMix(0x5eed);
+    for (name, imm) in [
+        ("i32.rotl", Immediates::None),
+        ("i16x8.extract_lane_s", Immediates::Lane(5)),
+        ("ref.eq", Immediates::None),
+        ("i64.div_s", Immediates::None),
+    ] {
+        let entry = lookup(name).unwrap_or_else(|| panic!("{name} in the catalog"));
+        let spec = Spec { entry, imm };
+        let tuples: Vec<operands::Tuple> = (0..16).map(|_| operands::tuple(&mut rng, entry, &imm)).collect();
+        let wasm = spec.wasm(&tuples).unwrap();
+        let mut calls = Vec::new();
+        for (i, t) in tuples.iter().enumerate() {
+            let k = Call { export: DISPATCHER.into(), args: vec![Val::I32(i as u32)] };
+            assert_eq!(tuple_operands(&wasm, &k, entry.params.len()).as_ref(), Some(&t.args), "{name}: arm {i}");
+            calls.push(Call { export: "f".into(), args: t.args.clone() });
+            calls.push(k);
+        }
+        calls.push(Call { export: DISPATCHER.into(), args: vec![Val::I32(16)] });
+        let plan = Plan { wasm, calls, observe: Default::default() };
+        for engine in ["reference", "wasmtime"] {
+            let obs = registry::create(engine).unwrap().run(&plan);
+            for i in 0..16 {
+                assert_eq!(obs.calls[2 * i + 1], obs.calls[2 * i], "{name} on {engine}: k({i}) differs from f");
+                assert!(matches!(obs.calls[2 * i], CallOutcome::Returned(_) | CallOutcome::Trapped(_)), "{name}");
+            }
+            assert!(matches!(obs.calls[32], CallOutcome::Trapped(_)), "{name} on {engine}: k(16) {:?}", obs.calls[32]);
+        }
+    }
+}
+
+/// A module from before the dispatcher (one `k{i}` function per tuple,
+/// taking no argument) still reads back its tuples, so old findings keep
+/// their pairing.
+#[test]
+fn a_module_with_one_function_per_tuple_still_reads_its_tuples() {
+    use crosscheck::oracles::{Call, Val};
+    use crosscheck::single_inst::module::{plan_is_consistent, tuple_operands};
+    let wasm = wat::parse_str(
+        r#"(module
+          (func (export "f") (param i32 i32) (result i32) local.get 0 local.get 1 i32.sub)
+          (func (export "k0") (result i32) i32.const 7 i32.const -1 i32.sub)
+          (func (export "k1") (result i32) i32.const 3 i32.const 9 i32.sub)
+          (@custom "crosscheck-single-inst" "i32.sub"))"#,
+    )
+    .unwrap();
+    let k1 = Call { export: "k1".into(), args: vec![] };
+    assert_eq!(tuple_operands(&wasm, &k1, 2), Some(vec![Val::I32(3), Val::I32(9)]));
+    let f = |a: u32, b: u32| Call { export: "f".into(), args: vec![Val::I32(a), Val::I32(b)] };
+    assert!(plan_is_consistent(
+        &wasm,
+        &[f(7, u32::MAX), Call { export: "k0".into(), args: vec![] }, f(3, 9), k1.clone()]
+    ));
+    assert!(!plan_is_consistent(&wasm, &[f(7, u32::MAX), k1]));
 }

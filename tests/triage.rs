@@ -239,7 +239,7 @@ fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
 }
 
 /// The same for a reference instruction, whose operands are made in the
-/// module from its constant-fed `k{i}` functions' i32s.
+/// module from the i32s its dispatcher `k` feeds them as constants.
 #[test]
 fn fuzz_triage_reduces_a_reference_instruction_finding() {
     single_inst_finding_is_reduced_keeping("i31-get-s-unsigned", "i31.get_s", "1500");

@@ -78,7 +78,7 @@ pub fn check_relaxed(
 ) -> Option<Difference> {
     let op = spec.entry.relaxed_op()?;
     let key = (run.engine.clone(), spec.entry.name);
-    // A const-fed `k{i}` has the operands of the `f` call before it.
+    // A const-fed `k(i)` has the operands of the `f` call before it.
     let mut operands_of_f: &[Val] = &[];
     for (index, call) in case.plan.calls.iter().enumerate() {
         if call.export == "f" {
@@ -142,11 +142,11 @@ pub fn check_model(spec: &Spec, case: &Case, run: &EngineRun, engine_index: usiz
             continue;
         }
         // The operands the function runs the instruction on: its own, or
-        // those its `k{i}` has built in.
+        // those its tuple has built into the dispatcher `k`.
         let operands = if call.export == "f" {
             call.args.clone()
         } else {
-            tuple_operands(&case.plan.wasm, &call.export, params).unwrap_or_else(|| operands_of_f.clone())
+            tuple_operands(&case.plan.wasm, call, params).unwrap_or_else(|| operands_of_f.clone())
         };
         let Some(expected) = super::refs::expected(spec.entry, &spec.imm, &operands) else { continue };
         let got = match run.observation.calls.get(index) {

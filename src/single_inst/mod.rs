@@ -33,7 +33,7 @@ pub const MAX_TUPLES: usize = 16;
 /// Bytes at the end of a fuzz input kept for the engines' configurations.
 const CONFIG_BYTES: usize = 64;
 
-/// Tuples that are also checked with constant operands (`k{i}`).
+/// Tuples that are also checked with constant operands (`k(i)`).
 pub const CONST_FED: usize = 16;
 
 /// A Case for `spec` checking `tuples`, the first [`CONST_FED`] of them

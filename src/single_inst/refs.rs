@@ -10,7 +10,7 @@
 //! made from two parameters, `(value, null flag)`: `ref.null` when the flag
 //! is non-zero, else `ref.i31 value` (for an `externref`, then
 //! `extern.convert_any`). The same code sits in every function that runs
-//! the instruction (`f`, `k{i}`, `t{i}`, `g{i}`, `l{i}`), after the
+//! the instruction (`f`, `k`, `t{i}`, `g{i}`, `l{i}`), after the
 //! operands are pushed, so each operand source feeds it alike.
 
 use super::catalog::{Entry, Group, Immediates};

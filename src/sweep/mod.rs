@@ -305,7 +305,7 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                     PairOutcome::Differ(d) => {
                         let call = match &d.site {
                             crate::judge::Site::Call { index, export } => {
-                                // A const-fed `k{i}` (or another operand source) has the operands of the `f` before it.
+                                // A const-fed `k(i)` (or another operand source) has the operands of the `f` before it.
                                 let args_of = |i: usize| {
                                     case.plan.calls[..=i]
                                         .iter()

@@ -395,7 +395,7 @@ fn prune_case(
 }
 
 /// Drops calls (last first) and zeroes arguments while the Case keeps its
-/// interest (and a single-instruction module's `f`/`k{i}` pairing, see
+/// interest (and a single-instruction module's `f`/`k(i)` pairing, see
 /// [`crate::single_inst::module::plan_is_consistent`]).
 fn shrink_plan(
     mut best: SavedCase,
