@@ -375,22 +375,30 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
 
 /// The constant a `*.const` module returns, read from its code.
 pub fn const_of_module(wasm: &[u8]) -> Option<u128> {
-    use wasmparser::{Operator, Parser, Payload};
+    use wasmparser::{Parser, Payload};
     for payload in Parser::new(0).parse_all(wasm) {
         let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
         let mut reader = body.get_operators_reader().ok()?;
         while !reader.eof() {
-            match reader.read().ok()? {
-                Operator::I32Const { value } => return Some(value as u32 as u128),
-                Operator::I64Const { value } => return Some(value as u64 as u128),
-                Operator::F32Const { value } => return Some(value.bits() as u128),
-                Operator::F64Const { value } => return Some(value.bits() as u128),
-                Operator::V128Const { value } => return Some(value.i128() as u128),
-                _ => {}
+            if let Some(v) = constant(&reader.read().ok()?) {
+                return Some(v.bits());
             }
         }
     }
     None
+}
+
+/// The value a `*.const` operator pushes; `None` for any other operator.
+fn constant(op: &wasmparser::Operator<'_>) -> Option<Val> {
+    use wasmparser::Operator;
+    Some(match *op {
+        Operator::I32Const { value } => Val::I32(value as u32),
+        Operator::I64Const { value } => Val::I64(value as u64),
+        Operator::F32Const { value } => Val::F32(value.bits()),
+        Operator::F64Const { value } => Val::F64(value.bits()),
+        Operator::V128Const { value } => Val::V128(value.i128() as u128),
+        _ => return None,
+    })
 }
 
 /// The constant operands tuple `i` is checked on, read from the code that
@@ -435,17 +443,9 @@ fn function_body<'a>(wasm: &'a [u8], export: &str) -> Option<wasmparser::Functio
 
 /// The first `params` operators of `reader`, which must all be constants.
 fn leading_constants(mut reader: wasmparser::OperatorsReader<'_>, params: usize) -> Option<Vec<Val>> {
-    use wasmparser::Operator;
     let mut out = Vec::with_capacity(params);
     while out.len() < params && !reader.eof() {
-        out.push(match reader.read().ok()? {
-            Operator::I32Const { value } => Val::I32(value as u32),
-            Operator::I64Const { value } => Val::I64(value as u64),
-            Operator::F32Const { value } => Val::F32(value.bits()),
-            Operator::F64Const { value } => Val::F64(value.bits()),
-            Operator::V128Const { value } => Val::V128(value.i128() as u128),
-            _ => return None,
-        });
+        out.push(constant(&reader.read().ok()?)?);
     }
     Some(out)
 }
