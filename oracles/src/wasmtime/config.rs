@@ -1,6 +1,7 @@
 //! Reproducible Wasmtime configurations: strategy, Cranelift options, CPU
 //! features switched off (closed under dependencies), memory layout.
 
+use super::function_cache::FunctionCache;
 use crate::engine_spec::{ConfigError, format_bytes, parse_bool, parse_bytes};
 use crate::features::Features;
 use arbitrary::Unstructured;
@@ -252,7 +253,9 @@ impl WasmtimeConfig {
         })
     }
 
-    /// The `wasmtime::Config` this stands for, with `features` enabled.
+    /// The `wasmtime::Config` this stands for, with `features` enabled
+    /// (Cranelift and Pulley compile through the process's
+    /// [`FunctionCache`]).
     pub fn to_wasmtime(&self, features: Features) -> wasmtime::Result<wasmtime::Config> {
         let mut c = wasmtime::Config::new();
         match self.strategy {
@@ -323,6 +326,9 @@ impl WasmtimeConfig {
             c.gc_heap_may_move(false);
         }
         c.wasm_stack_switching(false);
+        if self.strategy != Strategy::Winch {
+            c.enable_incremental_compilation(FunctionCache::shared())?;
+        }
         Ok(c)
     }
 }

@@ -11,14 +11,19 @@
 //! modules of up to 2 KiB, per configuration and bytes: under libFuzzer a
 //! single-instruction or pattern module recurs with new operands, and
 //! compiling it again under the same configuration gives the same code.
+//! Below that, Cranelift's functions come from one in-memory cache per
+//! process ([`FunctionCache`]): a module that differs from an earlier one
+//! in a function compiles that function only.
 
 mod config;
+mod function_cache;
 mod session;
 
 pub use config::{
     CPU_FEATURES, CPU_PROFILES, Collector, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc,
     SETTING_KEYS, Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name, host_has,
 };
+pub use function_cache::{FUNCTION_CACHE_MAX_BYTES, FunctionCache};
 pub use session::WasmtimeSession;
 
 use crate::engine::{Engine, Instance};
