@@ -182,6 +182,20 @@ fn known_engine_crashes_are_recognized_from_their_panic() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// docs/findings/winch-table-copy-lazy-value-below.md: a signal, not a
+/// panic, so no known-bug entry can name it; the test keeps it in sight.
+#[test]
+fn winch_table_copy_over_a_local_crashes_the_process() {
+    let file = "corpus/regressions/winch-table-copy-lazy-value-below.wat";
+    let o = crosscheck(&["run", file, "--engines", "reference,winch", "--args", "f=i32:7"]);
+    assert_eq!(o.status.code(), Some(3), "Winch no longer crashes here: update docs/findings\n{}", stdout(&o));
+    assert!(stdout(&o).contains("signature: crash signal: 11 (SIGSEGV)"), "{}", stdout(&o));
+    // The other Wasmtime strategies and wasmi return the operand beneath.
+    let o = crosscheck(&["run", file, "--engines", "reference,wasmtime,pulley,wasmi", "--args", "f=i32:7"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("verdict: agree"), "{}", stdout(&o));
+}
+
 #[test]
 fn a_worker_reports_its_counters_right_after_each_finding() {
     // Were the counters held back until the next timed report, a worker
