@@ -93,12 +93,7 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) {
             let checked = target::check(target, data, engines).ok()?;
             let unknown_divergence = matches!(&checked.verdict, judge::Verdict::Diverge(d) if d.known_bug.is_none());
             // A mutator divergence not traced to a documented wasm-mutate bug.
-            let mutator = checked.mutation.as_ref().and_then(|m| match &m.oracle {
-                Some(o @ mutate::oracle::OracleVerdict::Diverge { known_bug: None, .. }) => {
-                    o.signature(&m.mutation.kinds)
-                }
-                _ => None,
-            });
+            let mutator = checked.mutation.as_ref().and_then(target::MutationCheck::unknown_mutator_divergence);
             (unknown_divergence || mutator.is_some()).then(|| (report::render(&checked), mutator))
         })
     });

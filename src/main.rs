@@ -14,7 +14,7 @@ use clap::Parser;
 use crosscheck::engines::default_engines;
 use crosscheck::fuzz::supervisor::{self, FuzzOptions, WorkerOptions};
 use crosscheck::judge::Verdict;
-use crosscheck::target::Target;
+use crosscheck::target::{MutationCheck, Target};
 use crosscheck::{bench, engines::EngineSet, report, run, selftest, triage};
 use crosscheck_oracles::registry;
 use std::path::PathBuf;
@@ -221,6 +221,11 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let checked = crosscheck::target::check(t, &input, &mut set)
                 .map_err(|e| anyhow::anyhow!("{}: these bytes give no {t} Case ({e})", file.display()))?;
             print!("{}", report::render(&checked));
+            // A mutator divergence not traced to a documented wasm-mutate
+            // bug is a finding too (the `mutate` target's oracle).
+            if checked.mutation.as_ref().and_then(MutationCheck::unknown_mutator_divergence).is_some() {
+                return Ok(ExitCode::from(1));
+            }
             Ok(verdict_code(&checked.verdict))
         }
         Command::Shrink { file, engines, args, attempts, output, emit_wast } => {

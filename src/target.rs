@@ -87,6 +87,19 @@ pub struct MutationCheck {
     pub oracle: Option<crate::mutate::oracle::OracleVerdict>,
 }
 
+impl MutationCheck {
+    /// The signature of a mutator divergence not traced to a documented
+    /// wasm-mutate bug (a finding), if the oracle found one.
+    pub fn unknown_mutator_divergence(&self) -> Option<String> {
+        match &self.oracle {
+            Some(o @ crate::mutate::oracle::OracleVerdict::Diverge { known_bug: None, .. }) => {
+                o.signature(&self.mutation.kinds)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Runs `target` on `data` with `engines`.
 pub fn check(target: Target, data: &[u8], engines: &mut EngineSet) -> Result<Checked, Reject> {
     let start = Instant::now();
@@ -217,5 +230,43 @@ pub fn judge_runs(
             crate::single_inst::check::judge(&spec, case, runs, &supported, &mut tracker)
         }
         None => judge(case, runs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MutationCheck;
+    use crate::mutate::Mutation;
+    use crate::mutate::oracle::OracleVerdict;
+
+    fn with(oracle: Option<OracleVerdict>) -> MutationCheck {
+        let mutation = Mutation {
+            source: "corpus/mutate/memcpy_loop".into(),
+            original: Vec::new(),
+            mutant: Vec::new(),
+            seed: 1,
+            preserve_semantics: true,
+            steps: 1,
+            kinds: vec!["PeepholeMutator".into()],
+        };
+        MutationCheck { mutation, oracle }
+    }
+
+    /// What `fuzz_one` panics on and `crosscheck repro` exits 1 on.
+    #[test]
+    fn only_an_untraced_mutator_divergence_is_a_finding() {
+        let diverge =
+            |known_bug| OracleVerdict::Diverge { class: "memory-bytes".into(), detail: String::new(), known_bug };
+        assert_eq!(
+            with(Some(diverge(None))).unknown_mutator_divergence().as_deref(),
+            Some("mutator:PeepholeMutator:memory-bytes")
+        );
+        assert_eq!(
+            with(Some(diverge(Some("wasm-mutate-peephole-duplicates-effects")))).unknown_mutator_divergence(),
+            None
+        );
+        assert_eq!(with(Some(OracleVerdict::Agree { masks_needed: true })).unknown_mutator_divergence(), None);
+        assert_eq!(with(Some(OracleVerdict::Inconclusive("stack".into()))).unknown_mutator_divergence(), None);
+        assert_eq!(with(None).unknown_mutator_divergence(), None);
     }
 }

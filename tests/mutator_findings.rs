@@ -66,6 +66,18 @@ fn duplicated_effects_still_made_and_traced() {
     assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-duplicates-effects")]);
 }
 
+/// docs/findings/wasm-mutate-peephole-duplicates-effects.md, the same
+/// rule on a `local.tee` (a loop counter decremented twice; found by the
+/// `mutate` target under libFuzzer).
+#[test]
+fn duplicated_local_tee_still_made_and_traced() {
+    let original = regression("wasm-mutate-duplicated-tee-original");
+    let seed = still_made(&original, |m| without_duplicated_effects(m).is_some());
+    assert!(seed.is_some(), "no local.tee duplicated under i32.and/or in 300 seeds: fixed upstream?");
+    let mutant = regression("wasm-mutate-duplicated-tee-mutant");
+    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-duplicates-effects")]);
+}
+
 /// docs/findings/wasm-mutate-peephole-reorders-effects.md
 #[test]
 fn reordered_effects_still_made_and_traced() {
@@ -106,4 +118,16 @@ fn other_divergences_are_not_traced_to_them() {
     )
     .expect("wat");
     assert_eq!(without_duplicated_effects(&pure), None, "duplicating an expression without effects is no bug");
+
+    // Two different tees under one i32.and: not the duplication.
+    let original = regression("wasm-mutate-duplicated-tee-original");
+    let other = wat::parse_str(
+        r#"(module (func (export "dec") (param $n i32) (result i32)
+            local.get $n i32.const 1 i32.sub local.tee $n
+            local.get $n i32.const 2 i32.sub local.tee $n i32.and
+            local.get $n i32.add))"#,
+    )
+    .expect("wat");
+    assert_eq!(without_duplicated_effects(&other), None);
+    assert_eq!(traced(&original, &other), [None]);
 }

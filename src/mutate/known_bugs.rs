@@ -140,10 +140,14 @@ pub fn without_float_identities(wasm: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Whether `op` has an effect beyond its result that running it twice
-/// repeats: a call or a `grow`.
+/// repeats: a call, a `grow`, a `local.tee` (its local written again from
+/// the value the first copy left there).
 fn has_effect(op: &Operator<'_>) -> bool {
     use Operator::*;
-    matches!(op, Call { .. } | CallIndirect { .. } | CallRef { .. } | MemoryGrow { .. } | TableGrow { .. })
+    matches!(
+        op,
+        Call { .. } | CallIndirect { .. } | CallRef { .. } | MemoryGrow { .. } | TableGrow { .. } | LocalTee { .. }
+    )
 }
 
 /// The end of `ops[range]` without the integer identities wasm-mutate's
@@ -169,7 +173,7 @@ fn without_identity_wrappers(ops: &[Operator<'_>], range: std::ops::Range<usize>
 }
 
 /// The module with every `iN.and`/`iN.or` whose two operands are the same
-/// expression with an effect (a call or a `grow`; each copy possibly
+/// expression with an effect (a call, a `grow` or a `local.tee`; each copy possibly
 /// wrapped in integer identities) replaced by its first operand: the
 /// peephole rules `x => (iN.and x x)` and `x => (iN.or x x)` undone, which
 /// run the effect twice; `None` when there is none.
