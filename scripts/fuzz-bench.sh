@@ -17,12 +17,15 @@
 # TIME). Both see the same engines
 # (CROSSCHECK_NODE or the pinned Node.js decides whether V8 is one).
 #
-# Crash files and the log of a libFuzzer run that did not end cleanly are
-# kept in fuzz/artifacts/TARGET/ (git-ignored, as scripts/fuzz.sh's).
+# SEED gives libFuzzer's -seed (default: libFuzzer draws one, printed in
+# the log). Every libFuzzer run's log is kept as
+# fuzz/artifacts/TARGET/fuzz-bench-TIME-cpuCPU.log, next to its crash files
+# (git-ignored, as scripts/fuzz.sh's): a run that was slow can be read
+# after the fact (`exec/s` and `corp:` on each status line).
 #
 # Prints, per target: execs/s under libFuzzer, the coverage after the seeds
-# and at the end (libFuzzer's `cov:`), execs/s in the built-in loop, and the
-# ratio of the two.
+# and at the end (libFuzzer's `cov:`), libFuzzer's slowest input and peak
+# RSS, execs/s in the built-in loop, and the ratio of the two.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 time_s=${TIME:-60}
@@ -34,6 +37,8 @@ bin=$(cd "$bin" 2>/dev/null && pwd) || {
 }
 targets=${TARGETS:-differential single_inst mutate validate patterns}
 cpu=${CPU:-0}
+seed_flag=()
+if [ -n "${SEED:-}" ]; then seed_flag=(-seed="$SEED"); fi
 
 crosscheck="$root/target/release/crosscheck"
 (cd "$root" && cargo build --release --quiet)
@@ -42,7 +47,8 @@ crosscheck="$root/target/release/crosscheck"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-printf '%-13s %16s %14s %14s %16s %8s\n' target "libFuzzer exec/s" "cov (seeds)" "cov (end)" "built-in exec/s" ratio
+row='%-13s %16s %12s %12s %9s %8s %16s %7s\n'
+printf "$row" target "libFuzzer exec/s" "cov (seeds)" "cov (end)" "slowest" "peak RSS" "built-in exec/s" ratio
 for t in $targets; do
   if [ ! -x "$bin/$t" ]; then
     echo "fuzz-bench: no fuzz target $bin/$t (build it: scripts/fuzz-smoke.sh, or scripts/oss-fuzz/check-build.sh for ASan)" >&2
@@ -55,25 +61,26 @@ for t in $targets; do
   kept="$root/fuzz/artifacts/$t"
   mkdir -p "$kept"
   (cd "$work/$t" && ASAN_OPTIONS="$(IFS=:; echo "${asan[*]}")" taskset -c "$cpu" \
-    "$bin/$t" "${flags[@]}" -max_total_time="$time_s" -print_final_stats=1 \
+    "$bin/$t" "${flags[@]}" "${seed_flag[@]}" -max_total_time="$time_s" -print_final_stats=1 \
     -artifact_prefix="$kept/" "$work/$t/corpus" "$work/$t/seeds") >"$log" 2>&1 || true
   runs=$(grep -oE '^Done [0-9]+ runs in [0-9]+ second' "$log" | awk '{print $2, $5}' || true)
   lf_rate=$(echo "$runs" | awk '{ if ($2 > 0) printf "%.1f", $1 / $2; else print "?" }')
-  if [ -z "$runs" ]; then
-    lf_rate="failed"
-    cp "$log" "$kept/fuzz-bench-$(date +%s).log"
-  fi
+  kept_log="$kept/fuzz-bench-$(date +%Y%m%d-%H%M%S)-cpu$cpu.log"
+  cp "$log" "$kept_log"
+  if [ -z "$runs" ]; then lf_rate="failed"; fi
   inited=$(cov_after_seeds "$log")
   cov=$(cov_at_end "$log")
+  slowest=$(grep -oE 'stat::slowest_unit_time_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || true)
+  rss=$(grep -oE 'stat::peak_rss_mb: *[0-9]+' "$log" | grep -oE '[0-9]+$' || true)
   summary="$work/$t/builtin.txt"
   (cd "$root" && taskset -c "$cpu" "$crosscheck" fuzz "$t" --jobs 1 --time "$builtin_s" --no-triage \
     --seed 1 --artifacts "$work/$t/artifacts") >"$summary" 2>&1 || true
   bi_rate=$(grep -oE 'execs +[0-9]+ \([0-9.]+ execs/s\)' "$summary" | grep -oE '\([0-9.]+' | tr -d '(' || true)
   ratio=$(awk -v a="$lf_rate" -v b="${bi_rate:-0}" 'BEGIN { if (b > 0 && a + 0 > 0) printf "%.2f", a / b; else print "?" }')
-  printf '%-13s %16s %14s %14s %16s %8s\n' "$t" "$lf_rate" "${inited:-?}" "${cov:-?}" "${bi_rate:-?}" "$ratio"
+  printf "$row" "$t" "$lf_rate" "${inited:-?}" "${cov:-?}" "${slowest:-?} s" "${rss:-?} MB" "${bi_rate:-?}" "$ratio"
   if [ "$lf_rate" = failed ]; then
     tail -20 "$log" >&2
-    echo "fuzz-bench: $t did not end cleanly: log and crash file in $kept" >&2
+    echo "fuzz-bench: $t did not end cleanly: log $kept_log, crash file in $kept" >&2
   fi
 done
 echo "fuzz-bench: libFuzzer $time_s s, built-in loop $builtin_s s per target, on CPU $cpu; libFuzzer binaries from $bin"
