@@ -46,49 +46,66 @@ fn still_made(original: &[u8], is_bug: impl Fn(&[u8]) -> bool) -> Option<u64> {
     (0..300u64).find(|&seed| is_bug(&mutate(original, seed, 1, true).0))
 }
 
+/// The regression pair `corpus/regressions/{pair}-original.wat` and
+/// `-mutant.wat` of a documented bug: wasm-mutate still makes the rewrite
+/// (`is_bug` recognizes it, `what` names it when it does not), and the
+/// oracle traces the mutant to `bug`. Returns the pair.
+fn still_made_and_traced(pair: &str, is_bug: impl Fn(&[u8]) -> bool, what: &str, bug: &str) -> (Vec<u8>, Vec<u8>) {
+    let original = regression(&format!("{pair}-original"));
+    assert!(still_made(&original, is_bug).is_some(), "no {what} in 300 seeds: fixed upstream?");
+    let mutant = regression(&format!("{pair}-mutant"));
+    assert_eq!(traced(&original, &mutant), [Some(bug)]);
+    (original, mutant)
+}
+
 /// docs/findings/wasm-mutate-peephole-float-identities.md
 #[test]
 fn float_identities_still_made_and_traced() {
-    let original = regression("wasm-mutate-float-identity-original");
-    let seed = still_made(&original, |m| without_float_identities(m).is_some());
-    assert!(seed.is_some(), "no x + 0.0 / x * 1.0 rewrite in 300 seeds: fixed upstream?");
-    let mutant = regression("wasm-mutate-float-identity-mutant");
-    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-float-identities")]);
+    still_made_and_traced(
+        "wasm-mutate-float-identity",
+        |m| without_float_identities(m).is_some(),
+        "x + 0.0 / x * 1.0 rewrite",
+        "wasm-mutate-peephole-float-identities",
+    );
 }
 
 /// docs/findings/wasm-mutate-peephole-duplicates-effects.md
 #[test]
 fn duplicated_effects_still_made_and_traced() {
-    let original = regression("wasm-mutate-duplicated-effect-original");
-    let seed = still_made(&original, |m| without_duplicated_effects(m).is_some());
-    assert!(seed.is_some(), "no table.grow duplicated under i32.and/or in 300 seeds: fixed upstream?");
-    let mutant = regression("wasm-mutate-duplicated-effect-mutant");
-    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-duplicates-effects")]);
+    still_made_and_traced(
+        "wasm-mutate-duplicated-effect",
+        |m| without_duplicated_effects(m).is_some(),
+        "table.grow duplicated under i32.and/or",
+        "wasm-mutate-peephole-duplicates-effects",
+    );
 }
 
 /// docs/findings/wasm-mutate-peephole-duplicates-effects.md, the same
-/// rule on a `local.tee` (a loop counter decremented twice; found by the
-/// `mutate` target under libFuzzer).
+/// rule on a `local.tee` (a loop counter decremented more than once; found
+/// by the `mutate` target under libFuzzer).
 #[test]
 fn duplicated_local_tee_still_made_and_traced() {
-    let original = regression("wasm-mutate-duplicated-tee-original");
-    let seed = still_made(&original, |m| without_duplicated_effects(m).is_some());
-    assert!(seed.is_some(), "no local.tee duplicated under i32.and/or in 300 seeds: fixed upstream?");
-    let mutant = regression("wasm-mutate-duplicated-tee-mutant");
-    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-duplicates-effects")]);
+    still_made_and_traced(
+        "wasm-mutate-duplicated-tee",
+        |m| without_duplicated_effects(m).is_some(),
+        "local.tee duplicated under i32.and/or",
+        "wasm-mutate-peephole-duplicates-effects",
+    );
 }
 
 /// docs/findings/wasm-mutate-peephole-reorders-effects.md
 #[test]
 fn reordered_effects_still_made_and_traced() {
-    let original = regression("wasm-mutate-reordered-effect-original");
     let set_before_get = |m: &[u8]| {
         let text = wasmprinter::print_bytes(m).unwrap_or_default();
         text.find("global.set").is_some_and(|s| text.find("global.get").is_some_and(|g| s < g))
     };
-    assert!(still_made(&original, set_before_get).is_some(), "no global.get moved past global.set: fixed upstream?");
-    let mutant = regression("wasm-mutate-reordered-effect-mutant");
-    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-reorders-effects")]);
+    let (original, mutant) = still_made_and_traced(
+        "wasm-mutate-reordered-effect",
+        set_before_get,
+        "global.get moved past global.set",
+        "wasm-mutate-peephole-reorders-effects",
+    );
     assert!(!reemitted_prefixes(&original, &mutant).is_empty());
 }
 
