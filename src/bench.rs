@@ -44,7 +44,7 @@ impl BenchResult {
 
 /// Runs the differential target on `engines` for `time` in this process.
 pub fn run(engines: &[String], time: Duration, seed: u64, max_len: usize, reuse: u32) -> anyhow::Result<BenchResult> {
-    let set = EngineSet::fuzzing(engines)?;
+    let set = EngineSet::fuzzing(engines)?.leave_out_fatal_crashes();
     let mut options = CampaignOptions::new(Target::Differential, seed);
     options.max_len = max_len;
     options.min_len = options.min_len.min(max_len);

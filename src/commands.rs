@@ -15,8 +15,10 @@ pub const RUN_CHILD: &str = "CROSSCHECK_RUN_CHILD";
 /// `crosscheck run` as `fuzz` runs its engines: in a child process (this
 /// command line again), so an engine that aborts the process gives a crash
 /// report (its signature from the child's stderr, as fuzz's crash folders
-/// have it) and exit code 3 instead of killing crosscheck silently.
-pub fn run_supervised(file: &Path) -> ExitCode {
+/// have it) and exit code 3 instead of killing crosscheck silently. A
+/// signal is named as a documented crash ([`triage::fatal`]) when one of
+/// `engines` has one whose trigger the module has.
+pub fn run_supervised(file: &Path, engines: &[String]) -> ExitCode {
     let child = std::env::current_exe().and_then(|exe| {
         std::process::Command::new(exe)
             .args(std::env::args_os().skip(1))
@@ -44,6 +46,13 @@ pub fn run_supervised(file: &Path) -> ExitCode {
             println!("verdict: CRASH");
             println!("signature: crash {signature}");
             println!("an engine took the process down ({status}); its stderr is above");
+            let wasm = crosscheck::run::read_module(file).unwrap_or_default();
+            for bug in engines.iter().filter_map(|e| triage::fatal_crash_for(e, &wasm)) {
+                println!(
+                    "the module has the trigger of known-bug:{} ({}), a crash of {}",
+                    bug.name, bug.doc, bug.engine
+                );
+            }
             ExitCode::from(3)
         }
     }

@@ -17,6 +17,9 @@ pub struct EngineSet {
     /// The proposals of the Case configured last: engines that have them
     /// all run it without a validation of their own.
     case_features: Features,
+    /// Whether an engine sits out a module that would set off a documented
+    /// crash that kills the process ([`crate::triage::fatal`]).
+    leave_out_fatal: bool,
 }
 
 /// An engine name that could not be turned into an engine.
@@ -103,7 +106,18 @@ impl EngineSet {
     }
 
     fn with_specs(engines: Vec<Box<dyn Engine>>, specs: Option<Vec<String>>) -> EngineSet {
-        EngineSet { engines, specs, running: None, case_features: Features::NONE }
+        EngineSet { engines, specs, running: None, case_features: Features::NONE, leave_out_fatal: false }
+    }
+
+    /// From now on, an engine sits out (inconclusive, the bug named in its
+    /// run) a module with the trigger of a documented crash of that engine
+    /// that would kill the process ([`crate::triage::fatal`]). For fuzzing
+    /// loops, where such a crash would end the run or hide new crashes
+    /// under its signal; `run` and `repro` leave it off and let the crash
+    /// happen.
+    pub fn leave_out_fatal_crashes(mut self) -> EngineSet {
+        self.leave_out_fatal = true;
+        self
     }
 
     /// After a panic caught while this set ran a Case: builds the engine
@@ -176,6 +190,9 @@ impl EngineSet {
 
     /// Runs a plan on engine `index` alone, as currently configured.
     pub fn run_one(&mut self, index: usize, plan: &Plan) -> crosscheck_oracles::Observation {
+        if let Some(left_out) = fatal_left_out(self.leave_out_fatal, self.engines[index].name(), &plan.wasm) {
+            return left_out;
+        }
         self.running = Some(index);
         let observation = self.engines[index].run(plan);
         self.running = None;
@@ -195,12 +212,15 @@ impl EngineSet {
             let own = if covered { Ok(()) } else { e.features().validate(&plan.wasm) };
             let own = own.or_else(|err| if Features::ALL.validate(&plan.wasm).is_err() { Ok(()) } else { Err(err) });
             let observation = match own {
-                Ok(()) => e.run(plan),
                 Err(err) => Observation::failed(InstantiateError::Unsupported(format!(
                     "left out: the module needs a proposal {} lacks ({})",
                     e.name(),
                     err.message()
                 ))),
+                Ok(()) => match fatal_left_out(self.leave_out_fatal, e.name(), &plan.wasm) {
+                    Some(left_out) => left_out,
+                    None => e.run(plan),
+                },
             };
             times.push(start.elapsed());
             runs.push(EngineRun {
@@ -213,6 +233,19 @@ impl EngineSet {
         self.running = None;
         (runs, times)
     }
+}
+
+/// When `on`, the observation of an engine sitting out a module that would
+/// set off one of its documented process-killing crashes.
+fn fatal_left_out(on: bool, engine: &str, wasm: &[u8]) -> Option<Observation> {
+    if !on {
+        return None;
+    }
+    let bug = crate::triage::fatal_crash_for(engine, wasm)?;
+    Some(Observation::failed(InstantiateError::Unsupported(format!(
+        "left out: the module has the trigger of known-bug:{}, a crash that kills the process ({})",
+        bug.name, bug.doc
+    ))))
 }
 
 #[cfg(test)]

@@ -75,7 +75,10 @@ pub use crosscheck_oracles as oracles;
 /// An engine that panics is caught in process: a crash matching a
 /// documented one ([`triage::known_crash`]) is skipped like a known
 /// divergence (the engine that panicked is rebuilt), any other is reported
-/// as a crash of its own. Engine construction happens once per thread.
+/// as a crash of its own. A documented crash that would kill the process
+/// (a signal) is avoided before it happens: the engine sits out modules
+/// with its trigger ([`triage::fatal`]). Engine construction happens once
+/// per thread.
 pub fn fuzz_one(target: target::Target, data: &[u8]) {
     thread_local! {
         static ENGINES: std::cell::RefCell<Option<engines::EngineSet>> = const { std::cell::RefCell::new(None) };
@@ -84,11 +87,12 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) {
         ENGINES.with(|cell| {
             let mut slot = cell.borrow_mut();
             let engines = slot.get_or_insert_with(|| {
-                engines::EngineSet::fuzzing(&engines::default_engines()).unwrap_or_else(|e| {
+                let set = engines::EngineSet::fuzzing(&engines::default_engines()).unwrap_or_else(|e| {
                     // A wrong $CROSSCHECK_ENGINES is the user's, not a finding.
                     eprintln!("crosscheck: error: {}: {e}", engines::ENGINES_VAR);
                     std::process::exit(2)
-                })
+                });
+                set.leave_out_fatal_crashes()
             });
             let checked = target::check(target, data, engines).ok()?;
             let unknown_divergence = matches!(&checked.verdict, judge::Verdict::Diverge(d) if d.known_bug.is_none());

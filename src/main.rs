@@ -36,10 +36,10 @@ fn seconds(s: f64) -> anyhow::Result<Duration> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Run { file, .. } = &cli.command
+    if let Command::Run { file, engines, .. } = &cli.command
         && std::env::var_os(commands::RUN_CHILD).is_none()
     {
-        return commands::run_supervised(file);
+        return commands::run_supervised(file, &engine_list(engines.clone()));
     }
     match dispatch(cli.command) {
         Ok(code) => code,
@@ -88,6 +88,19 @@ fn verdict_code(v: &Verdict) -> ExitCode {
 
 /// The engines of every `--engines` value (comma-separated lists whose
 /// commas inside brackets belong to a setting).
+/// Before a replay runs: each engine that has a documented crash which
+/// kills the process and whose trigger the module has (the replay runs it
+/// all the same, so the crash reproduces; this is said first because
+/// nothing is said after).
+fn note_fatal_triggers(set: &EngineSet, wasm: &[u8]) {
+    for bug in set.names().iter().filter_map(|e| triage::fatal_crash_for(e, wasm)) {
+        eprintln!(
+            "crosscheck: the module has the trigger of known-bug:{} ({}): {} may kill this process",
+            bug.name, bug.doc, bug.engine
+        );
+    }
+}
+
 fn engine_list(values: Vec<String>) -> Vec<String> {
     crosscheck::engines::split_engine_args(&values)
 }
@@ -190,6 +203,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 for c in set.configs() {
                     eprintln!("crosscheck: {c}");
                 }
+                note_fatal_triggers(&set, &saved.case.plan.wasm);
                 let checked =
                     crosscheck::target::check_case(saved.origin.clone(), saved.case, &mut set, Duration::ZERO);
                 print!("{}", report::render(&checked));
@@ -216,6 +230,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             for c in set.configs() {
                 eprintln!("crosscheck: {c}");
             }
+            note_fatal_triggers(&set, &case.plan.wasm);
             drop(case);
             // Again from the bytes: a mutation's oracle runs too.
             let checked = crosscheck::target::check(t, &input, &mut set)

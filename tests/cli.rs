@@ -190,10 +190,28 @@ fn winch_table_copy_over_a_local_crashes_the_process() {
     let o = crosscheck(&["run", file, "--engines", "reference,winch", "--args", "f=i32:7"]);
     assert_eq!(o.status.code(), Some(3), "Winch no longer crashes here: update docs/findings\n{}", stdout(&o));
     assert!(stdout(&o).contains("signature: crash signal: 11 (SIGSEGV)"), "{}", stdout(&o));
+    // Named as the documented crash whose trigger the module has.
+    assert!(stdout(&o).contains("trigger of known-bug:winch-table-copy-lazy-value-below"), "{}", stdout(&o));
     // The other Wasmtime strategies and wasmi return the operand beneath.
     let o = crosscheck(&["run", file, "--engines", "reference,wasmtime,pulley,wasmi", "--args", "f=i32:7"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("verdict: agree"), "{}", stdout(&o));
+}
+
+/// `repro` runs Winch on it all the same (the crash reproduces), and says
+/// which documented crash to expect before the process dies.
+#[test]
+fn repro_names_the_documented_fatal_crash_before_running_it() {
+    let dir = tmp("fatal-repro");
+    let wasm = dir.join("table-copy.wasm");
+    std::fs::write(&wasm, wat::parse_file("corpus/regressions/winch-table-copy-lazy-value-below.wat").unwrap())
+        .unwrap();
+    let o = crosscheck(&["repro", "validate", wasm.to_str().unwrap(), "--engines", "reference,winch"]);
+    assert!(stderr(&o).contains("trigger of known-bug:winch-table-copy-lazy-value-below"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), None, "Winch no longer crashes here: update docs/findings\n{}", stdout(&o));
+    let o = crosscheck(&["repro", "validate", wasm.to_str().unwrap(), "--engines", "reference,wasmtime"]);
+    assert!(!stderr(&o).contains("known-bug"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
 #[test]

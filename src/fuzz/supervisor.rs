@@ -536,7 +536,7 @@ pub struct WorkerOptions {
 /// The worker loop: writes each input to the in-flight file before running
 /// it, reports counters at most every 250 ms, and `done` at the end.
 pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
-    let engines = EngineSet::fuzzing(&opts.engines)?;
+    let engines = EngineSet::fuzzing(&opts.engines)?.leave_out_fatal_crashes();
     let mut options = CampaignOptions::new(opts.target, opts.seed);
     options.max_len = opts.max_len;
     options.min_len = options.min_len.min(opts.max_len);

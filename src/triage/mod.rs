@@ -1,7 +1,9 @@
 //! Triage: turning a divergence into a diagnosis without hand work.
 //!
 //! [`catch`] keeps an engine's panic in process (libFuzzer) so a documented
-//! crash can be recognized instead of ending the run.
+//! crash can be recognized instead of ending the run; [`fatal`] recognizes,
+//! before it runs, a module that would set off a documented crash that
+//! kills the process (a signal, nothing to catch).
 //!
 //! [`replay`] runs a saved Case (`case.wasm` + `plan`) on the engine
 //! configurations it names. [`shrink`] reduces a module, or a whole Case
@@ -25,6 +27,7 @@
 pub mod batch;
 pub mod catch;
 pub mod ddmin;
+pub mod fatal;
 pub mod known_bugs;
 pub mod locate;
 pub mod prune;
@@ -35,6 +38,7 @@ pub mod v8_workarounds;
 pub mod wast_emit;
 
 pub use catch::catch_panic;
+pub use fatal::{FATAL_CRASHES, FatalCrash, fatal_crash_for};
 pub use known_bugs::{
     KNOWN_BUGS, KNOWN_CRASHES, KnownBug, KnownCrash, Versions, attribute, known_crash, workarounds_for,
 };
