@@ -227,3 +227,44 @@ fn the_report_names_the_probe_numbers_that_differ() {
     assert!(line.contains("reference=i32:-56") && line.contains("=i32:200"), "{line}");
     assert!(!report.contains("result 0 $2.1:"), "an agreeing slot is listed:\n{report}");
 }
+
+/// Each hierarchy's probe is one function every wrapper calls: the probe
+/// code does not grow with the exports and tag payloads that need it.
+#[test]
+fn probe_code_is_shared_by_every_wrapper() {
+    let module = |exports: usize| {
+        let funcs: String = (0..exports)
+            .map(|i| format!(r#"(func (export "f{i}") (result anyref) (struct.new $s (i32.const {i})))"#))
+            .collect();
+        format!(r#"(module (type $s (struct (field i32))) (tag (param anyref)) (tag (param anyref eqref)) {funcs})"#)
+    };
+    let ref_tests = |wasm: &[u8]| {
+        let mut n = 0;
+        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+            if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+                let mut ops = body.get_operators_reader().unwrap();
+                while !ops.eof() {
+                    n += usize::from(matches!(ops.read().unwrap(), wasmparser::Operator::RefTestNonNull { .. }));
+                }
+            }
+        }
+        n
+    };
+    let (two, eight) = (case(&module(2), &[]), case(&module(8), &[]));
+    for c in [&two, &eight] {
+        WASM3.validate(&c.plan.wasm).expect("augmented module validates");
+    }
+    assert!(ref_tests(&two.plan.wasm) > 0);
+    assert_eq!(ref_tests(&two.plan.wasm), ref_tests(&eight.plan.wasm), "probe code repeated per wrapper");
+    // One probe function (any) and a wrapper per export.
+    assert_eq!(probes::wrapper_count(&eight.plan.wasm), 1 + 8);
+    // Every wrapper still reads all three references: its result and both tags' payloads.
+    let legend = probes::legend(&eight.plan.wasm);
+    let (_, slots) = legend.iter().find(|(e, _)| e == "f5").unwrap();
+    for prefix in ["result 0 ", "tag 0 payload 0 ", "tag 1 payload 0 ", "tag 1 payload 1 "] {
+        assert!(slots.iter().any(|s| s == &format!("{prefix}non-null")), "{prefix}: {slots:?}");
+    }
+    let mut reference = registry::create_default("reference").unwrap();
+    let got = call(reference.as_mut(), &eight, "f5", &[]);
+    assert_eq!(slot(&eight, "f5", &got, "result 0 $0.0"), Val::I32(5));
+}

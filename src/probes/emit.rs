@@ -1,8 +1,9 @@
-//! The code of one probe: the instructions that turn a reference held in a
-//! local into numbers a host can compare — null or not, its dynamic type as
-//! one `ref.test` bit per type, its `i31` value, its array length, and the
-//! first fields and elements of each defined struct and array type it is
-//! an instance of — with a name for every number pushed.
+//! The code of a probe: the function body that turns a reference of one
+//! type hierarchy (its parameter) into numbers a host can compare — null
+//! or not, its dynamic type as one `ref.test` bit per type, its `i31`
+//! value, its array length, and the first fields and elements of each
+//! defined struct and array type it is an instance of — with a name for
+//! every number pushed.
 
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
@@ -28,6 +29,22 @@ pub enum Hierarchy {
     Extern,
     Func,
     Exn,
+}
+
+impl Hierarchy {
+    /// In the order their probe functions are added.
+    pub const ALL: [Hierarchy; 4] = [Hierarchy::Any, Hierarchy::Extern, Hierarchy::Func, Hierarchy::Exn];
+
+    /// The nullable top type: the probe function's parameter.
+    pub fn top(self) -> EncType {
+        let ty = match self {
+            Hierarchy::Any => Abs::Any,
+            Hierarchy::Extern => Abs::Extern,
+            Hierarchy::Func => Abs::Func,
+            Hierarchy::Exn => Abs::Exn,
+        };
+        EncType::Ref(wasm_encoder::RefType { nullable: true, heap_type: HeapType::Abstract { shared: false, ty } })
+    }
 }
 
 /// One number a wrapper returns, and what it means.
@@ -94,7 +111,9 @@ impl TypeTable {
         }
     }
 
-    fn hierarchy(&self, ty: ValType) -> Result<Hierarchy, String> {
+    /// The hierarchy of a reference type (its top type); an error for a
+    /// number or a type the probes cannot read (continuations).
+    pub fn hierarchy(&self, ty: ValType) -> Result<Hierarchy, String> {
         use wasmparser::AbstractHeapType as A;
         let ValType::Ref(r) = ty else { return Err("probes: not a reference".into()) };
         Ok(match r.heap_type() {
@@ -116,29 +135,17 @@ impl TypeTable {
         })
     }
 
-    /// Pushes what a host may see of the value in `local` (of type `ty`),
-    /// naming each number `prefix ...`.
-    pub fn observe(
-        &self,
-        local: u32,
-        ty: ValType,
-        prefix: &str,
-        code: &mut Vec<I<'static>>,
-        slots: &mut Vec<Slot>,
-    ) -> Result<(), String> {
-        if self.is_plain(ty) {
-            code.push(I::LocalGet(local));
-            slots.push(Slot { ty: self.enc(ty)?, name: prefix.to_string() });
-            return Ok(());
-        }
-        let hierarchy = self.hierarchy(ty)?;
-        let load: Vec<I<'static>> = match hierarchy {
-            Hierarchy::Extern => vec![I::LocalGet(local), I::AnyConvertExtern],
-            _ => vec![I::LocalGet(local)],
+    /// The body of the probe of hierarchy `h`, a function whose parameter
+    /// (local 0) has type [`Hierarchy::top`]: pushes what a host may see
+    /// of the reference, one number per slot (named without a prefix).
+    pub fn probe(&self, h: Hierarchy, code: &mut Vec<I<'static>>, slots: &mut Vec<Slot>) -> Result<(), String> {
+        let load: Vec<I<'static>> = match h {
+            Hierarchy::Extern => vec![I::LocalGet(0), I::AnyConvertExtern],
+            _ => vec![I::LocalGet(0)],
         };
-        let mut p = Probe { load, code, slots, prefix };
+        let mut p = Probe { load, code, slots };
         p.emit(&[I::RefIsNull, I::I32Eqz], "non-null");
-        match hierarchy {
+        match h {
             Hierarchy::Exn => {}
             Hierarchy::Func => {
                 let tests: Vec<(HeapType, String)> = self
@@ -243,18 +250,17 @@ pub fn is_plain_export_type(ty: ValType) -> bool {
     }
 }
 
-/// Code being emitted for one value.
+/// Code being emitted for one probe.
 struct Probe<'a> {
     /// Pushes the value (as a reference of its hierarchy).
     load: Vec<I<'static>>,
     code: &'a mut Vec<I<'static>>,
     slots: &'a mut Vec<Slot>,
-    prefix: &'a str,
 }
 
 impl Probe<'_> {
     fn slot(&mut self, ty: EncType, name: &str) {
-        self.slots.push(Slot { ty, name: format!("{} {name}", self.prefix) });
+        self.slots.push(Slot { ty, name: name.to_string() });
     }
 
     /// `load; then` as an i32 slot.

@@ -24,6 +24,12 @@
 //!   sign-extended), so the reference's masks judge floats in fields as
 //!   they judge any result.
 //!
+//! A probe depends only on the reference's type hierarchy (any, extern,
+//! func, exn), so each hierarchy's probe is one added function, called by
+//! every wrapper: inlined, a module with tags and many exports repeated
+//! each tag's payload probes in every wrapper, and Cranelift spent most of
+//! such a Case compiling them.
+//!
 //! An exported global of such a type becomes an exported getter function
 //! of the same name that returns its probe.
 //!
@@ -70,6 +76,16 @@ struct Module {
     standalone: Vec<bool>,
 }
 
+/// The probe function of one hierarchy, ready to encode.
+struct ProbeFunc {
+    hierarchy: emit::Hierarchy,
+    /// Its function index.
+    func: u32,
+    type_index: u32,
+    body: Function,
+    slots: Vec<Slot>,
+}
+
 /// A wrapper ready to encode.
 struct Wrapper {
     names: Vec<String>,
@@ -90,20 +106,25 @@ pub fn augment(wasm: &[u8]) -> Result<Option<Vec<u8>>, String> {
         return Ok(None);
     }
     let mut new_types: Vec<(Vec<EncType>, Vec<EncType>)> = Vec::new();
+    let next_func = module.funcs.len() as u32;
+    let mut probes = Vec::new();
+    for h in module.hierarchies(&wraps)? {
+        probes.push(module.probe_func(h, next_func + probes.len() as u32, &mut new_types)?);
+    }
     let mut wrappers = Vec::new();
     for wrap in wraps {
-        if let Some(w) = module.wrapper(&wrap, &mut new_types)? {
+        if let Some(w) = module.wrapper(&wrap, &probes, &mut new_types)? {
             wrappers.push(w);
         }
     }
     if wrappers.is_empty() {
         return Ok(None);
     }
-    let mut encoder = Augmenter { new_types, wrappers, next_func: module.funcs.len() as u32, written: [false; 3] };
+    let mut encoder = Augmenter { new_types, probes, wrappers, next_func, written: [false; 3] };
     let mut out = wasm_encoder::Module::new();
     encoder.parse_core_module(&mut out, wasmparser::Parser::new(0), wasm).map_err(|e| format!("probes: {e}"))?;
-    // First line: how many functions at the end are wrappers.
-    let mut legend = format!("{}\n", encoder.wrappers.len());
+    // First line: how many functions at the end were added (probes, wrappers).
+    let mut legend = format!("{}\n", encoder.probes.len() + encoder.wrappers.len());
     for w in &encoder.wrappers {
         for n in &w.names {
             legend += &format!("{n}\0{}\n", w.slots.join("\t"));
@@ -129,8 +150,8 @@ pub fn legend(wasm: &[u8]) -> Vec<(String, Vec<String>)> {
         .unwrap_or_default()
 }
 
-/// How many functions at the end of the module are probe wrappers (0 for
-/// a module without them).
+/// How many functions at the end of the module were added (probe
+/// functions and wrappers; 0 for a module without them).
 pub fn wrapper_count(wasm: &[u8]) -> u32 {
     section(wasm).and_then(|t| t.lines().next()?.parse().ok()).unwrap_or(0)
 }
@@ -235,6 +256,68 @@ impl Module {
         out
     }
 
+    /// The hierarchies of the references the wrappers of `wraps` observe
+    /// (results, globals, tag payloads), in [`emit::Hierarchy::ALL`]'s order.
+    fn hierarchies(&self, wraps: &[Wrap]) -> Result<Vec<emit::Hierarchy>, String> {
+        let payloads = self.tags.iter().filter_map(|&t| self.types.func(t)).flat_map(|(params, _)| params);
+        let mut observed: Vec<wasmparser::ValType> = payloads.copied().collect();
+        for wrap in wraps {
+            match wrap {
+                Wrap::Global { global, .. } => observed.push(self.globals[*global as usize]),
+                Wrap::Func { func, .. } => observed.extend(self.func_sig(*func).map(|(_, r)| r).unwrap_or_default()),
+            }
+        }
+        let mut used = Vec::new();
+        for ty in observed.into_iter().filter(|t| !self.types.is_plain(*t)) {
+            used.push(self.types.hierarchy(ty)?);
+        }
+        Ok(emit::Hierarchy::ALL.into_iter().filter(|h| used.contains(h)).collect())
+    }
+
+    /// The probe function of hierarchy `h`, to be function `func`.
+    fn probe_func(
+        &self,
+        h: emit::Hierarchy,
+        func: u32,
+        new_types: &mut Vec<(Vec<EncType>, Vec<EncType>)>,
+    ) -> Result<ProbeFunc, String> {
+        let mut code = Vec::new();
+        let mut slots = Vec::new();
+        self.types.probe(h, &mut code, &mut slots)?;
+        code.push(I::End);
+        new_types.push((vec![h.top()], slots.iter().map(|s| s.ty).collect()));
+        let type_index = self.types.len() as u32 + new_types.len() as u32 - 1;
+        let mut body = Function::new(Vec::new());
+        for i in &code {
+            body.instruction(i);
+        }
+        Ok(ProbeFunc { hierarchy: h, func, type_index, body, slots })
+    }
+
+    /// Pushes what a host may see of the value in `local` (of type `ty`):
+    /// a number as it is, a reference through its hierarchy's probe; each
+    /// slot named `prefix ...`.
+    fn observe(
+        &self,
+        probes: &[ProbeFunc],
+        local: u32,
+        ty: wasmparser::ValType,
+        prefix: &str,
+        code: &mut Vec<I<'static>>,
+        slots: &mut Vec<Slot>,
+    ) -> Result<(), String> {
+        code.push(I::LocalGet(local));
+        if self.types.is_plain(ty) {
+            slots.push(Slot { ty: self.types.enc(ty)?, name: prefix.to_string() });
+            return Ok(());
+        }
+        let h = self.types.hierarchy(ty)?;
+        let probe = probes.iter().find(|p| p.hierarchy == h).ok_or("probes: a hierarchy without its probe")?;
+        code.push(I::Call(probe.func));
+        slots.extend(probe.slots.iter().map(|s| Slot { ty: s.ty, name: format!("{prefix} {}", s.name) }));
+        Ok(())
+    }
+
     fn func_sig(&self, func: u32) -> Option<(&[wasmparser::ValType], &[wasmparser::ValType])> {
         self.types.func(*self.funcs.get(func as usize)?)
     }
@@ -244,6 +327,7 @@ impl Module {
     fn wrapper(
         &self,
         wrap: &Wrap,
+        probes: &[ProbeFunc],
         new_types: &mut Vec<(Vec<EncType>, Vec<EncType>)>,
     ) -> Result<Option<Wrapper>, String> {
         let base = self.types.len() as u32;
@@ -261,7 +345,7 @@ impl Module {
                 let tmp = locals.len() as u32;
                 locals.push(self.types.local_type(ty)?);
                 code.push(I::LocalSet(tmp));
-                self.types.observe(tmp, ty, "global", &mut code, &mut slots)?;
+                self.observe(probes, tmp, ty, "global", &mut code, &mut slots)?;
                 (names, Vec::new())
             }
             Wrap::Func { func, names } => {
@@ -332,14 +416,14 @@ impl Module {
                     code.push(I::End);
                 }
                 for (i, (&l, &t)) in result_locals.iter().zip(results).enumerate() {
-                    self.types.observe(l, t, &format!("result {i}"), &mut code, &mut slots)?;
+                    self.observe(probes, l, t, &format!("result {i}"), &mut code, &mut slots)?;
                 }
                 if n > 0 {
                     code.push(I::LocalGet(tag_local));
                     slots.push(Slot { ty: EncType::I32, name: "thrown: 0 none, k+1 tag k".into() });
                     for (k, ls) in payload_locals.iter().enumerate() {
                         for (j, (l, t)) in ls.iter().enumerate() {
-                            self.types.observe(*l, *t, &format!("tag {k} payload {j}"), &mut code, &mut slots)?;
+                            self.observe(probes, *l, *t, &format!("tag {k} payload {j}"), &mut code, &mut slots)?;
                         }
                     }
                 }
@@ -364,6 +448,8 @@ impl Module {
 /// (writing the type, function and code sections where the module has none).
 struct Augmenter {
     new_types: Vec<(Vec<EncType>, Vec<EncType>)>,
+    /// Added first (functions `next_func..`), then the wrappers.
+    probes: Vec<ProbeFunc>,
     wrappers: Vec<Wrapper>,
     next_func: u32,
     /// Which of the type, function and code sections are written.
@@ -387,7 +473,7 @@ impl Augmenter {
     /// The wrapper function that now carries export `name`, if any.
     fn wrapper_of(&self, name: &str) -> Option<u32> {
         let i = self.wrappers.iter().position(|w| w.names.iter().any(|n| n == name))?;
-        Some(self.next_func + i as u32)
+        Some(self.next_func + (self.probes.len() + i) as u32)
     }
 
     fn add_types(&self, types: &mut wasm_encoder::TypeSection) {
@@ -397,14 +483,14 @@ impl Augmenter {
     }
 
     fn add_functions(&self, functions: &mut wasm_encoder::FunctionSection) {
-        for w in &self.wrappers {
-            functions.function(w.type_index);
+        for t in self.probes.iter().map(|p| p.type_index).chain(self.wrappers.iter().map(|w| w.type_index)) {
+            functions.function(t);
         }
     }
 
     fn add_code(&self, code: &mut wasm_encoder::CodeSection) {
-        for w in &self.wrappers {
-            code.function(&w.body);
+        for body in self.probes.iter().map(|p| &p.body).chain(self.wrappers.iter().map(|w| &w.body)) {
+            code.function(body);
         }
     }
 }
