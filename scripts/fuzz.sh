@@ -15,8 +15,9 @@
 #   mutate and validate: corpus/mutate/*.wat compiled by
 #   `crosscheck mutate-corpus`), so libFuzzer never writes into corpus/;
 # - passes the [libfuzzer] flags of fuzz/options/TARGET.options first (later
-#   flags override them) and its [asan] keys as ASAN_OPTIONS; crash files
-#   land in fuzz/artifacts/TARGET (git-ignored).
+#   flags override them) and its [asan] keys as ASAN_OPTIONS (the caller's
+#   ASAN_OPTIONS after them, so they win); crash files land in
+#   fuzz/artifacts/TARGET (git-ignored).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -lt 1 ]; then

@@ -84,6 +84,11 @@ fn options_keep_the_measured_settings_and_oss_fuzz_limits() {
         for (key, value) in [("allow_user_segv_handler", "1"), ("handle_segv", "1"), ("handle_sigill", "0")] {
             assert_eq!(at(asan, key), value, "{}: {key}", path.display());
         }
+        // Use-after-return detection costs `differential` about a sixth of
+        // its execs/s (docs/benchmarks.md), but ClusterFuzz turns it on for
+        // every ASan job and an [asan] key here would turn it off there.
+        let uar = asan.get("detect_stack_use_after_return").map(String::as_str);
+        assert!(!matches!(uar, Some("0" | "false")), "{}: keeps use-after-return detection", path.display());
         if *t == Target::Mutate {
             // Measured (docs/benchmarks.md): 60.6 execs/s without hit
             // counts against 44.8 with, coverage higher.
