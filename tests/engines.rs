@@ -203,6 +203,52 @@ fn the_gc_collector_is_a_setting_drawn_only_for_gc_cases() {
 }
 
 #[test]
+fn memory_init_cow_is_a_drawn_setting_and_both_ways_fill_memory_alike() {
+    use crosscheck_oracles::wasmtime::{Strategy, WasmtimeConfig};
+    let mut c = WasmtimeConfig::default_for(Strategy::Cranelift);
+    assert!(c.memory.init_cow, "Wasmtime's default");
+    assert!(c.settings().contains(",memory-init-cow=on"), "{}", c.settings());
+    c.set("memory-init-cow", "off").unwrap();
+    assert!(!c.memory.init_cow && c.settings().contains(",memory-init-cow=off"), "{}", c.settings());
+    assert!(c.set("memory-init-cow", "lazy").is_err());
+    let drawn = |data: &[u8]| {
+        WasmtimeConfig::arbitrary(Strategy::Pulley, &mut arbitrary::Unstructured::new(data)).unwrap().memory.init_cow
+    };
+    assert!(drawn(&[]), "run-out bytes keep the default");
+    let values: std::collections::HashSet<bool> =
+        (0..32u32).map(|seed| drawn(&(0..64u32).map(|k| (k * 31 + seed * 17) as u8).collect::<Vec<_>>())).collect();
+    assert_eq!(values.len(), 2, "both ways are drawn");
+
+    // Data segments (active at two offsets, one passive) give the same
+    // memory either way, on every Wasmtime strategy.
+    let p = plan(
+        r#"(module
+          (memory (export "m") 1)
+          (data (i32.const 8) "\01\02\03")
+          (data (i32.const 65530) "\ff\fe")
+          (data $p "\aa\bb")
+          (func (export "run")
+            (memory.init $p (i32.const 100) (i32.const 0) (i32.const 2))
+            (i32.store8 (i32.const 9) (i32.const 7))))"#,
+        vec![("run", vec![])],
+    );
+    let mut memory = vec![0u8; 65536];
+    memory[8..11].copy_from_slice(&[1, 7, 3]);
+    memory[65530..65532].copy_from_slice(&[0xff, 0xfe]);
+    memory[100..102].copy_from_slice(&[0xaa, 0xbb]);
+    for name in ["wasmtime", "winch", "pulley"] {
+        for cow in ["on", "off"] {
+            let spec = format!("{name}[memory-init-cow={cow}]");
+            let mut engine = crosscheck::engines::create_default(&spec).unwrap();
+            assert!(engine.config().contains(&format!("memory-init-cow={cow}")), "{spec}: {}", engine.config());
+            let o = engine.run(&p);
+            assert_eq!(o.calls, vec![CallOutcome::Returned(vec![])], "{spec}");
+            assert_eq!(o.state.memories, vec![Some(MemoryState::new(memory.clone()))], "{spec}");
+        }
+    }
+}
+
+#[test]
 fn cpu_feature_closure_never_leaves_a_dependent_enabled() {
     use crosscheck_oracles::wasmtime::{CPU_FEATURES, close_under_dependencies};
     let off = close_under_dependencies(&["has_sse41"]);

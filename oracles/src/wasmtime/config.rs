@@ -1,5 +1,6 @@
 //! Reproducible Wasmtime configurations: strategy, Cranelift options, CPU
-//! features switched off (closed under dependencies), memory layout.
+//! features switched off (closed under dependencies), memory layout and
+//! initialization.
 
 use super::function_cache::FunctionCache;
 use crate::engine_spec::{ConfigError, format_bytes, parse_bool, parse_bytes};
@@ -177,6 +178,11 @@ pub struct MemoryLayout {
     pub guard: u64,
     pub may_move: bool,
     pub signals_based_traps: bool,
+    /// Whether Wasmtime initializes linear memories from a copy-on-write
+    /// image made when the module is compiled (its default), or copies the
+    /// data segments in at instantiation: two code paths to the same
+    /// contents, drawn as Wasmtime's own fuzzing draws them.
+    pub init_cow: bool,
 }
 
 /// One reproducible Wasmtime configuration.
@@ -202,7 +208,13 @@ impl WasmtimeConfig {
             opt_level: OptLevel::Speed,
             regalloc: Regalloc::Backtracking,
             disabled_cpu_features: Vec::new(),
-            memory: MemoryLayout { reservation: 4 << 30, guard: 32 << 20, may_move: true, signals_based_traps: true },
+            memory: MemoryLayout {
+                reservation: 4 << 30,
+                guard: 32 << 20,
+                may_move: true,
+                signals_based_traps: true,
+                init_cow: true,
+            },
             collector: Collector::Drc,
         }
     }
@@ -233,6 +245,10 @@ impl WasmtimeConfig {
         let guard = *u.choose(&[0, 1 << 16, 32 << 20, 2 << 30])?;
         let may_move: bool = u.arbitrary()?;
         let mut signals_based_traps = u.arbitrary()?;
+        // Drawn after the others, so they read the bytes they read before
+        // it was (what follows the configuration shifts by a byte);
+        // run-out bytes keep Wasmtime's default (copy-on-write).
+        let init_cow = !u.arbitrary::<bool>()?;
         if !may_move {
             // A memory that may not move cannot grow past its reservation:
             // `memory.grow` would fail (as the spec allows) where the other
@@ -248,7 +264,7 @@ impl WasmtimeConfig {
             opt_level,
             regalloc,
             disabled_cpu_features,
-            memory: MemoryLayout { reservation, guard, may_move, signals_based_traps },
+            memory: MemoryLayout { reservation, guard, may_move, signals_based_traps, init_cow },
             collector: Collector::Drc,
         })
     }
@@ -294,6 +310,7 @@ impl WasmtimeConfig {
         c.memory_guard_size(self.memory.guard);
         c.memory_may_move(self.memory.may_move);
         c.signals_based_traps(self.memory.signals_based_traps);
+        c.memory_init_cow(self.memory.init_cow);
         c.wasm_backtrace_max_frames(None);
         c.native_unwind_info(false);
         c.wasm_simd(features.simd);
@@ -338,7 +355,7 @@ pub const GC_HEAP_BYTES: u64 = 256 << 20;
 
 /// The settings of a Wasmtime engine's bracket form, in printing order.
 pub const SETTING_KEYS: &[&str] =
-    &["opt", "regalloc", "cpu", "reservation", "guard", "may-move", "signals", "collector"];
+    &["opt", "regalloc", "cpu", "reservation", "guard", "may-move", "signals", "memory-init-cow", "collector"];
 
 /// A CPU feature's usual name (`sse4.1`) for Cranelift's flag (`has_sse41`).
 pub fn cpu_feature_name(flag: &str) -> String {
@@ -396,6 +413,7 @@ impl WasmtimeConfig {
                 }
                 self.memory.signals_based_traps = on;
             }
+            "memory-init-cow" => self.memory.init_cow = parse_bool(engine, key, value)?,
             "collector" => {
                 self.collector = match value {
                     "drc" => Collector::Drc,
@@ -439,11 +457,12 @@ impl WasmtimeConfig {
         // configurations print as they always have.
         let collector = if self.collector == Collector::Null { ",collector=null" } else { "" };
         format!(
-            "opt={opt},regalloc={regalloc},cpu={cpu},reservation={},guard={},may-move={},signals={}{collector}",
+            "opt={opt},regalloc={regalloc},cpu={cpu},reservation={},guard={},may-move={},signals={},memory-init-cow={}{collector}",
             format_bytes(m.reservation),
             format_bytes(m.guard),
             on(m.may_move),
-            on(m.signals_based_traps)
+            on(m.signals_based_traps),
+            on(m.init_cow)
         )
     }
 }
@@ -477,8 +496,8 @@ impl fmt::Display for WasmtimeConfig {
         let m = &self.memory;
         write!(
             f,
-            " reservation={} guard={} may_move={} signals_based_traps={}",
-            m.reservation, m.guard, m.may_move, m.signals_based_traps
+            " reservation={} guard={} may_move={} signals_based_traps={} memory_init_cow={}",
+            m.reservation, m.guard, m.may_move, m.signals_based_traps, m.init_cow
         )
     }
 }
