@@ -54,4 +54,24 @@ for t in $targets; do
   fi
   rm -rf "$log" "$corpus"
 done
+# A wrong $CROSSCHECK_ENGINES or $CROSSCHECK_KEEP_FACTOR is the user's
+# mistake: a message naming it and exit code 2 before any input runs (from
+# libFuzzer's initialization), not a crash file and libFuzzer's 77.
+bin="${CARGO_TARGET_DIR:-$root/fuzz/target}/x86_64-unknown-linux-gnu/release/differential"
+for setting in CROSSCHECK_ENGINES=reference,no-such-engine CROSSCHECK_KEEP_FACTOR=0.5; do
+  log=$(mktemp)
+  artifacts=$(mktemp -d)
+  set +e
+  env "$setting" "$bin" -runs=1 -artifact_prefix="$artifacts/" "$root/corpus/differential" >"$log" 2>&1
+  status=$?
+  set -e
+  if [ "$status" -eq 2 ] && grep -q "crosscheck: error: ${setting%%=*}" "$log" && [ -z "$(ls -A "$artifacts")" ]; then
+    echo "fuzz-smoke: $setting: refused with exit code 2"
+  else
+    echo "fuzz-smoke: $setting: exit code $status, expected 2 with a message and no crash file:" >&2
+    tail -20 "$log" >&2
+    failed=1
+  fi
+  rm -rf "$log" "$artifacts"
+done
 exit $failed

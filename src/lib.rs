@@ -31,6 +31,7 @@
 //! | [`report`] | human-readable reports |
 //! | [`artifacts`] | findings written to disk |
 //! | [`fuzz`] | the built-in fuzzing loop, one process per job |
+//! | [`keep`] | which checked inputs libFuzzer may keep in its corpus |
 //! | [`selftest`] | planted faults the judge must catch |
 //! | [`bench`] | throughput figures |
 //! | [`run`] | one module file on every engine |
@@ -49,6 +50,7 @@ pub mod engines;
 pub mod fuel;
 pub mod fuzz;
 pub mod judge;
+pub mod keep;
 pub mod module_info;
 pub mod mutate;
 pub mod patterns;
@@ -68,6 +70,37 @@ pub mod wast;
 
 pub use crosscheck_oracles as oracles;
 
+thread_local! {
+    /// `fuzz_one`'s engines and keep rule, built once per thread.
+    static FUZZ_ENGINES: std::cell::RefCell<Option<engines::EngineSet>> = const { std::cell::RefCell::new(None) };
+    static FUZZ_KEEP: std::cell::RefCell<Option<keep::KeepRule>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Builds [`fuzz_one`]'s engines and keep rule for `target` on this thread,
+/// from `$CROSSCHECK_ENGINES` and `$CROSSCHECK_KEEP_FACTOR`; a wrong value
+/// is the user's mistake, not a finding: a message and exit code 2.
+///
+/// The fuzz targets call it from libFuzzer's initialization
+/// (`fuzz_target!(init: …)`), before libFuzzer installs the exit handler
+/// that would turn any later `exit` into a crash report and exit code 77.
+/// [`fuzz_one`] calls it too, for callers without that hook.
+pub fn fuzz_init(target: target::Target) {
+    let fail = |e: String| -> ! {
+        eprintln!("crosscheck: error: {e}");
+        std::process::exit(2)
+    };
+    FUZZ_KEEP.with(|cell| {
+        cell.borrow_mut().get_or_insert_with(|| keep::KeepRule::for_target(target).unwrap_or_else(|e| fail(e)));
+    });
+    FUZZ_ENGINES.with(|cell| {
+        cell.borrow_mut().get_or_insert_with(|| {
+            let set = engines::EngineSet::fuzzing(&engines::default_engines())
+                .unwrap_or_else(|e| fail(format!("{}: {e}", engines::ENGINES_VAR)));
+            set.leave_out_fatal_crashes()
+        });
+    });
+}
+
 /// Entry point of the cargo-fuzz targets: checks `data` with `target` on
 /// the default engines (`$CROSSCHECK_ENGINES` if set; kept per thread), and panics on a divergence not
 /// traced to a documented engine bug, so libFuzzer records the input.
@@ -78,22 +111,18 @@ pub use crosscheck_oracles as oracles;
 /// as a crash of its own. A documented crash that would kill the process
 /// (a signal) is avoided before it happens: the engine sits out modules
 /// with its trigger ([`triage::fatal`]). Engine construction happens once
-/// per thread.
-pub fn fuzz_one(target: target::Target, data: &[u8]) {
-    thread_local! {
-        static ENGINES: std::cell::RefCell<Option<engines::EngineSet>> = const { std::cell::RefCell::new(None) };
-    }
+/// per thread ([`fuzz_init`]).
+///
+/// Returns whether libFuzzer may keep the input in its corpus
+/// ([`keep::KeepRule`]: not when its check took far longer than the run's
+/// typical input); the fuzz targets return `Corpus::Reject` when not.
+pub fn fuzz_one(target: target::Target, data: &[u8]) -> bool {
+    fuzz_init(target);
+    let started = std::time::Instant::now();
     let outcome = triage::catch_panic(|| {
-        ENGINES.with(|cell| {
+        FUZZ_ENGINES.with(|cell| {
             let mut slot = cell.borrow_mut();
-            let engines = slot.get_or_insert_with(|| {
-                let set = engines::EngineSet::fuzzing(&engines::default_engines()).unwrap_or_else(|e| {
-                    // A wrong $CROSSCHECK_ENGINES is the user's, not a finding.
-                    eprintln!("crosscheck: error: {}: {e}", engines::ENGINES_VAR);
-                    std::process::exit(2)
-                });
-                set.leave_out_fatal_crashes()
-            });
+            let engines = slot.as_mut().expect("built by fuzz_init");
             let checked = target::check(target, data, engines).ok()?;
             let unknown_divergence = matches!(&checked.verdict, judge::Verdict::Diverge(d) if d.known_bug.is_none());
             // A mutator divergence not traced to a documented wasm-mutate bug.
@@ -101,14 +130,23 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) {
             (unknown_divergence || mutator.is_some()).then(|| (report::render(&checked), mutator))
         })
     });
+    let took = started.elapsed();
     match outcome {
-        Ok(None) => {}
+        Ok(None) => FUZZ_KEEP.with(|cell| {
+            cell.borrow_mut().as_mut().is_none_or(|rule| {
+                let keep = rule.keep(took);
+                if let Some(line) = rule.log_line() {
+                    eprintln!("{line}");
+                }
+                keep
+            })
+        }),
         Ok(Some((report, None))) => panic!("divergence\n{report}"),
         Ok(Some((report, Some(signature)))) => panic!("mutator divergence {signature}\n{report}"),
         Err(message) => {
             // The engine that panicked may be half-way through a call: it
             // is built again (the others keep their caches and processes).
-            ENGINES.with(|cell| {
+            FUZZ_ENGINES.with(|cell| {
                 let mut slot = cell.borrow_mut();
                 if !slot.as_mut().is_some_and(engines::EngineSet::recover_from_panic) {
                     *slot = None;
@@ -117,6 +155,7 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) {
             if triage::known_crash(&message).is_none() {
                 panic!("engine crash (not a documented one)\n{message}");
             }
+            true
         }
     }
 }
