@@ -62,14 +62,15 @@ pub struct KeepRule {
     factor: Option<f64>,
     recent: VecDeque<Duration>,
     refused: u64,
-    /// Whether the last input was refused.
-    last_refused: bool,
+    /// The limit the last input was refused under and how many inputs
+    /// its median was taken over (`None`: it was kept).
+    last_refusal: Option<(Duration, usize)>,
 }
 
 impl KeepRule {
     /// A rule with `factor` (`None`: every input may be kept).
     pub fn new(factor: Option<f64>) -> KeepRule {
-        KeepRule { factor, recent: VecDeque::with_capacity(WINDOW), refused: 0, last_refused: false }
+        KeepRule { factor, recent: VecDeque::with_capacity(WINDOW), refused: 0, last_refusal: None }
     }
 
     /// `target`'s rule: its [`default_factor`], or `$CROSSCHECK_KEEP_FACTOR`.
@@ -81,10 +82,6 @@ impl KeepRule {
         Ok(KeepRule::new(factor))
     }
 
-    pub fn factor(&self) -> Option<f64> {
-        self.factor
-    }
-
     /// Inputs refused so far.
     pub fn refused(&self) -> u64 {
         self.refused
@@ -93,31 +90,28 @@ impl KeepRule {
     /// Records that an input's check took `took`, and says whether
     /// libFuzzer may keep it.
     pub fn keep(&mut self, took: Duration) -> bool {
-        let limit = self.limit();
+        let limit = self.limit().map(|limit| (limit, self.recent.len()));
         if self.recent.len() == WINDOW {
             self.recent.pop_front();
         }
         self.recent.push_back(took);
-        let keep = limit.is_none_or(|limit| took <= limit);
-        if !keep {
+        self.last_refusal = limit.filter(|&(limit, _)| took > limit);
+        if self.last_refusal.is_some() {
             self.refused += 1;
         }
-        self.last_refused = !keep;
-        keep
+        self.last_refusal.is_none()
     }
 
     /// Right after the 1st, 10th, 100th, … refused input, a line for the
     /// run's log (so a user sees why an input that found coverage was not
     /// kept); else `None`.
     pub fn log_line(&self) -> Option<String> {
-        let n = self.refused;
-        let power_of_ten = self.last_refused && 10u64.pow(n.ilog10()) == n;
-        let (factor, limit) = (self.factor?, self.limit()?);
-        power_of_ten.then(|| {
+        let ((limit, over), factor, n) = (self.last_refusal?, self.factor?, self.refused);
+        (10u64.pow(n.ilog10()) == n).then(|| {
             format!(
                 "crosscheck: {n} input(s) checked but not kept in the corpus: slower than {:.1} ms ({factor} × the median of the last {} inputs; {KEEP_FACTOR_VAR}=off keeps them)",
                 limit.as_secs_f64() * 1e3,
-                self.recent.len()
+                over
             )
         })
     }
@@ -129,9 +123,9 @@ impl KeepRule {
         if self.recent.len() < WARM_UP {
             return None;
         }
-        let mut sorted: Vec<Duration> = self.recent.iter().copied().collect();
-        sorted.sort_unstable();
-        Some(sorted[sorted.len() / 2].mul_f64(factor))
+        let mut recent: Vec<Duration> = self.recent.iter().copied().collect();
+        let middle = recent.len() / 2;
+        Some(recent.select_nth_unstable(middle).1.mul_f64(factor))
     }
 }
 
@@ -156,6 +150,7 @@ mod tests {
         assert!(!rule.keep(ms(41)));
         let line = rule.log_line().expect("the first refusal is logged");
         assert!(line.contains("1 input(s)") && line.contains("40.0 ms") && line.contains(KEEP_FACTOR_VAR), "{line}");
+        assert!(line.contains(&format!("the last {} inputs", WARM_UP + 1)), "{line}");
         assert!(rule.keep(ms(1)));
         assert!(rule.log_line().is_none(), "only refusals are logged");
         assert_eq!(rule.refused(), 1);
