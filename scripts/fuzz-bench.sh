@@ -19,7 +19,7 @@
 #
 # SEED gives libFuzzer's -seed (default: libFuzzer draws one, printed in
 # the log). Every libFuzzer run's log is kept as
-# fuzz/artifacts/TARGET/fuzz-bench-TIME-cpuCPU.log, next to its crash files
+# fuzz/artifacts/TARGET/fuzz-bench-YYYYMMDD-HHMMSS-cpuCPU.log, next to its crash files
 # (git-ignored, as scripts/fuzz.sh's): a run that was slow can be read
 # after the fact (`exec/s` and `corp:` on each status line).
 #
