@@ -21,7 +21,9 @@ const GC: &str = r#"(module
   (func (export "point") (result (ref $point))
     (struct.new $point (i32.const 200) (f32.const -0.5) (i64.const 7) (ref.i31 (i32.const 1))))
   (func (export "shorts") (param i32) (result (ref null $shorts))
-    (array.new $shorts (i32.const -1) (local.get 0)))
+    (if (result (ref null $shorts)) (i32.lt_s (local.get 0) (i32.const 0))
+      (then (ref.null $shorts))
+      (else (array.new $shorts (i32.const -1) (local.get 0)))))
   (func (export "throws") (param i32) (result i32)
     (if (local.get 0) (then (throw $oops (i32.const 3) (f64.const 1.5))))
     (i32.const 9))
@@ -108,7 +110,16 @@ fn probes_show_fields_types_and_exceptions_on_every_gc_engine() {
         let s = |n: &str| slot(&c, "shorts", &shorts, n);
         assert_eq!(s("result 0 array.len"), Val::I32(3), "{name}");
         assert_eq!(s("result 0 $3[1]"), Val::I32(0xffff), "{name}: i16 element zero-extended");
+        assert_eq!(s("result 0 $3[1] signed"), Val::I32(-1i32 as u32), "{name}: i16 element sign-extended");
         assert_eq!(s("result 0 $2.0"), Val::I32(0), "{name}: not a $point");
+        let one = call(e, &c, "shorts", &[Val::I32(1)]);
+        let s = |n: &str| slot(&c, "shorts", &one, n);
+        assert_eq!(s("result 0 $3[0]"), Val::I32(0xffff), "{name}");
+        assert_eq!(s("result 0 $3[1]"), Val::I32(0), "{name}: past the end of a one-element array");
+        let null = call(e, &c, "shorts", &[Val::I32(u32::MAX)]);
+        let s = |n: &str| slot(&c, "shorts", &null, n);
+        assert_eq!(s("result 0 non-null"), Val::I32(0), "{name}: a null array");
+        assert_eq!(s("result 0 $3[0]"), Val::I32(0), "{name}: no element of a null array");
 
         let thrown = call(e, &c, "throws", &[Val::I32(1)]);
         let s = |n: &str| slot(&c, "throws", &thrown, n);
@@ -230,6 +241,46 @@ fn the_report_names_the_probe_numbers_that_differ() {
 
 /// Each hierarchy's probe is one function every wrapper calls: the probe
 /// code does not grow with the exports and tag payloads that need it.
+#[test]
+fn the_probe_tests_and_casts_each_type_once_for_its_fields() {
+    // A struct of four packed fields (eight reads: zero- and sign-extended)
+    // and an array of a packed type (two elements, four reads).
+    let wat = r#"(module
+      (type $s (struct (field i8) (field i8) (field i16) (field (mut i16))))
+      (type $a (array (mut i8)))
+      (func (export "s") (result anyref) (struct.new $s (i32.const -1) (i32.const 2) (i32.const -3) (i32.const 4)))
+      (func (export "a") (result anyref) (array.new $a (i32.const 200) (i32.const 2))))"#;
+    let c = case(wat, &[]);
+    WASM3.validate(&c.plan.wasm).expect("augmented module validates");
+    let (mut tests, mut casts) = (0, 0);
+    for payload in wasmparser::Parser::new(0).parse_all(&c.plan.wasm) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+            let mut ops = body.get_operators_reader().unwrap();
+            while !ops.eof() {
+                match ops.read().unwrap() {
+                    wasmparser::Operator::RefTestNonNull { .. } => tests += 1,
+                    wasmparser::Operator::RefCastNonNull { .. } => casts += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    // The dynamic-type bits (i31 struct array eq $0 $1), then a test and a
+    // cast each for `i31.get_s`, `array.len`, $s's fields, $a's elements.
+    assert_eq!((tests, casts), (6 + 4, 4), "one test and one cast per type, not per read");
+    let mut reference = registry::create_default("reference").unwrap();
+    let got = call(reference.as_mut(), &c, "s", &[]);
+    let s = |n: &str| slot(&c, "s", &got, n);
+    assert_eq!((s("result 0 $0.0"), s("result 0 $0.0 signed")), (Val::I32(255), Val::I32(-1i32 as u32)));
+    assert_eq!((s("result 0 $0.2"), s("result 0 $0.2 signed")), (Val::I32(0xfffd), Val::I32(-3i32 as u32)));
+    assert_eq!(s("result 0 $0.3"), Val::I32(4));
+    assert_eq!(s("result 0 $1[1]"), Val::I32(0), "not an array");
+    let got = call(reference.as_mut(), &c, "a", &[]);
+    let s = |n: &str| slot(&c, "a", &got, n);
+    assert_eq!((s("result 0 $1[1]"), s("result 0 $1[1] signed")), (Val::I32(200), Val::I32(-56i32 as u32)));
+    assert_eq!(s("result 0 $0.3"), Val::I32(0), "not a struct");
+}
+
 #[test]
 fn probe_code_is_shared_by_every_wrapper() {
     let module = |exports: usize| {

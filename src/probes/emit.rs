@@ -138,12 +138,18 @@ impl TypeTable {
     /// The body of the probe of hierarchy `h`, a function whose parameter
     /// (local 0) has type [`Hierarchy::top`]: pushes what a host may see
     /// of the reference, one number per slot (named without a prefix).
-    pub fn probe(&self, h: Hierarchy, code: &mut Vec<I<'static>>, slots: &mut Vec<Slot>) -> Result<(), String> {
+    /// Returns the types of the locals the body uses after the parameter.
+    pub fn probe(
+        &self,
+        h: Hierarchy,
+        code: &mut Vec<I<'static>>,
+        slots: &mut Vec<Slot>,
+    ) -> Result<Vec<EncType>, String> {
         let load: Vec<I<'static>> = match h {
             Hierarchy::Extern => vec![I::LocalGet(0), I::AnyConvertExtern],
             _ => vec![I::LocalGet(0)],
         };
-        let mut p = Probe { load, code, slots };
+        let mut p = Probe { load, code, slots, locals: Vec::new() };
         p.emit(&[I::RefIsNull, I::I32Eqz], "non-null");
         match h {
             Hierarchy::Exn => {}
@@ -172,15 +178,28 @@ impl TypeTable {
                 self.fields(&mut p)?;
             }
         }
-        Ok(())
+        Ok(p.locals)
     }
 
     /// The first fields of each defined struct type and the first elements
-    /// of each defined array type, where the value is one.
+    /// of each defined array type, where the value is one (else zero).
+    ///
+    /// Each type is tested and cast once, into a local, and each read is
+    /// stored in a local of its slot (zero until set); the slots are pushed
+    /// at the end. A test and a cast for every read instead would give a
+    /// struct of four packed fields sixteen subtype checks, which the
+    /// engines compile for every module with a probe.
     fn fields(&self, p: &mut Probe<'_>) -> Result<(), String> {
+        let mut deferred = Vec::new();
         for &t in self.aggregates.iter().take(FIELD_TYPES) {
             let ht = HeapType::Concrete(t);
-            match &self.types[t as usize].composite_type.inner {
+            let inner = &self.types[t as usize].composite_type.inner;
+            if matches!(inner, CompositeInnerType::Struct(s) if s.fields.is_empty()) {
+                continue;
+            }
+            let mut body = Vec::new();
+            let cast = p.local(EncType::Ref(wasm_encoder::RefType { nullable: true, heap_type: ht }));
+            match inner {
                 CompositeInnerType::Struct(s) => {
                     for (f, field) in s.fields.iter().enumerate().take(FIELDS) {
                         let (struct_type_index, field_index) = (t, f as u32);
@@ -190,26 +209,42 @@ impl TypeTable {
                             Get::Signed => I::StructGetS { struct_type_index, field_index },
                         })?;
                         for (suffix, get, ty) in reads {
-                            p.when_cast(ht, &get, ty, &format!("${t}.{f}{suffix}"));
+                            let slot = p.deferred_slot(ty, &format!("${t}.{f}{suffix}"), &mut deferred);
+                            body.push(I::LocalGet(cast));
+                            body.extend(get);
+                            body.push(I::LocalSet(slot));
                         }
                     }
                 }
                 CompositeInnerType::Array(a) => {
+                    let len = p.local(EncType::I32);
+                    body.extend([I::LocalGet(cast), I::ArrayLen, I::LocalSet(len)]);
                     for e in 0..ELEMENTS {
                         let reads = self.reads(a.0.element_type, |get| match get {
                             Get::Plain => I::ArrayGet(t),
                             Get::Unsigned => I::ArrayGetU(t),
                             Get::Signed => I::ArrayGetS(t),
                         })?;
-                        for (suffix, mut get, ty) in reads {
-                            get.insert(0, I::I32Const(e as i32));
-                            p.element(ht, e, &get, ty, &format!("${t}[{e}]{suffix}"));
+                        body.extend([I::LocalGet(len), I::I32Const(e as i32), I::I32GtU, I::If(BlockType::Empty)]);
+                        for (suffix, get, ty) in reads {
+                            let slot = p.deferred_slot(ty, &format!("${t}[{e}]{suffix}"), &mut deferred);
+                            body.extend([I::LocalGet(cast), I::I32Const(e as i32)]);
+                            body.extend(get);
+                            body.push(I::LocalSet(slot));
                         }
+                        body.push(I::End);
                     }
                 }
-                _ => {}
+                _ => continue,
             }
+            p.code.extend(p.load.iter().cloned());
+            p.code.extend([I::RefTestNonNull(ht), I::If(BlockType::Empty)]);
+            p.code.extend(p.load.iter().cloned());
+            p.code.extend([I::RefCastNonNull(ht), I::LocalSet(cast)]);
+            p.code.extend(body);
+            p.code.push(I::End);
         }
+        p.code.extend(deferred.into_iter().map(I::LocalGet));
         Ok(())
     }
 
@@ -256,6 +291,8 @@ struct Probe<'a> {
     load: Vec<I<'static>>,
     code: &'a mut Vec<I<'static>>,
     slots: &'a mut Vec<Slot>,
+    /// The types of the locals after the parameter.
+    locals: Vec<EncType>,
 }
 
 impl Probe<'_> {
@@ -294,19 +331,19 @@ impl Probe<'_> {
         self.slot(ty, name);
     }
 
-    /// Element `e` of an array of type `ht` (`get` takes the cast array and
-    /// pushes the index itself) where the value is one that long, else zero.
-    fn element(&mut self, ht: HeapType, e: u32, get: &[I<'static>], ty: EncType, name: &str) {
-        self.code.extend(self.load.iter().cloned());
-        self.code.extend([I::RefTestNonNull(ht), I::If(BlockType::Result(ty))]);
-        self.code.extend(self.load.iter().cloned());
-        self.code.extend([I::RefCastNonNull(ht), I::ArrayLen, I::I32Const(e as i32), I::I32GtU]);
-        self.code.push(I::If(BlockType::Result(ty)));
-        self.code.extend(self.load.iter().cloned());
-        self.code.push(I::RefCastNonNull(ht));
-        self.code.extend(get.iter().cloned());
-        self.code.extend([I::Else, zero(ty), I::End, I::Else, zero(ty), I::End]);
+    /// A new local of type `ty` (zero, or null, until set).
+    fn local(&mut self, ty: EncType) -> u32 {
+        self.locals.push(ty);
+        self.locals.len() as u32
+    }
+
+    /// A slot whose number is stored in a new local and pushed at the end
+    /// (the local's index is added to `deferred`).
+    fn deferred_slot(&mut self, ty: EncType, name: &str, deferred: &mut Vec<u32>) -> u32 {
+        let local = self.local(ty);
         self.slot(ty, name);
+        deferred.push(local);
+        local
     }
 }
 

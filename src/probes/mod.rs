@@ -283,11 +283,11 @@ impl Module {
     ) -> Result<ProbeFunc, String> {
         let mut code = Vec::new();
         let mut slots = Vec::new();
-        self.types.probe(h, &mut code, &mut slots)?;
+        let locals = self.types.probe(h, &mut code, &mut slots)?;
         code.push(I::End);
         new_types.push((vec![h.top()], slots.iter().map(|s| s.ty).collect()));
         let type_index = self.types.len() as u32 + new_types.len() as u32 - 1;
-        let mut body = Function::new(Vec::new());
+        let mut body = Function::new_with_locals_types(locals);
         for i in &code {
             body.instruction(i);
         }
