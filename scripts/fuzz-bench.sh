@@ -7,8 +7,9 @@
 #   CPU=1 TARGETS=mutate scripts/fuzz-bench.sh        # two at once, on cores 0 and 1
 #   BIN=/tmp/crosscheck-check-build/out TARGETS="differential mutate" scripts/fuzz-bench.sh
 #
-# BIN is the folder of built fuzz targets (default: cargo-fuzz's release
-# build, fuzz/target/x86_64-unknown-linux-gnu/release; an OSS-Fuzz $OUT from
+# BIN is the folder of built fuzz targets (default: scripts/fuzz.sh's
+# release build, fuzz/target/HOST-TRIPLE/release or the same under
+# $CARGO_TARGET_DIR; an OSS-Fuzz $OUT from
 # scripts/oss-fuzz/check-build.sh for the AddressSanitizer build). Each
 # libFuzzer run starts from the target's seeds in an empty working corpus,
 # with the [libfuzzer] flags and [asan] options of fuzz/options/TARGET.options,
@@ -30,9 +31,15 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 time_s=${TIME:-60}
 builtin_s=${BUILTIN_TIME:-$time_s}
-bin=${BIN:-$root/fuzz/target/x86_64-unknown-linux-gnu/release}
-bin=$(cd "$bin" 2>/dev/null && pwd) || {
-  echo "fuzz-bench: BIN=$bin is not a folder" >&2
+# shellcheck source=lib/build-flags.sh
+. "$root/scripts/lib/build-flags.sh"
+given=${BIN:-$fuzz_bin_dir}
+bin=$(cd "$given" 2>/dev/null && pwd) || {
+  if [ -n "${BIN:-}" ]; then
+    echo "fuzz-bench: BIN=$given is not a folder" >&2
+  else
+    echo "fuzz-bench: no fuzz targets in $given: build them first (scripts/fuzz-smoke.sh builds all five) or set BIN" >&2
+  fi
   exit 2
 }
 targets=${TARGETS:-differential single_inst mutate validate patterns}

@@ -57,7 +57,7 @@ done
 # A wrong $CROSSCHECK_ENGINES or $CROSSCHECK_KEEP_FACTOR is the user's
 # mistake: a message naming it and exit code 2 before any input runs (from
 # libFuzzer's initialization), not a crash file and libFuzzer's 77.
-bin="${CARGO_TARGET_DIR:-$root/fuzz/target}/x86_64-unknown-linux-gnu/release/differential"
+bin="$fuzz_bin_dir/differential"
 for setting in CROSSCHECK_ENGINES=reference,no-such-engine CROSSCHECK_KEEP_FACTOR=0.5; do
   log=$(mktemp)
   artifacts=$(mktemp -d)

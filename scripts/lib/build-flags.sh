@@ -1,5 +1,13 @@
-# The cargo-fuzz build flags scripts/fuzz.sh and fuzz-smoke.sh share
-# (sourced): `trace_compares_args` is `--no-trace-compares` unless
+# The cargo-fuzz build flags scripts/fuzz.sh, fuzz-smoke.sh and
+# fuzz-bench.sh share (sourced, with `root` set to the project's folder).
+#
+# `fuzz_bin_dir`: where `cargo fuzz build -O` puts the targets —
+# $CARGO_TARGET_DIR (else fuzz/target), the host's triple (cargo-fuzz's
+# default --target), `release`.
+host_triple=$(rustc -vV | sed -n 's/^host: //p')
+fuzz_bin_dir="${CARGO_TARGET_DIR:-$root/fuzz/target}/$host_triple/release"
+
+# `trace_compares_args` is `--no-trace-compares` unless
 # FUZZ_TRACE_COMPARES=1. libFuzzer's comparison tracing calls back on every
 # comparison the instrumented code makes, and here that code is three
 # optimizing compilers per input: AddressSanitizer builds of `single_inst`
