@@ -47,7 +47,8 @@ cpu=${CPU:-0}
 seed_flag=()
 if [ -n "${SEED:-}" ]; then seed_flag=(-seed="$SEED"); fi
 
-crosscheck="$root/target/release/crosscheck"
+# Where `cargo build --release` below puts it.
+crosscheck="${CARGO_TARGET_DIR:-$root/target}/release/crosscheck"
 (cd "$root" && cargo build --release --quiet)
 . "$root/scripts/lib/options.sh"
 . "$root/scripts/lib/seeds.sh"
