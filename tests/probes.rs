@@ -239,8 +239,9 @@ fn the_report_names_the_probe_numbers_that_differ() {
     assert!(!report.contains("result 0 $2.1:"), "an agreeing slot is listed:\n{report}");
 }
 
-/// Each hierarchy's probe is one function every wrapper calls: the probe
-/// code does not grow with the exports and tag payloads that need it.
+/// The probe's field and element reads share one `ref.test` and one
+/// `ref.cast` per type, and still read each field and element as the
+/// module's constants say (zero for a value of another type).
 #[test]
 fn the_probe_tests_and_casts_each_type_once_for_its_fields() {
     // A struct of four packed fields (eight reads: zero- and sign-extended)
@@ -281,6 +282,8 @@ fn the_probe_tests_and_casts_each_type_once_for_its_fields() {
     assert_eq!(s("result 0 $0.3"), Val::I32(0), "not a struct");
 }
 
+/// Each hierarchy's probe is one function every wrapper calls: the probe
+/// code does not grow with the exports and tag payloads that need it.
 #[test]
 fn probe_code_is_shared_by_every_wrapper() {
     let module = |exports: usize| {
