@@ -59,6 +59,20 @@ fn call(engine: &mut dyn Engine, case: &Case, export: &str, args: &[Val]) -> Vec
     }
 }
 
+/// How many operators of the module's function bodies `pick` matches.
+fn count_operators(wasm: &[u8], pick: impl Fn(&wasmparser::Operator) -> bool) -> usize {
+    let mut n = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+            let mut ops = body.get_operators_reader().unwrap();
+            while !ops.eof() {
+                n += usize::from(pick(&ops.read().unwrap()));
+            }
+        }
+    }
+    n
+}
+
 #[test]
 fn the_augmented_module_validates_and_keeps_uncallable_exports_alone() {
     let c = case(GC, &[]);
@@ -253,19 +267,8 @@ fn the_probe_tests_and_casts_each_type_once_for_its_fields() {
       (func (export "a") (result anyref) (array.new $a (i32.const 200) (i32.const 2))))"#;
     let c = case(wat, &[]);
     WASM3.validate(&c.plan.wasm).expect("augmented module validates");
-    let (mut tests, mut casts) = (0, 0);
-    for payload in wasmparser::Parser::new(0).parse_all(&c.plan.wasm) {
-        if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
-            let mut ops = body.get_operators_reader().unwrap();
-            while !ops.eof() {
-                match ops.read().unwrap() {
-                    wasmparser::Operator::RefTestNonNull { .. } => tests += 1,
-                    wasmparser::Operator::RefCastNonNull { .. } => casts += 1,
-                    _ => {}
-                }
-            }
-        }
-    }
+    let tests = count_operators(&c.plan.wasm, |op| matches!(op, wasmparser::Operator::RefTestNonNull { .. }));
+    let casts = count_operators(&c.plan.wasm, |op| matches!(op, wasmparser::Operator::RefCastNonNull { .. }));
     // The dynamic-type bits (i31 struct array eq $0 $1), then a test and a
     // cast each for `i31.get_s`, `array.len`, $s's fields, $a's elements.
     assert_eq!((tests, casts), (6 + 4, 4), "one test and one cast per type, not per read");
@@ -292,18 +295,7 @@ fn probe_code_is_shared_by_every_wrapper() {
             .collect();
         format!(r#"(module (type $s (struct (field i32))) (tag (param anyref)) (tag (param anyref eqref)) {funcs})"#)
     };
-    let ref_tests = |wasm: &[u8]| {
-        let mut n = 0;
-        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-            if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
-                let mut ops = body.get_operators_reader().unwrap();
-                while !ops.eof() {
-                    n += usize::from(matches!(ops.read().unwrap(), wasmparser::Operator::RefTestNonNull { .. }));
-                }
-            }
-        }
-        n
-    };
+    let ref_tests = |wasm: &[u8]| count_operators(wasm, |op| matches!(op, wasmparser::Operator::RefTestNonNull { .. }));
     let (two, eight) = (case(&module(2), &[]), case(&module(8), &[]));
     for c in [&two, &eight] {
         WASM3.validate(&c.plan.wasm).expect("augmented module validates");
