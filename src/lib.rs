@@ -81,7 +81,7 @@ thread_local! {
 /// is the user's mistake, not a finding: a message and exit code 2.
 ///
 /// The fuzz targets call it from libFuzzer's initialization
-/// (`fuzz_target!(init: …)`), before libFuzzer installs the exit handler
+/// ([`libfuzzer_target!`]), before libFuzzer installs the exit handler
 /// that would turn any later `exit` into a crash report and exit code 77.
 /// [`fuzz_one`] calls it too, for callers without that hook.
 pub fn fuzz_init(target: target::Target) {
@@ -115,7 +115,8 @@ pub fn fuzz_init(target: target::Target) {
 ///
 /// Returns whether libFuzzer may keep the input in its corpus
 /// ([`keep::KeepRule`]: not when its check took far longer than the run's
-/// typical input); the fuzz targets return `Corpus::Reject` when not.
+/// typical input); the fuzz targets ([`libfuzzer_target!`]) return
+/// `Corpus::Reject` when not.
 pub fn fuzz_one(target: target::Target, data: &[u8]) -> bool {
     fuzz_init(target);
     let started = std::time::Instant::now();
@@ -158,4 +159,27 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) -> bool {
             true
         }
     }
+}
+
+/// The whole of a cargo-fuzz target: `crosscheck::libfuzzer_target!(Differential);`
+/// names a [`target::Target`] and expands to libFuzzer's `fuzz_target!`,
+/// with [`fuzz_init`] as its initialization (so a wrong
+/// `$CROSSCHECK_ENGINES` or `$CROSSCHECK_KEEP_FACTOR` exits 2 there, before
+/// libFuzzer would call any exit a crash) and [`fuzz_one`] as its body
+/// (every input checked; `Corpus::Reject` for one libFuzzer may not keep).
+/// The crate using it depends on `libfuzzer-sys`.
+#[macro_export]
+macro_rules! libfuzzer_target {
+    ($target:ident) => {
+        libfuzzer_sys::fuzz_target!(
+            init: $crate::fuzz_init($crate::target::Target::$target),
+            |data: &[u8]| -> libfuzzer_sys::Corpus {
+                if $crate::fuzz_one($crate::target::Target::$target, data) {
+                    libfuzzer_sys::Corpus::Keep
+                } else {
+                    libfuzzer_sys::Corpus::Reject
+                }
+            }
+        );
+    };
 }

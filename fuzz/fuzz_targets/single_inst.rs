@@ -3,14 +3,4 @@
 //! allows (the reference interpreter first).
 #![no_main]
 
-use crosscheck::target::Target;
-use libfuzzer_sys::{Corpus, fuzz_target};
-
-const TARGET: Target = Target::SingleInst;
-
-// `init`: a wrong $CROSSCHECK_ENGINES or $CROSSCHECK_KEEP_FACTOR exits 2
-// there, before libFuzzer would call any exit a crash.
-fuzz_target!(init: crosscheck::fuzz_init(TARGET), |data: &[u8]| -> Corpus {
-    // Checked either way; not kept if far slower than the run's typical input.
-    if crosscheck::fuzz_one(TARGET, data) { Corpus::Keep } else { Corpus::Reject }
-});
+crosscheck::libfuzzer_target!(SingleInst);
