@@ -8,6 +8,7 @@ use super::node::{NodeInfo, node};
 use super::protocol::{Command, ErrorClass, Reply};
 use super::signatures::{ExportType, ExportTypes, Signature, export_types};
 use super::traps::{call_outcome, is_implementation_limit, trap_kind};
+use super::typed::ModuleTypes;
 use super::worker::Worker;
 use super::wrapper::{self, SLOT};
 use crate::engine::{Engine, Instance};
@@ -95,6 +96,11 @@ pub struct V8Engine {
     pub(super) timings: Timings,
     /// Export types of the live instances, by name.
     pub(super) instances: HashMap<String, ExportTypes>,
+    /// The types of the live instances' modules that have a function type
+    /// a plain wrapper cannot declare (in a recursion group with others,
+    /// non-final), by name: such a function is called through a wrapper
+    /// that copies them ([`ModuleTypes::call_wrapper`]).
+    module_types: HashMap<String, ModuleTypes>,
 }
 
 impl V8Engine {
@@ -114,6 +120,7 @@ impl V8Engine {
             pid: Arc::new(AtomicU32::new(0)),
             timings: Timings::default(),
             instances: HashMap::new(),
+            module_types: HashMap::new(),
         })
     }
 
@@ -198,6 +205,7 @@ impl V8Engine {
                 self.worker = None;
                 self.pid.store(0, Ordering::SeqCst);
                 self.instances.clear();
+                self.module_types.clear();
                 Err(format!("V8 worker: {e}"))
             }
         }
@@ -224,7 +232,20 @@ impl V8Engine {
         }
         let bytes = wrapper::encode_slots(args).ok_or("a non-null funcref argument")?;
         let results = sig.results.clone();
-        let wrapper = self.wrapper_id(WrapperKey::Call(sig));
+        // A plain wrapper declares the function's type alone in its
+        // recursion group; a type in a group with others is another type,
+        // and the import would not link. Numbers cross a typed wrapper
+        // as they cross a plain one.
+        let numbers =
+            sig.params.iter().chain(&sig.results).all(|t| !matches!(t, ValType::FuncRef | ValType::ExternRef));
+        let typed = self.module_types.get(instance).filter(|_| numbers).and_then(|types| {
+            let index = types.func_type_index(export).ok()?;
+            types.call_needs_typed(index).then(|| types.call_wrapper(index))
+        });
+        let wrapper = match typed {
+            Some(made) => self.typed_wrapper_id(made?.0),
+            None => self.wrapper_id(WrapperKey::Call(sig)),
+        };
         let command = Command::Call {
             name: instance.to_string(),
             export: export.to_string(),
@@ -310,12 +331,25 @@ impl V8Engine {
             Some(Reply::Instantiated { .. }) => {
                 if reset {
                     self.instances.clear();
+                    self.module_types.clear();
                 }
                 self.instances.insert(name.to_string(), exports);
+                self.remember_types(name, wasm);
                 Ok(())
             }
             Some(other) => Err(Self::instantiate_error(other)),
             None => Err(InstantiateError::Failed("no reply".into())),
+        }
+    }
+
+    /// Keeps the types of instance `name`'s module, when a call wrapper
+    /// will need them (a function type in a recursion group with others).
+    pub(super) fn remember_types(&mut self, name: &str, wasm: &[u8]) {
+        self.module_types.remove(name);
+        if let Ok(types) = ModuleTypes::parse(wasm)
+            && types.has_grouped_func_type()
+        {
+            self.module_types.insert(name.to_string(), types);
         }
     }
 
@@ -324,6 +358,7 @@ impl V8Engine {
         let f = self.node.features;
         self.batch(vec![Command::Reset { shared_memory: f.threads, table64: f.memory64 }], false)?;
         self.instances.clear();
+        self.module_types.clear();
         Ok(())
     }
 }

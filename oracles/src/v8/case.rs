@@ -21,6 +21,7 @@ impl V8Engine {
             Err(e) => return Observation::failed(InstantiateError::Rejected(e.to_string())),
         };
         self.instances.insert(CASE.to_string(), exports);
+        self.remember_types(CASE, &plan.wasm);
         let mut commands = vec![
             Command::Reset { shared_memory: false, table64: false },
             Command::Instantiate { name: CASE.to_string(), wasm: plan.wasm.clone() },

@@ -205,6 +205,12 @@ impl ModuleTypes {
         refs || !t.plain
     }
 
+    /// Whether a function type of this module is not what a plain wrapper
+    /// declares (in a recursion group with others, non-final, or a subtype).
+    pub fn has_grouped_func_type(&self) -> bool {
+        self.types.iter().any(|t| t.func.is_some() && !t.plain)
+    }
+
     /// The type of exported global `export`.
     pub fn global_type(&self, export: &str) -> Option<wp::GlobalType> {
         match self.exports.get(export)? {
