@@ -39,6 +39,19 @@ fn have_node() -> bool {
     }
 }
 
+/// Whether a Node is there ([`have_node`]) and its V8 has GC; without GC,
+/// says that the test, which needs `what`, did not run.
+fn have_node_with_gc(what: &str) -> bool {
+    if !have_node() {
+        return false;
+    }
+    let gc = engine(Tier::Optimizing).features().gc;
+    if !gc {
+        println!("not run: this V8 has no GC ({what})");
+    }
+    gc
+}
+
 fn plan(wat: &str, calls: &[(&str, &[Val])]) -> Plan {
     let wasm = wat::parse_str(wat).expect("test module parses");
     let observe = Exports::of_module(&wasm).expect("exports");
@@ -176,11 +189,7 @@ fn v8_traps_map_to_trap_kinds() {
 /// call to null on both tiers, agreeing with the reference.
 #[test]
 fn a_null_entry_behind_a_non_final_type_is_an_indirect_call_to_null() {
-    if !have_node() {
-        return;
-    }
-    if !engine(Tier::Optimizing).features().gc {
-        println!("not run: this V8 has no GC (non-final types)");
+    if !have_node_with_gc("non-final types") {
         return;
     }
     let wat = r#"(module
@@ -224,11 +233,7 @@ fn a_null_entry_behind_a_non_final_type_is_an_indirect_call_to_null() {
 /// type", an engine failure left the V8 pair inconclusive).
 #[test]
 fn functions_typed_in_a_recursion_group_are_called() {
-    if !have_node() {
-        return;
-    }
-    if !engine(Tier::Optimizing).features().gc {
-        println!("not run: this V8 has no GC (recursion groups)");
+    if !have_node_with_gc("recursion groups") {
         return;
     }
     let wat = r#"(module
