@@ -246,11 +246,21 @@ fn functions_typed_in_a_recursion_group_are_called() {
         (global.set 0 (local.get 0))
         (f32.demote_f64 (local.get 1)) (i64.extend_i32_s (local.get 0)))
       (func (export "open") (type $open) (i8x16.neg (local.get 0)))
-      (func (export "plain") (param i32) (result i32) (i32.add (local.get 0) (global.get 0)))
+      (func $plain (export "plain") (param i32) (result i32) (i32.add (local.get 0) (global.get 0)))
+      (rec
+        (type $refs (func (param externref funcref) (result externref funcref i32 externref funcref)))
+        (type $t (struct (field i32))))
+      (elem declare func $plain)
+      (func (export "refs") (type $refs)
+        (local.get 0) (local.get 1) (ref.is_null (local.get 0))
+        (extern.convert_any (struct.new $t (i32.const 3))) (ref.func $plain))
     )"#;
     let grouped = [Val::I32(-5i32 as u32), Val::F64(2.5f64.to_bits())];
     let open = [Val::V128(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10)];
-    let calls: Vec<(&str, &[Val])> = vec![("grouped", &grouped), ("open", &open), ("plain", &[Val::I32(1)])];
+    // Null references in (all a plan passes), null and non-null ones out.
+    let nulls = [Val::ExternRef { null: true }, Val::FuncRef { null: true }];
+    let calls: Vec<(&str, &[Val])> =
+        vec![("grouped", &grouped), ("open", &open), ("plain", &[Val::I32(1)]), ("refs", &nulls)];
     let p = plan(wat, &calls);
     let reference = crosscheck_oracles::registry::create("reference").expect("reference").run(&p);
     assert!(
@@ -377,7 +387,7 @@ fn v8_agrees_with_the_reference_wasmtime_and_wasmi() {
         s.get(keys::AGREE),
         s.get(keys::DIVERGE),
         s.get(keys::KNOWN_BUG),
-        s.with_prefix(keys::PAIR_INCONCLUSIVE_BY).collect::<Vec<_>>()
+        s.by_category(keys::PAIR_INCONCLUSIVE_BY)
     );
     assert!(unknown.is_empty(), "{} divergences, first:\n{}", unknown.len(), unknown[0]);
     assert!(s.get(keys::JUDGED_BY_REFERENCE) > 800, "Cases must keep NaNs and relaxed SIMD");

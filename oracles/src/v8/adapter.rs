@@ -234,11 +234,12 @@ impl V8Engine {
         let results = sig.results.clone();
         // A plain wrapper declares the function's type alone in its
         // recursion group; a type in a group with others is another type,
-        // and the import would not link. Numbers cross a typed wrapper
-        // as they cross a plain one.
-        let numbers =
-            sig.params.iter().chain(&sig.results).all(|t| !matches!(t, ValType::FuncRef | ValType::ExternRef));
-        let typed = self.module_types.get(instance).filter(|_| numbers).and_then(|types| {
+        // and the import would not link. What a Case passes and reads
+        // crosses a typed wrapper as it crosses a plain one: numbers;
+        // `funcref` null or not by the kind word (`NULL` is 0); `externref`
+        // null (0), or `ref.extern N` as kind 1 (`HOST`) and `N` — and any
+        // other non-null kind reads as non-null too, all a Case compares.
+        let typed = self.module_types.get(instance).and_then(|types| {
             let index = types.func_type_index(export).ok()?;
             types.call_needs_typed(index).then(|| types.call_wrapper(index))
         });
