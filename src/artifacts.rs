@@ -26,6 +26,61 @@ pub enum Saved {
 /// The folder of mutator divergences (the semantics-preservation oracle's).
 pub const MUTATE_ORACLE: &str = "mutate-oracle";
 
+/// The folder of Cases an engine could not run (no verdict, but a bug of
+/// crosscheck's adapter or of the engine, to be looked at).
+pub const ENGINE_FAILURE: &str = "engine-failure";
+
+/// `engine-failure:<engine>:<message>` for the first engine of a Case
+/// that failed to run it, with the message's numbers (call, export and
+/// import indices, sizes) written `N` and its quoted names (exports,
+/// imports) `"…"`, so one kind of failure keeps one folder; `None` when
+/// every engine ran.
+pub fn engine_failure_signature(checked: &Checked) -> Option<String> {
+    let (engine, detail) = checked.pairs.iter().find_map(|p| match p {
+        crate::judge::PairOutcome::Inconclusive(crate::judge::InconclusiveReason::EngineFailure { engine, detail }) => {
+            Some((engine, detail))
+        }
+        _ => None,
+    })?;
+    Some(format!("engine-failure:{engine}:{}", failure_kind(detail)))
+}
+
+/// A failure message without what changes from Case to Case.
+fn failure_kind(detail: &str) -> String {
+    let mut kind = String::new();
+    let mut chars = detail.chars();
+    let mut after_digit = false;
+    while let Some(c) = chars.next() {
+        let digit = c.is_ascii_digit();
+        match c {
+            _ if digit => {
+                if !after_digit {
+                    kind.push('N');
+                }
+            }
+            '"' => {
+                // To the closing quote (an escaped one does not close).
+                let mut escaped = false;
+                for q in chars.by_ref() {
+                    match q {
+                        '"' if !escaped => break,
+                        '\\' => escaped = !escaped,
+                        _ => escaped = false,
+                    }
+                }
+                kind.push_str("\"…\"");
+            }
+            '\n' | '\r' => kind.push(' '),
+            c => kind.push(c),
+        }
+        after_digit = digit;
+        if kind.len() >= 160 {
+            break;
+        }
+    }
+    kind
+}
+
 /// Writes a divergence. Duplicates (same signature) keep the first input
 /// and count themselves in `duplicates`.
 pub fn save_divergence(
@@ -59,6 +114,8 @@ pub fn save_divergence(
             crate::report::engine_line(checked)
         )
     } else {
+        // Engine failures are filed apart; the Case's own target replays them.
+        let target = if target == ENGINE_FAILURE { checked.origin.as_str() } else { target };
         format!(
             "\nreproduce: crosscheck repro {target} {}\n(or from the bytes: crosscheck repro {target} {} --engines '{}')\n",
             dir.display(),
@@ -117,4 +174,26 @@ fn bump_duplicates(dir: &Path) -> io::Result<()> {
     let path = dir.join("duplicates");
     let n: u64 = fs::read_to_string(&path).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
     fs::write(path, format!("{}\n", n + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure_kind;
+
+    #[test]
+    fn failure_kinds_leave_out_numbers_and_names() {
+        let a =
+            "call #3: wrapper of 12: WebAssembly.Instance(): Import #0 \"m\" \"f\": imported function does not match";
+        let b =
+            "call #0: wrapper of 7: WebAssembly.Instance(): Import #1 \"m\" \"f\": imported function does not match";
+        assert_eq!(failure_kind(a), failure_kind(b));
+        assert_eq!(
+            failure_kind(a),
+            "call #N: wrapper of N: WebAssembly.Instance(): Import #N \"…\" \"…\": imported function does not match"
+        );
+        // An escaped quote does not end a name; a newline becomes a space.
+        assert_eq!(failure_kind("no export \"a\\\"b9\"\nx1y22"), "no export \"…\" xNyN");
+        assert_ne!(failure_kind("no reply"), failure_kind("no module"));
+        assert!(failure_kind(&"x".repeat(1000)).len() <= 160);
+    }
 }

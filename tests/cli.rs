@@ -161,6 +161,72 @@ fn an_engine_crash_is_a_finding_and_the_campaign_goes_on() {
     assert_eq!(r.status.code(), None, "{}", stdout(&r));
 }
 
+/// An engine that cannot run a Case (here a planted adapter failure
+/// whose message changes from Case to Case) gives no verdict, but the Case
+/// is filed under `engine-failure/`, one folder for the kind, named in the
+/// summary, and replays from its folder with the failure in the report.
+#[test]
+fn a_case_an_engine_could_not_run_is_filed_apart_and_replays() {
+    let art = tmp("fuzz-engine-failure");
+    let a = art.display().to_string();
+    let engines = "reference,wasmi+lost-reply";
+    let o =
+        crosscheck(&["fuzz", "--runs", "60", "--seed", "4", "--engines", engines, "--artifacts", &a, "--no-triage"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "no divergence, no finding: {out}{}", stderr(&o));
+    let findings = std::fs::read_dir(art.join("differential")).map_or(0, |d| d.count());
+    assert_eq!(findings, 0, "{out}");
+    let folders: Vec<PathBuf> =
+        std::fs::read_dir(art.join("engine-failure")).expect("engine-failure/").flatten().map(|e| e.path()).collect();
+    assert_eq!(folders.len(), 1, "one kind of failure, one folder: {folders:?}");
+    let dir = &folders[0];
+    let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap();
+    assert_eq!(
+        signature.trim(),
+        "engine-failure:wasmi+lost-reply:call #N: no reply to the call of \"…\" with N arguments"
+    );
+    // Every Case the engine failed on is counted: the first saved, the
+    // others its duplicates.
+    let line = out.lines().find(|l| l.contains("pairs left out")).unwrap_or_else(|| panic!("{out}"));
+    let failed: u64 = line
+        .split("engine-failure ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(line.contains(&format!("engine-failure {failed} (wasmi+lost-reply {failed})")), "{line}");
+    let duplicates: u64 = std::fs::read_to_string(dir.join("duplicates")).map_or(0, |d| d.trim().parse().unwrap());
+    assert!(failed >= 2, "{line}");
+    assert_eq!(duplicates + 1, failed, "{out}");
+    assert!(out.contains(&format!("engine failed {} ({})", dir.display(), signature.trim())), "{out}");
+    let report = std::fs::read_to_string(dir.join("report.txt")).unwrap();
+    assert!(report.contains(&format!("reproduce: crosscheck repro differential {}", dir.display())), "{report}");
+    // The folder replays, the failure named.
+    let r = crosscheck(&["repro", "differential", &dir.display().to_string()]);
+    assert!(
+        stdout(&r).contains("inconclusive: engine-failure on wasmi+lost-reply: call #"),
+        "{}{}",
+        stdout(&r),
+        stderr(&r)
+    );
+    // Without the fault, nothing is filed apart.
+    let clean = tmp("fuzz-engine-failure-clean");
+    let c = clean.display().to_string();
+    let o = crosscheck(&[
+        "fuzz",
+        "--runs",
+        "60",
+        "--seed",
+        "4",
+        "--engines",
+        "reference,wasmi",
+        "--artifacts",
+        &c,
+        "--no-triage",
+    ]);
+    assert!(!clean.join("engine-failure").exists(), "{}", stdout(&o));
+}
+
 #[test]
 fn engines_lists_every_engine() {
     let out = stdout(&crosscheck(&["engines"]));

@@ -50,6 +50,7 @@ fn campaign_in(
     let mut unknown = Vec::new();
     let mut relaxed = 0;
     let mut crashes = 0;
+    let mut engine_failures = Vec::new();
     for _ in 0..cases {
         // A known engine crash (docs/findings) aborts a worker process in
         // `crosscheck fuzz`; in this in-process campaign it is a panic,
@@ -65,6 +66,13 @@ fn campaign_in(
             }
         };
         let Some(checked) = step.checked else { continue };
+        // An in-process engine that could not run a Case is an adapter's
+        // bug (V8's worker may also be killed when it hangs under load).
+        if let Some(sig) = crosscheck::artifacts::engine_failure_signature(&checked)
+            && !sig.starts_with("engine-failure:v8")
+        {
+            engine_failures.push(sig);
+        }
         if matches!(checked.verdict, Verdict::Agree) && uses_relaxed_simd(&checked.case.plan.wasm) {
             relaxed += 1;
         }
@@ -83,11 +91,12 @@ fn campaign_in(
         s.get(keys::DIVERGE),
         s.get(keys::KNOWN_BUG),
         s.inconclusive_percent(),
-        s.with_prefix(keys::PAIR_INCONCLUSIVE_BY).collect::<Vec<_>>(),
+        s.by_category(keys::PAIR_INCONCLUSIVE_BY),
         s.with_prefix(keys::ALLOWED_BY_SWARM).collect::<Vec<_>>()
     );
     println!("  Cases that agreed while running relaxed SIMD instructions: {relaxed}; known crashes: {crashes}");
     assert!(crashes <= cases / 100, "{crashes} known crashes: too many Cases lost to them");
+    assert!(engine_failures.is_empty(), "{} Cases an engine could not run: {engine_failures:?}", engine_failures.len());
     ((s.get(keys::AGREE), s.get(keys::KNOWN_BUG), unknown), relaxed, c.stats.clone())
 }
 

@@ -62,6 +62,9 @@ pub struct Step {
     /// `None` when the bytes gave no Case.
     pub checked: Option<Checked>,
     pub saved: Option<Saved>,
+    /// The Case saved under `artifacts/engine-failure/` because an engine
+    /// could not run it (see [`crate::artifacts::engine_failure_signature`]).
+    pub engine_failure: Option<Saved>,
 }
 
 /// An in-process fuzzing job.
@@ -115,7 +118,7 @@ impl Campaign {
                 // No module to reuse (or none worth it): draw afresh next.
                 self.reuse_left = 0;
                 self.stats.add(keys::REJECTED, 1);
-                return Ok(Step { input, checked: None, saved: None });
+                return Ok(Step { input, checked: None, saved: None, engine_failure: None });
             }
         };
         let mut saved = None;
@@ -159,12 +162,26 @@ impl Campaign {
         }
         let base = &checked.runs[0].engine;
         for (i, p) in checked.pairs.iter().enumerate() {
+            let engine = &checked.runs[i + 1].engine;
             match p {
                 PairOutcome::Inconclusive(r) => {
-                    self.stats.add(&format!("{}{}", keys::PAIR_INCONCLUSIVE_BY, r.category()), 1)
+                    self.stats.add(&format!("{}{}.{engine}", keys::PAIR_INCONCLUSIVE_BY, r.category()), 1)
                 }
-                _ => self.stats.add(&format!("{}{}~{}", keys::PAIR, base, checked.runs[i + 1].engine), 1),
+                _ => self.stats.add(&format!("{}{base}~{engine}", keys::PAIR), 1),
             }
+        }
+        // An engine that could not run the Case (a crosscheck adapter's
+        // trouble or the engine's) gives no verdict, but it is not lost:
+        // the Case is saved apart, one folder per engine and message.
+        let mut engine_failure = None;
+        if let Some(root) = &self.options.artifacts
+            && let Some(signature) = crate::artifacts::engine_failure_signature(&checked)
+        {
+            let s = save_divergence(root, crate::artifacts::ENGINE_FAILURE, &checked, &signature, &input)?;
+            if matches!(s, Saved::New(_)) {
+                self.stats.add(keys::ENGINE_FAILURES_SAVED, 1);
+            }
+            engine_failure = Some(s);
         }
         let judged = checked.case.determinism.is_judged();
         self.stats.add(if judged { keys::JUDGED_BY_REFERENCE } else { keys::JUDGED_PAIRWISE }, 1);
@@ -196,7 +213,7 @@ impl Campaign {
         for (run, d) in checked.runs.iter().zip(&t.engines) {
             self.stats.add(&format!("{}engine.{}", keys::MICROS, run.engine), d.as_micros() as u64);
         }
-        Ok(Step { input, checked: Some(checked), saved })
+        Ok(Step { input, checked: Some(checked), saved, engine_failure })
     }
 
     /// Draws and runs one input.

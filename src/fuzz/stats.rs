@@ -39,9 +39,11 @@ pub mod keys {
     pub const JUDGED_PAIRWISE: &str = "judged.pairwise";
     /// Prefix: `inconclusive.<category>`.
     pub const INCONCLUSIVE_BY: &str = "inconclusive.";
-    /// Prefix: `pair-inconclusive.<category>` counts engine pairs left out of
-    /// an otherwise judged Case.
+    /// Prefix: `pair-inconclusive.<category>.<engine>` counts engine pairs
+    /// left out of an otherwise judged Case (see [`Stats::by_category`]).
     pub const PAIR_INCONCLUSIVE_BY: &str = "pair-inconclusive.";
+    /// Cases saved under `artifacts/engine-failure/` (new signatures only).
+    pub const ENGINE_FAILURES_SAVED: &str = "engine-failures.saved";
     /// Prefix: `pair.<baseline>~<engine>` counts conclusive comparisons.
     pub const PAIR: &str = "pair.";
     /// Prefix: `swarm.<proposal>` counts Cases that allowed a proposal
@@ -79,6 +81,28 @@ impl Stats {
     /// Counters whose names start with `prefix`, prefix removed.
     pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, u64)> + 'a {
         self.counters.iter().filter_map(move |(k, v)| k.strip_prefix(prefix).map(|k| (k, *v)))
+    }
+
+    /// Counters named `<prefix><category>.<engine>`, summed per category,
+    /// each with its engines: `exhaustion 257 (wasmi 200, v8 57)`.
+    pub fn by_category(&self, prefix: &str) -> Vec<String> {
+        let mut grouped: BTreeMap<&str, (u64, Vec<String>)> = BTreeMap::new();
+        for (key, n) in self.with_prefix(prefix) {
+            let (category, engine) = key.split_once('.').unwrap_or((key, ""));
+            let entry = grouped.entry(category).or_default();
+            entry.0 += n;
+            if !engine.is_empty() {
+                entry.1.push(format!("{engine} {n}"));
+            }
+        }
+        grouped
+            .into_iter()
+            .map(
+                |(c, (n, engines))| {
+                    if engines.is_empty() { format!("{c} {n}") } else { format!("{c} {n} ({})", engines.join(", ")) }
+                },
+            )
+            .collect()
     }
 
     /// `key=value` pairs separated by spaces.
@@ -125,5 +149,19 @@ mod tests {
         assert_eq!(a.get("execs"), 6);
         assert_eq!(a.with_prefix("pair.").collect::<Vec<_>>(), vec![("wasmtime~wasmi", 4)]);
         assert_eq!(Stats::from_line("execs=x agree=2 junk").get("agree"), 2);
+    }
+
+    #[test]
+    fn counters_grouped_by_category_name_their_engines() {
+        let mut s = Stats::default();
+        s.add("pair-inconclusive.exhaustion.wasmi", 200);
+        s.add("pair-inconclusive.exhaustion.v8", 57);
+        s.add("pair-inconclusive.engine-failure.v8", 3);
+        s.add("pair-inconclusive.open-bits", 2);
+        s.add("pair.reference~v8", 9);
+        assert_eq!(
+            s.by_category("pair-inconclusive."),
+            vec!["engine-failure 3 (v8 3)", "exhaustion 257 (v8 57, wasmi 200)", "open-bits 2"]
+        );
     }
 }

@@ -54,6 +54,9 @@ pub struct Summary {
     pub reduced: Vec<(PathBuf, Result<u64, String>)>,
     /// When each new finding came, in the same order.
     pub found_after: Vec<FoundAfter>,
+    /// Folders of Cases an engine could not run (`artifacts/engine-failure/`),
+    /// one per kind of failure, in the order they were written.
+    pub engine_failures: Vec<PathBuf>,
 }
 
 /// When a finding came: seconds since the campaign started and Cases run
@@ -158,6 +161,10 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                             clear_line(tty);
                             eprintln!("crosscheck: new divergence written to {dir}");
                         }
+                    } else if let Some(dir) = line.strip_prefix("engine-failure new ") {
+                        summary.engine_failures.push(PathBuf::from(dir));
+                        clear_line(tty);
+                        eprintln!("crosscheck: an engine could not run a Case: written to {dir}");
                     } else if line == "done" {
                         w.done = true;
                     }
@@ -432,9 +439,13 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         out += &format!(" — {}", why.join(", "));
     }
     out += "\n";
-    let left_out: Vec<String> = s.with_prefix(keys::PAIR_INCONCLUSIVE_BY).map(|(k, n)| format!("{k} {n}")).collect();
+    let left_out = s.by_category(keys::PAIR_INCONCLUSIVE_BY);
     if !left_out.is_empty() {
         out += &format!("  pairs left out of judged Cases: {}\n", left_out.join(", "));
+    }
+    for dir in &summary.engine_failures {
+        let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
+        out += &format!("  engine failed {} ({})\n", dir.display(), signature.trim());
     }
     out += &format!(
         "  judged        {} by the reference's masks (NaNs and relaxed SIMD as generated), {} pairwise with canonical NaNs\n",
@@ -560,7 +571,10 @@ pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
         inflight.write_all_at(&input, 0)?;
         let step = campaign.run_input(input)?;
         n += 1;
-        let found = step.saved.is_some();
+        if let Some(Saved::New(d)) = &step.engine_failure {
+            writeln!(out, "engine-failure new {}", d.display())?;
+        }
+        let found = step.saved.is_some() || step.engine_failure.is_some();
         if let Some(saved) = step.saved {
             match saved {
                 Saved::New(d) => writeln!(out, "finding new {} {}", n - 1, d.display())?,

@@ -86,6 +86,13 @@ pub enum Fault {
     /// Abort the whole process on one module in 40 (chosen by the module's
     /// digest, so a replay crashes again): stands for an engine crash.
     Crash,
+    /// Answer a call that returned with an engine failure whose message
+    /// names the export and its number of arguments (so it differs from
+    /// Case to Case):
+    /// stands for an adapter that lost its engine's reply. Gives no
+    /// verdict; the Case is filed under `artifacts/engine-failure/`, one
+    /// folder for the kind.
+    LostReply,
 }
 
 impl Fault {
@@ -159,6 +166,9 @@ impl Fault {
     /// Faults that need a process of their own (not in [`Fault::ALL`]).
     pub const PROCESS: &[Fault] = &[Fault::Crash];
 
+    /// Adapter failures: no divergence, but a Case saved for triage.
+    pub const ADAPTER: &[Fault] = &[Fault::LostReply];
+
     /// Every fault, of every group.
     pub fn every() -> impl Iterator<Item = Fault> {
         Fault::ALL
@@ -170,6 +180,7 @@ impl Fault {
             .chain(Fault::VALIDATION)
             .chain(Fault::GC)
             .chain(Fault::PROCESS)
+            .chain(Fault::ADAPTER)
             .copied()
     }
 
@@ -212,6 +223,7 @@ impl Fault {
             Fault::TableNull => "table-null",
             Fault::InstantiationTrap => "instantiation-trap",
             Fault::Crash => "crash",
+            Fault::LostReply => "lost-reply",
             Fault::I32ResultAtOptNone => "i32-result-bit-at-opt-none",
             Fault::NanSign => "nan-sign",
             Fault::NonCanonicalNan => "non-canonical-nan",

@@ -242,6 +242,9 @@ impl Instance for FaultyInstance<'_> {
     fn call(&mut self, export: &str, args: &[Val]) -> CallOutcome {
         let mut outcome = self.inner.call(export, args);
         self.calls += 1;
+        if self.fault == Fault::LostReply && matches!(outcome, CallOutcome::Returned(_)) {
+            return CallOutcome::Failed(format!("no reply to the call of {export:?} with {} arguments", args.len()));
+        }
         if let CallOutcome::Returned(vals) = &mut outcome
             && let [Val::V128(x)] = vals.as_mut_slice()
         {
