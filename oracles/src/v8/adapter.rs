@@ -96,11 +96,12 @@ pub struct V8Engine {
     pub(super) timings: Timings,
     /// Export types of the live instances, by name.
     pub(super) instances: HashMap<String, ExportTypes>,
-    /// The types of the live instances' modules that have a function type
-    /// a plain wrapper cannot declare (in a recursion group with others,
-    /// non-final), by name: such a function is called through a wrapper
-    /// that copies them ([`ModuleTypes::call_wrapper`]).
-    module_types: HashMap<String, ModuleTypes>,
+    /// The types of live instances' modules, by name, where calls may
+    /// need a wrapper that copies them ([`ModuleTypes::call_wrapper`]): a
+    /// Case's module with a function type a plain wrapper cannot declare
+    /// (in a recursion group with others, non-final), and every module of
+    /// a `.wast` session on a V8 with GC (whose typed calls read them too).
+    pub(super) module_types: HashMap<String, ModuleTypes>,
 }
 
 impl V8Engine {

@@ -21,8 +21,9 @@ pub struct V8Session<'a> {
     broken: Option<String>,
     /// Whether this V8 has GC, which typed wrappers need.
     typed: bool,
-    /// The live instances' types and typed call wrappers, by instance name.
-    modules: HashMap<String, (ModuleTypes, TypedCalls)>,
+    /// The typed call wrappers made for the live instances, by instance
+    /// name (their modules' types are the engine's `module_types`).
+    typed_calls: HashMap<String, TypedCalls>,
 }
 
 /// The typed call wrappers made for an instance's exports: wrapper id and
@@ -33,7 +34,7 @@ impl<'a> V8Session<'a> {
     pub fn new(engine: &'a mut V8Engine) -> V8Session<'a> {
         let broken = engine.reset_store().err();
         let typed = engine.node().features.gc;
-        V8Session { engine, broken, typed, modules: HashMap::new() }
+        V8Session { engine, broken, typed, typed_calls: HashMap::new() }
     }
 
     /// The command calling `export` of `instance` through a typed wrapper
@@ -47,17 +48,19 @@ impl<'a> V8Session<'a> {
         if !self.typed {
             return Ok(None);
         }
-        let (types, calls) = self.modules.get_mut(instance).ok_or_else(|| format!("no instance {instance:?}"))?;
+        let types = self.engine.module_types.get(instance).ok_or_else(|| format!("no instance {instance:?}"))?;
         let index = types.func_type_index(export)?;
         if !types.call_needs_typed(index) {
             return Ok(None);
         }
         let bytes = types.encode_args(index, args)?;
-        let (wrapper, slots) = match calls.get(export) {
-            Some(known) => known.clone(),
+        let known = self.typed_calls.get(instance).and_then(|calls| calls.get(export)).cloned();
+        let (wrapper, slots) = match known {
+            Some(known) => known,
             None => {
                 let (wasm, slots) = types.call_wrapper(index)?;
                 let id = self.engine.typed_wrapper_id(wasm);
+                let calls = self.typed_calls.entry(instance.to_string()).or_default();
                 calls.insert(export.to_string(), (id, slots.clone()));
                 (id, slots)
             }
@@ -75,7 +78,7 @@ impl<'a> V8Session<'a> {
     /// Reads a global of a reference type through a typed wrapper;
     /// `Err(())` when a plain wrapper reads it.
     fn typed_get(&mut self, instance: &str, global: &str) -> Result<Option<WastVal>, ()> {
-        let types = self.modules.get(instance).filter(|_| self.typed).map(|(t, _)| t).ok_or(())?;
+        let types = self.engine.module_types.get(instance).filter(|_| self.typed).ok_or(())?;
         let ty = types.global_type(global).filter(|g| g.content_type.is_reference_type()).ok_or(())?;
         let Ok((wasm, slot)) = types.global_wrapper(ty) else { return Ok(None) };
         let wrapper = self.engine.typed_wrapper_id(wasm);
@@ -132,7 +135,14 @@ impl WastSession for V8Session<'_> {
         match self.one(Command::Instantiate { name: instance.to_string(), wasm: wasm.to_vec() })? {
             Reply::Instantiated { .. } => {
                 self.engine.instances.insert(instance.to_string(), exports);
-                self.modules.insert(instance.to_string(), (types, HashMap::new()));
+                // Typed wrappers need GC: without it, every call goes
+                // through a plain wrapper (the engine finds no types).
+                if self.typed {
+                    self.engine.module_types.insert(instance.to_string(), types);
+                } else {
+                    self.engine.module_types.remove(instance);
+                }
+                self.typed_calls.remove(instance);
                 Ok(())
             }
             Reply::Thrown { class, message } => Err(module_error(class, message)),
