@@ -45,6 +45,19 @@ pub fn engine_failure_signature(checked: &Checked) -> Option<String> {
     Some(format!("engine-failure:{engine}:{}", failure_kind(detail)))
 }
 
+/// Under libFuzzer, which saves only the inputs that crash: writes the
+/// input of a Case an engine could not run where libFuzzer writes its
+/// crash files (`-artifact_prefix=` from the command line, else the
+/// working directory), as `engine-failure-<id>` (the id of its
+/// [`engine_failure_signature`]); `crosscheck repro TARGET FILE` replays it.
+pub fn save_engine_failure_input(signature: &str, input: &[u8]) -> io::Result<PathBuf> {
+    let prefix =
+        std::env::args().find_map(|a| a.strip_prefix("-artifact_prefix=").map(str::to_string)).unwrap_or_default();
+    let path = PathBuf::from(format!("{prefix}engine-failure-{}", signature_id(signature)));
+    fs::write(&path, input)?;
+    Ok(path)
+}
+
 /// A failure message without what changes from Case to Case.
 fn failure_kind(detail: &str) -> String {
     let mut kind = String::new();

@@ -74,6 +74,9 @@ thread_local! {
     /// `fuzz_one`'s engines and keep rule, built once per thread.
     static FUZZ_ENGINES: std::cell::RefCell<Option<engines::EngineSet>> = const { std::cell::RefCell::new(None) };
     static FUZZ_KEEP: std::cell::RefCell<Option<keep::KeepRule>> = const { std::cell::RefCell::new(None) };
+    /// The engine-failure signatures `fuzz_one` has told of.
+    static FUZZ_FAILURES: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
 }
 
 /// Builds [`fuzz_one`]'s engines and keep rule for `target` on this thread,
@@ -125,6 +128,9 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) -> bool {
             let mut slot = cell.borrow_mut();
             let engines = slot.as_mut().expect("built by fuzz_init");
             let checked = target::check(target, data, engines).ok()?;
+            if let Some(signature) = artifacts::engine_failure_signature(&checked) {
+                tell_engine_failure(target, signature, data);
+            }
             let unknown_divergence = matches!(&checked.verdict, judge::Verdict::Diverge(d) if d.known_bug.is_none());
             // A mutator divergence not traced to a documented wasm-mutate bug.
             let mutator = checked.mutation.as_ref().and_then(target::MutationCheck::unknown_mutator_divergence);
@@ -157,6 +163,27 @@ pub fn fuzz_one(target: target::Target, data: &[u8]) -> bool {
                 panic!("engine crash (not a documented one)\n{message}");
             }
             true
+        }
+    }
+}
+
+/// An engine that could not run a Case is no verdict and no crash, but a
+/// bug of crosscheck's adapter or of the engine: the first input of each
+/// kind in this process is saved ([`artifacts::save_engine_failure_input`])
+/// and named on stderr.
+fn tell_engine_failure(target: target::Target, signature: String, data: &[u8]) {
+    if !FUZZ_FAILURES.with(|seen| seen.borrow_mut().insert(signature.clone())) {
+        return;
+    }
+    match artifacts::save_engine_failure_input(&signature, data) {
+        Ok(path) => eprintln!(
+            "crosscheck: {signature}\ncrosscheck: (no verdict from that engine) input written to {}; replay: crosscheck repro {} {}",
+            path.display(),
+            target.name(),
+            path.display()
+        ),
+        Err(e) => {
+            eprintln!("crosscheck: {signature}\ncrosscheck: (no verdict from that engine) input not written: {e}")
         }
     }
 }
