@@ -197,7 +197,7 @@ const handlers = {
     const as = r.str();
     const name = r.str();
     const rec = instances.get(name);
-    if (rec === undefined) { w.u8(MISSING); w.str(`no instance ${name}`); return true; }
+    if (rec === undefined) { w.u8(MISSING); w.str(`no instance ${JSON.stringify(name)}`); return true; }
     registered.set(as, rec.instance.exports);
     w.u8(OK);
     return false;
@@ -209,19 +209,19 @@ const handlers = {
     const args = r.bytes();
     const resultBytes = r.u32();
     const rec = instances.get(name);
-    if (rec === undefined) { w.u8(MISSING); w.str(`no instance ${name}`); return true; }
+    if (rec === undefined) { w.u8(MISSING); w.str(`no instance ${JSON.stringify(name)}`); return true; }
     const key = `${wrapperId}\0${exportName}`;
     let caller = rec.callers.get(key);
     if (caller === undefined) {
       const f = rec.instance.exports[exportName];
       const module = wrappers.get(wrapperId);
       if (typeof f !== 'function' || module === undefined) {
-        w.u8(MISSING); w.str(`no exported function ${exportName}`); return true;
+        w.u8(MISSING); w.str(`no exported function ${JSON.stringify(exportName)}`); return true;
       }
       try {
         const inst = new WebAssembly.Instance(module, { m: { f, ext, unext } });
         caller = { run: inst.exports.run, mem: new Uint8Array(inst.exports.mem.buffer) };
-      } catch (e) { w.u8(MISSING); w.str(`wrapper of ${exportName}: ${e.message}`); return true; }
+      } catch (e) { w.u8(MISSING); w.str(`wrapper of ${JSON.stringify(exportName)}: ${e.message}`); return true; }
       rec.callers.set(key, caller);
     }
     caller.mem.set(args, 0);
@@ -247,7 +247,7 @@ const handlers = {
     const resultBytes = r.u32();
     const rec = instances.get(name);
     const module = wrappers.get(wrapperId);
-    if (rec === undefined || module === undefined) { w.u8(MISSING); w.str(`no instance ${name}`); return true; }
+    if (rec === undefined || module === undefined) { w.u8(MISSING); w.str(`no instance ${JSON.stringify(name)}`); return true; }
     const g = {};
     names.forEach((n, i) => { g[i] = rec.instance.exports[n]; });
     try {
