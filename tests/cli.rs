@@ -209,6 +209,11 @@ fn a_case_an_engine_could_not_run_is_filed_apart_and_replays() {
         stdout(&r),
         stderr(&r)
     );
+    // `triage` lists it as not interesting on replay, saying why.
+    let t = crosscheck(&["triage", &a]);
+    let triage = std::fs::read_to_string(art.join("TRIAGE.md")).unwrap_or_else(|_| panic!("{}", stderr(&t)));
+    let listed = format!("- `{}`: engine-failure on wasmi+lost-reply: call #", dir.display());
+    assert!(triage.contains(&listed), "{triage}");
     // Without the fault, nothing is filed apart.
     let clean = tmp("fuzz-engine-failure-clean");
     let c = clean.display().to_string();

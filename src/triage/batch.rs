@@ -96,6 +96,21 @@ fn walk(dir: &Path, target: &str, depth: usize, out: &mut Vec<Item>) -> std::io:
     Ok(())
 }
 
+/// Why a replay was not interesting: an engine that could not run the
+/// Case (a folder from `artifacts/engine-failure/`), else the report's
+/// verdict, else the last line `repro` wrote to stderr (bad input).
+fn dull_reason(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let failed = stdout.lines().find_map(|l| l.split_once("inconclusive: engine-failure").map(|(_, r)| r));
+    if let Some(rest) = failed {
+        return format!("engine-failure{rest}");
+    }
+    if let Some(verdict) = stdout.lines().find_map(|l| l.strip_prefix("verdict: ")) {
+        return verdict.to_string();
+    }
+    String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("engines agree").to_string()
+}
+
 impl TriageOptions {
     fn repro(&self, item: &Item) -> Command {
         let mut cmd = Command::new(&self.exe);
@@ -130,7 +145,7 @@ pub fn triage(dir: &Path, opts: &TriageOptions, mut progress: impl FnMut(&str)) 
                 group.interests.push(interest);
             }
             None => {
-                let why = String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("engines agree").to_string();
+                let why = dull_reason(&out);
                 progress(&format!("{}: not interesting ({why})", item.path.display()));
                 t.dull.push((item, why));
             }
