@@ -177,11 +177,8 @@ impl Campaign {
         if let Some(root) = &self.options.artifacts
             && let Some(signature) = crate::artifacts::engine_failure_signature(&checked)
         {
-            let s = save_divergence(root, crate::artifacts::ENGINE_FAILURE, &checked, &signature, &input)?;
-            if matches!(s, Saved::New(_)) {
-                self.stats.add(keys::ENGINE_FAILURES_SAVED, 1);
-            }
-            engine_failure = Some(s);
+            engine_failure =
+                Some(save_divergence(root, crate::artifacts::ENGINE_FAILURE, &checked, &signature, &input)?);
         }
         let judged = checked.case.determinism.is_judged();
         self.stats.add(if judged { keys::JUDGED_BY_REFERENCE } else { keys::JUDGED_PAIRWISE }, 1);

@@ -42,8 +42,6 @@ pub mod keys {
     /// Prefix: `pair-inconclusive.<category>.<engine>` counts engine pairs
     /// left out of an otherwise judged Case (see [`Stats::by_category`]).
     pub const PAIR_INCONCLUSIVE_BY: &str = "pair-inconclusive.";
-    /// Cases saved under `artifacts/engine-failure/` (new signatures only).
-    pub const ENGINE_FAILURES_SAVED: &str = "engine-failures.saved";
     /// Prefix: `pair.<baseline>~<engine>` counts conclusive comparisons.
     pub const PAIR: &str = "pair.";
     /// Prefix: `swarm.<proposal>` counts Cases that allowed a proposal

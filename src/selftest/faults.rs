@@ -88,10 +88,9 @@ pub enum Fault {
     Crash,
     /// Answer a call that returned with an engine failure whose message
     /// names the export and its number of arguments (so it differs from
-    /// Case to Case):
-    /// stands for an adapter that lost its engine's reply. Gives no
-    /// verdict; the Case is filed under `artifacts/engine-failure/`, one
-    /// folder for the kind.
+    /// Case to Case): stands for an adapter that lost its engine's reply.
+    /// Gives no verdict; the Case is filed under
+    /// `artifacts/engine-failure/`, one folder for the kind.
     LostReply,
 }
 
