@@ -12,6 +12,7 @@ use args::{Cli, Command};
 use anyhow::{Context, bail};
 use clap::Parser;
 use crosscheck::engines::default_engines;
+use crosscheck::fuzz::summary::summary_text;
 use crosscheck::fuzz::supervisor::{self, FuzzOptions, WorkerOptions};
 use crosscheck::judge::Verdict;
 use crosscheck::target::{MutationCheck, Target};
@@ -181,7 +182,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 opts.artifacts.display()
             );
             let summary = supervisor::run(&opts, interrupted)?;
-            print!("{}", supervisor::summary_text(&summary, &opts));
+            print!("{}", summary_text(&summary, &opts));
             // Exit 1 for findings not traced to a documented engine bug.
             let unknown = summary.new_findings.iter().filter(|d| !crosscheck::artifacts::is_known_bug(d)).count();
             Ok(if unknown == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })

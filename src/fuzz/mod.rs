@@ -4,12 +4,14 @@
 //! [`campaign`] is the in-process loop (one job); [`supervisor`] runs each
 //! job in a process of its own and restarts it when an engine crashes or
 //! hangs, so a crash is a finding rather than the end of the campaign;
-//! [`stats`] is the counters they exchange; [`background`] reduces each
-//! new finding while the campaign runs (`fuzz --triage`).
+//! [`stats`] is the counters they exchange; [`summary`] shows them (the
+//! progress line, the summary); [`background`] reduces each new finding
+//! while the campaign runs (`fuzz --triage`).
 
 pub mod background;
 pub mod campaign;
 pub mod stats;
+pub mod summary;
 pub mod supervisor;
 
 pub use campaign::{Campaign, CampaignOptions, DEFAULT_REUSE};
