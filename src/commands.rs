@@ -107,7 +107,7 @@ pub fn shrink_case_dir(
         triage::shrink::Interest::Divergence(_) => triage::replay::replay(&shrunk.after, None)
             .ok()
             .and_then(|checked| triage::locate::locate(&shrunk.after, &checked)),
-        triage::shrink::Interest::Crash(_) => None,
+        triage::shrink::Interest::Crash(_) | triage::shrink::Interest::EngineFailure(_) => None,
     };
     if let Some(l) = &located {
         use std::io::Write as _;

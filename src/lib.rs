@@ -176,12 +176,14 @@ fn tell_engine_failure(target: target::Target, signature: String, data: &[u8]) {
         return;
     }
     match artifacts::save_engine_failure_input(&signature, data) {
-        Ok(path) => eprintln!(
-            "crosscheck: {signature}\ncrosscheck: (no verdict from that engine) input written to {}; replay: crosscheck repro {} {}",
-            path.display(),
-            target.name(),
-            path.display()
-        ),
+        Ok(path) => {
+            let file = triage::shrink::shell_word(&path.display().to_string());
+            let engines = triage::shrink::shell_word(&engines::default_engines().join(","));
+            eprintln!(
+                "crosscheck: {signature}\ncrosscheck: (no verdict from that engine) input written to {file}; replay: crosscheck repro {} {file} --engines {engines} (--shrink reduces it)",
+                target.name(),
+            )
+        }
         Err(e) => {
             eprintln!("crosscheck: {signature}\ncrosscheck: (no verdict from that engine) input not written: {e}")
         }

@@ -49,6 +49,11 @@ fn write_report(out: &mut String, c: &Checked, with_module: bool) -> std::fmt::R
             }
         }
     }
+    // An engine that could not run the Case (no finding, so no exit code
+    // says it): what `crosscheck shrink` keeps while it reduces one.
+    if let Some(sig) = crate::artifacts::engine_failure_signature(c) {
+        writeln!(out, "signature: {sig}  (id {})", signature_id(&sig))?;
+    }
     writeln!(out, "\nengines (the first is the baseline):")?;
     for (i, r) in c.runs.iter().enumerate() {
         let pair = if i == 0 {

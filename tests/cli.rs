@@ -170,8 +170,8 @@ fn a_case_an_engine_could_not_run_is_filed_apart_and_replays() {
     let art = tmp("fuzz-engine-failure");
     let a = art.display().to_string();
     let engines = "reference,wasmi+lost-reply";
-    let o =
-        crosscheck(&["fuzz", "--runs", "60", "--seed", "4", "--engines", engines, "--artifacts", &a, "--no-triage"]);
+    // With background triage (the default): the folder is reduced too.
+    let o = crosscheck(&["fuzz", "--runs", "60", "--seed", "4", "--engines", engines, "--artifacts", &a]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "no divergence, no finding: {out}{}", stderr(&o));
     let findings = std::fs::read_dir(art.join("differential")).map_or(0, |d| d.count());
@@ -198,7 +198,20 @@ fn a_case_an_engine_could_not_run_is_filed_apart_and_replays() {
     let duplicates: u64 = std::fs::read_to_string(dir.join("duplicates")).map_or(0, |d| d.trim().parse().unwrap());
     assert!(failed >= 2, "{line}");
     assert_eq!(duplicates + 1, failed, "{out}");
-    assert!(out.contains(&format!("engine failed {} ({})", dir.display(), signature.trim())), "{out}");
+    let shrunk = dir.join("shrunk");
+    let reduced = std::fs::metadata(shrunk.join("case.wasm")).map(|m| m.len()).unwrap_or_else(|_| panic!("{out}"));
+    let listed = format!("engine failed {} ({}), reduced to {reduced} bytes: ", dir.display(), signature.trim());
+    assert!(out.contains(&listed), "{out}");
+    assert!(out.contains("distinct bugs 0 from 0 new findings"), "an engine failure is no finding: {out}");
+    // Reduced while the same engine keeps failing the same way: the
+    // baseline and that engine, one call, a smaller module.
+    let original = std::fs::metadata(dir.join("case.wasm")).unwrap().len();
+    assert!(reduced < original, "{reduced} of {original} bytes");
+    let plan = std::fs::read_to_string(shrunk.join("plan")).unwrap();
+    assert_eq!(plan.lines().filter(|l| l.starts_with("call ")).count(), 1, "{plan}");
+    assert!(plan.contains("engines reference,wasmi[translation=eager]+lost-reply\n"), "{plan}");
+    let r = crosscheck(&["repro", "differential", &shrunk.display().to_string()]);
+    assert!(stdout(&r).contains(&format!("signature: {}  (id ", signature.trim())), "{}", stdout(&r));
     let report = std::fs::read_to_string(dir.join("report.txt")).unwrap();
     assert!(report.contains(&format!("reproduce: crosscheck repro differential {}", dir.display())), "{report}");
     // The folder replays, the failure named.
@@ -209,11 +222,24 @@ fn a_case_an_engine_could_not_run_is_filed_apart_and_replays() {
         stdout(&r),
         stderr(&r)
     );
-    // `triage` lists it as not interesting on replay, saying why.
+    // The same Case on the engine without its fault: as after a fix.
+    let fixed = art.join("fixed");
+    std::fs::create_dir_all(&fixed).unwrap();
+    for f in ["case.wasm", "plan"] {
+        std::fs::copy(dir.join(f), fixed.join(f)).unwrap();
+    }
+    let plan = std::fs::read_to_string(fixed.join("plan")).unwrap().replace("+lost-reply", "");
+    std::fs::write(fixed.join("plan"), plan).unwrap();
+    // `triage` gives the failure a section of its own and reduces it, and
+    // says why the other is not interesting.
     let t = crosscheck(&["triage", &a]);
     let triage = std::fs::read_to_string(art.join("TRIAGE.md")).unwrap_or_else(|_| panic!("{}", stderr(&t)));
-    let listed = format!("- `{}`: engine-failure on wasmi+lost-reply: call #", dir.display());
-    assert!(triage.contains(&listed), "{triage}");
+    assert_eq!(t.status.code(), Some(1), "a bug listed: {}", stderr(&t));
+    assert!(triage.contains(&format!("## 1. {}\n", signature.trim())), "{triage}");
+    assert!(triage.contains("No verdict: an engine could not run these Cases"), "{triage}");
+    assert!(triage.contains(&format!("- `{}`: {}", dir.display(), signature.trim())), "{triage}");
+    assert!(!triage.contains("Not reduced"), "{triage}");
+    assert!(triage.contains(&format!("- `{}`: agree\n", fixed.display())), "{triage}");
     // Without the fault, nothing is filed apart.
     let clean = tmp("fuzz-engine-failure-clean");
     let c = clean.display().to_string();

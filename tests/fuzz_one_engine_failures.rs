@@ -1,7 +1,7 @@
 //! `fuzz_one` (the body of the cargo-fuzz targets) on Cases an engine could
 //! not run: no panic (no verdict, no crash), and the first input of each
 //! kind of failure written where libFuzzer writes its crash files (here
-//! the working directory), from where it replays. Its own test binary: it
+//! the working directory), from where it replays and reduces. Its own test binary: it
 //! sets `$CROSSCHECK_ENGINES` and the working directory for the process.
 
 use crosscheck::engines::{ENGINES_VAR, EngineSet};
@@ -41,5 +41,17 @@ fn fuzz_one_writes_the_first_input_of_each_engine_failure() {
         .unwrap();
     let out = String::from_utf8_lossy(&r.stdout);
     assert!(out.contains("inconclusive: engine-failure on wasmi+lost-reply: call #"), "{out}");
+    // And it reduces, keeping the failure.
+    let shrunk = dir.join("shrunk");
+    let r = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .args(["repro", "differential", &written[0].display().to_string(), "--engines", engines, "--shrink"])
+        .arg("--output")
+        .arg(&shrunk)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(out.contains("still engine-failure:wasmi+lost-reply:call #N: no reply"), "{out}");
+    let plan = std::fs::read_to_string(shrunk.join("plan")).unwrap();
+    assert_eq!(plan.lines().filter(|l| l.starts_with("call ")).count(), 1, "{plan}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -59,7 +59,12 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     }
     for dir in &summary.engine_failures {
         let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
-        out += &format!("  engine failed {} ({})\n", dir.display(), signature.trim());
+        let reduced = match summary.reduced.iter().find(|(d, _)| d == dir).map(|(_, r)| r) {
+            Some(Ok(bytes)) => format!(", reduced to {bytes} bytes: {}", dir.join("shrunk").display()),
+            Some(Err(why)) => format!(", not reduced ({why})"),
+            None => String::new(),
+        };
+        out += &format!("  engine failed {} ({}){reduced}\n", dir.display(), signature.trim());
     }
     out += &format!(
         "  judged        {} by the reference's masks (NaNs and relaxed SIMD as generated), {} pairwise with canonical NaNs\n",
@@ -116,7 +121,9 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         // One line per bug (see `triage::batch::bug_key`): its findings,
         // the first one's reduction.
         let mut bugs: Vec<(String, usize, String)> = Vec::new();
-        for (dir, r) in &summary.reduced {
+        // (Engine failures are reduced too, and said on their own line.)
+        let findings: Vec<_> = summary.reduced.iter().filter(|(d, _)| !summary.engine_failures.contains(d)).collect();
+        for (dir, r) in &findings {
             let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
             let key = crate::triage::batch::bug_key(&crate::triage::shrink::Interest::Divergence(
                 signature.trim().to_string(),
@@ -133,7 +140,7 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         out += &format!(
             "  distinct bugs {} from {} new findings (each reduced in FINDING/shrunk)\n",
             bugs.len(),
-            summary.reduced.len()
+            findings.len()
         );
         for (key, n, size) in bugs {
             out += &format!("  bug           {key} — {n} finding(s), {size}\n");

@@ -50,8 +50,8 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Folders of new findings, in the order they were written.
     pub new_findings: Vec<PathBuf>,
-    /// With [`FuzzOptions::triage`]: each new finding's reduced module size,
-    /// or why it was not reduced.
+    /// With [`FuzzOptions::triage`]: each new finding's and engine
+    /// failure's reduced module size, or why it was not reduced.
     pub reduced: Vec<(PathBuf, Result<u64, String>)>,
     /// When each new finding came, in the same order.
     pub found_after: Vec<FoundAfter>,
@@ -164,6 +164,9 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                         }
                     } else if let Some(dir) = line.strip_prefix("engine-failure new ") {
                         summary.engine_failures.push(PathBuf::from(dir));
+                        if let Some(t) = &mut triager {
+                            t.push(PathBuf::from(dir))?;
+                        }
                         clear_line(tty);
                         eprintln!("crosscheck: an engine could not run a Case: written to {dir}");
                     } else if line == "done" {

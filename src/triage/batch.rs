@@ -1,6 +1,7 @@
 //! `crosscheck triage DIR`: a folder of findings (Case folders, crash
 //! folders) or libFuzzer/OSS-Fuzz crash files, grouped by what replaying
-//! each gives (divergence signature or crash site), one per group reduced,
+//! each gives (divergence signature, crash site, or the kind of failure of
+//! an engine that could not run it), one per group reduced,
 //! and written up as `DIR/TRIAGE.md` and `DIR/triage.json`. Every replay
 //! and reduction runs in a `crosscheck repro` subprocess, so an engine
 //! crash is a finding, not the end of triage.
@@ -96,15 +97,10 @@ fn walk(dir: &Path, target: &str, depth: usize, out: &mut Vec<Item>) -> std::io:
     Ok(())
 }
 
-/// Why a replay was not interesting: an engine that could not run the
-/// Case (a folder from `artifacts/engine-failure/`), else the report's
-/// verdict, else the last line `repro` wrote to stderr (bad input).
+/// Why a replay was not interesting: the report's verdict, else the last
+/// line `repro` wrote to stderr (bad input).
 fn dull_reason(out: &std::process::Output) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let failed = stdout.lines().find_map(|l| l.split_once("inconclusive: engine-failure").map(|(_, r)| r));
-    if let Some(rest) = failed {
-        return format!("engine-failure{rest}");
-    }
     if let Some(verdict) = stdout.lines().find_map(|l| l.strip_prefix("verdict: ")) {
         return verdict.to_string();
     }
@@ -180,7 +176,8 @@ pub fn triage(dir: &Path, opts: &TriageOptions, mut progress: impl FnMut(&str)) 
     Ok(t)
 }
 
-/// What tells one bug from another: a crash's site; a divergence traced to
+/// What tells one bug from another: a crash's site; an engine failure's
+/// signature (the engine and its message's kind); a divergence traced to
 /// a documented engine bug, that bug; otherwise the signature's engines
 /// (each with its settings and planted fault) and instruction, when it
 /// names one, with the class of difference coarsened to what was observed
@@ -191,6 +188,7 @@ pub fn triage(dir: &Path, opts: &TriageOptions, mut progress: impl FnMut(&str)) 
 pub fn bug_key(interest: &Interest) -> String {
     let sig = match interest {
         Interest::Crash(site) => return format!("crash ({site})"),
+        Interest::EngineFailure(sig) => return sig.clone(),
         Interest::Divergence(sig) if sig.starts_with("known-bug:") => return sig.clone(),
         Interest::Divergence(sig) => sig,
     };
@@ -221,6 +219,12 @@ pub fn markdown(t: &Triage, dir: &Path) -> String {
     );
     for (n, g) in t.groups.iter().enumerate() {
         let _ = writeln!(s, "## {}. {}\n", n + 1, g.key);
+        if let Interest::EngineFailure(_) = g.interest {
+            let _ = writeln!(
+                s,
+                "No verdict: an engine could not run these Cases (a bug of crosscheck's adapter for it, or of the engine).\n"
+            );
+        }
         let _ = writeln!(s, "Findings ({}), reduced: the first, keeping its {}:\n", g.items.len(), g.interest);
         for (i, interest) in g.items.iter().zip(&g.interests) {
             let _ = writeln!(s, "- `{}`: {interest}", i.path.display());

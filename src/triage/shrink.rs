@@ -1,6 +1,7 @@
 //! `crosscheck shrink`: reduces a module, or a whole saved Case, while it
-//! stays interesting — it still diverges with the same signature, or still
-//! crashes an engine at the same panic site. A module file is judged by
+//! stays interesting — it still diverges with the same signature, still
+//! crashes an engine at the same panic site, or an engine still cannot run
+//! it with the same kind of failure. A module file is judged by
 //! `crosscheck run` (default engine configurations, zero or given
 //! arguments); a Case by `crosscheck repro` on its folder (its own engine
 //! configurations and arguments), its call plan reduced too (fewer calls,
@@ -21,6 +22,10 @@ pub enum Interest {
     Divergence(String),
     /// An engine crashes with this crash signature (panic site).
     Crash(String),
+    /// An engine cannot run it, with this engine-failure signature
+    /// ([`crate::artifacts::engine_failure_signature`]): no verdict, but a
+    /// bug of crosscheck's adapter or of the engine.
+    EngineFailure(String),
 }
 
 impl std::fmt::Display for Interest {
@@ -28,6 +33,7 @@ impl std::fmt::Display for Interest {
         match self {
             Interest::Divergence(s) => write!(f, "divergence {s}"),
             Interest::Crash(s) => write!(f, "crash ({s})"),
+            Interest::EngineFailure(s) => write!(f, "{s}"),
         }
     }
 }
@@ -92,12 +98,18 @@ pub fn output_within(cmd: &mut Command, scratch: &Path, timeout: Duration) -> st
 }
 
 /// The interest of a `crosscheck run` or `repro` process by how it ended:
-/// exit 1 with a signature, or a crash; `None` for agreement or bad input.
+/// exit 1 with a signature, a crash, or exit 0 with an engine-failure
+/// signature; `None` for agreement or bad input.
 pub fn interest_of(out: &Output) -> Option<Interest> {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
-        Some(0) | Some(2) => None,
+        Some(0) => stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("signature: "))
+            .filter(|s| s.starts_with("engine-failure:"))
+            .map(|s| Interest::EngineFailure(s.split("  (id").next().unwrap_or(s).to_string())),
+        Some(2) => None,
         Some(1) => stdout
             .lines()
             .find_map(|l| l.strip_prefix("signature: "))
@@ -158,17 +170,20 @@ impl ShrunkCase {
 }
 
 /// The engines a divergence signature (`reference~wasmtime:class`) names,
-/// as written in `engines` (bracket form); every engine for a crash or a
-/// signature naming none of them.
+/// as written in `engines` (bracket form), or the baseline and the engine
+/// an engine-failure signature (`engine-failure:wasmi:message`) names;
+/// every engine for a crash or a signature naming none of them.
 pub fn engines_of_interest(interest: &Interest, engines: &[String]) -> Vec<String> {
-    let Interest::Divergence(sig) = interest else { return engines.to_vec() };
-    let pair = sig.split(':').next().unwrap_or("");
-    let named: Vec<&str> = pair.split('~').collect();
-    let kept: Vec<String> = engines
-        .iter()
-        .filter(|e| crosscheck_oracles::EngineSpec::parse(e).is_ok_and(|spec| named.contains(&spec.name.as_str())))
-        .cloned()
-        .collect();
+    let name = |e: &str| crosscheck_oracles::EngineSpec::parse(e).map(|spec| spec.name).ok();
+    let named: Vec<String> = match interest {
+        Interest::Divergence(sig) => sig.split(':').next().unwrap_or("").split('~').map(String::from).collect(),
+        Interest::EngineFailure(sig) => {
+            let failed = sig.split(':').nth(1).unwrap_or("").to_string();
+            engines.first().and_then(|e| name(e)).into_iter().chain([failed]).collect()
+        }
+        Interest::Crash(_) => return engines.to_vec(),
+    };
+    let kept: Vec<String> = engines.iter().filter(|e| name(e).is_some_and(|n| named.contains(&n))).cloned().collect();
     if kept.len() == named.len() && named.len() >= 2 { kept } else { engines.to_vec() }
 }
 
