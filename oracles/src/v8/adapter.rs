@@ -348,8 +348,8 @@ impl V8Engine {
     /// will need them (a function type in a recursion group with others).
     pub(super) fn remember_types(&mut self, name: &str, wasm: &[u8]) {
         self.module_types.remove(name);
-        if let Ok(types) = ModuleTypes::parse(wasm)
-            && types.has_grouped_func_type()
+        if ModuleTypes::grouped_func_type_in(wasm)
+            && let Ok(types) = ModuleTypes::parse(wasm)
         {
             self.module_types.insert(name.to_string(), types);
         }

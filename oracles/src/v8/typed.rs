@@ -68,6 +68,18 @@ struct TypeInfo {
     plain: bool,
 }
 
+/// Whether a defined type, alone in its recursion group or not, is equal
+/// to the type a plain [`super::wrapper`] declares.
+fn is_plain(alone: bool, sub: &wp::SubType) -> bool {
+    let ct = &sub.composite_type;
+    alone
+        && sub.is_final
+        && sub.supertype_idx.is_none()
+        && !ct.shared
+        && ct.descriptor_idx.is_none()
+        && ct.describes_idx.is_none()
+}
+
 /// A module's types, functions, globals and exports.
 pub struct ModuleTypes {
     /// The type section's contents and their offset in the module.
@@ -98,14 +110,8 @@ impl ModuleTypes {
                         let group = group?;
                         let alone = group.types().len() == 1;
                         for sub in group.into_types() {
-                            let ct = &sub.composite_type;
-                            let plain = alone
-                                && sub.is_final
-                                && sub.supertype_idx.is_none()
-                                && !ct.shared
-                                && ct.descriptor_idx.is_none()
-                                && ct.describes_idx.is_none();
-                            let (func, object) = match &ct.inner {
+                            let plain = is_plain(alone, &sub);
+                            let (func, object) = match &sub.composite_type.inner {
                                 C::Func(f) => (Some(f.clone()), false),
                                 C::Struct(_) | C::Array(_) => (None, true),
                                 C::Cont(_) => (None, false),
@@ -209,6 +215,31 @@ impl ModuleTypes {
     /// declares (in a recursion group with others, non-final, or a subtype).
     pub fn has_grouped_func_type(&self) -> bool {
         self.types.iter().any(|t| t.func.is_some() && !t.plain)
+    }
+
+    /// [`ModuleTypes::has_grouped_func_type`] of `wasm`, reading its type
+    /// section only (so a module without such a type is not parsed twice
+    /// for its exports); false for a module that does not parse.
+    pub fn grouped_func_type_in(wasm: &[u8]) -> bool {
+        for payload in wp::Parser::new(0).parse_all(wasm) {
+            match payload {
+                Ok(wp::Payload::TypeSection(reader)) => {
+                    return reader.into_iter().any(|group| {
+                        group.is_ok_and(|group| {
+                            let alone = group.types().len() == 1;
+                            group.into_types().any(|sub| {
+                                matches!(sub.composite_type.inner, wp::CompositeInnerType::Func(_))
+                                    && !is_plain(alone, &sub)
+                            })
+                        })
+                    });
+                }
+                // The type section comes before every other but custom ones.
+                Ok(wp::Payload::Version { .. } | wp::Payload::CustomSection(_)) => {}
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The type of exported global `export`.
@@ -519,5 +550,26 @@ mod tests {
         // A struct kind in a function slot is garbage.
         out[32..36].copy_from_slice(&STRUCT.to_le_bytes());
         assert!(decode(&slots, &out).is_none());
+    }
+
+    #[test]
+    fn the_type_section_alone_tells_a_grouped_function_type() {
+        let modules = [
+            (MODULE, true),
+            // A struct in a group of its own does not count; a non-final
+            // function type, or one with a supertype, does.
+            ("(module (rec (type (struct)) (type (struct))) (func (param i32)))", false),
+            ("(module (type (sub (func))) (func (type 0)))", true),
+            ("(module (type $a (sub (func))) (type (sub final $a (func))))", true),
+            ("(module (@custom \"c\" (before first) \"x\") (type (sub (func))) (func (type 0)))", true),
+            ("(module (memory 1))", false),
+            ("(module)", false),
+        ];
+        for (wat, grouped) in modules {
+            let wasm = wat::parse_str(wat).unwrap();
+            assert_eq!(ModuleTypes::parse(&wasm).unwrap().has_grouped_func_type(), grouped, "{wat}");
+            assert_eq!(ModuleTypes::grouped_func_type_in(&wasm), grouped, "{wat}");
+        }
+        assert!(!ModuleTypes::grouped_func_type_in(b"\0asm\x01\0\0\0\x01\xff"), "a corrupt module");
     }
 }
