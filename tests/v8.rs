@@ -183,6 +183,45 @@ fn v8_traps_map_to_trap_kinds() {
     assert!(matches!(engine(Tier::Liftoff).run(&invalid).instantiation, Err(InstantiateError::Rejected(_))));
 }
 
+/// An exception that escapes to the host ends that call only, as a trap
+/// does: the calls after it run (the worker used to skip the rest of the
+/// Case, an engine failure seen on `crosscheck run` of the mutate corpus's
+/// exceptions module; Cases built by the harness catch every tag in their
+/// probe wrappers, so campaigns never met it).
+#[test]
+fn an_exception_escaping_to_the_host_ends_that_call_only() {
+    if !have_node() || !engine(Tier::Optimizing).features().exceptions {
+        println!("not run: no Node, or a V8 without exceptions");
+        return;
+    }
+    let wat = r#"(module
+      (tag $e (param i32))
+      (func (export "throw") (param i32) (throw $e (local.get 0)))
+      (func (export "rethrow") (param i32)
+        (block $c (result exnref)
+          (try_table (catch_all_ref $c) (throw $e (local.get 0)))
+          (return))
+        (throw_ref))
+      (func (export "id") (param i32) (result i32) (local.get 0)))"#;
+    let calls: &[(&str, &[Val])] =
+        &[("throw", &[Val::I32(1)]), ("id", &[Val::I32(2)]), ("rethrow", &[Val::I32(3)]), ("id", &[Val::I32(4)])];
+    let p = plan(wat, calls);
+    for tier in [Tier::Optimizing, Tier::Liftoff] {
+        let o = engine(tier).run(&p);
+        let uncaught = CallOutcome::Trapped(TrapKind::UncaughtException);
+        assert_eq!(
+            o.calls,
+            [
+                uncaught.clone(),
+                CallOutcome::Returned(vec![Val::I32(2)]),
+                uncaught,
+                CallOutcome::Returned(vec![Val::I32(4)])
+            ],
+            "{tier:?}"
+        );
+    }
+}
+
 /// A `call_indirect` whose type is not final checks its callee as a
 /// subtype, and V8 then reports a null entry as "null function" (found by
 /// a `wasm3` campaign, which read it as a null reference): an indirect

@@ -230,7 +230,10 @@ const handlers = {
       caller.run();
     } catch (e) {
       thrown(w, e);
-      return errorClass(e) !== RUNTIME_ERROR;
+      // A trap, or an exception escaping to the host, ends this call
+      // only, as on every other engine; anything else ends the batch.
+      const c = errorClass(e);
+      return c !== RUNTIME_ERROR && c !== EXCEPTION;
     }
     const t1 = process.hrtime.bigint();
     w.u8(OK);
