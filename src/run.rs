@@ -108,6 +108,13 @@ pub fn plan_run_calls(info: &ModuleInfo, given: &[Call]) -> Result<Vec<Call>, Ba
 /// cover the module are left out, with the reason in `skipped`.
 pub fn run_file(path: &Path, engine_names: &[String], given: &[Call]) -> Result<(Checked, Vec<String>), BadInput> {
     let wasm = read_module(path)?;
+    // GC references and exceptions are observed through probe wrappers,
+    // as in every Case (see `crate::probes`).
+    let wasm = if crate::probes::legend(&wasm).is_empty() {
+        crate::probes::augment(&wasm).map_err(|e| BadInput(format!("{}: {e}", path.display())))?.unwrap_or(wasm)
+    } else {
+        wasm
+    };
     let info = ModuleInfo::of(&wasm).map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     if info.has_imports {
         return Err(BadInput(format!(
