@@ -21,10 +21,10 @@ pub struct Profile {
 /// Every proposal of WebAssembly 3.0 and beyond that the reference
 /// interpreter, Wasmtime's Cranelift and V8 run: GC (with typed function
 /// references) and exception handling included (no custom page sizes).
-const WASM3: Features = Features { custom_page_sizes: false, ..Features::ALL };
+pub const WASM3: Features = Features { custom_page_sizes: false, ..Features::ALL };
 
 /// The same without GC and exceptions, which Winch and wasmi lack.
-const FULL: Features = Features { gc: false, exceptions: false, ..WASM3 };
+pub const FULL: Features = Features { gc: false, exceptions: false, ..WASM3 };
 
 /// What Winch lacks.
 const WINCH: Features = Features { relaxed_simd: false, tail_call: false, ..FULL };

@@ -7,13 +7,15 @@
 //!
 //! Input bytes: a `.wasm` module (starts with `\0asm`) is taken as is.
 //! Anything else is a recipe whose first byte picks one of: a wasm-smith
-//! module with invalid functions allowed; a corpus module after wasm-mutate
+//! module with invalid functions allowed, without GC and exceptions or
+//! (one in four recipes) with them; a corpus module after wasm-mutate
 //! steps that need not preserve semantics; a corpus module with a few bytes
-//! overwritten.
+//! overwritten (the corpus's Wasm 3.0 modules among them: wasm-mutate
+//! cannot read those, so only this way changes them).
 
 use crate::case::{Case, Determinism, Reject};
 use crate::module_info::ModuleInfo;
-use crate::mutate::{FEATURES, corpus, mutate, runnable};
+use crate::mutate::{FEATURES, SMITH_FEATURES, corpus, mutate, runnable};
 use arbitrary::Unstructured;
 use crosscheck_oracles::Plan;
 
@@ -27,10 +29,11 @@ pub fn case_from_bytes(data: &[u8], det: Determinism) -> Result<(Case, Vec<u8>),
         (data.to_vec(), Unstructured::new(&[]))
     } else {
         let mut u = Unstructured::new(data);
-        let wasm = match u.int_in_range(0..=2u8)? {
-            0 => {
+        let wasm = match u.int_in_range(0..=3u8)? {
+            recipe @ (0 | 3) => {
+                let features = if recipe == 0 { SMITH_FEATURES } else { FEATURES };
                 let n = u.int_in_range(64..=2048usize)?.min(u.len());
-                crate::case::smith_module_with(u.bytes(n)?, FEATURES, det, true)?
+                crate::case::smith_module_with(u.bytes(n)?, features, det, true)?
             }
             1 => {
                 let seed = u.choose(corpus::seeds())?;
@@ -38,6 +41,7 @@ pub fn case_from_bytes(data: &[u8], det: Determinism) -> Result<(Case, Vec<u8>),
                 wasm
             }
             _ => {
+                // recipe 2
                 let mut wasm = u.choose(corpus::seeds())?.wasm.clone();
                 for _ in 0..u.int_in_range(1..=MAX_BYTE_EDITS)? {
                     // Past the 8-byte header: a broken header teaches nothing.

@@ -24,6 +24,36 @@ fn every_corpus_file_is_listed_and_compiles() {
     assert_eq!(on_disk, listed, "src/mutate/corpus.rs lists every corpus/mutate/*.wat");
     let seeds = corpus::compile_all().expect("every corpus module compiles");
     assert!(seeds.len() >= 20, "{} modules", seeds.len());
+    // Wasm 3.0: a module using each of GC, exceptions and typed function
+    // references (corpus_modules_agree_on_every_engine_and_endless_loops_stop
+    // runs them).
+    for (name, proposal) in [("gc_structs", "gc"), ("exceptions", "exceptions"), ("func_refs", "function-references")] {
+        let seed = seeds.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("corpus/mutate/{name}.wat"));
+        let used = crosscheck::wasm3::used(&seed.wasm);
+        assert!(used.iter().contains(&(proposal, true)), "{name} uses {proposal}: {used:?}");
+    }
+}
+
+/// The `validate` target's recipes reach Wasm 3.0: wasm-smith modules with
+/// GC and exceptions (invalid functions allowed), and the corpus's Wasm 3.0
+/// modules with bytes overwritten; some valid, some not.
+#[test]
+fn validate_recipes_reach_wasm3_modules_valid_and_invalid() {
+    let mut set = EngineSet::fuzzing(&["reference"]).expect("reference");
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(21);
+    let (mut valid, mut invalid) = (0, 0);
+    for _ in 0..400 {
+        let Ok(case) = crosscheck::target::prepare(Target::Validate, &input(&mut rng), &mut set) else { continue };
+        if !crosscheck::wasm3::used(&case.plan.wasm).iter().iter().any(|(_, used)| *used) {
+            continue;
+        }
+        match crosscheck::mutate::FEATURES.validate(&case.plan.wasm) {
+            Ok(()) => valid += 1,
+            Err(_) => invalid += 1,
+        }
+    }
+    println!("Wasm 3.0 modules among 400 validate Cases: {valid} valid, {invalid} invalid");
+    assert!(valid >= 20 && invalid >= 5, "{valid} valid, {invalid} invalid");
 }
 
 fn input(rng: &mut rand::rngs::SmallRng) -> Vec<u8> {
