@@ -1,7 +1,8 @@
 //! Background triage of a campaign's new findings: each new finding folder
-//! (and each folder of a Case an engine could not run) is reduced in a child process (`crosscheck repro TARGET DIR --shrink`,
-//! or its `input.bin` on the campaign's engines for a crash), one at a
-//! time while the campaign runs, into `DIR/shrunk/` (the child's output in
+//! (and each folder of a Case an engine could not run) is reduced in a
+//! child process (`crosscheck repro TARGET DIR --shrink`, or its
+//! `input.bin` on the campaign's engines for a crash), one at a time while
+//! the campaign runs, into `DIR/shrunk/` (the child's output in
 //! `DIR/shrink.log`), so the end-of-run summary lists each distinct bug
 //! with its reduced size.
 
