@@ -182,11 +182,7 @@ impl Case {
     ) -> Result<Case, Reject> {
         // GC references and exceptions are observed through probe exports
         // (added once: a saved module that has them keeps them).
-        let wasm = if crate::probes::legend(&wasm).is_empty() {
-            crate::probes::augment(&wasm).map_err(Reject::Module)?.unwrap_or(wasm)
-        } else {
-            wasm
-        };
+        let wasm = crate::probes::with_probes(wasm).map_err(Reject::Module)?;
         let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
         let calls = plan_calls(u, &info)?;
         Ok(Case { plan: Plan { wasm, calls, observe: info.observe.clone() }, info, features, determinism: det })

@@ -110,11 +110,7 @@ pub fn run_file(path: &Path, engine_names: &[String], given: &[Call]) -> Result<
     let wasm = read_module(path)?;
     // GC references and exceptions are observed through probe wrappers,
     // as in every Case (see `crate::probes`).
-    let wasm = if crate::probes::legend(&wasm).is_empty() {
-        crate::probes::augment(&wasm).map_err(|e| BadInput(format!("{}: {e}", path.display())))?.unwrap_or(wasm)
-    } else {
-        wasm
-    };
+    let wasm = crate::probes::with_probes(wasm).map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     let info = ModuleInfo::of(&wasm).map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     if info.has_imports {
         return Err(BadInput(format!(

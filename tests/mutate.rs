@@ -139,6 +139,31 @@ fn semantics_preserving_mutations_pass_the_oracle() {
     assert!(stats.agree >= 150, "{stats:?}");
 }
 
+/// A module that needs probe wrappers (GC references, exceptions) is
+/// observed through them both as original and as mutant: an unchanged
+/// module agrees with itself (the oracle once ran only the mutant through
+/// them, and called the wrapped exported global a changed export).
+#[test]
+fn the_oracle_runs_the_original_through_the_same_probes() {
+    let mut reference = crosscheck_oracles::registry::create("reference").expect("reference");
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(3);
+    for seed in corpus::seeds().iter().filter(|s| ["gc_structs", "exceptions", "func_refs"].contains(&s.name)) {
+        let unchanged = Mutation {
+            source: format!("corpus/mutate/{}", seed.name),
+            original: seed.wasm.clone(),
+            mutant: seed.wasm.clone(),
+            seed: 0,
+            preserve_semantics: true,
+            steps: 1,
+            kinds: Vec::new(),
+        };
+        for _ in 0..10 {
+            let verdict = check_mutation(&unchanged, &input(&mut rng), reference.as_mut());
+            assert!(matches!(verdict, Ok(OracleVerdict::Agree { .. })), "{}: {verdict:?}", seed.name);
+        }
+    }
+}
+
 #[test]
 fn a_mutator_that_turns_add_into_sub_is_caught() {
     let mut reference = crosscheck_oracles::registry::create("reference").expect("reference");

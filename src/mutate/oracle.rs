@@ -44,8 +44,12 @@ impl OracleVerdict {
 }
 
 /// The plan for the original module: the mutant's calls, the original's
-/// observed exports.
+/// observed exports, the original with probe wrappers as the mutant's Case
+/// has them (wasm-mutate 0.254 reads no module that needs them, so their
+/// slots are the same for both).
 pub fn original_plan(original: Vec<u8>, mutant_plan: &Plan) -> Result<Plan, String> {
+    // Observed as the mutant's Case is: through probe wrappers.
+    let original = crate::probes::with_probes(original)?;
     let observe = Exports::of_module(&original).map_err(|e| e.to_string())?;
     Ok(Plan { wasm: original, calls: mutant_plan.calls.clone(), observe })
 }

@@ -94,6 +94,16 @@ struct Wrapper {
     slots: Vec<String>,
 }
 
+/// `wasm` as a Case runs it: with probe wrappers added ([`augment`]),
+/// unless it has them already (a saved module keeps the ones it was run
+/// with) or needs none.
+pub fn with_probes(wasm: Vec<u8>) -> Result<Vec<u8>, String> {
+    if !legend(&wasm).is_empty() {
+        return Ok(wasm);
+    }
+    Ok(augment(&wasm)?.unwrap_or(wasm))
+}
+
 /// The module with probe wrappers added, or `None` when none is needed
 /// (nothing crosses an export that numbers and null bits do not tell
 /// fully, or the module imports something). An error is a module the
