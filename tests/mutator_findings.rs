@@ -109,6 +109,33 @@ fn reordered_effects_still_made_and_traced() {
     assert!(!reemitted_prefixes(&original, &mutant).is_empty());
 }
 
+/// A re-emitted block deep in a long function is traced too: the
+/// candidates that reproduce most of the mutant come first (the tracer
+/// once tried the first 64 insertion points from the function's start,
+/// and an 8-step `mutate` campaign's peephole step past them went
+/// untraced). Eighty units `g = k; h += old g`, the whole block re-emitted
+/// as wasm-mutate's peephole encoder writes it, so each `h += g` reads the
+/// new `g`.
+#[test]
+fn a_reordering_past_the_first_candidates_is_traced() {
+    let units = 80;
+    let (mut original, mut mutant) = (String::new(), String::new());
+    for k in 1..=units {
+        original += &format!("global.get $g i32.const {k} global.set $g global.get $h i32.add global.set $h\n");
+        mutant += &format!("i32.const {k} global.set $g global.get $g global.get $h i32.add global.set $h\n");
+    }
+    let module = |body: &str| {
+        wat::parse_str(format!(
+            r#"(module (global $g (mut i32) (i32.const 0)) (global $h (mut i32) (i32.const 0))
+                 (export "h" (global $h)) (func (export "f") {body}))"#
+        ))
+        .expect("wat")
+    };
+    let (original, mutant) = (module(&original), module(&mutant));
+    assert!(reemitted_prefixes(&original, &mutant).len() <= 64);
+    assert_eq!(traced(&original, &mutant), [Some("wasm-mutate-peephole-reorders-effects")]);
+}
+
 /// Divergences of other shapes are not traced to these bugs: the copies of
 /// a duplicated `table.grow` that differ, an `i32.add` turned into
 /// `i32.sub` next to a reordering, an effect-free duplicate.

@@ -210,16 +210,30 @@ const MAX_REEMISSIONS: usize = 64;
 /// roots. A tree's leaves then move after every root between them and the
 /// tree's root: `global.get g` past a `global.set g`, a load past a store.
 /// One candidate per `p` in each function the mutant changed where this
-/// reorders anything (at most [`MAX_REEMISSIONS`]).
+/// reorders anything (at most [`MAX_REEMISSIONS`]), those that reproduce
+/// more of the mutant's first instructions first: in a long function the
+/// `p` wasm-mutate picked can lie past the first 64 that reorder anything.
 pub fn reemitted_prefixes(original: &[u8], mutant: &[u8]) -> Vec<Vec<u8>> {
     let (Some(before), Some(after)) = (spans::bodies(original), spans::bodies(mutant)) else { return Vec::new() };
     let mut out = Vec::new();
     for (f, body) in before.iter().enumerate() {
-        if after.get(f).is_some_and(|a| a.ops == body.ops) {
+        let changed = after.get(f).map(|a| &a.ops[..]);
+        if changed == Some(&body.ops[..]) {
             continue;
         }
-        for p in 0..body.ops.len() {
-            let Some(order) = reemitted_prefix(body, p) else { continue };
+        // Each reordering, with how many of the mutant's first
+        // instructions it gives as they are.
+        let mut candidates: Vec<(usize, Vec<usize>)> = (0..body.ops.len())
+            .filter_map(|p| reemitted_prefix(body, p))
+            .map(|order| {
+                let shared =
+                    changed.map_or(0, |ops| order.iter().zip(ops).take_while(|&(&i, op)| body.ops[i] == *op).count());
+                (shared, order)
+            })
+            .collect();
+        // Stable: among equals, the earlier `p` first.
+        candidates.sort_by_key(|(shared, _)| std::cmp::Reverse(*shared));
+        for (_, order) in candidates {
             let mut orders = vec![None; before.len()];
             orders[f] = Some(order);
             if let Some(wasm) = with_instructions(original, &before, &orders)
