@@ -183,8 +183,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             );
             let summary = supervisor::run(&opts, interrupted)?;
             print!("{}", summary_text(&summary, &opts));
-            // Exit 1 for findings not traced to a documented engine bug.
-            let unknown = summary.new_findings.iter().filter(|d| !crosscheck::artifacts::is_known_bug(d)).count();
+            // Exit 1 for findings not traced to a documented engine bug,
+            // or mutator divergences not traced to a wasm-mutate one.
+            let unknown = summary
+                .new_findings
+                .iter()
+                .chain(&summary.mutator_divergences)
+                .filter(|d| !crosscheck::artifacts::is_known_bug(d))
+                .count();
             Ok(if unknown == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Repro { target: t, file, engines, shrink, attempts, output, emit_wast, wasm_out } => {

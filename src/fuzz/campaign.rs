@@ -65,6 +65,9 @@ pub struct Step {
     /// The Case saved under `artifacts/engine-failure/` because an engine
     /// could not run it (see [`crate::artifacts::engine_failure_signature`]).
     pub engine_failure: Option<Saved>,
+    /// The mutator divergence saved under `artifacts/mutate-oracle/` (a
+    /// semantics-preserving mutation that changed what the reference saw).
+    pub mutator_divergence: Option<Saved>,
 }
 
 /// An in-process fuzzing job.
@@ -118,7 +121,7 @@ impl Campaign {
                 // No module to reuse (or none worth it): draw afresh next.
                 self.reuse_left = 0;
                 self.stats.add(keys::REJECTED, 1);
-                return Ok(Step { input, checked: None, saved: None, engine_failure: None });
+                return Ok(Step { input, checked: None, saved: None, engine_failure: None, mutator_divergence: None });
             }
         };
         let mut saved = None;
@@ -140,6 +143,7 @@ impl Campaign {
                 self.stats.add(&format!("{}{}", keys::INCONCLUSIVE_BY, r.category()), 1);
             }
         }
+        let mut mutator_divergence = None;
         if let Some(m) = &checked.mutation
             && let Some(oracle) = &m.oracle
         {
@@ -154,7 +158,8 @@ impl Campaign {
                     self.stats.add(keys::ORACLE_DIVERGE, 1);
                     // Mutator bugs apart from engine divergences.
                     if let (Some(root), Some(sig)) = (&self.options.artifacts, oracle.signature(&m.mutation.kinds)) {
-                        save_divergence(root, crate::artifacts::MUTATE_ORACLE, &checked, &sig, &input)?;
+                        mutator_divergence =
+                            Some(save_divergence(root, crate::artifacts::MUTATE_ORACLE, &checked, &sig, &input)?);
                     }
                 }
                 OracleVerdict::Inconclusive(_) => {}
@@ -210,7 +215,7 @@ impl Campaign {
         for (run, d) in checked.runs.iter().zip(&t.engines) {
             self.stats.add(&format!("{}engine.{}", keys::MICROS, run.engine), d.as_micros() as u64);
         }
-        Ok(Step { input, checked: Some(checked), saved, engine_failure })
+        Ok(Step { input, checked: Some(checked), saved, engine_failure, mutator_divergence })
     }
 
     /// Draws and runs one input.

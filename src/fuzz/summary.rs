@@ -57,6 +57,10 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     if !left_out.is_empty() {
         out += &format!("  pairs left out of judged Cases: {}\n", left_out.join(", "));
     }
+    for dir in &summary.mutator_divergences {
+        let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
+        out += &format!("  mutator diverged {} ({})\n", dir.display(), signature.trim());
+    }
     for dir in &summary.engine_failures {
         let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
         let reduced = match summary.reduced.iter().find(|(d, _)| d == dir).map(|(_, r)| r) {

@@ -3,7 +3,8 @@
 //! finding (its in-flight input is on disk) before restarting it.
 //!
 //! Worker protocol, one line each on the worker's stdout:
-//! `stats key=value ...` (cumulative counters), `finding new|dup DIR`, `done`.
+//! `stats key=value ...` (cumulative counters), `finding new|dup DIR`,
+//! `engine-failure new DIR`, `mutator-divergence new DIR`, `done`.
 
 use super::campaign::{Campaign, CampaignOptions};
 use super::stats::{Stats, keys};
@@ -58,6 +59,8 @@ pub struct Summary {
     /// Folders of Cases an engine could not run (`artifacts/engine-failure/`),
     /// one per kind of failure, in the order they were written.
     pub engine_failures: Vec<PathBuf>,
+    /// Folders of new mutator divergences (`artifacts/mutate-oracle/`).
+    pub mutator_divergences: Vec<PathBuf>,
 }
 
 /// When a finding came: seconds since the campaign started and Cases run
@@ -162,6 +165,10 @@ pub fn run(opts: &FuzzOptions, interrupted: Arc<AtomicBool>) -> std::io::Result<
                             clear_line(tty);
                             eprintln!("crosscheck: new divergence written to {dir}");
                         }
+                    } else if let Some(dir) = line.strip_prefix("mutator-divergence new ") {
+                        summary.mutator_divergences.push(PathBuf::from(dir));
+                        clear_line(tty);
+                        eprintln!("crosscheck: new mutator divergence written to {dir}");
                     } else if let Some(dir) = line.strip_prefix("engine-failure new ") {
                         summary.engine_failures.push(PathBuf::from(dir));
                         if let Some(t) = &mut triager {
@@ -445,7 +452,10 @@ pub fn worker(opts: &WorkerOptions) -> anyhow::Result<()> {
         if let Some(Saved::New(d)) = &step.engine_failure {
             writeln!(out, "engine-failure new {}", d.display())?;
         }
-        let found = step.saved.is_some() || step.engine_failure.is_some();
+        if let Some(Saved::New(d)) = &step.mutator_divergence {
+            writeln!(out, "mutator-divergence new {}", d.display())?;
+        }
+        let found = step.saved.is_some() || step.engine_failure.is_some() || step.mutator_divergence.is_some();
         if let Some(saved) = step.saved {
             match saved {
                 Saved::New(d) => writeln!(out, "finding new {} {}", n - 1, d.display())?,
