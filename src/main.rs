@@ -183,14 +183,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             );
             let summary = supervisor::run(&opts, interrupted)?;
             print!("{}", summary_text(&summary, &opts));
-            // Exit 1 for findings not traced to a documented engine bug,
-            // or mutator divergences not traced to a wasm-mutate one.
-            let unknown = summary
-                .new_findings
-                .iter()
-                .chain(&summary.mutator_divergences)
-                .filter(|d| !crosscheck::artifacts::is_known_bug(d))
-                .count();
+            let unknown = crosscheck::fuzz::summary::untraced(&summary);
             Ok(if unknown == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Repro { target: t, file, engines, shrink, attempts, output, emit_wast, wasm_out } => {

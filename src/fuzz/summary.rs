@@ -153,9 +153,43 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     out
 }
 
+/// How many of a campaign's new findings are not traced to a documented
+/// engine bug, with its new mutator divergences not traced to a documented
+/// wasm-mutate bug: `crosscheck fuzz` exits 1 when there is one.
+pub fn untraced(summary: &Summary) -> usize {
+    summary
+        .new_findings
+        .iter()
+        .chain(&summary.mutator_divergences)
+        .filter(|d| !crate::artifacts::is_known_bug(d))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn untraced_findings_and_mutator_divergences_count() {
+        let root = std::env::temp_dir().join(format!("crosscheck-untraced-{}", std::process::id()));
+        let folder = |name: &str, signature: &str| {
+            let dir = root.join(name);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("signature.txt"), signature).unwrap();
+            dir
+        };
+        let mut summary = Summary::default();
+        summary.new_findings.push(folder("a", "known-bug:wasmi-select-eqz-ignores-operand"));
+        summary.mutator_divergences.push(folder("b", "known-bug:wasm-mutate-peephole-float-identities"));
+        assert_eq!(untraced(&summary), 0);
+        summary
+            .mutator_divergences
+            .push(folder("c", "mutator:wasm_mutate::mutators::peephole::PeepholeMutator:table-size"));
+        assert_eq!(untraced(&summary), 1);
+        summary.new_findings.push(folder("d", "reference~wasmtime:result:i32"));
+        assert_eq!(untraced(&summary), 2);
+        let _ = std::fs::remove_dir_all(&root);
+    }
 
     #[test]
     fn the_progress_line_counts_engine_failures_only_when_there_are_any() {

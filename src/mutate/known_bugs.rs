@@ -217,8 +217,8 @@ pub fn reemitted_prefixes(original: &[u8], mutant: &[u8]) -> Vec<Vec<u8>> {
     let (Some(before), Some(after)) = (spans::bodies(original), spans::bodies(mutant)) else { return Vec::new() };
     let mut out = Vec::new();
     for (f, body) in before.iter().enumerate() {
-        let changed = after.get(f).map(|a| &a.ops[..]);
-        if changed == Some(&body.ops[..]) {
+        let mutant_ops = after.get(f).map(|a| &a.ops[..]);
+        if mutant_ops == Some(&body.ops[..]) {
             continue;
         }
         // Each reordering, with how many of the mutant's first
@@ -226,8 +226,8 @@ pub fn reemitted_prefixes(original: &[u8], mutant: &[u8]) -> Vec<Vec<u8>> {
         let mut candidates: Vec<(usize, Vec<usize>)> = (0..body.ops.len())
             .filter_map(|p| reemitted_prefix(body, p))
             .map(|order| {
-                let shared =
-                    changed.map_or(0, |ops| order.iter().zip(ops).take_while(|&(&i, op)| body.ops[i] == *op).count());
+                let shared = mutant_ops
+                    .map_or(0, |ops| order.iter().zip(ops).take_while(|&(&i, op)| body.ops[i] == *op).count());
                 (shared, order)
             })
             .collect();
