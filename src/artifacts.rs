@@ -10,10 +10,16 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// The signature a finding's folder was saved under (`signature.txt`),
+/// empty when it has none.
+pub fn signature_of(dir: &Path) -> String {
+    fs::read_to_string(dir.join("signature.txt")).map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
 /// Whether a finding's folder holds a divergence or crash traced to a
 /// documented engine bug (its signature starts with `known-bug:`).
 pub fn is_known_bug(dir: &Path) -> bool {
-    fs::read_to_string(dir.join("signature.txt")).is_ok_and(|s| s.starts_with("known-bug:"))
+    signature_of(dir).starts_with("known-bug:")
 }
 
 /// Whether a finding was new or a duplicate of one already on disk.

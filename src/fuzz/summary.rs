@@ -4,6 +4,8 @@
 
 use super::stats::{Stats, keys};
 use super::supervisor::{FuzzOptions, Summary};
+use crate::artifacts::signature_of;
+use std::path::Path;
 use std::time::Duration;
 
 /// The live progress line.
@@ -58,17 +60,14 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         out += &format!("  pairs left out of judged Cases: {}\n", left_out.join(", "));
     }
     for dir in &summary.mutator_divergences {
-        let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
-        out += &format!("  mutator diverged {} ({})\n", dir.display(), signature.trim());
+        out += &format!("  mutator diverged {} ({})\n", dir.display(), signature_of(dir));
     }
     for dir in &summary.engine_failures {
-        let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
-        let reduced = match summary.reduced.iter().find(|(d, _)| d == dir).map(|(_, r)| r) {
-            Some(Ok(bytes)) => format!(", reduced to {bytes} bytes: {}", dir.join("shrunk").display()),
-            Some(Err(why)) => format!(", not reduced ({why})"),
+        let reduced = match summary.reduced.iter().find(|(d, _)| d == dir) {
+            Some((_, r)) => format!(", {}", reduction(dir, r)),
             None => String::new(),
         };
-        out += &format!("  engine failed {} ({}){reduced}\n", dir.display(), signature.trim());
+        out += &format!("  engine failed {} ({}){reduced}\n", dir.display(), signature_of(dir));
     }
     out += &format!(
         "  judged        {} by the reference's masks (NaNs and relaxed SIMD as generated), {} pairwise with canonical NaNs\n",
@@ -128,14 +127,8 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         // (Engine failures are reduced too, and said on their own line.)
         let findings: Vec<_> = summary.reduced.iter().filter(|(d, _)| !summary.engine_failures.contains(d)).collect();
         for (dir, r) in &findings {
-            let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap_or_default();
-            let key = crate::triage::batch::bug_key(&crate::triage::shrink::Interest::Divergence(
-                signature.trim().to_string(),
-            ));
-            let size = match r {
-                Ok(bytes) => format!("reduced to {bytes} bytes: {}", dir.join("shrunk").display()),
-                Err(why) => format!("not reduced ({why})"),
-            };
+            let key = crate::triage::batch::bug_key(&crate::triage::shrink::Interest::Divergence(signature_of(dir)));
+            let size = reduction(dir, r);
             match bugs.iter_mut().find(|(k, _, _)| *k == key) {
                 Some(bug) => bug.1 += 1,
                 None => bugs.push((key, 1, size)),
@@ -151,6 +144,14 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
         }
     }
     out
+}
+
+/// What became of a folder's background reduction (into `DIR/shrunk`).
+fn reduction(dir: &Path, result: &Result<u64, String>) -> String {
+    match result {
+        Ok(bytes) => format!("reduced to {bytes} bytes: {}", dir.join("shrunk").display()),
+        Err(why) => format!("not reduced ({why})"),
+    }
 }
 
 /// How many of a campaign's new findings are not traced to a documented
