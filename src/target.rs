@@ -127,8 +127,7 @@ fn run_oracle(
     let observed = engines.run_one(0, &plan);
     let mutated = &checked.runs.first()?.observation;
     let mut run = |p: &crosscheck_oracles::Plan| engines.run_one(0, p);
-    let modules = (&mutation.original[..], &mutation.mutant[..]);
-    Some(oracle::judge_and_attribute(&checked.case, &plan, &observed, mutated, modules, &mut run))
+    Some(oracle::judge_and_attribute(&checked.case, &plan, &observed, mutated, mutation, &mut run))
 }
 
 /// Builds the Case `data` stands for and configures `engines` for it,

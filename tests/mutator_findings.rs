@@ -13,9 +13,9 @@ fn regression(name: &str) -> Vec<u8> {
     wat::parse_file(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// What the oracle says of `original` → `mutant` over 200 random call
-/// plans: the known bugs the divergences were traced to (`None`: a
-/// divergence traced to none); empty when it never diverged.
+/// What the oracle says of `original` → `mutant` (one peephole step) over
+/// 200 random call plans: the known bugs the divergences were traced to
+/// (`None`: a divergence traced to none); empty when it never diverged.
 fn traced(original: &[u8], mutant: &[u8]) -> Vec<Option<&'static str>> {
     let mutation = Mutation {
         source: "corpus/regressions".into(),
@@ -26,17 +26,26 @@ fn traced(original: &[u8], mutant: &[u8]) -> Vec<Option<&'static str>> {
         steps: 1,
         kinds: vec!["PeepholeMutator".into()],
     };
+    let mut out: Vec<Option<&'static str>> = divergences(&mutation).into_iter().map(|(bug, _)| bug).collect();
+    out.dedup();
+    out
+}
+
+/// The oracle's divergences on `mutation` over 200 random call plans: the
+/// known bug each was traced to and its detail.
+fn divergences(mutation: &Mutation) -> Vec<(Option<&'static str>, String)> {
     let mut reference = crosscheck_oracles::registry::create("reference").expect("reference");
     let mut rng = rand::rngs::SmallRng::seed_from_u64(2);
     let mut out = Vec::new();
     for _ in 0..200 {
         let mut plan = vec![0u8; rng.random_range(256..=2048)];
         rng.fill(&mut plan[..]);
-        if let Ok(OracleVerdict::Diverge { known_bug, .. }) = check_mutation(&mutation, &plan, reference.as_mut()) {
-            out.push(known_bug);
+        if let Ok(OracleVerdict::Diverge { known_bug, detail, .. }) =
+            check_mutation(mutation, &plan, reference.as_mut())
+        {
+            out.push((known_bug, detail));
         }
     }
-    out.dedup();
     out
 }
 
@@ -174,4 +183,40 @@ fn other_divergences_are_not_traced_to_them() {
     .expect("wat");
     assert_eq!(without_duplicated_effects(&other), None);
     assert_eq!(traced(&original, &other), [None]);
+}
+
+/// A chain of steps that no bug's rewrites explain as a whole is traced
+/// step by step: eight steps on a wasm-smith module (from `crosscheck fuzz
+/// mutate --seed 1205`), whose last, a peephole re-emission, is the
+/// reordering bug while the seven before it agree. The same chain with
+/// its `i32.xor` turned into `i32.or` in the mutant stays untraced (the
+/// replayed chain no longer gives the mutant).
+#[test]
+fn a_chain_is_traced_step_by_step() {
+    let original = regression("wasm-mutate-chain-original");
+    let seed = 3_155_238_284_896_358_758;
+    let (mutant, kinds) = mutate(&original, seed, 8, true);
+    assert_eq!(kinds.len(), 8, "wasm-mutate no longer makes this chain: {kinds:?}");
+    let mutation = Mutation {
+        source: "corpus/regressions".into(),
+        original,
+        mutant,
+        seed,
+        preserve_semantics: true,
+        steps: 8,
+        kinds,
+    };
+    let found = divergences(&mutation);
+    assert!(!found.is_empty(), "the chain no longer diverges");
+    for (bug, detail) in &found {
+        assert_eq!(*bug, Some("wasm-mutate-peephole-reorders-effects"), "{detail}");
+        assert!(detail.contains("traced step by step: step 8 is wasm-mutate-peephole-reorders-effects"), "{detail}");
+    }
+
+    let text = wasmprinter::print_bytes(&mutation.mutant).expect("print");
+    assert_eq!(text.matches("i32.xor").count(), 1, "{text}");
+    let or = wat::parse_str(text.replace("i32.xor", "i32.or")).expect("wat");
+    let planted = Mutation { mutant: or, ..mutation };
+    let found = divergences(&planted);
+    assert!(!found.is_empty() && found.iter().all(|(bug, _)| bug.is_none()), "{found:?}");
 }

@@ -83,18 +83,25 @@ impl Mutation {
 /// `seed + i`); a step that finds nothing to do ends the chain. Returns the
 /// mutant and the mutators that succeeded.
 pub fn mutate(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> (Vec<u8>, Vec<String>) {
-    let mut current = wasm.to_vec();
-    let mut kinds = Vec::new();
+    let chain = chain(wasm, seed, steps, preserve_semantics);
+    let mutant = chain.last().map_or_else(|| wasm.to_vec(), |(m, _)| m.clone());
+    (mutant, chain.into_iter().map(|(_, kind)| kind).filter(|k| !k.is_empty()).collect())
+}
+
+/// [`mutate`] step by step: the module after each step applied, with the
+/// mutator that made it (empty when wasm-mutate's log did not say).
+pub fn chain(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> Vec<(Vec<u8>, String)> {
+    let mut out: Vec<(Vec<u8>, String)> = Vec::new();
     for step in 0..steps {
+        let current = out.last().map_or(wasm, |(m, _)| m);
         let (next, names) =
-            kinds::capture(|| one_step(&current, seed.wrapping_add(u64::from(step)), preserve_semantics));
+            kinds::capture(|| one_step(current, seed.wrapping_add(u64::from(step)), preserve_semantics));
         let Some(next) = next else { break };
-        current = next;
         // The mutator of the candidate kept (earlier tries may have
         // succeeded with a module the validation refused).
-        kinds.extend(names.last().cloned());
+        out.push((next, names.last().cloned().unwrap_or_default()));
     }
-    (current, kinds)
+    out
 }
 
 /// Seeds one step may try: wasm-mutate gives up on the first mutator it

@@ -121,41 +121,101 @@ pub fn judge(case: &Case, original_plan: &Plan, original: &Observation, mutant: 
 
 /// [`judge`], and a divergence traced to a documented wasm-mutate bug
 /// when undoing that bug's rewrites in the mutant makes the oracle agree
-/// (or doing them in the original: [`Trace::Redo`]). `original` and
-/// `mutant` are the modules before fuel; `run` runs a plan on the
-/// reference.
+/// (or doing them in the original: [`Trace::Redo`]). A chain of several
+/// steps that is not traced as a whole is traced step by step
+/// ([`trace_steps`]). `run` runs a plan on the reference.
 pub fn judge_and_attribute(
+    case: &Case,
+    original_plan: &Plan,
+    observed: &Observation,
+    mutated: &Observation,
+    mutation: &super::Mutation,
+    run: &mut dyn FnMut(&Plan) -> Observation,
+) -> OracleVerdict {
+    let mut verdict = judge(case, original_plan, observed, mutated);
+    let OracleVerdict::Diverge { known_bug, detail, .. } = &mut verdict else { return verdict };
+    let modules = (&mutation.original[..], &mutation.mutant[..]);
+    *known_bug = known_bug_of(case, original_plan, observed, mutated, modules, run);
+    if known_bug.is_none()
+        && mutation.kinds.len() > 1
+        && let Some(steps) = trace_steps(case, mutation, run)
+    {
+        *known_bug = steps.first().map(|&(_, bug)| bug);
+        let steps: Vec<String> = steps.iter().map(|(step, bug)| format!("step {step} is {bug}")).collect();
+        detail.push_str(&format!("; traced step by step: {}, the other steps agree", steps.join(", ")));
+    }
+    verdict
+}
+
+/// The documented wasm-mutate bug a divergence of `mutated` (the
+/// reference's run of `case`) from `observed` (its run of
+/// `original_plan`) comes from, if undoing or redoing one bug's rewrites
+/// explains it. `modules`: the original and the mutant before fuel.
+fn known_bug_of(
     case: &Case,
     original_plan: &Plan,
     observed: &Observation,
     mutated: &Observation,
     (original, mutant): (&[u8], &[u8]),
     run: &mut dyn FnMut(&Plan) -> Observation,
-) -> OracleVerdict {
-    let mut verdict = judge(case, original_plan, observed, mutated);
-    let OracleVerdict::Diverge { known_bug, .. } = &mut verdict else { return verdict };
-    for bug in super::known_bugs::KNOWN_MUTATOR_BUGS {
-        let agrees = match bug.trace {
-            Trace::Undo(undo) => undo(mutant).is_some_and(|undone| {
-                let Ok(wasm) = super::runnable(&undone, case.determinism) else { return false };
-                let mut fixed = case.clone();
-                fixed.plan.wasm = wasm;
-                let observed_fixed = run(&fixed.plan);
-                !matches!(judge(&fixed, original_plan, observed, &observed_fixed), OracleVerdict::Diverge { .. })
-            }),
-            Trace::Redo(redo) => redo(original, mutant).into_iter().any(|redone| {
-                let Ok(wasm) = super::runnable(&redone, case.determinism) else { return false };
-                let Ok(plan) = self::original_plan(wasm, &case.plan) else { return false };
-                let observed_redone = run(&plan);
-                matches!(judge(case, &plan, &observed_redone, mutated), OracleVerdict::Agree { .. })
-            }),
-        };
-        if agrees {
-            *known_bug = Some(bug.name);
-            break;
-        }
+) -> Option<&'static str> {
+    let bug = super::known_bugs::KNOWN_MUTATOR_BUGS.iter().find(|bug| match bug.trace {
+        Trace::Undo(undo) => undo(mutant).is_some_and(|undone| {
+            let Ok(wasm) = super::runnable(&undone, case.determinism) else { return false };
+            let mut fixed = case.clone();
+            fixed.plan.wasm = wasm;
+            let observed_fixed = run(&fixed.plan);
+            !matches!(judge(&fixed, original_plan, observed, &observed_fixed), OracleVerdict::Diverge { .. })
+        }),
+        Trace::Redo(redo) => redo(original, mutant).into_iter().any(|redone| {
+            let Ok(wasm) = super::runnable(&redone, case.determinism) else { return false };
+            let Ok(plan) = self::original_plan(wasm, &case.plan) else { return false };
+            let observed_redone = run(&plan);
+            matches!(judge(case, &plan, &observed_redone, mutated), OracleVerdict::Agree { .. })
+        }),
+    })?;
+    Some(bug.name)
+}
+
+/// A chain of wasm-mutate steps replayed from `mutation`'s original and
+/// seed, and each step judged against the one before it on `case`'s
+/// calls: the steps that diverge (1-based) and the documented bug each is
+/// traced to, when every step either agrees or is traced to one. `None`
+/// when a step diverges untraced or is inconclusive, when no step alone
+/// diverges (the steps' open bits added up), or when the replay does not
+/// give the mutant.
+pub fn trace_steps(
+    case: &Case,
+    mutation: &super::Mutation,
+    run: &mut dyn FnMut(&Plan) -> Observation,
+) -> Option<Vec<(usize, &'static str)>> {
+    let steps = super::chain(&mutation.original, mutation.seed, mutation.steps, mutation.preserve_semantics);
+    if steps.last().map(|(m, _)| m) != Some(&mutation.mutant) {
+        return None;
     }
-    verdict
+    let plan_of = |module: &[u8]| {
+        let wasm = super::runnable(module, case.determinism).ok()?;
+        original_plan(wasm, &case.plan).ok()
+    };
+    let mut before = (mutation.original.clone(), plan_of(&mutation.original)?);
+    let mut observed = run(&before.1);
+    let mut traced = Vec::new();
+    for (n, (module, _)) in steps.into_iter().enumerate() {
+        let plan = plan_of(&module)?;
+        let mutated = run(&plan);
+        let step_case = Case { plan, ..case.clone() };
+        match judge(&step_case, &before.1, &observed, &mutated) {
+            OracleVerdict::Agree { .. } => {}
+            OracleVerdict::Diverge { .. } => {
+                let modules = (&before.0[..], &module[..]);
+                traced.push((n + 1, known_bug_of(&step_case, &before.1, &observed, &mutated, modules, run)?));
+            }
+            OracleVerdict::Inconclusive(_) => return None,
+        }
+        before = (module, step_case.plan);
+        observed = mutated;
+    }
+    (!traced.is_empty()).then_some(traced)
 }
 
 fn reason(r: &InconclusiveReason) -> String {
@@ -228,8 +288,7 @@ pub fn check_mutation(
     let plan = original_plan(original, &case.plan).map_err(Reject::Module)?;
     let before = reference.run(&plan);
     let after = reference.run(&case.plan);
-    let modules = (&mutation.original[..], &mutation.mutant[..]);
-    Ok(judge_and_attribute(&case, &plan, &before, &after, modules, &mut |p| reference.run(p)))
+    Ok(judge_and_attribute(&case, &plan, &before, &after, mutation, &mut |p| reference.run(p)))
 }
 
 /// `count` semantics-preserving mutation recipes (corpus modules and fresh
