@@ -91,9 +91,10 @@ pub fn summary_text(summary: &Summary, opts: &FuzzOptions) -> String {
     out += &format!("  crashes       {}\n", s.get(keys::CRASHES));
     if s.get(keys::ORACLE_JUDGED) > 0 {
         out += &format!(
-            "  oracle        {} semantics-preserving mutations judged against their originals: {} mutator divergences (artifacts/mutate-oracle/), {} agreed only on the masks' determined bits\n",
+            "  oracle        {} semantics-preserving mutations judged against their originals: {} mutator divergences ({}), {} agreed only on the masks' determined bits\n",
             s.get(keys::ORACLE_JUDGED),
             s.get(keys::ORACLE_DIVERGE),
+            opts.artifacts.join("mutate-oracle").display(),
             s.get(keys::ORACLE_MASKS_NEEDED)
         );
     }
