@@ -120,15 +120,21 @@ pub fn save_divergence(
     fs::write(dir.join("signature.txt"), format!("{signature}\n"))?;
     let reproduce = if target == MUTATE_ORACLE {
         // The folder's case.wasm is the mutant alone: the oracle needs the
-        // recipe (or the original, saved beside it).
+        // recipe (or the original, saved beside it), and a planted mutator
+        // fault its variable.
+        let mut planted = String::new();
         if let Some(m) = &checked.mutation {
+            use crate::selftest::mutator::{ADD_TO_SUB, ADD_TO_SUB_KIND, MUTATOR_FAULT_VAR};
+            if m.mutation.kinds.iter().any(|k| k == ADD_TO_SUB_KIND) {
+                planted = format!("{MUTATOR_FAULT_VAR}={ADD_TO_SUB} ");
+            }
             fs::write(dir.join("original.wasm"), &m.mutation.original)?;
             if let Ok(wat) = wasmprinter::print_bytes(&m.mutation.original) {
                 fs::write(dir.join("original.wat"), wat)?;
             }
         }
         format!(
-            "\nreproduce (the mutation and the oracle): crosscheck repro mutate {} --engines '{}'\n(original.wasm: the module before the mutation)\n",
+            "\nreproduce (the mutation and the oracle): {planted}crosscheck repro mutate {} --engines '{}'\n(original.wasm: the module before the mutation)\n",
             dir.join("input.bin").display(),
             crate::report::engine_line(checked)
         )

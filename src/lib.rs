@@ -80,7 +80,8 @@ thread_local! {
 }
 
 /// Builds [`fuzz_one`]'s engines and keep rule for `target` on this thread,
-/// from `$CROSSCHECK_ENGINES` and `$CROSSCHECK_KEEP_FACTOR`; a wrong value
+/// from `$CROSSCHECK_ENGINES` and `$CROSSCHECK_KEEP_FACTOR` (and checks
+/// `$CROSSCHECK_MUTATOR_FAULT`); a wrong value
 /// is the user's mistake, not a finding: a message and exit code 2.
 ///
 /// The fuzz targets call it from libFuzzer's initialization
@@ -93,7 +94,10 @@ pub fn fuzz_init(target: target::Target) {
         std::process::exit(2)
     };
     FUZZ_KEEP.with(|cell| {
-        cell.borrow_mut().get_or_insert_with(|| keep::KeepRule::for_target(target).unwrap_or_else(|e| fail(e)));
+        cell.borrow_mut().get_or_insert_with(|| {
+            selftest::mutator::planted().unwrap_or_else(|e| fail(e));
+            keep::KeepRule::for_target(target).unwrap_or_else(|e| fail(e))
+        });
     });
     FUZZ_ENGINES.with(|cell| {
         cell.borrow_mut().get_or_insert_with(|| {

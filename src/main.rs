@@ -37,6 +37,10 @@ fn seconds(s: f64) -> anyhow::Result<Duration> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = crosscheck::selftest::mutator::planted() {
+        eprintln!("crosscheck: error: {e}");
+        return ExitCode::from(2);
+    }
     if let Command::Run { file, engines, .. } = &cli.command
         && std::env::var_os(commands::RUN_CHILD).is_none()
     {

@@ -296,6 +296,61 @@ fn fuzz_mutate_names_its_mutator_divergences() {
     assert_eq!(o.status.code(), Some(i32::from(untraced > 0)), "{out}");
 }
 
+/// A mutator fault planted through `$CROSSCHECK_MUTATOR_FAULT` (a last
+/// step turning `i32.add` into `i32.sub` while claiming to preserve
+/// semantics) reaches `crosscheck fuzz`'s workers: the campaign names the
+/// mutator divergences, saves them apart, and exits 1; a saved folder's
+/// reproduce line carries the variable and replays the divergence, and
+/// without it the same input gives the unfaulted chain. A wrong value is
+/// the user's mistake: exit 2.
+#[test]
+fn a_planted_mutator_fault_is_caught_by_the_fuzz_loop() {
+    let art = tmp("fuzz-mutator-fault");
+    let a = art.display().to_string();
+    let fuzz = |fault: &str| {
+        Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+            .args(["fuzz", "mutate", "--runs", "300", "--seed", "7", "--jobs", "1", "--engines", "reference"])
+            .args(["--artifacts", &a, "--no-triage"])
+            .env("CROSSCHECK_MUTATOR_FAULT", fault)
+            .output()
+            .expect("binary runs")
+    };
+    let o = fuzz("add-to-sub");
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    let planted: Vec<PathBuf> = std::fs::read_dir(art.join("mutate-oracle"))
+        .unwrap_or_else(|_| panic!("no mutator divergence: {out}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|d| std::fs::read_to_string(d.join("signature.txt")).unwrap().contains("AddToSub"))
+        .collect();
+    let dir = planted.first().unwrap_or_else(|| panic!("no planted step diverged: {out}"));
+    let signature = std::fs::read_to_string(dir.join("signature.txt")).unwrap();
+    assert!(out.contains(&format!("mutator diverged {} ({})", dir.display(), signature.trim())), "{out}");
+    let report = std::fs::read_to_string(dir.join("report.txt")).unwrap();
+    assert!(report.contains("CROSSCHECK_MUTATOR_FAULT=add-to-sub crosscheck repro mutate"), "{report}");
+
+    let input = dir.join("input.bin").display().to_string();
+    let repro = |fault: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
+        c.args(["repro", "mutate", &input, "--engines", "reference"]);
+        match fault {
+            Some(f) => c.env("CROSSCHECK_MUTATOR_FAULT", f),
+            None => c.env_remove("CROSSCHECK_MUTATOR_FAULT"),
+        };
+        c.output().expect("binary runs")
+    };
+    let o = repro(Some("add-to-sub"));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("MUTATOR DIVERGENCE") && stdout(&o).contains("AddToSub"), "{}", stdout(&o));
+    let o = repro(None);
+    assert!(!stdout(&o).contains("AddToSub") && !stdout(&o).contains("MUTATOR DIVERGENCE"), "{}", stdout(&o));
+
+    let o = fuzz("flip-everything");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("CROSSCHECK_MUTATOR_FAULT"), "{:?}", o);
+}
+
 /// `crosscheck run` on the corpus's Wasm 3.0 modules: every engine with
 /// the proposals agrees. GC globals and escaping exceptions go through the
 /// probe wrappers, as in a Case (without them, the reference's null struct

@@ -89,7 +89,9 @@ pub fn mutate(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> (
 }
 
 /// [`mutate`] step by step: the module after each step applied, with the
-/// mutator that made it (empty when wasm-mutate's log did not say).
+/// mutator that made it (empty when wasm-mutate's log did not say). With
+/// `$CROSSCHECK_MUTATOR_FAULT` set, a semantics-preserving chain ends with
+/// the planted fault's step ([`crate::selftest::mutator`]).
 pub fn chain(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> Vec<(Vec<u8>, String)> {
     let mut out: Vec<(Vec<u8>, String)> = Vec::new();
     for step in 0..steps {
@@ -100,6 +102,12 @@ pub fn chain(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> Ve
         // The mutator of the candidate kept (earlier tries may have
         // succeeded with a module the validation refused).
         out.push((next, names.last().cloned().unwrap_or_default()));
+    }
+    if preserve_semantics && crate::selftest::mutator::planted() == Ok(true) {
+        let last = out.last().map_or(wasm, |(m, _)| m);
+        if let Some(flipped) = crate::selftest::mutator::add_to_sub(last) {
+            out.push((flipped, crate::selftest::mutator::ADD_TO_SUB_KIND.to_string()));
+        }
     }
     out
 }

@@ -1,6 +1,12 @@
 //! A planted mutator fault for the semantics-preservation oracle
 //! ([`crate::mutate::oracle`]): a "mutation" that claims to preserve
 //! semantics but turns the first `i32.add` of the module into `i32.sub`.
+//!
+//! `$CROSSCHECK_MUTATOR_FAULT=add-to-sub` plants it in every
+//! semantics-preserving chain ([`crate::mutate::chain`]: one last step), so
+//! the fuzz loop, `crosscheck fuzz`'s workers and the `mutate` fuzz target
+//! can be shown to catch a mutator bug end to end, as `CROSSCHECK_ENGINES`
+//! plants engine faults.
 
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasmparser::{Operator, Parser, Payload};
@@ -38,4 +44,26 @@ pub fn add_to_sub(wasm: &[u8]) -> Option<Vec<u8>> {
         }
     }
     flipped.then(|| module.finish())
+}
+
+/// Plants [`add_to_sub`] as the last step of every semantics-preserving
+/// mutation chain when set to [`ADD_TO_SUB`].
+pub const MUTATOR_FAULT_VAR: &str = "CROSSCHECK_MUTATOR_FAULT";
+
+/// The one mutator fault's name.
+pub const ADD_TO_SUB: &str = "add-to-sub";
+
+/// The mutator name a planted step reports (as wasm-mutate's are).
+pub const ADD_TO_SUB_KIND: &str = "crosscheck::selftest::mutator::AddToSub";
+
+/// Whether `$CROSSCHECK_MUTATOR_FAULT` plants [`add_to_sub`]; an error
+/// naming the variable for a value that is no fault (unset or empty: none).
+pub fn planted() -> Result<bool, String> {
+    match std::env::var(MUTATOR_FAULT_VAR) {
+        Err(std::env::VarError::NotPresent) => Ok(false),
+        Ok(v) if v.trim().is_empty() => Ok(false),
+        Ok(v) if v.trim() == ADD_TO_SUB => Ok(true),
+        Ok(v) => Err(format!("{MUTATOR_FAULT_VAR}: unknown mutator fault `{v}` (known: {ADD_TO_SUB})")),
+        Err(e) => Err(format!("{MUTATOR_FAULT_VAR}: {e}")),
+    }
 }

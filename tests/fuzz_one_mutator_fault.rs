@@ -1,0 +1,48 @@
+//! The `mutate` fuzz target under a planted mutator fault
+//! (`$CROSSCHECK_MUTATOR_FAULT=add-to-sub`: every semantics-preserving
+//! chain ends with `i32.add` turned into `i32.sub`): `fuzz_one` reports the
+//! mutator divergence as a crash, so libFuzzer saves the input, and the
+//! same input without the fault passes. This binary's only test: it sets
+//! the process's environment.
+
+use crosscheck::engines::ENGINES_VAR;
+use crosscheck::selftest::mutator::{ADD_TO_SUB, MUTATOR_FAULT_VAR};
+use crosscheck::target::Target;
+use rand::{Rng, SeedableRng, rngs::SmallRng};
+
+/// `fuzz_one` on a fresh thread (its engines are per thread); the panic
+/// message if any.
+fn fuzz_one_on_fresh_thread(input: &[u8]) -> Option<String> {
+    let input = input.to_vec();
+    std::thread::spawn(move || crosscheck::fuzz_one(Target::Mutate, &input)).join().err().map(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn fuzz_one_reports_a_planted_mutator_fault() {
+    // SAFETY: this binary's only test; nothing else reads the environment yet.
+    unsafe {
+        std::env::set_var(ENGINES_VAR, "reference");
+        std::env::set_var(MUTATOR_FAULT_VAR, ADD_TO_SUB);
+    }
+    let mut rng = SmallRng::seed_from_u64(5);
+    let mut caught = None;
+    for _ in 0..300 {
+        let mut input = vec![0u8; rng.random_range(256..=2048)];
+        rng.fill(&mut input[..]);
+        if let Some(message) = fuzz_one_on_fresh_thread(&input) {
+            caught = Some((input, message));
+            break;
+        }
+    }
+    let (input, message) = caught.expect("300 mutate inputs with the planted fault: no crash");
+    assert!(message.starts_with("mutator divergence mutator:"), "{message}");
+    assert!(message.contains("crosscheck::selftest::mutator::AddToSub"), "{message}");
+
+    unsafe { std::env::remove_var(MUTATOR_FAULT_VAR) };
+    assert_eq!(fuzz_one_on_fresh_thread(&input), None, "the same input without the fault");
+}
