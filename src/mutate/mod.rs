@@ -105,7 +105,9 @@ pub fn chain(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> Ve
     }
     if preserve_semantics && crate::selftest::mutator::planted() == Ok(true) {
         let last = out.last().map_or(wasm, |(m, _)| m);
-        if let Some(flipped) = crate::selftest::mutator::add_to_sub(last) {
+        if FEATURES.validate(last).is_ok()
+            && let Some(flipped) = crate::selftest::mutator::add_to_sub(last)
+        {
             out.push((flipped, crate::selftest::mutator::ADD_TO_SUB_KIND.to_string()));
         }
     }

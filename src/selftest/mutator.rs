@@ -12,7 +12,8 @@ use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasmparser::{Operator, Parser, Payload};
 
 /// `wasm` with its first `i32.add` (in code order) replaced by `i32.sub`;
-/// `None` when the module has none or cannot be read.
+/// `None` when the module has none or cannot be read (a truncated one
+/// included: libFuzzer's byte mutator makes those).
 pub fn add_to_sub(wasm: &[u8]) -> Option<Vec<u8>> {
     let mut re = RoundtripReencoder;
     let mut module = wasm_encoder::Module::new();
@@ -22,7 +23,8 @@ pub fn add_to_sub(wasm: &[u8]) -> Option<Vec<u8>> {
         let Some((id, range)) = payload.as_section() else { continue };
         if let Payload::CodeSectionStart { .. } = payload {
             let mut code = wasm_encoder::CodeSection::new();
-            let reader = wasmparser::CodeSectionReader::new(wasmparser::BinaryReader::new(&wasm[range], 0)).ok()?;
+            let data = wasm.get(range)?;
+            let reader = wasmparser::CodeSectionReader::new(wasmparser::BinaryReader::new(data, 0)).ok()?;
             for body in reader {
                 let body = body.ok()?;
                 let mut f = re.new_function_with_parsed_locals(&body).ok()?;
@@ -40,7 +42,7 @@ pub fn add_to_sub(wasm: &[u8]) -> Option<Vec<u8>> {
             }
             module.section(&code);
         } else {
-            module.section(&wasm_encoder::RawSection { id, data: &wasm[range] });
+            module.section(&wasm_encoder::RawSection { id, data: wasm.get(range)? });
         }
     }
     flipped.then(|| module.finish())
@@ -65,5 +67,25 @@ pub fn planted() -> Result<bool, String> {
         Ok(v) if v.trim() == ADD_TO_SUB => Ok(true),
         Ok(v) => Err(format!("{MUTATOR_FAULT_VAR}: unknown mutator fault `{v}` (known: {ADD_TO_SUB})")),
         Err(e) => Err(format!("{MUTATOR_FAULT_VAR}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_to_sub;
+
+    #[test]
+    fn flips_the_first_add_and_reads_truncated_modules_without_panicking() {
+        let wasm = wat::parse_str(
+            "(module (func (param i32) (result i32) local.get 0 i32.const 1 i32.add i32.const 2 i32.add) (memory 1))",
+        )
+        .unwrap();
+        let text = wasmprinter::print_bytes(add_to_sub(&wasm).expect("an i32.add")).unwrap();
+        assert_eq!((text.matches("i32.sub").count(), text.matches("i32.add").count()), (1, 1), "{text}");
+        // Every prefix (libFuzzer's byte mutator cuts modules anywhere):
+        // no panic, and no module made of a cut one.
+        for n in 0..wasm.len() {
+            assert!(add_to_sub(&wasm[..n]).is_none_or(|m| wasmparser::validate(&m).is_err()), "prefix of {n} bytes");
+        }
     }
 }
