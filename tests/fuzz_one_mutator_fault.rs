@@ -1,11 +1,13 @@
 //! The `mutate` fuzz target under a planted mutator fault
 //! (`$CROSSCHECK_MUTATOR_FAULT=add-to-sub`: every semantics-preserving
 //! chain ends with `i32.add` turned into `i32.sub`): `fuzz_one` reports the
-//! mutator divergence as a crash, so libFuzzer saves the input, and the
-//! same input without the fault passes. This binary's only test: it sets
+//! mutator divergence as a crash, so libFuzzer saves the input (a recipe,
+//! or a derived input as the custom mutator writes them), and the same
+//! input without the fault passes. This binary's only test: it sets
 //! the process's environment.
 
 use crosscheck::engines::ENGINES_VAR;
+use crosscheck::mutate::{corpus, derived_input};
 use crosscheck::selftest::mutator::{ADD_TO_SUB, MUTATOR_FAULT_VAR};
 use crosscheck::target::Target;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
@@ -43,6 +45,17 @@ fn fuzz_one_reports_a_planted_mutator_fault() {
     assert!(message.starts_with("mutator divergence mutator:"), "{message}");
     assert!(message.contains("crosscheck::selftest::mutator::AddToSub"), "{message}");
 
+    // A derived input (what the custom mutator writes for a preserving
+    // step: a corpus module and a seed) is judged by the oracle too.
+    let derived = corpus::seeds()
+        .iter()
+        .flat_map(|s| (0..8u64).map(move |seed| derived_input(seed, &s.wasm)))
+        .find_map(|input| fuzz_one_on_fresh_thread(&input).map(|message| (input, message)));
+    let (derived, message) = derived.expect("no derived input with the planted fault crashed");
+    assert!(message.starts_with("mutator divergence mutator:"), "{message}");
+    assert!(message.contains("crosscheck::selftest::mutator::AddToSub"), "{message}");
+
     unsafe { std::env::remove_var(MUTATOR_FAULT_VAR) };
     assert_eq!(fuzz_one_on_fresh_thread(&input), None, "the same input without the fault");
+    assert_eq!(fuzz_one_on_fresh_thread(&derived), None, "the same derived input without the fault");
 }

@@ -4,11 +4,17 @@
 //! differential pipeline; with semantics-preserving mutations, the
 //! [`oracle`] also checks the mutant against the original.
 //!
-//! Input bytes mean one of two things:
+//! Input bytes mean one of three things:
 //!
 //! - a `.wasm` module (starts with `\0asm`): the module itself, as
 //!   libFuzzer's custom mutator ([`libfuzzer_mutate`]) made it; the calls
 //!   are planned from a digest of the module;
+//! - a derived module ([`DERIVED_MAGIC`], then eight bytes of wasm-mutate
+//!   seed, then a `.wasm` module, the parent): the parent after one
+//!   semantics-preserving wasm-mutate step from that seed, checked by the
+//!   oracle against the parent — what the custom mutator writes for a
+//!   preserving step, so the oracle judges those under libFuzzer too; the
+//!   calls are planned from a digest of the input;
 //! - anything else: a recipe. One byte picks a corpus module (or a fresh
 //!   wasm-smith one), eight bytes seed wasm-mutate, one byte gives the
 //!   number of steps (1–8), one whether they preserve semantics; the rest
@@ -175,7 +181,20 @@ pub fn runnable(wasm: &[u8], det: Determinism) -> Result<Vec<u8>, Reject> {
 /// The Case of a `mutate` input (see the module docs), and the mutation
 /// that made it. The bytes left go to the engines' configurations.
 pub fn case_from_bytes(data: &[u8], det: Determinism) -> Result<(Case, Mutation, Vec<u8>), Reject> {
-    let (mutation, plan_bytes): (Mutation, Vec<u8>) = if data.starts_with(b"\0asm") {
+    let (mutation, plan_bytes): (Mutation, Vec<u8>) = if let Some((seed, parent)) = derived(data) {
+        let (mutant, kinds) = mutate(parent, seed, 1, true);
+        let m = Mutation {
+            source: "input (a parent module and a wasm-mutate seed)".into(),
+            original: parent.to_vec(),
+            mutant,
+            seed,
+            // Nothing to judge when wasm-mutate made nothing of the parent.
+            preserve_semantics: !kinds.is_empty(),
+            steps: 1,
+            kinds,
+        };
+        (m, plan_bytes_from(crosscheck_oracles::observation::digest(data)))
+    } else if data.starts_with(b"\0asm") {
         // The module itself: plan from its digest, so the same file always
         // gives the same calls.
         let digest = crosscheck_oracles::observation::digest(data);
@@ -205,6 +224,20 @@ pub fn case_from_bytes(data: &[u8], det: Determinism) -> Result<(Case, Mutation,
     Ok((case, mutation, rest))
 }
 
+/// The first bytes of a derived module input (see the module docs).
+pub const DERIVED_MAGIC: &[u8; 4] = b"\0wmd";
+
+/// A derived module input: `DERIVED_MAGIC`, the seed, the parent.
+pub fn derived_input(seed: u64, parent: &[u8]) -> Vec<u8> {
+    [&DERIVED_MAGIC[..], &seed.to_le_bytes(), parent].concat()
+}
+
+/// The seed and the parent of a derived module input.
+pub fn derived(data: &[u8]) -> Option<(u64, &[u8])> {
+    let (seed, parent) = data.strip_prefix(DERIVED_MAGIC)?.split_first_chunk::<8>()?;
+    Some((u64::from_le_bytes(*seed), parent))
+}
+
 /// 512 plan bytes drawn from a digest (xorshift), for module inputs.
 fn plan_bytes_from(digest: u64) -> Vec<u8> {
     let mut x = digest | 1;
@@ -219,9 +252,12 @@ fn plan_bytes_from(digest: u64) -> Vec<u8> {
 }
 
 /// libFuzzer's custom mutator for the `mutate` target: about half the time
-/// one wasm-mutate step seeded from libFuzzer's `seed` (any kind of
-/// mutation: the target judges engines, not the mutator), otherwise
-/// libFuzzer's own byte mutator (`byte_mutate`, `LLVMFuzzerMutate`).
+/// one wasm-mutate step seeded from libFuzzer's `seed`, otherwise
+/// libFuzzer's own byte mutator (`byte_mutate`, `LLVMFuzzerMutate`). A
+/// step that claims to preserve semantics (one in two of them) is written
+/// as a derived input (the module and the seed: the target makes the
+/// mutant again and the oracle judges it against the module); any other
+/// as the mutant itself. A derived input's own module is its mutant.
 /// Returns the new length of `data`.
 pub fn libfuzzer_mutate(
     data: &mut [u8],
@@ -231,12 +267,21 @@ pub fn libfuzzer_mutate(
     byte_mutate: impl FnOnce(&mut [u8], usize, usize) -> usize,
 ) -> usize {
     let input = &data[..size];
-    if seed.is_multiple_of(2) && input.starts_with(b"\0asm") {
+    if seed.is_multiple_of(2) {
+        let module = match derived(input) {
+            Some((s, parent)) => mutate(parent, s, 1, true).0,
+            None => input.to_vec(),
+        };
         let preserve = seed.is_multiple_of(4);
-        let (mutant, kinds) = mutate(input, u64::from(seed), 1, preserve);
-        if !kinds.is_empty() && mutant.len() <= max_size {
-            data[..mutant.len()].copy_from_slice(&mutant);
-            return mutant.len();
+        let (mutant, kinds) = if module.starts_with(b"\0asm") {
+            mutate(&module, u64::from(seed), 1, preserve)
+        } else {
+            (module.clone(), Vec::new())
+        };
+        let out = if preserve { derived_input(u64::from(seed), &module) } else { mutant };
+        if !kinds.is_empty() && out.len() <= max_size {
+            data[..out.len()].copy_from_slice(&out);
+            return out.len();
         }
     }
     byte_mutate(data, size, max_size)
