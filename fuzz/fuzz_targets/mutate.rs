@@ -1,6 +1,7 @@
 //! Real modules through every default engine: libFuzzer's inputs are
 //! `.wasm` modules, mutated by wasm-mutate about half the time and by
-//! libFuzzer's byte mutator otherwise (see `crosscheck::mutate`).
+//! libFuzzer's byte mutator otherwise; a semantics-preserving step is kept
+//! as its parent and seed, so the oracle judges it (see `crosscheck::mutate`).
 #![no_main]
 
 libfuzzer_sys::fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
