@@ -11,6 +11,9 @@ use rand::{Rng, SeedableRng, rngs::SmallRng};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::fuzz_one_on_fresh_thread;
+
 const FAULTY: &str = "reference,wasmtime+i32-result-bit";
 
 /// A differential input on which the planted fault diverges.
@@ -29,18 +32,6 @@ fn diverging_input() -> Vec<u8> {
     panic!("wasmtime+i32-result-bit gave no divergence in 3000 inputs");
 }
 
-/// Runs `fuzz_one` on a fresh thread (its engines are per thread, built
-/// from `$CROSSCHECK_ENGINES` at first use); the panic message if any.
-fn fuzz_one_on_fresh_thread(input: &[u8]) -> Option<String> {
-    let input = input.to_vec();
-    std::thread::spawn(move || crosscheck::fuzz_one(Target::Differential, &input)).join().err().map(|e| {
-        e.downcast_ref::<String>()
-            .cloned()
-            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default()
-    })
-}
-
 #[test]
 fn crosscheck_engines_plants_a_fault_in_fuzz_targets_and_repro_replays_its_crash() {
     let input = diverging_input();
@@ -52,7 +43,7 @@ fn crosscheck_engines_plants_a_fault_in_fuzz_targets_and_repro_replays_its_crash
     // SAFETY: the only test of this binary that touches the environment;
     // the other spawns its processes with an explicit environment.
     unsafe { std::env::set_var(ENGINES_VAR, FAULTY) };
-    let message = fuzz_one_on_fresh_thread(&input);
+    let message = fuzz_one_on_fresh_thread(Target::Differential, &input);
     unsafe { std::env::remove_var(ENGINES_VAR) };
     let message = message.expect("fuzz_one with the planted fault must report the divergence");
     assert!(message.starts_with("divergence"), "{message}");

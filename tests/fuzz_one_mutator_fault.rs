@@ -12,17 +12,8 @@ use crosscheck::selftest::mutator::{ADD_TO_SUB, MUTATOR_FAULT_VAR};
 use crosscheck::target::Target;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 
-/// `fuzz_one` on a fresh thread (its engines are per thread); the panic
-/// message if any.
-fn fuzz_one_on_fresh_thread(input: &[u8]) -> Option<String> {
-    let input = input.to_vec();
-    std::thread::spawn(move || crosscheck::fuzz_one(Target::Mutate, &input)).join().err().map(|e| {
-        e.downcast_ref::<String>()
-            .cloned()
-            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default()
-    })
-}
+mod common;
+use common::fuzz_one_on_fresh_thread;
 
 #[test]
 fn fuzz_one_reports_a_planted_mutator_fault() {
@@ -36,7 +27,7 @@ fn fuzz_one_reports_a_planted_mutator_fault() {
     for _ in 0..300 {
         let mut input = vec![0u8; rng.random_range(256..=2048)];
         rng.fill(&mut input[..]);
-        if let Some(message) = fuzz_one_on_fresh_thread(&input) {
+        if let Some(message) = fuzz_one_on_fresh_thread(Target::Mutate, &input) {
             caught = Some((input, message));
             break;
         }
@@ -50,12 +41,12 @@ fn fuzz_one_reports_a_planted_mutator_fault() {
     let derived = corpus::seeds()
         .iter()
         .flat_map(|s| (0..8u64).map(move |seed| derived_input(seed, &s.wasm)))
-        .find_map(|input| fuzz_one_on_fresh_thread(&input).map(|message| (input, message)));
+        .find_map(|input| fuzz_one_on_fresh_thread(Target::Mutate, &input).map(|message| (input, message)));
     let (derived, message) = derived.expect("no derived input with the planted fault crashed");
     assert!(message.starts_with("mutator divergence mutator:"), "{message}");
     assert!(message.contains("crosscheck::selftest::mutator::AddToSub"), "{message}");
 
     unsafe { std::env::remove_var(MUTATOR_FAULT_VAR) };
-    assert_eq!(fuzz_one_on_fresh_thread(&input), None, "the same input without the fault");
-    assert_eq!(fuzz_one_on_fresh_thread(&derived), None, "the same derived input without the fault");
+    assert_eq!(fuzz_one_on_fresh_thread(Target::Mutate, &input), None, "the same input without the fault");
+    assert_eq!(fuzz_one_on_fresh_thread(Target::Mutate, &derived), None, "the same derived input without the fault");
 }

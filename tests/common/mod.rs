@@ -47,3 +47,16 @@ pub fn node_20() -> Option<PathBuf> {
         }
     }
 }
+
+/// Runs `fuzz_one` for `target` on a fresh thread (its engines are per
+/// thread, built from `$CROSSCHECK_ENGINES` at first use); the panic
+/// message if any.
+pub fn fuzz_one_on_fresh_thread(target: crosscheck::target::Target, input: &[u8]) -> Option<String> {
+    let input = input.to_vec();
+    std::thread::spawn(move || crosscheck::fuzz_one(target, &input)).join().err().map(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    })
+}
