@@ -182,7 +182,7 @@ pub fn runnable(wasm: &[u8], det: Determinism) -> Result<Vec<u8>, Reject> {
 /// that made it. The bytes left go to the engines' configurations.
 pub fn case_from_bytes(data: &[u8], det: Determinism) -> Result<(Case, Mutation, Vec<u8>), Reject> {
     let (mutation, plan_bytes): (Mutation, Vec<u8>) = if let Some((seed, parent)) = derived(data) {
-        let (mutant, kinds) = mutate(parent, seed, 1, true);
+        let (mutant, kinds) = derived_mutant(seed, parent);
         let m = Mutation {
             source: "input (a parent module and a wasm-mutate seed)".into(),
             original: parent.to_vec(),
@@ -238,6 +238,12 @@ pub fn derived(data: &[u8]) -> Option<(u64, &[u8])> {
     Some((u64::from_le_bytes(*seed), parent))
 }
 
+/// The module a derived input stands for: its parent after one
+/// semantics-preserving step from its seed, and the mutator applied.
+pub fn derived_mutant(seed: u64, parent: &[u8]) -> (Vec<u8>, Vec<String>) {
+    mutate(parent, seed, 1, true)
+}
+
 /// 512 plan bytes drawn from a digest (xorshift), for module inputs.
 fn plan_bytes_from(digest: u64) -> Vec<u8> {
     let mut x = digest | 1;
@@ -269,19 +275,17 @@ pub fn libfuzzer_mutate(
     let input = &data[..size];
     if seed.is_multiple_of(2) {
         let module = match derived(input) {
-            Some((s, parent)) => mutate(parent, s, 1, true).0,
+            Some((s, parent)) => derived_mutant(s, parent).0,
             None => input.to_vec(),
         };
-        let preserve = seed.is_multiple_of(4);
-        let (mutant, kinds) = if module.starts_with(b"\0asm") {
-            mutate(&module, u64::from(seed), 1, preserve)
-        } else {
-            (module.clone(), Vec::new())
-        };
-        let out = if preserve { derived_input(u64::from(seed), &module) } else { mutant };
-        if !kinds.is_empty() && out.len() <= max_size {
-            data[..out.len()].copy_from_slice(&out);
-            return out.len();
+        if module.starts_with(b"\0asm") {
+            let preserve = seed.is_multiple_of(4);
+            let (mutant, kinds) = mutate(&module, u64::from(seed), 1, preserve);
+            let out = if preserve { derived_input(u64::from(seed), &module) } else { mutant };
+            if !kinds.is_empty() && out.len() <= max_size {
+                data[..out.len()].copy_from_slice(&out);
+                return out.len();
+            }
         }
     }
     byte_mutate(data, size, max_size)

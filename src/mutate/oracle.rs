@@ -138,7 +138,7 @@ pub fn judge_and_attribute(
     *known_bug = known_bug_of(case, original_plan, observed, mutated, modules, run);
     if known_bug.is_none()
         && mutation.kinds.len() > 1
-        && let Some(steps) = trace_steps(case, mutation, run)
+        && let Some(steps) = trace_steps(case, (original_plan, observed), mutation, run)
     {
         *known_bug = steps.first().map(|&(_, bug)| bug);
         let steps: Vec<String> = steps.iter().map(|(step, bug)| format!("step {step} is {bug}")).collect();
@@ -183,9 +183,11 @@ fn known_bug_of(
 /// traced to, when every step either agrees or is traced to one. `None`
 /// when a step diverges untraced or is inconclusive, when no step alone
 /// diverges (the steps' open bits added up), or when the replay does not
-/// give the mutant.
+/// give the mutant. `first_plan` and `observed`: the original's plan and
+/// the reference's run of it.
 pub fn trace_steps(
     case: &Case,
+    (first_plan, observed): (&Plan, &Observation),
     mutation: &super::Mutation,
     run: &mut dyn FnMut(&Plan) -> Observation,
 ) -> Option<Vec<(usize, &'static str)>> {
@@ -197,8 +199,8 @@ pub fn trace_steps(
         let wasm = super::runnable(module, case.determinism).ok()?;
         original_plan(wasm, &case.plan).ok()
     };
-    let mut before = (mutation.original.clone(), plan_of(&mutation.original)?);
-    let mut observed = run(&before.1);
+    let mut before = (mutation.original.clone(), first_plan.clone());
+    let mut observed = observed.clone();
     let mut traced = Vec::new();
     for (n, (module, _)) in steps.into_iter().enumerate() {
         let plan = plan_of(&module)?;
