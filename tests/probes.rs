@@ -293,7 +293,10 @@ fn probe_code_is_shared_by_every_wrapper() {
         let funcs: String = (0..exports)
             .map(|i| format!(r#"(func (export "f{i}") (result anyref) (struct.new $s (i32.const {i})))"#))
             .collect();
-        format!(r#"(module (type $s (struct (field i32))) (tag (param anyref)) (tag (param anyref eqref)) {funcs})"#)
+        format!(
+            r#"(module (type $s (struct (field i32))) (tag (param anyref)) (tag (param anyref eqref))
+                 (func (param anyref eqref) (throw 0 (local.get 0)) (throw 1 (local.get 0) (local.get 1))) {funcs})"#
+        )
     };
     let ref_tests = |wasm: &[u8]| count_operators(wasm, |op| matches!(op, wasmparser::Operator::RefTestNonNull { .. }));
     let (two, eight) = (case(&module(2), &[]), case(&module(8), &[]));
@@ -313,4 +316,34 @@ fn probe_code_is_shared_by_every_wrapper() {
     let mut reference = registry::create_default("reference").unwrap();
     let got = call(reference.as_mut(), &eight, "f5", &[]);
     assert_eq!(slot(&eight, "f5", &got, "result 0 $0.0"), Val::I32(5));
+}
+
+/// A tag no `throw` names cannot reach an export: it gets no handler and
+/// no slots, so a module observes the same with or without such a tag
+/// (crosscheck's own mutations add one: `mutate::rewrites`); a thrown tag
+/// is caught and observed.
+#[test]
+fn only_thrown_tags_are_observed() {
+    let module = |tags: &str, body: &str| {
+        format!(r#"(module {tags} (func (export "f") (param i32) (result i32) {body} (local.get 0)))"#)
+    };
+    let slots = |wat: &str| {
+        let c = case(wat, &[]);
+        WASM3.validate(&c.plan.wasm).expect("augmented module validates");
+        probes::legend(&c.plan.wasm)
+    };
+    // No tag thrown: no wrapper at all, as without tags.
+    assert!(slots(&module("(tag (param i64))", "")).is_empty());
+    assert_eq!(slots(&module("(tag (param i64))", "")), slots(&module("", "")));
+    // Tag 1 thrown, tag 0 not: tag 1's payload only.
+    let thrown = module("(tag (param i64)) (tag (param f32))", "(if (local.get 0) (then (throw 1 (f32.const 1.5))))");
+    let legend = slots(&thrown);
+    let (_, f) = legend.iter().find(|(e, _)| e == "f").expect("a wrapper of f");
+    assert!(f.iter().any(|s| s.starts_with("tag 1 payload 0")), "{f:?}");
+    assert!(!f.iter().any(|s| s.starts_with("tag 0 ")), "{f:?}");
+    let c = case(&thrown, &[]);
+    let mut reference = registry::create_default("reference").unwrap();
+    let got = call(reference.as_mut(), &c, "f", &[Val::I32(1)]);
+    assert_eq!(slot(&c, "f", &got, "thrown: 0 none, k+1 tag k"), Val::I32(2), "tag 1 caught");
+    assert_eq!(slot(&c, "f", &got, "tag 1 payload 0"), Val::F32(1.5f32.to_bits()));
 }

@@ -4,8 +4,8 @@
 //! No engine lets a host compare two engines' structs or exceptions, and
 //! crosscheck's values are numbers and null bits. So before a Case runs, the
 //! harness adds to its module a *wrapper* for each export that takes or
-//! returns such a reference (and, when the module defines exception tags,
-//! for every exported function; and for an export whose type sits in a
+//! returns such a reference (and, when the module throws exceptions, for
+//! every exported function; and for an export whose type sits in a
 //! recursion group with others, or has a supertype, which no other module
 //! can name — V8's call wrappers need to), and exports the wrapper under
 //! the original name. A wrapper
@@ -14,8 +14,9 @@
 //!   nullable reference parameters (an export with a non-nullable one is
 //!   left alone, and uncalled);
 //! - calls the export inside a `try_table` that catches every tag the
-//!   module defines, so an exception that would escape to the host becomes
-//!   an outcome of its own: which tag, and its payload;
+//!   module throws (a tag no `throw` names cannot reach it), so an
+//!   exception that would escape to the host becomes an outcome of its
+//!   own: which tag, and its payload;
 //! - returns numbers only: each numeric result as it is, and each reference
 //!   result (or payload) as its *probe* ([`emit`]): null or not, a `ref.test`
 //!   bit per abstract and defined type (its dynamic type), the `i31` value,
@@ -66,8 +67,12 @@ struct Module {
     types: TypeTable,
     /// Type index of each function (the module imports nothing).
     funcs: Vec<u32>,
-    /// Type index of each tag.
-    tags: Vec<u32>,
+    /// The tags some `throw` of the module throws: index and type index.
+    /// Only these can reach an export (a `throw_ref` rethrows what a
+    /// handler caught); a tag nobody throws gets no handler and no slots,
+    /// so a module and the same module with a tag added that nobody throws
+    /// are observed alike (as crosscheck's own mutations add one).
+    tags: Vec<(u32, u32)>,
     globals: Vec<wasmparser::ValType>,
     exports: Vec<(String, ExternalKind, u32)>,
     /// Whether each type is alone in its rec group, final and without a
@@ -192,6 +197,7 @@ impl Module {
             exports: vec![],
             standalone: vec![],
         };
+        let (mut tag_types, mut thrown): (Vec<u32>, Vec<u32>) = (vec![], vec![]);
         for payload in wasmparser::Parser::new(0).parse_all(wasm) {
             match payload.map_err(err)? {
                 Payload::TypeSection(r) => {
@@ -213,7 +219,17 @@ impl Module {
                 }
                 Payload::TagSection(r) => {
                     for t in r {
-                        m.tags.push(t.map_err(err)?.func_type_idx);
+                        tag_types.push(t.map_err(err)?.func_type_idx);
+                    }
+                }
+                Payload::CodeSectionEntry(body) if !tag_types.is_empty() => {
+                    let mut ops = body.get_operators_reader().map_err(err)?;
+                    while !ops.eof() {
+                        if let wasmparser::Operator::Throw { tag_index } = ops.read().map_err(err)?
+                            && !thrown.contains(&tag_index)
+                        {
+                            thrown.push(tag_index);
+                        }
                     }
                 }
                 Payload::GlobalSection(r) => {
@@ -230,6 +246,8 @@ impl Module {
                 _ => {}
             }
         }
+        thrown.sort_unstable();
+        m.tags = thrown.into_iter().filter_map(|t| Some((t, *tag_types.get(t as usize)?))).collect();
         m.types = TypeTable::new(types);
         Ok(Some(m))
     }
@@ -269,7 +287,7 @@ impl Module {
     /// The hierarchies of the references the wrappers of `wraps` observe
     /// (results, globals, tag payloads), in [`emit::Hierarchy::ALL`]'s order.
     fn hierarchies(&self, wraps: &[Wrap]) -> Result<Vec<emit::Hierarchy>, String> {
-        let payloads = self.tags.iter().filter_map(|&t| self.types.func(t)).flat_map(|(params, _)| params);
+        let payloads = self.tags.iter().filter_map(|&(_, t)| self.types.func(t)).flat_map(|(params, _)| params);
         let mut observed: Vec<wasmparser::ValType> = payloads.copied().collect();
         for wrap in wraps {
             match wrap {
@@ -383,7 +401,7 @@ impl Module {
                     .collect::<Result<_, String>>()?;
                 let tag_local = local(&mut locals, EncType::I32);
                 let mut payload_locals: Vec<Vec<(u32, wasmparser::ValType)>> = Vec::new();
-                for &tag in &self.tags {
+                for &(_, tag) in &self.tags {
                     let payload = self.types.func(tag).ok_or("probes: a tag without a function type")?.0;
                     let mut ls = Vec::new();
                     for &t in payload {
@@ -401,7 +419,8 @@ impl Module {
                         let payload = ls.iter().map(|(_, t)| self.types.enc(*t)).collect::<Result<_, _>>()?;
                         code.push(I::Block(BlockType::FunctionType(add_type(vec![], payload))));
                     }
-                    let catches: Vec<Catch> = (0..n).map(|k| Catch::One { tag: k, label: k }).collect();
+                    let catches: Vec<Catch> =
+                        self.tags.iter().zip(0..n).map(|(&(tag, _), k)| Catch::One { tag, label: k }).collect();
                     code.push(I::TryTable(BlockType::FunctionType(call_type), catches.into()));
                 }
                 code.extend(args);
@@ -419,7 +438,7 @@ impl Module {
                         for (l, _) in ls.iter().rev() {
                             code.push(I::LocalSet(*l));
                         }
-                        code.push(I::I32Const(k as i32 + 1));
+                        code.push(I::I32Const(self.tags[k].0 as i32 + 1));
                         code.push(I::LocalSet(tag_local));
                         code.push(I::Br(n - 1 - k as u32));
                     }
@@ -431,9 +450,9 @@ impl Module {
                 if n > 0 {
                     code.push(I::LocalGet(tag_local));
                     slots.push(Slot { ty: EncType::I32, name: "thrown: 0 none, k+1 tag k".into() });
-                    for (k, ls) in payload_locals.iter().enumerate() {
+                    for (&(tag, _), ls) in self.tags.iter().zip(&payload_locals) {
                         for (j, (l, t)) in ls.iter().enumerate() {
-                            self.observe(probes, *l, *t, &format!("tag {k} payload {j}"), &mut code, &mut slots)?;
+                            self.observe(probes, *l, *t, &format!("tag {tag} payload {j}"), &mut code, &mut slots)?;
                         }
                     }
                 }
