@@ -303,7 +303,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 }
             });
             let kinds: Vec<String> = stats.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-            println!("mutation steps applied, by wasm-mutate mutator: {}", kinds.join(", "));
+            println!(
+                "mutation steps applied, by mutator (wasm-mutate's and crosscheck's own rewrites): {}",
+                kinds.join(", ")
+            );
             for (i, ((sig, what), m)) in stats.divergences.iter().zip(&stats.diverging).enumerate() {
                 println!("MUTATOR DIVERGENCE {sig}\n  {what}");
                 if let Some(dir) = &dump {

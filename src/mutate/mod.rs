@@ -1,6 +1,7 @@
 //! The `mutate` target: real modules — the project's corpus
 //! (`corpus/mutate/`) or a fresh wasm-smith module — mutated with
-//! wasm-mutate, made to terminate ([`crate::fuel`]) and run through the
+//! wasm-mutate (or, where it offers nothing, as for every Wasm 3.0 module,
+//! with crosscheck's own [`rewrites`]), made to terminate ([`crate::fuel`]) and run through the
 //! differential pipeline; with semantics-preserving mutations, the
 //! [`oracle`] also checks the mutant against the original.
 //!
@@ -24,6 +25,7 @@ pub mod corpus;
 pub mod kinds;
 pub mod known_bugs;
 pub mod oracle;
+pub mod rewrites;
 pub mod spans;
 
 use crate::case::{Case, Determinism, Reject};
@@ -62,7 +64,8 @@ pub struct Mutation {
     pub original: Vec<u8>,
     /// The module after mutation (no fuel yet).
     pub mutant: Vec<u8>,
-    /// wasm-mutate's seed for step 0; step `i` uses `seed + i`.
+    /// The seed of step 0 (wasm-mutate's, or a rewrite's); step `i` uses
+    /// `seed + i`.
     pub seed: u64,
     pub preserve_semantics: bool,
     /// Steps asked for (fewer apply when wasm-mutate finds nothing to do).
@@ -85,9 +88,10 @@ impl Mutation {
     }
 }
 
-/// Applies up to `steps` wasm-mutate steps to `wasm` (step `i` seeded with
-/// `seed + i`); a step that finds nothing to do ends the chain. Returns the
-/// mutant and the mutators that succeeded.
+/// Applies up to `steps` mutation steps to `wasm` (step `i` seeded with
+/// `seed + i`): wasm-mutate's, or one of [`rewrites`] where wasm-mutate
+/// offers nothing; a step that finds nothing to do ends the chain. Returns
+/// the mutant and the mutators that succeeded.
 pub fn mutate(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> (Vec<u8>, Vec<String>) {
     let chain = chain(wasm, seed, steps, preserve_semantics);
     let mutant = chain.last().map_or_else(|| wasm.to_vec(), |(m, _)| m.clone());
@@ -102,12 +106,20 @@ pub fn chain(wasm: &[u8], seed: u64, steps: u32, preserve_semantics: bool) -> Ve
     let mut out: Vec<(Vec<u8>, String)> = Vec::new();
     for step in 0..steps {
         let current = out.last().map_or(wasm, |(m, _)| m);
-        let (next, names) =
-            kinds::capture(|| one_step(current, seed.wrapping_add(u64::from(step)), preserve_semantics));
-        let Some(next) = next else { break };
-        // The mutator of the candidate kept (earlier tries may have
-        // succeeded with a module the validation refused).
-        out.push((next, names.last().cloned().unwrap_or_default()));
+        let step_seed = seed.wrapping_add(u64::from(step));
+        let (next, names) = kinds::capture(|| one_step(current, step_seed, preserve_semantics));
+        let next = match next {
+            // The mutator of the candidate kept (earlier tries may have
+            // succeeded with a module the validation refused).
+            Some(next) => (next, names.last().cloned().unwrap_or_default()),
+            // Nothing from wasm-mutate (it reads no Wasm 3.0 module): one
+            // of crosscheck's own rewrites, which all preserve semantics.
+            None => match own_step(current, step_seed) {
+                Some((next, rewrite)) => (next, rewrite.kind().to_string()),
+                None => break,
+            },
+        };
+        out.push(next);
     }
     if preserve_semantics && crate::selftest::mutator::planted() == Ok(true) {
         let last = out.last().map_or(wasm, |(m, _)| m);
@@ -132,6 +144,11 @@ const TRIES_PER_STEP: u64 = 4;
 /// mutator's bug, not an engine's, and must not end a fuzzing run.
 fn one_step(wasm: &[u8], seed: u64, preserve_semantics: bool) -> Option<Vec<u8>> {
     crate::triage::catch_panic(|| one_step_unguarded(wasm, seed, preserve_semantics)).ok().flatten()
+}
+
+/// One of [`rewrites`]' rewrites; a panic counts as none, as in [`one_step`].
+fn own_step(wasm: &[u8], seed: u64) -> Option<(Vec<u8>, rewrites::Rewrite)> {
+    crate::triage::catch_panic(|| rewrites::rewrite(wasm, seed)).ok().flatten()
 }
 
 fn one_step_unguarded(wasm: &[u8], seed: u64, preserve_semantics: bool) -> Option<Vec<u8>> {
