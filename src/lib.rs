@@ -24,7 +24,7 @@
 //! | [`module_info`] | a module's exported functions and observable state |
 //! | [`engines`] | the engines of a campaign, run in order |
 //! | [`fuel`] | termination for any module: a fuel counter at every function entry and loop |
-//! | [`mutate`] | the `mutate` target: corpus, wasm-mutate, the semantics-preservation oracle |
+//! | [`mutate`] | the `mutate` target: corpus, wasm-mutate and crosscheck's own rewrites, the semantics-preservation oracle |
 //! | [`judge`] | spec-precise comparison of observations |
 //! | [`target`] | fuzz targets: bytes to a judged Case |
 //! | [`triage`] | divergences traced to documented engine bugs |

@@ -1,6 +1,7 @@
 //! Real modules through every default engine: libFuzzer's inputs are
-//! `.wasm` modules, mutated by wasm-mutate about half the time and by
-//! libFuzzer's byte mutator otherwise; a semantics-preserving step is kept
+//! `.wasm` modules, mutated by wasm-mutate (or crosscheck's own rewrites
+//! where it offers nothing, as for Wasm 3.0 modules) about half the time
+//! and by libFuzzer's byte mutator otherwise; a semantics-preserving step is kept
 //! as its parent and seed, so the oracle judges it (see `crosscheck::mutate`).
 #![no_main]
 
