@@ -4,7 +4,7 @@
 
 use super::generate::Gen;
 use super::shapes::Shape;
-use super::vocabulary::{binops, comparisons, conversions, unops, width};
+use super::vocabulary::{RELAXED, binops, comparisons, conversions, unops, width};
 use wasm_encoder::{BlockType, Instruction as I, ValType};
 
 impl Gen<'_, '_> {
@@ -14,6 +14,14 @@ impl Gen<'_, '_> {
         let shape = *self.u.choose(&candidates)?;
         self.shapes.push(shape);
         match shape {
+            Shape::Relaxed => {
+                let (op, arity) = self.u.choose(RELAXED)?.clone();
+                for _ in 1..arity {
+                    self.expr(ty, depth)?;
+                }
+                self.full_load(ty)?;
+                self.emit(op);
+            }
             Shape::LoadBinary => {
                 self.expr(ty, depth)?;
                 self.full_load(ty)?;
@@ -328,6 +336,7 @@ pub(super) fn applies(shape: Shape, ty: ValType, simd: bool) -> bool {
         Shape::AndNot => int || v,
         Shape::CmpSelect | Shape::CmpBranch | Shape::EqzBranch | Shape::Conversion => !v || simd,
         Shape::VecTestBranch | Shape::LaneMove => simd,
+        Shape::Relaxed => v && simd,
         Shape::ExtendOp | Shape::WideMul => ty == I64,
         Shape::FloatMinMaxSelect | Shape::CopysignConst => float,
         Shape::ShiftedAddress | Shape::FoldedAddress | Shape::StoreOp | Shape::Grow => false,

@@ -170,6 +170,33 @@ pub fn is_branch_or_select(op: &O<'_>) -> bool {
     matches!(op, O::BrIf { .. } | O::If { .. } | O::Select | O::TypedSelect { .. })
 }
 
+/// A relaxed-SIMD operator.
+pub fn is_relaxed(op: &O<'_>) -> bool {
+    matches!(
+        op,
+        O::F32x4RelaxedMadd
+            | O::F32x4RelaxedNmadd
+            | O::F64x2RelaxedMadd
+            | O::F64x2RelaxedNmadd
+            | O::I8x16RelaxedLaneselect
+            | O::I16x8RelaxedLaneselect
+            | O::I32x4RelaxedLaneselect
+            | O::I64x2RelaxedLaneselect
+            | O::I32x4RelaxedDotI8x16I7x16AddS
+            | O::F32x4RelaxedMin
+            | O::F32x4RelaxedMax
+            | O::F64x2RelaxedMin
+            | O::F64x2RelaxedMax
+            | O::I8x16RelaxedSwizzle
+            | O::I16x8RelaxedQ15mulrS
+            | O::I16x8RelaxedDotI8x16I7x16S
+            | O::I32x4RelaxedTruncF32x4S
+            | O::I32x4RelaxedTruncF32x4U
+            | O::I32x4RelaxedTruncF64x2SZero
+            | O::I32x4RelaxedTruncF64x2UZero
+    )
+}
+
 /// The shape ending at operator `i`, if one does.
 pub fn shape_at(ops: &[O<'_>], i: usize) -> Option<Shape> {
     let op = &ops[i];
@@ -276,6 +303,7 @@ pub fn shape_at(ops: &[O<'_>], i: usize) -> Option<Shape> {
         | O::F32ConvertI64U
         | O::F64ConvertI64U => Shape::Conversion,
         _ if (is_scalar_binary(op) || is_shift(op)) && prev.is_some_and(is_const) => Shape::ImmBinary,
+        _ if is_relaxed(op) => Shape::Relaxed,
         _ => return None,
     })
 }

@@ -72,13 +72,7 @@ pub const COVERAGE: &[(&str, &str, Reach)] = &[
     ("iadd", "uextend", Reach::Unreached("i128 add of an extended i64: wide-arithmetic, not in this target")),
     ("isub", "", Reach::Unreached("i128 values: wide-arithmetic (i64.sub128), not in this target")),
     ("imul", "iconcat", Reach::Unreached("i128 values: wide-arithmetic, not in this target")),
-    (
-        "fma",
-        "fneg",
-        Reach::Unreached(
-            "relaxed SIMD (f32x4.relaxed_nmadd): implementation-defined results, left to single_inst and differential",
-        ),
-    ),
+    ("fma", "fneg", Reach::Shape(Shape::Relaxed)),
     ("f128const", "", Reach::Unreached("f128 does not occur in Wasm")),
     ("call", "", Reach::Unreached("direct calls: patterns functions make no calls (the differential target calls)")),
     ("return_call", "", Reach::Unreached("tail calls: patterns functions make no calls")),

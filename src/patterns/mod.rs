@@ -25,7 +25,7 @@ use crosscheck_oracles::Features;
 
 /// The proposals a `patterns` module may use.
 pub fn features(simd: bool) -> Features {
-    Features { sign_extension: true, saturating_float_to_int: true, simd, ..Features::NONE }
+    Features { sign_extension: true, saturating_float_to_int: true, simd, relaxed_simd: simd, ..Features::NONE }
 }
 
 /// A `patterns` Case: the module from the bytes, then its call plan

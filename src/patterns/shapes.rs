@@ -66,6 +66,12 @@ pub enum Shape {
     StoreOp,
     /// `(memory.grow n)` before accesses around the old and new sizes.
     Grow,
+    /// `(relaxed_op x y (load a))`: a relaxed-SIMD operator whose last
+    /// operand is a load (`relaxed_madd` is Cranelift's `fma`, a load
+    /// sunk into `vfmadd`; `relaxed_laneselect` a `blendv`,
+    /// `relaxed_swizzle` a `pshufb`), or its only operand for the
+    /// truncations.
+    Relaxed,
 }
 
 impl Shape {
@@ -98,6 +104,7 @@ impl Shape {
         Shape::FoldedAddress,
         Shape::StoreOp,
         Shape::Grow,
+        Shape::Relaxed,
     ];
 
     /// The name in statistics and tables.
@@ -131,6 +138,7 @@ impl Shape {
             Shape::FoldedAddress => "folded-address",
             Shape::StoreOp => "store-op",
             Shape::Grow => "grow",
+            Shape::Relaxed => "relaxed",
         }
     }
 

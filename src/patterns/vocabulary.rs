@@ -174,6 +174,32 @@ pub fn unops(ty: ValType) -> &'static [I<'static>] {
     }
 }
 
+/// The relaxed-SIMD operators, with their number of (v128) operands.
+/// Their results are a set the spec allows; the reference's masks judge
+/// any engine's choice within it.
+pub const RELAXED: &[(I<'static>, u32)] = &[
+    (I::F32x4RelaxedMadd, 3),
+    (I::F32x4RelaxedNmadd, 3),
+    (I::F64x2RelaxedMadd, 3),
+    (I::F64x2RelaxedNmadd, 3),
+    (I::I8x16RelaxedLaneselect, 3),
+    (I::I16x8RelaxedLaneselect, 3),
+    (I::I32x4RelaxedLaneselect, 3),
+    (I::I64x2RelaxedLaneselect, 3),
+    (I::I32x4RelaxedDotI8x16I7x16AddS, 3),
+    (I::F32x4RelaxedMin, 2),
+    (I::F32x4RelaxedMax, 2),
+    (I::F64x2RelaxedMin, 2),
+    (I::F64x2RelaxedMax, 2),
+    (I::I8x16RelaxedSwizzle, 2),
+    (I::I16x8RelaxedQ15mulrS, 2),
+    (I::I16x8RelaxedDotI8x16I7x16S, 2),
+    (I::I32x4RelaxedTruncF32x4S, 1),
+    (I::I32x4RelaxedTruncF32x4U, 1),
+    (I::I32x4RelaxedTruncF64x2SZero, 1),
+    (I::I32x4RelaxedTruncF64x2UZero, 1),
+];
+
 /// Conversions into `ty`: the instruction and its operand's type.
 pub fn conversions(ty: ValType) -> &'static [(I<'static>, ValType)] {
     use ValType::*;
