@@ -152,14 +152,20 @@ pub fn miscompile_options(budget: u64, seed: u64, target: Target, seconds: u64) 
 }
 
 /// Whether a miss of `fault` through `opts.target` fails the self-test
-/// (a miscompile only counts as missed by the `patterns` target).
+/// (a miscompile, and the relaxed-SIMD fault, only count as missed by the
+/// `patterns` target).
 pub fn required(fault: Fault, opts: &SelftestOptions) -> bool {
-    fault.miscompile().is_none() || opts.target == Target::Patterns
+    let patterns_only = fault.miscompile().is_some() || fault == Fault::RelaxedLane;
+    !patterns_only || opts.target == Target::Patterns
 }
 
 /// Every planted fault with the settings it is judged under: the plain
 /// faults against `opts`' baseline, the masked ones against the reference,
-/// each miscompile once per target of [`MISCOMPILE_TARGETS`].
+/// each miscompile once per target of [`MISCOMPILE_TARGETS`]. The
+/// relaxed-SIMD fault runs through `differential` (measured: a wasm-smith
+/// module rarely computes an observed value with `relaxed_min`; seeds 2 to 5
+/// missed it in 48,000 Cases) and through `patterns`, whose relaxed shape
+/// puts relaxed operators where their results are observed (required).
 pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
     let masked = masked_options(opts.budget, opts.seed);
     let single = single_inst_options(opts.budget, opts.seed);
@@ -173,6 +179,7 @@ pub fn plan(opts: &SelftestOptions) -> Vec<(Fault, SelftestOptions)> {
         .iter()
         .map(|f| within(*f, opts))
         .chain(Fault::MASKED.iter().map(|f| within(*f, &masked)))
+        .chain([within(Fault::RelaxedLane, &SelftestOptions { target: Target::Patterns, ..masked.clone() })])
         .chain(Fault::SINGLE_INST.iter().map(|f| within(*f, &single)))
         .chain(miscompiles)
         .chain(Fault::VALIDATION.iter().map(|f| within(*f, &validation)))
