@@ -67,13 +67,14 @@ fn non_canonical_nan_is_caught_where_canonical_is_required() {
 }
 
 /// Through the `patterns` target, whose relaxed shape puts relaxed-SIMD
-/// operators where their results are observed, on every seed tried (in
+/// operators where their results are observed, on every seed tried (seeds
+/// 1–12 took 26 to 8,767 Cases when this was written; in
 /// `differential`'s wasm-smith modules `relaxed_min` is one SIMD operator
 /// of ~260, rarely observed: the self-test only measures it there).
 #[test]
 fn relaxed_lane_outside_the_allowed_set_is_caught() {
     for seed in 1..=4 {
-        let opts = SelftestOptions { target: Target::Patterns, ..crosscheck::selftest::masked_options(6000, seed) };
+        let opts = SelftestOptions { target: Target::Patterns, ..crosscheck::selftest::masked_options(12_000, seed) };
         let r = run_fault(Fault::RelaxedLane, &opts).expect("selftest runs");
         let n = r.detected_after.unwrap_or_else(|| panic!("seed {seed}: not detected in {} cases", opts.budget));
         println!("relaxed-lane, seed {seed}: detected after {n} patterns Cases");

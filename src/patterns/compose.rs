@@ -16,10 +16,13 @@ impl Gen<'_, '_> {
         match shape {
             Shape::Relaxed => {
                 let (op, arity) = self.u.choose(RELAXED)?.clone();
-                for _ in 1..arity {
-                    self.expr(ty, depth)?;
+                // The load at a drawn place: Cranelift sinks a load into
+                // `vfmadd` as a multiplicand, into `pshufb` or `minps` as
+                // the second operand.
+                let load_at = self.u.choose_index(arity as usize)?;
+                for i in 0..arity as usize {
+                    if i == load_at { self.full_load(ty)? } else { self.expr(ty, depth)? }
                 }
-                self.full_load(ty)?;
                 self.emit(op);
             }
             Shape::LoadBinary => {

@@ -66,11 +66,11 @@ pub enum Shape {
     StoreOp,
     /// `(memory.grow n)` before accesses around the old and new sizes.
     Grow,
-    /// `(relaxed_op x y (load a))`: a relaxed-SIMD operator whose last
-    /// operand is a load (`relaxed_madd` is Cranelift's `fma`, a load
-    /// sunk into `vfmadd`; `relaxed_laneselect` a `blendv`,
-    /// `relaxed_swizzle` a `pshufb`), or its only operand for the
-    /// truncations.
+    /// `(relaxed_op x (load a) z)`: a relaxed-SIMD operator one of whose
+    /// operands is a load (`relaxed_madd` is Cranelift's `fma`, a
+    /// multiplicand load sunk into `vfmadd`; `relaxed_nmadd` an `fma` of an
+    /// `fneg`; `relaxed_laneselect` a `blendv`, `relaxed_swizzle` a
+    /// `pshufb`).
     Relaxed,
 }
 
