@@ -471,3 +471,21 @@ fn a_worker_reports_its_counters_right_after_each_finding() {
     }
     assert!(findings > 0, "the planted fault gave no finding: {out}");
 }
+
+/// `selftest` runs a GC fault through both of its targets and counts it
+/// caught when one catches it; a fault neither catches (a budget of one
+/// Case) fails the run with its name.
+#[test]
+fn selftest_counts_a_gc_fault_caught_by_either_target() {
+    let out = crosscheck(&["selftest", "--only", "exception-wrong-handler", "--seed", "3"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.starts_with("exception-wrong-handler")).collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    assert!(rows[0].contains("differential") && rows[1].contains("mutate"), "{stdout}");
+    assert!(stdout.contains("selftest: every planted fault detected"), "{stdout}");
+    let out = crosscheck(&["selftest", "--only", "exception-wrong-handler", "--seed", "3", "--budget", "1"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("selftest: 1 planted fault(s) undetected: exception-wrong-handler"), "{stdout}");
+}
