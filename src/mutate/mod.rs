@@ -1,23 +1,23 @@
 //! The `mutate` target: real modules — the project's corpus
 //! (`corpus/mutate/`) or a fresh wasm-smith module — mutated with
 //! wasm-mutate (or, where it offers nothing, as for every Wasm 3.0 module,
-//! with crosscheck's own [`rewrites`]), made to terminate ([`crate::fuel`]) and run through the
-//! differential pipeline; with semantics-preserving mutations, the
-//! [`oracle`] also checks the mutant against the original.
+//! with crosscheck's own [`rewrites`]), made to terminate ([`crate::fuel`])
+//! and run through the differential pipeline; with semantics-preserving
+//! mutations, the [`oracle`] also checks the mutant against the original.
 //!
 //! Input bytes mean one of three things:
 //!
 //! - a `.wasm` module (starts with `\0asm`): the module itself, as
 //!   libFuzzer's custom mutator ([`libfuzzer_mutate`]) made it; the calls
 //!   are planned from a digest of the module;
-//! - a derived module ([`DERIVED_MAGIC`], then eight bytes of wasm-mutate
+//! - a derived module ([`DERIVED_MAGIC`], then eight bytes of mutation
 //!   seed, then a `.wasm` module, the parent): the parent after one
-//!   semantics-preserving wasm-mutate step from that seed, checked by the
+//!   semantics-preserving step from that seed ([`mutate`]), checked by the
 //!   oracle against the parent — what the custom mutator writes for a
 //!   preserving step, so the oracle judges those under libFuzzer too; the
 //!   calls are planned from a digest of the input;
 //! - anything else: a recipe. One byte picks a corpus module (or a fresh
-//!   wasm-smith one), eight bytes seed wasm-mutate, one byte gives the
+//!   wasm-smith one), eight bytes seed the steps, one byte gives the
 //!   number of steps (1–8), one whether they preserve semantics; the rest
 //!   plans the calls. The same bytes always give the same mutant.
 
@@ -68,7 +68,8 @@ pub struct Mutation {
     /// `seed + i`.
     pub seed: u64,
     pub preserve_semantics: bool,
-    /// Steps asked for (fewer apply when wasm-mutate finds nothing to do).
+    /// Steps asked for (fewer apply when neither wasm-mutate nor a rewrite
+    /// finds anything to do).
     pub steps: u32,
     /// The mutators that succeeded, in order (one per step applied).
     pub kinds: Vec<String>,
@@ -275,7 +276,7 @@ fn plan_bytes_from(digest: u64) -> Vec<u8> {
 }
 
 /// libFuzzer's custom mutator for the `mutate` target: about half the time
-/// one wasm-mutate step seeded from libFuzzer's `seed`, otherwise
+/// one mutation step ([`mutate`]) seeded from libFuzzer's `seed`, otherwise
 /// libFuzzer's own byte mutator (`byte_mutate`, `LLVMFuzzerMutate`). A
 /// step that claims to preserve semantics (one in two of them) is written
 /// as a derived input (the module and the seed: the target makes the
