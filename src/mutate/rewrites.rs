@@ -65,7 +65,8 @@ impl Rewrite {
 /// over the corpus keeps from happening).
 pub fn rewrite(wasm: &[u8], seed: u64) -> Option<(Vec<u8>, Rewrite)> {
     let module = Module::read(wasm)?;
-    let direct: Vec<u32> = (0..module.sites.len() as u32).filter(|&i| module.sites[i as usize]).collect();
+    let direct: Vec<u32> =
+        (0..module.sites.len() as u32).filter(|&i| module.sites[i as usize].direct.is_some()).collect();
     let mut draw = SplitMix(seed);
     let first = draw.below(Rewrite::ALL.len() as u64) as usize;
     let any_site = draw.next();
@@ -102,9 +103,8 @@ struct Module {
     thrown: Vec<u32>,
     /// Whether each table is 64-bit (imports first).
     tables64: Vec<bool>,
-    /// Each call instruction in code order: whether it is a direct one
-    /// (`call`, `return_call`).
-    sites: Vec<bool>,
+    /// Each call instruction, in code order.
+    sites: Vec<Site>,
 }
 
 impl Module {
@@ -163,14 +163,16 @@ impl Module {
                 Payload::CodeSectionEntry(body) => {
                     let mut ops = body.get_operators_reader().ok()?;
                     while !ops.eof() {
-                        match ops.read().ok()? {
-                            O::Call { .. } | O::ReturnCall { .. } => m.sites.push(true),
-                            O::CallRef { .. }
-                            | O::ReturnCallRef { .. }
-                            | O::CallIndirect { .. }
-                            | O::ReturnCallIndirect { .. } => m.sites.push(false),
-                            O::Throw { tag_index } if !m.thrown.contains(&tag_index) => m.thrown.push(tag_index),
-                            _ => {}
+                        let op = ops.read().ok()?;
+                        if is_call(&op) {
+                            // (The code comes after the types, functions and
+                            // tables a call site is read with.)
+                            let site = m.site(&op)?;
+                            m.sites.push(site);
+                        } else if let O::Throw { tag_index } = op
+                            && !m.thrown.contains(&tag_index)
+                        {
+                            m.thrown.push(tag_index);
                         }
                     }
                 }
@@ -185,27 +187,28 @@ impl Module {
         self.types.get(t as usize)?.as_ref()
     }
 
-    /// The call site `op` is, if it is one.
+    /// The call site `op` is (`None`: not a call, or one the module's
+    /// sections read so far do not explain).
     fn site(&self, op: &O<'_>) -> Option<Site> {
-        let (ty, tail, extra, direct) = match *op {
-            O::Call { function_index } => {
-                (*self.funcs.get(function_index as usize)?, false, None, Some(function_index))
+        let (call, ty, extra, direct) = match *op {
+            O::Call { function_index: f } => (I::Call(f), *self.funcs.get(f as usize)?, None, Some(f)),
+            O::ReturnCall { function_index: f } => (I::ReturnCall(f), *self.funcs.get(f as usize)?, None, Some(f)),
+            O::CallRef { type_index: t } => (I::CallRef(t), t, Some(ValType::Ref(typed_ref(t))), None),
+            O::ReturnCallRef { type_index: t } => (I::ReturnCallRef(t), t, Some(ValType::Ref(typed_ref(t))), None),
+            O::CallIndirect { type_index, table_index } => {
+                let call = I::CallIndirect { type_index, table_index };
+                (call, type_index, Some(self.address(table_index)?), None)
             }
-            O::ReturnCall { function_index } => {
-                (*self.funcs.get(function_index as usize)?, true, None, Some(function_index))
-            }
-            O::CallRef { type_index } => (type_index, false, Some(ValType::Ref(typed_ref(type_index))), None),
-            O::ReturnCallRef { type_index } => (type_index, true, Some(ValType::Ref(typed_ref(type_index))), None),
-            O::CallIndirect { type_index, table_index } => (type_index, false, Some(self.address(table_index)?), None),
             O::ReturnCallIndirect { type_index, table_index } => {
-                (type_index, true, Some(self.address(table_index)?), None)
+                let call = I::ReturnCallIndirect { type_index, table_index };
+                (call, type_index, Some(self.address(table_index)?), None)
             }
             _ => return None,
         };
+        let tail = matches!(call, I::ReturnCall(_) | I::ReturnCallRef(_) | I::ReturnCallIndirect { .. });
         let (mut params, results) = self.signature(ty)?.clone();
         params.extend(extra);
-        // The callee's own type is the block type `P → R` of a direct call.
-        Some(Site { params, results, block: direct.map(|_| ty), direct, tail, callee_type: ty })
+        Some(Site { call, params, results, direct, tail, callee_type: ty })
     }
 
     /// The address type of table `t`.
@@ -219,15 +222,29 @@ fn typed_ref(t: u32) -> wasm_encoder::RefType {
     wasm_encoder::RefType { nullable: true, heap_type: wasm_encoder::HeapType::Concrete(t) }
 }
 
+/// Whether `op` is a call (a possible site).
+fn is_call(op: &O<'_>) -> bool {
+    matches!(
+        op,
+        O::Call { .. }
+            | O::ReturnCall { .. }
+            | O::CallRef { .. }
+            | O::ReturnCallRef { .. }
+            | O::CallIndirect { .. }
+            | O::ReturnCallIndirect { .. }
+    )
+}
+
 /// A call instruction, as a rewrite sees it.
 struct Site {
+    /// The instruction itself.
+    call: I<'static>,
     /// What it takes (the callee's parameters, then the reference or table
     /// index of an indirect call) and gives.
     params: Vec<ValType>,
     results: Vec<ValType>,
-    /// A type index of `params → results`, when the module has one.
-    block: Option<u32>,
-    /// The callee of a direct call.
+    /// The callee of a direct call (whose type is the block type
+    /// `params → results`).
     direct: Option<u32>,
     /// A `return_` form.
     tail: bool,
@@ -264,20 +281,19 @@ impl Additions {
     }
 }
 
-/// The instructions that replace the call `op` (at `site`) under
-/// `rewrite`, and what they need appended.
-fn replacement<'a>(
+/// The instructions that replace the call at `site` under `rewrite`, and
+/// what they need appended.
+fn replacement(
     module: &Module,
     rewrite: Rewrite,
-    op: I<'a>,
     site: &Site,
     tag: Option<u32>,
     add: &mut Additions,
-) -> Option<Vec<I<'a>>> {
+) -> Option<Vec<I<'static>>> {
     let (params, results, tail) = (&site.params, &site.results, site.tail);
-    let call = op;
-    let callee_type = BlockType::FunctionType(match site.block {
-        Some(t) => t,
+    let call = site.call.clone();
+    let callee_type = BlockType::FunctionType(match site.direct {
+        Some(_) => site.callee_type,
         None => add.func_type(module, params.clone(), results.clone()),
     });
     let mut out = match rewrite {
@@ -368,28 +384,28 @@ const TYPE: u8 = 1;
 const TAG: u8 = 13;
 const ELEMENT: u8 = 9;
 
-/// `wasm` with call site `site` rewritten.
+/// `wasm` with call site `site` rewritten: the code re-encoded, the type,
+/// tag and element sections re-encoded with the additions (or written
+/// where the module has none), every other section copied byte for byte.
 fn apply(wasm: &[u8], module: &Module, rewrite: Rewrite, site: u32, tag: Option<u32>) -> Option<Vec<u8>> {
     let mut re = RoundtripReencoder;
-    // The code first: the replacement decides what is appended.
+    // The replacement first: it decides what is appended.
     let mut add = Additions::default();
+    let instructions = replacement(module, rewrite, module.sites.get(site as usize)?, tag, &mut add)?;
     let mut code = wasm_encoder::CodeSection::new();
     let mut seen = 0u32;
-    let mut done = false;
     for payload in Parser::new(0).parse_all(wasm) {
         if let Payload::CodeSectionEntry(body) = payload.ok()? {
             let mut f = re.new_function_with_parsed_locals(&body).ok()?;
             let mut ops = body.get_operators_reader().ok()?;
             while !ops.eof() {
                 let op = ops.read().ok()?;
-                if let Some(call) = module.site(&op) {
+                if is_call(&op) {
                     seen += 1;
                     if seen - 1 == site {
-                        let op = re.instruction(op).ok()?;
-                        for i in replacement(module, rewrite, op, &call, tag, &mut add)? {
-                            f.instruction(&i);
+                        for i in &instructions {
+                            f.instruction(i);
                         }
-                        done = true;
                         continue;
                     }
                 }
@@ -398,88 +414,92 @@ fn apply(wasm: &[u8], module: &Module, rewrite: Rewrite, site: u32, tag: Option<
             code.function(&f);
         }
     }
-    if !done {
+    if seen <= site {
         return None;
     }
     let mut out = wasm_encoder::Module::new();
     let mut emitted: Vec<u8> = Vec::new();
-    // A section of `id` the rewrite needs, with the module's own entries
-    // (from `reader`) or none.
-    let types = |re: &mut RoundtripReencoder, reader: Option<wasmparser::TypeSectionReader<'_>>| {
-        let mut types = TypeSection::new();
-        if let Some(reader) = reader {
-            re.parse_type_section(&mut types, reader).ok()?;
+    // Section `id` with the module's own entries (from `own`, its section)
+    // or none, and the rewrite's additions.
+    let mut section = |out: &mut wasm_encoder::Module, id: u8, own: Option<Payload<'_>>| -> Option<()> {
+        match id {
+            TYPE => {
+                let mut types = TypeSection::new();
+                if let Some(Payload::TypeSection(reader)) = own {
+                    re.parse_type_section(&mut types, reader).ok()?;
+                }
+                for (p, r) in &add.types {
+                    types.ty().function(p.iter().copied(), r.iter().copied());
+                }
+                out.section(&types);
+            }
+            TAG => {
+                let mut tags = TagSection::new();
+                if let Some(Payload::TagSection(reader)) = own {
+                    re.parse_tag_section(&mut tags, reader).ok()?;
+                }
+                if let Some(t) = add.tag {
+                    tags.tag(TagType { kind: TagKind::Exception, func_type_idx: t });
+                }
+                out.section(&tags);
+            }
+            _ => {
+                let mut elements = ElementSection::new();
+                if let Some(Payload::ElementSection(reader)) = own {
+                    re.parse_element_section(&mut elements, reader).ok()?;
+                }
+                if let Some(f) = add.declare {
+                    elements.declared(Elements::Functions(Cow::Owned(vec![f])));
+                }
+                out.section(&elements);
+            }
         }
-        for (p, r) in &add.types {
-            types.ty().function(p.iter().copied(), r.iter().copied());
-        }
-        Some(types)
+        Some(())
     };
-    let tags = |re: &mut RoundtripReencoder, reader: Option<wasmparser::TagSectionReader<'_>>| {
-        let mut tags = TagSection::new();
-        if let Some(reader) = reader {
-            re.parse_tag_section(&mut tags, reader).ok()?;
-        }
-        if let Some(t) = add.tag {
-            tags.tag(TagType { kind: TagKind::Exception, func_type_idx: t });
-        }
-        Some(tags)
-    };
-    let elements = |re: &mut RoundtripReencoder, reader: Option<wasmparser::ElementSectionReader<'_>>| {
-        let mut elements = ElementSection::new();
-        if let Some(reader) = reader {
-            re.parse_element_section(&mut elements, reader).ok()?;
-        }
-        if let Some(f) = add.declare {
-            elements.declared(Elements::Functions(Cow::Owned(vec![f])));
-        }
-        Some(elements)
-    };
-    // Whether the module lacks a section of `id` the rewrite needs.
-    let missing = |id: u8, emitted: &[u8]| -> bool {
+    // Whether the rewrite needs section `id` and the module has not had it
+    // yet.
+    let missing = |id: u8, emitted: &[u8]| {
         !emitted.contains(&id)
             && match id {
                 TYPE => !add.types.is_empty(),
                 TAG => add.tag.is_some(),
-                ELEMENT => add.declare.is_some(),
-                _ => false,
+                _ => add.declare.is_some(),
             }
     };
-    for payload in Parser::new(0).parse_all(wasm) {
-        let payload = payload.ok()?;
-        let Some((id, range)) = payload.as_section() else { continue };
-        if let Some(r) = rank(id) {
+    // `None` (rank past every section) after the module's last one.
+    let sections = Parser::new(0).parse_all(wasm).map(Some).chain([None]);
+    for payload in sections {
+        let payload = payload.transpose().ok()?;
+        let here = payload.as_ref().and_then(|p| p.as_section());
+        let r = match (&payload, &here) {
+            (None, _) => Some(u8::MAX),
+            (_, Some((id, _))) => rank(*id),
+            (_, None) => None,
+        };
+        if let Some(r) = r {
             // A needed section the module lacks goes before the first
             // section that comes after it.
-            for before in [TYPE, TAG, ELEMENT] {
-                if rank(before)? < r && missing(before, &emitted) {
-                    match before {
-                        TYPE => out.section(&types(&mut re, None)?),
-                        TAG => out.section(&tags(&mut re, None)?),
-                        _ => out.section(&elements(&mut re, None)?),
-                    };
-                    emitted.push(before);
+            for id in [TYPE, TAG, ELEMENT] {
+                if rank(id)? < r && missing(id, &emitted) {
+                    section(&mut out, id, None)?;
+                    emitted.push(id);
                 }
             }
+        }
+        let (Some(payload), Some((id, range))) = (payload, here) else { continue };
+        if rank(id).is_some() {
             emitted.push(id);
         }
         match payload {
-            Payload::TypeSection(reader) => out.section(&types(&mut re, Some(reader))?),
-            Payload::TagSection(reader) => out.section(&tags(&mut re, Some(reader))?),
-            Payload::ElementSection(reader) => out.section(&elements(&mut re, Some(reader))?),
-            Payload::CodeSectionStart { .. } => out.section(&code),
-            _ => out.section(&wasm_encoder::RawSection { id, data: wasm.get(range)? }),
-        };
-    }
-    // Sections needed after the module's last one.
-    for id in [TYPE, TAG, ELEMENT] {
-        if missing(id, &emitted) {
-            match id {
-                TYPE => out.section(&types(&mut re, None)?),
-                TAG => out.section(&tags(&mut re, None)?),
-                _ => out.section(&elements(&mut re, None)?),
-            };
-            emitted.push(id);
+            Payload::TypeSection(_) | Payload::TagSection(_) | Payload::ElementSection(_) => {
+                section(&mut out, id, Some(payload))?
+            }
+            Payload::CodeSectionStart { .. } => {
+                out.section(&code);
+            }
+            _ => {
+                out.section(&wasm_encoder::RawSection { id, data: wasm.get(range)? });
+            }
         }
     }
     Some(out.finish())

@@ -170,31 +170,10 @@ pub fn is_branch_or_select(op: &O<'_>) -> bool {
     matches!(op, O::BrIf { .. } | O::If { .. } | O::Select | O::TypedSelect { .. })
 }
 
-/// A relaxed-SIMD operator.
+/// A relaxed-SIMD operator (as the reference interpreter translates it).
 pub fn is_relaxed(op: &O<'_>) -> bool {
-    matches!(
-        op,
-        O::F32x4RelaxedMadd
-            | O::F32x4RelaxedNmadd
-            | O::F64x2RelaxedMadd
-            | O::F64x2RelaxedNmadd
-            | O::I8x16RelaxedLaneselect
-            | O::I16x8RelaxedLaneselect
-            | O::I32x4RelaxedLaneselect
-            | O::I64x2RelaxedLaneselect
-            | O::I32x4RelaxedDotI8x16I7x16AddS
-            | O::F32x4RelaxedMin
-            | O::F32x4RelaxedMax
-            | O::F64x2RelaxedMin
-            | O::F64x2RelaxedMax
-            | O::I8x16RelaxedSwizzle
-            | O::I16x8RelaxedQ15mulrS
-            | O::I16x8RelaxedDotI8x16I7x16S
-            | O::I32x4RelaxedTruncF32x4S
-            | O::I32x4RelaxedTruncF32x4U
-            | O::I32x4RelaxedTruncF64x2SZero
-            | O::I32x4RelaxedTruncF64x2UZero
-    )
+    use crosscheck_reference::compile::{instr::Instr, ops::translate_numeric};
+    matches!(translate_numeric(op), Some(Instr::Relaxed(_)))
 }
 
 /// The shape ending at operator `i`, if one does.
@@ -320,11 +299,13 @@ mod tests {
                   (i64.add (local.get 1) (i64.load offset=8 (i32.add (local.get 0) (i32.shl (local.get 0) (i32.const 3))))))
                 (func (param i32) (result i32)
                   (block (result i32) (br_if 0 (i32.const 1) (i32.lt_u (local.get 0) (i32.const 9))) drop (i32.const 2)))
-                (func (param f64) (result f64) (f64.ceil (f64.load (i32.const 0)))))"#,
+                (func (param f64) (result f64) (f64.ceil (f64.load (i32.const 0))))
+                (func (param v128) (result v128)
+                  (f32x4.relaxed_madd (local.get 0) (v128.load (i32.const 0)) (local.get 0))))"#,
         )
         .unwrap();
         let found = shapes_in(&wasm);
-        for s in [Shape::LoadBinary, Shape::ShiftedAddress, Shape::CmpBranch, Shape::LoadUnary] {
+        for s in [Shape::LoadBinary, Shape::ShiftedAddress, Shape::CmpBranch, Shape::LoadUnary, Shape::Relaxed] {
             assert!(found.contains(&s), "{s:?} not found in {found:?}");
         }
         assert!(!found.contains(&Shape::Shuffle));
