@@ -10,7 +10,7 @@ use crosscheck::engines::ENGINES_VAR;
 use crosscheck::mutate::{corpus, derived_input};
 use crosscheck::selftest::mutator::{ADD_TO_SUB, MUTATOR_FAULT_VAR};
 use crosscheck::target::Target;
-use rand::{Rng, SeedableRng, rngs::SmallRng};
+use rand::{SeedableRng, rngs::SmallRng};
 
 mod common;
 use common::fuzz_one_on_fresh_thread;
@@ -25,8 +25,7 @@ fn fuzz_one_reports_a_planted_mutator_fault() {
     let mut rng = SmallRng::seed_from_u64(5);
     let mut caught = None;
     for _ in 0..300 {
-        let mut input = vec![0u8; rng.random_range(256..=2048)];
-        rng.fill(&mut input[..]);
+        let input = common::random_input(&mut rng);
         if let Some(message) = fuzz_one_on_fresh_thread(Target::Mutate, &input) {
             caught = Some((input, message));
             break;

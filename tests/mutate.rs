@@ -4,13 +4,15 @@
 //! planted mutator fault (an `i32.add` turned into `i32.sub` while claiming
 //! to preserve semantics) is caught.
 
+mod common;
+
 use crosscheck::engines::EngineSet;
 use crosscheck::judge::Verdict;
 use crosscheck::mutate::oracle::{OracleVerdict, check_mutation};
 use crosscheck::mutate::{Mutation, corpus};
 use crosscheck::target::{Target, check, prepare_with_mutation};
 use crosscheck_oracles::{CallOutcome, TrapKind};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 
 #[test]
 fn every_corpus_file_is_listed_and_compiles() {
@@ -56,11 +58,7 @@ fn validate_recipes_reach_wasm3_modules_valid_and_invalid() {
     assert!(valid >= 20 && invalid >= 5, "{valid} valid, {invalid} invalid");
 }
 
-fn input(rng: &mut rand::rngs::SmallRng) -> Vec<u8> {
-    let mut v = vec![0u8; rng.random_range(256..=2048)];
-    rng.fill(&mut v[..]);
-    v
-}
+use common::random_input as input;
 
 #[test]
 fn the_same_input_gives_the_same_mutant_and_plan() {

@@ -4,22 +4,20 @@
 //! agrees on them, and a mutation step on a module wasm-mutate cannot read
 //! (Wasm 3.0) now makes one.
 
+mod common;
+
 use crosscheck::engines::EngineSet;
 use crosscheck::judge::Verdict;
 use crosscheck::mutate::oracle::{OracleVerdict, check_mutation};
 use crosscheck::mutate::rewrites::{Rewrite, rewrite};
 use crosscheck::mutate::{Mutation, corpus};
 use crosscheck::target::{Target, check};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use std::collections::BTreeMap;
 
 const WASM3: &[&str] = &["gc_structs", "exceptions", "func_refs"];
 
-fn plan_bytes(rng: &mut rand::rngs::SmallRng) -> Vec<u8> {
-    let mut v = vec![0u8; rng.random_range(256..=2048)];
-    rng.fill(&mut v[..]);
-    v
-}
+use common::random_input as plan_bytes;
 
 fn mutation(name: &str, original: &[u8], mutant: Vec<u8>, seed: u64, r: Rewrite) -> Mutation {
     Mutation {

@@ -3,10 +3,12 @@
 //! fails: retire the entry), the oracle traces its reduced mutant to it,
 //! and a divergence that is not the bug's is not traced to it.
 
+mod common;
+
 use crosscheck::mutate::known_bugs::{reemitted_prefixes, without_duplicated_effects, without_float_identities};
 use crosscheck::mutate::oracle::{OracleVerdict, check_mutation};
 use crosscheck::mutate::{Mutation, mutate};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 
 fn regression(name: &str) -> Vec<u8> {
     let path = format!("{}/corpus/regressions/{name}.wat", env!("CARGO_MANIFEST_DIR"));
@@ -38,8 +40,7 @@ fn divergences(mutation: &Mutation) -> Vec<(Option<&'static str>, String)> {
     let mut rng = rand::rngs::SmallRng::seed_from_u64(2);
     let mut out = Vec::new();
     for _ in 0..200 {
-        let mut plan = vec![0u8; rng.random_range(256..=2048)];
-        rng.fill(&mut plan[..]);
+        let plan = common::random_input(&mut rng);
         if let Ok(OracleVerdict::Diverge { known_bug, detail, .. }) =
             check_mutation(mutation, &plan, reference.as_mut())
         {

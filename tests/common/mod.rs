@@ -60,3 +60,12 @@ pub fn fuzz_one_on_fresh_thread(target: crosscheck::target::Target, input: &[u8]
             .unwrap_or_default()
     })
 }
+
+/// 256 to 2,048 random bytes: a recipe, or a call plan, as the built-in
+/// loop draws its inputs.
+pub fn random_input(rng: &mut rand::rngs::SmallRng) -> Vec<u8> {
+    use rand::Rng;
+    let mut v = vec![0u8; rng.random_range(256..=2048)];
+    rng.fill(&mut v[..]);
+    v
+}
