@@ -35,9 +35,19 @@ pub fn read_module(path: &Path) -> Result<Vec<u8>, BadInput> {
     Ok(wasm)
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// A parser's message on one line, at most [`MESSAGE_MAX_CHARS`]: the text
+/// parser quotes the offending source line, which in a file that is not
+/// text can be the whole file.
+pub(crate) fn one_line(s: &str) -> String {
+    let line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(MESSAGE_MAX_CHARS) {
+        Some((cut, _)) => format!("{} … ({} more bytes)", &line[..cut], line.len() - cut),
+        None => line,
+    }
 }
+
+/// Longest parser message [`read_module`] passes on.
+const MESSAGE_MAX_CHARS: usize = 300;
 
 /// Parses one argument: `i32:-1`, `i64:0x10`, `f32:1.5`, `f32:0x7fc00000`
 /// (hex = raw bits), `f64:-0`, `f64:nan`, `v128:0x<hex>`, `funcref:null`.

@@ -58,6 +58,17 @@ fn bad_input_is_one_line_and_exit_2() {
     let ok = write(&d, "ok.wat", b"(module (func (export \"f\") (param i32) (result i32) local.get 0))");
     assert_bad_input(&crosscheck(&["run", &ok, "--args", "f=i64:1"]), "takes (i32)");
     assert_bad_input(&crosscheck(&["run", &ok, "--args", "f=i32:zzz"]), "bad argument");
+    let long_line = crosscheck(&["run", &write(&d, "zeros.wat", &[0; 100_000])]);
+    assert_bad_input(&long_line, "zeros.wat: unexpected character");
+    assert!(stderr(&long_line).len() < 1_000, "the whole line quoted: {} bytes", stderr(&long_line).len());
+    let long_wast =
+        [b"(module (func (result i32) i32.const 0 (;".as_slice(), &[b'x'; 100_000], b";) i32.nope))"].concat();
+    let long_wast = crosscheck(&["wast", &write(&d, "long.wast", &long_wast)]);
+    assert_bad_input(&long_wast, "long.wast: cannot parse script");
+    assert!(stderr(&long_wast).len() < 1_000, "the whole line quoted: {} bytes", stderr(&long_wast).len());
+    let binary = crosscheck(&["wast", &write(&d, "binary.wast", b"\0asm\xff\xfe")]);
+    assert_bad_input(&binary, "binary.wast: stream did not contain valid UTF-8");
+    assert_eq!(stderr(&binary).matches("UTF-8").count(), 1, "said twice: {}", stderr(&binary));
 }
 
 #[test]

@@ -25,8 +25,10 @@ use std::path::{Path, PathBuf};
 /// Why a script could not be run at all (bad input, not a test result).
 #[derive(Debug, thiserror::Error)]
 pub enum ScriptError {
-    #[error("{path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    /// (Not a `source`: the message already holds it, and the CLI prints
+    /// an error's chain.)
+    #[error("{path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("{path}: cannot parse script: {message}")]
     Parse { path: String, message: String },
     #[error("engine {0:?} cannot run .wast scripts")]
@@ -100,8 +102,8 @@ impl FileReport {
 
 /// Runs the script at `path` on `engine`, in a fresh session.
 pub fn run_file(engine: &mut dyn Engine, path: &Path) -> Result<FileReport, ScriptError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ScriptError::Read { path: path.display().to_string(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|error| ScriptError::Read { path: path.display().to_string(), error })?;
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     run_text(engine, &name, &text)
 }
@@ -111,7 +113,7 @@ pub fn run_text(engine: &mut dyn Engine, name: &str, text: &str) -> Result<FileR
     let parse_error = |e: ::wast::Error| {
         let mut e = e;
         e.set_text(text);
-        ScriptError::Parse { path: name.to_string(), message: e.to_string().replace('\n', " ") }
+        ScriptError::Parse { path: name.to_string(), message: crate::run::one_line(&e.to_string()) }
     };
     let mut lexer = ::wast::lexer::Lexer::new(text);
     // names.wast uses bidirectional control characters on purpose.
