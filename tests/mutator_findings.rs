@@ -103,6 +103,23 @@ fn duplicated_local_tee_still_made_and_traced() {
     );
 }
 
+/// docs/findings/wasm-mutate-peephole-duplicates-effects.md, the first
+/// copy of the duplicated `memory.grow` written through a global (found by
+/// a `mutate` campaign, where the tracing did not know the shape).
+#[test]
+fn duplicated_grow_through_a_global_still_made_and_traced() {
+    let through_global = |m: &[u8]| {
+        let text = wasmprinter::print_bytes(m).unwrap_or_default();
+        text.contains("global.set") && without_duplicated_effects(m).is_some()
+    };
+    still_made_and_traced(
+        "wasm-mutate-duplicated-grow-global",
+        through_global,
+        "memory.grow duplicated under i64.or, the first copy through a global",
+        "wasm-mutate-peephole-duplicates-effects",
+    );
+}
+
 /// docs/findings/wasm-mutate-peephole-reorders-effects.md
 #[test]
 fn reordered_effects_still_made_and_traced() {

@@ -176,27 +176,49 @@ fn without_identity_wrappers(ops: &[Operator<'_>], range: std::ops::Range<usize>
 /// expression with an effect (a call, a `grow` or a `local.tee`; each copy possibly
 /// wrapped in integer identities) replaced by its first operand: the
 /// peephole rules `x => (iN.and x x)` and `x => (iN.or x x)` undone, which
-/// run the effect twice; `None` when there is none.
+/// run the effect twice; `None` when there is none. The first copy may
+/// take a detour through a global (`x; global.set g; global.get g`, the
+/// way wasm-mutate's encoder sometimes writes a value used twice): then
+/// `x` stays and the detour goes with the second copy.
 pub fn without_duplicated_effects(wasm: &[u8]) -> Option<Vec<u8>> {
     use Operator::*;
     rewrite_bodies(wasm, |body| {
         let ops = &body.ops;
         let mut gone = Vec::new();
-        for (i, op) in ops.iter().enumerate() {
-            if !matches!(op, I32And | I32Or | I64And | I64Or) || gone.last().is_some_and(|&g| g >= i) {
+        // Outermost first (a doubled `or` may itself have been doubled):
+        // undoing an inner copy first would leave the outer two unequal.
+        let mut floor = ops.len();
+        for i in (0..floor).rev() {
+            if i >= floor || !matches!(ops[i], I32And | I32Or | I64And | I64Or) {
                 continue;
             }
             let Some([a, b]) = body.operands[i].as_deref() else { continue };
-            let (x, y) = (without_identity_wrappers(ops, a.clone()), without_identity_wrappers(ops, b.clone()));
-            if ops[x.clone()] == ops[y.clone()]
-                && ops[x].iter().any(has_effect)
-                && gone.last().is_none_or(|&g| g < a.start)
-            {
-                gone.extend(b.start..=i);
+            // The first copy, and where what goes with the second starts.
+            let (first, cut) = through_global(body, a).unwrap_or((a.clone(), b.start));
+            let (x, y) = (without_identity_wrappers(ops, first), without_identity_wrappers(ops, b.clone()));
+            if ops[x.clone()] == ops[y] && ops[x].iter().any(has_effect) {
+                gone.extend(cut..=i);
+                floor = cut;
             }
         }
+        gone.sort_unstable();
         (!gone.is_empty()).then_some(gone)
     })
+}
+
+/// When `operand` is `global.get g` right after `x; global.set g` (`nop`s
+/// between), the range of `x` and the index of the `global.set`.
+fn through_global(body: &spans::Body<'_>, operand: &std::ops::Range<usize>) -> Option<(std::ops::Range<usize>, usize)> {
+    let ops = &body.ops;
+    let Operator::GlobalGet { global_index: g } = ops[operand.start] else { return None };
+    if operand.len() != 1 {
+        return None;
+    }
+    let set = (0..operand.start).rev().find(|&k| !matches!(ops[k], Operator::Nop))?;
+    match (&ops[set], body.operands[set].as_deref()) {
+        (Operator::GlobalSet { global_index }, Some([x])) if *global_index == g => Some((x.clone(), set)),
+        _ => None,
+    }
 }
 
 /// Most candidates [`reemitted_prefixes`] offers.
@@ -321,6 +343,38 @@ mod tests {
         let text = wasmprinter::print_bytes(&out).unwrap();
         assert_eq!(text.matches("call $bump").count(), 3, "{text}");
         assert!(!text.contains("i32.or") && text.contains("i32.and"), "{text}");
+    }
+
+    #[test]
+    fn undoes_a_duplicated_grow_whose_first_copy_goes_through_a_global() {
+        // What three peephole steps made of `local.get 0 memory.grow`
+        // (`mutate` campaign, seed 1206): the first copy kept in a new
+        // global, the `or` itself then doubled by `x => (i64.and x x)`.
+        let wat = r#"(module (memory i64 1 10) (global (mut i64) (i64.const 0))
+            (func (param i64) (result i64)
+              local.get 0 memory.grow global.set 0 nop
+              global.get 0 local.get 0 memory.grow i64.or
+              global.get 0 local.get 0 memory.grow i64.or
+              i64.and)
+            (func (param i64) (result i64)
+              local.get 0 memory.grow global.set 0 global.get 0 local.get 0 memory.grow i64.const 0 i64.shl i64.or))"#;
+        let out = without_duplicated_effects(&wat::parse_str(wat).unwrap()).unwrap();
+        let original = "(module (memory i64 1 10) (global (mut i64) (i64.const 0))
+            (func (param i64) (result i64) local.get 0 memory.grow)
+            (func (param i64) (result i64) local.get 0 memory.grow))";
+        assert_eq!(
+            wasmprinter::print_bytes(&out).unwrap(),
+            wasmprinter::print_bytes(wat::parse_str(original).unwrap()).unwrap()
+        );
+    }
+
+    #[test]
+    fn keeps_a_global_read_that_is_no_detour() {
+        // The global is set from another expression: `or` of two values.
+        let wat = r#"(module (memory 1 10) (global (mut i32) (i32.const 0))
+            (func (param i32) (result i32)
+              i32.const 7 global.set 0 global.get 0 local.get 0 memory.grow i32.or))"#;
+        assert!(without_duplicated_effects(&wat::parse_str(wat).unwrap()).is_none());
     }
 
     #[test]
