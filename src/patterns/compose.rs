@@ -10,7 +10,8 @@ use wasm_encoder::{BlockType, Instruction as I, ValType};
 impl Gen<'_, '_> {
     /// A shape producing `ty`, its operands at most `depth` deep.
     pub(super) fn shape(&mut self, ty: ValType, depth: u32) -> arbitrary::Result<()> {
-        let candidates: Vec<Shape> = Shape::ALL.iter().copied().filter(|s| applies(*s, ty, self.simd)).collect();
+        let candidates: Vec<Shape> =
+            Shape::ALL.iter().copied().filter(|s| applies(*s, ty, self.simd, self.wide_arithmetic)).collect();
         let shape = *self.u.choose(&candidates)?;
         self.shapes.push(shape);
         match shape {
@@ -24,6 +25,54 @@ impl Gen<'_, '_> {
                     if i == load_at { self.full_load(ty)? } else { self.expr(ty, depth)? }
                 }
                 self.emit(op);
+            }
+            Shape::LaneInsert => match self.u.int_in_range(0..=2u8)? {
+                0 => {
+                    // The address, then the vector whose lane is replaced.
+                    let (width, lanes) = *self.u.choose(&[(1u64, 16u8), (2, 8), (4, 4), (8, 2)])?;
+                    let memarg = self.address(width)?;
+                    self.expr(ty, depth)?;
+                    let lane = self.u.int_in_range(0..=lanes - 1)?;
+                    self.emit(match width {
+                        1 => I::V128Load8Lane { memarg, lane },
+                        2 => I::V128Load16Lane { memarg, lane },
+                        4 => I::V128Load32Lane { memarg, lane },
+                        _ => I::V128Load64Lane { memarg, lane },
+                    });
+                }
+                1 => {
+                    self.expr(ty, depth)?;
+                    let (scalar, lanes) = *self.u.choose(&REPLACE_LANE)?;
+                    // The full-width load is the one Cranelift sinks; the
+                    // narrow lanes take an extending load.
+                    if self.u.arbitrary()? {
+                        self.full_load(scalar)?
+                    } else {
+                        self.load(scalar)?
+                    }
+                    let lane = self.u.int_in_range(0..=lanes - 1)?;
+                    self.emit(replace_lane(scalar, lanes, lane));
+                }
+                _ => {
+                    self.expr(ValType::I64, depth)?;
+                    self.emit(I::I64x2Splat);
+                    self.expr(ValType::I64, depth)?;
+                    self.emit(I::I64x2ReplaceLane(1));
+                }
+            },
+            Shape::WideArith => {
+                let op = self.u.choose(&[I::I64Add128, I::I64Sub128, I::I64MulWideS, I::I64MulWideU])?.clone();
+                let halves = if matches!(op, I::I64Add128 | I::I64Sub128) { 2 } else { 1 };
+                for _ in 0..2 {
+                    self.expr(ty, depth)?;
+                    // A high half of zero: an extended i64 (`adc $0`, `setb`).
+                    if halves == 2 {
+                        if self.u.arbitrary()? { self.emit(I::I64Const(0)) } else { self.expr(ty, depth)? }
+                    }
+                }
+                self.emit(op);
+                // The low and high results into one, or the low alone.
+                if self.u.arbitrary()? { self.pick(&[I::I64Xor, I::I64Add, I::I64Sub])? } else { self.emit(I::Drop) }
             }
             Shape::LoadBinary => {
                 self.expr(ty, depth)?;
@@ -325,8 +374,25 @@ impl Gen<'_, '_> {
     }
 }
 
-/// Whether `shape` can produce a value of `ty` as an expression.
-pub(super) fn applies(shape: Shape, ty: ValType, simd: bool) -> bool {
+/// The `replace_lane` forms: the lane's scalar type and the lane count.
+const REPLACE_LANE: [(ValType, u8); 6] =
+    [(ValType::I32, 16), (ValType::I32, 8), (ValType::I32, 4), (ValType::I64, 2), (ValType::F32, 4), (ValType::F64, 2)];
+
+/// `replace_lane` of `lanes` lanes of `scalar` at `lane`.
+fn replace_lane(scalar: ValType, lanes: u8, lane: u8) -> I<'static> {
+    match (scalar, lanes) {
+        (ValType::I32, 16) => I::I8x16ReplaceLane(lane),
+        (ValType::I32, 8) => I::I16x8ReplaceLane(lane),
+        (ValType::I32, _) => I::I32x4ReplaceLane(lane),
+        (ValType::I64, _) => I::I64x2ReplaceLane(lane),
+        (ValType::F32, _) => I::F32x4ReplaceLane(lane),
+        _ => I::F64x2ReplaceLane(lane),
+    }
+}
+
+/// Whether `shape` can produce a value of `ty` as an expression (in a
+/// module with SIMD or wide arithmetic on, or not).
+pub(super) fn applies(shape: Shape, ty: ValType, simd: bool, wide_arithmetic: bool) -> bool {
     use ValType::*;
     let int = matches!(ty, I32 | I64);
     let float = matches!(ty, F32 | F64);
@@ -339,8 +405,9 @@ pub(super) fn applies(shape: Shape, ty: ValType, simd: bool) -> bool {
         Shape::AndNot => int || v,
         Shape::CmpSelect | Shape::CmpBranch | Shape::EqzBranch | Shape::Conversion => !v || simd,
         Shape::VecTestBranch | Shape::LaneMove => simd,
-        Shape::Relaxed => v && simd,
+        Shape::Relaxed | Shape::LaneInsert => v && simd,
         Shape::ExtendOp | Shape::WideMul => ty == I64,
+        Shape::WideArith => ty == I64 && wide_arithmetic,
         Shape::FloatMinMaxSelect | Shape::CopysignConst => float,
         Shape::ShiftedAddress | Shape::FoldedAddress | Shape::StoreOp | Shape::Grow => false,
     }

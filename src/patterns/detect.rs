@@ -283,6 +283,20 @@ pub fn shape_at(ops: &[O<'_>], i: usize) -> Option<Shape> {
         | O::F64ConvertI64U => Shape::Conversion,
         _ if (is_scalar_binary(op) || is_shift(op)) && prev.is_some_and(is_const) => Shape::ImmBinary,
         _ if is_relaxed(op) => Shape::Relaxed,
+        O::I64Add128 | O::I64Sub128 | O::I64MulWideS | O::I64MulWideU => Shape::WideArith,
+        O::V128Load8Lane { .. } | O::V128Load16Lane { .. } | O::V128Load32Lane { .. } | O::V128Load64Lane { .. } => {
+            Shape::LaneInsert
+        }
+        O::I8x16ReplaceLane { .. }
+        | O::I16x8ReplaceLane { .. }
+        | O::I32x4ReplaceLane { .. }
+        | O::I64x2ReplaceLane { .. }
+        | O::F32x4ReplaceLane { .. }
+        | O::F64x2ReplaceLane { .. }
+            if after_load =>
+        {
+            Shape::LaneInsert
+        }
         _ => return None,
     })
 }
@@ -301,11 +315,22 @@ mod tests {
                   (block (result i32) (br_if 0 (i32.const 1) (i32.lt_u (local.get 0) (i32.const 9))) drop (i32.const 2)))
                 (func (param f64) (result f64) (f64.ceil (f64.load (i32.const 0))))
                 (func (param v128) (result v128)
-                  (f32x4.relaxed_madd (local.get 0) (v128.load (i32.const 0)) (local.get 0))))"#,
+                  (f32x4.relaxed_madd (local.get 0) (v128.load (i32.const 0)) (local.get 0)))
+                (func (param v128) (result v128)
+                  (v128.load16_lane 3 (i32.const 0) (local.get 0)))
+                (func (param i64) (result i64 i64) (i64.mul_wide_u (local.get 0) (local.get 0))))"#,
         )
         .unwrap();
         let found = shapes_in(&wasm);
-        for s in [Shape::LoadBinary, Shape::ShiftedAddress, Shape::CmpBranch, Shape::LoadUnary, Shape::Relaxed] {
+        for s in [
+            Shape::LoadBinary,
+            Shape::ShiftedAddress,
+            Shape::CmpBranch,
+            Shape::LoadUnary,
+            Shape::Relaxed,
+            Shape::LaneInsert,
+            Shape::WideArith,
+        ] {
             assert!(found.contains(&s), "{s:?} not found in {found:?}");
         }
         assert!(!found.contains(&Shape::Shuffle));

@@ -32,16 +32,21 @@ pub struct Generated {
     pub wasm: Vec<u8>,
     pub shapes: Vec<Shape>,
     pub simd: bool,
+    /// Whether the module may use wide arithmetic (`i64.add128`, ...).
+    pub wide_arithmetic: bool,
 }
 
 /// The module `u` stands for.
 pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     let simd = u.ratio(3, 4)?;
+    // One module in four: V8 has no wide arithmetic and sits out a module
+    // that uses it.
+    let wide_arithmetic = u.ratio(1, 4)?;
     let pages = if u.arbitrary()? { 1 } else { MAX_PAGES };
     let maximum = if pages == MAX_PAGES || u.arbitrary()? { MAX_PAGES } else { pages + 1 };
     let mem = MemoryInfo { initial: pages * PAGE, maximum: Some(maximum * PAGE), memory64: false };
     let nfuncs = u.int_in_range(1..=3u32)?;
-    let mut g = Gen { u, mem, simd, shapes: Vec::new(), out: Vec::new() };
+    let mut g = Gen { u, mem, simd, wide_arithmetic, shapes: Vec::new(), out: Vec::new() };
     let mut results = Vec::new();
     let mut bodies = Vec::new();
     for _ in 0..nfuncs {
@@ -107,7 +112,7 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
         data_section.active(0, &ConstExpr::i32_const(offset as i32), bytes);
     }
     module.section(&data_section);
-    Ok(Generated { wasm: module.finish(), shapes, simd })
+    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic })
 }
 
 /// Locals after the parameters: one of each type (v128 last, only with SIMD).
@@ -136,11 +141,13 @@ fn global_of(ty: ValType) -> u32 {
 }
 
 /// The state of one module's generation: the bytes, the memory, whether
-/// SIMD is on, the shapes used so far, and the current body.
+/// SIMD and wide arithmetic are on, the shapes used so far, and the
+/// current body.
 pub(super) struct Gen<'u, 'a> {
     pub(super) u: &'u mut Unstructured<'a>,
     pub(super) mem: MemoryInfo,
     pub(super) simd: bool,
+    pub(super) wide_arithmetic: bool,
     pub(super) shapes: Vec<Shape>,
     pub(super) out: Vec<I<'static>>,
 }
@@ -410,7 +417,7 @@ mod tests {
         for seed in 0..400 {
             let data = bytes(seed, 2048);
             let g = module(&mut Unstructured::new(&data)).unwrap();
-            wasmparser::Validator::new().validate_all(&g.wasm).unwrap_or_else(|e| {
+            super::super::features(g.simd, g.wide_arithmetic).validate(&g.wasm).unwrap_or_else(|e| {
                 panic!("seed {seed}: {e}\n{}", wasmprinter::print_bytes(&g.wasm).unwrap_or_default())
             });
             seen.extend(g.shapes);

@@ -20,8 +20,9 @@ pub enum Reach {
 }
 
 /// Rule families, by the rule's top operation and one operation or
-/// constant matcher nested inside it: first match wins. A rule no entry
-/// matches fails the catalog test (the table must follow Cranelift).
+/// constant matcher nested inside it (or, written `$TYPE`, the type the
+/// rule lowers): first match wins. A rule no entry matches fails the
+/// catalog test (the table must follow Cranelift).
 pub const COVERAGE: &[(&str, &str, Reach)] = &[
     ("band", "bnot", Reach::Shape(Shape::AndNot)),
     ("band", "ineg", Reach::Shape(Shape::BitTrick)),
@@ -60,18 +61,17 @@ pub const COVERAGE: &[(&str, &str, Reach)] = &[
     ("scalar_to_vector", "sinkable_load", Reach::Leaf("v128.load32_zero / v128.load64_zero")),
     ("vconst", "u128_from_constant", Reach::Leaf("v128.const")),
     ("uadd_overflow_trap", "", Reach::Shape(Shape::FoldedAddress)),
-    ("insertlane", "", Reach::Unreached("v128.loadN_lane and replace_lane of a load: not generated yet")),
+    ("insertlane", "", Reach::Shape(Shape::LaneInsert)),
+    ("imul", "$I16", Reach::Unreached("$I16 scalars do not occur in Wasm")),
+    ("imul", "extend", Reach::Shape(Shape::WideArith)),
+    ("iadd", "iconcat", Reach::Shape(Shape::WideArith)),
+    ("iadd", "uextend", Reach::Shape(Shape::WideArith)),
+    ("isub", "", Reach::Shape(Shape::WideArith)),
     (
         "imul",
-        "extend",
-        Reach::Unreached(
-            "$I16 scalars do not occur in Wasm; the $I128 form is wide-arithmetic (i64.mul_wide_*), not in this target",
-        ),
+        "iconcat",
+        Reach::Unreached("no Wasm operator multiplies 128-bit values (i64.mul_wide_* multiplies extended i64s)"),
     ),
-    ("iadd", "iconcat", Reach::Unreached("i128 values: wide-arithmetic (i64.add128), not in this target")),
-    ("iadd", "uextend", Reach::Unreached("i128 add of an extended i64: wide-arithmetic, not in this target")),
-    ("isub", "", Reach::Unreached("i128 values: wide-arithmetic (i64.sub128), not in this target")),
-    ("imul", "iconcat", Reach::Unreached("i128 values: wide-arithmetic, not in this target")),
     ("fma", "fneg", Reach::Shape(Shape::Relaxed)),
     ("f128const", "", Reach::Unreached("f128 does not occur in Wasm")),
     ("call", "", Reach::Unreached("direct calls: patterns functions make no calls (the differential target calls)")),
@@ -142,15 +142,24 @@ pub struct Rule {
     pub top: String,
     /// Operations and constant matchers nested in its pattern.
     pub nested: Vec<String>,
+    /// The type it lowers (`$I128`), when the pattern names one.
+    pub ty: Option<String>,
 }
 
 impl Rule {
     /// How the catalog reaches this rule, `None` when [`COVERAGE`] has no entry.
     pub fn reach(&self) -> Option<Reach> {
-        COVERAGE.iter().find_map(|(top, nested, reach)| {
-            (self.top == *top && (nested.is_empty() || self.nested.iter().any(|n| n.contains(nested))))
-                .then_some(*reach)
-        })
+        COVERAGE.iter().find_map(|(top, nested, reach)| self.is_matched_by(top, nested).then_some(*reach))
+    }
+
+    /// Whether the [`COVERAGE`] entry `(top, nested)` is about this rule.
+    pub fn is_matched_by(&self, top: &str, nested: &str) -> bool {
+        let inner = if nested.starts_with('$') {
+            self.ty.as_deref() == Some(nested)
+        } else {
+            nested.is_empty() || self.nested.iter().any(|n| n.contains(nested))
+        };
+        self.top == top && inner
     }
 }
 
@@ -227,12 +236,19 @@ pub fn rules(text: &str) -> Option<Vec<Rule>> {
         }
         let Some(Sexp::List(pattern, _)) = lhs.get(1) else { continue };
         let mut pattern: &[Sexp] = pattern;
-        // `(has_type ty (op ...))` lowers `op`.
+        let type_atom = |x: Option<&Sexp>| match x {
+            Some(Sexp::Atom(a)) if a.starts_with('$') => Some(a.clone()),
+            _ => None,
+        };
+        // `(has_type ty (op ...))` lowers `op`; `(op $TY ...)` names it too.
+        let mut ty = None;
         if head(pattern) == Some("has_type")
             && let Some(Sexp::List(inner, _)) = pattern.get(2)
         {
+            ty = type_atom(pattern.get(1));
             pattern = inner;
         }
+        let ty = ty.or_else(|| type_atom(pattern.get(1)));
         let Some(top) = head(pattern) else { continue };
         let mut heads = Vec::new();
         nested_heads(pattern, &mut heads);
@@ -241,7 +257,7 @@ pub fn rules(text: &str) -> Option<Vec<Rule>> {
         nested.sort();
         nested.dedup();
         if !nested.is_empty() {
-            out.push(Rule { line, top: top.to_string(), nested });
+            out.push(Rule { line, top: top.to_string(), nested, ty });
         }
     }
     Some(out)
@@ -305,6 +321,16 @@ mod tests {
         assert_eq!(rules[0].top, "band");
         assert_eq!(rules[0].nested, vec!["bnot".to_string()]);
         assert_eq!(rules[0].reach(), Some(Reach::Shape(Shape::AndNot)));
+        assert_eq!(rules[0].ty.as_deref(), Some("$I64"));
         assert!(super::rules("(rule (lower (iadd").is_none());
+    }
+
+    #[test]
+    fn a_type_entry_tells_the_forms_of_one_family_apart() {
+        let text = "(rule -2 (lower (imul $I16 (sextend _ x) (sextend _ y))) (x64_mul8 true x y))\n\
+                    (rule 5 (lower (imul $I128 (sextend _ x @ (value_type $I64)) (sextend _ y @ (value_type $I64)))) (x64_mul $I64 true x y))";
+        let rules = rules(text).unwrap();
+        assert!(matches!(rules[0].reach(), Some(Reach::Unreached(_))), "{:?}", rules[0]);
+        assert_eq!(rules[1].reach(), Some(Reach::Shape(Shape::WideArith)));
     }
 }

@@ -24,8 +24,15 @@ use arbitrary::Unstructured;
 use crosscheck_oracles::Features;
 
 /// The proposals a `patterns` module may use.
-pub fn features(simd: bool) -> Features {
-    Features { sign_extension: true, saturating_float_to_int: true, simd, relaxed_simd: simd, ..Features::NONE }
+pub fn features(simd: bool, wide_arithmetic: bool) -> Features {
+    Features {
+        sign_extension: true,
+        saturating_float_to_int: true,
+        simd,
+        relaxed_simd: simd,
+        wide_arithmetic,
+        ..Features::NONE
+    }
 }
 
 /// A `patterns` Case: the module from the bytes, then its call plan
@@ -34,6 +41,11 @@ pub fn features(simd: bool) -> Features {
 pub fn case_from_bytes(data: &[u8]) -> Result<(Case, Unstructured<'_>), Reject> {
     let mut u = Unstructured::new(data);
     let generated = generate::module(&mut u)?;
-    let case = Case::from_wasm(generated.wasm, &mut u, features(generated.simd), Determinism::JUDGED)?;
+    let case = Case::from_wasm(
+        generated.wasm,
+        &mut u,
+        features(generated.simd, generated.wide_arithmetic),
+        Determinism::JUDGED,
+    )?;
     Ok((case, u))
 }

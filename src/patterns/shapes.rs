@@ -72,6 +72,18 @@ pub enum Shape {
     /// `fneg`; `relaxed_laneselect` a `blendv`, `relaxed_swizzle` a
     /// `pshufb`).
     Relaxed,
+    /// `(v128.loadN_lane k a x)`, `(replace_lane k x (load a))`,
+    /// `(i64x2.replace_lane 1 (i64x2.splat y) z)`: a lane inserted from
+    /// memory or into a splat (Cranelift's `insertlane` of a sunk load:
+    /// `pinsrb`/`pinsrw`/`insertps` with a memory operand; `pinsrq` on the
+    /// splatted scalar).
+    LaneInsert,
+    /// `(i64.add128 a b c d)`, `i64.sub128`, `(i64.mul_wide_s x y)`,
+    /// `mul_wide_u` (wide-arithmetic), a high half sometimes zero, the two
+    /// results combined or the high one dropped: Cranelift's `i128`
+    /// `iadd`/`isub` of `iconcat` and `uextend` (`adc`, `sbb`, `setb`) and
+    /// `imul` of two extends (one `mul`/`mulx`).
+    WideArith,
 }
 
 impl Shape {
@@ -105,6 +117,8 @@ impl Shape {
         Shape::StoreOp,
         Shape::Grow,
         Shape::Relaxed,
+        Shape::LaneInsert,
+        Shape::WideArith,
     ];
 
     /// The name in statistics and tables.
@@ -139,6 +153,8 @@ impl Shape {
             Shape::StoreOp => "store-op",
             Shape::Grow => "grow",
             Shape::Relaxed => "relaxed",
+            Shape::LaneInsert => "lane-insert",
+            Shape::WideArith => "wide-arith",
         }
     }
 
