@@ -85,7 +85,13 @@ fn patterns_cases_agree_on_todays_engines() {
 /// A fast subset of the planted miscompiles, through the `patterns` target.
 #[test]
 fn patterns_catch_planted_miscompiles() {
-    for fault in [Fault::WideLoad, Fault::IndexNoZeroExtend, Fault::ShiftOrUnmasked, Fault::UnsignedBranchSigned] {
+    for fault in [
+        Fault::WideLoad,
+        Fault::IndexNoZeroExtend,
+        Fault::ShiftOrUnmasked,
+        Fault::UnsignedBranchSigned,
+        Fault::LoadLaneWrongLane,
+    ] {
         let opts = miscompile_options(4000, 1, Target::Patterns, 600);
         let r = run_fault(fault, &opts).unwrap();
         let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), r.cases));

@@ -73,6 +73,7 @@ pub enum Fault {
     ShiftOrUnmasked,
     RoundingKeepsSnan,
     UnsignedBranchSigned,
+    LoadLaneWrongLane,
     /// Validation: refuse every valid module that contains a `br_table`
     /// (a validator rejecting what the spec accepts; `validate` target).
     RejectsValidBrTable,
@@ -135,6 +136,7 @@ impl Fault {
         Fault::ShiftOrUnmasked,
         Fault::RoundingKeepsSnan,
         Fault::UnsignedBranchSigned,
+        Fault::LoadLaneWrongLane,
     ];
 
     /// Validator bugs, run through the `validate` target.
@@ -149,6 +151,7 @@ impl Fault {
             Fault::ShiftOrUnmasked => M::ShiftOrUnmasked,
             Fault::RoundingKeepsSnan => M::RoundingKeepsSnan,
             Fault::UnsignedBranchSigned => M::UnsignedBranchSigned,
+            Fault::LoadLaneWrongLane => M::LoadLaneWrongLane,
             _ => return None,
         })
     }
@@ -237,6 +240,7 @@ impl Fault {
             Fault::ShiftOrUnmasked => "shift-or-unmasked",
             Fault::RoundingKeepsSnan => "rounding-keeps-snan",
             Fault::UnsignedBranchSigned => "unsigned-branch-signed",
+            Fault::LoadLaneWrongLane => "load-lane-wrong-lane",
             Fault::RejectsValidBrTable => "rejects-valid-br-table",
             Fault::AcceptsInvalid => "accepts-invalid",
             Fault::Gc(bug) => bug.name(),

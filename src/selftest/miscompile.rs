@@ -1,7 +1,8 @@
 //! Planted miscompiles: rewrites of a module that make an engine behave
 //! like a compiler with a lowering bug, only where a catalog shape occurs
 //! (a load feeding an operation, a folded address, a shift feeding an
-//! `or`, a rounding of a load, an unsigned compare feeding a branch).
+//! `or`, a rounding of a load, an unsigned compare feeding a branch, a
+//! vector lane loaded from memory).
 //! The faulty engine compiles the rewritten module; everywhere else the
 //! code is unchanged. The body rewriter (`rewrite_code`) also serves the
 //! GC and exception faults ([`super::gc_faults`]).
@@ -28,6 +29,9 @@ pub enum Miscompile {
     RoundingKeepsSnan,
     /// An unsigned comparison feeding `br_if`/`if` uses the signed condition.
     UnsignedBranchSigned,
+    /// `v128.loadN_lane k` puts the loaded value in lane `k + 1` (mod the
+    /// lane count): an `insertlane` whose lane immediate is off by one.
+    LoadLaneWrongLane,
 }
 
 /// What the rewriter knows of the module around a body.
@@ -268,6 +272,23 @@ fn plant_at(
                 _ => I::I64GeS,
             }])
         }
+        Miscompile::LoadLaneWrongLane => {
+            let (m, lane, lanes) = match *op {
+                O::V128Load8Lane { memarg, lane } => (memarg, lane, 16),
+                O::V128Load16Lane { memarg, lane } => (memarg, lane, 8),
+                O::V128Load32Lane { memarg, lane } => (memarg, lane, 4),
+                O::V128Load64Lane { memarg, lane } => (memarg, lane, 2),
+                _ => return None,
+            };
+            let memarg = MemArg { offset: m.offset, align: u32::from(m.align), memory_index: m.memory };
+            let lane = (lane + 1) % lanes;
+            Some(vec![match lanes {
+                16 => I::V128Load8Lane { memarg, lane },
+                8 => I::V128Load16Lane { memarg, lane },
+                4 => I::V128Load32Lane { memarg, lane },
+                _ => I::V128Load64Lane { memarg, lane },
+            }])
+        }
         _ => None,
     }
 }
@@ -333,18 +354,27 @@ mod tests {
               (i32.or (i32.shl (local.get 0) (local.get 1)) (i32.shr_u (local.get 0) (local.get 1))))
             (func (export "h") (param i32) (result f64) (f64.ceil (f64.load (local.get 0))))
             (func (export "k") (param i32) (result i32)
-              (block (result i32) (br_if 0 (i32.const 1) (i32.lt_u (local.get 0) (i32.const 9))) drop (i32.const 2))))"#;
+              (block (result i32) (br_if 0 (i32.const 1) (i32.lt_u (local.get 0) (i32.const 9))) drop (i32.const 2)))
+            (func (export "v") (param i32 v128) (result v128) (v128.load16_lane 7 (local.get 0) (local.get 1))))"#;
         for bug in [
             Miscompile::WideLoad,
             Miscompile::IndexNoZeroExtend,
             Miscompile::ShiftOrUnmasked,
             Miscompile::RoundingKeepsSnan,
             Miscompile::UnsignedBranchSigned,
+            Miscompile::LoadLaneWrongLane,
         ] {
             assert!(planted(m, bug).is_some(), "{bug:?} found no place");
         }
+        let text = wasmprinter::print_bytes(planted(m, Miscompile::LoadLaneWrongLane).unwrap()).unwrap();
+        assert!(text.contains("v128.load16_lane 0"), "lane 7 of 8 becomes lane 0: {text}");
         let plain = "(module (memory 1) (func (param i32) (result i32) (i32.load (local.get 0))))";
-        for bug in [Miscompile::WideLoad, Miscompile::IndexNoZeroExtend, Miscompile::RoundingKeepsSnan] {
+        for bug in [
+            Miscompile::WideLoad,
+            Miscompile::IndexNoZeroExtend,
+            Miscompile::RoundingKeepsSnan,
+            Miscompile::LoadLaneWrongLane,
+        ] {
             assert!(planted(plain, bug).is_none(), "{bug:?} applied without its shape");
         }
     }
