@@ -23,16 +23,23 @@ fn sizes(m: &MemoryInfo) -> [u64; 3] {
 
 /// An address at an edge of `m` for an access with constant `offset`:
 /// `base + offset` is one of the first [`REACH`] bytes, or within
-/// [`REACH`] bytes below or above one of the memory's sizes.
+/// [`REACH`] bytes below or above one of the memory's sizes. For a 64-bit
+/// memory, one time in four that place plus 2^32: out of bounds, and in
+/// bounds for an engine that cuts addresses to 32 bits. (When `offset`
+/// is larger than the place, `base + offset` passes 2^64: out of bounds,
+/// and in bounds for an engine that adds modulo 2^64.)
 pub fn draw(u: &mut Unstructured<'_>, m: &MemoryInfo, offset: u64) -> arbitrary::Result<u64> {
     let k = u.int_in_range(0..=REACH - 1)?;
-    let effective = match u.int_in_range(0..=3u8)? {
+    let mut effective = match u.int_in_range(0..=3u8)? {
         0 => k,
         which => {
             let size = sizes(m)[usize::from(which - 1)];
             if u.arbitrary()? { size.wrapping_sub(k + 1) } else { size.wrapping_add(k) }
         }
     };
+    if m.memory64 && u.ratio(1, 4)? {
+        effective = effective.wrapping_add(1 << 32);
+    }
     Ok(effective.wrapping_sub(offset))
 }
 

@@ -23,7 +23,8 @@ pub const MAX_PAGES: u64 = crate::case::MAX_MEMORY_BYTES / PAGE;
 /// How deep shapes nest.
 const MAX_DEPTH: u32 = 3;
 
-/// Parameters of every function: an address, then one of each scalar type.
+/// Parameters of every function: an address, then one of each scalar type
+/// (a 64-bit memory's address is the `i64`, [`Gen::address_param`]).
 const PARAMS: [ValType; 5] = [ValType::I32, ValType::I32, ValType::I64, ValType::F32, ValType::F64];
 
 /// A generated module and the shapes it contains.
@@ -34,6 +35,8 @@ pub struct Generated {
     pub simd: bool,
     /// Whether the module may use wide arithmetic (`i64.add128`, ...).
     pub wide_arithmetic: bool,
+    /// Whether its memory is 64-bit (addresses and offsets are `i64`).
+    pub memory64: bool,
 }
 
 /// The module `u` stands for.
@@ -42,9 +45,13 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     // One module in four: V8 has no wide arithmetic and sits out a module
     // that uses it.
     let wide_arithmetic = u.ratio(1, 4)?;
+    // One module in four: a 64-bit memory, whose bounds checks compilers
+    // cannot leave to a guard region, and whose `base + offset` can pass
+    // 2^64 (a trap, not a wrap).
+    let memory64 = u.ratio(1, 4)?;
     let pages = if u.arbitrary()? { 1 } else { MAX_PAGES };
     let maximum = if pages == MAX_PAGES || u.arbitrary()? { MAX_PAGES } else { pages + 1 };
-    let mem = MemoryInfo { initial: pages * PAGE, maximum: Some(maximum * PAGE), memory64: false };
+    let mem = MemoryInfo { initial: pages * PAGE, maximum: Some(maximum * PAGE), memory64 };
     let nfuncs = u.int_in_range(1..=3u32)?;
     let mut g = Gen { u, mem, simd, wide_arithmetic, shapes: Vec::new(), out: Vec::new() };
     let mut results = Vec::new();
@@ -78,7 +85,7 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     memories.memory(MemoryType {
         minimum: pages,
         maximum: Some(maximum),
-        memory64: false,
+        memory64,
         shared: false,
         page_size_log2: None,
     });
@@ -109,10 +116,11 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     module.section(&code);
     let mut data_section = DataSection::new();
     for (offset, bytes) in data {
-        data_section.active(0, &ConstExpr::i32_const(offset as i32), bytes);
+        let at = if memory64 { ConstExpr::i64_const(offset as i64) } else { ConstExpr::i32_const(offset as i32) };
+        data_section.active(0, &at, bytes);
     }
     module.section(&data_section);
-    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic })
+    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic, memory64 })
 }
 
 /// Locals after the parameters: one of each type (v128 last, only with SIMD).
@@ -166,6 +174,22 @@ impl Gen<'_, '_> {
         Ok(if self.u.arbitrary()? { ValType::I32 } else { ValType::I64 })
     }
 
+    /// The parameter that holds an address: the first for a 32-bit
+    /// memory, the `i64` for a 64-bit one.
+    pub(super) fn address_param(&self) -> u32 {
+        if self.mem.memory64 { 2 } else { 0 }
+    }
+
+    /// The type of an address into the memory.
+    pub(super) fn address_type(&self) -> ValType {
+        if self.mem.memory64 { ValType::I64 } else { ValType::I32 }
+    }
+
+    /// An address constant (`a` cut to 32 bits for a 32-bit memory).
+    pub(super) fn address_const(&mut self, a: u64) {
+        self.emit(if self.mem.memory64 { I::I64Const(a as i64) } else { I::I32Const(a as u32 as i32) });
+    }
+
     pub(super) fn emit(&mut self, i: I<'static>) {
         self.out.push(i);
     }
@@ -181,8 +205,8 @@ impl Gen<'_, '_> {
     pub(super) fn prefix(&mut self) -> arbitrary::Result<()> {
         if self.u.ratio(1, 4)? {
             self.shapes.push(Shape::Grow);
-            let pages = self.u.int_in_range(0..=1)?;
-            self.emit(I::I32Const(pages));
+            let pages = self.u.int_in_range(0..=1u8)?;
+            self.address_const(u64::from(pages));
             self.emit(I::MemoryGrow(0));
             self.emit(I::Drop);
         }
@@ -209,8 +233,8 @@ impl Gen<'_, '_> {
                         // Read-modify-write of one address: `add [mem], reg`.
                         let memarg = MemArg { offset: self.address_offset(w)?, align: 0, memory_index: 0 };
                         let is32 = ty == ValType::I32;
-                        self.emit(I::LocalGet(0));
-                        self.emit(I::LocalGet(0));
+                        self.emit(I::LocalGet(self.address_param()));
+                        self.emit(I::LocalGet(self.address_param()));
                         self.emit(if is32 { I::I32Load(memarg) } else { I::I64Load(memarg) });
                         self.expr(ty, 1)?;
                         self.pick(&binops(ty)[..6])?;
@@ -293,54 +317,76 @@ impl Gen<'_, '_> {
         })
     }
 
-    /// Pushes an address for an access of `width` bytes and returns its
-    /// memarg: a constant edge address, the address parameter, or an
-    /// address computed by an add or a shift-and-add, with an offset of
-    /// 0, a few bytes, or most of the memory.
+    /// The constant offset of an access of `width` bytes: 0, a few bytes,
+    /// or most of the memory; for a 64-bit memory, half the time the last
+    /// is an offset past 2^32 or near 2^63 or 2^64 instead, where no access
+    /// is in bounds and, with an address drawn for it, `base + offset`
+    /// passes 2^64 (a trap, never a wrap to the start of memory).
     pub(super) fn address_offset(&mut self, width: u64) -> arbitrary::Result<u64> {
         Ok(match self.u.int_in_range(0..=3u8)? {
             0 | 1 => 0,
             2 => u64::from(self.u.int_in_range(1..=16u8)?),
+            _ if self.mem.memory64 && self.u.arbitrary()? => {
+                let k = u64::from(self.u.int_in_range(0..=16u8)?);
+                *self.u.choose(&[(1 << 32) + k, (1 << 63) + k, u64::MAX - k])?
+            }
             _ => self.mem.initial.saturating_sub(width + u64::from(self.u.int_in_range(0..=16u8)?)),
         })
     }
 
+    /// Pushes an address for an access of `width` bytes and returns its
+    /// memarg: a constant edge address, the address parameter, or an
+    /// address computed by an add or a shift-and-add (for a 64-bit memory,
+    /// of an `i64` index or of an `i32` one zero-extended), with an offset
+    /// from [`Gen::address_offset`].
     pub(super) fn address(&mut self, width: u64) -> arbitrary::Result<MemArg> {
         let offset = self.address_offset(width)?;
+        let (add, shl) = if self.mem.memory64 { (I::I64Add, I::I64Shl) } else { (I::I32Add, I::I32Shl) };
         match self.u.int_in_range(0..=4u8)? {
             0 => {
                 let a = addresses::draw(self.u, &self.mem, offset)?;
-                self.emit(I::I32Const(a as u32 as i32));
+                self.address_const(a);
             }
-            1 => self.emit(I::LocalGet(0)),
+            1 => self.emit(I::LocalGet(self.address_param())),
             2 => {
                 self.shapes.push(Shape::FoldedAddress);
-                self.emit(I::LocalGet(0));
+                self.emit(I::LocalGet(self.address_param()));
                 let k = if self.u.arbitrary()? {
                     u64::from(self.u.int_in_range(0..=16u8)?)
                 } else {
                     addresses::draw(self.u, &self.mem, offset)?
                 };
-                self.emit(I::I32Const(k as u32 as i32));
-                self.emit(I::I32Add);
+                self.address_const(k);
+                self.emit(add);
             }
             3 => {
                 self.shapes.push(Shape::ShiftedAddress);
                 if self.u.arbitrary()? {
-                    self.emit(I::LocalGet(0));
+                    self.emit(I::LocalGet(self.address_param()));
                 } else {
                     let a = addresses::draw(self.u, &self.mem, offset)?;
-                    self.emit(I::I32Const(a as u32 as i32));
+                    self.address_const(a);
                 }
-                let index = *self.u.choose(&[1, 5])?;
-                self.emit(I::LocalGet(index));
-                let k = self.u.int_in_range(0..=3)?;
-                self.emit(I::I32Const(k));
-                self.emit(I::I32Shl);
-                self.emit(I::I32Add);
+                if self.mem.memory64 && self.u.arbitrary()? {
+                    let index = *self.u.choose(&[2, 6])?;
+                    self.emit(I::LocalGet(index));
+                } else {
+                    let index = *self.u.choose(&[1, 5])?;
+                    self.emit(I::LocalGet(index));
+                    if self.mem.memory64 {
+                        // `(ishl (uextend x) k)`, which x64 may fold into a
+                        // scaled index register; a 32-bit memory's
+                        // `i32.shl` it must not (CVE-2023-26489).
+                        self.emit(I::I64ExtendI32U);
+                    }
+                }
+                let k = self.u.int_in_range(0..=3u8)?;
+                self.address_const(u64::from(k));
+                self.emit(shl);
+                self.emit(add);
             }
             _ => {
-                self.leaf(ValType::I32)?;
+                self.leaf(self.address_type())?;
             }
         }
         let align = if self.u.arbitrary()? { width.trailing_zeros() } else { 0 };
@@ -417,13 +463,61 @@ mod tests {
         for seed in 0..400 {
             let data = bytes(seed, 2048);
             let g = module(&mut Unstructured::new(&data)).unwrap();
-            super::super::features(g.simd, g.wide_arithmetic).validate(&g.wasm).unwrap_or_else(|e| {
+            super::super::features(&g).validate(&g.wasm).unwrap_or_else(|e| {
                 panic!("seed {seed}: {e}\n{}", wasmprinter::print_bytes(&g.wasm).unwrap_or_default())
             });
             seen.extend(g.shapes);
         }
         let missing: Vec<_> = Shape::ALL.iter().filter(|s| !seen.contains(s)).collect();
         assert!(missing.is_empty(), "never generated: {missing:?}");
+    }
+
+    #[test]
+    fn some_memories_are_64_bit_with_offsets_and_addresses_past_4_gib() {
+        use wasmparser::{Operator as O, Parser, Payload};
+        let (mut modules, mut huge_offsets, mut huge_consts, mut extended_index) = (0, 0, 0, 0);
+        for seed in 0..400 {
+            let data = bytes(seed, 2048);
+            let g = module(&mut Unstructured::new(&data)).unwrap();
+            if !g.memory64 {
+                continue;
+            }
+            modules += 1;
+            for payload in Parser::new(0).parse_all(&g.wasm) {
+                match payload.unwrap() {
+                    Payload::MemorySection(r) => assert!(r.into_iter().all(|m| m.unwrap().memory64)),
+                    Payload::CodeSectionEntry(body) => {
+                        let mut ops = body.get_operators_reader().unwrap();
+                        let mut window: Vec<O<'_>> = Vec::new();
+                        while !ops.eof() {
+                            let op = ops.read().unwrap();
+                            if crate::addresses::memarg(&op).is_some_and(|m| m.offset > u64::from(u32::MAX)) {
+                                huge_offsets += 1;
+                            }
+                            if let O::I64Const { value } = op
+                                && (value as u64) >> 32 != 0
+                            {
+                                huge_consts += 1;
+                            }
+                            // `(i64.add base (i64.shl (i64.extend_i32_u x) k))`.
+                            if matches!(
+                                window.as_slice(),
+                                [.., O::I64ExtendI32U, O::I64Const { value: 0..=3 }, O::I64Shl, O::I64Add]
+                            ) && crate::addresses::memarg(&op).is_some()
+                            {
+                                extended_index += 1;
+                            }
+                            window.push(op);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!((60..=140).contains(&modules), "{modules} of 400 modules with a 64-bit memory");
+        assert!(huge_offsets > 20, "offsets past 2^32 in {huge_offsets} accesses");
+        assert!(huge_consts > 20, "i64 constants past 2^32: {huge_consts}");
+        assert!(extended_index > 40, "zero-extended shifted indexes: {extended_index}");
     }
 
     #[test]

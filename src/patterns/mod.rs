@@ -23,14 +23,15 @@ use crate::case::{Case, Determinism, Reject};
 use arbitrary::Unstructured;
 use crosscheck_oracles::Features;
 
-/// The proposals a `patterns` module may use.
-pub fn features(simd: bool, wide_arithmetic: bool) -> Features {
+/// The proposals a generated `patterns` module may use.
+pub fn features(generated: &generate::Generated) -> Features {
     Features {
         sign_extension: true,
         saturating_float_to_int: true,
-        simd,
-        relaxed_simd: simd,
-        wide_arithmetic,
+        simd: generated.simd,
+        relaxed_simd: generated.simd,
+        wide_arithmetic: generated.wide_arithmetic,
+        memory64: generated.memory64,
         ..Features::NONE
     }
 }
@@ -41,11 +42,7 @@ pub fn features(simd: bool, wide_arithmetic: bool) -> Features {
 pub fn case_from_bytes(data: &[u8]) -> Result<(Case, Unstructured<'_>), Reject> {
     let mut u = Unstructured::new(data);
     let generated = generate::module(&mut u)?;
-    let case = Case::from_wasm(
-        generated.wasm,
-        &mut u,
-        features(generated.simd, generated.wide_arithmetic),
-        Determinism::JUDGED,
-    )?;
+    let features = features(&generated);
+    let case = Case::from_wasm(generated.wasm, &mut u, features, Determinism::JUDGED)?;
     Ok((case, u))
 }
