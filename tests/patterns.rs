@@ -91,6 +91,8 @@ fn patterns_catch_planted_miscompiles() {
         Fault::ShiftOrUnmasked,
         Fault::UnsignedBranchSigned,
         Fault::LoadLaneWrongLane,
+        Fault::Offset64Wraps,
+        Fault::Index64Truncated,
     ] {
         let opts = miscompile_options(4000, 1, Target::Patterns, 600);
         let r = run_fault(fault, &opts).unwrap();

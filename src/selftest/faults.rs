@@ -74,6 +74,8 @@ pub enum Fault {
     RoundingKeepsSnan,
     UnsignedBranchSigned,
     LoadLaneWrongLane,
+    Offset64Wraps,
+    Index64Truncated,
     /// Validation: refuse every valid module that contains a `br_table`
     /// (a validator rejecting what the spec accepts; `validate` target).
     RejectsValidBrTable,
@@ -137,6 +139,8 @@ impl Fault {
         Fault::RoundingKeepsSnan,
         Fault::UnsignedBranchSigned,
         Fault::LoadLaneWrongLane,
+        Fault::Offset64Wraps,
+        Fault::Index64Truncated,
     ];
 
     /// Validator bugs, run through the `validate` target.
@@ -152,6 +156,8 @@ impl Fault {
             Fault::RoundingKeepsSnan => M::RoundingKeepsSnan,
             Fault::UnsignedBranchSigned => M::UnsignedBranchSigned,
             Fault::LoadLaneWrongLane => M::LoadLaneWrongLane,
+            Fault::Offset64Wraps => M::Offset64Wraps,
+            Fault::Index64Truncated => M::Index64Truncated,
             _ => return None,
         })
     }
@@ -241,6 +247,8 @@ impl Fault {
             Fault::RoundingKeepsSnan => "rounding-keeps-snan",
             Fault::UnsignedBranchSigned => "unsigned-branch-signed",
             Fault::LoadLaneWrongLane => "load-lane-wrong-lane",
+            Fault::Offset64Wraps => "memory64-offset-wraps",
+            Fault::Index64Truncated => "memory64-index-truncated",
             Fault::RejectsValidBrTable => "rejects-valid-br-table",
             Fault::AcceptsInvalid => "accepts-invalid",
             Fault::Gc(bug) => bug.name(),

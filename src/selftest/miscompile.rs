@@ -2,7 +2,7 @@
 //! like a compiler with a lowering bug, only where a catalog shape occurs
 //! (a load feeding an operation, a folded address, a shift feeding an
 //! `or`, a rounding of a load, an unsigned compare feeding a branch, a
-//! vector lane loaded from memory).
+//! vector lane loaded from memory, a 64-bit memory's load).
 //! The faulty engine compiles the rewritten module; everywhere else the
 //! code is unchanged. The body rewriter (`rewrite_code`) also serves the
 //! GC and exception faults ([`super::gc_faults`]).
@@ -32,6 +32,13 @@ pub enum Miscompile {
     /// `v128.loadN_lane k` puts the loaded value in lane `k + 1` (mod the
     /// lane count): an `insertlane` whose lane immediate is off by one.
     LoadLaneWrongLane,
+    /// A 64-bit memory's load adds its offset to the address modulo 2^64:
+    /// `base + offset` past 2^64 wraps to the start of memory instead of
+    /// trapping (a bounds check of the wrapped sum).
+    Offset64Wraps,
+    /// A 64-bit memory's load uses the low 32 bits of its address: an
+    /// address past 2^32 lands in memory instead of trapping.
+    Index64Truncated,
 }
 
 /// What the rewriter knows of the module around a body.
@@ -272,6 +279,21 @@ fn plant_at(
                 _ => I::I64GeS,
             }])
         }
+        Miscompile::Offset64Wraps => {
+            let m = crate::addresses::memarg(op)?;
+            if m.offset == 0 || !*ctx.memory64.get(m.memory as usize)? || !crate::patterns::detect::is_load(op) {
+                return None;
+            }
+            let at_base = MemArg { offset: 0, align: u32::from(m.align), memory_index: m.memory };
+            Some(vec![I::I64Const(m.offset as i64), I::I64Add, with_memarg(op, at_base)?])
+        }
+        Miscompile::Index64Truncated => {
+            let m = crate::addresses::memarg(op)?;
+            if !*ctx.memory64.get(m.memory as usize)? || !crate::patterns::detect::is_load(op) {
+                return None;
+            }
+            Some(vec![I::I32WrapI64, I::I64ExtendI32U, with_memarg(op, to_memarg(m))?])
+        }
         Miscompile::LoadLaneWrongLane => {
             let (m, lane, lanes) = match *op {
                 O::V128Load8Lane { memarg, lane } => (memarg, lane, 16),
@@ -310,6 +332,11 @@ fn to_static(i: I<'_>) -> Option<I<'static>> {
         I::F64Nearest => I::F64Nearest,
         _ => return None,
     })
+}
+
+/// A parsed memarg as wasm-encoder's.
+fn to_memarg(m: wasmparser::MemArg) -> MemArg {
+    MemArg { offset: m.offset, align: u32::from(m.align), memory_index: m.memory }
 }
 
 /// The load `op` with another memarg.
@@ -366,6 +393,11 @@ mod tests {
         ] {
             assert!(planted(m, bug).is_some(), "{bug:?} found no place");
         }
+        let m64 = "(module (memory i64 1) (func (param i64) (result i32) (i32.load offset=7 (local.get 0))))";
+        let text = wasmprinter::print_bytes(planted(m64, Miscompile::Offset64Wraps).unwrap()).unwrap();
+        assert!(text.contains("i64.const 7") && text.contains("i64.add"), "the offset added in i64: {text}");
+        let text = wasmprinter::print_bytes(planted(m64, Miscompile::Index64Truncated).unwrap()).unwrap();
+        assert!(text.contains("i32.wrap_i64") && text.contains("i32.load offset=7"), "the address cut: {text}");
         let text = wasmprinter::print_bytes(planted(m, Miscompile::LoadLaneWrongLane).unwrap()).unwrap();
         assert!(text.contains("v128.load16_lane 0"), "lane 7 of 8 becomes lane 0: {text}");
         let plain = "(module (memory 1) (func (param i32) (result i32) (i32.load (local.get 0))))";
@@ -374,8 +406,13 @@ mod tests {
             Miscompile::IndexNoZeroExtend,
             Miscompile::RoundingKeepsSnan,
             Miscompile::LoadLaneWrongLane,
+            Miscompile::Offset64Wraps,
         ] {
             assert!(planted(plain, bug).is_none(), "{bug:?} applied without its shape");
         }
+        // A 32-bit memory's offset is never wrapped: its sum cannot pass 2^64.
+        let m32 = "(module (memory 1) (func (param i32) (result i32) (i32.load offset=7 (local.get 0))))";
+        assert!(planted(m32, Miscompile::Offset64Wraps).is_none());
+        assert!(planted(m32, Miscompile::Index64Truncated).is_none());
     }
 }
