@@ -93,8 +93,11 @@ fn patterns_catch_planted_miscompiles() {
         Fault::LoadLaneWrongLane,
         Fault::Offset64Wraps,
         Fault::Index64Truncated,
+        Fault::AtomicNarrowSignExtends,
     ] {
-        let opts = miscompile_options(4000, 1, Target::Patterns, 600);
+        // Measured through `crosscheck selftest`, seeds 1-6: up to 5,839
+        // Cases (`load-lane-wrong-lane`) and 1,055 (`atomic-narrow-sign-extends`).
+        let opts = miscompile_options(12_000, 1, Target::Patterns, 600);
         let r = run_fault(fault, &opts).unwrap();
         let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), r.cases));
         println!("{}: detected after {n} cases, {:.1}s", fault.name(), r.seconds);

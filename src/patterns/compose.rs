@@ -4,15 +4,28 @@
 
 use super::generate::Gen;
 use super::shapes::Shape;
-use super::vocabulary::{RELAXED, binops, comparisons, conversions, unops, width};
+use super::vocabulary::{
+    I32_ATOMIC_CMPXCHG, I32_ATOMIC_LOADS, I32_ATOMIC_RMW, I64_ATOMIC_CMPXCHG, I64_ATOMIC_LOADS, I64_ATOMIC_RMW,
+    RELAXED, binops, comparisons, conversions, unops, width,
+};
 use wasm_encoder::{BlockType, Instruction as I, ValType};
 
 impl Gen<'_, '_> {
     /// A shape producing `ty`, its operands at most `depth` deep.
     pub(super) fn shape(&mut self, ty: ValType, depth: u32) -> arbitrary::Result<()> {
-        let candidates: Vec<Shape> =
-            Shape::ALL.iter().copied().filter(|s| applies(*s, ty, self.simd, self.wide_arithmetic)).collect();
-        let shape = *self.u.choose(&candidates)?;
+        let candidates: Vec<Shape> = Shape::ALL
+            .iter()
+            .copied()
+            .filter(|s| applies(*s, ty, self.simd, self.wide_arithmetic, self.threads))
+            .collect();
+        // Atomics are one shape among twenty for an integer, and most of
+        // their accesses touch zeroed memory: a module with them drawn
+        // takes them first one time in four.
+        let shape = if candidates.contains(&Shape::Atomic) && self.u.ratio(1, 4)? {
+            Shape::Atomic
+        } else {
+            *self.u.choose(&candidates)?
+        };
         self.shapes.push(shape);
         match shape {
             Shape::Relaxed => {
@@ -73,6 +86,20 @@ impl Gen<'_, '_> {
                 self.emit(op);
                 // The low and high results into one, or the low alone.
                 if self.u.arbitrary()? { self.pick(&[I::I64Xor, I::I64Add, I::I64Sub])? } else { self.emit(I::Drop) }
+            }
+            Shape::Atomic => {
+                let is32 = ty == ValType::I32;
+                let (table, operands) = match self.u.int_in_range(0..=3u8)? {
+                    0 | 1 => (if is32 { I32_ATOMIC_RMW } else { I64_ATOMIC_RMW }, 1),
+                    2 => (if is32 { I32_ATOMIC_CMPXCHG } else { I64_ATOMIC_CMPXCHG }, 2),
+                    _ => (if is32 { I32_ATOMIC_LOADS } else { I64_ATOMIC_LOADS }, 0),
+                };
+                let (make, width) = *self.u.choose(table)?;
+                let memarg = self.atomic_address(width)?;
+                for _ in 0..operands {
+                    self.expr(ty, depth)?;
+                }
+                self.emit(make(memarg));
             }
             Shape::LoadBinary => {
                 self.expr(ty, depth)?;
@@ -391,8 +418,8 @@ fn replace_lane(scalar: ValType, lanes: u8, lane: u8) -> I<'static> {
 }
 
 /// Whether `shape` can produce a value of `ty` as an expression (in a
-/// module with SIMD or wide arithmetic on, or not).
-pub(super) fn applies(shape: Shape, ty: ValType, simd: bool, wide_arithmetic: bool) -> bool {
+/// module with SIMD, wide arithmetic or threads on, or not).
+pub(super) fn applies(shape: Shape, ty: ValType, simd: bool, wide_arithmetic: bool, threads: bool) -> bool {
     use ValType::*;
     let int = matches!(ty, I32 | I64);
     let float = matches!(ty, F32 | F64);
@@ -408,6 +435,7 @@ pub(super) fn applies(shape: Shape, ty: ValType, simd: bool, wide_arithmetic: bo
         Shape::Relaxed | Shape::LaneInsert => v && simd,
         Shape::ExtendOp | Shape::WideMul => ty == I64,
         Shape::WideArith => ty == I64 && wide_arithmetic,
+        Shape::Atomic => int && threads,
         Shape::FloatMinMaxSelect | Shape::CopysignConst => float,
         Shape::ShiftedAddress | Shape::FoldedAddress | Shape::StoreOp | Shape::Grow => false,
     }

@@ -42,6 +42,70 @@ pub fn is_full_scalar_load(op: &O<'_>) -> bool {
     matches!(op, O::I32Load { .. } | O::I64Load { .. } | O::F32Load { .. } | O::F64Load { .. })
 }
 
+/// The memory argument of an atomic load, read-modify-write or
+/// compare-exchange (threads proposal), if `op` is one.
+pub fn atomic_memarg(op: &O<'_>) -> Option<wasmparser::MemArg> {
+    match *op {
+        O::I32AtomicLoad { memarg }
+        | O::I64AtomicLoad { memarg }
+        | O::I32AtomicLoad8U { memarg }
+        | O::I32AtomicLoad16U { memarg }
+        | O::I64AtomicLoad8U { memarg }
+        | O::I64AtomicLoad16U { memarg }
+        | O::I64AtomicLoad32U { memarg }
+        | O::I32AtomicRmwAdd { memarg }
+        | O::I64AtomicRmwAdd { memarg }
+        | O::I32AtomicRmw8AddU { memarg }
+        | O::I32AtomicRmw16AddU { memarg }
+        | O::I64AtomicRmw8AddU { memarg }
+        | O::I64AtomicRmw16AddU { memarg }
+        | O::I64AtomicRmw32AddU { memarg }
+        | O::I32AtomicRmwSub { memarg }
+        | O::I64AtomicRmwSub { memarg }
+        | O::I32AtomicRmw8SubU { memarg }
+        | O::I32AtomicRmw16SubU { memarg }
+        | O::I64AtomicRmw8SubU { memarg }
+        | O::I64AtomicRmw16SubU { memarg }
+        | O::I64AtomicRmw32SubU { memarg }
+        | O::I32AtomicRmwAnd { memarg }
+        | O::I64AtomicRmwAnd { memarg }
+        | O::I32AtomicRmw8AndU { memarg }
+        | O::I32AtomicRmw16AndU { memarg }
+        | O::I64AtomicRmw8AndU { memarg }
+        | O::I64AtomicRmw16AndU { memarg }
+        | O::I64AtomicRmw32AndU { memarg }
+        | O::I32AtomicRmwOr { memarg }
+        | O::I64AtomicRmwOr { memarg }
+        | O::I32AtomicRmw8OrU { memarg }
+        | O::I32AtomicRmw16OrU { memarg }
+        | O::I64AtomicRmw8OrU { memarg }
+        | O::I64AtomicRmw16OrU { memarg }
+        | O::I64AtomicRmw32OrU { memarg }
+        | O::I32AtomicRmwXor { memarg }
+        | O::I64AtomicRmwXor { memarg }
+        | O::I32AtomicRmw8XorU { memarg }
+        | O::I32AtomicRmw16XorU { memarg }
+        | O::I64AtomicRmw8XorU { memarg }
+        | O::I64AtomicRmw16XorU { memarg }
+        | O::I64AtomicRmw32XorU { memarg }
+        | O::I32AtomicRmwXchg { memarg }
+        | O::I64AtomicRmwXchg { memarg }
+        | O::I32AtomicRmw8XchgU { memarg }
+        | O::I32AtomicRmw16XchgU { memarg }
+        | O::I64AtomicRmw8XchgU { memarg }
+        | O::I64AtomicRmw16XchgU { memarg }
+        | O::I64AtomicRmw32XchgU { memarg }
+        | O::I32AtomicRmwCmpxchg { memarg }
+        | O::I64AtomicRmwCmpxchg { memarg }
+        | O::I32AtomicRmw8CmpxchgU { memarg }
+        | O::I32AtomicRmw16CmpxchgU { memarg }
+        | O::I64AtomicRmw8CmpxchgU { memarg }
+        | O::I64AtomicRmw16CmpxchgU { memarg }
+        | O::I64AtomicRmw32CmpxchgU { memarg } => Some(memarg),
+        _ => None,
+    }
+}
+
 pub fn is_load(op: &O<'_>) -> bool {
     crate::addresses::memarg(op).is_some() && !is_store(op)
 }
@@ -284,6 +348,7 @@ pub fn shape_at(ops: &[O<'_>], i: usize) -> Option<Shape> {
         _ if (is_scalar_binary(op) || is_shift(op)) && prev.is_some_and(is_const) => Shape::ImmBinary,
         _ if is_relaxed(op) => Shape::Relaxed,
         O::I64Add128 | O::I64Sub128 | O::I64MulWideS | O::I64MulWideU => Shape::WideArith,
+        _ if atomic_memarg(op).is_some() => Shape::Atomic,
         O::V128Load8Lane { .. } | O::V128Load16Lane { .. } | O::V128Load32Lane { .. } | O::V128Load64Lane { .. } => {
             Shape::LaneInsert
         }
@@ -318,7 +383,8 @@ mod tests {
                   (f32x4.relaxed_madd (local.get 0) (v128.load (i32.const 0)) (local.get 0)))
                 (func (param v128) (result v128)
                   (v128.load16_lane 3 (i32.const 0) (local.get 0)))
-                (func (param i64) (result i64 i64) (i64.mul_wide_u (local.get 0) (local.get 0))))"#,
+                (func (param i64) (result i64 i64) (i64.mul_wide_u (local.get 0) (local.get 0)))
+                (func (param i32 i64) (result i64) (i64.atomic.rmw32.cmpxchg_u (local.get 0) (local.get 1) (local.get 1))))"#,
         )
         .unwrap();
         let found = shapes_in(&wasm);
@@ -330,6 +396,7 @@ mod tests {
             Shape::Relaxed,
             Shape::LaneInsert,
             Shape::WideArith,
+            Shape::Atomic,
         ] {
             assert!(found.contains(&s), "{s:?} not found in {found:?}");
         }

@@ -37,6 +37,8 @@ pub struct Generated {
     pub wide_arithmetic: bool,
     /// Whether its memory is 64-bit (addresses and offsets are `i64`).
     pub memory64: bool,
+    /// Whether the module may use atomics (the threads proposal).
+    pub threads: bool,
 }
 
 /// The module `u` stands for.
@@ -49,11 +51,14 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     // cannot leave to a guard region, and whose `base + offset` can pass
     // 2^64 (a trap, not a wrap).
     let memory64 = u.ratio(1, 4)?;
+    // One module in four: atomics (Pulley and wasmi have none and sit out
+    // a module that uses them).
+    let threads = u.ratio(1, 4)?;
     let pages = if u.arbitrary()? { 1 } else { MAX_PAGES };
     let maximum = if pages == MAX_PAGES || u.arbitrary()? { MAX_PAGES } else { pages + 1 };
     let mem = MemoryInfo { initial: pages * PAGE, maximum: Some(maximum * PAGE), memory64 };
     let nfuncs = u.int_in_range(1..=3u32)?;
-    let mut g = Gen { u, mem, simd, wide_arithmetic, shapes: Vec::new(), out: Vec::new() };
+    let mut g = Gen { u, mem, simd, wide_arithmetic, threads, shapes: Vec::new(), out: Vec::new() };
     let mut results = Vec::new();
     let mut bodies = Vec::new();
     for _ in 0..nfuncs {
@@ -120,7 +125,7 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
         data_section.active(0, &at, bytes);
     }
     module.section(&data_section);
-    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic, memory64 })
+    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic, memory64, threads })
 }
 
 /// Locals after the parameters: one of each type (v128 last, only with SIMD).
@@ -156,6 +161,7 @@ pub(super) struct Gen<'u, 'a> {
     pub(super) mem: MemoryInfo,
     pub(super) simd: bool,
     pub(super) wide_arithmetic: bool,
+    pub(super) threads: bool,
     pub(super) shapes: Vec<Shape>,
     pub(super) out: Vec<I<'static>>,
 }
@@ -391,6 +397,21 @@ impl Gen<'_, '_> {
         }
         let align = if self.u.arbitrary()? { width.trailing_zeros() } else { 0 };
         Ok(MemArg { offset, align, memory_index: 0 })
+    }
+
+    /// [`Gen::address`] for an atomic access of `width` bytes (its memarg
+    /// names the natural alignment, as atomics must): half the time the
+    /// address and offset rounded down to a multiple of `width`, else as
+    /// drawn (a misaligned atomic access traps).
+    pub(super) fn atomic_address(&mut self, width: u64) -> arbitrary::Result<MemArg> {
+        let mut memarg = self.address(width)?;
+        memarg.align = width.trailing_zeros();
+        if self.u.arbitrary()? {
+            self.address_const(!(width - 1));
+            self.emit(if self.mem.memory64 { I::I64And } else { I::I32And });
+            memarg.offset &= !(width - 1);
+        }
+        Ok(memarg)
     }
 
     pub(super) fn load(&mut self, ty: ValType) -> arbitrary::Result<()> {

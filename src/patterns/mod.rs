@@ -32,6 +32,7 @@ pub fn features(generated: &generate::Generated) -> Features {
         relaxed_simd: generated.simd,
         wide_arithmetic: generated.wide_arithmetic,
         memory64: generated.memory64,
+        threads: generated.threads,
         ..Features::NONE
     }
 }

@@ -84,6 +84,14 @@ pub enum Shape {
     /// `iadd`/`isub` of `iconcat` and `uextend` (`adc`, `sbb`, `setb`) and
     /// `imul` of two extends (one `mul`/`mulx`).
     WideArith,
+    /// `(i32.atomic.rmw8.add_u a x)` and every other atomic
+    /// read-modify-write, `cmpxchg` and atomic load of every width (threads
+    /// proposal, allowed in one module in four), the address aligned or
+    /// not (a misaligned atomic access traps): Cranelift's `atomic_rmw`
+    /// (`lock xadd`, `xchg`, a `lock cmpxchg` loop for `and`/`or`/`xor`/
+    /// `sub` of narrow widths) and `atomic_cas`, with the narrow results
+    /// zero-extended.
+    Atomic,
 }
 
 impl Shape {
@@ -119,6 +127,7 @@ impl Shape {
         Shape::Relaxed,
         Shape::LaneInsert,
         Shape::WideArith,
+        Shape::Atomic,
     ];
 
     /// The name in statistics and tables.
@@ -155,6 +164,7 @@ impl Shape {
             Shape::Relaxed => "relaxed",
             Shape::LaneInsert => "lane-insert",
             Shape::WideArith => "wide-arith",
+            Shape::Atomic => "atomic",
         }
     }
 

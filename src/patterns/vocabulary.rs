@@ -34,6 +34,68 @@ pub const V128_LOADS: &[Load] = &[
     (I::V128Load64Zero, 8),
 ];
 
+/// Atomic read-modify-writes of a type (threads proposal), each with its
+/// access width in bytes: every operator at every width, the narrow ones
+/// zero-extending the old value they return.
+pub const I32_ATOMIC_RMW: &[Load] = &[
+    (I::I32AtomicRmwAdd, 4),
+    (I::I32AtomicRmw8AddU, 1),
+    (I::I32AtomicRmw16AddU, 2),
+    (I::I32AtomicRmwSub, 4),
+    (I::I32AtomicRmw8SubU, 1),
+    (I::I32AtomicRmw16SubU, 2),
+    (I::I32AtomicRmwAnd, 4),
+    (I::I32AtomicRmw8AndU, 1),
+    (I::I32AtomicRmw16AndU, 2),
+    (I::I32AtomicRmwOr, 4),
+    (I::I32AtomicRmw8OrU, 1),
+    (I::I32AtomicRmw16OrU, 2),
+    (I::I32AtomicRmwXor, 4),
+    (I::I32AtomicRmw8XorU, 1),
+    (I::I32AtomicRmw16XorU, 2),
+    (I::I32AtomicRmwXchg, 4),
+    (I::I32AtomicRmw8XchgU, 1),
+    (I::I32AtomicRmw16XchgU, 2),
+];
+pub const I64_ATOMIC_RMW: &[Load] = &[
+    (I::I64AtomicRmwAdd, 8),
+    (I::I64AtomicRmw8AddU, 1),
+    (I::I64AtomicRmw16AddU, 2),
+    (I::I64AtomicRmw32AddU, 4),
+    (I::I64AtomicRmwSub, 8),
+    (I::I64AtomicRmw8SubU, 1),
+    (I::I64AtomicRmw16SubU, 2),
+    (I::I64AtomicRmw32SubU, 4),
+    (I::I64AtomicRmwAnd, 8),
+    (I::I64AtomicRmw8AndU, 1),
+    (I::I64AtomicRmw16AndU, 2),
+    (I::I64AtomicRmw32AndU, 4),
+    (I::I64AtomicRmwOr, 8),
+    (I::I64AtomicRmw8OrU, 1),
+    (I::I64AtomicRmw16OrU, 2),
+    (I::I64AtomicRmw32OrU, 4),
+    (I::I64AtomicRmwXor, 8),
+    (I::I64AtomicRmw8XorU, 1),
+    (I::I64AtomicRmw16XorU, 2),
+    (I::I64AtomicRmw32XorU, 4),
+    (I::I64AtomicRmwXchg, 8),
+    (I::I64AtomicRmw8XchgU, 1),
+    (I::I64AtomicRmw16XchgU, 2),
+    (I::I64AtomicRmw32XchgU, 4),
+];
+/// Atomic compare-exchanges of a type, and atomic loads.
+pub const I32_ATOMIC_CMPXCHG: &[Load] =
+    &[(I::I32AtomicRmwCmpxchg, 4), (I::I32AtomicRmw8CmpxchgU, 1), (I::I32AtomicRmw16CmpxchgU, 2)];
+pub const I64_ATOMIC_CMPXCHG: &[Load] = &[
+    (I::I64AtomicRmwCmpxchg, 8),
+    (I::I64AtomicRmw8CmpxchgU, 1),
+    (I::I64AtomicRmw16CmpxchgU, 2),
+    (I::I64AtomicRmw32CmpxchgU, 4),
+];
+pub const I32_ATOMIC_LOADS: &[Load] = &[(I::I32AtomicLoad, 4), (I::I32AtomicLoad8U, 1), (I::I32AtomicLoad16U, 2)];
+pub const I64_ATOMIC_LOADS: &[Load] =
+    &[(I::I64AtomicLoad, 8), (I::I64AtomicLoad8U, 1), (I::I64AtomicLoad16U, 2), (I::I64AtomicLoad32U, 4)];
+
 pub fn loads_of(ty: ValType) -> &'static [Load] {
     match ty {
         ValType::I32 => I32_LOADS,
