@@ -76,6 +76,7 @@ pub enum Fault {
     LoadLaneWrongLane,
     Offset64Wraps,
     Index64Truncated,
+    AtomicNarrowSignExtends,
     /// Validation: refuse every valid module that contains a `br_table`
     /// (a validator rejecting what the spec accepts; `validate` target).
     RejectsValidBrTable,
@@ -141,6 +142,7 @@ impl Fault {
         Fault::LoadLaneWrongLane,
         Fault::Offset64Wraps,
         Fault::Index64Truncated,
+        Fault::AtomicNarrowSignExtends,
     ];
 
     /// Validator bugs, run through the `validate` target.
@@ -158,6 +160,7 @@ impl Fault {
             Fault::LoadLaneWrongLane => M::LoadLaneWrongLane,
             Fault::Offset64Wraps => M::Offset64Wraps,
             Fault::Index64Truncated => M::Index64Truncated,
+            Fault::AtomicNarrowSignExtends => M::AtomicNarrowSignExtends,
             _ => return None,
         })
     }
@@ -249,6 +252,7 @@ impl Fault {
             Fault::LoadLaneWrongLane => "load-lane-wrong-lane",
             Fault::Offset64Wraps => "memory64-offset-wraps",
             Fault::Index64Truncated => "memory64-index-truncated",
+            Fault::AtomicNarrowSignExtends => "atomic-narrow-sign-extends",
             Fault::RejectsValidBrTable => "rejects-valid-br-table",
             Fault::AcceptsInvalid => "accepts-invalid",
             Fault::Gc(bug) => bug.name(),

@@ -2,7 +2,8 @@
 //! like a compiler with a lowering bug, only where a catalog shape occurs
 //! (a load feeding an operation, a folded address, a shift feeding an
 //! `or`, a rounding of a load, an unsigned compare feeding a branch, a
-//! vector lane loaded from memory, a 64-bit memory's load).
+//! vector lane loaded from memory, a 64-bit memory's load, a narrow
+//! atomic access).
 //! The faulty engine compiles the rewritten module; everywhere else the
 //! code is unchanged. The body rewriter (`rewrite_code`) also serves the
 //! GC and exception faults ([`super::gc_faults`]).
@@ -39,6 +40,9 @@ pub enum Miscompile {
     /// A 64-bit memory's load uses the low 32 bits of its address: an
     /// address past 2^32 lands in memory instead of trapping.
     Index64Truncated,
+    /// A narrow atomic access sign-extends the old value it returns
+    /// (`i32.atomic.rmw8.add_u` gives -128 for a byte 0x80, not 128).
+    AtomicNarrowSignExtends,
 }
 
 /// What the rewriter knows of the module around a body.
@@ -294,6 +298,10 @@ fn plant_at(
             }
             Some(vec![I::I32WrapI64, I::I64ExtendI32U, with_memarg(op, to_memarg(m))?])
         }
+        Miscompile::AtomicNarrowSignExtends => {
+            let (access, extend) = narrow_atomic(op)?;
+            Some(vec![access, extend])
+        }
         Miscompile::LoadLaneWrongLane => {
             let (m, lane, lanes) = match *op {
                 O::V128Load8Lane { memarg, lane } => (memarg, lane, 16),
@@ -332,6 +340,62 @@ fn to_static(i: I<'_>) -> Option<I<'static>> {
         I::F64Nearest => I::F64Nearest,
         _ => return None,
     })
+}
+
+/// A narrow atomic access (an 8-, 16- or 32-bit atomic load,
+/// read-modify-write or compare-exchange, which zero-extend the value they
+/// return) rebuilt, and the sign extension of its width.
+fn narrow_atomic(op: &O<'_>) -> Option<(I<'static>, I<'static>)> {
+    macro_rules! narrow {
+        ($($op:ident => $ext:ident),* $(,)?) => {
+            match *op {
+                $(O::$op { memarg } => Some((I::$op(to_memarg(memarg)), I::$ext)),)*
+                _ => None,
+            }
+        };
+    }
+    narrow!(
+        I32AtomicLoad8U => I32Extend8S,
+        I32AtomicLoad16U => I32Extend16S,
+        I64AtomicLoad8U => I64Extend8S,
+        I64AtomicLoad16U => I64Extend16S,
+        I64AtomicLoad32U => I64Extend32S,
+        I32AtomicRmw8AddU => I32Extend8S,
+        I32AtomicRmw16AddU => I32Extend16S,
+        I32AtomicRmw8SubU => I32Extend8S,
+        I32AtomicRmw16SubU => I32Extend16S,
+        I32AtomicRmw8AndU => I32Extend8S,
+        I32AtomicRmw16AndU => I32Extend16S,
+        I32AtomicRmw8OrU => I32Extend8S,
+        I32AtomicRmw16OrU => I32Extend16S,
+        I32AtomicRmw8XorU => I32Extend8S,
+        I32AtomicRmw16XorU => I32Extend16S,
+        I32AtomicRmw8XchgU => I32Extend8S,
+        I32AtomicRmw16XchgU => I32Extend16S,
+        I32AtomicRmw8CmpxchgU => I32Extend8S,
+        I32AtomicRmw16CmpxchgU => I32Extend16S,
+        I64AtomicRmw8AddU => I64Extend8S,
+        I64AtomicRmw16AddU => I64Extend16S,
+        I64AtomicRmw32AddU => I64Extend32S,
+        I64AtomicRmw8SubU => I64Extend8S,
+        I64AtomicRmw16SubU => I64Extend16S,
+        I64AtomicRmw32SubU => I64Extend32S,
+        I64AtomicRmw8AndU => I64Extend8S,
+        I64AtomicRmw16AndU => I64Extend16S,
+        I64AtomicRmw32AndU => I64Extend32S,
+        I64AtomicRmw8OrU => I64Extend8S,
+        I64AtomicRmw16OrU => I64Extend16S,
+        I64AtomicRmw32OrU => I64Extend32S,
+        I64AtomicRmw8XorU => I64Extend8S,
+        I64AtomicRmw16XorU => I64Extend16S,
+        I64AtomicRmw32XorU => I64Extend32S,
+        I64AtomicRmw8XchgU => I64Extend8S,
+        I64AtomicRmw16XchgU => I64Extend16S,
+        I64AtomicRmw32XchgU => I64Extend32S,
+        I64AtomicRmw8CmpxchgU => I64Extend8S,
+        I64AtomicRmw16CmpxchgU => I64Extend16S,
+        I64AtomicRmw32CmpxchgU => I64Extend32S,
+    )
 }
 
 /// A parsed memarg as wasm-encoder's.
@@ -411,6 +475,12 @@ mod tests {
             assert!(planted(plain, bug).is_none(), "{bug:?} applied without its shape");
         }
         // A 32-bit memory's offset is never wrapped: its sum cannot pass 2^64.
+        let atomic = "(module (memory 1) (func (param i32 i32) (result i32) (i32.atomic.rmw16.or_u (local.get 0) (local.get 1))))";
+        let text = wasmprinter::print_bytes(planted(atomic, Miscompile::AtomicNarrowSignExtends).unwrap()).unwrap();
+        assert!(text.contains("i32.atomic.rmw16.or_u") && text.contains("i32.extend16_s"), "{text}");
+        let wide =
+            "(module (memory 1) (func (param i32 i64) (result i64) (i64.atomic.rmw.or (local.get 0) (local.get 1))))";
+        assert!(planted(wide, Miscompile::AtomicNarrowSignExtends).is_none(), "a full-width access has no extension");
         let m32 = "(module (memory 1) (func (param i32) (result i32) (i32.load offset=7 (local.get 0))))";
         assert!(planted(m32, Miscompile::Offset64Wraps).is_none());
         assert!(planted(m32, Miscompile::Index64Truncated).is_none());
