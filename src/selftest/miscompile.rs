@@ -288,7 +288,7 @@ fn plant_at(
             if m.offset == 0 || !*ctx.memory64.get(m.memory as usize)? || !crate::patterns::detect::is_load(op) {
                 return None;
             }
-            let at_base = MemArg { offset: 0, align: u32::from(m.align), memory_index: m.memory };
+            let at_base = MemArg { offset: 0, ..to_memarg(m) };
             Some(vec![I::I64Const(m.offset as i64), I::I64Add, with_memarg(op, at_base)?])
         }
         Miscompile::Index64Truncated => {
