@@ -48,8 +48,8 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     // that uses it.
     let wide_arithmetic = u.ratio(1, 4)?;
     // One module in four: a 64-bit memory, whose bounds checks compilers
-    // cannot leave to a guard region, and whose `base + offset` can pass
-    // 2^64 (a trap, not a wrap).
+    // cannot leave to a guard region alone, and whose `base + offset` can
+    // pass 2^64 (a trap, not a wrap).
     let memory64 = u.ratio(1, 4)?;
     // One module in four: atomics (Pulley and wasmi have none and sit out
     // a module that uses them).

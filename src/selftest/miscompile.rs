@@ -227,7 +227,7 @@ fn plant_at(
             if !crate::patterns::detect::is_load(op) {
                 return None;
             }
-            let folded = MemArg { offset: 0, align: u32::from(m.align), memory_index: m.memory };
+            let folded = MemArg { offset: 0, ..to_memarg(m)? };
             Some(vec![I::I32Const(m.offset as u32 as i32), I::I32Add, with_memarg(op, folded)?])
         }
         Miscompile::ShiftOrUnmasked if matches!(next, Some(O::I32Or | O::I64Or)) => {
@@ -284,19 +284,13 @@ fn plant_at(
             }])
         }
         Miscompile::Offset64Wraps => {
-            let m = crate::addresses::memarg(op)?;
-            if m.offset == 0 || !*ctx.memory64.get(m.memory as usize)? || !crate::patterns::detect::is_load(op) {
-                return None;
-            }
-            let at_base = MemArg { offset: 0, ..to_memarg(m) };
+            let m = memory64_load(op, ctx).filter(|m| m.offset != 0)?;
+            let at_base = MemArg { offset: 0, ..to_memarg(m)? };
             Some(vec![I::I64Const(m.offset as i64), I::I64Add, with_memarg(op, at_base)?])
         }
         Miscompile::Index64Truncated => {
-            let m = crate::addresses::memarg(op)?;
-            if !*ctx.memory64.get(m.memory as usize)? || !crate::patterns::detect::is_load(op) {
-                return None;
-            }
-            Some(vec![I::I32WrapI64, I::I64ExtendI32U, with_memarg(op, to_memarg(m))?])
+            let m = memory64_load(op, ctx)?;
+            Some(vec![I::I32WrapI64, I::I64ExtendI32U, with_memarg(op, to_memarg(m)?)?])
         }
         Miscompile::AtomicNarrowSignExtends => {
             let (access, extend) = narrow_atomic(op)?;
@@ -310,7 +304,7 @@ fn plant_at(
                 O::V128Load64Lane { memarg, lane } => (memarg, lane, 2),
                 _ => return None,
             };
-            let memarg = MemArg { offset: m.offset, align: u32::from(m.align), memory_index: m.memory };
+            let memarg = to_memarg(m)?;
             let lane = (lane + 1) % lanes;
             Some(vec![match lanes {
                 16 => I::V128Load8Lane { memarg, lane },
@@ -349,7 +343,7 @@ fn narrow_atomic(op: &O<'_>) -> Option<(I<'static>, I<'static>)> {
     macro_rules! narrow {
         ($($op:ident => $ext:ident),* $(,)?) => {
             match *op {
-                $(O::$op { memarg } => Some((I::$op(to_memarg(memarg)), I::$ext)),)*
+                $(O::$op { memarg } => Some((I::$op(to_memarg(memarg)?), I::$ext)),)*
                 _ => None,
             }
         };
@@ -398,9 +392,15 @@ fn narrow_atomic(op: &O<'_>) -> Option<(I<'static>, I<'static>)> {
     )
 }
 
+/// The memarg of `op` when it is a load from a 64-bit memory.
+fn memory64_load(op: &O<'_>, ctx: &Context) -> Option<wasmparser::MemArg> {
+    let m = crate::addresses::memarg(op)?;
+    (*ctx.memory64.get(m.memory as usize)? && crate::patterns::detect::is_load(op)).then_some(m)
+}
+
 /// A parsed memarg as wasm-encoder's.
-fn to_memarg(m: wasmparser::MemArg) -> MemArg {
-    MemArg { offset: m.offset, align: u32::from(m.align), memory_index: m.memory }
+fn to_memarg(m: wasmparser::MemArg) -> Option<MemArg> {
+    RoundtripReencoder.mem_arg(m).ok()
 }
 
 /// The load `op` with another memarg.
@@ -474,13 +474,13 @@ mod tests {
         ] {
             assert!(planted(plain, bug).is_none(), "{bug:?} applied without its shape");
         }
-        // A 32-bit memory's offset is never wrapped: its sum cannot pass 2^64.
         let atomic = "(module (memory 1) (func (param i32 i32) (result i32) (i32.atomic.rmw16.or_u (local.get 0) (local.get 1))))";
         let text = wasmprinter::print_bytes(planted(atomic, Miscompile::AtomicNarrowSignExtends).unwrap()).unwrap();
         assert!(text.contains("i32.atomic.rmw16.or_u") && text.contains("i32.extend16_s"), "{text}");
         let wide =
             "(module (memory 1) (func (param i32 i64) (result i64) (i64.atomic.rmw.or (local.get 0) (local.get 1))))";
         assert!(planted(wide, Miscompile::AtomicNarrowSignExtends).is_none(), "a full-width access has no extension");
+        // A 32-bit memory's offset is never wrapped: its sum cannot pass 2^64.
         let m32 = "(module (memory 1) (func (param i32) (result i32) (i32.load offset=7 (local.get 0))))";
         assert!(planted(m32, Miscompile::Offset64Wraps).is_none());
         assert!(planted(m32, Miscompile::Index64Truncated).is_none());
