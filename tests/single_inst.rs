@@ -175,7 +175,12 @@ fn float_constants_keep_their_bits() {
         let entry = crosscheck::single_inst::catalog::lookup(name).unwrap();
         let spec = Spec { entry, imm: Immediates::Const(bits) };
         let wasm = spec.wasm(&[]).unwrap();
-        assert_eq!(crosscheck::single_inst::module::const_of_module(&wasm), Some(bits), "{}", spec.instruction_text());
+        assert_eq!(
+            crosscheck::single_inst::readback::const_of_module(&wasm),
+            Some(bits),
+            "{}",
+            spec.instruction_text()
+        );
     }
 }
 
@@ -376,7 +381,8 @@ fn operand_sources_feed_the_same_operands() {
 fn the_dispatcher_runs_each_tuple_on_its_own_arm() {
     use crosscheck::oracles::{Call, CallOutcome, Plan, Val, registry};
     use crosscheck::single_inst::catalog::lookup;
-    use crosscheck::single_inst::module::{DISPATCHER, tuple_operands};
+    use crosscheck::single_inst::module::DISPATCHER;
+    use crosscheck::single_inst::readback::tuple_operands;
     let mut rng = SplitMix(0x5eed);
     for (name, imm) in [
         ("i32.rotl", Immediates::None),
@@ -414,7 +420,7 @@ fn the_dispatcher_runs_each_tuple_on_its_own_arm() {
 #[test]
 fn a_module_with_one_function_per_tuple_still_reads_its_tuples() {
     use crosscheck::oracles::{Call, Val};
-    use crosscheck::single_inst::module::{plan_is_consistent, tuple_operands};
+    use crosscheck::single_inst::readback::{plan_is_consistent, tuple_operands};
     let wasm = wat::parse_str(
         r#"(module
           (func (export "f") (param i32 i32) (result i32) local.get 0 local.get 1 i32.sub)

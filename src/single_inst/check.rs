@@ -10,7 +10,8 @@
 //! Reference instructions are judged against the spec's own model
 //! ([`super::refs::expected`]), the reference interpreter included.
 
-use super::module::{Spec, is_instruction_export, tuple_operands};
+use super::module::{Spec, is_instruction_export};
+use super::readback::tuple_operands;
 use crate::case::Case;
 use crate::judge::{Difference, Divergence, EngineRun, InconclusiveReason, PairOutcome, Site, Verdict, compare};
 use crosscheck_oracles::{CallOutcome, Val};

@@ -7,6 +7,7 @@
 //! | [`catalog`] | every instruction: name, types, immediate domains |
 //! | [`operands`] | operand tuples and memory contents |
 //! | [`module`] | the module of one (instruction, immediates) and its call plan |
+//! | [`readback`] | a built module read back: its spec, its tuples, rebuilt for a reduced plan |
 //! | [`refs`] | reference instructions: operands made and results observed in the module, the spec's model |
 //! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine, the reference model |
 //!
@@ -17,6 +18,7 @@ pub mod catalog;
 pub mod check;
 pub mod module;
 pub mod operands;
+pub mod readback;
 pub mod refs;
 
 pub use catalog::{ENTRIES, Entry, Group, Imm, Immediates};

@@ -214,7 +214,8 @@ pub fn shrink_case(saved: SavedCase, runner: &CaseRunner, attempts: u32) -> anyh
         }
     }
     best = shrink_plan(best, runner, &interest, &mut candidates)?;
-    if let Some((wasm, calls)) = crate::single_inst::module::rebuilt_for(&best.case.plan.wasm, &best.case.plan.calls) {
+    if let Some((wasm, calls)) = crate::single_inst::readback::rebuilt_for(&best.case.plan.wasm, &best.case.plan.calls)
+    {
         // A single-instruction module: built again with only the functions
         // the reduced plan calls, never through wasm-shrink (which could
         // change the instruction's own functions under the exact judge).
@@ -293,7 +294,7 @@ fn wasm_shrink(
         if wasm == best.case.plan.wasm.as_slice() {
             return Ok(true);
         }
-        if wasm.len() >= smallest || !crate::single_inst::module::plan_is_consistent(wasm, &calls) {
+        if wasm.len() >= smallest || !crate::single_inst::readback::plan_is_consistent(wasm, &calls) {
             return Ok(false);
         }
         let Ok(case) = case_file::case_of(wasm.to_vec(), calls.clone(), features, det) else { return Ok(false) };
@@ -411,7 +412,7 @@ fn prune_case(
 
 /// Drops calls (last first) and zeroes arguments while the Case keeps its
 /// interest (and a single-instruction module's `f`/`k(i)` pairing, see
-/// [`crate::single_inst::module::plan_is_consistent`]).
+/// [`crate::single_inst::readback::plan_is_consistent`]).
 fn shrink_plan(
     mut best: SavedCase,
     runner: &CaseRunner,
@@ -516,7 +517,7 @@ fn truncate_body(
 }
 
 fn consistent(saved: &SavedCase) -> bool {
-    crate::single_inst::module::plan_is_consistent(&saved.case.plan.wasm, &saved.case.plan.calls)
+    crate::single_inst::readback::plan_is_consistent(&saved.case.plan.wasm, &saved.case.plan.calls)
 }
 
 /// What [`write_shrunk`] wrote.

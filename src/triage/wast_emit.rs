@@ -64,7 +64,7 @@ pub fn script(saved: &SavedCase, reference: &Observation) -> Result<String, Emit
         // exports run on their tuple's, whatever their source.
         let operands = match relaxed {
             Some(_) if call.export == "f" => Some(call.args.clone()),
-            Some((_, n)) => crate::single_inst::module::tuple_operands(&plan.wasm, call, n),
+            Some((_, n)) => crate::single_inst::readback::tuple_operands(&plan.wasm, call, n),
             _ => None,
         };
         let choices = match (relaxed, operands) {
