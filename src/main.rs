@@ -380,7 +380,9 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             if plan.is_empty() {
                 bail!("--only: no planted fault of the self-test is called {}", only.join(", "));
             }
-            println!("planted fault          target        detected after              planted in ~ judged against");
+            // The fault column as wide as the longest name planted.
+            let w = plan.iter().map(|(f, _)| f.name().len()).max().unwrap_or(0).max("planted fault".len());
+            println!("{:<w$} {:<13} {:<27} planted in ~ judged against", "planted fault", "target", "detected after");
             let mut runs = Vec::new();
             for (fault, opts) in plan {
                 let r = selftest::run_fault(fault, &opts)?;
@@ -394,7 +396,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                     ),
                 };
                 println!(
-                    "{:<22} {:<13} {:<27} {} ~ {}",
+                    "{:<w$} {:<13} {:<27} {} ~ {}",
                     fault.name(),
                     opts.target.name(),
                     found,
