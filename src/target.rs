@@ -224,7 +224,7 @@ pub fn judge_runs(
     match crate::single_inst::Spec::of_module(&case.plan.wasm) {
         Some(spec) => {
             let supported: Vec<bool> =
-                engine_features.iter().map(|f| spec.entry.features().missing_from(f).is_empty()).collect();
+                engine_features.iter().map(|f| spec.features().missing_from(f).is_empty()).collect();
             let mut tracker = crate::single_inst::ChoiceTracker::new();
             crate::single_inst::check::judge(&spec, case, runs, &supported, &mut tracker)
         }

@@ -1,6 +1,7 @@
 //! The single-instruction side: the catalog against wasmparser's own
 //! operator list (counted independently: the spec's 236 SIMD and 20
-//! relaxed-SIMD instructions, and every numeric one), every module
+//! relaxed-SIMD instructions, every numeric one, the 23 scalar loads and
+//! stores, the threads proposal's 67 atomic ones), every module
 //! assembling to the instruction it names, the `single_inst` fuzz target's
 //! determinism, and the per-instruction planted faults caught through it.
 
@@ -72,6 +73,41 @@ fn catalog_has_every_numeric_instruction() {
 }
 
 #[test]
+fn catalog_has_every_scalar_load_and_store() {
+    let memory: BTreeSet<String> = wasmparser_operators()
+        .into_iter()
+        .filter(|(p, n)| {
+            *p == "mvp"
+                && ["i32.", "i64.", "f32.", "f64."].iter().any(|t| n.starts_with(t))
+                && (n.contains("load") || n.contains("store"))
+        })
+        .map(|(_, n)| n)
+        .collect();
+    // 14 loads, 9 stores.
+    assert_eq!(memory.len(), 23);
+    assert_eq!(names_of(Group::Memory), memory);
+}
+
+#[test]
+fn catalog_has_every_atomic_instruction() {
+    // wasmparser's names keep underscores where the spec has dots
+    // (`i32.atomic_rmw8_add_u`): compared with both spelled with `_`.
+    let spelled = |n: &str| n.replace('.', "_");
+    let threads: BTreeSet<String> =
+        wasmparser_operators().into_iter().filter(|(p, _)| *p == "threads").map(|(_, n)| spelled(&n)).collect();
+    // notify, wait32, wait64, fence; 7 loads, 7 stores, 6 × 7
+    // read-modify-writes, 7 cmpxchg.
+    assert_eq!(threads.len(), 67);
+    let catalog: BTreeSet<String> = names_of(Group::Atomic).iter().map(|n| spelled(n)).collect();
+    assert_eq!(catalog, threads);
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Atomic) {
+        assert!(e.features().threads, "{} needs threads", e.name);
+        // The only alignment an atomic access may have is its natural one.
+        assert_eq!(e.alignments().count(), usize::from(e.is_memory()), "{}", e.name);
+    }
+}
+
+#[test]
 fn catalog_has_the_reference_instructions_on_values_alone() {
     // Issue 16's list, each a wasmparser operator of the GC,
     // function-references or reference-types proposal.
@@ -133,6 +169,7 @@ fn instruction_of(wasm: &[u8], reference: bool) -> String {
 #[test]
 fn every_entry_assembles_and_names_itself() {
     let mut g = SplitMix(11);
+    let mut memory_types = std::collections::HashSet::new();
     for e in ENTRIES {
         for imm in e.sweep_immediates(3) {
             let spec = Spec { entry: e, imm };
@@ -153,11 +190,21 @@ fn every_entry_assembles_and_names_itself() {
             assert_eq!(op_name.to_lowercase(), camel.to_lowercase(), "{}: decoded {op}", e.name);
             // The custom section gives the same spec back (reports, repro).
             assert_eq!(Spec::of_module(&wasm), Some(spec), "{}", spec.instruction_text());
-            // Memory arguments stay within their domains.
-            if let Immediates::Mem { align, .. } | Immediates::MemLane { align, .. } = imm {
+            // Memory arguments stay within their domains, on memories of
+            // both address types.
+            if let Immediates::Mem { align, offset, memory64 } | Immediates::MemLane { align, offset, memory64, .. } =
+                imm
+            {
                 assert!(1u32 << align <= e.access_width(), "{}: alignment above natural", e.name);
+                assert!(memory64 || offset <= u32::MAX as u64, "{}: offset {offset} on a 32-bit memory", e.name);
+                assert_eq!(spec.features().memory64, memory64, "{}", e.name);
+                memory_types.insert((e.group, memory64));
             }
         }
+    }
+    // The sweep tries each kind of memory instruction on both.
+    for group in [Group::Memory, Group::Simd, Group::Atomic] {
+        assert!(memory_types.contains(&(group, false)) && memory_types.contains(&(group, true)), "{group:?}");
     }
 }
 
@@ -256,6 +303,23 @@ fn i31_get_s_read_unsigned_is_caught_by_the_fuzz_target() {
     caught(Fault::I31GetSUnsigned);
 }
 
+/// The planted miscompiles of 64-bit memories and atomics, caught by the
+/// target since it has both.
+#[test]
+fn memory64_offset_wrapping_is_caught_by_the_fuzz_target() {
+    caught(Fault::Offset64Wraps);
+}
+
+#[test]
+fn memory64_index_truncated_is_caught_by_the_fuzz_target() {
+    caught(Fault::Index64Truncated);
+}
+
+#[test]
+fn narrow_atomic_sign_extending_is_caught_by_the_fuzz_target() {
+    caught(Fault::AtomicNarrowSignExtends);
+}
+
 /// Each reference instruction, with each operand heap type, on the
 /// reference interpreter and Wasmtime: the spec's model holds on every
 /// call, and a null operand of `ref.as_non_null` / `i31.get_s/u` traps
@@ -344,13 +408,23 @@ fn operand_sources_feed_the_same_operands() {
         ("i8x16.swizzle", vec![Val::V128(0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100), Val::V128(0x1f_0f_03)]),
         ("v128.load32_zero", vec![Val::I32(65531)]),
         ("v128.store", vec![Val::I32(65519), Val::V128(0x0102_0304)]),
+        ("i64.load16_s", vec![Val::I32(65533)]),
+        ("i32.atomic.rmw8.sub_u", vec![Val::I32(65519), Val::I32(0x1ff)]),
         ("ref.eq", vec![Val::I32(0x8000_0000), Val::I32(0), Val::I32(0), Val::I32(0)]),
         ("any.convert_extern", vec![Val::I32(0xc000_0000), Val::I32(0)]),
         ("i31.get_s", vec![Val::I32(0x4000_0000), Val::I32(1)]),
     ];
-    for (name, args) in cases {
+    // On a 64-bit memory: the address an `i64`.
+    let memory64: &[(&str, Vec<Val>)] = &[
+        ("f64.load", vec![Val::I64(65527)]),
+        ("v128.load8_splat", vec![Val::I64(65534)]),
+        ("i64.atomic.rmw16.cmpxchg_u", vec![Val::I64(65521), Val::I64(0xffff), Val::I64(7)]),
+    ];
+    let all = cases.iter().map(|(n, a)| (n, a, false)).chain(memory64.iter().map(|(n, a)| (n, a, true)));
+    for (name, args, memory64) in all {
         let entry = lookup(name).unwrap_or_else(|| panic!("{name} in the catalog"));
-        let imm = if entry.is_memory() { Immediates::Mem { offset: 1, align: 0 } } else { Immediates::None };
+        let align = *entry.alignments().start();
+        let imm = if entry.is_memory() { Immediates::Mem { offset: 1, align, memory64 } } else { Immediates::None };
         let spec = Spec { entry, imm };
         let poke = entry.is_memory().then_some((65520u32, u128::MAX - 5));
         let tuple = operands::Tuple { args: args.clone(), poke };

@@ -45,7 +45,7 @@ pub fn case_for(spec: &Spec, tuples: &[operands::Tuple]) -> Result<Case, Reject>
     let wasm = spec.wasm(&tuples[..const_fed]).map_err(|e| Reject::Module(e.to_string()))?;
     let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
     let plan = spec.plan(wasm, tuples, const_fed);
-    Ok(Case { plan, info, features: spec.entry.features(), determinism: Determinism::JUDGED })
+    Ok(Case { plan, info, features: spec.features(), determinism: Determinism::JUDGED })
 }
 
 /// The Case fuzz bytes stand for — an instruction from the whole catalog,

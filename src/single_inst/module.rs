@@ -1,16 +1,20 @@
 //! The module of one (instruction, immediates): an exported function `f`
 //! taking the operands as parameters and returning the instruction's
-//! results; for memory instructions a one-page memory `mem` plus `poke`
-//! (stores 16 bytes: the memory the instruction sees) and `peek` (loads 16
-//! bytes: what a store wrote). A reference instruction's functions take
+//! results; for memory instructions a one-page memory `mem` (32- or
+//! 64-bit, as the immediates say) plus `poke` (stores 16 bytes: the memory
+//! the instruction sees) and `peek` (loads 16 bytes: what a store, a
+//! read-modify-write or a `cmpxchg` wrote), as one `v128` for a SIMD
+//! instruction and as two `i64`s otherwise, so a scalar or atomic
+//! instruction's module needs no SIMD. A reference instruction's functions take
 //! and return i32s: its operands are made and its results observed around
 //! it ([`super::refs`]). A custom section names the instruction, so
 //! a saved `case.wasm` says what it checks. Written as text and assembled
 //! with `wat`: the text is the minimal `.wat` of a finding as it is.
 
+use super::catalog::Group;
 use super::catalog::{Entry, Immediates};
 use super::operands::Tuple;
-use crosscheck_oracles::{Call, Exports, Plan, Val, ValType};
+use crosscheck_oracles::{Call, Exports, Features, Plan, Val, ValType};
 
 /// Name of the custom section that records the instruction and immediates.
 pub const SECTION: &str = "crosscheck-single-inst";
@@ -60,7 +64,7 @@ impl Spec {
     /// The instruction as it appears in the text format, immediates included.
     pub fn instruction_text(&self) -> String {
         let name = self.entry.name;
-        let memarg = |offset: u32, align: u8| format!("offset={offset} align={}", 1u32 << align);
+        let memarg = |offset: u64, align: u8| format!("offset={offset} align={}", 1u32 << align);
         match self.imm {
             Immediates::None => name.to_string(),
             Immediates::Const(bits) => match self.entry.results.first() {
@@ -75,22 +79,72 @@ impl Spec {
                 let lanes: Vec<String> = l.iter().map(|x| x.to_string()).collect();
                 format!("{name} {}", lanes.join(" "))
             }
-            Immediates::Mem { offset, align } => format!("{name} {}", memarg(offset, align)),
-            Immediates::MemLane { offset, align, lane } => format!("{name} {} {lane}", memarg(offset, align)),
+            Immediates::Mem { offset, align, .. } => format!("{name} {}", memarg(offset, align)),
+            Immediates::MemLane { offset, align, lane, .. } => format!("{name} {} {lane}", memarg(offset, align)),
             Immediates::HeapType(_) => name.to_string(),
         }
     }
 
     /// The instruction as the custom section records it and reports show
-    /// it: its text, and the operand's heap type where that is not in the
-    /// text (`ref.is_null operand=extern`).
+    /// it: its text, and what is not in the text: the operand's heap type
+    /// (`ref.is_null operand=extern`), a 64-bit memory (`i32.load offset=0
+    /// align=4 memory=i64`).
     pub fn section_text(&self) -> String {
         match self.imm {
             Immediates::HeapType(h) => {
                 let heap = super::refs::HEAP_TYPES.get(h as usize).copied().unwrap_or("?");
                 format!("{} operand={heap}", self.instruction_text())
             }
+            imm if imm.memory64() => format!("{} memory=i64", self.instruction_text()),
             _ => self.instruction_text(),
+        }
+    }
+
+    /// The operand types of `f`: the entry's, the address an `i64` on a
+    /// 64-bit memory.
+    pub fn params(&self) -> Vec<ValType> {
+        let mut params = self.entry.params.to_vec();
+        if self.imm.memory64() {
+            params[0] = ValType::I64;
+        }
+        params
+    }
+
+    /// The proposals the module needs: the instruction's, and memory64 for
+    /// a 64-bit memory.
+    pub fn features(&self) -> Features {
+        let mut f = self.entry.features();
+        f.memory64 |= self.imm.memory64();
+        f
+    }
+
+    /// An address into the module's memory, as `f`, `poke` and `peek` take
+    /// it.
+    fn address(&self, at: u32) -> Val {
+        if self.imm.memory64() { Val::I64(at as u64) } else { Val::I32(at) }
+    }
+
+    /// `poke` and `peek`: 16 bytes in and out of the memory, as one `v128`
+    /// for a SIMD instruction, as two `i64`s otherwise.
+    fn poke_peek_text(&self) -> String {
+        let at = if self.imm.memory64() { "i64" } else { "i32" };
+        if self.entry.group == Group::Simd {
+            format!(
+                "  (func (export \"poke\") (param {at} v128) local.get 0 local.get 1 v128.store align=1)\n  (func (export \"peek\") (param {at}) (result v128) local.get 0 v128.load align=1)\n"
+            )
+        } else {
+            format!(
+                "  (func (export \"poke\") (param {at} i64 i64)\n    local.get 0 local.get 1 i64.store align=1 local.get 0 local.get 2 i64.store offset=8 align=1)\n  (func (export \"peek\") (param {at}) (result i64 i64)\n    local.get 0 i64.load align=1 local.get 0 i64.load offset=8 align=1)\n"
+            )
+        }
+    }
+
+    /// `poke`'s operands: the address, the 16 bytes.
+    fn poke_args(&self, at: u32, bytes: u128) -> Vec<Val> {
+        if self.entry.group == Group::Simd {
+            vec![self.address(at), Val::V128(bytes)]
+        } else {
+            vec![self.address(at), Val::I64(bytes as u64), Val::I64((bytes >> 64) as u64)]
         }
     }
 
@@ -118,13 +172,14 @@ impl Spec {
     /// [`Spec::dispatcher_text`]).
     pub fn module_text(&self, const_fed: &[Tuple]) -> String {
         let e = self.entry;
-        let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let params: String = self.params().iter().map(|t| format!(" {}", ty(*t))).collect();
         let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
         let gets: String = (0..e.params.len()).map(|i| format!("local.get {i} ")).collect();
         let (body, locals) = (self.body_text(), self.locals_text());
         let mut m = String::from("(module\n");
         if e.is_memory() {
-            m.push_str("  (memory (export \"mem\") 1 1)\n");
+            let address_type = if self.imm.memory64() { "i64 " } else { "" };
+            m.push_str(&format!("  (memory (export \"mem\") {address_type}1 1)\n"));
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {
@@ -132,8 +187,7 @@ impl Spec {
         }
         m.push_str(&self.source_fed_text(&const_fed[..const_fed.len().min(SOURCE_FED)]));
         if e.is_memory() {
-            m.push_str("  (func (export \"poke\") (param i32 v128) local.get 0 local.get 1 v128.store align=1)\n");
-            m.push_str("  (func (export \"peek\") (param i32) (result v128) local.get 0 v128.load align=1)\n");
+            m.push_str(&self.poke_peek_text());
         }
         m.push_str(&format!("  (@custom \"{SECTION}\" \"{}\"))\n", self.section_text()));
         m
@@ -172,7 +226,7 @@ impl Spec {
     /// address by a shift-and-add (memory instructions).
     fn source_fed_text(&self, tuples: &[Tuple]) -> String {
         let e = self.entry;
-        let params: String = e.params.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let params: String = self.params().iter().map(|t| format!(" {}", ty(*t))).collect();
         let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
         let n = e.params.len();
         let (instr, locals) = (self.body_text(), self.locals_text());
@@ -190,8 +244,9 @@ impl Spec {
             if e.is_memory() {
                 // (a & 3) + ((a >> 2) << 2) = a: base plus a shifted index.
                 let rest: String = (1..n).map(|j| format!("local.get {j} ")).collect();
+                let a = if self.imm.memory64() { "i64" } else { "i32" };
                 m.push_str(&format!(
-                    "  (func (export \"s{i}\") (param{params}) (result{results}){locals}\n    local.get 0 i32.const 3 i32.and local.get 0 i32.const 2 i32.shr_u i32.const 2 i32.shl i32.add {rest}{instr})\n"
+                    "  (func (export \"s{i}\") (param{params}) (result{results}){locals}\n    local.get 0 {a}.const 3 {a}.and local.get 0 {a}.const 2 {a}.shr_u {a}.const 2 {a}.shl {a}.add {rest}{instr})\n"
                 ));
             }
         }
@@ -223,7 +278,7 @@ impl Spec {
     }
 
     /// The calls that check `tuples`: per tuple `poke` (memory
-    /// instructions), `f`, and `peek` (stores); then for the first
+    /// instructions), `f`, and `peek` (instructions that write memory); then for the first
     /// `const_fed` tuples the same with `k(i)`, and for the first
     /// [`SOURCE_FED`] with the other operand sources.
     pub fn plan(&self, wasm: Vec<u8>, tuples: &[Tuple], const_fed: usize) -> Plan {
@@ -244,11 +299,11 @@ impl Spec {
             }
             for (export, args) in fed {
                 if let Some((at, bytes)) = t.poke {
-                    calls.push(Call { export: "poke".into(), args: vec![Val::I32(at), Val::V128(bytes)] });
+                    calls.push(Call { export: "poke".into(), args: self.poke_args(at, bytes) });
                 }
                 calls.push(Call { export, args });
-                if let (true, Some((at, _))) = (self.entry.is_store(), t.poke) {
-                    calls.push(Call { export: "peek".into(), args: vec![Val::I32(at)] });
+                if let (true, Some((at, _))) = (self.entry.writes_memory(), t.poke) {
+                    calls.push(Call { export: "peek".into(), args: vec![self.address(at)] });
                 }
             }
         }

@@ -3,10 +3,11 @@
 //! non-canonical and signalling NaNs of both signs, subnormals, the limits
 //! of every conversion — see [`crate::values`]), mixed lane by lane, plus
 //! raw bytes; addresses of memory instructions biased to both ends of the
-//! one-page memory; the 16 memory bytes the instruction sees; and the i32
+//! one-page memory (on a 64-bit memory also past 2^32 and near 2^64;
+//! for an atomic instruction, aligned half the time); the 16 memory bytes the instruction sees; and the i32
 //! parameters reference operands are made from (values and null flags).
 
-use super::catalog::{Entry, Immediates, Shape, SplitMix};
+use super::catalog::{Entry, Group, Immediates, Shape, SplitMix};
 use super::refs::RefSig;
 use crate::values::{F32_EDGES, F64_EDGES, I32_EDGES, I64_EDGES};
 use arbitrary::Unstructured;
@@ -110,16 +111,26 @@ pub fn vector(s: &mut dyn Source, shape: Option<Shape>) -> Val {
 
 /// An address for a memory instruction with offset `offset` accessing
 /// `width` bytes: around 0, around the last in-bounds address (both sides
-/// of the boundary), far out, or raw.
-fn address(s: &mut dyn Source, offset: u32, width: u32) -> u32 {
-    let last = (MEMORY_BYTES as i64) - width as i64 - offset as i64;
-    match s.below(6) {
-        0 => s.below(16) as u32,
-        1 | 2 => (last + s.below(5) as i64 - 2) as u32,
-        3 => [u32::MAX, 0x8000_0000, MEMORY_BYTES, 0xffff_fff0][s.below(4) as usize],
-        4 => s.below(MEMORY_BYTES as u64) as u32,
-        _ => s.bits() as u32,
-    }
+/// of the boundary; computed modulo the address space, so with an offset
+/// past the end it is the address whose sum with the offset wraps), far
+/// out, or raw. On a 64-bit memory one time in seven an in-bounds address
+/// plus 2^32 (where an engine that cuts addresses to 32 bits goes wrong)
+/// or one near 2^63 or 2^64.
+fn address(s: &mut dyn Source, offset: u64, width: u32, memory64: bool) -> u64 {
+    let last = (MEMORY_BYTES as u64).wrapping_sub(width as u64).wrapping_sub(offset);
+    let a = match s.below(if memory64 { 7 } else { 6 }) {
+        0 => s.below(16),
+        1 | 2 => last.wrapping_add(s.below(5)).wrapping_sub(2),
+        3 => [u32::MAX as u64, 0x8000_0000, MEMORY_BYTES as u64, 0xffff_fff0][s.below(4) as usize],
+        4 => s.below(MEMORY_BYTES as u64),
+        5 => s.bits() as u64,
+        _ => match s.below(3) {
+            0 => (1 << 32) + s.below(MEMORY_BYTES as u64),
+            1 => (1 << 63) + s.below(16),
+            _ => u64::MAX - s.below(16),
+        },
+    };
+    if memory64 { a } else { a as u32 as u64 }
 }
 
 /// i32s around the edges of an i31: where bit 30 (its sign) and bit 31
@@ -158,21 +169,28 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
         return Tuple { args: reference_operands(s, &sig), poke: None };
     }
     let shape = entry.operand_shape();
-    let offset = match *imm {
-        Immediates::Mem { offset, .. } | Immediates::MemLane { offset, .. } => Some(offset),
-        _ => None,
-    };
+    let offset = imm.offset();
+    let width = entry.access_width();
     let mut args = Vec::with_capacity(entry.params.len());
     for (i, &ty) in entry.params.iter().enumerate() {
         let v = match (offset, i, ty) {
-            (Some(off), 0, ValType::I32) => Val::I32(address(s, off, entry.access_width())),
+            (Some(off), 0, ValType::I32) => {
+                let mut a = address(s, off, width, imm.memory64());
+                // An atomic access traps unless its effective address is
+                // aligned: half the addresses are moved down to the next
+                // aligned one.
+                if entry.group == Group::Atomic && s.below(2) == 0 {
+                    a = a.wrapping_sub(a.wrapping_add(off) % width as u64);
+                }
+                if imm.memory64() { Val::I64(a) } else { Val::I32(a as u32) }
+            }
             (_, _, ValType::V128) => vector(s, shape),
             (_, _, ty) => scalar(s, ty),
         };
         args.push(v);
     }
     let poke = offset.map(|off| {
-        let ea = args.first().map_or(0, |a| a.bits() as u64) + off as u64;
+        let ea = args.first().map_or(0, |a| a.bits() as u64).saturating_add(off);
         let at = ea.min((MEMORY_BYTES - 16) as u64) as u32;
         let bytes = match vector(s, shape) {
             Val::V128(b) => b,
@@ -191,11 +209,41 @@ mod tests {
     #[test]
     fn addresses_reach_both_sides_of_the_end_of_memory() {
         let e = lookup("v128.load32_zero").unwrap();
-        let imm = Immediates::Mem { offset: 0, align: 2 };
+        let imm = Immediates::Mem { offset: 0, align: 2, memory64: false };
         let mut g = SplitMix(7);
         let addrs: Vec<u32> = (0..400).map(|_| tuple(&mut g, e, &imm).args[0].bits() as u32).collect();
         assert!(addrs.contains(&(MEMORY_BYTES - 4)), "last in-bounds address drawn");
         assert!(addrs.contains(&(MEMORY_BYTES - 3)), "first out-of-bounds address drawn");
+    }
+
+    #[test]
+    fn addresses_on_a_64_bit_memory_pass_4_gib_and_wrap_with_the_offset() {
+        let e = lookup("i32.load").unwrap();
+        let offset = u64::MAX - 9;
+        let imm = Immediates::Mem { offset, align: 2, memory64: true };
+        let mut g = SplitMix(5);
+        let addrs: Vec<u64> = (0..600)
+            .map(|_| match tuple(&mut g, e, &imm).args[0] {
+                Val::I64(a) => a,
+                other => panic!("a 64-bit memory's address is an i64, not {other:?}"),
+            })
+            .collect();
+        // An in-bounds address plus 2^32 (an engine cutting addresses to 32
+        // bits reads in bounds).
+        assert!(addrs.iter().any(|a| (1 << 32..(1 << 32) + MEMORY_BYTES as u64).contains(a)));
+        // The address whose sum with the offset wraps to the last
+        // in-bounds one (the spec traps: the sum passes 2^64).
+        assert!(addrs.contains(&(MEMORY_BYTES as u64 - 4).wrapping_sub(offset)));
+    }
+
+    #[test]
+    fn half_the_atomic_addresses_are_aligned() {
+        let e = lookup("i64.atomic.rmw.add").unwrap();
+        let imm = Immediates::Mem { offset: 3, align: 3, memory64: false };
+        let mut g = SplitMix(9);
+        let n = 1000;
+        let aligned = (0..n).filter(|_| (tuple(&mut g, e, &imm).args[0].bits() as u64 + 3).is_multiple_of(8)).count();
+        assert!((n / 2..n * 3 / 4).contains(&aligned), "{aligned} of {n} aligned");
     }
 
     #[test]

@@ -40,7 +40,8 @@ fn custom_section(wasm: &[u8]) -> Option<String> {
 
 fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
     use super::catalog::Imm;
-    let memarg = |w: &[&str]| -> Option<(u32, u8)> {
+    let memory64 = words.contains(&"memory=i64");
+    let memarg = |w: &[&str]| -> Option<(u64, u8)> {
         let offset = w.first()?.strip_prefix("offset=")?.parse().ok()?;
         let align: u32 = w.get(1)?.strip_prefix("align=")?.parse().ok()?;
         Some((offset, align.trailing_zeros() as u8))
@@ -54,11 +55,11 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         }
         Imm::Mem { .. } => {
             let (offset, align) = memarg(words)?;
-            Immediates::Mem { offset, align }
+            Immediates::Mem { offset, align, memory64 }
         }
         Imm::MemLane { .. } => {
             let (offset, align) = memarg(words)?;
-            Immediates::MemLane { offset, align, lane: words.get(2)?.parse().ok()? }
+            Immediates::MemLane { offset, align, lane: words.get(2)?.parse().ok()?, memory64 }
         }
         // Constants: read the value back from the code (the text form of
         // floats is not worth parsing here).

@@ -263,6 +263,9 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
         progress(n, entries.len(), entry.name);
         let mut cells: Vec<Option<Cell>> = cols.iter().map(|_| None).collect();
         let mut checks = vec![0u64; cols.len()];
+        // Per column, the proposals it lacked for some immediates (a 64-bit
+        // memory): those immediates are left out, the rest still checked.
+        let mut lacking: Vec<Option<String>> = cols.iter().map(|_| None).collect();
         let variants = entry.sweep_immediates(opts.seed);
         let per = opts.samples.div_ceil(variants.len()).max(1);
         let mut rng = SplitMix(opts.seed ^ crate::single_inst::catalog::fnv(entry.name));
@@ -285,13 +288,9 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                 if matches!(cells[i], Some(Cell::Fail(_) | Cell::Known { .. } | Cell::Unsupported(_))) {
                     continue;
                 }
-                let supported = entry.features().missing_from(&col.features).is_empty();
-                if !supported {
-                    cells[i] = Some(Cell::Unsupported(format!(
-                        "{} lacks {}",
-                        col.label,
-                        entry.features().missing_from(&col.features).join(", ")
-                    )));
+                let missing = spec.features().missing_from(&col.features);
+                if !missing.is_empty() {
+                    lacking[i] = Some(format!("{} lacks {}", col.label, missing.join(", ")));
                     continue;
                 }
                 let t = Instant::now();
@@ -368,6 +367,9 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
             .enumerate()
             .map(|(i, c)| {
                 c.unwrap_or_else(|| {
+                    if let (0, Some(lacks)) = (checks[i], lacking[i].take()) {
+                        return Cell::Unsupported(lacks);
+                    }
                     let choices =
                         entry.relaxed_op().and_then(|_| trackers[i].choices(cols[i].engine.name(), entry.name));
                     Cell::Pass { checks: checks[i], choices }

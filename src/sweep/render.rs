@@ -78,11 +78,13 @@ fn group_counts(m: &Matrix) -> String {
     use crate::single_inst::Group;
     let count = |g: Group| m.rows.iter().filter(|r| r.entry.group == g).count();
     format!(
-        "{} instructions: {} numeric, {} SIMD, {} relaxed SIMD, {} reference",
+        "{} instructions: {} numeric, {} memory, {} SIMD, {} relaxed SIMD, {} atomic, {} reference",
         m.rows.len(),
         count(Group::Numeric),
+        count(Group::Memory),
         count(Group::Simd),
         count(Group::Relaxed),
+        count(Group::Atomic),
         count(Group::Reference)
     )
 }

@@ -1,8 +1,12 @@
 //! The instruction catalog: every numeric, SIMD and relaxed-SIMD
-//! instruction of the spec, and the Wasm 3.0 reference instructions that
-//! act on values alone, with its text-format name, operand and result
-//! types and the domain of its immediates; and concrete immediates
-//! ([`Immediates`]) drawn from fuzz bytes or enumerated for the sweep.
+//! instruction of the spec, its scalar loads and stores, the threads
+//! proposal's atomic memory instructions, and the Wasm 3.0 reference
+//! instructions that act on values alone, with its text-format name,
+//! operand and result types and the domain of its immediates; and concrete
+//! immediates ([`Immediates`]) drawn from fuzz bytes or enumerated for the
+//! sweep. A memory instruction's immediates also say whether its memory is
+//! 32- or 64-bit (memory64): the same instruction compiles to different
+//! bounds checks on each.
 
 mod table;
 
@@ -23,6 +27,15 @@ pub enum Group {
     Simd,
     /// The 20 relaxed-SIMD instructions.
     Relaxed,
+    /// The scalar loads and stores (`i32.load8_s`, ..., `f64.store`).
+    Memory,
+    /// The threads proposal's 67 atomic memory instructions: loads,
+    /// stores, read-modify-writes, `cmpxchg`, `memory.atomic.notify`,
+    /// `memory.atomic.wait32/64` and `atomic.fence`, on the module's
+    /// unshared memory. One thread: every result is determined (`notify`
+    /// wakes no one; `wait` traps on an unshared memory once its address
+    /// is checked).
+    Atomic,
     /// Wasm 3.0 instructions on reference values alone (`ref.i31`,
     /// `i31.get_s/u`, `ref.eq`, `any.convert_extern`, `extern.convert_any`,
     /// `ref.is_null`, `ref.as_non_null`): their operands are made inside
@@ -37,6 +50,8 @@ impl Group {
             Group::Numeric => "numeric",
             Group::Simd => "simd",
             Group::Relaxed => "relaxed-simd",
+            Group::Memory => "memory",
+            Group::Atomic => "atomic",
             Group::Reference => "reference",
         }
     }
@@ -53,7 +68,7 @@ pub enum Imm {
     /// `i8x16.shuffle`: 16 lane indices below 32.
     Shuffle,
     /// A memory argument; `align` is the natural alignment's log2 (the
-    /// largest allowed).
+    /// largest allowed, and for an atomic instruction the only one).
     Mem {
         align: u8,
     },
@@ -89,19 +104,38 @@ pub enum Immediates {
     Const(u128),
     Lane(u8),
     Shuffle([u8; 16]),
-    /// Memory offset and alignment (log2).
+    /// Memory offset and alignment (log2), and whether the memory is
+    /// 64-bit (not an immediate of the instruction but of its memory: the
+    /// address operand is then an `i64`, the offset may pass 2^32).
     Mem {
-        offset: u32,
+        offset: u64,
         align: u8,
+        memory64: bool,
     },
     MemLane {
-        offset: u32,
+        offset: u64,
         align: u8,
         lane: u8,
+        memory64: bool,
     },
     /// The operand's heap type, an index into
     /// [`crate::single_inst::refs::HEAP_TYPES`].
     HeapType(u8),
+}
+
+impl Immediates {
+    /// Whether the instruction's memory is 64-bit.
+    pub fn memory64(&self) -> bool {
+        matches!(self, Immediates::Mem { memory64: true, .. } | Immediates::MemLane { memory64: true, .. })
+    }
+
+    /// A memory instruction's offset.
+    pub fn offset(&self) -> Option<u64> {
+        match *self {
+            Immediates::Mem { offset, .. } | Immediates::MemLane { offset, .. } => Some(offset),
+            _ => None,
+        }
+    }
 }
 
 /// The entry called `name`.
@@ -115,9 +149,23 @@ impl Entry {
         matches!(self.imm, Imm::Mem { .. } | Imm::MemLane { .. })
     }
 
-    /// Whether it writes memory (its effect is observed through memory).
-    pub fn is_store(&self) -> bool {
-        self.is_memory() && self.results.is_empty()
+    /// Whether it writes memory (its effect is observed through memory):
+    /// the stores, atomic ones included, and the atomic read-modify-writes
+    /// and `cmpxchg`s.
+    pub fn writes_memory(&self) -> bool {
+        self.is_memory() && (self.results.is_empty() || self.name.contains(".rmw"))
+    }
+
+    /// The alignments (log2) a memory argument may have: up to the natural
+    /// one, which an atomic instruction must have exactly; none without a
+    /// memory argument.
+    #[allow(clippy::reversed_empty_ranges)]
+    pub fn alignments(&self) -> std::ops::RangeInclusive<u8> {
+        match self.imm {
+            Imm::Mem { align } | Imm::MemLane { align, .. } if self.group == Group::Atomic => align..=align,
+            Imm::Mem { align } | Imm::MemLane { align, .. } => 0..=align,
+            _ => 1..=0,
+        }
     }
 
     /// Bytes a memory instruction accesses.
@@ -141,6 +189,8 @@ impl Entry {
                 f.simd = true;
                 f.relaxed_simd = true;
             }
+            Group::Memory => {}
+            Group::Atomic => f.threads = true,
             // `i31ref`, `anyref` and `eqref` operands: GC (with typed
             // function references, which `ref.as_non_null` belongs to).
             Group::Reference => {
@@ -212,13 +262,19 @@ impl Entry {
                 Immediates::Shuffle(l)
             }
             Imm::Mem { align } => {
-                Immediates::Mem { offset: arbitrary_offset(u, 1 << align)?, align: u.int_in_range(0..=align)? }
+                let memory64 = u.ratio(1u8, 4)?;
+                let offset = arbitrary_offset(u, 1 << align, memory64)?;
+                Immediates::Mem { offset, align: u.int_in_range(self.alignments())?, memory64 }
             }
-            Imm::MemLane { align, lanes } => Immediates::MemLane {
-                offset: arbitrary_offset(u, 1 << align)?,
-                align: u.int_in_range(0..=align)?,
-                lane: u.int_in_range(0..=lanes - 1)?,
-            },
+            Imm::MemLane { lanes, align } => {
+                let memory64 = u.ratio(1u8, 4)?;
+                Immediates::MemLane {
+                    offset: arbitrary_offset(u, 1 << align, memory64)?,
+                    align: u.int_in_range(self.alignments())?,
+                    lane: u.int_in_range(0..=lanes - 1)?,
+                    memory64,
+                }
+            }
             Imm::HeapType => {
                 Immediates::HeapType(u.int_in_range(0..=crate::single_inst::refs::HEAP_TYPES.len() as u8 - 1)?)
             }
@@ -232,7 +288,9 @@ impl Entry {
 
     /// The immediates the sweep tries: every lane index, the shuffle
     /// patterns engines special-case plus a few random ones, memory
-    /// arguments at each alignment with offsets 0, small and past the end.
+    /// arguments at each alignment with offsets 0, small and past the end,
+    /// each on a 32-bit memory and on a 64-bit one (where the offset past
+    /// the end is 2^32 instead).
     pub fn sweep_immediates(&self, seed: u64) -> Vec<Immediates> {
         let mut rng = SplitMix(seed ^ fnv(self.name));
         match self.imm {
@@ -263,29 +321,56 @@ impl Entry {
                 }
                 out
             }
-            Imm::Mem { align } => {
-                (0..=align).flat_map(|a| [0u32, 3, 65520].map(|offset| Immediates::Mem { offset, align: a })).collect()
-            }
-            Imm::MemLane { align, lanes } => (0..lanes)
-                .map(|lane| Immediates::MemLane {
-                    offset: [0u32, 3, 65520][lane as usize % 3],
-                    align: lane % (align + 1),
-                    lane,
+            Imm::Mem { .. } => [false, true]
+                .into_iter()
+                .flat_map(|memory64| {
+                    self.alignments().flat_map(move |align| {
+                        sweep_offsets(memory64).map(|offset| Immediates::Mem { offset, align, memory64 })
+                    })
                 })
                 .collect(),
+            Imm::MemLane { lanes, .. } => {
+                let aligns: Vec<u8> = self.alignments().collect();
+                [false, true]
+                    .into_iter()
+                    .flat_map(|memory64| {
+                        let aligns = aligns.clone();
+                        (0..lanes).map(move |lane| Immediates::MemLane {
+                            offset: sweep_offsets(memory64)[lane as usize % 3],
+                            align: aligns[lane as usize % aligns.len()],
+                            lane,
+                            memory64,
+                        })
+                    })
+                    .collect()
+            }
             Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
         }
     }
 }
 
-/// Memory offsets biased to 0, small values and the end of one page.
-fn arbitrary_offset(u: &mut Unstructured<'_>, width: u32) -> arbitrary::Result<u32> {
-    Ok(match u.int_in_range(0u8..=4)? {
+/// The sweep's offsets: 0, small, and past the end of the one page (for a
+/// 64-bit memory past 2^32, where a 32-bit sum would wrap).
+fn sweep_offsets(memory64: bool) -> [u64; 3] {
+    if memory64 { [0, 3, 1 << 32] } else { [0, 3, 65520] }
+}
+
+/// Memory offsets biased to 0, small values and the end of one page; for a
+/// 64-bit memory one time in six also past 2^32 or near 2^63 and 2^64,
+/// where an engine adding in 32 bits, or in 64 bits without the carry,
+/// goes wrong.
+fn arbitrary_offset(u: &mut Unstructured<'_>, width: u32, memory64: bool) -> arbitrary::Result<u64> {
+    Ok(match u.int_in_range(0u8..=if memory64 { 5 } else { 4 })? {
         0 => 0,
         1 => u.int_in_range(1..=32)?,
-        2 => 65536 - width - u.int_in_range(0..=2)? + u.int_in_range(0..=2)?,
-        3 => *u.choose(&[65536, u32::MAX, 0x8000_0000, 0xffff_fff0])?,
-        _ => u.arbitrary()?,
+        2 => (65536 - width - u.int_in_range(0..=2)? + u.int_in_range(0..=2)?) as u64,
+        3 => *u.choose(&[65536, u32::MAX, 0x8000_0000, 0xffff_fff0])? as u64,
+        4 if memory64 => u.arbitrary()?,
+        4 => u.arbitrary::<u32>()? as u64,
+        _ => {
+            let k = u.int_in_range(0..=64)?;
+            *u.choose(&[1u64 << 32, (1 << 32) - width as u64, 1 << 63, u64::MAX - width as u64])? ^ k
+        }
     })
 }
 

@@ -1,9 +1,10 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
-//! the spec and the reference instructions that act on values alone, one
-//! line each — text-format name, group, operand and result types (for
-//! reference instructions: the i32 parameters and results of the module's
-//! functions, see [`crate::single_inst::refs`]), immediate kind — in the
-//! order of the spec's opcode tables.
+//! the spec, its scalar loads and stores, the threads proposal's atomic
+//! memory instructions and the reference instructions that act on values
+//! alone, one line each — text-format name, group, operand and result
+//! types (for reference instructions: the i32 parameters and results of
+//! the module's functions, see [`crate::single_inst::refs`]), immediate
+//! kind — in the order of the spec's opcode tables.
 
 use super::{Entry, Group, Imm};
 use crosscheck_oracles::ValType::{F32, F64, I32, I64, V128};
@@ -20,6 +21,31 @@ const fn e(
 
 /// Every catalogued instruction.
 pub const ENTRIES: &[Entry] = &[
+    // Scalar loads and stores (0x28-0x3e).
+    e("i32.load", Group::Memory, &[I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.load", Group::Memory, &[I32], &[I64], Imm::Mem { align: 3 }),
+    e("f32.load", Group::Memory, &[I32], &[F32], Imm::Mem { align: 2 }),
+    e("f64.load", Group::Memory, &[I32], &[F64], Imm::Mem { align: 3 }),
+    e("i32.load8_s", Group::Memory, &[I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.load8_u", Group::Memory, &[I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.load16_s", Group::Memory, &[I32], &[I32], Imm::Mem { align: 1 }),
+    e("i32.load16_u", Group::Memory, &[I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.load8_s", Group::Memory, &[I32], &[I64], Imm::Mem { align: 0 }),
+    e("i64.load8_u", Group::Memory, &[I32], &[I64], Imm::Mem { align: 0 }),
+    e("i64.load16_s", Group::Memory, &[I32], &[I64], Imm::Mem { align: 1 }),
+    e("i64.load16_u", Group::Memory, &[I32], &[I64], Imm::Mem { align: 1 }),
+    e("i64.load32_s", Group::Memory, &[I32], &[I64], Imm::Mem { align: 2 }),
+    e("i64.load32_u", Group::Memory, &[I32], &[I64], Imm::Mem { align: 2 }),
+    e("i32.store", Group::Memory, &[I32, I32], &[], Imm::Mem { align: 2 }),
+    e("i64.store", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 3 }),
+    e("f32.store", Group::Memory, &[I32, F32], &[], Imm::Mem { align: 2 }),
+    e("f64.store", Group::Memory, &[I32, F64], &[], Imm::Mem { align: 3 }),
+    e("i32.store8", Group::Memory, &[I32, I32], &[], Imm::Mem { align: 0 }),
+    e("i32.store16", Group::Memory, &[I32, I32], &[], Imm::Mem { align: 1 }),
+    e("i64.store8", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 0 }),
+    e("i64.store16", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 1 }),
+    e("i64.store32", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 2 }),
+    // Numeric instructions.
     e("i32.const", Group::Numeric, &[], &[I32], Imm::Const),
     e("i64.const", Group::Numeric, &[], &[I64], Imm::Const),
     e("f32.const", Group::Numeric, &[], &[F32], Imm::Const),
@@ -428,4 +454,72 @@ pub const ENTRIES: &[Entry] = &[
     e("i31.get_u", Group::Reference, &[I32, I32], &[I32], Imm::None),
     e("any.convert_extern", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::None),
     e("extern.convert_any", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::None),
+    // Atomic memory instructions (0xfe prefix).
+    e("memory.atomic.notify", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
+    e("memory.atomic.wait32", Group::Atomic, &[I32, I32, I64], &[I32], Imm::Mem { align: 2 }),
+    e("memory.atomic.wait64", Group::Atomic, &[I32, I64, I64], &[I32], Imm::Mem { align: 3 }),
+    e("atomic.fence", Group::Atomic, &[], &[], Imm::None),
+    e("i32.atomic.load", Group::Atomic, &[I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.atomic.load", Group::Atomic, &[I32], &[I64], Imm::Mem { align: 3 }),
+    e("i32.atomic.load8_u", Group::Atomic, &[I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.atomic.load16_u", Group::Atomic, &[I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.atomic.load8_u", Group::Atomic, &[I32], &[I64], Imm::Mem { align: 0 }),
+    e("i64.atomic.load16_u", Group::Atomic, &[I32], &[I64], Imm::Mem { align: 1 }),
+    e("i64.atomic.load32_u", Group::Atomic, &[I32], &[I64], Imm::Mem { align: 2 }),
+    e("i32.atomic.store", Group::Atomic, &[I32, I32], &[], Imm::Mem { align: 2 }),
+    e("i64.atomic.store", Group::Atomic, &[I32, I64], &[], Imm::Mem { align: 3 }),
+    e("i32.atomic.store8", Group::Atomic, &[I32, I32], &[], Imm::Mem { align: 0 }),
+    e("i32.atomic.store16", Group::Atomic, &[I32, I32], &[], Imm::Mem { align: 1 }),
+    e("i64.atomic.store8", Group::Atomic, &[I32, I64], &[], Imm::Mem { align: 0 }),
+    e("i64.atomic.store16", Group::Atomic, &[I32, I64], &[], Imm::Mem { align: 1 }),
+    e("i64.atomic.store32", Group::Atomic, &[I32, I64], &[], Imm::Mem { align: 2 }),
+    e("i32.atomic.rmw.add", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.atomic.rmw.add", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 3 }),
+    e("i32.atomic.rmw8.add_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.atomic.rmw16.add_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw8.add_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 0 }),
+    e("i64.atomic.rmw16.add_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw32.add_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 2 }),
+    e("i32.atomic.rmw.sub", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.atomic.rmw.sub", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 3 }),
+    e("i32.atomic.rmw8.sub_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.atomic.rmw16.sub_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw8.sub_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 0 }),
+    e("i64.atomic.rmw16.sub_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw32.sub_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 2 }),
+    e("i32.atomic.rmw.and", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.atomic.rmw.and", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 3 }),
+    e("i32.atomic.rmw8.and_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.atomic.rmw16.and_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw8.and_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 0 }),
+    e("i64.atomic.rmw16.and_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw32.and_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 2 }),
+    e("i32.atomic.rmw.or", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.atomic.rmw.or", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 3 }),
+    e("i32.atomic.rmw8.or_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.atomic.rmw16.or_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw8.or_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 0 }),
+    e("i64.atomic.rmw16.or_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw32.or_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 2 }),
+    e("i32.atomic.rmw.xor", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.atomic.rmw.xor", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 3 }),
+    e("i32.atomic.rmw8.xor_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.atomic.rmw16.xor_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw8.xor_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 0 }),
+    e("i64.atomic.rmw16.xor_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw32.xor_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 2 }),
+    e("i32.atomic.rmw.xchg", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.atomic.rmw.xchg", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 3 }),
+    e("i32.atomic.rmw8.xchg_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.atomic.rmw16.xchg_u", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw8.xchg_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 0 }),
+    e("i64.atomic.rmw16.xchg_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw32.xchg_u", Group::Atomic, &[I32, I64], &[I64], Imm::Mem { align: 2 }),
+    e("i32.atomic.rmw.cmpxchg", Group::Atomic, &[I32, I32, I32], &[I32], Imm::Mem { align: 2 }),
+    e("i64.atomic.rmw.cmpxchg", Group::Atomic, &[I32, I64, I64], &[I64], Imm::Mem { align: 3 }),
+    e("i32.atomic.rmw8.cmpxchg_u", Group::Atomic, &[I32, I32, I32], &[I32], Imm::Mem { align: 0 }),
+    e("i32.atomic.rmw16.cmpxchg_u", Group::Atomic, &[I32, I32, I32], &[I32], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw8.cmpxchg_u", Group::Atomic, &[I32, I64, I64], &[I64], Imm::Mem { align: 0 }),
+    e("i64.atomic.rmw16.cmpxchg_u", Group::Atomic, &[I32, I64, I64], &[I64], Imm::Mem { align: 1 }),
+    e("i64.atomic.rmw32.cmpxchg_u", Group::Atomic, &[I32, I64, I64], &[I64], Imm::Mem { align: 2 }),
 ];
