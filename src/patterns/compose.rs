@@ -89,6 +89,23 @@ impl Gen<'_, '_> {
             }
             Shape::Atomic => {
                 let is32 = ty == ValType::I32;
+                // One i32 in four: `notify` (no thread waits: 0), or on a
+                // shared memory `wait` with a timeout of 0 ns ("not-equal"
+                // or "timed-out" at once; on an unshared memory it traps).
+                if is32 && self.u.ratio(1, 4)? {
+                    let wait = self.shared && self.u.arbitrary()?;
+                    let wait64 = wait && self.u.arbitrary()?;
+                    let memarg = self.atomic_address(if wait64 { 8 } else { 4 })?;
+                    if wait {
+                        self.expr(if wait64 { ValType::I64 } else { ValType::I32 }, depth)?;
+                        self.emit(I::I64Const(0));
+                        self.emit(if wait64 { I::MemoryAtomicWait64(memarg) } else { I::MemoryAtomicWait32(memarg) });
+                    } else {
+                        self.expr(ValType::I32, depth)?;
+                        self.emit(I::MemoryAtomicNotify(memarg));
+                    }
+                    return Ok(());
+                }
                 let (table, operands) = match self.u.int_in_range(0..=3u8)? {
                     0 | 1 => (if is32 { I32_ATOMIC_RMW } else { I64_ATOMIC_RMW }, 1),
                     2 => (if is32 { I32_ATOMIC_CMPXCHG } else { I64_ATOMIC_CMPXCHG }, 2),

@@ -42,10 +42,20 @@ pub fn is_full_scalar_load(op: &O<'_>) -> bool {
     matches!(op, O::I32Load { .. } | O::I64Load { .. } | O::F32Load { .. } | O::F64Load { .. })
 }
 
-/// The memory argument of an atomic load, read-modify-write or
-/// compare-exchange (threads proposal), if `op` is one.
+/// The memory argument of an atomic load, store, read-modify-write,
+/// compare-exchange, `notify` or `wait` (threads proposal), if `op` is one.
 pub fn atomic_memarg(op: &O<'_>) -> Option<wasmparser::MemArg> {
     match *op {
+        O::MemoryAtomicNotify { memarg }
+        | O::MemoryAtomicWait32 { memarg }
+        | O::MemoryAtomicWait64 { memarg }
+        | O::I32AtomicStore { memarg }
+        | O::I64AtomicStore { memarg }
+        | O::I32AtomicStore8 { memarg }
+        | O::I32AtomicStore16 { memarg }
+        | O::I64AtomicStore8 { memarg }
+        | O::I64AtomicStore16 { memarg }
+        | O::I64AtomicStore32 { memarg } => Some(memarg),
         O::I32AtomicLoad { memarg }
         | O::I64AtomicLoad { memarg }
         | O::I32AtomicLoad8U { memarg }

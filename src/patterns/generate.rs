@@ -6,7 +6,7 @@
 //! terminates by construction.
 
 use super::shapes::Shape;
-use super::vocabulary::{MA, binops, loads_of, with_memarg};
+use super::vocabulary::{I32_ATOMIC_STORES, I64_ATOMIC_STORES, MA, binops, loads_of, with_memarg};
 use crate::addresses::{self, PAGE};
 use crate::module_info::MemoryInfo;
 use crate::values::{F32_EDGES, F64_EDGES, I32_EDGES, I64_EDGES};
@@ -39,6 +39,8 @@ pub struct Generated {
     pub memory64: bool,
     /// Whether the module may use atomics (the threads proposal).
     pub threads: bool,
+    /// Whether its memory is shared (only with threads).
+    pub shared: bool,
 }
 
 /// The module `u` stands for.
@@ -54,11 +56,16 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     // One module in four: atomics (Pulley and wasmi have none and sit out
     // a module that uses them).
     let threads = u.ratio(1, 4)?;
+    // Half of those: a shared memory, which Wasmtime allocates and
+    // bounds-checks its own way (it never moves) and V8 backs with a
+    // `SharedArrayBuffer`; only there does `memory.atomic.wait` return
+    // instead of trapping.
+    let shared = threads && u.ratio(1, 2)?;
     let pages = if u.arbitrary()? { 1 } else { MAX_PAGES };
     let maximum = if pages == MAX_PAGES || u.arbitrary()? { MAX_PAGES } else { pages + 1 };
     let mem = MemoryInfo { initial: pages * PAGE, maximum: Some(maximum * PAGE), memory64 };
     let nfuncs = u.int_in_range(1..=3u32)?;
-    let mut g = Gen { u, mem, simd, wide_arithmetic, threads, shapes: Vec::new(), out: Vec::new() };
+    let mut g = Gen { u, mem, simd, wide_arithmetic, threads, shared, shapes: Vec::new(), out: Vec::new() };
     let mut results = Vec::new();
     let mut bodies = Vec::new();
     for _ in 0..nfuncs {
@@ -87,13 +94,7 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     }
     module.section(&funcs);
     let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: pages,
-        maximum: Some(maximum),
-        memory64,
-        shared: false,
-        page_size_log2: None,
-    });
+    memories.memory(MemoryType { minimum: pages, maximum: Some(maximum), memory64, shared, page_size_log2: None });
     module.section(&memories);
     let mut global_section = GlobalSection::new();
     for init in &globals {
@@ -125,7 +126,7 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
         data_section.active(0, &at, bytes);
     }
     module.section(&data_section);
-    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic, memory64, threads })
+    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic, memory64, threads, shared })
 }
 
 /// Locals after the parameters: one of each type (v128 last, only with SIMD).
@@ -162,6 +163,7 @@ pub(super) struct Gen<'u, 'a> {
     pub(super) simd: bool,
     pub(super) wide_arithmetic: bool,
     pub(super) threads: bool,
+    pub(super) shared: bool,
     pub(super) shapes: Vec<Shape>,
     pub(super) out: Vec<I<'static>>,
 }
@@ -206,8 +208,9 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
-    /// Statements before a function's result: a `memory.grow`, stores,
-    /// locals and globals set from expressions.
+    /// Statements before a function's result: a `memory.grow`, stores
+    /// (atomic ones too with threads, and an `atomic.fence`), locals and
+    /// globals set from expressions.
     pub(super) fn prefix(&mut self) -> arbitrary::Result<()> {
         if self.u.ratio(1, 4)? {
             self.shapes.push(Shape::Grow);
@@ -235,6 +238,19 @@ impl Gen<'_, '_> {
                         _ => (I::V128Store(MA), 16),
                     };
                     let int = matches!(ty, ValType::I32 | ValType::I64);
+                    if int && self.threads && self.u.ratio(1, 3)? {
+                        // An atomic store of a drawn width.
+                        self.shapes.push(Shape::Atomic);
+                        let table = if ty == ValType::I32 { I32_ATOMIC_STORES } else { I64_ATOMIC_STORES };
+                        let (make, width) = *self.u.choose(table)?;
+                        let memarg = self.atomic_address(width)?;
+                        self.expr(ty, 1)?;
+                        self.emit(make(memarg));
+                        if self.u.ratio(1, 4)? {
+                            self.emit(I::AtomicFence);
+                        }
+                        continue;
+                    }
                     if int && w >= 4 && self.u.arbitrary()? {
                         // Read-modify-write of one address: `add [mem], reg`.
                         let memarg = MemArg { offset: self.address_offset(w)?, align: 0, memory_index: 0 };
@@ -471,81 +487,4 @@ impl Gen<'_, '_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn bytes(seed: u32, n: usize) -> Vec<u8> {
-        (0..n as u32).map(|i| (i.wrapping_add(seed).wrapping_mul(2654435761) >> 11) as u8).collect()
-    }
-
-    #[test]
-    fn modules_validate_and_cover_every_shape() {
-        let mut seen = std::collections::BTreeSet::new();
-        for seed in 0..400 {
-            let data = bytes(seed, 2048);
-            let g = module(&mut Unstructured::new(&data)).unwrap();
-            super::super::features(&g).validate(&g.wasm).unwrap_or_else(|e| {
-                panic!("seed {seed}: {e}\n{}", wasmprinter::print_bytes(&g.wasm).unwrap_or_default())
-            });
-            seen.extend(g.shapes);
-        }
-        let missing: Vec<_> = Shape::ALL.iter().filter(|s| !seen.contains(s)).collect();
-        assert!(missing.is_empty(), "never generated: {missing:?}");
-    }
-
-    #[test]
-    fn some_memories_are_64_bit_with_offsets_and_addresses_past_4_gib() {
-        use wasmparser::{Operator as O, Parser, Payload};
-        let (mut modules, mut huge_offsets, mut huge_consts, mut extended_index) = (0, 0, 0, 0);
-        for seed in 0..400 {
-            let data = bytes(seed, 2048);
-            let g = module(&mut Unstructured::new(&data)).unwrap();
-            if !g.memory64 {
-                continue;
-            }
-            modules += 1;
-            for payload in Parser::new(0).parse_all(&g.wasm) {
-                match payload.unwrap() {
-                    Payload::MemorySection(r) => assert!(r.into_iter().all(|m| m.unwrap().memory64)),
-                    Payload::CodeSectionEntry(body) => {
-                        let mut ops = body.get_operators_reader().unwrap();
-                        let mut window: Vec<O<'_>> = Vec::new();
-                        while !ops.eof() {
-                            let op = ops.read().unwrap();
-                            if crate::addresses::memarg(&op).is_some_and(|m| m.offset > u64::from(u32::MAX)) {
-                                huge_offsets += 1;
-                            }
-                            if let O::I64Const { value } = op
-                                && (value as u64) >> 32 != 0
-                            {
-                                huge_consts += 1;
-                            }
-                            // `(i64.add base (i64.shl (i64.extend_i32_u x) k))`.
-                            if matches!(
-                                window.as_slice(),
-                                [.., O::I64ExtendI32U, O::I64Const { value: 0..=3 }, O::I64Shl, O::I64Add]
-                            ) && crate::addresses::memarg(&op).is_some()
-                            {
-                                extended_index += 1;
-                            }
-                            window.push(op);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        assert!((60..=140).contains(&modules), "{modules} of 400 modules with a 64-bit memory");
-        assert!(huge_offsets > 20, "offsets past 2^32 in {huge_offsets} accesses");
-        assert!(huge_consts > 20, "i64 constants past 2^32: {huge_consts}");
-        assert!(extended_index > 40, "zero-extended shifted indexes: {extended_index}");
-    }
-
-    #[test]
-    fn same_bytes_same_module() {
-        let data = bytes(7, 1024);
-        let a = module(&mut Unstructured::new(&data)).unwrap().wasm;
-        let b = module(&mut Unstructured::new(&data)).unwrap().wasm;
-        assert_eq!(a, b);
-    }
-}
+mod tests;

@@ -92,6 +92,10 @@ pub const I64_ATOMIC_CMPXCHG: &[Load] = &[
     (I::I64AtomicRmw16CmpxchgU, 2),
     (I::I64AtomicRmw32CmpxchgU, 4),
 ];
+/// Atomic stores of a type, each with its access width in bytes.
+pub const I32_ATOMIC_STORES: &[Load] = &[(I::I32AtomicStore, 4), (I::I32AtomicStore8, 1), (I::I32AtomicStore16, 2)];
+pub const I64_ATOMIC_STORES: &[Load] =
+    &[(I::I64AtomicStore, 8), (I::I64AtomicStore8, 1), (I::I64AtomicStore16, 2), (I::I64AtomicStore32, 4)];
 pub const I32_ATOMIC_LOADS: &[Load] = &[(I::I32AtomicLoad, 4), (I::I32AtomicLoad8U, 1), (I::I32AtomicLoad16U, 2)];
 pub const I64_ATOMIC_LOADS: &[Load] =
     &[(I::I64AtomicLoad, 8), (I::I64AtomicLoad8U, 1), (I::I64AtomicLoad16U, 2), (I::I64AtomicLoad32U, 4)];
