@@ -94,6 +94,23 @@ fn sweep_catches_i31_get_s_read_unsigned() {
     caught_by_sweep("i31-get-s-unsigned", "i31.get_s");
 }
 
+/// The planted miscompiles of 64-bit memories and atomics: the sweep tries
+/// every memory instruction on a 64-bit memory too.
+#[test]
+fn sweep_catches_a_memory64_offset_that_wraps() {
+    caught_by_sweep("memory64-offset-wraps", "i64.load8_u");
+}
+
+#[test]
+fn sweep_catches_a_memory64_address_cut_to_32_bits() {
+    caught_by_sweep("memory64-index-truncated", "f64.load");
+}
+
+#[test]
+fn sweep_catches_a_narrow_atomic_that_sign_extends() {
+    caught_by_sweep("atomic-narrow-sign-extends", "i32.atomic.rmw16.xchg_u");
+}
+
 /// Every reference instruction, swept on the reference interpreter itself
 /// (judged by the spec's model) and Wasmtime: every cell passes, wasmi
 /// (no GC) sits each one out as unsupported.
