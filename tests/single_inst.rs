@@ -8,7 +8,7 @@
 use crosscheck::engines::EngineSet;
 use crosscheck::judge::Verdict;
 use crosscheck::selftest::{Fault, run_fault, single_inst_options};
-use crosscheck::single_inst::catalog::{ENTRIES, Group, Immediates, SplitMix};
+use crosscheck::single_inst::catalog::{ENTRIES, Group, Immediates, Memory, SplitMix};
 use crosscheck::single_inst::{Spec, operands};
 use crosscheck::target::{Target, check};
 use std::collections::BTreeSet;
@@ -192,19 +192,23 @@ fn every_entry_assembles_and_names_itself() {
             assert_eq!(Spec::of_module(&wasm), Some(spec), "{}", spec.instruction_text());
             // Memory arguments stay within their domains, on memories of
             // both address types.
-            if let Immediates::Mem { align, offset, memory64 } | Immediates::MemLane { align, offset, memory64, .. } =
-                imm
-            {
+            if let Immediates::Mem { align, offset, memory } | Immediates::MemLane { align, offset, memory, .. } = imm {
                 assert!(1u32 << align <= e.access_width(), "{}: alignment above natural", e.name);
+                let memory64 = memory.memory64;
                 assert!(memory64 || offset <= u32::MAX as u64, "{}: offset {offset} on a 32-bit memory", e.name);
                 assert_eq!(spec.features().memory64, memory64, "{}", e.name);
-                memory_types.insert((e.group, memory64));
+                memory_types.insert((e.group, memory64, memory.unbounded));
             }
         }
     }
-    // The sweep tries each kind of memory instruction on both.
+    // The sweep tries each kind of memory instruction on all four kinds
+    // of memory (32- or 64-bit, with a maximum or without).
     for group in [Group::Memory, Group::Simd, Group::Atomic] {
-        assert!(memory_types.contains(&(group, false)) && memory_types.contains(&(group, true)), "{group:?}");
+        for memory64 in [false, true] {
+            for unbounded in [false, true] {
+                assert!(memory_types.contains(&(group, memory64, unbounded)), "{group:?} {memory64} {unbounded}");
+            }
+        }
     }
 }
 
@@ -424,7 +428,8 @@ fn operand_sources_feed_the_same_operands() {
     for (name, args, memory64) in all {
         let entry = lookup(name).unwrap_or_else(|| panic!("{name} in the catalog"));
         let align = *entry.alignments().start();
-        let imm = if entry.is_memory() { Immediates::Mem { offset: 1, align, memory64 } } else { Immediates::None };
+        let memory = Memory { memory64, unbounded: memory64 };
+        let imm = if entry.is_memory() { Immediates::Mem { offset: 1, align, memory } } else { Immediates::None };
         let spec = Spec { entry, imm };
         let poke = entry.is_memory().then_some((65520u32, u128::MAX - 5));
         let tuple = operands::Tuple { args: args.clone(), poke };

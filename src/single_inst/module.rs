@@ -87,17 +87,22 @@ impl Spec {
 
     /// The instruction as the custom section records it and reports show
     /// it: its text, and what is not in the text: the operand's heap type
-    /// (`ref.is_null operand=extern`), a 64-bit memory (`i32.load offset=0
-    /// align=4 memory=i64`).
+    /// (`ref.is_null operand=extern`), a 64-bit memory or one without a
+    /// maximum (`i32.load offset=0 align=4 memory=i64 max=none`).
     pub fn section_text(&self) -> String {
-        match self.imm {
-            Immediates::HeapType(h) => {
-                let heap = super::refs::HEAP_TYPES.get(h as usize).copied().unwrap_or("?");
-                format!("{} operand={heap}", self.instruction_text())
-            }
-            imm if imm.memory64() => format!("{} memory=i64", self.instruction_text()),
-            _ => self.instruction_text(),
+        let mut text = self.instruction_text();
+        if let Immediates::HeapType(h) = self.imm {
+            let heap = super::refs::HEAP_TYPES.get(h as usize).copied().unwrap_or("?");
+            text.push_str(&format!(" operand={heap}"));
         }
+        let memory = self.imm.memory().unwrap_or_default();
+        if memory.memory64 {
+            text.push_str(" memory=i64");
+        }
+        if memory.unbounded {
+            text.push_str(" max=none");
+        }
+        text
     }
 
     /// The operand types of `f`: the entry's, the address an `i64` on a
@@ -178,8 +183,10 @@ impl Spec {
         let (body, locals) = (self.body_text(), self.locals_text());
         let mut m = String::from("(module\n");
         if e.is_memory() {
-            let address_type = if self.imm.memory64() { "i64 " } else { "" };
-            m.push_str(&format!("  (memory (export \"mem\") {address_type}1 1)\n"));
+            let memory = self.imm.memory().unwrap_or_default();
+            let address_type = if memory.memory64 { "i64 " } else { "" };
+            let maximum = if memory.unbounded { "" } else { " 1" };
+            m.push_str(&format!("  (memory (export \"mem\") {address_type}1{maximum})\n"));
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {

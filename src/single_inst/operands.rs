@@ -204,12 +204,12 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::single_inst::catalog::lookup;
+    use crate::single_inst::catalog::{Memory, lookup};
 
     #[test]
     fn addresses_reach_both_sides_of_the_end_of_memory() {
         let e = lookup("v128.load32_zero").unwrap();
-        let imm = Immediates::Mem { offset: 0, align: 2, memory64: false };
+        let imm = Immediates::Mem { offset: 0, align: 2, memory: Memory::default() };
         let mut g = SplitMix(7);
         let addrs: Vec<u32> = (0..400).map(|_| tuple(&mut g, e, &imm).args[0].bits() as u32).collect();
         assert!(addrs.contains(&(MEMORY_BYTES - 4)), "last in-bounds address drawn");
@@ -220,7 +220,7 @@ mod tests {
     fn addresses_on_a_64_bit_memory_pass_4_gib_and_wrap_with_the_offset() {
         let e = lookup("i32.load").unwrap();
         let offset = u64::MAX - 9;
-        let imm = Immediates::Mem { offset, align: 2, memory64: true };
+        let imm = Immediates::Mem { offset, align: 2, memory: Memory { memory64: true, unbounded: false } };
         let mut g = SplitMix(5);
         let addrs: Vec<u64> = (0..600)
             .map(|_| match tuple(&mut g, e, &imm).args[0] {
@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn half_the_atomic_addresses_are_aligned() {
         let e = lookup("i64.atomic.rmw.add").unwrap();
-        let imm = Immediates::Mem { offset: 3, align: 3, memory64: false };
+        let imm = Immediates::Mem { offset: 3, align: 3, memory: Memory::default() };
         let mut g = SplitMix(9);
         let n = 1000;
         let aligned = (0..n).filter(|_| (tuple(&mut g, e, &imm).args[0].bits() as u64 + 3).is_multiple_of(8)).count();

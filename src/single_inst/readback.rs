@@ -5,7 +5,7 @@
 //! exact judge, the shrinker and the `.wast` writer read modules here;
 //! [`super::module`] builds them.
 
-use super::catalog::{Entry, Immediates, lookup};
+use super::catalog::{Entry, Immediates, Memory, lookup};
 use super::module::{DISPATCHER, SECTION, SOURCE_FED, Spec, operand_source};
 use super::operands::Tuple;
 use crosscheck_oracles::{Call, Val};
@@ -40,7 +40,7 @@ fn custom_section(wasm: &[u8]) -> Option<String> {
 
 fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
     use super::catalog::Imm;
-    let memory64 = words.contains(&"memory=i64");
+    let memory = Memory { memory64: words.contains(&"memory=i64"), unbounded: words.contains(&"max=none") };
     let memarg = |w: &[&str]| -> Option<(u64, u8)> {
         let offset = w.first()?.strip_prefix("offset=")?.parse().ok()?;
         let align: u32 = w.get(1)?.strip_prefix("align=")?.parse().ok()?;
@@ -55,11 +55,11 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         }
         Imm::Mem { .. } => {
             let (offset, align) = memarg(words)?;
-            Immediates::Mem { offset, align, memory64 }
+            Immediates::Mem { offset, align, memory }
         }
         Imm::MemLane { .. } => {
             let (offset, align) = memarg(words)?;
-            Immediates::MemLane { offset, align, lane: words.get(2)?.parse().ok()?, memory64 }
+            Immediates::MemLane { offset, align, lane: words.get(2)?.parse().ok()?, memory }
         }
         // Constants: read the value back from the code (the text form of
         // floats is not worth parsing here).

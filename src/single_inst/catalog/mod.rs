@@ -104,29 +104,51 @@ pub enum Immediates {
     Const(u128),
     Lane(u8),
     Shuffle([u8; 16]),
-    /// Memory offset and alignment (log2), and whether the memory is
-    /// 64-bit (not an immediate of the instruction but of its memory: the
-    /// address operand is then an `i64`, the offset may pass 2^32).
+    /// Memory offset and alignment (log2), and the memory they address.
     Mem {
         offset: u64,
         align: u8,
-        memory64: bool,
+        memory: Memory,
     },
     MemLane {
         offset: u64,
         align: u8,
         lane: u8,
-        memory64: bool,
+        memory: Memory,
     },
     /// The operand's heap type, an index into
     /// [`crate::single_inst::refs::HEAP_TYPES`].
     HeapType(u8),
 }
 
+/// The one-page memory a memory instruction runs against: not an
+/// immediate of the instruction but of its module, drawn with them, since
+/// compilers check bounds differently for each kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Memory {
+    /// 64-bit (memory64): the address operand is an `i64`, the offset may
+    /// pass 2^32.
+    pub memory64: bool,
+    /// Declared without a maximum (`(memory 1)`, not `(memory 1 1)`): the
+    /// engine cannot take the size for fixed, so with a reservation
+    /// smaller than 4 GiB Wasmtime checks addresses against a bound it
+    /// loads, where a memory with a maximum inside its reservation is
+    /// checked against a constant.
+    pub unbounded: bool,
+}
+
 impl Immediates {
+    /// The memory a memory instruction addresses.
+    pub fn memory(&self) -> Option<Memory> {
+        match *self {
+            Immediates::Mem { memory, .. } | Immediates::MemLane { memory, .. } => Some(memory),
+            _ => None,
+        }
+    }
+
     /// Whether the instruction's memory is 64-bit.
     pub fn memory64(&self) -> bool {
-        matches!(self, Immediates::Mem { memory64: true, .. } | Immediates::MemLane { memory64: true, .. })
+        self.memory().is_some_and(|m| m.memory64)
     }
 
     /// A memory instruction's offset.
@@ -262,17 +284,17 @@ impl Entry {
                 Immediates::Shuffle(l)
             }
             Imm::Mem { align } => {
-                let memory64 = u.ratio(1u8, 4)?;
-                let offset = arbitrary_offset(u, 1 << align, memory64)?;
-                Immediates::Mem { offset, align: u.int_in_range(self.alignments())?, memory64 }
+                let memory = Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? };
+                let offset = arbitrary_offset(u, 1 << align, memory.memory64)?;
+                Immediates::Mem { offset, align: u.int_in_range(self.alignments())?, memory }
             }
             Imm::MemLane { lanes, align } => {
-                let memory64 = u.ratio(1u8, 4)?;
+                let memory = Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? };
                 Immediates::MemLane {
-                    offset: arbitrary_offset(u, 1 << align, memory64)?,
+                    offset: arbitrary_offset(u, 1 << align, memory.memory64)?,
                     align: u.int_in_range(self.alignments())?,
                     lane: u.int_in_range(0..=lanes - 1)?,
-                    memory64,
+                    memory,
                 }
             }
             Imm::HeapType => {
@@ -290,7 +312,8 @@ impl Entry {
     /// patterns engines special-case plus a few random ones, memory
     /// arguments at each alignment with offsets 0, small and past the end,
     /// each on a 32-bit memory and on a 64-bit one (where the offset past
-    /// the end is 2^32 instead).
+    /// the end is 2^32 instead), every other one on a memory without a
+    /// maximum.
     pub fn sweep_immediates(&self, seed: u64) -> Vec<Immediates> {
         let mut rng = SplitMix(seed ^ fnv(self.name));
         match self.imm {
@@ -325,7 +348,10 @@ impl Entry {
                 .into_iter()
                 .flat_map(|memory64| {
                     self.alignments().flat_map(move |align| {
-                        sweep_offsets(memory64).map(|offset| Immediates::Mem { offset, align, memory64 })
+                        sweep_offsets(memory64).into_iter().enumerate().map(move |(i, offset)| {
+                            let memory = Memory { memory64, unbounded: (i + align as usize) % 2 == 1 };
+                            Immediates::Mem { offset, align, memory }
+                        })
                     })
                 })
                 .collect(),
@@ -339,7 +365,7 @@ impl Entry {
                             offset: sweep_offsets(memory64)[lane as usize % 3],
                             align: aligns[lane as usize % aligns.len()],
                             lane,
-                            memory64,
+                            memory: Memory { memory64, unbounded: lane % 2 == 1 },
                         })
                     })
                     .collect()
