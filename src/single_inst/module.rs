@@ -11,8 +11,7 @@
 //! a saved `case.wasm` says what it checks. Written as text and assembled
 //! with `wat`: the text is the minimal `.wat` of a finding as it is.
 
-use super::catalog::Group;
-use super::catalog::{Entry, Immediates};
+use super::catalog::{Entry, Group, Immediates};
 use super::operands::Tuple;
 use crosscheck_oracles::{Call, Exports, Features, Plan, Val, ValType};
 

@@ -3,9 +3,10 @@
 //! non-canonical and signalling NaNs of both signs, subnormals, the limits
 //! of every conversion — see [`crate::values`]), mixed lane by lane, plus
 //! raw bytes; addresses of memory instructions biased to both ends of the
-//! one-page memory (on a 64-bit memory also past 2^32 and near 2^64;
-//! for an atomic instruction, aligned half the time); the 16 memory bytes the instruction sees; and the i32
-//! parameters reference operands are made from (values and null flags).
+//! one-page memory (on a 64-bit memory also past 2^32 and near 2^64; for
+//! an atomic instruction, aligned half the time); the 16 memory bytes the
+//! instruction sees; and the i32 parameters reference operands are made
+//! from (values and null flags).
 
 use super::catalog::{Entry, Group, Immediates, Shape, SplitMix};
 use super::refs::RefSig;

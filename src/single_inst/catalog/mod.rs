@@ -4,9 +4,9 @@
 //! instructions that act on values alone, with its text-format name,
 //! operand and result types and the domain of its immediates; and concrete
 //! immediates ([`Immediates`]) drawn from fuzz bytes or enumerated for the
-//! sweep. A memory instruction's immediates also say whether its memory is
-//! 32- or 64-bit (memory64): the same instruction compiles to different
-//! bounds checks on each.
+//! sweep. A memory instruction's immediates also say which kind of memory
+//! it addresses ([`Memory`]: 32- or 64-bit, with a maximum or without):
+//! the same instruction compiles to different bounds checks on each.
 
 mod table;
 
