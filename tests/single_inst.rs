@@ -1,14 +1,14 @@
 //! The single-instruction side: the catalog against wasmparser's own
 //! operator list (counted independently: the spec's 236 SIMD and 20
-//! relaxed-SIMD instructions, every numeric one, the 23 scalar loads and
-//! stores, the threads proposal's 67 atomic ones), every module
+//! relaxed-SIMD instructions, every numeric one, the 28 memory ones but
+//! `memory.grow`, the threads proposal's 67 atomic ones), every module
 //! assembling to the instruction it names, the `single_inst` fuzz target's
 //! determinism, and the per-instruction planted faults caught through it.
 
 use crosscheck::engines::EngineSet;
 use crosscheck::judge::Verdict;
 use crosscheck::selftest::{Fault, run_fault, single_inst_options};
-use crosscheck::single_inst::catalog::{ENTRIES, Group, Immediates, Memory, SplitMix};
+use crosscheck::single_inst::catalog::{ENTRIES, Group, Imm, Immediates, Memory, SplitMix};
 use crosscheck::single_inst::{Spec, operands};
 use crosscheck::target::{Target, check};
 use std::collections::BTreeSet;
@@ -73,18 +73,21 @@ fn catalog_has_every_numeric_instruction() {
 }
 
 #[test]
-fn catalog_has_every_scalar_load_and_store() {
+fn catalog_has_every_memory_instruction_but_grow() {
     let memory: BTreeSet<String> = wasmparser_operators()
         .into_iter()
         .filter(|(p, n)| {
-            *p == "mvp"
+            let scalar = *p == "mvp"
                 && ["i32.", "i64.", "f32.", "f64."].iter().any(|t| n.starts_with(t))
-                && (n.contains("load") || n.contains("store"))
+                && (n.contains("load") || n.contains("store"));
+            let bulk = *p == "bulk_memory" && (n.starts_with("memory.") || n.starts_with("data."));
+            scalar || bulk || n == "memory.size"
         })
         .map(|(_, n)| n)
         .collect();
-    // 14 loads, 9 stores.
-    assert_eq!(memory.len(), 23);
+    // 14 loads, 9 stores, `memory.size`, `memory.init`, `data.drop`,
+    // `memory.copy`, `memory.fill`.
+    assert_eq!(memory.len(), 28);
     assert_eq!(names_of(Group::Memory), memory);
 }
 
@@ -324,6 +327,69 @@ fn narrow_atomic_sign_extending_is_caught_by_the_fuzz_target() {
     caught(Fault::AtomicNarrowSignExtends);
 }
 
+/// The bulk memory instructions on every kind of memory, on the reference
+/// and Wasmtime: each both completes and traps out of bounds over its
+/// tuples (the operands reach both sides of the end), the two engines
+/// agree call by call, and what `memory.fill` and `memory.init` wrote
+/// shows in a `peek`.
+#[test]
+fn bulk_memory_instructions_complete_and_trap_on_every_kind_of_memory() {
+    use crosscheck::oracles::{CallOutcome, TrapKind, registry};
+    use crosscheck::single_inst::catalog::lookup;
+    let mut g = SplitMix(0xb01c);
+    for name in ["memory.fill", "memory.copy", "memory.init"] {
+        let entry = lookup(name).unwrap();
+        for memory64 in [false, true] {
+            for unbounded in [false, true] {
+                let spec = Spec { entry, imm: Immediates::Memory(Memory { memory64, unbounded }) };
+                let tuples: Vec<operands::Tuple> =
+                    (0..200).map(|_| operands::tuple(&mut g, entry, &spec.imm)).collect();
+                let case = crosscheck::single_inst::case_for(&spec, &tuples).unwrap();
+                let reference = registry::create("reference").unwrap().run(&case.plan);
+                let wasmtime = registry::create("wasmtime").unwrap().run(&case.plan);
+                assert_eq!(reference.calls, wasmtime.calls, "{name} memory64={memory64} unbounded={unbounded}");
+                let f: Vec<&CallOutcome> = case
+                    .plan
+                    .calls
+                    .iter()
+                    .zip(&reference.calls)
+                    .filter(|(c, _)| c.export == "f")
+                    .map(|(_, o)| o)
+                    .collect();
+                let label = format!("{name} memory64={memory64} unbounded={unbounded}");
+                assert!(f.iter().any(|o| matches!(o, CallOutcome::Returned(_))), "{label}: never completed");
+                assert!(
+                    f.iter().any(|o| matches!(o, CallOutcome::Trapped(TrapKind::MemoryOutOfBounds))),
+                    "{label}: never out of bounds"
+                );
+                // A peek after a completed fill or init with a non-zero
+                // length at an address below the poke window shows bytes
+                // the instruction wrote (the fill byte; the segment's
+                // 0xa0.. bytes).
+                if name != "memory.copy" {
+                    let wrote = case.plan.calls.windows(2).zip(reference.calls.windows(2)).any(|(c, o)| {
+                        let (CallOutcome::Returned(_), CallOutcome::Returned(peeked)) = (&o[0], &o[1]) else {
+                            return false;
+                        };
+                        let len = c[0].args.get(2).map_or(0, |a| a.bits());
+                        let low = peeked.first().map_or(0, |v| v.bits() as u8);
+                        c[0].export == "f"
+                            && c[1].export == "peek"
+                            && len > 0
+                            && c[0].args[0].bits() < 65520
+                            && if name == "memory.fill" {
+                                low == c[0].args[1].bits() as u8
+                            } else {
+                                (0xa0..=0xbf).contains(&low)
+                            }
+                    });
+                    assert!(wrote, "{label}: no peek shows what was written");
+                }
+            }
+        }
+    }
+}
+
 /// Each reference instruction, with each operand heap type, on the
 /// reference interpreter and Wasmtime: the spec's model holds on every
 /// call, and a null operand of `ref.as_non_null` / `i31.get_s/u` traps
@@ -414,6 +480,7 @@ fn operand_sources_feed_the_same_operands() {
         ("v128.store", vec![Val::I32(65519), Val::V128(0x0102_0304)]),
         ("i64.load16_s", vec![Val::I32(65533)]),
         ("i32.atomic.rmw8.sub_u", vec![Val::I32(65519), Val::I32(0x1ff)]),
+        ("memory.init", vec![Val::I32(65530), Val::I32(3), Val::I32(6)]),
         ("ref.eq", vec![Val::I32(0x8000_0000), Val::I32(0), Val::I32(0), Val::I32(0)]),
         ("any.convert_extern", vec![Val::I32(0xc000_0000), Val::I32(0)]),
         ("i31.get_s", vec![Val::I32(0x4000_0000), Val::I32(1)]),
@@ -423,13 +490,18 @@ fn operand_sources_feed_the_same_operands() {
         ("f64.load", vec![Val::I64(65527)]),
         ("v128.load8_splat", vec![Val::I64(65534)]),
         ("i64.atomic.rmw16.cmpxchg_u", vec![Val::I64(65521), Val::I64(0xffff), Val::I64(7)]),
+        ("memory.copy", vec![Val::I64(65500), Val::I64(65520), Val::I64(16)]),
     ];
     let all = cases.iter().map(|(n, a)| (n, a, false)).chain(memory64.iter().map(|(n, a)| (n, a, true)));
     for (name, args, memory64) in all {
         let entry = lookup(name).unwrap_or_else(|| panic!("{name} in the catalog"));
         let align = *entry.alignments().start();
         let memory = Memory { memory64, unbounded: memory64 };
-        let imm = if entry.is_memory() { Immediates::Mem { offset: 1, align, memory } } else { Immediates::None };
+        let imm = match entry.imm {
+            Imm::Mem { .. } => Immediates::Mem { offset: 1, align, memory },
+            Imm::Memory | Imm::Data => Immediates::Memory(memory),
+            _ => Immediates::None,
+        };
         let spec = Spec { entry, imm };
         let poke = entry.is_memory().then_some((65520u32, u128::MAX - 5));
         let tuple = operands::Tuple { args: args.clone(), poke };

@@ -1,6 +1,8 @@
-//! Single-instruction Cases: one numeric, SIMD, relaxed-SIMD or
-//! value-only reference instruction (immediates included) per module, called with a batch of edge-biased
-//! operand tuples, judged exactly against the results the spec allows.
+//! Single-instruction Cases: one numeric, memory, SIMD, relaxed-SIMD,
+//! atomic or value-only reference instruction (immediates included, a
+//! memory instruction's kind of memory too) per module, called with a
+//! batch of edge-biased operand tuples, judged exactly against the results
+//! the spec allows.
 //!
 //! | module | job |
 //! | --- | --- |

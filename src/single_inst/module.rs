@@ -80,7 +80,9 @@ impl Spec {
             }
             Immediates::Mem { offset, align, .. } => format!("{name} {}", memarg(offset, align)),
             Immediates::MemLane { offset, align, lane, .. } => format!("{name} {} {lane}", memarg(offset, align)),
-            Immediates::HeapType(_) => name.to_string(),
+            // The passive segment's index.
+            Immediates::Memory(_) if self.entry.imm == super::catalog::Imm::Data => format!("{name} 0"),
+            Immediates::Memory(_) | Immediates::HeapType(_) => name.to_string(),
         }
     }
 
@@ -104,14 +106,26 @@ impl Spec {
         text
     }
 
-    /// The operand types of `f`: the entry's, the address an `i64` on a
-    /// 64-bit memory.
+    /// The operand types of `f`: the entry's, addresses and lengths
+    /// `i64`s on a 64-bit memory ([`Entry::address_operands`]).
     pub fn params(&self) -> Vec<ValType> {
         let mut params = self.entry.params.to_vec();
         if self.imm.memory64() {
-            params[0] = ValType::I64;
+            for &i in self.entry.address_operands() {
+                params[i] = ValType::I64;
+            }
         }
         params
+    }
+
+    /// The result types of `f`: the entry's, `memory.size` an `i64` on a
+    /// 64-bit memory.
+    pub fn results(&self) -> Vec<ValType> {
+        let mut results = self.entry.results.to_vec();
+        if self.imm.memory64() && self.entry.name == "memory.size" {
+            results[0] = ValType::I64;
+        }
+        results
     }
 
     /// The proposals the module needs: the instruction's, and memory64 for
@@ -141,6 +155,15 @@ impl Spec {
                 "  (func (export \"poke\") (param {at} i64 i64)\n    local.get 0 local.get 1 i64.store align=1 local.get 0 local.get 2 i64.store offset=8 align=1)\n  (func (export \"peek\") (param {at}) (result i64 i64)\n    local.get 0 i64.load align=1 local.get 0 i64.load offset=8 align=1)\n"
             )
         }
+    }
+
+    /// Where `peek` reads when not where `poke` wrote: `memory.copy`'s
+    /// destination (`poke` fills its source).
+    fn peek_address(&self, t: &Tuple) -> Option<u32> {
+        if self.entry.name != "memory.copy" {
+            return None;
+        }
+        Some(t.args.first()?.bits().min(u128::from(super::operands::MEMORY_BYTES - 16)) as u32)
     }
 
     /// `poke`'s operands: the address, the 16 bytes.
@@ -177,7 +200,7 @@ impl Spec {
     pub fn module_text(&self, const_fed: &[Tuple]) -> String {
         let e = self.entry;
         let params: String = self.params().iter().map(|t| format!(" {}", ty(*t))).collect();
-        let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let results: String = self.results().iter().map(|t| format!(" {}", ty(*t))).collect();
         let gets: String = (0..e.params.len()).map(|i| format!("local.get {i} ")).collect();
         let (body, locals) = (self.body_text(), self.locals_text());
         let mut m = String::from("(module\n");
@@ -186,6 +209,9 @@ impl Spec {
             let address_type = if memory.memory64 { "i64 " } else { "" };
             let maximum = if memory.unbounded { "" } else { " 1" };
             m.push_str(&format!("  (memory (export \"mem\") {address_type}1{maximum})\n"));
+        }
+        if e.imm == super::catalog::Imm::Data {
+            m.push_str(&format!("  (data \"{PASSIVE_DATA}\")\n"));
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {
@@ -209,7 +235,7 @@ impl Spec {
     /// Winch and Pulley (docs/benchmarks.md). Each arm is the code such a
     /// function had: the constants, then the instruction.
     fn dispatcher_text(&self, tuples: &[Tuple]) -> String {
-        let results: String = self.entry.results.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let results: String = self.results().iter().map(|t| format!(" {}", ty(*t))).collect();
         let (body, locals) = (self.body_text(), self.locals_text());
         let n = tuples.len();
         let mut m = format!("  (func (export \"{DISPATCHER}\") (param $tuple i32) (result{results}){locals}\n");
@@ -233,7 +259,7 @@ impl Spec {
     fn source_fed_text(&self, tuples: &[Tuple]) -> String {
         let e = self.entry;
         let params: String = self.params().iter().map(|t| format!(" {}", ty(*t))).collect();
-        let results: String = e.results.iter().map(|t| format!(" {}", ty(*t))).collect();
+        let results: String = self.results().iter().map(|t| format!(" {}", ty(*t))).collect();
         let n = e.params.len();
         let (instr, locals) = (self.body_text(), self.locals_text());
         let mut m = String::new();
@@ -309,6 +335,7 @@ impl Spec {
                 }
                 calls.push(Call { export, args });
                 if let (true, Some((at, _))) = (self.entry.writes_memory(), t.poke) {
+                    let at = self.peek_address(t).unwrap_or(at);
                     calls.push(Call { export: "peek".into(), args: vec![self.address(at)] });
                 }
             }
@@ -336,6 +363,11 @@ fn const_text(v: &Val) -> String {
 /// Tuples also checked with operands from other sources (`t{i}`, `g{i}`,
 /// `l{i}`, `s{i}`; see [`Spec::module_text`]).
 pub const SOURCE_FED: usize = 1;
+
+/// The passive data segment of a `memory.init` or `data.drop` module, as
+/// a text-format string: 32 bytes, none zero, so what `memory.init`
+/// copies shows in memory.
+const PASSIVE_DATA: &str = "\\a0\\a1\\a2\\a3\\a4\\a5\\a6\\a7\\a8\\a9\\aa\\ab\\ac\\ad\\ae\\af\\b0\\b1\\b2\\b3\\b4\\b5\\b6\\b7\\b8\\b9\\ba\\bb\\bc\\bd\\be\\bf";
 
 /// The export running the instruction on constant operands: `k(i)` for
 /// tuple `i` ([`Spec::dispatcher_text`]). Modules built before it was one

@@ -134,6 +134,34 @@ fn address(s: &mut dyn Source, offset: u64, width: u32, memory64: bool) -> u64 {
     if memory64 { a } else { a as u32 as u64 }
 }
 
+/// A length for `memory.fill`, `memory.copy` or `memory.init`: 0, a few
+/// bytes (across the end from an address near it), the whole page and
+/// around it, or far past it (on a 64-bit memory also past 2^32 and near
+/// 2^63 and 2^64, where `address + length` overflows).
+fn length(s: &mut dyn Source, memory64: bool) -> u64 {
+    let m = MEMORY_BYTES as u64;
+    let n = match s.below(if memory64 { 7 } else { 6 }) {
+        0 => 0,
+        1 | 2 => 1 + s.below(16),
+        3 => [16, 32, m - 1, m, m + 1][s.below(5) as usize],
+        4 => [u32::MAX as u64, 0x8000_0000, 0xffff_fff0][s.below(3) as usize],
+        5 => s.below(m),
+        _ => [1 << 32, (1 << 32) + 1, 1 << 63, u64::MAX, u64::MAX - 15][s.below(5) as usize],
+    };
+    if memory64 { n } else { n as u32 as u64 }
+}
+
+/// `memory.init`'s offset into the 32-byte passive segment: its edges, or
+/// far past it.
+fn segment_offset(s: &mut dyn Source) -> u32 {
+    match s.below(4) {
+        0 => 0,
+        1 => [1, 16, 31, 32, 33][s.below(5) as usize],
+        2 => s.below(32) as u32,
+        _ => [u32::MAX, 0x8000_0000, MEMORY_BYTES][s.below(3) as usize],
+    }
+}
+
 /// i32s around the edges of an i31: where bit 30 (its sign) and bit 31
 /// (dropped by `ref.i31`) change.
 const I31_EDGES: &[u32] =
@@ -172,26 +200,43 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     let shape = entry.operand_shape();
     let offset = imm.offset();
     let width = entry.access_width();
+    let memory64 = imm.memory64();
+    let in_memory = |a: u64| if memory64 { Val::I64(a) } else { Val::I32(a as u32) };
     let mut args = Vec::with_capacity(entry.params.len());
     for (i, &ty) in entry.params.iter().enumerate() {
         let v = match (offset, i, ty) {
             (Some(off), 0, ValType::I32) => {
-                let mut a = address(s, off, width, imm.memory64());
+                let mut a = address(s, off, width, memory64);
                 // An atomic access traps unless its effective address is
                 // aligned: half the addresses are moved down to the next
                 // aligned one.
                 if entry.group == Group::Atomic && s.below(2) == 0 {
                     a = a.wrapping_sub(a.wrapping_add(off) % width as u64);
                 }
-                if imm.memory64() { Val::I64(a) } else { Val::I32(a as u32) }
+                in_memory(a)
             }
+            // Bulk memory: addresses, lengths, `memory.init`'s segment
+            // offset and length, `memory.fill`'s byte.
+            (None, _, _) if entry.address_operands().contains(&i) => match (entry.name, i) {
+                ("memory.fill" | "memory.copy", 2) => in_memory(length(s, memory64)),
+                _ => in_memory(address(s, 0, 1, memory64)),
+            },
+            (None, 1, _) if entry.name == "memory.init" => Val::I32(segment_offset(s)),
+            (None, 2, _) if entry.name == "memory.init" => Val::I32(length(s, false) as u32),
             (_, _, ValType::V128) => vector(s, shape),
             (_, _, ty) => scalar(s, ty),
         };
         args.push(v);
     }
-    let poke = offset.map(|off| {
-        let ea = args.first().map_or(0, |a| a.bits() as u64).saturating_add(off);
+    // The 16 bytes poked where the instruction reads: at the effective
+    // address, `memory.copy`'s source, a bulk instruction's destination.
+    let base = match (offset, entry.name) {
+        (Some(off), _) => Some(args.first().map_or(0, |a| a.bits() as u64).saturating_add(off)),
+        (None, "memory.copy") => args.get(1).map(|a| a.bits() as u64),
+        (None, _) if !entry.address_operands().is_empty() => args.first().map(|a| a.bits() as u64),
+        _ => None,
+    };
+    let poke = base.map(|ea| {
         let at = ea.min((MEMORY_BYTES - 16) as u64) as u32;
         let bytes = match vector(s, shape) {
             Val::V128(b) => b,

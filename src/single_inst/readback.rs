@@ -64,6 +64,7 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // Constants: read the value back from the code (the text form of
         // floats is not worth parsing here).
         Imm::Const => Immediates::Const(0),
+        Imm::Memory | Imm::Data => Immediates::Memory(memory),
         Imm::HeapType => {
             let heap = words.first()?.strip_prefix("operand=")?;
             Immediates::HeapType(super::refs::HEAP_TYPES.iter().position(|h| *h == heap)? as u8)

@@ -1,12 +1,13 @@
 //! The instruction catalog: every numeric, SIMD and relaxed-SIMD
-//! instruction of the spec, its scalar loads and stores, the threads
-//! proposal's atomic memory instructions, and the Wasm 3.0 reference
-//! instructions that act on values alone, with its text-format name,
-//! operand and result types and the domain of its immediates; and concrete
-//! immediates ([`Immediates`]) drawn from fuzz bytes or enumerated for the
-//! sweep. A memory instruction's immediates also say which kind of memory
-//! it addresses ([`Memory`]: 32- or 64-bit, with a maximum or without):
-//! the same instruction compiles to different bounds checks on each.
+//! instruction of the spec, its memory instructions but `memory.grow`,
+//! the threads proposal's atomic memory instructions, and the Wasm 3.0
+//! reference instructions that act on values alone, with its text-format
+//! name, operand and result types and the domain of its immediates; and
+//! concrete immediates ([`Immediates`]) drawn from fuzz bytes or
+//! enumerated for the sweep. A memory instruction's immediates also say
+//! which kind of memory it addresses ([`Memory`]: 32- or 64-bit, with a
+//! maximum or without): the same instruction compiles to different bounds
+//! checks on each.
 
 mod table;
 
@@ -27,7 +28,10 @@ pub enum Group {
     Simd,
     /// The 20 relaxed-SIMD instructions.
     Relaxed,
-    /// The scalar loads and stores (`i32.load8_s`, ..., `f64.store`).
+    /// The scalar loads and stores (`i32.load8_s`, ..., `f64.store`),
+    /// `memory.size`, and the bulk memory instructions (`memory.fill`,
+    /// `memory.copy`, `memory.init` from a passive segment, `data.drop`).
+    /// Not `memory.grow`: the spec lets it fail at any time.
     Memory,
     /// The threads proposal's 67 atomic memory instructions: loads,
     /// stores, read-modify-writes, `cmpxchg`, `memory.atomic.notify`,
@@ -77,6 +81,12 @@ pub enum Imm {
         align: u8,
         lanes: u8,
     },
+    /// The module's one memory (`memory.size`, `memory.fill`,
+    /// `memory.copy`): no immediate in the text, the memory's kind drawn.
+    Memory,
+    /// The module's one passive data segment and its memory
+    /// (`memory.init`, `data.drop`).
+    Data,
     /// Not an immediate of the instruction but of its operand: the heap
     /// type the operand is typed with (`ref.is_null` on an `anyref`, an
     /// `eqref`, an `i31ref` or an `externref`; see
@@ -116,6 +126,9 @@ pub enum Immediates {
         lane: u8,
         memory: Memory,
     },
+    /// The kind of the module's memory, for an instruction with no memory
+    /// argument (`memory.fill`, `memory.init`, ...).
+    Memory(Memory),
     /// The operand's heap type, an index into
     /// [`crate::single_inst::refs::HEAP_TYPES`].
     HeapType(u8),
@@ -141,7 +154,9 @@ impl Immediates {
     /// The memory a memory instruction addresses.
     pub fn memory(&self) -> Option<Memory> {
         match *self {
-            Immediates::Mem { memory, .. } | Immediates::MemLane { memory, .. } => Some(memory),
+            Immediates::Mem { memory, .. } | Immediates::MemLane { memory, .. } | Immediates::Memory(memory) => {
+                Some(memory)
+            }
             _ => None,
         }
     }
@@ -166,9 +181,24 @@ pub fn lookup(name: &str) -> Option<&'static Entry> {
 }
 
 impl Entry {
-    /// Whether the instruction reads or writes linear memory.
+    /// Whether the instruction reads or writes linear memory (or needs
+    /// one: `memory.size`, `data.drop`).
     pub fn is_memory(&self) -> bool {
-        matches!(self.imm, Imm::Mem { .. } | Imm::MemLane { .. })
+        matches!(self.imm, Imm::Mem { .. } | Imm::MemLane { .. } | Imm::Memory | Imm::Data)
+    }
+
+    /// The operands (by index) that are addresses or lengths in the
+    /// memory, `i64`s on a 64-bit memory: the address of a load or store,
+    /// `memory.fill`'s address and length, all three of `memory.copy`'s,
+    /// `memory.init`'s destination (its segment offset and length are
+    /// `i32`s).
+    pub fn address_operands(&self) -> &'static [usize] {
+        match (self.imm, self.name) {
+            (_, "memory.fill") => &[0, 2],
+            (_, "memory.copy") => &[0, 1, 2],
+            (Imm::Mem { .. } | Imm::MemLane { .. }, _) | (_, "memory.init") => &[0],
+            _ => &[],
+        }
     }
 
     /// Whether it writes memory (its effect is observed through memory):
@@ -211,7 +241,8 @@ impl Entry {
                 f.simd = true;
                 f.relaxed_simd = true;
             }
-            Group::Memory => {}
+            // `memory.size` is 1.0; fill, copy, init and drop bulk memory.
+            Group::Memory => f.bulk_memory = matches!(self.imm, Imm::Memory | Imm::Data) && self.name != "memory.size",
             Group::Atomic => f.threads = true,
             // `i31ref`, `anyref` and `eqref` operands: GC (with typed
             // function references, which `ref.as_non_null` belongs to).
@@ -297,6 +328,9 @@ impl Entry {
                     memory,
                 }
             }
+            Imm::Memory | Imm::Data => {
+                Immediates::Memory(Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+            }
             Imm::HeapType => {
                 Immediates::HeapType(u.int_in_range(0..=crate::single_inst::refs::HEAP_TYPES.len() as u8 - 1)?)
             }
@@ -370,6 +404,10 @@ impl Entry {
                     })
                     .collect()
             }
+            Imm::Memory | Imm::Data => [false, true]
+                .into_iter()
+                .flat_map(|memory64| [false, true].map(|unbounded| Immediates::Memory(Memory { memory64, unbounded })))
+                .collect(),
             Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
         }
     }

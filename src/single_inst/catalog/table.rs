@@ -1,7 +1,7 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
-//! the spec, its scalar loads and stores, the threads proposal's atomic
-//! memory instructions and the reference instructions that act on values
-//! alone, one line each — text-format name, group, operand and result
+//! the spec, its memory instructions but `memory.grow`, the threads
+//! proposal's atomic memory instructions and the reference instructions
+//! that act on values alone, one line each — text-format name, group, operand and result
 //! types (for reference instructions: the i32 parameters and results of
 //! the module's functions, see [`crate::single_inst::refs`]), immediate
 //! kind — in the order of the spec's opcode tables.
@@ -21,7 +21,7 @@ const fn e(
 
 /// Every catalogued instruction.
 pub const ENTRIES: &[Entry] = &[
-    // Scalar loads and stores (0x28-0x3e).
+    // Scalar loads and stores (0x28-0x3e), memory.size (0x3f).
     e("i32.load", Group::Memory, &[I32], &[I32], Imm::Mem { align: 2 }),
     e("i64.load", Group::Memory, &[I32], &[I64], Imm::Mem { align: 3 }),
     e("f32.load", Group::Memory, &[I32], &[F32], Imm::Mem { align: 2 }),
@@ -45,6 +45,12 @@ pub const ENTRIES: &[Entry] = &[
     e("i64.store8", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 0 }),
     e("i64.store16", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 1 }),
     e("i64.store32", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 2 }),
+    e("memory.size", Group::Memory, &[], &[I32], Imm::Memory),
+    // Bulk memory (0xfc 0x08-0x0b).
+    e("memory.init", Group::Memory, &[I32, I32, I32], &[], Imm::Data),
+    e("data.drop", Group::Memory, &[], &[], Imm::Data),
+    e("memory.copy", Group::Memory, &[I32, I32, I32], &[], Imm::Memory),
+    e("memory.fill", Group::Memory, &[I32, I32, I32], &[], Imm::Memory),
     // Numeric instructions.
     e("i32.const", Group::Numeric, &[], &[I32], Imm::Const),
     e("i64.const", Group::Numeric, &[], &[I64], Imm::Const),
