@@ -367,7 +367,12 @@ fn spawn(
     if std::env::var_os("RUST_BACKTRACE").is_none() {
         cmd.env("RUST_BACKTRACE", "0");
     }
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    // The error names the worker's executable: a rebuild that replaced the
+    // binary as a campaign started showed only "No such file or directory".
+    let mut child =
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| {
+            std::io::Error::new(e.kind(), format!("starting a worker process ({}): {e}", exe.display()))
+        })?;
     let stdout = child.stdout.take().ok_or_else(|| std::io::Error::other("worker stdout"))?;
     let stderr = child.stderr.take().ok_or_else(|| std::io::Error::other("worker stderr"))?;
     let tx = tx.clone();
