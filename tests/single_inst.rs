@@ -178,6 +178,8 @@ fn every_entry_assembles_and_names_itself() {
             let spec = Spec { entry: e, imm };
             let tuples: Vec<_> = (0..3).map(|_| operands::tuple(&mut g, e, &imm)).collect();
             let wasm = spec.wasm(&tuples).unwrap_or_else(|err| panic!("{err}"));
+            // Valid with the proposals the Case declares, and no others.
+            spec.features().validate(&wasm).unwrap_or_else(|err| panic!("{}: {err}", spec.section_text()));
             // The operator wasmparser decodes is the one the entry names
             // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
             let op = instruction_of(&wasm, e.group == Group::Reference);

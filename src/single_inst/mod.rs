@@ -45,6 +45,12 @@ pub const CONST_FED: usize = 16;
 pub fn case_for(spec: &Spec, tuples: &[operands::Tuple]) -> Result<Case, Reject> {
     let const_fed = tuples.len().min(CONST_FED);
     let wasm = spec.wasm(&tuples[..const_fed]).map_err(|e| Reject::Module(e.to_string()))?;
+    // `wat` assembles without validating: a catalog bug that makes an
+    // invalid module is an error here, not a Case every engine rejects
+    // alike (which the judge would pass).
+    spec.features()
+        .validate(&wasm)
+        .map_err(|e| Reject::Module(format!("{}: invalid module: {e}", spec.section_text())))?;
     let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
     let plan = spec.plan(wasm, tuples, const_fed);
     Ok(Case { plan, info, features: spec.features(), determinism: Determinism::JUDGED })

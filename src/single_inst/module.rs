@@ -136,6 +136,13 @@ impl Spec {
         f
     }
 
+    /// Whether the instruction's first operand is an address (`s{i}`
+    /// computes it by a shift-and-add): not for `memory.size` and
+    /// `data.drop`, which have no operand (nor `l{i}`: they have a memory).
+    fn has_address(&self) -> bool {
+        self.entry.address_operands().first() == Some(&0)
+    }
+
     /// An address into the module's memory, as `f`, `poke` and `peek` take
     /// it.
     fn address(&self, at: u32) -> Val {
@@ -273,7 +280,7 @@ impl Spec {
             }
             let gets: String = (0..n).map(|j| format!("global.get $g{i}_{j} ")).collect();
             m.push_str(&format!("  (func (export \"g{i}\") (result{results}){locals}\n    {gets}{instr})\n"));
-            if e.is_memory() {
+            if self.has_address() {
                 // (a & 3) + ((a >> 2) << 2) = a: base plus a shifted index.
                 let rest: String = (1..n).map(|j| format!("local.get {j} ")).collect();
                 let a = if self.imm.memory64() { "i64" } else { "i32" };
@@ -323,9 +330,9 @@ impl Spec {
             if i < const_fed.min(SOURCE_FED) {
                 fed.push((format!("t{i}"), t.args.clone()));
                 fed.push((format!("g{i}"), Vec::new()));
-                if self.entry.is_memory() {
+                if self.has_address() {
                     fed.push((format!("s{i}"), t.args.clone()));
-                } else {
+                } else if !self.entry.is_memory() {
                     fed.push((format!("l{i}"), Vec::new()));
                 }
             }
