@@ -55,8 +55,8 @@ pub fn atomic_memarg(op: &O<'_>) -> Option<wasmparser::MemArg> {
         | O::I32AtomicStore16 { memarg }
         | O::I64AtomicStore8 { memarg }
         | O::I64AtomicStore16 { memarg }
-        | O::I64AtomicStore32 { memarg } => Some(memarg),
-        O::I32AtomicLoad { memarg }
+        | O::I64AtomicStore32 { memarg }
+        | O::I32AtomicLoad { memarg }
         | O::I64AtomicLoad { memarg }
         | O::I32AtomicLoad8U { memarg }
         | O::I32AtomicLoad16U { memarg }

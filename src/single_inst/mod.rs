@@ -48,12 +48,11 @@ pub fn case_for(spec: &Spec, tuples: &[operands::Tuple]) -> Result<Case, Reject>
     // `wat` assembles without validating: a catalog bug that makes an
     // invalid module is an error here, not a Case every engine rejects
     // alike (which the judge would pass).
-    spec.features()
-        .validate(&wasm)
-        .map_err(|e| Reject::Module(format!("{}: invalid module: {e}", spec.section_text())))?;
+    let features = spec.features();
+    features.validate(&wasm).map_err(|e| Reject::Module(format!("{}: invalid module: {e}", spec.section_text())))?;
     let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
     let plan = spec.plan(wasm, tuples, const_fed);
-    Ok(Case { plan, info, features: spec.features(), determinism: Determinism::JUDGED })
+    Ok(Case { plan, info, features, determinism: Determinism::JUDGED })
 }
 
 /// The Case fuzz bytes stand for — an instruction from the whole catalog,

@@ -106,14 +106,17 @@ impl Spec {
         text
     }
 
-    /// The operand types of `f`: the entry's, addresses and lengths
-    /// `i64`s on a 64-bit memory ([`Entry::address_operands`]).
+    /// The type of addresses and lengths in the module's memory.
+    fn address_type(&self) -> ValType {
+        if self.imm.memory64() { ValType::I64 } else { ValType::I32 }
+    }
+
+    /// The operand types of `f`: the entry's, addresses and lengths of the
+    /// memory's address type ([`Entry::address_operands`]).
     pub fn params(&self) -> Vec<ValType> {
         let mut params = self.entry.params.to_vec();
-        if self.imm.memory64() {
-            for &i in self.entry.address_operands() {
-                params[i] = ValType::I64;
-            }
+        for &i in self.entry.address_operands() {
+            params[i] = self.address_type();
         }
         params
     }
@@ -122,8 +125,8 @@ impl Spec {
     /// 64-bit memory.
     pub fn results(&self) -> Vec<ValType> {
         let mut results = self.entry.results.to_vec();
-        if self.imm.memory64() && self.entry.name == "memory.size" {
-            results[0] = ValType::I64;
+        if self.entry.name == "memory.size" {
+            results[0] = self.address_type();
         }
         results
     }
@@ -152,7 +155,7 @@ impl Spec {
     /// `poke` and `peek`: 16 bytes in and out of the memory, as one `v128`
     /// for a SIMD instruction, as two `i64`s otherwise.
     fn poke_peek_text(&self) -> String {
-        let at = if self.imm.memory64() { "i64" } else { "i32" };
+        let at = ty(self.address_type());
         if self.entry.group == Group::Simd {
             format!(
                 "  (func (export \"poke\") (param {at} v128) local.get 0 local.get 1 v128.store align=1)\n  (func (export \"peek\") (param {at}) (result v128) local.get 0 v128.load align=1)\n"
@@ -170,7 +173,7 @@ impl Spec {
         if self.entry.name != "memory.copy" {
             return None;
         }
-        Some(t.args.first()?.bits().min(u128::from(super::operands::MEMORY_BYTES - 16)) as u32)
+        Some(super::operands::window(t.args.first()?.bits() as u64))
     }
 
     /// `poke`'s operands: the address, the 16 bytes.
@@ -283,7 +286,7 @@ impl Spec {
             if self.has_address() {
                 // (a & 3) + ((a >> 2) << 2) = a: base plus a shifted index.
                 let rest: String = (1..n).map(|j| format!("local.get {j} ")).collect();
-                let a = if self.imm.memory64() { "i64" } else { "i32" };
+                let a = ty(self.address_type());
                 m.push_str(&format!(
                     "  (func (export \"s{i}\") (param{params}) (result{results}){locals}\n    local.get 0 {a}.const 3 {a}.and local.get 0 {a}.const 2 {a}.shr_u {a}.const 2 {a}.shl {a}.add {rest}{instr})\n"
                 ));

@@ -134,6 +134,12 @@ fn address(s: &mut dyn Source, offset: u64, width: u32, memory64: bool) -> u64 {
     if memory64 { a } else { a as u32 as u64 }
 }
 
+/// Where the 16 bytes `poke` writes and `peek` reads lie for an effective
+/// address: there, or the last 16 bytes of the page when it is past them.
+pub fn window(ea: u64) -> u32 {
+    ea.min(u64::from(MEMORY_BYTES - 16)) as u32
+}
+
 /// A length for `memory.fill`, `memory.copy` or `memory.init`: 0, a few
 /// bytes (across the end from an address near it), the whole page and
 /// around it, or far past it (on a 64-bit memory also past 2^32 and near
@@ -237,7 +243,7 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
         _ => None,
     };
     let poke = base.map(|ea| {
-        let at = ea.min((MEMORY_BYTES - 16) as u64) as u32;
+        let at = window(ea);
         let bytes = match vector(s, shape) {
             Val::V128(b) => b,
             _ => 0,

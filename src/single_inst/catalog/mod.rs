@@ -150,6 +150,14 @@ pub struct Memory {
     pub unbounded: bool,
 }
 
+impl Memory {
+    /// A kind of memory from fuzz bytes: 64-bit one time in four, without
+    /// a maximum one time in two.
+    fn arbitrary(u: &mut Unstructured<'_>) -> arbitrary::Result<Memory> {
+        Ok(Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+    }
+}
+
 impl Immediates {
     /// The memory a memory instruction addresses.
     pub fn memory(&self) -> Option<Memory> {
@@ -315,12 +323,12 @@ impl Entry {
                 Immediates::Shuffle(l)
             }
             Imm::Mem { align } => {
-                let memory = Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? };
+                let memory = Memory::arbitrary(u)?;
                 let offset = arbitrary_offset(u, 1 << align, memory.memory64)?;
                 Immediates::Mem { offset, align: u.int_in_range(self.alignments())?, memory }
             }
             Imm::MemLane { lanes, align } => {
-                let memory = Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? };
+                let memory = Memory::arbitrary(u)?;
                 Immediates::MemLane {
                     offset: arbitrary_offset(u, 1 << align, memory.memory64)?,
                     align: u.int_in_range(self.alignments())?,
@@ -328,9 +336,7 @@ impl Entry {
                     memory,
                 }
             }
-            Imm::Memory | Imm::Data => {
-                Immediates::Memory(Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
-            }
+            Imm::Memory | Imm::Data => Immediates::Memory(Memory::arbitrary(u)?),
             Imm::HeapType => {
                 Immediates::HeapType(u.int_in_range(0..=crate::single_inst::refs::HEAP_TYPES.len() as u8 - 1)?)
             }
