@@ -16,13 +16,16 @@ impl Gen<'_, '_> {
         let candidates: Vec<Shape> = Shape::ALL
             .iter()
             .copied()
-            .filter(|s| applies(*s, ty, self.simd, self.wide_arithmetic, self.threads))
+            .filter(|s| applies(*s, ty, self.simd, self.wide_arithmetic, self.threads, self.table.is_some()))
             .collect();
         // Atomics are one shape among twenty for an integer, and most of
         // their accesses touch zeroed memory: a module with them drawn
         // takes them first one time in four.
         let shape = if candidates.contains(&Shape::Atomic) && self.u.ratio(1, 4)? {
             Shape::Atomic
+        } else if candidates.contains(&Shape::Indirect) && self.u.ratio(1, 4)? {
+            // Likewise the indirect calls of a module with a table.
+            Shape::Indirect
         } else {
             *self.u.choose(&candidates)?
         };
@@ -358,11 +361,58 @@ impl Gen<'_, '_> {
                     self.pick(&[I::I64ExtendI32U, I::I64ExtendI32S])?;
                 }
             }
+            Shape::Indirect => {
+                if self.u.arbitrary()? {
+                    // The callee's argument, then the index.
+                    self.expr(ValType::I32, depth)?;
+                    self.table_index(depth)?;
+                    let type_index = self.table.map_or(0, |t| t.callee_type);
+                    self.emit(I::CallIndirect { type_index, table_index: 0 });
+                } else {
+                    self.table_index(depth)?;
+                    self.emit(I::TableGet(0));
+                    self.emit(I::RefIsNull);
+                }
+            }
             Shape::ShiftedAddress | Shape::FoldedAddress | Shape::StoreOp | Shape::Grow => {
                 // Addresses and statements, not expressions: never chosen here.
                 debug_assert!(false, "{shape:?} is no expression shape");
                 self.leaf(ty)?;
             }
+        }
+        Ok(())
+    }
+
+    /// An index into the module's table (an `i64` for a 64-bit table): a
+    /// constant on either side of its end or far past it (past 2^32 on a
+    /// 64-bit table), an `i32` parameter masked to below twice the
+    /// table's size, or any expression.
+    pub(super) fn table_index(&mut self, depth: u32) -> arbitrary::Result<()> {
+        let table64 = self.table.is_some_and(|t| t.table64);
+        let size = u64::from(super::generate::TABLE_ELEMENTS);
+        let extend = |g: &mut Self| {
+            if table64 {
+                g.emit(I::I64ExtendI32U)
+            }
+        };
+        match self.u.int_in_range(0..=3u8)? {
+            0 | 1 => {
+                let i = match self.u.int_in_range(0..=3u8)? {
+                    0 | 1 => self.u.int_in_range(0..=size + 1)?,
+                    2 => *self.u.choose(&[u64::from(u32::MAX), 0x8000_0000, size * 2])?,
+                    _ if table64 => *self.u.choose(&[1 << 32, (1 << 32) + 1, u64::MAX, 1 << 63])?,
+                    _ => size,
+                };
+                self.emit(if table64 { I::I64Const(i as i64) } else { I::I32Const(i as u32 as i32) });
+            }
+            2 => {
+                let p = *self.u.choose(&[1, 5])?;
+                self.emit(I::LocalGet(p));
+                self.emit(I::I32Const(size as i32 * 2 - 1));
+                self.emit(I::I32And);
+                extend(self);
+            }
+            _ => self.expr(if table64 { ValType::I64 } else { ValType::I32 }, depth)?,
         }
         Ok(())
     }
@@ -435,8 +485,15 @@ fn replace_lane(scalar: ValType, lanes: u8, lane: u8) -> I<'static> {
 }
 
 /// Whether `shape` can produce a value of `ty` as an expression (in a
-/// module with SIMD, wide arithmetic or threads on, or not).
-pub(super) fn applies(shape: Shape, ty: ValType, simd: bool, wide_arithmetic: bool, threads: bool) -> bool {
+/// module with SIMD, wide arithmetic, threads or a table, or not).
+pub(super) fn applies(
+    shape: Shape,
+    ty: ValType,
+    simd: bool,
+    wide_arithmetic: bool,
+    threads: bool,
+    table: bool,
+) -> bool {
     use ValType::*;
     let int = matches!(ty, I32 | I64);
     let float = matches!(ty, F32 | F64);
@@ -453,6 +510,7 @@ pub(super) fn applies(shape: Shape, ty: ValType, simd: bool, wide_arithmetic: bo
         Shape::ExtendOp | Shape::WideMul => ty == I64,
         Shape::WideArith => ty == I64 && wide_arithmetic,
         Shape::Atomic => int && threads,
+        Shape::Indirect => ty == I32 && table,
         Shape::FloatMinMaxSelect | Shape::CopysignConst => float,
         Shape::ShiftedAddress | Shape::FoldedAddress | Shape::StoreOp | Shape::Grow => false,
     }

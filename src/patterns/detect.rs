@@ -359,6 +359,7 @@ pub fn shape_at(ops: &[O<'_>], i: usize) -> Option<Shape> {
         _ if is_relaxed(op) => Shape::Relaxed,
         O::I64Add128 | O::I64Sub128 | O::I64MulWideS | O::I64MulWideU => Shape::WideArith,
         _ if atomic_memarg(op).is_some() => Shape::Atomic,
+        O::CallIndirect { .. } | O::TableGet { .. } => Shape::Indirect,
         O::V128Load8Lane { .. } | O::V128Load16Lane { .. } | O::V128Load32Lane { .. } | O::V128Load64Lane { .. } => {
             Shape::LaneInsert
         }

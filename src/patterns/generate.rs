@@ -2,7 +2,8 @@
 //! each an expression tree of catalog shapes ([`Shape`]) a few levels deep,
 //! with operands from every source (parameters, special constants, locals,
 //! `local.tee`, globals, loads of every width, sign and offset at edge
-//! addresses, other shapes). No loops and no calls: every function
+//! addresses, other shapes). No loops, and no calls but indirect ones to
+//! small leaf functions through the module's table: every function
 //! terminates by construction.
 
 use super::shapes::Shape;
@@ -12,8 +13,9 @@ use crate::module_info::MemoryInfo;
 use crate::values::{F32_EDGES, F64_EDGES, I32_EDGES, I64_EDGES};
 use arbitrary::Unstructured;
 use wasm_encoder::{
-    CodeSection, ConstExpr, DataSection, ExportKind, ExportSection, Function, FunctionSection, GlobalSection,
-    GlobalType, Ieee32, Ieee64, Instruction as I, MemArg, MemorySection, MemoryType, Module, TypeSection, ValType,
+    CodeSection, ConstExpr, DataSection, ElementSection, Elements, ExportKind, ExportSection, Function,
+    FunctionSection, GlobalSection, GlobalType, HeapType, Ieee32, Ieee64, Instruction as I, MemArg, MemorySection,
+    MemoryType, Module, RefType, TableSection, TableType, TypeSection, ValType,
 };
 
 /// Largest memory a `patterns` module declares, in pages (the differential
@@ -26,6 +28,35 @@ const MAX_DEPTH: u32 = 3;
 /// Parameters of every function: an address, then one of each scalar type
 /// (a 64-bit memory's address is the `i64`, [`Gen::address_param`]).
 const PARAMS: [ValType; 5] = [ValType::I32, ValType::I32, ValType::I64, ValType::F32, ValType::F64];
+
+/// Elements of a module's table.
+pub const TABLE_ELEMENTS: u32 = 8;
+
+/// The module's `funcref` table ([`Shape::Indirect`]), when it has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableInfo {
+    /// 64-bit (table64): indices are `i64`s.
+    pub table64: bool,
+    /// The type `call_indirect` calls with: `(func (param i32) (result
+    /// i32))`, the type of every callee but one.
+    pub callee_type: u32,
+}
+
+/// The table's callees, after the exported functions: `x + 1`, `x * 3`,
+/// `x ^ -1`, `x rotl 13` of type `$callee`, and one of another type
+/// (`(func (param i32) (result i64))`), which `call_indirect` must refuse.
+const CALLEES: [&[I<'static>]; 5] = [
+    &[I::LocalGet(0), I::I32Const(1), I::I32Add],
+    &[I::LocalGet(0), I::I32Const(3), I::I32Mul],
+    &[I::LocalGet(0), I::I32Const(-1), I::I32Xor],
+    &[I::LocalGet(0), I::I32Const(13), I::I32Rotl],
+    &[I::LocalGet(0), I::I64ExtendI32S],
+];
+
+/// The table's elements, by callee (`None`: null): every callee, the one
+/// of the other type at 2, nulls at 5 and 7.
+const ELEMENTS: [Option<u32>; TABLE_ELEMENTS as usize] =
+    [Some(0), Some(1), Some(4), Some(2), Some(3), None, Some(0), None];
 
 /// A generated module and the shapes it contains.
 #[derive(Clone, Debug)]
@@ -41,6 +72,8 @@ pub struct Generated {
     pub threads: bool,
     /// Whether its memory is shared (only with threads).
     pub shared: bool,
+    /// Its table, if it has one.
+    pub table: Option<TableInfo>,
 }
 
 /// The module `u` stands for.
@@ -61,11 +94,14 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     // `SharedArrayBuffer`; only there does `memory.atomic.wait` return
     // instead of trapping.
     let shared = threads && u.ratio(1, 2)?;
+    let nfuncs = u.int_in_range(1..=3u32)?;
+    // One module in three: a table of small functions that indirect calls
+    // go through, 64-bit one time in three.
+    let table = if u.ratio(1, 3)? { Some(TableInfo { table64: u.ratio(1, 3)?, callee_type: nfuncs }) } else { None };
     let pages = if u.arbitrary()? { 1 } else { MAX_PAGES };
     let maximum = if pages == MAX_PAGES || u.arbitrary()? { MAX_PAGES } else { pages + 1 };
     let mem = MemoryInfo { initial: pages * PAGE, maximum: Some(maximum * PAGE), memory64 };
-    let nfuncs = u.int_in_range(1..=3u32)?;
-    let mut g = Gen { u, mem, simd, wide_arithmetic, threads, shared, shapes: Vec::new(), out: Vec::new() };
+    let mut g = Gen { u, mem, simd, wide_arithmetic, threads, shared, table, shapes: Vec::new(), out: Vec::new() };
     let mut results = Vec::new();
     let mut bodies = Vec::new();
     for _ in 0..nfuncs {
@@ -87,12 +123,32 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
     for ty in &results {
         types.ty().function(PARAMS, [*ty]);
     }
+    // The callees' types (`nfuncs`, `nfuncs + 1`), with or without a table.
+    types.ty().function([ValType::I32], [ValType::I32]);
+    types.ty().function([ValType::I32], [ValType::I64]);
     module.section(&types);
     let mut funcs = FunctionSection::new();
     for i in 0..nfuncs {
         funcs.function(i);
     }
+    if table.is_some() {
+        for c in 0..CALLEES.len() as u32 {
+            funcs.function(nfuncs + u32::from(c == 4));
+        }
+    }
     module.section(&funcs);
+    if let Some(t) = table {
+        let mut tables = TableSection::new();
+        let size = u64::from(TABLE_ELEMENTS);
+        tables.table(TableType {
+            element_type: RefType::FUNCREF,
+            table64: t.table64,
+            minimum: size,
+            maximum: Some(size),
+            shared: false,
+        });
+        module.section(&tables);
+    }
     let mut memories = MemorySection::new();
     memories.memory(MemoryType { minimum: pages, maximum: Some(maximum), memory64, shared, page_size_log2: None });
     module.section(&memories);
@@ -106,10 +162,26 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
         exports.export(&format!("f{i}"), ExportKind::Func, i);
     }
     exports.export("mem", ExportKind::Memory, 0);
+    if table.is_some() {
+        exports.export("tab", ExportKind::Table, 0);
+    }
     for i in 0..globals.len() as u32 {
         exports.export(&format!("g{i}"), ExportKind::Global, i);
     }
     module.section(&exports);
+    if let Some(t) = table {
+        let elements: Vec<ConstExpr> = ELEMENTS
+            .iter()
+            .map(|e| match e {
+                Some(c) => ConstExpr::ref_func(nfuncs + c),
+                None => ConstExpr::ref_null(HeapType::FUNC),
+            })
+            .collect();
+        let at = if t.table64 { ConstExpr::i64_const(0) } else { ConstExpr::i32_const(0) };
+        let mut section = ElementSection::new();
+        section.active(Some(0), &at, Elements::Expressions(RefType::FUNCREF, elements.into()));
+        module.section(&section);
+    }
     let mut code = CodeSection::new();
     for body in &bodies {
         let mut f = Function::new_with_locals_types(LOCALS.iter().copied().filter(|t| simd || *t != ValType::V128));
@@ -119,6 +191,16 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
         f.instruction(&I::End);
         code.function(&f);
     }
+    if table.is_some() {
+        for body in CALLEES {
+            let mut f = Function::new([]);
+            for ins in body {
+                f.instruction(ins);
+            }
+            f.instruction(&I::End);
+            code.function(&f);
+        }
+    }
     module.section(&code);
     let mut data_section = DataSection::new();
     for (offset, bytes) in data {
@@ -126,7 +208,7 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Generated> {
         data_section.active(0, &at, bytes);
     }
     module.section(&data_section);
-    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic, memory64, threads, shared })
+    Ok(Generated { wasm: module.finish(), shapes, simd, wide_arithmetic, memory64, threads, shared, table })
 }
 
 /// Locals after the parameters: one of each type (v128 last, only with SIMD).
@@ -164,6 +246,7 @@ pub(super) struct Gen<'u, 'a> {
     pub(super) wide_arithmetic: bool,
     pub(super) threads: bool,
     pub(super) shared: bool,
+    pub(super) table: Option<TableInfo>,
     pub(super) shapes: Vec<Shape>,
     pub(super) out: Vec<I<'static>>,
 }

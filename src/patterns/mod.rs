@@ -31,8 +31,11 @@ pub fn features(generated: &generate::Generated) -> Features {
         simd: generated.simd,
         relaxed_simd: generated.simd,
         wide_arithmetic: generated.wide_arithmetic,
-        memory64: generated.memory64,
+        memory64: generated.memory64 || generated.table.is_some_and(|t| t.table64),
         threads: generated.threads,
+        // `table.get` and `ref.is_null`; an active segment of expressions.
+        reference_types: generated.table.is_some(),
+        bulk_memory: generated.table.is_some(),
         ..Features::NONE
     }
 }

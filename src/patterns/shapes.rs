@@ -92,6 +92,15 @@ pub enum Shape {
     /// `sub` of narrow widths) and `atomic_cas`, with the narrow results
     /// zero-extended.
     Atomic,
+    /// `(call_indirect (type $callee) x (index))` through the module's
+    /// `funcref` table (one module in three has one; a 64-bit table one
+    /// time in three of those), and `(ref.is_null (table.get (index)))`,
+    /// the index an edge constant, a masked parameter or any expression:
+    /// the table's bounds check (and its Spectre guard), the null check
+    /// and the signature check of an indirect call (one element has
+    /// another type), which Cranelift emits while translating the call,
+    /// not by a lowering rule.
+    Indirect,
 }
 
 impl Shape {
@@ -128,6 +137,7 @@ impl Shape {
         Shape::LaneInsert,
         Shape::WideArith,
         Shape::Atomic,
+        Shape::Indirect,
     ];
 
     /// The name in statistics and tables.
@@ -165,6 +175,7 @@ impl Shape {
             Shape::LaneInsert => "lane-insert",
             Shape::WideArith => "wide-arith",
             Shape::Atomic => "atomic",
+            Shape::Indirect => "indirect",
         }
     }
 
