@@ -94,9 +94,11 @@ fn patterns_catch_planted_miscompiles() {
         Fault::Offset64Wraps,
         Fault::Index64Truncated,
         Fault::AtomicNarrowSignExtends,
+        Fault::TableIndex64Truncated,
     ] {
         // Measured through `crosscheck selftest`, seeds 1-6: up to 5,839
-        // Cases (`load-lane-wrong-lane`) and 1,055 (`atomic-narrow-sign-extends`).
+        // Cases (`load-lane-wrong-lane`) and 1,055 (`atomic-narrow-sign-extends`);
+        // seeds 1-6 `table64-index-truncated` up to 687.
         let opts = miscompile_options(12_000, 1, Target::Patterns, 600);
         let r = run_fault(fault, &opts).unwrap();
         let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} cases", fault.name(), r.cases));

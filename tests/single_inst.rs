@@ -142,31 +142,53 @@ fn catalog_has_the_reference_instructions_on_values_alone() {
 }
 
 /// The instruction `f` runs: its first instruction that is not a
-/// `local.get` — for a reference instruction, the operator after its
-/// operands are made (the first that is not a move, a constant, control
-/// or a `ref.i31`/`ref.null`/`extern.convert_any` of the operand code).
-fn instruction_of(wasm: &[u8], reference: bool) -> String {
-    use wasmparser::{Operator, Parser, Payload};
+/// `local.get` — for a reference or table instruction, the operator after
+/// its operands are made (the first that is not a move, a constant,
+/// control, a `select`, an `i32.and`, or a `ref.i31`/`ref.null`/`ref.func`
+/// of the operand code).
+fn instruction_of(wasm: &[u8], made: bool) -> String {
+    use wasmparser::{ExternalKind, Operator, Parser, Payload};
+    let mut f = None;
+    let mut index = 0;
     for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::CodeSectionEntry(body) = payload.unwrap() {
-            let mut r = body.get_operators_reader().unwrap();
-            let mut depth = 0;
-            loop {
-                let op = r.read().unwrap();
-                let making = reference
-                    && (depth > 0 || matches!(op, Operator::LocalSet { .. } | Operator::If { .. } | Operator::End));
-                match op {
-                    Operator::If { .. } if reference => depth += 1,
-                    Operator::End if reference => depth -= 1,
-                    _ => {}
-                }
-                if !making && !matches!(op, Operator::LocalGet { .. }) {
-                    return format!("{op:?}");
+        match payload.unwrap() {
+            Payload::ExportSection(exports) => {
+                let mut exports = exports.into_iter().map(Result::unwrap);
+                f = exports.find(|e| e.name == "f" && e.kind == ExternalKind::Func).map(|e| e.index);
+            }
+            Payload::CodeSectionEntry(_) if Some(index) != f => index += 1,
+            Payload::CodeSectionEntry(body) => {
+                let mut r = body.get_operators_reader().unwrap();
+                let mut depth = 0;
+                loop {
+                    let op = r.read().unwrap();
+                    let making = made
+                        && (depth > 0
+                            || matches!(
+                                op,
+                                Operator::LocalSet { .. }
+                                    | Operator::If { .. }
+                                    | Operator::End
+                                    | Operator::RefNull { .. }
+                                    | Operator::RefFunc { .. }
+                                    | Operator::I32Const { .. }
+                                    | Operator::I32And
+                                    | Operator::TypedSelect { .. }
+                            ));
+                    match op {
+                        Operator::If { .. } if made => depth += 1,
+                        Operator::End if made => depth -= 1,
+                        _ => {}
+                    }
+                    if !making && !matches!(op, Operator::LocalGet { .. }) {
+                        return format!("{op:?}");
+                    }
                 }
             }
+            _ => {}
         }
     }
-    panic!("no code")
+    panic!("no code for f")
 }
 
 #[test]
@@ -182,7 +204,7 @@ fn every_entry_assembles_and_names_itself() {
             spec.features().validate(&wasm).unwrap_or_else(|err| panic!("{}: {err}", spec.section_text()));
             // The operator wasmparser decodes is the one the entry names
             // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
-            let op = instruction_of(&wasm, e.group == Group::Reference);
+            let op = instruction_of(&wasm, matches!(e.group, Group::Reference | Group::Table));
             let camel: String = e
                 .name
                 .split(['.', '_'])

@@ -111,6 +111,14 @@ fn sweep_catches_a_narrow_atomic_that_sign_extends() {
     caught_by_sweep("atomic-narrow-sign-extends", "i32.atomic.rmw16.xchg_u");
 }
 
+/// A 64-bit table's index cut to 32 bits: the sweep tries every table
+/// instruction on a 64-bit table too.
+#[test]
+fn sweep_catches_a_table64_index_cut_to_32_bits() {
+    caught_by_sweep("table64-index-truncated", "table.get");
+    caught_by_sweep("table64-index-truncated", "call_indirect");
+}
+
 /// Every reference instruction, swept on the reference interpreter itself
 /// (judged by the spec's model) and Wasmtime: every cell passes, wasmi
 /// (no GC) sits each one out as unsupported.

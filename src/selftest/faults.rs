@@ -77,6 +77,7 @@ pub enum Fault {
     Offset64Wraps,
     Index64Truncated,
     AtomicNarrowSignExtends,
+    TableIndex64Truncated,
     /// Validation: refuse every valid module that contains a `br_table`
     /// (a validator rejecting what the spec accepts; `validate` target).
     RejectsValidBrTable,
@@ -143,6 +144,7 @@ impl Fault {
         Fault::Offset64Wraps,
         Fault::Index64Truncated,
         Fault::AtomicNarrowSignExtends,
+        Fault::TableIndex64Truncated,
     ];
 
     /// Validator bugs, run through the `validate` target.
@@ -161,6 +163,7 @@ impl Fault {
             Fault::Offset64Wraps => M::Offset64Wraps,
             Fault::Index64Truncated => M::Index64Truncated,
             Fault::AtomicNarrowSignExtends => M::AtomicNarrowSignExtends,
+            Fault::TableIndex64Truncated => M::TableIndex64Truncated,
             _ => return None,
         })
     }
@@ -253,6 +256,7 @@ impl Fault {
             Fault::Offset64Wraps => "memory64-offset-wraps",
             Fault::Index64Truncated => "memory64-index-truncated",
             Fault::AtomicNarrowSignExtends => "atomic-narrow-sign-extends",
+            Fault::TableIndex64Truncated => "table64-index-truncated",
             Fault::RejectsValidBrTable => "rejects-valid-br-table",
             Fault::AcceptsInvalid => "accepts-invalid",
             Fault::Gc(bug) => bug.name(),

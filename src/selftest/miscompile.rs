@@ -3,7 +3,7 @@
 //! (a load feeding an operation, a folded address, a shift feeding an
 //! `or`, a rounding of a load, an unsigned compare feeding a branch, a
 //! vector lane loaded from memory, a 64-bit memory's load, a narrow
-//! atomic access).
+//! atomic access, a 64-bit table's `table.get` or `call_indirect`).
 //! The faulty engine compiles the rewritten module; everywhere else the
 //! code is unchanged. The body rewriter (`rewrite_code`) also serves the
 //! GC and exception faults ([`super::gc_faults`]).
@@ -43,6 +43,10 @@ pub enum Miscompile {
     /// A narrow atomic access sign-extends the old value it returns
     /// (`i32.atomic.rmw8.add_u` gives -128 for a byte 0x80, not 128).
     AtomicNarrowSignExtends,
+    /// A 64-bit table's `table.get` and `call_indirect` use the low 32
+    /// bits of their index: an index past 2^32 lands in the table instead
+    /// of trapping.
+    TableIndex64Truncated,
 }
 
 /// What the rewriter knows of the module around a body.
@@ -51,6 +55,8 @@ pub(super) struct Context {
     func_params: Vec<Vec<ValType>>,
     /// Whether each memory is 64-bit.
     memory64: Vec<bool>,
+    /// Whether each table is 64-bit.
+    table64: Vec<bool>,
     imported_funcs: usize,
 }
 
@@ -103,7 +109,7 @@ pub(super) fn rewrite_code(
 
 pub(super) fn context(wasm: &[u8]) -> Option<Context> {
     let mut types: Vec<Vec<ValType>> = Vec::new();
-    let mut ctx = Context { func_params: Vec::new(), memory64: Vec::new(), imported_funcs: 0 };
+    let mut ctx = Context { func_params: Vec::new(), memory64: Vec::new(), table64: Vec::new(), imported_funcs: 0 };
     let mut r = RoundtripReencoder;
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.ok()? {
@@ -128,6 +134,7 @@ pub(super) fn context(wasm: &[u8]) -> Option<Context> {
                             ctx.imported_funcs += 1;
                         }
                         wasmparser::TypeRef::Memory(m) => ctx.memory64.push(m.memory64),
+                        wasmparser::TypeRef::Table(t) => ctx.table64.push(t.table64),
                         _ => {}
                     }
                 }
@@ -140,6 +147,11 @@ pub(super) fn context(wasm: &[u8]) -> Option<Context> {
             Payload::MemorySection(reader) => {
                 for m in reader {
                     ctx.memory64.push(m.ok()?.memory64);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for t in reader {
+                    ctx.table64.push(t.ok()?.ty.table64);
                 }
             }
             _ => {}
@@ -295,6 +307,16 @@ fn plant_at(
         Miscompile::AtomicNarrowSignExtends => {
             let (access, extend) = narrow_atomic(op)?;
             Some(vec![access, extend])
+        }
+        Miscompile::TableIndex64Truncated => {
+            let (table, access) = match *op {
+                O::TableGet { table } => (table, I::TableGet(table)),
+                O::CallIndirect { type_index, table_index } => {
+                    (table_index, I::CallIndirect { type_index, table_index })
+                }
+                _ => return None,
+            };
+            ctx.table64.get(table as usize)?.then_some(vec![I::I32WrapI64, I::I64ExtendI32U, access])
         }
         Miscompile::LoadLaneWrongLane => {
             let (m, lane, lanes) = match *op {

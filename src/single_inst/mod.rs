@@ -1,6 +1,7 @@
 //! Single-instruction Cases: one numeric, memory, SIMD, relaxed-SIMD,
-//! atomic or value-only reference instruction (immediates included, a
-//! memory instruction's kind of memory too) per module, called with a
+//! atomic, table or value-only reference instruction (immediates
+//! included, a memory or table instruction's kind of memory or table too)
+//! per module, called with a
 //! batch of edge-biased operand tuples, judged exactly against the results
 //! the spec allows.
 //!
@@ -11,6 +12,7 @@
 //! | [`module`] | the module of one (instruction, immediates) and its call plan |
 //! | [`readback`] | a built module read back: its spec, its tuples, rebuilt for a reduced plan |
 //! | [`refs`] | reference instructions: operands made and results observed in the module, the spec's model |
+//! | [`tables`] | table instructions: the table and its functions, `funcref` operands made and results observed, `peek` |
 //! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine, the reference model |
 //!
 //! The `single_inst` fuzz target ([`prepare`]) and `crosscheck sweep`
@@ -22,6 +24,7 @@ pub mod module;
 pub mod operands;
 pub mod readback;
 pub mod refs;
+pub mod tables;
 
 pub use catalog::{ENTRIES, Entry, Group, Imm, Immediates};
 pub use check::ChoiceTracker;

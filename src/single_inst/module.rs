@@ -7,7 +7,9 @@
 //! instruction and as two `i64`s otherwise, so a scalar or atomic
 //! instruction's module needs no SIMD. A reference instruction's functions take
 //! and return i32s: its operands are made and its results observed around
-//! it ([`super::refs`]). A custom section names the instruction, so
+//! it ([`super::refs`]); so are a table instruction's, which runs against
+//! a `funcref` table `tab` that `peek` reads back whole
+//! ([`super::tables`]). A custom section names the instruction, so
 //! a saved `case.wasm` says what it checks. Written as text and assembled
 //! with `wat`: the text is the minimal `.wat` of a finding as it is.
 
@@ -83,13 +85,17 @@ impl Spec {
             // The passive segment's index.
             Immediates::Memory(_) if self.entry.imm == super::catalog::Imm::Data => format!("{name} 0"),
             Immediates::Memory(_) | Immediates::HeapType(_) => name.to_string(),
+            Immediates::Table(_) => super::tables::instruction_text(self.entry, true),
+            Immediates::Indirect { matching, .. } => super::tables::instruction_text(self.entry, matching),
         }
     }
 
     /// The instruction as the custom section records it and reports show
     /// it: its text, and what is not in the text: the operand's heap type
     /// (`ref.is_null operand=extern`), a 64-bit memory or one without a
-    /// maximum (`i32.load offset=0 align=4 memory=i64 max=none`).
+    /// maximum (`i32.load offset=0 align=4 memory=i64 max=none`), a
+    /// 64-bit table or one without a maximum (`table.get $tab table=i64
+    /// max=none`).
     pub fn section_text(&self) -> String {
         let mut text = self.instruction_text();
         if let Immediates::HeapType(h) = self.imm {
@@ -97,18 +103,23 @@ impl Spec {
             text.push_str(&format!(" operand={heap}"));
         }
         let memory = self.imm.memory().unwrap_or_default();
+        let table = self.imm.table().unwrap_or_default();
         if memory.memory64 {
             text.push_str(" memory=i64");
         }
-        if memory.unbounded {
+        if table.table64 {
+            text.push_str(" table=i64");
+        }
+        if memory.unbounded || table.unbounded {
             text.push_str(" max=none");
         }
         text
     }
 
-    /// The type of addresses and lengths in the module's memory.
+    /// The type of addresses and lengths in the module's memory, and of
+    /// indices and lengths in its table.
     fn address_type(&self) -> ValType {
-        if self.imm.memory64() { ValType::I64 } else { ValType::I32 }
+        if self.imm.address64() { ValType::I64 } else { ValType::I32 }
     }
 
     /// The operand types of `f`: the entry's, addresses and lengths of the
@@ -121,21 +132,24 @@ impl Spec {
         params
     }
 
-    /// The result types of `f`: the entry's, `memory.size` an `i64` on a
-    /// 64-bit memory.
+    /// The result types of `f`: the entry's, `memory.size` and
+    /// `table.size` an `i64` on a 64-bit memory or table, none for a
+    /// `call_indirect` of the type `(func)`.
     pub fn results(&self) -> Vec<ValType> {
         let mut results = self.entry.results.to_vec();
-        if self.entry.name == "memory.size" {
-            results[0] = self.address_type();
+        match (self.entry.name, self.imm) {
+            ("memory.size" | "table.size", _) => results[0] = self.address_type(),
+            (_, Immediates::Indirect { matching: false, .. }) => results.clear(),
+            _ => {}
         }
         results
     }
 
     /// The proposals the module needs: the instruction's, and memory64 for
-    /// a 64-bit memory.
+    /// a 64-bit memory or table.
     pub fn features(&self) -> Features {
         let mut f = self.entry.features();
-        f.memory64 |= self.imm.memory64();
+        f.memory64 |= self.imm.address64();
         f
     }
 
@@ -144,6 +158,13 @@ impl Spec {
     /// `data.drop`, which have no operand (nor `l{i}`: they have a memory).
     fn has_address(&self) -> bool {
         self.entry.address_operands().first() == Some(&0)
+    }
+
+    /// Whether `l{i}` loads the operands from a memory of its own: not for
+    /// memory instructions (they have a memory) nor where `s{i}` computes
+    /// an address or index instead.
+    fn loads_operands(&self) -> bool {
+        !self.entry.is_memory() && !self.has_address()
     }
 
     /// An address into the module's memory, as `f`, `poke` and `peek` take
@@ -189,16 +210,22 @@ impl Spec {
     /// leaves its results: the instruction itself, or for a reference
     /// instruction with its operands made and results observed around it.
     pub fn body_text(&self) -> String {
+        let instr = self.instruction_text();
         match super::refs::sig(self.entry, &self.imm) {
-            Some(sig) => super::refs::wrapped(&sig, &self.instruction_text()),
-            None => self.instruction_text(),
+            Some(sig) => super::refs::wrapped(&sig, &instr),
+            None => super::tables::wrapped(self.entry, &instr).unwrap_or(instr),
         }
     }
 
     /// The locals [`Spec::body_text`] needs (none but for reference
-    /// instructions), as declarations.
+    /// instructions and table instructions on `funcref`s), as
+    /// declarations.
     fn locals_text(&self) -> String {
-        super::refs::sig(self.entry, &self.imm).map(|sig| super::refs::locals(&sig)).unwrap_or_default()
+        match (super::refs::sig(self.entry, &self.imm), self.imm.table()) {
+            (Some(sig), _) => super::refs::locals(&sig),
+            (None, Some(table)) => super::tables::locals(self.entry, table),
+            _ => String::new(),
+        }
     }
 
     /// The module's text. Besides `f` (operands as parameters) it has `k`,
@@ -223,6 +250,9 @@ impl Spec {
         if e.imm == super::catalog::Imm::Data {
             m.push_str(&format!("  (data \"{PASSIVE_DATA}\")\n"));
         }
+        if let Some(table) = self.imm.table() {
+            m.push_str(&super::tables::declarations(e, table));
+        }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {
             m.push_str(&self.dispatcher_text(const_fed));
@@ -230,6 +260,10 @@ impl Spec {
         m.push_str(&self.source_fed_text(&const_fed[..const_fed.len().min(SOURCE_FED)]));
         if e.is_memory() {
             m.push_str(&self.poke_peek_text());
+        }
+        if let Some(table) = self.imm.table() {
+            m.push_str(&super::tables::peek_text(table));
+            m.push_str(&super::tables::reset_text(table));
         }
         m.push_str(&format!("  (@custom \"{SECTION}\" \"{}\"))\n", self.section_text()));
         m
@@ -292,7 +326,7 @@ impl Spec {
                 ));
             }
         }
-        if !e.is_memory() && !tuples.is_empty() {
+        if self.loads_operands() && !tuples.is_empty() {
             // The operands of every tuple, packed so the last byte sits one
             // byte below the end of the page (odd addresses: unaligned).
             let bytes: Vec<Vec<u8>> = tuples.iter().map(|t| t.args.iter().flat_map(val_bytes).collect()).collect();
@@ -320,7 +354,8 @@ impl Spec {
     }
 
     /// The calls that check `tuples`: per tuple `poke` (memory
-    /// instructions), `f`, and `peek` (instructions that write memory); then for the first
+    /// instructions) or `reset` (instructions that write the table), `f`,
+    /// and `peek` (instructions that write memory or the table); then for the first
     /// `const_fed` tuples the same with `k(i)`, and for the first
     /// [`SOURCE_FED`] with the other operand sources.
     pub fn plan(&self, wasm: Vec<u8>, tuples: &[Tuple], const_fed: usize) -> Plan {
@@ -335,7 +370,7 @@ impl Spec {
                 fed.push((format!("g{i}"), Vec::new()));
                 if self.has_address() {
                     fed.push((format!("s{i}"), t.args.clone()));
-                } else if !self.entry.is_memory() {
+                } else if self.loads_operands() {
                     fed.push((format!("l{i}"), Vec::new()));
                 }
             }
@@ -343,15 +378,23 @@ impl Spec {
                 if let Some((at, bytes)) = t.poke {
                     calls.push(Call { export: "poke".into(), args: self.poke_args(at, bytes) });
                 }
+                if self.entry.writes_table() {
+                    calls.push(Call { export: "reset".into(), args: Vec::new() });
+                }
                 calls.push(Call { export, args });
                 if let (true, Some((at, _))) = (self.entry.writes_memory(), t.poke) {
                     let at = self.peek_address(t).unwrap_or(at);
                     calls.push(Call { export: "peek".into(), args: vec![self.address(at)] });
                 }
+                if self.entry.writes_table() {
+                    calls.push(Call { export: "peek".into(), args: Vec::new() });
+                }
             }
         }
         let observe = if self.entry.is_memory() {
             Exports { memories: vec!["mem".into()], ..Exports::default() }
+        } else if self.entry.is_table() {
+            Exports { tables: vec!["tab".into()], ..Exports::default() }
         } else {
             Exports::default()
         };
@@ -375,9 +418,13 @@ fn const_text(v: &Val) -> String {
 pub const SOURCE_FED: usize = 1;
 
 /// The passive data segment of a `memory.init` or `data.drop` module, as
-/// a text-format string: 32 bytes, none zero, so what `memory.init`
-/// copies shows in memory.
+/// a text-format string: [`PASSIVE_DATA_LEN`] bytes, none zero, so what
+/// `memory.init` copies shows in memory.
 const PASSIVE_DATA: &str = "\\a0\\a1\\a2\\a3\\a4\\a5\\a6\\a7\\a8\\a9\\aa\\ab\\ac\\ad\\ae\\af\\b0\\b1\\b2\\b3\\b4\\b5\\b6\\b7\\b8\\b9\\ba\\bb\\bc\\bd\\be\\bf";
+
+/// Bytes of the passive data segment (each written `\xx`, three
+/// characters).
+pub const PASSIVE_DATA_LEN: u32 = PASSIVE_DATA.len() as u32 / 3;
 
 /// The export running the instruction on constant operands: `k(i)` for
 /// tuple `i` ([`Spec::dispatcher_text`]). Modules built before it was one

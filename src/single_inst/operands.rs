@@ -4,9 +4,10 @@
 //! of every conversion — see [`crate::values`]), mixed lane by lane, plus
 //! raw bytes; addresses of memory instructions biased to both ends of the
 //! one-page memory (on a 64-bit memory also past 2^32 and near 2^64; for
-//! an atomic instruction, aligned half the time); the 16 memory bytes the
-//! instruction sees; and the i32 parameters reference operands are made
-//! from (values and null flags).
+//! an atomic instruction, aligned half the time); indices and lengths of
+//! table instructions biased to both ends of the table the same way; the
+//! 16 memory bytes the instruction sees; and the i32 parameters reference
+//! and `funcref` operands are made from (values and null flags).
 
 use super::catalog::{Entry, Group, Immediates, Shape, SplitMix};
 use super::refs::RefSig;
@@ -117,16 +118,18 @@ pub fn vector(s: &mut dyn Source, shape: Option<Shape>) -> Val {
 /// out, or raw. On a 64-bit memory one time in seven an in-bounds address
 /// plus 2^32 (where an engine that cuts addresses to 32 bits goes wrong)
 /// or one near 2^63 or 2^64.
-fn address(s: &mut dyn Source, offset: u64, width: u32, memory64: bool) -> u64 {
-    let last = (MEMORY_BYTES as u64).wrapping_sub(width as u64).wrapping_sub(offset);
+/// `size` is the memory's bytes, or for a table instruction's index the
+/// table's elements.
+fn address(s: &mut dyn Source, size: u64, offset: u64, width: u32, memory64: bool) -> u64 {
+    let last = size.wrapping_sub(width as u64).wrapping_sub(offset);
     let a = match s.below(if memory64 { 7 } else { 6 }) {
         0 => s.below(16),
         1 | 2 => last.wrapping_add(s.below(5)).wrapping_sub(2),
         3 => [u32::MAX as u64, 0x8000_0000, MEMORY_BYTES as u64, 0xffff_fff0][s.below(4) as usize],
-        4 => s.below(MEMORY_BYTES as u64),
+        4 => s.below(size),
         5 => s.bits() as u64,
         _ => match s.below(3) {
-            0 => (1 << 32) + s.below(MEMORY_BYTES as u64),
+            0 => (1 << 32) + s.below(size),
             1 => (1 << 63) + s.below(16),
             _ => u64::MAX - s.below(16),
         },
@@ -140,12 +143,14 @@ pub fn window(ea: u64) -> u32 {
     ea.min(u64::from(MEMORY_BYTES - 16)) as u32
 }
 
-/// A length for `memory.fill`, `memory.copy` or `memory.init`: 0, a few
-/// bytes (across the end from an address near it), the whole page and
-/// around it, or far past it (on a 64-bit memory also past 2^32 and near
-/// 2^63 and 2^64, where `address + length` overflows).
-fn length(s: &mut dyn Source, memory64: bool) -> u64 {
-    let m = MEMORY_BYTES as u64;
+/// A length for `memory.fill`, `memory.copy` or `memory.init` (`size`
+/// the memory's bytes), or for `table.fill`, `table.copy` or `table.init`
+/// (`size` the table's elements): 0, a few (across the end from an
+/// address near it), the whole memory or table and around it, or far past
+/// it (on a 64-bit memory or table also past 2^32 and near 2^63 and 2^64,
+/// where `address + length` overflows).
+fn length(s: &mut dyn Source, size: u64, memory64: bool) -> u64 {
+    let m = size;
     let n = match s.below(if memory64 { 7 } else { 6 }) {
         0 => 0,
         1 | 2 => 1 + s.below(16),
@@ -157,15 +162,42 @@ fn length(s: &mut dyn Source, memory64: bool) -> u64 {
     if memory64 { n } else { n as u32 as u64 }
 }
 
-/// `memory.init`'s offset into the 32-byte passive segment: its edges, or
-/// far past it.
-fn segment_offset(s: &mut dyn Source) -> u32 {
+/// An offset into a passive segment of `len` bytes or elements
+/// (`memory.init`, `table.init`): its edges, or far past it.
+fn segment_offset(s: &mut dyn Source, len: u32) -> u32 {
     match s.below(4) {
         0 => 0,
-        1 => [1, 16, 31, 32, 33][s.below(5) as usize],
-        2 => s.below(32) as u32,
+        1 => [1, len / 2, len - 1, len, len + 1][s.below(5) as usize],
+        2 => s.below(len as u64) as u32,
         _ => [u32::MAX, 0x8000_0000, MEMORY_BYTES][s.below(3) as usize],
     }
+}
+
+/// The operands of a table instruction: indices and lengths in the table
+/// (of its address type; half the time in it, else as a memory's are
+/// drawn, since with its few elements and up to three operands most
+/// calls would trap), `table.init`'s segment offset and length (`i32`s),
+/// and the `(value, null flag)` a `funcref` operand is made from, null
+/// one time in four.
+fn table_operands(s: &mut dyn Source, entry: &Entry, table64: bool) -> Vec<Val> {
+    let size = super::tables::TABLE_SIZE as u64;
+    let in_table = |a: u64| if table64 { Val::I64(a) } else { Val::I32(a as u32) };
+    let segment = super::tables::PASSIVE_LEN;
+    let inside = |s: &mut dyn Source, n: u64| (s.below(2) == 0).then(|| s.below(n));
+    (0..entry.params.len())
+        .map(|i| match (entry.name, i) {
+            ("table.fill", 3) | ("table.copy", 2) => {
+                in_table(inside(s, size / 2 + 1).unwrap_or_else(|| length(s, size, table64)))
+            }
+            ("table.init", 1) => Val::I32(segment_offset(s, segment)),
+            ("table.init", 2) => {
+                Val::I32(inside(s, segment as u64 / 2 + 1).unwrap_or_else(|| length(s, segment as u64, false)) as u32)
+            }
+            ("table.set" | "table.fill", 2) => Val::I32((s.below(4) == 0) as u32),
+            ("table.set" | "table.fill", 1) => scalar(s, ValType::I32),
+            _ => in_table(inside(s, size).unwrap_or_else(|| address(s, size, 0, 1, table64))),
+        })
+        .collect()
 }
 
 /// i32s around the edges of an i31: where bit 30 (its sign) and bit 31
@@ -203,6 +235,9 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     if let Some(sig) = super::refs::sig(entry, imm) {
         return Tuple { args: reference_operands(s, &sig), poke: None };
     }
+    if entry.is_table() {
+        return Tuple { args: table_operands(s, entry, imm.address64()), poke: None };
+    }
     let shape = entry.operand_shape();
     let offset = imm.offset();
     let width = entry.access_width();
@@ -212,7 +247,7 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     for (i, &ty) in entry.params.iter().enumerate() {
         let v = match (offset, i, ty) {
             (Some(off), 0, ValType::I32) => {
-                let mut a = address(s, off, width, memory64);
+                let mut a = address(s, MEMORY_BYTES as u64, off, width, memory64);
                 // An atomic access traps unless its effective address is
                 // aligned: half the addresses are moved down to the next
                 // aligned one.
@@ -224,11 +259,11 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
             // Bulk memory: addresses, lengths, `memory.init`'s segment
             // offset and length, `memory.fill`'s byte.
             (None, _, _) if entry.address_operands().contains(&i) => match (entry.name, i) {
-                ("memory.fill" | "memory.copy", 2) => in_memory(length(s, memory64)),
-                _ => in_memory(address(s, 0, 1, memory64)),
+                ("memory.fill" | "memory.copy", 2) => in_memory(length(s, MEMORY_BYTES as u64, memory64)),
+                _ => in_memory(address(s, MEMORY_BYTES as u64, 0, 1, memory64)),
             },
-            (None, 1, _) if entry.name == "memory.init" => Val::I32(segment_offset(s)),
-            (None, 2, _) if entry.name == "memory.init" => Val::I32(length(s, false) as u32),
+            (None, 1, _) if entry.name == "memory.init" => Val::I32(segment_offset(s, super::module::PASSIVE_DATA_LEN)),
+            (None, 2, _) if entry.name == "memory.init" => Val::I32(length(s, MEMORY_BYTES as u64, false) as u32),
             (_, _, ValType::V128) => vector(s, shape),
             (_, _, ty) => scalar(s, ty),
         };

@@ -5,7 +5,7 @@
 //! exact judge, the shrinker and the `.wast` writer read modules here;
 //! [`super::module`] builds them.
 
-use super::catalog::{Entry, Immediates, Memory, lookup};
+use super::catalog::{Entry, Immediates, Memory, Table, lookup};
 use super::module::{DISPATCHER, SECTION, SOURCE_FED, Spec, operand_source};
 use super::operands::Tuple;
 use crosscheck_oracles::{Call, Val};
@@ -40,7 +40,9 @@ fn custom_section(wasm: &[u8]) -> Option<String> {
 
 fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
     use super::catalog::Imm;
-    let memory = Memory { memory64: words.contains(&"memory=i64"), unbounded: words.contains(&"max=none") };
+    let unbounded = words.contains(&"max=none");
+    let memory = Memory { memory64: words.contains(&"memory=i64"), unbounded };
+    let table = Table { table64: words.contains(&"table=i64"), unbounded };
     let memarg = |w: &[&str]| -> Option<(u64, u8)> {
         let offset = w.first()?.strip_prefix("offset=")?.parse().ok()?;
         let align: u32 = w.get(1)?.strip_prefix("align=")?.parse().ok()?;
@@ -65,6 +67,8 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // floats is not worth parsing here).
         Imm::Const => Immediates::Const(0),
         Imm::Memory | Imm::Data => Immediates::Memory(memory),
+        Imm::Table | Imm::Elem => Immediates::Table(table),
+        Imm::Indirect => Immediates::Indirect { table, matching: !words.contains(&"$other)") },
         Imm::HeapType => {
             let heap = words.first()?.strip_prefix("operand=")?;
             Immediates::HeapType(super::refs::HEAP_TYPES.iter().position(|h| *h == heap)? as u8)

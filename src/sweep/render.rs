@@ -78,13 +78,14 @@ fn group_counts(m: &Matrix) -> String {
     use crate::single_inst::Group;
     let count = |g: Group| m.rows.iter().filter(|r| r.entry.group == g).count();
     format!(
-        "{} instructions: {} numeric, {} memory, {} SIMD, {} relaxed SIMD, {} atomic, {} reference",
+        "{} instructions: {} numeric, {} memory, {} SIMD, {} relaxed SIMD, {} atomic, {} table, {} reference",
         m.rows.len(),
         count(Group::Numeric),
         count(Group::Memory),
         count(Group::Simd),
         count(Group::Relaxed),
         count(Group::Atomic),
+        count(Group::Table),
         count(Group::Reference)
     )
 }

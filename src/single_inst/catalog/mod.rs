@@ -1,13 +1,14 @@
 //! The instruction catalog: every numeric, SIMD and relaxed-SIMD
 //! instruction of the spec, its memory instructions but `memory.grow`,
-//! the threads proposal's atomic memory instructions, and the Wasm 3.0
+//! the threads proposal's atomic memory instructions, its table
+//! instructions but `table.grow` and `call_indirect`, and the Wasm 3.0
 //! reference instructions that act on values alone, with its text-format
 //! name, operand and result types and the domain of its immediates; and
 //! concrete immediates ([`Immediates`]) drawn from fuzz bytes or
-//! enumerated for the sweep. A memory instruction's immediates also say
-//! which kind of memory it addresses ([`Memory`]: 32- or 64-bit, with a
-//! maximum or without): the same instruction compiles to different bounds
-//! checks on each.
+//! enumerated for the sweep. A memory or table instruction's immediates
+//! also say which kind of memory or table it runs against ([`Memory`],
+//! [`Table`]: 32- or 64-bit, with a maximum or without): the same
+//! instruction compiles to different bounds checks on each.
 
 mod table;
 
@@ -40,6 +41,14 @@ pub enum Group {
     /// wakes no one; `wait` traps on an unshared memory once its address
     /// is checked).
     Atomic,
+    /// The table instructions on the module's one `funcref` table (32- or
+    /// 64-bit, with a maximum or without): `table.get`, `table.set`,
+    /// `table.size`, `table.fill`, `table.copy`, `table.init` from a
+    /// passive segment, `elem.drop`, and `call_indirect` through it. Not
+    /// `table.grow`: like `memory.grow`, the spec lets it fail at any time.
+    /// Their `funcref` operands are made and results observed as i32s
+    /// ([`crate::single_inst::tables`]).
+    Table,
     /// Wasm 3.0 instructions on reference values alone (`ref.i31`,
     /// `i31.get_s/u`, `ref.eq`, `any.convert_extern`, `extern.convert_any`,
     /// `ref.is_null`, `ref.as_non_null`): their operands are made inside
@@ -57,6 +66,7 @@ impl Group {
             Group::Memory => "memory",
             Group::Atomic => "atomic",
             Group::Reference => "reference",
+            Group::Table => "table",
         }
     }
 }
@@ -87,6 +97,17 @@ pub enum Imm {
     /// The module's one passive data segment and its memory
     /// (`memory.init`, `data.drop`).
     Data,
+    /// The module's one table (`table.get`, `table.set`, `table.size`,
+    /// `table.fill`, `table.copy`): no immediate in the text but the
+    /// table, its kind drawn.
+    Table,
+    /// The module's one passive element segment and its table
+    /// (`table.init`, `elem.drop`).
+    Elem,
+    /// `call_indirect` through the module's table: the type it calls with
+    /// (the one every function in the table has, or another), and the
+    /// table's kind.
+    Indirect,
     /// Not an immediate of the instruction but of its operand: the heap
     /// type the operand is typed with (`ref.is_null` on an `anyref`, an
     /// `eqref`, an `i31ref` or an `externref`; see
@@ -129,6 +150,15 @@ pub enum Immediates {
     /// The kind of the module's memory, for an instruction with no memory
     /// argument (`memory.fill`, `memory.init`, ...).
     Memory(Memory),
+    /// The kind of the module's table, for a table instruction.
+    Table(Table),
+    /// `call_indirect`'s table, and whether its type is the one of the
+    /// functions in the table (else every call of a function traps on the
+    /// signature check).
+    Indirect {
+        table: Table,
+        matching: bool,
+    },
     /// The operand's heap type, an index into
     /// [`crate::single_inst::refs::HEAP_TYPES`].
     HeapType(u8),
@@ -158,7 +188,46 @@ impl Memory {
     }
 }
 
+/// The table a table instruction runs against: like [`Memory`], not an
+/// immediate of the instruction but of its module.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Table {
+    /// 64-bit (table64, of the memory64 proposal): indices and lengths in
+    /// the table are `i64`s.
+    pub table64: bool,
+    /// Declared without a maximum.
+    pub unbounded: bool,
+}
+
+impl Table {
+    /// A kind of table from fuzz bytes: 64-bit one time in four, without
+    /// a maximum one time in two.
+    fn arbitrary(u: &mut Unstructured<'_>) -> arbitrary::Result<Table> {
+        Ok(Table { table64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+    }
+
+    /// The four kinds, for the sweep.
+    fn all() -> [Table; 4] {
+        let t = |table64, unbounded| Table { table64, unbounded };
+        [t(false, false), t(false, true), t(true, false), t(true, true)]
+    }
+}
+
 impl Immediates {
+    /// The table a table instruction runs against.
+    pub fn table(&self) -> Option<Table> {
+        match *self {
+            Immediates::Table(table) | Immediates::Indirect { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+
+    /// Whether addresses, indices and lengths are `i64`s: on a 64-bit
+    /// memory or table.
+    pub fn address64(&self) -> bool {
+        self.memory64() || self.table().is_some_and(|t| t.table64)
+    }
+
     /// The memory a memory instruction addresses.
     pub fn memory(&self) -> Option<Memory> {
         match *self {
@@ -195,18 +264,34 @@ impl Entry {
         matches!(self.imm, Imm::Mem { .. } | Imm::MemLane { .. } | Imm::Memory | Imm::Data)
     }
 
+    /// Whether the instruction runs against the module's table.
+    pub fn is_table(&self) -> bool {
+        self.group == Group::Table
+    }
+
     /// The operands (by index) that are addresses or lengths in the
-    /// memory, `i64`s on a 64-bit memory: the address of a load or store,
-    /// `memory.fill`'s address and length, all three of `memory.copy`'s,
-    /// `memory.init`'s destination (its segment offset and length are
-    /// `i32`s).
+    /// memory or indices and lengths in the table, `i64`s on a 64-bit
+    /// memory or table: the address of a load or store, `memory.fill`'s
+    /// address and length, all three of `memory.copy`'s, `memory.init`'s
+    /// destination (its segment offset and length are `i32`s); the index
+    /// of `table.get`, `table.set` and `call_indirect`, `table.fill`'s
+    /// index and length (its operands 1 and 2 make the `funcref`), all
+    /// three of `table.copy`'s, `table.init`'s destination.
     pub fn address_operands(&self) -> &'static [usize] {
         match (self.imm, self.name) {
             (_, "memory.fill") => &[0, 2],
-            (_, "memory.copy") => &[0, 1, 2],
-            (Imm::Mem { .. } | Imm::MemLane { .. }, _) | (_, "memory.init") => &[0],
+            (_, "memory.copy" | "table.copy") => &[0, 1, 2],
+            (_, "table.fill") => &[0, 3],
+            (Imm::Mem { .. } | Imm::MemLane { .. }, _)
+            | (_, "memory.init" | "table.init" | "table.get" | "table.set" | "call_indirect") => &[0],
             _ => &[],
         }
+    }
+
+    /// Whether it writes the table (its effect is observed through the
+    /// table): `table.set`, `table.fill`, `table.copy`, `table.init`.
+    pub fn writes_table(&self) -> bool {
+        matches!(self.name, "table.set" | "table.fill" | "table.copy" | "table.init")
     }
 
     /// Whether it writes memory (its effect is observed through memory):
@@ -252,6 +337,13 @@ impl Entry {
             // `memory.size` is 1.0; fill, copy, init and drop bulk memory.
             Group::Memory => f.bulk_memory = matches!(self.imm, Imm::Memory | Imm::Data) && self.name != "memory.size",
             Group::Atomic => f.threads = true,
+            // `table.get/set/size/fill`: reference types; copy, init and
+            // drop: bulk memory (`call_indirect` is 1.0, its second table
+            // reference types).
+            Group::Table => {
+                f.reference_types = true;
+                f.bulk_memory = true;
+            }
             // `i31ref`, `anyref` and `eqref` operands: GC (with typed
             // function references, which `ref.as_non_null` belongs to).
             Group::Reference => {
@@ -337,6 +429,8 @@ impl Entry {
                 }
             }
             Imm::Memory | Imm::Data => Immediates::Memory(Memory::arbitrary(u)?),
+            Imm::Table | Imm::Elem => Immediates::Table(Table::arbitrary(u)?),
+            Imm::Indirect => Immediates::Indirect { table: Table::arbitrary(u)?, matching: u.ratio(3u8, 4)? },
             Imm::HeapType => {
                 Immediates::HeapType(u.int_in_range(0..=crate::single_inst::refs::HEAP_TYPES.len() as u8 - 1)?)
             }
@@ -353,7 +447,8 @@ impl Entry {
     /// arguments at each alignment with offsets 0, small and past the end,
     /// each on a 32-bit memory and on a 64-bit one (where the offset past
     /// the end is 2^32 instead), every other one on a memory without a
-    /// maximum.
+    /// maximum; a table instruction on every kind of table, `call_indirect`
+    /// with the matching type and another.
     pub fn sweep_immediates(&self, seed: u64) -> Vec<Immediates> {
         let mut rng = SplitMix(seed ^ fnv(self.name));
         match self.imm {
@@ -413,6 +508,11 @@ impl Entry {
             Imm::Memory | Imm::Data => [false, true]
                 .into_iter()
                 .flat_map(|memory64| [false, true].map(|unbounded| Immediates::Memory(Memory { memory64, unbounded })))
+                .collect(),
+            Imm::Table | Imm::Elem => Table::all().into_iter().map(Immediates::Table).collect(),
+            Imm::Indirect => Table::all()
+                .into_iter()
+                .flat_map(|table| [true, false].map(|matching| Immediates::Indirect { table, matching }))
                 .collect(),
             Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
         }

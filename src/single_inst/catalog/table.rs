@@ -1,10 +1,13 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
 //! the spec, its memory instructions but `memory.grow`, the threads
-//! proposal's atomic memory instructions and the reference instructions
-//! that act on values alone, one line each — text-format name, group, operand and result
-//! types (for reference instructions: the i32 parameters and results of
-//! the module's functions, see [`crate::single_inst::refs`]), immediate
-//! kind — in the order of the spec's opcode tables.
+//! proposal's atomic memory instructions, its table instructions but
+//! `table.grow` and `call_indirect`, and the reference instructions that
+//! act on values alone, one line each — text-format name, group, operand
+//! and result types (for reference and table instructions: the parameters
+//! and results of the module's functions, `funcref`s made from and
+//! observed as i32s, see [`crate::single_inst::refs`] and
+//! [`crate::single_inst::tables`]), immediate kind — in the order of the
+//! spec's opcode tables.
 
 use super::{Entry, Group, Imm};
 use crosscheck_oracles::ValType::{F32, F64, I32, I64, V128};
@@ -452,6 +455,18 @@ pub const ENTRIES: &[Entry] = &[
     e("i16x8.relaxed_q15mulr_s", Group::Relaxed, &[V128, V128], &[V128], Imm::None),
     e("i16x8.relaxed_dot_i8x16_i7x16_s", Group::Relaxed, &[V128, V128], &[V128], Imm::None),
     e("i32x4.relaxed_dot_i8x16_i7x16_add_s", Group::Relaxed, &[V128, V128, V128], &[V128], Imm::None),
+    // Table instructions: call_indirect (0x11), table.get/set (0x25, 0x26),
+    // table.init, elem.drop, table.copy (0xfc 0x0c-0x0e), table.size and
+    // table.fill (0xfc 0x10, 0x11). A `funcref` operand is two i32s
+    // (value, null flag); `table.get`'s result one i32 (which function).
+    e("call_indirect", Group::Table, &[I32], &[I32], Imm::Indirect),
+    e("table.get", Group::Table, &[I32], &[I32], Imm::Table),
+    e("table.set", Group::Table, &[I32, I32, I32], &[], Imm::Table),
+    e("table.init", Group::Table, &[I32, I32, I32], &[], Imm::Elem),
+    e("elem.drop", Group::Table, &[], &[], Imm::Elem),
+    e("table.copy", Group::Table, &[I32, I32, I32], &[], Imm::Table),
+    e("table.size", Group::Table, &[], &[I32], Imm::Table),
+    e("table.fill", Group::Table, &[I32, I32, I32, I32], &[], Imm::Table),
     e("ref.is_null", Group::Reference, &[I32, I32], &[I32], Imm::HeapType),
     e("ref.eq", Group::Reference, &[I32, I32, I32, I32], &[I32], Imm::None),
     e("ref.as_non_null", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::HeapType),

@@ -1,0 +1,158 @@
+//! Table instructions (catalog group
+//! [`Group::Table`](super::catalog::Group::Table)): the module's one
+//! `funcref` table `$tab` of [`TABLE_SIZE`] elements (exported as `tab`,
+//! so its size and null pattern are part of the final state), the four
+//! functions it holds, the passive element segment `table.init` copies
+//! from, how a `funcref` operand is made from i32 parameters, how
+//! `table.get`'s result is observed as one i32, and `peek`, which reads
+//! the whole table back as i32s after every call that writes it, and
+//! `reset`, which puts back the table's first contents before such a call
+//! (so each call's effect shows against the same distinct elements, as a
+//! memory instruction's against the bytes `poke` wrote).
+//!
+//! Function `$e{i}` returns [`FUNC_IDS`]`[i]`; an element is observed as
+//! the id of the function it holds (called through the table), -1 where
+//! it is null, so an element copied from the wrong place shows. All four
+//! have type `$returns` (`(func (result i32))`); `call_indirect` with the
+//! other type, `$other` (`(func)`), must trap on the signature check
+//! wherever the element is not null. A `funcref` operand is made, like a
+//! reference operand ([`super::refs`]), from `(value, null flag)`:
+//! `ref.null func` when the flag is non-zero, else `ref.func $e{value & 3}`
+//! (chosen by `select`s, so no branch depends on it). The same code sits
+//! in every function that runs the instruction, after the operands are
+//! pushed, so each operand source feeds it alike.
+
+use super::catalog::{Entry, Table};
+
+/// Elements of the table: few, so indices drawn around its end often fall
+/// on both sides of it.
+pub const TABLE_SIZE: u32 = 8;
+
+/// What the table's functions `$e0`..`$e3` return.
+pub const FUNC_IDS: [i32; 4] = [0x11, 0x22, 0x33, 0x44];
+
+/// The active segment, at index 1 (`reset` writes the same): the table
+/// starts as `null, $e1, $e0,
+/// $e3, $e2, $e1, null, null`.
+const ACTIVE: [usize; 5] = [1, 0, 3, 2, 1];
+
+/// The passive segment `$p` (`table.init`, `elem.drop`): functions and
+/// nulls, none in the order of the table.
+const PASSIVE: [Option<usize>; 6] = [Some(3), None, Some(2), Some(0), None, Some(1)];
+
+/// Elements of the passive segment.
+pub const PASSIVE_LEN: u32 = PASSIVE.len() as u32;
+
+/// The text of an index or length constant in the table's address type.
+fn const_text(table: Table, x: u64) -> String {
+    if table.table64 { format!("i64.const {}", x as i64) } else { format!("i32.const {}", x as u32 as i32) }
+}
+
+/// The module's declarations for a table instruction: the two function
+/// types, the four functions, the table and its active segment, the
+/// passive segment, and for `table.get` a one-element table `$scratch` its
+/// result is called through.
+pub fn declarations(entry: &Entry, table: Table) -> String {
+    let mut m = String::from("  (type $returns (func (result i32)))\n  (type $other (func))\n");
+    for (i, id) in FUNC_IDS.iter().enumerate() {
+        m.push_str(&format!("  (func $e{i} (type $returns) i32.const {id})\n"));
+    }
+    let address_type = if table.table64 { "i64 " } else { "" };
+    let maximum = if table.unbounded { String::new() } else { format!(" {TABLE_SIZE}") };
+    m.push_str(&format!("  (table $tab (export \"tab\") {address_type}{TABLE_SIZE}{maximum} funcref)\n"));
+    let active: String = ACTIVE.iter().map(|i| format!(" $e{i}")).collect();
+    m.push_str(&format!("  (elem (table $tab) ({}) func{active})\n", const_text(table, 1)));
+    let passive: String = PASSIVE
+        .iter()
+        .map(|e| match e {
+            Some(i) => format!(" (ref.func $e{i})"),
+            None => " (ref.null func)".to_string(),
+        })
+        .collect();
+    m.push_str(&format!("  (elem $p funcref{passive})\n"));
+    if entry.name == "table.get" {
+        m.push_str("  (table $scratch 1 1 funcref)\n");
+    }
+    m
+}
+
+/// The instruction's text: the table, segment and type it names.
+pub fn instruction_text(entry: &Entry, matching: bool) -> String {
+    match entry.name {
+        "call_indirect" => format!("call_indirect $tab (type {})", if matching { "$returns" } else { "$other" }),
+        "table.init" => "table.init $tab $p".to_string(),
+        "table.copy" => "table.copy $tab $tab".to_string(),
+        "elem.drop" => "elem.drop $p".to_string(),
+        name => format!("{name} $tab"),
+    }
+}
+
+/// The element of the table at `index` (a constant of its address type)
+/// as an i32: the id of its function, -1 where it is null.
+fn element_id(table: Table, index: u64) -> String {
+    let at = const_text(table, index);
+    format!(
+        "{at} table.get $tab ref.is_null if (result i32) i32.const -1 else {at} call_indirect $tab (type $returns) end"
+    )
+}
+
+/// `peek`: every element of the table, as [`element_id`] reads it.
+pub fn peek_text(table: Table) -> String {
+    let results: String = (0..TABLE_SIZE).map(|_| " i32").collect();
+    let reads: Vec<String> = (0..TABLE_SIZE as u64).map(|i| element_id(table, i)).collect();
+    format!("  (func (export \"peek\") (result{results})\n    {})\n", reads.join("\n    "))
+}
+
+/// `reset`: the table as the active segment first made it, element by
+/// element.
+pub fn reset_text(table: Table) -> String {
+    let sets: Vec<String> = (0..TABLE_SIZE as usize)
+        .map(|i| {
+            let element = match i.checked_sub(1).and_then(|j| ACTIVE.get(j)) {
+                Some(f) => format!("ref.func $e{f}"),
+                None => "ref.null func".to_string(),
+            };
+            format!("{} {element} table.set $tab", const_text(table, i as u64))
+        })
+        .collect();
+    format!("  (func (export \"reset\")\n    {})\n", sets.join("\n    "))
+}
+
+/// The `funcref` made from the locals `$val` and `$null` (see the module
+/// doc): `$null ? ref.null func : ref.func $e{$val & 3}`.
+const MAKE_FUNCREF: &str = "ref.null func \
+     ref.func $e3 ref.func $e2 local.get $val i32.const 1 i32.and select (result funcref) \
+     ref.func $e1 ref.func $e0 local.get $val i32.const 1 i32.and select (result funcref) \
+     local.get $val i32.const 2 i32.and select (result funcref) \
+     local.get $null select (result funcref)";
+
+/// `table.get`'s result (a `funcref` on the stack) as an i32: the id of
+/// its function, called through `$scratch`, or -1 for null.
+const OBSERVE_FUNCREF: &str = "local.set $ref local.get $ref ref.is_null if (result i32) i32.const -1 \
+     else i32.const 0 local.get $ref table.set $scratch i32.const 0 call_indirect $scratch (type $returns) end";
+
+/// `instr` with its `funcref` operand made and its `funcref` result
+/// observed around it, for the table instructions that have one
+/// (`table.set`, `table.fill`, `table.get`); `None` for the others, which
+/// run as they are.
+pub fn wrapped(entry: &Entry, instr: &str) -> Option<String> {
+    Some(match entry.name {
+        // [index, value, null flag]
+        "table.set" => format!("local.set $null local.set $val {MAKE_FUNCREF} {instr}"),
+        // [index, value, null flag, length]
+        "table.fill" => format!("local.set $n local.set $null local.set $val {MAKE_FUNCREF} local.get $n {instr}"),
+        "table.get" => format!("{instr} {OBSERVE_FUNCREF}"),
+        _ => return None,
+    })
+}
+
+/// The locals [`wrapped`] uses, as declarations.
+pub fn locals(entry: &Entry, table: Table) -> String {
+    let at = if table.table64 { "i64" } else { "i32" };
+    match entry.name {
+        "table.set" => " (local $val i32) (local $null i32)".to_string(),
+        "table.fill" => format!(" (local $val i32) (local $null i32) (local $n {at})"),
+        "table.get" => " (local $ref funcref)".to_string(),
+        _ => String::new(),
+    }
+}
