@@ -55,9 +55,53 @@ fn bugs_are_keyed_by_the_v8_version() {
     assert_eq!(names("v8", node24), ["v8-rounding-folds-signalling-nan"]);
     assert!(names("v8", node26).is_empty());
     assert!(names("v8-liftoff", node20).is_empty(), "TurboFan's bug, not Liftoff's");
+    // The unsaturated dot product: from V8 13.6 on, both tiers.
+    let dot = wat::parse_str(
+        "(module (func (param v128 v128 v128) (result v128)
+           (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get 0) (local.get 1) (local.get 2))))",
+    )
+    .unwrap();
+    let dot_names = |engine: &str, version: &str| -> Vec<&str> {
+        workarounds_for(engine, version, &dot).map(|(b, _)| b.name).collect()
+    };
+    for engine in ["v8", "v8-liftoff"] {
+        assert!(dot_names(engine, node22).is_empty(), "{engine}: V8 12.4 saturates");
+        for version in [node24, node26] {
+            assert_eq!(dot_names(engine, version), ["v8-relaxed-dot-add-unsaturated"], "{engine} {version}");
+        }
+    }
     for bug in KNOWN_BUGS {
         assert!(Path::new(ROOT).join(bug.doc).is_file(), "{} has no write-up at {}", bug.name, bug.doc);
     }
+}
+
+/// V8 13.6 and later sum `i32x4.relaxed_dot_i8x16_i7x16_add_s` without the
+/// 16-bit saturation on CPUs with AVX-VNNI
+/// (docs/findings/v8-relaxed-dot-add-unsaturated.md), on both tiers: with
+/// both in one run, the divergence is named as this bug (its workaround
+/// reruns on both tiers at once), and on a CPU without AVX-VNNI the engines
+/// agree. Never an unnamed divergence.
+#[test]
+fn relaxed_dot_add_unsaturated_is_labelled_on_both_v8_tiers_at_once() {
+    let Some(v8) = registry::create("v8").ok() else {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "CI: the pinned V8 is required");
+        println!("no V8: the labelling is not checked");
+        return;
+    };
+    let file = "corpus/regressions/v8-relaxed-dot-add-unsaturated.wat";
+    let out = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .current_dir(ROOT)
+        .args(["run", file, "--engines", "reference,v8,v8-liftoff"])
+        .output()
+        .expect("crosscheck runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = v8.version();
+    let affected = Versions::V8Since(13, 6).include(&version);
+    let labelled = text.contains("signature: known-bug:v8-relaxed-dot-add-unsaturated ");
+    let agreed = text.contains("verdict: agree");
+    assert!(labelled || (agreed && !text.contains("DIVERGE")), "{version}:\n{text}");
+    assert!(affected || !labelled, "labelled on {version}, which has not the bug");
+    println!("{version}: {}", if labelled { "labelled" } else { "agrees (no AVX-VNNI?)" });
 }
 
 /// The instructions whose known bugs rewrite them.

@@ -107,6 +107,20 @@ pub const KNOWN_BUGS: &[KnownBug] = &[
         workaround: super::v8_workarounds::unfused_dot_add,
     },
     KnownBug {
+        name: "v8-relaxed-dot-add-unsaturated",
+        engine: "v8",
+        versions: Versions::V8Since(13, 6),
+        doc: "docs/findings/v8-relaxed-dot-add-unsaturated.md",
+        workaround: super::v8_workarounds::unfused_dot_add,
+    },
+    KnownBug {
+        name: "v8-relaxed-dot-add-unsaturated",
+        engine: "v8-liftoff",
+        versions: Versions::V8Since(13, 6),
+        doc: "docs/findings/v8-relaxed-dot-add-unsaturated.md",
+        workaround: super::v8_workarounds::unfused_dot_add,
+    },
+    KnownBug {
         name: "v8-array-init-elem-bounds-order",
         engine: "v8",
         versions: Versions::V8Since(14, 6),
@@ -179,16 +193,16 @@ pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
 
 /// If the divergence of a Case disappears when every engine that has a
 /// known bug (in the version it runs) reruns the bug's workaround module,
-/// returns that bug. Judged as [`crate::target::judge_runs`] judges.
+/// returns that bug. A bug of several engines (V8's two tiers) is one
+/// entry per engine under one name: every engine of the name reruns.
+/// Judged as [`crate::target::judge_runs`] judges.
 pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {
     let features = engines.engine_features();
     for bug in KNOWN_BUGS {
-        let buggy: Vec<usize> = runs
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.engine == bug.engine && bug.versions.include(&r.version))
-            .map(|(i, _)| i)
-            .collect();
+        let has_it = |r: &EngineRun| {
+            KNOWN_BUGS.iter().any(|b| b.name == bug.name && b.engine == r.engine && b.versions.include(&r.version))
+        };
+        let buggy: Vec<usize> = runs.iter().enumerate().filter(|(_, r)| has_it(r)).map(|(i, _)| i).collect();
         if buggy.is_empty() {
             continue;
         }
