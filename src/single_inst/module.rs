@@ -208,7 +208,8 @@ impl Spec {
 
     /// The code that runs the instruction on the operands on the stack and
     /// leaves its results: the instruction itself, or for a reference
-    /// instruction with its operands made and results observed around it.
+    /// instruction (and a table instruction on `funcref`s) with its
+    /// operands made and results observed around it.
     pub fn body_text(&self) -> String {
         let instr = self.instruction_text();
         match super::refs::sig(self.entry, &self.imm) {

@@ -1,7 +1,7 @@
 //! The instruction catalog: every numeric, SIMD and relaxed-SIMD
 //! instruction of the spec, its memory instructions but `memory.grow`,
 //! the threads proposal's atomic memory instructions, its table
-//! instructions but `table.grow` and `call_indirect`, and the Wasm 3.0
+//! instructions (`call_indirect` among them) but `table.grow`, and the Wasm 3.0
 //! reference instructions that act on values alone, with its text-format
 //! name, operand and result types and the domain of its immediates; and
 //! concrete immediates ([`Immediates`]) drawn from fuzz bytes or
@@ -338,8 +338,8 @@ impl Entry {
             Group::Memory => f.bulk_memory = matches!(self.imm, Imm::Memory | Imm::Data) && self.name != "memory.size",
             Group::Atomic => f.threads = true,
             // `table.get/set/size/fill`: reference types; copy, init and
-            // drop: bulk memory (`call_indirect` is 1.0, its second table
-            // reference types).
+            // drop: bulk memory (`call_indirect` is 1.0, but `table.get`'s
+            // scratch table is a second one: reference types).
             Group::Table => {
                 f.reference_types = true;
                 f.bulk_memory = true;

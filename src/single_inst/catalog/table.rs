@@ -1,7 +1,7 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
 //! the spec, its memory instructions but `memory.grow`, the threads
-//! proposal's atomic memory instructions, its table instructions but
-//! `table.grow` and `call_indirect`, and the reference instructions that
+//! proposal's atomic memory instructions, its table instructions
+//! (`call_indirect` among them) but `table.grow`, and the reference instructions that
 //! act on values alone, one line each — text-format name, group, operand
 //! and result types (for reference and table instructions: the parameters
 //! and results of the module's functions, `funcref`s made from and
