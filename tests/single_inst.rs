@@ -481,6 +481,8 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::F32x4NegNanSign,
         Fault::RelaxedChoiceFlip,
         Fault::I31GetSUnsigned,
+        // tests/single_inst_tables.rs, tests/sweep.rs
+        Fault::CallIndirectSiblingAccepted,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

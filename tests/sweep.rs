@@ -119,6 +119,13 @@ fn sweep_catches_a_table64_index_cut_to_32_bits() {
     caught_by_sweep("table64-index-truncated", "call_indirect");
 }
 
+/// `call_indirect` accepting a sibling subtype: the sweep calls through
+/// `$sibling` on every kind of table.
+#[test]
+fn sweep_catches_call_indirect_accepting_a_sibling_subtype() {
+    caught_by_sweep("call-indirect-sibling-accepted", "call_indirect");
+}
+
 /// Every reference instruction, swept on the reference interpreter itself
 /// (judged by the spec's model) and Wasmtime: every cell passes, wasmi
 /// (no GC) sits each one out as unsupported.

@@ -130,6 +130,13 @@ impl Engine for Faulty {
                 swapped = i31_get_s_as_u(wasm);
                 &swapped[..]
             }
+            Fault::CallIndirectSiblingAccepted => match super::miscompile::call_indirect_through_supertype(wasm) {
+                Some(planted) => {
+                    swapped = planted;
+                    &swapped[..]
+                }
+                None => wasm,
+            },
             f => match f
                 .miscompile()
                 .and_then(|bug| super::miscompile::plant(wasm, bug))

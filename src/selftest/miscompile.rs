@@ -339,6 +339,48 @@ fn plant_at(
     }
 }
 
+/// `wasm` with every `call_indirect` through a type that has a declared
+/// supertype of the same signature made through that supertype: the
+/// signature check of an engine that takes two declared types for one
+/// when they read alike, so `call_indirect (type $sibling)` of a function
+/// of a sibling subtype completes instead of trapping (the per-instruction
+/// fault [`super::Fault::CallIndirectSiblingAccepted`]). `None` where no
+/// call site has such a type.
+pub(super) fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    let supertypes = same_signature_supertypes(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, _| match *op {
+        O::CallIndirect { type_index, table_index } => {
+            let type_index = (*supertypes.get(type_index as usize)?)?;
+            Some(vec![I::CallIndirect { type_index, table_index }])
+        }
+        _ => None,
+    })
+}
+
+/// Per type index: its declared supertype, where both are function types
+/// of the same parameters and results.
+fn same_signature_supertypes(wasm: &[u8]) -> Option<Vec<Option<u32>>> {
+    type Signature = (Vec<wasmparser::ValType>, Vec<wasmparser::ValType>);
+    let mut signatures: Vec<Option<Signature>> = Vec::new();
+    let mut out = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let Payload::TypeSection(reader) = payload.ok()? else { continue };
+        for group in reader {
+            for sub in group.ok()?.into_types() {
+                let signature = match &sub.composite_type.inner {
+                    wasmparser::CompositeInnerType::Func(f) => Some((f.params().to_vec(), f.results().to_vec())),
+                    _ => None,
+                };
+                let supertype = sub.supertype_idx.and_then(|p| p.as_module_index());
+                out.push(supertype.filter(|&s| signature.is_some() && signatures.get(s as usize) == Some(&signature)));
+                signatures.push(signature);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Instructions without borrowed data (every one this module plants).
 fn to_static(i: I<'_>) -> Option<I<'static>> {
     Some(match i {

@@ -13,7 +13,7 @@
 //! a saved `case.wasm` says what it checks. Written as text and assembled
 //! with `wat`: the text is the minimal `.wat` of a finding as it is.
 
-use super::catalog::{Entry, Group, Immediates};
+use super::catalog::{CalleeType, Entry, Group, Immediates};
 use super::operands::Tuple;
 use crosscheck_oracles::{Call, Exports, Features, Plan, Val, ValType};
 
@@ -85,8 +85,8 @@ impl Spec {
             // The passive segment's index.
             Immediates::Memory(_) if self.entry.imm == super::catalog::Imm::Data => format!("{name} 0"),
             Immediates::Memory(_) | Immediates::HeapType(_) => name.to_string(),
-            Immediates::Table(_) => super::tables::instruction_text(self.entry, true),
-            Immediates::Indirect { matching, .. } => super::tables::instruction_text(self.entry, matching),
+            Immediates::Table(_) => super::tables::instruction_text(self.entry, CalleeType::Returns),
+            Immediates::Indirect { ty, .. } => super::tables::instruction_text(self.entry, ty),
         }
     }
 
@@ -134,22 +134,24 @@ impl Spec {
 
     /// The result types of `f`: the entry's, `memory.size` and
     /// `table.size` an `i64` on a 64-bit memory or table, none for a
-    /// `call_indirect` of the type `(func)`.
+    /// `call_indirect` of the type `$other` (`(func)`).
     pub fn results(&self) -> Vec<ValType> {
         let mut results = self.entry.results.to_vec();
         match (self.entry.name, self.imm) {
             ("memory.size" | "table.size", _) => results[0] = self.address_type(),
-            (_, Immediates::Indirect { matching: false, .. }) => results.clear(),
+            (_, Immediates::Indirect { ty: CalleeType::Other, .. }) => results.clear(),
             _ => {}
         }
         results
     }
 
-    /// The proposals the module needs: the instruction's, and memory64 for
-    /// a 64-bit memory or table.
+    /// The proposals the module needs: the instruction's, memory64 for a
+    /// 64-bit memory or table, GC for a `call_indirect` through declared
+    /// subtypes.
     pub fn features(&self) -> Features {
         let mut f = self.entry.features();
         f.memory64 |= self.imm.address64();
+        f.gc |= matches!(self.imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
         f
     }
 
@@ -252,7 +254,7 @@ impl Spec {
             m.push_str(&format!("  (data \"{PASSIVE_DATA}\")\n"));
         }
         if let Some(table) = self.imm.table() {
-            m.push_str(&super::tables::declarations(e, table));
+            m.push_str(&super::tables::declarations(e, &self.imm, table));
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {

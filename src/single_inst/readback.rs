@@ -5,7 +5,7 @@
 //! exact judge, the shrinker and the `.wast` writer read modules here;
 //! [`super::module`] builds them.
 
-use super::catalog::{Entry, Immediates, Memory, Table, lookup};
+use super::catalog::{CalleeType, Entry, Immediates, Memory, Table, lookup};
 use super::module::{DISPATCHER, SECTION, SOURCE_FED, Spec, operand_source};
 use super::operands::Tuple;
 use crosscheck_oracles::{Call, Val};
@@ -68,7 +68,10 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         Imm::Const => Immediates::Const(0),
         Imm::Memory | Imm::Data => Immediates::Memory(memory),
         Imm::Table | Imm::Elem => Immediates::Table(table),
-        Imm::Indirect => Immediates::Indirect { table, matching: !words.contains(&"$other)") },
+        Imm::Indirect => {
+            let ty = CalleeType::ALL.into_iter().find(|t| words.contains(&format!("{})", t.name()).as_str()))?;
+            Immediates::Indirect { table, ty }
+        }
         Imm::HeapType => {
             let heap = words.first()?.strip_prefix("operand=")?;
             Immediates::HeapType(super::refs::HEAP_TYPES.iter().position(|h| *h == heap)? as u8)

@@ -15,14 +15,18 @@
 //! it is null, so an element copied from the wrong place shows. All four
 //! have type `$returns` (`(func (result i32))`); `call_indirect` with the
 //! other type, `$other` (`(func)`), must trap on the signature check
-//! wherever the element is not null. A `funcref` operand is made, like a
+//! wherever the element is not null. In a module whose `call_indirect`
+//! uses GC's declared subtyping ([`CalleeType::Parent`],
+//! [`CalleeType::Sibling`]), `$returns` is `(sub final $parent …)` and
+//! `$sibling` another subtype of `$parent` with the same structure: a
+//! call through `$parent` must complete, one through `$sibling` trap. A `funcref` operand is made, like a
 //! reference operand ([`super::refs`]), from `(value, null flag)`:
 //! `ref.null func` when the flag is non-zero, else `ref.func $e{value & 3}`
 //! (chosen by `select`s, so no branch depends on it). The same code sits
 //! in every function that runs the instruction, after the operands are
 //! pushed, so each operand source feeds it alike.
 
-use super::catalog::{Entry, Table};
+use super::catalog::{CalleeType, Entry, Immediates, Table};
 
 /// Elements of the table: few, so indices drawn around its end often fall
 /// on both sides of it.
@@ -48,12 +52,21 @@ fn const_text(table: Table, x: u64) -> String {
     if table.table64 { format!("i64.const {}", x as i64) } else { format!("i32.const {}", x as u32 as i32) }
 }
 
-/// The module's declarations for a table instruction: the two function
-/// types, the four functions, the table and its active segment, the
+/// The module's declarations for a table instruction: the function types
+/// (with `$parent` and `$sibling` for a `call_indirect` through declared
+/// subtypes), the four functions, the table and its active segment, the
 /// passive segment, and for `table.get` a one-element table `$scratch` its
 /// result is called through.
-pub fn declarations(entry: &Entry, table: Table) -> String {
-    let mut m = String::from("  (type $returns (func (result i32)))\n  (type $other (func))\n");
+pub fn declarations(entry: &Entry, imm: &Immediates, table: Table) -> String {
+    let subtyped = matches!(imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
+    let mut m = if subtyped {
+        String::from(
+            "  (type $parent (sub (func (result i32))))\n  (type $returns (sub final $parent (func (result i32))))\n  (type $sibling (sub $parent (func (result i32))))\n",
+        )
+    } else {
+        String::from("  (type $returns (func (result i32)))\n")
+    };
+    m.push_str("  (type $other (func))\n");
     for (i, id) in FUNC_IDS.iter().enumerate() {
         m.push_str(&format!("  (func $e{i} (type $returns) i32.const {id})\n"));
     }
@@ -77,9 +90,9 @@ pub fn declarations(entry: &Entry, table: Table) -> String {
 }
 
 /// The instruction's text: the table, segment and type it names.
-pub fn instruction_text(entry: &Entry, matching: bool) -> String {
+pub fn instruction_text(entry: &Entry, ty: CalleeType) -> String {
     match entry.name {
-        "call_indirect" => format!("call_indirect $tab (type {})", if matching { "$returns" } else { "$other" }),
+        "call_indirect" => format!("call_indirect $tab (type {})", ty.name()),
         "table.init" => "table.init $tab $p".to_string(),
         "table.copy" => "table.copy $tab $tab".to_string(),
         "elem.drop" => "elem.drop $p".to_string(),

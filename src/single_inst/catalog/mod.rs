@@ -152,12 +152,10 @@ pub enum Immediates {
     Memory(Memory),
     /// The kind of the module's table, for a table instruction.
     Table(Table),
-    /// `call_indirect`'s table, and whether its type is the one of the
-    /// functions in the table (else every call of a function traps on the
-    /// signature check).
+    /// `call_indirect`'s table, and the type it calls with.
     Indirect {
         table: Table,
-        matching: bool,
+        ty: CalleeType,
     },
     /// The operand's heap type, an index into
     /// [`crate::single_inst::refs::HEAP_TYPES`].
@@ -185,6 +183,48 @@ impl Memory {
     /// a maximum one time in two.
     fn arbitrary(u: &mut Unstructured<'_>) -> arbitrary::Result<Memory> {
         Ok(Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+    }
+}
+
+/// The type `call_indirect` calls the table's functions with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CalleeType {
+    /// `$returns`, the functions' own type: every call of one completes.
+    Returns,
+    /// `$other`, `(func)`: every call of a function traps on the signature
+    /// check.
+    Other,
+    /// `$parent`, a supertype of the functions' type (GC's declared
+    /// subtyping, `(sub final $parent …)`): every call completes, through
+    /// the slower check an engine needs when the types are not the same.
+    Parent,
+    /// `$sibling`, another subtype of `$parent` with the same structure
+    /// but not final: a type of its own, so every call traps on the
+    /// signature check although the signatures read alike.
+    Sibling,
+}
+
+impl CalleeType {
+    pub const ALL: [CalleeType; 4] = [CalleeType::Returns, CalleeType::Other, CalleeType::Parent, CalleeType::Sibling];
+
+    /// Its name in the module (`$returns`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CalleeType::Returns => "$returns",
+            CalleeType::Other => "$other",
+            CalleeType::Parent => "$parent",
+            CalleeType::Sibling => "$sibling",
+        }
+    }
+
+    /// Whether a call of one of the table's functions passes the check.
+    pub fn matches(self) -> bool {
+        matches!(self, CalleeType::Returns | CalleeType::Parent)
+    }
+
+    /// Whether the module declares types with GC's subtyping.
+    pub fn needs_gc(self) -> bool {
+        matches!(self, CalleeType::Parent | CalleeType::Sibling)
     }
 }
 
@@ -430,7 +470,17 @@ impl Entry {
             }
             Imm::Memory | Imm::Data => Immediates::Memory(Memory::arbitrary(u)?),
             Imm::Table | Imm::Elem => Immediates::Table(Table::arbitrary(u)?),
-            Imm::Indirect => Immediates::Indirect { table: Table::arbitrary(u)?, matching: u.ratio(3u8, 4)? },
+            Imm::Indirect => {
+                // The functions' own type half the time.
+                let table = Table::arbitrary(u)?;
+                let ty = match u.int_in_range(0..=5u8)? {
+                    0..=2 => CalleeType::Returns,
+                    3 => CalleeType::Other,
+                    4 => CalleeType::Parent,
+                    _ => CalleeType::Sibling,
+                };
+                Immediates::Indirect { table, ty }
+            }
             Imm::HeapType => {
                 Immediates::HeapType(u.int_in_range(0..=crate::single_inst::refs::HEAP_TYPES.len() as u8 - 1)?)
             }
@@ -448,7 +498,7 @@ impl Entry {
     /// each on a 32-bit memory and on a 64-bit one (where the offset past
     /// the end is 2^32 instead), every other one on a memory without a
     /// maximum; a table instruction on every kind of table, `call_indirect`
-    /// with the matching type and another.
+    /// with each [`CalleeType`].
     pub fn sweep_immediates(&self, seed: u64) -> Vec<Immediates> {
         let mut rng = SplitMix(seed ^ fnv(self.name));
         match self.imm {
@@ -512,7 +562,7 @@ impl Entry {
             Imm::Table | Imm::Elem => Table::all().into_iter().map(Immediates::Table).collect(),
             Imm::Indirect => Table::all()
                 .into_iter()
-                .flat_map(|table| [true, false].map(|matching| Immediates::Indirect { table, matching }))
+                .flat_map(|table| CalleeType::ALL.map(|ty| Immediates::Indirect { table, ty }))
                 .collect(),
             Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
         }
