@@ -1,0 +1,173 @@
+//! Concrete immediates of one instruction ([`Immediates`]), and what a
+//! memory or table instruction's module is made of besides them: the kind
+//! of its memory ([`Memory`]) or table ([`Table`]), 32- or 64-bit, with a
+//! maximum or without, and the type a `call_indirect` calls with
+//! ([`CalleeType`]). Drawn from fuzz bytes or enumerated for the sweep by
+//! [`super::Entry`].
+
+use arbitrary::Unstructured;
+
+/// Concrete immediates of one instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Immediates {
+    None,
+    /// The constant's bits.
+    Const(u128),
+    Lane(u8),
+    Shuffle([u8; 16]),
+    /// Memory offset and alignment (log2), and the memory they address.
+    Mem {
+        offset: u64,
+        align: u8,
+        memory: Memory,
+    },
+    MemLane {
+        offset: u64,
+        align: u8,
+        lane: u8,
+        memory: Memory,
+    },
+    /// The kind of the module's memory, for an instruction with no memory
+    /// argument (`memory.fill`, `memory.init`, ...).
+    Memory(Memory),
+    /// The kind of the module's table, for a table instruction.
+    Table(Table),
+    /// `call_indirect`'s table, and the type it calls with.
+    Indirect {
+        table: Table,
+        ty: CalleeType,
+    },
+    /// The operand's heap type, an index into
+    /// [`crate::single_inst::refs::HEAP_TYPES`].
+    HeapType(u8),
+}
+
+/// The one-page memory a memory instruction runs against: not an
+/// immediate of the instruction but of its module, drawn with them, since
+/// compilers check bounds differently for each kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Memory {
+    /// 64-bit (memory64): the address operand is an `i64`, the offset may
+    /// pass 2^32.
+    pub memory64: bool,
+    /// Declared without a maximum (`(memory 1)`, not `(memory 1 1)`): the
+    /// engine cannot take the size for fixed, so with a reservation
+    /// smaller than 4 GiB Wasmtime checks addresses against a bound it
+    /// loads, where a memory with a maximum inside its reservation is
+    /// checked against a constant.
+    pub unbounded: bool,
+}
+
+impl Memory {
+    /// A kind of memory from fuzz bytes: 64-bit one time in four, without
+    /// a maximum one time in two.
+    pub(super) fn arbitrary(u: &mut Unstructured<'_>) -> arbitrary::Result<Memory> {
+        Ok(Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+    }
+}
+
+/// The type `call_indirect` calls the table's functions with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CalleeType {
+    /// `$returns`, the functions' own type: every call of one completes.
+    Returns,
+    /// `$other`, `(func)`: every call of a function traps on the signature
+    /// check.
+    Other,
+    /// `$parent`, a supertype of the functions' type (GC's declared
+    /// subtyping, `(sub final $parent …)`): every call completes, through
+    /// the slower check an engine needs when the types are not the same.
+    Parent,
+    /// `$sibling`, another subtype of `$parent` with the same structure
+    /// but not final: a type of its own, so every call traps on the
+    /// signature check although the signatures read alike.
+    Sibling,
+}
+
+impl CalleeType {
+    pub const ALL: [CalleeType; 4] = [CalleeType::Returns, CalleeType::Other, CalleeType::Parent, CalleeType::Sibling];
+
+    /// Its name in the module (`$returns`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CalleeType::Returns => "$returns",
+            CalleeType::Other => "$other",
+            CalleeType::Parent => "$parent",
+            CalleeType::Sibling => "$sibling",
+        }
+    }
+
+    /// Whether a call of one of the table's functions passes the check.
+    pub fn matches(self) -> bool {
+        matches!(self, CalleeType::Returns | CalleeType::Parent)
+    }
+
+    /// Whether the module declares types with GC's subtyping.
+    pub fn needs_gc(self) -> bool {
+        matches!(self, CalleeType::Parent | CalleeType::Sibling)
+    }
+}
+
+/// The table a table instruction runs against: like [`Memory`], not an
+/// immediate of the instruction but of its module.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Table {
+    /// 64-bit (table64, of the memory64 proposal): indices and lengths in
+    /// the table are `i64`s.
+    pub table64: bool,
+    /// Declared without a maximum.
+    pub unbounded: bool,
+}
+
+impl Table {
+    /// A kind of table from fuzz bytes: 64-bit one time in four, without
+    /// a maximum one time in two.
+    pub(super) fn arbitrary(u: &mut Unstructured<'_>) -> arbitrary::Result<Table> {
+        Ok(Table { table64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+    }
+
+    /// The four kinds, for the sweep.
+    pub(super) fn all() -> [Table; 4] {
+        let t = |table64, unbounded| Table { table64, unbounded };
+        [t(false, false), t(false, true), t(true, false), t(true, true)]
+    }
+}
+
+impl Immediates {
+    /// The table a table instruction runs against.
+    pub fn table(&self) -> Option<Table> {
+        match *self {
+            Immediates::Table(table) | Immediates::Indirect { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+
+    /// Whether addresses, indices and lengths are `i64`s: on a 64-bit
+    /// memory or table.
+    pub fn address64(&self) -> bool {
+        self.memory64() || self.table().is_some_and(|t| t.table64)
+    }
+
+    /// The memory a memory instruction addresses.
+    pub fn memory(&self) -> Option<Memory> {
+        match *self {
+            Immediates::Mem { memory, .. } | Immediates::MemLane { memory, .. } | Immediates::Memory(memory) => {
+                Some(memory)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the instruction's memory is 64-bit.
+    pub fn memory64(&self) -> bool {
+        self.memory().is_some_and(|m| m.memory64)
+    }
+
+    /// A memory instruction's offset.
+    pub fn offset(&self) -> Option<u64> {
+        match *self {
+            Immediates::Mem { offset, .. } | Immediates::MemLane { offset, .. } => Some(offset),
+            _ => None,
+        }
+    }
+}
