@@ -96,10 +96,9 @@ pub enum Shape {
     /// `funcref` table (one module in three has one; a 64-bit table one
     /// time in three of those), and `(ref.is_null (table.get (index)))`,
     /// the index an edge constant, a masked parameter or any expression:
-    /// the table's bounds check (and its Spectre guard), the null check
-    /// and the signature check of an indirect call (one element has
-    /// another type), which Cranelift emits while translating the call,
-    /// not by a lowering rule.
+    /// the table's bounds check, the null check and the signature check
+    /// of an indirect call (one element has another type), which come from
+    /// Wasmtime's translation of the call, not from a lowering rule.
     Indirect,
 }
 
