@@ -80,7 +80,8 @@ fn bugs_are_keyed_by_the_v8_version() {
 /// (docs/findings/v8-relaxed-dot-add-unsaturated.md), on both tiers: with
 /// both in one run, the divergence is named as this bug (its workaround
 /// reruns on both tiers at once), and on a CPU without AVX-VNNI the engines
-/// agree. Never an unnamed divergence.
+/// agree. On an older V8 (Node 20 on `PATH`) only its own known bugs name
+/// it. Never an unnamed divergence.
 #[test]
 fn relaxed_dot_add_unsaturated_is_labelled_on_both_v8_tiers_at_once() {
     let Some(v8) = registry::create("v8").ok() else {
@@ -98,10 +99,16 @@ fn relaxed_dot_add_unsaturated_is_labelled_on_both_v8_tiers_at_once() {
     let version = v8.version();
     let affected = Versions::V8Since(13, 6).include(&version);
     let labelled = text.contains("signature: known-bug:v8-relaxed-dot-add-unsaturated ");
-    let agreed = text.contains("verdict: agree");
-    assert!(labelled || (agreed && !text.contains("DIVERGE")), "{version}:\n{text}");
-    assert!(affected || !labelled, "labelled on {version}, which has not the bug");
-    println!("{version}: {}", if labelled { "labelled" } else { "agrees (no AVX-VNNI?)" });
+    let agreed = text.contains("verdict: agree") && !text.contains("DIVERGE");
+    // Another V8's own known bug may name it (Liftoff 11.3's dot product).
+    let named = text.contains("signature: known-bug:");
+    assert!(agreed || named, "an unnamed divergence on {version}:\n{text}");
+    if affected {
+        assert!(agreed || labelled, "{version}:\n{text}");
+    } else {
+        assert!(!labelled, "labelled on {version}, which has not the bug:\n{text}");
+    }
+    println!("{version}: {}", if agreed { "agrees (no AVX-VNNI?)" } else { "named" });
 }
 
 /// The instructions whose known bugs rewrite them.
