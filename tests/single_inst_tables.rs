@@ -88,8 +88,8 @@ fn table_instructions_complete_trap_and_write_on_every_kind_of_table() {
             for engine in ["wasmtime", "wasmi"] {
                 // wasmi has no GC: it sits out a `call_indirect` through
                 // declared subtypes.
-                let features = registry::create(engine).unwrap().features();
-                if !case.features.missing_from(&features).is_empty() {
+                let mut other = registry::create(engine).unwrap();
+                if !case.features.missing_from(&other.features()).is_empty() {
                     assert!(
                         engine == "wasmi" && case.features.gc,
                         "{engine} lacks a proposal of {}",
@@ -97,12 +97,21 @@ fn table_instructions_complete_trap_and_write_on_every_kind_of_table() {
                     );
                     continue;
                 }
-                let other = run(engine, &case);
+                let other = other.run(&case.plan);
                 assert_eq!(other.calls, reference.calls, "{} on {engine}", spec.section_text());
                 assert_eq!(other.state, reference.state, "{} on {engine}", spec.section_text());
             }
-            let outcomes: Vec<&CallOutcome> =
-                case.plan.calls.iter().zip(&reference.calls).filter(|(c, _)| c.export == "f").map(|(_, o)| o).collect();
+            // The reference's outcomes of the calls of one export.
+            let of_export = |export: &str| -> Vec<&CallOutcome> {
+                case.plan
+                    .calls
+                    .iter()
+                    .zip(&reference.calls)
+                    .filter(|(c, _)| c.export == export)
+                    .map(|(_, o)| o)
+                    .collect()
+            };
+            let outcomes = of_export("f");
             let text = spec.section_text();
             // A `call_indirect` of the other type never completes.
             let completes = !matches!(imm, Immediates::Indirect { ty, .. } if !ty.matches());
@@ -117,14 +126,7 @@ fn table_instructions_complete_trap_and_write_on_every_kind_of_table() {
                 assert!(outcomes.contains(&&CallOutcome::Trapped(kind.clone())), "{text}: never {kind:?}");
             }
             if e.writes_table() {
-                let peeks: Vec<&CallOutcome> = case
-                    .plan
-                    .calls
-                    .iter()
-                    .zip(&reference.calls)
-                    .filter(|(c, _)| c.export == "peek")
-                    .map(|(_, o)| o)
-                    .collect();
+                let peeks = of_export("peek");
                 let first = CallOutcome::Returned(first_contents());
                 assert!(peeks.iter().any(|p| **p != first), "{text}: no call changed the table");
                 // `reset` before each call: a call that trapped left the

@@ -130,18 +130,15 @@ impl Engine for Faulty {
                 swapped = i31_get_s_as_u(wasm);
                 &swapped[..]
             }
-            Fault::CallIndirectSiblingAccepted => match super::miscompile::call_indirect_through_supertype(wasm) {
-                Some(planted) => {
-                    swapped = planted;
-                    &swapped[..]
-                }
-                None => wasm,
-            },
             f => match f
                 .miscompile()
                 .and_then(|bug| super::miscompile::plant(wasm, bug))
                 .or_else(|| super::gc_faults::plant_fault(wasm, f))
-            {
+                .or_else(|| {
+                    (f == Fault::CallIndirectSiblingAccepted)
+                        .then(|| super::miscompile::call_indirect_through_supertype(wasm))
+                        .flatten()
+                }) {
                 Some(planted) => {
                     swapped = planted;
                     &swapped[..]

@@ -253,9 +253,7 @@ impl Spec {
         if e.imm == super::catalog::Imm::Data {
             m.push_str(&format!("  (data \"{PASSIVE_DATA}\")\n"));
         }
-        if let Some(table) = self.imm.table() {
-            m.push_str(&super::tables::declarations(e, &self.imm, table));
-        }
+        m.push_str(&super::tables::declarations(e, &self.imm));
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {
             m.push_str(&self.dispatcher_text(const_fed));

@@ -56,8 +56,9 @@ fn const_text(table: Table, x: u64) -> String {
 /// (with `$parent` and `$sibling` for a `call_indirect` through declared
 /// subtypes), the four functions, the table and its active segment, the
 /// passive segment, and for `table.get` a one-element table `$scratch` its
-/// result is called through.
-pub fn declarations(entry: &Entry, imm: &Immediates, table: Table) -> String {
+/// result is called through. Empty for an instruction with no table.
+pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
+    let Some(table) = imm.table() else { return String::new() };
     let subtyped = matches!(imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
     let mut m = if subtyped {
         String::from(

@@ -198,7 +198,11 @@ pub fn known_crash(stderr: &str) -> Option<&'static KnownCrash> {
 /// Judged as [`crate::target::judge_runs`] judges.
 pub fn attribute(case: &Case, runs: &[EngineRun], engines: &mut EngineSet) -> Option<&'static KnownBug> {
     let features = engines.engine_features();
-    for bug in KNOWN_BUGS {
+    for (i, bug) in KNOWN_BUGS.iter().enumerate() {
+        // An earlier entry of the same name already reran all its engines.
+        if KNOWN_BUGS[..i].iter().any(|b| b.name == bug.name) {
+            continue;
+        }
         let has_it = |r: &EngineRun| {
             KNOWN_BUGS.iter().any(|b| b.name == bug.name && b.engine == r.engine && b.versions.include(&r.version))
         };
