@@ -95,6 +95,7 @@ fn patterns_catch_planted_miscompiles() {
         Fault::Index64Truncated,
         Fault::AtomicNarrowSignExtends,
         Fault::TableIndex64Truncated,
+        Fault::Grow64DeltaTruncated,
     ] {
         // Measured through `crosscheck selftest`, seeds 1-6: up to 5,839
         // Cases (`load-lane-wrong-lane`) and 1,055 (`atomic-narrow-sign-extends`);

@@ -291,14 +291,24 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
-    /// Statements before a function's result: a `memory.grow`, stores
+    /// Statements before a function's result: a `memory.grow` (that may
+    /// have to fail), stores
     /// (atomic ones too with threads, and an `atomic.fence`), locals and
     /// globals set from expressions.
     pub(super) fn prefix(&mut self) -> arbitrary::Result<()> {
         if self.u.ratio(1, 4)? {
             self.shapes.push(Shape::Grow);
-            let pages = self.u.int_in_range(0..=1u8)?;
-            self.address_const(u64::from(pages));
+            // 0 or 1 page, or one time in four a delta every engine must
+            // refuse (past 2^16 pages on a 32-bit memory, 2^48 on a
+            // 64-bit one, with low 32 bits of 1: a delta cut to 32 bits
+            // grows a page). The memory's final size shows either.
+            let pages = match self.u.int_in_range(0..=3u8)? {
+                0 => 0,
+                1 | 2 => 1,
+                _ if self.mem.memory64 => (1 << 48) | 1,
+                _ => 0x1_0001,
+            };
+            self.address_const(pages);
             self.emit(I::MemoryGrow(0));
             self.emit(I::Drop);
         }

@@ -64,7 +64,8 @@ pub enum Shape {
     FoldedAddress,
     /// `(store a (op x y))`: a store of a computed value (narrow widths too).
     StoreOp,
-    /// `(memory.grow n)` before accesses around the old and new sizes.
+    /// `(memory.grow n)` before accesses around the old and new sizes (`n`
+    /// 0, 1, or a delta that must fail).
     Grow,
     /// `(relaxed_op x (load a) z)`: a relaxed-SIMD operator one of whose
     /// operands is a load (`relaxed_madd` is Cranelift's `fma`, a

@@ -83,6 +83,7 @@ pub enum Fault {
     Index64Truncated,
     AtomicNarrowSignExtends,
     TableIndex64Truncated,
+    Grow64DeltaTruncated,
     /// Validation: refuse every valid module that contains a `br_table`
     /// (a validator rejecting what the spec accepts; `validate` target).
     RejectsValidBrTable,
@@ -151,6 +152,7 @@ impl Fault {
         Fault::Index64Truncated,
         Fault::AtomicNarrowSignExtends,
         Fault::TableIndex64Truncated,
+        Fault::Grow64DeltaTruncated,
     ];
 
     /// Validator bugs, run through the `validate` target.
@@ -170,6 +172,7 @@ impl Fault {
             Fault::Index64Truncated => M::Index64Truncated,
             Fault::AtomicNarrowSignExtends => M::AtomicNarrowSignExtends,
             Fault::TableIndex64Truncated => M::TableIndex64Truncated,
+            Fault::Grow64DeltaTruncated => M::Grow64DeltaTruncated,
             _ => return None,
         })
     }
@@ -267,6 +270,7 @@ impl Fault {
             Fault::Index64Truncated => "memory64-index-truncated",
             Fault::AtomicNarrowSignExtends => "atomic-narrow-sign-extends",
             Fault::TableIndex64Truncated => "table64-index-truncated",
+            Fault::Grow64DeltaTruncated => "memory64-grow-truncated",
             Fault::RejectsValidBrTable => "rejects-valid-br-table",
             Fault::AcceptsInvalid => "accepts-invalid",
             Fault::Gc(bug) => bug.name(),

@@ -3,7 +3,8 @@
 //! (a load feeding an operation, a folded address, a shift feeding an
 //! `or`, a rounding of a load, an unsigned compare feeding a branch, a
 //! vector lane loaded from memory, a 64-bit memory's load, a narrow
-//! atomic access, a 64-bit table's `table.get` or `call_indirect`).
+//! atomic access, a 64-bit table's `table.get` or `call_indirect`, a
+//! 64-bit memory's `memory.grow`).
 //! The faulty engine compiles the rewritten module; everywhere else the
 //! code is unchanged. The body rewriter (`rewrite_code`) also serves the
 //! GC and exception faults ([`super::gc_faults`]).
@@ -47,6 +48,9 @@ pub enum Miscompile {
     /// bits of their index: an index past 2^32 lands in the table instead
     /// of trapping.
     TableIndex64Truncated,
+    /// A 64-bit memory's `memory.grow` uses the low 32 bits of its delta:
+    /// a delta past 2^48 pages, which must fail, grows by its low bits.
+    Grow64DeltaTruncated,
 }
 
 /// What the rewriter knows of the module around a body.
@@ -318,6 +322,10 @@ fn plant_at(
             };
             ctx.table64.get(table as usize)?.then_some(vec![I::I32WrapI64, I::I64ExtendI32U, access])
         }
+        Miscompile::Grow64DeltaTruncated => {
+            let O::MemoryGrow { mem } = *op else { return None };
+            ctx.memory64.get(mem as usize)?.then_some(vec![I::I32WrapI64, I::I64ExtendI32U, I::MemoryGrow(mem)])
+        }
         Miscompile::LoadLaneWrongLane => {
             let (m, lane, lanes) = match *op {
                 O::V128Load8Lane { memarg, lane } => (memarg, lane, 16),
@@ -548,5 +556,10 @@ mod tests {
         let m32 = "(module (memory 1) (func (param i32) (result i32) (i32.load offset=7 (local.get 0))))";
         assert!(planted(m32, Miscompile::Offset64Wraps).is_none());
         assert!(planted(m32, Miscompile::Index64Truncated).is_none());
+        let grow64 = "(module (memory i64 1) (func (param i64) (result i64) (memory.grow (local.get 0))))";
+        let text = wasmprinter::print_bytes(planted(grow64, Miscompile::Grow64DeltaTruncated).unwrap()).unwrap();
+        assert!(text.contains("i32.wrap_i64") && text.contains("memory.grow"), "the delta cut: {text}");
+        let grow32 = "(module (memory 1) (func (param i32) (result i32) (memory.grow (local.get 0))))";
+        assert!(planted(grow32, Miscompile::Grow64DeltaTruncated).is_none(), "a 32-bit delta has no high bits");
     }
 }
