@@ -119,6 +119,13 @@ fn sweep_catches_a_table64_index_cut_to_32_bits() {
     caught_by_sweep("table64-index-truncated", "call_indirect");
 }
 
+/// A 64-bit memory's `memory.grow` cutting its delta to 32 bits: the
+/// sweep grows every kind of memory by deltas that must fail.
+#[test]
+fn sweep_catches_a_memory64_grow_delta_cut_to_32_bits() {
+    caught_by_sweep("memory64-grow-truncated", "memory.grow");
+}
+
 /// `call_indirect` accepting a sibling subtype: the sweep calls through
 /// `$sibling` on every kind of table.
 #[test]

@@ -242,7 +242,7 @@ fn fuzz_triage_reduces_a_single_inst_finding_keeping_its_instruction() {
 /// module from the i32s its dispatcher `k` feeds them as constants.
 #[test]
 fn fuzz_triage_reduces_a_reference_instruction_finding() {
-    single_inst_finding_is_reduced_keeping("i31-get-s-unsigned", "i31.get_s", "1500");
+    single_inst_finding_is_reduced_keeping("i31-get-s-unsigned", "i31.get_s", "3000");
 }
 
 #[test]

@@ -44,8 +44,10 @@ const CONFIG_BYTES: usize = 64;
 pub const CONST_FED: usize = 16;
 
 /// A Case for `spec` checking `tuples`, the first [`CONST_FED`] of them
-/// also with constant operands.
+/// also with constant operands (grow deltas capped: [`operands::cap_growth`]).
 pub fn case_for(spec: &Spec, tuples: &[operands::Tuple]) -> Result<Case, Reject> {
+    let mut tuples = tuples.to_vec();
+    operands::cap_growth(spec.entry, &spec.imm, &mut tuples);
     let const_fed = tuples.len().min(CONST_FED);
     let wasm = spec.wasm(&tuples[..const_fed]).map_err(|e| Reject::Module(e.to_string()))?;
     // `wat` assembles without validating: a catalog bug that makes an
@@ -54,7 +56,7 @@ pub fn case_for(spec: &Spec, tuples: &[operands::Tuple]) -> Result<Case, Reject>
     let features = spec.features();
     features.validate(&wasm).map_err(|e| Reject::Module(format!("{}: invalid module: {e}", spec.section_text())))?;
     let info = ModuleInfo::of(&wasm).map_err(|e| Reject::Module(e.to_string()))?;
-    let plan = spec.plan(wasm, tuples, const_fed);
+    let plan = spec.plan(wasm, &tuples, const_fed);
     Ok(Case { plan, info, features, determinism: Determinism::JUDGED })
 }
 

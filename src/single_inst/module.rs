@@ -1,7 +1,8 @@
 //! The module of one (instruction, immediates): an exported function `f`
 //! taking the operands as parameters and returning the instruction's
 //! results; for memory instructions a one-page memory `mem` (32- or
-//! 64-bit, as the immediates say) plus `poke` (stores 16 bytes: the memory
+//! 64-bit, as the immediates say; with a maximum of one page, or of
+//! [`super::operands::GROW_MAX_PAGES`] for `memory.grow`, or without) plus `poke` (stores 16 bytes: the memory
 //! the instruction sees) and `peek` (loads 16 bytes: what a store, a
 //! read-modify-write or a `cmpxchg` wrote), as one `v128` for a SIMD
 //! instruction and as two `i64`s otherwise, so a scalar or atomic
@@ -132,13 +133,13 @@ impl Spec {
         params
     }
 
-    /// The result types of `f`: the entry's, `memory.size` and
-    /// `table.size` an `i64` on a 64-bit memory or table, none for a
+    /// The result types of `f`: the entry's, `memory.size`, `table.size`
+    /// and the grows an `i64` on a 64-bit memory or table, none for a
     /// `call_indirect` of the type `$other` (`(func)`).
     pub fn results(&self) -> Vec<ValType> {
         let mut results = self.entry.results.to_vec();
         match (self.entry.name, self.imm) {
-            ("memory.size" | "table.size", _) => results[0] = self.address_type(),
+            ("memory.size" | "table.size" | "memory.grow" | "table.grow", _) => results[0] = self.address_type(),
             (_, Immediates::Indirect { ty: CalleeType::Other, .. }) => results.clear(),
             _ => {}
         }
@@ -247,7 +248,11 @@ impl Spec {
         if e.is_memory() {
             let memory = self.imm.memory().unwrap_or_default();
             let address_type = if memory.memory64 { "i64 " } else { "" };
-            let maximum = if memory.unbounded { "" } else { " 1" };
+            let maximum = match (memory.unbounded, e.is_grow()) {
+                (true, _) => String::new(),
+                (false, true) => format!(" {}", super::operands::GROW_MAX_PAGES),
+                (false, false) => " 1".to_string(),
+            };
             m.push_str(&format!("  (memory (export \"mem\") {address_type}1{maximum})\n"));
         }
         if e.imm == super::catalog::Imm::Data {

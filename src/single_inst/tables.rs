@@ -1,7 +1,9 @@
 //! Table instructions (catalog group
 //! [`Group::Table`](super::catalog::Group::Table)): the module's one
 //! `funcref` table `$tab` of [`TABLE_SIZE`] elements (exported as `tab`,
-//! so its size and null pattern are part of the final state), the four
+//! so its size and null pattern are part of the final state; its maximum
+//! is its size, or [`super::operands::GROW_MAX_ELEMENTS`] for
+//! `table.grow`, or none), the four
 //! functions it holds, the passive element segment `table.init` copies
 //! from, how a `funcref` operand is made from i32 parameters, how
 //! `table.get`'s result is observed as one i32, and `peek`, which reads
@@ -72,7 +74,11 @@ pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
         m.push_str(&format!("  (func $e{i} (type $returns) i32.const {id})\n"));
     }
     let address_type = if table.table64 { "i64 " } else { "" };
-    let maximum = if table.unbounded { String::new() } else { format!(" {TABLE_SIZE}") };
+    let maximum = match (table.unbounded, entry.is_grow()) {
+        (true, _) => String::new(),
+        (false, true) => format!(" {}", super::operands::GROW_MAX_ELEMENTS),
+        (false, false) => format!(" {TABLE_SIZE}"),
+    };
     m.push_str(&format!("  (table $tab (export \"tab\") {address_type}{TABLE_SIZE}{maximum} funcref)\n"));
     let active: String = ACTIVE.iter().map(|i| format!(" $e{i}")).collect();
     m.push_str(&format!("  (elem (table $tab) ({}) func{active})\n", const_text(table, 1)));
@@ -147,14 +153,17 @@ const OBSERVE_FUNCREF: &str = "local.set $ref local.get $ref ref.is_null if (res
 
 /// `instr` with its `funcref` operand made and its `funcref` result
 /// observed around it, for the table instructions that have one
-/// (`table.set`, `table.fill`, `table.get`); `None` for the others, which
+/// (`table.set`, `table.fill`, `table.grow`, `table.get`); `None` for the others, which
 /// run as they are.
 pub fn wrapped(entry: &Entry, instr: &str) -> Option<String> {
     Some(match entry.name {
         // [index, value, null flag]
         "table.set" => format!("local.set $null local.set $val {MAKE_FUNCREF} {instr}"),
-        // [index, value, null flag, length]
-        "table.fill" => format!("local.set $n local.set $null local.set $val {MAKE_FUNCREF} local.get $n {instr}"),
+        // [index, value, null flag, length] and [value, null flag, delta]:
+        // the last set aside while the `funcref` is made.
+        "table.fill" | "table.grow" => {
+            format!("local.set $n local.set $null local.set $val {MAKE_FUNCREF} local.get $n {instr}")
+        }
         "table.get" => format!("{instr} {OBSERVE_FUNCREF}"),
         _ => return None,
     })
@@ -165,7 +174,7 @@ pub fn locals(entry: &Entry, table: Table) -> String {
     let at = if table.table64 { "i64" } else { "i32" };
     match entry.name {
         "table.set" => " (local $val i32) (local $null i32)".to_string(),
-        "table.fill" => format!(" (local $val i32) (local $null i32) (local $n {at})"),
+        "table.fill" | "table.grow" => format!(" (local $val i32) (local $null i32) (local $n {at})"),
         "table.get" => " (local $ref funcref)".to_string(),
         _ => String::new(),
     }

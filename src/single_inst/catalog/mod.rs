@@ -1,8 +1,8 @@
 //! The instruction catalog: every numeric, SIMD and relaxed-SIMD
-//! instruction of the spec, its memory instructions but `memory.grow`,
-//! the threads proposal's atomic memory instructions, its table
-//! instructions (`call_indirect` among them) but `table.grow`, and the Wasm 3.0
-//! reference instructions that act on values alone, with its text-format
+//! instruction of the spec, its memory instructions, the threads
+//! proposal's atomic memory instructions, its table instructions
+//! (`call_indirect` among them), and the Wasm 3.0 reference instructions
+//! that act on values alone, with its text-format
 //! name, operand and result types and the domain of its immediates; and
 //! concrete immediates ([`Immediates`]) drawn from fuzz bytes or
 //! enumerated for the sweep. A memory or table instruction's immediates
@@ -32,9 +32,11 @@ pub enum Group {
     /// The 20 relaxed-SIMD instructions.
     Relaxed,
     /// The scalar loads and stores (`i32.load8_s`, ..., `f64.store`),
-    /// `memory.size`, and the bulk memory instructions (`memory.fill`,
-    /// `memory.copy`, `memory.init` from a passive segment, `data.drop`).
-    /// Not `memory.grow`: the spec lets it fail at any time.
+    /// `memory.size`, `memory.grow`, and the bulk memory instructions
+    /// (`memory.fill`, `memory.copy`, `memory.init` from a passive
+    /// segment, `data.drop`). The spec lets `memory.grow` fail at any
+    /// time: its deltas either stay within what every engine grows
+    /// (a few pages a Case) or must fail ([`crate::single_inst::operands`]).
     Memory,
     /// The threads proposal's 67 atomic memory instructions: loads,
     /// stores, read-modify-writes, `cmpxchg`, `memory.atomic.notify`,
@@ -45,10 +47,10 @@ pub enum Group {
     Atomic,
     /// The table instructions on the module's one `funcref` table (32- or
     /// 64-bit, with a maximum or without): `table.get`, `table.set`,
-    /// `table.size`, `table.fill`, `table.copy`, `table.init` from a
-    /// passive segment, `elem.drop`, and `call_indirect` through it. Not
-    /// `table.grow`: like `memory.grow`, the spec lets it fail at any time.
-    /// Their `funcref` operands are made and results observed as i32s
+    /// `table.size`, `table.grow`, `table.fill`, `table.copy`,
+    /// `table.init` from a passive segment, `elem.drop`, and
+    /// `call_indirect` through it (`table.grow`'s deltas drawn like
+    /// `memory.grow`'s). Their `funcref` operands are made and results observed as i32s
     /// ([`crate::single_inst::tables`]).
     Table,
     /// Wasm 3.0 instructions on reference values alone (`ref.i31`,
@@ -93,14 +95,15 @@ pub enum Imm {
         align: u8,
         lanes: u8,
     },
-    /// The module's one memory (`memory.size`, `memory.fill`,
-    /// `memory.copy`): no immediate in the text, the memory's kind drawn.
+    /// The module's one memory (`memory.size`, `memory.grow`,
+    /// `memory.fill`, `memory.copy`): no immediate in the text, the
+    /// memory's kind drawn.
     Memory,
     /// The module's one passive data segment and its memory
     /// (`memory.init`, `data.drop`).
     Data,
     /// The module's one table (`table.get`, `table.set`, `table.size`,
-    /// `table.fill`, `table.copy`): no immediate in the text but the
+    /// `table.grow`, `table.fill`, `table.copy`): no immediate in the text but the
     /// table, its kind drawn.
     Table,
     /// The module's one passive element segment and its table
@@ -153,14 +156,17 @@ impl Entry {
     /// destination (its segment offset and length are `i32`s); the index
     /// of `table.get`, `table.set` and `call_indirect`, `table.fill`'s
     /// index and length (its operands 1 and 2 make the `funcref`), all
-    /// three of `table.copy`'s, `table.init`'s destination.
+    /// three of `table.copy`'s, `table.init`'s destination; the delta of
+    /// `memory.grow` and `table.grow` (the latter's operands 0 and 1 make
+    /// the `funcref`).
     pub fn address_operands(&self) -> &'static [usize] {
         match (self.imm, self.name) {
+            (_, "table.grow") => &[2],
             (_, "memory.fill") => &[0, 2],
             (_, "memory.copy" | "table.copy") => &[0, 1, 2],
             (_, "table.fill") => &[0, 3],
             (Imm::Mem { .. } | Imm::MemLane { .. }, _)
-            | (_, "memory.init" | "table.init" | "table.get" | "table.set" | "call_indirect") => &[0],
+            | (_, "memory.init" | "memory.grow" | "table.init" | "table.get" | "table.set" | "call_indirect") => &[0],
             _ => &[],
         }
     }
@@ -211,8 +217,12 @@ impl Entry {
                 f.simd = true;
                 f.relaxed_simd = true;
             }
-            // `memory.size` is 1.0; fill, copy, init and drop bulk memory.
-            Group::Memory => f.bulk_memory = matches!(self.imm, Imm::Memory | Imm::Data) && self.name != "memory.size",
+            // `memory.size` and `memory.grow` are 1.0; fill, copy, init and
+            // drop bulk memory.
+            Group::Memory => {
+                f.bulk_memory =
+                    matches!(self.imm, Imm::Memory | Imm::Data) && !self.is_grow() && self.name != "memory.size"
+            }
             Group::Atomic => f.threads = true,
             // `table.get/set/size/fill`: reference types; copy, init and
             // drop: bulk memory (`call_indirect` is 1.0, but `table.get`'s
@@ -229,6 +239,13 @@ impl Entry {
             }
         }
         f
+    }
+
+    /// `memory.grow` or `table.grow`: the spec lets them fail at any time,
+    /// so their deltas are drawn apart ([`crate::single_inst::operands`])
+    /// and their memory or table has room to grow.
+    pub fn is_grow(&self) -> bool {
+        matches!(self.name, "memory.grow" | "table.grow")
     }
 
     pub fn is_wide_arithmetic(&self) -> bool {

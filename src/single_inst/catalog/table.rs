@@ -1,8 +1,7 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
-//! the spec, its memory instructions but `memory.grow`, the threads
-//! proposal's atomic memory instructions, its table instructions
-//! (`call_indirect` among them) but `table.grow`, and the reference instructions that
-//! act on values alone, one line each — text-format name, group, operand
+//! the spec, its memory instructions, the threads proposal's atomic memory
+//! instructions, its table instructions (`call_indirect` among them), and
+//! the reference instructions that act on values alone, one line each — text-format name, group, operand
 //! and result types (for reference and table instructions: the parameters
 //! and results of the module's functions, `funcref`s made from and
 //! observed as i32s, see [`crate::single_inst::refs`] and
@@ -24,7 +23,8 @@ const fn e(
 
 /// Every catalogued instruction.
 pub const ENTRIES: &[Entry] = &[
-    // Scalar loads and stores (0x28-0x3e), memory.size (0x3f).
+    // Scalar loads and stores (0x28-0x3e), memory.size (0x3f), memory.grow
+    // (0x40: the delta in pages).
     e("i32.load", Group::Memory, &[I32], &[I32], Imm::Mem { align: 2 }),
     e("i64.load", Group::Memory, &[I32], &[I64], Imm::Mem { align: 3 }),
     e("f32.load", Group::Memory, &[I32], &[F32], Imm::Mem { align: 2 }),
@@ -49,6 +49,7 @@ pub const ENTRIES: &[Entry] = &[
     e("i64.store16", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 1 }),
     e("i64.store32", Group::Memory, &[I32, I64], &[], Imm::Mem { align: 2 }),
     e("memory.size", Group::Memory, &[], &[I32], Imm::Memory),
+    e("memory.grow", Group::Memory, &[I32], &[I32], Imm::Memory),
     // Bulk memory (0xfc 0x08-0x0b).
     e("memory.init", Group::Memory, &[I32, I32, I32], &[], Imm::Data),
     e("data.drop", Group::Memory, &[], &[], Imm::Data),
@@ -456,15 +457,17 @@ pub const ENTRIES: &[Entry] = &[
     e("i16x8.relaxed_dot_i8x16_i7x16_s", Group::Relaxed, &[V128, V128], &[V128], Imm::None),
     e("i32x4.relaxed_dot_i8x16_i7x16_add_s", Group::Relaxed, &[V128, V128, V128], &[V128], Imm::None),
     // Table instructions: call_indirect (0x11), table.get/set (0x25, 0x26),
-    // table.init, elem.drop, table.copy (0xfc 0x0c-0x0e), table.size and
-    // table.fill (0xfc 0x10, 0x11). A `funcref` operand is two i32s
-    // (value, null flag); `table.get`'s result one i32 (which function).
+    // table.init, elem.drop, table.copy (0xfc 0x0c-0x0e), table.grow,
+    // table.size and table.fill (0xfc 0x0f-0x11). A `funcref` operand is
+    // two i32s (value, null flag); `table.get`'s result one i32 (which
+    // function).
     e("call_indirect", Group::Table, &[I32], &[I32], Imm::Indirect),
     e("table.get", Group::Table, &[I32], &[I32], Imm::Table),
     e("table.set", Group::Table, &[I32, I32, I32], &[], Imm::Table),
     e("table.init", Group::Table, &[I32, I32, I32], &[], Imm::Elem),
     e("elem.drop", Group::Table, &[], &[], Imm::Elem),
     e("table.copy", Group::Table, &[I32, I32, I32], &[], Imm::Table),
+    e("table.grow", Group::Table, &[I32, I32, I32], &[I32], Imm::Table),
     e("table.size", Group::Table, &[], &[I32], Imm::Table),
     e("table.fill", Group::Table, &[I32, I32, I32, I32], &[], Imm::Table),
     e("ref.is_null", Group::Reference, &[I32, I32], &[I32], Imm::HeapType),
