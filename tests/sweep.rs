@@ -45,6 +45,33 @@ fn small_sweep_of_the_whole_catalog_passes_on_every_engine() {
     assert_eq!(json.matches("\"status\": ").count(), ENTRIES.len() * m.columns.len());
 }
 
+/// Every report names the machine that ran it and the CPU features
+/// engines' results have been seen to depend on (detected here on their
+/// own).
+#[test]
+fn every_report_names_the_host_and_its_cpu_features() {
+    let opts = SweepOptions {
+        engines: vec!["wasmtime".into()],
+        profiles: vec!["sse2".into()],
+        samples: 4,
+        seed: 1,
+        only: vec!["i32.add".into()],
+    };
+    let m = run(&opts, |_, _, _| {}).unwrap();
+    assert!(m.host.starts_with(std::env::consts::ARCH), "{}", m.host);
+    #[cfg(target_arch = "x86_64")]
+    {
+        let listed = |f: &str| m.host.split_whitespace().any(|w| w == f);
+        assert_eq!(listed("avx2"), std::arch::is_x86_feature_detected!("avx2"), "{}", m.host);
+        assert_eq!(listed("avxvnni"), std::arch::is_x86_feature_detected!("avxvnni"), "{}", m.host);
+        assert_eq!(listed("avx512vnni"), std::arch::is_x86_feature_detected!("avx512vnni"), "{}", m.host);
+    }
+    for format in [render::Format::Text, render::Format::Markdown, render::Format::Json, render::Format::Html] {
+        let report = render::render(&m, format);
+        assert!(report.contains(&m.host), "{format:?}: {report}");
+    }
+}
+
 /// A sweep of a few instructions with `fault` planted in Wasmtime: exactly
 /// `target`'s cell fails.
 fn caught_by_sweep(fault: &str, target: &str) {

@@ -29,6 +29,7 @@
 pub mod engine;
 pub mod engine_spec;
 pub mod features;
+pub mod host;
 pub mod observation;
 pub mod registry;
 pub mod signatures;

@@ -153,6 +153,9 @@ pub struct Matrix {
     pub elapsed: Duration,
     /// Time the reference interpreter took to compute the expected results.
     pub reference_time: Duration,
+    /// The machine that ran it ([`crosscheck_oracles::host::host_features`]):
+    /// some engines' results depend on its CPU.
+    pub host: String,
 }
 
 impl Matrix {
@@ -378,7 +381,15 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
             .collect();
         rows.push(Row { entry, cells });
     }
-    Ok(Matrix { columns: cols, skipped, rows, samples: opts.samples, elapsed: start.elapsed(), reference_time })
+    Ok(Matrix {
+        columns: cols,
+        skipped,
+        rows,
+        samples: opts.samples,
+        elapsed: start.elapsed(),
+        reference_time,
+        host: crosscheck_oracles::host::host_features(),
+    })
 }
 
 /// The documented bug of `engine`'s version that explains its failure on

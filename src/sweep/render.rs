@@ -113,6 +113,7 @@ fn text(m: &Matrix) -> String {
     let mut s = String::new();
     let _ =
         writeln!(s, "crosscheck sweep — {} × {} columns, {} tuples each", group_counts(m), m.columns.len(), m.samples);
+    let _ = writeln!(s, "host: {}", m.host);
     let _ = writeln!(s, "columns (pass / fail / unsupported / inconclusive / known bug):");
     for (i, c) in m.columns.iter().enumerate() {
         let [p, f, u, n, k] = column_counts(m, i);
@@ -170,7 +171,7 @@ fn text(m: &Matrix) -> String {
 
 fn markdown(m: &Matrix) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}; {} operand tuples per instruction.\n", group_counts(m), m.samples);
+    let _ = writeln!(s, "{}; {} operand tuples per instruction; host {}.\n", group_counts(m), m.samples, m.host);
     let _ = write!(s, "| instruction |");
     for c in &m.columns {
         let _ = write!(s, " {} |", c.label);
@@ -224,7 +225,13 @@ fn esc_json(s: &str) -> String {
 
 fn json(m: &Matrix) -> String {
     let mut s = String::from("{\n  \"samples\": ");
-    let _ = write!(s, "{},\n  \"elapsed_seconds\": {:.3},\n  \"columns\": [", m.samples, m.elapsed.as_secs_f64());
+    let _ = write!(
+        s,
+        "{},\n  \"elapsed_seconds\": {:.3},\n  \"host\": {},\n  \"columns\": [",
+        m.samples,
+        m.elapsed.as_secs_f64(),
+        esc_json(&m.host)
+    );
     for (i, c) in m.columns.iter().enumerate() {
         let secs = c.time.as_secs_f64();
         let _ = write!(
@@ -313,9 +320,10 @@ fn html(m: &Matrix) -> String {
     );
     let _ = writeln!(
         s,
-        "<h1>crosscheck sweep</h1><p>{}; {} operand tuples per instruction; {} failing cells; {} labelled with a known engine bug; {:.1}s.</p>",
+        "<h1>crosscheck sweep</h1><p>{}; {} operand tuples per instruction; host {}; {} failing cells; {} labelled with a known engine bug; {:.1}s.</p>",
         esc_html(&group_counts(m)),
         m.samples,
+        esc_html(&m.host),
         m.failures(),
         m.known_bugs(),
         m.elapsed.as_secs_f64()

@@ -5,6 +5,7 @@
 use super::function_cache::FunctionCache;
 use crate::engine_spec::{ConfigError, format_bytes, parse_bool, parse_bytes};
 use crate::features::Features;
+use crate::host::host_has;
 use arbitrary::Unstructured;
 use std::fmt;
 
@@ -126,35 +127,6 @@ impl CpuProfile {
             disabled_cpu_features: close_under_dependencies(self.disabled),
             ..WasmtimeConfig::default_for(Strategy::Cranelift)
         }
-    }
-}
-
-/// Whether the host CPU has an x86-64 feature (by its usual name).
-pub fn host_has(feature: &str) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        match feature {
-            "sse3" => std::arch::is_x86_feature_detected!("sse3"),
-            "ssse3" => std::arch::is_x86_feature_detected!("ssse3"),
-            "sse4.1" => std::arch::is_x86_feature_detected!("sse4.1"),
-            "sse4.2" => std::arch::is_x86_feature_detected!("sse4.2"),
-            "popcnt" => std::arch::is_x86_feature_detected!("popcnt"),
-            "avx" => std::arch::is_x86_feature_detected!("avx"),
-            "avx2" => std::arch::is_x86_feature_detected!("avx2"),
-            "fma" => std::arch::is_x86_feature_detected!("fma"),
-            "bmi1" => std::arch::is_x86_feature_detected!("bmi1"),
-            "bmi2" => std::arch::is_x86_feature_detected!("bmi2"),
-            "lzcnt" => std::arch::is_x86_feature_detected!("lzcnt"),
-            "avx512f" => std::arch::is_x86_feature_detected!("avx512f"),
-            "avx512vl" => std::arch::is_x86_feature_detected!("avx512vl"),
-            "avx512dq" => std::arch::is_x86_feature_detected!("avx512dq"),
-            _ => false,
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = feature;
-        false
     }
 }
 

@@ -21,7 +21,7 @@ mod session;
 
 pub use config::{
     CPU_FEATURES, CPU_PROFILES, Collector, CpuProfile, MIN_FIXED_RESERVATION, MemoryLayout, OptLevel, Regalloc,
-    SETTING_KEYS, Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name, host_has,
+    SETTING_KEYS, Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name,
 };
 pub use function_cache::{FUNCTION_CACHE_MAX_BYTES, FunctionCache};
 pub use session::WasmtimeSession;
