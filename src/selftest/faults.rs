@@ -63,6 +63,10 @@ pub enum Fault {
     /// through a sibling subtype (`$sibling` of `$parent`, the function
     /// `$returns`) completes instead of trapping.
     CallIndirectSiblingAccepted,
+    /// Per-instruction: `memory.copy 0 1` copies within memory 0, the
+    /// destination, instead of from memory 1 (an engine taking one
+    /// memory's base for both).
+    MemoryCopyWrongSource,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -134,6 +138,7 @@ impl Fault {
         Fault::RelaxedChoiceFlip,
         Fault::I31GetSUnsigned,
         Fault::CallIndirectSiblingAccepted,
+        Fault::MemoryCopyWrongSource,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -229,6 +234,9 @@ impl Fault {
             // One input in about 3,000 is a `call_indirect` through a
             // sibling subtype (one instruction of 511, one type of six).
             Fault::CallIndirectSiblingAccepted => base.saturating_mul(4),
+            // One input in about 1,000 is a copy between two memories (one
+            // instruction of 513, from a second memory one time in two).
+            Fault::MemoryCopyWrongSource => base.saturating_mul(4),
             _ => base,
         }
     }
@@ -260,6 +268,7 @@ impl Fault {
             Fault::RelaxedChoiceFlip => "relaxed-choice-flip",
             Fault::I31GetSUnsigned => "i31-get-s-unsigned",
             Fault::CallIndirectSiblingAccepted => "call-indirect-sibling-accepted",
+            Fault::MemoryCopyWrongSource => "memory-copy-wrong-source",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

@@ -138,6 +138,11 @@ impl Engine for Faulty {
                     (f == Fault::CallIndirectSiblingAccepted)
                         .then(|| super::miscompile::call_indirect_through_supertype(wasm))
                         .flatten()
+                })
+                .or_else(|| {
+                    (f == Fault::MemoryCopyWrongSource)
+                        .then(|| super::miscompile::memory_copy_within_destination(wasm))
+                        .flatten()
                 }) {
                 Some(planted) => {
                     swapped = planted;

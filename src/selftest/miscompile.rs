@@ -366,6 +366,38 @@ pub(super) fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
+/// `wasm` with every `memory.copy` between two memories made a copy
+/// within its destination: an engine that takes the destination's memory
+/// for both (the per-instruction fault
+/// [`super::Fault::MemoryCopyWrongSource`]). The source address and the
+/// length are converted to the destination's address type where they
+/// differ (zero-extended, or wrapped). `None` where no copy has two
+/// memories.
+pub(super) fn memory_copy_within_destination(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let O::MemoryCopy { dst_mem, src_mem } = *op else { return None };
+        if dst_mem == src_mem {
+            return None;
+        }
+        let (dst64, src64) = (*ctx.memory64.get(dst_mem as usize)?, *ctx.memory64.get(src_mem as usize)?);
+        let copy = I::MemoryCopy { dst_mem, src_mem: dst_mem };
+        Some(match (dst64, src64) {
+            (false, false) | (true, true) => vec![copy],
+            // [i64 dst, i32 src, i32 len] → [i64, i64, i64]
+            (true, false) => {
+                let len = scratch.local(ValType::I32);
+                vec![I::LocalSet(len), I::I64ExtendI32U, I::LocalGet(len), I::I64ExtendI32U, copy]
+            }
+            // [i32 dst, i64 src, i32 len] → [i32, i32, i32]
+            (false, true) => {
+                let len = scratch.local(ValType::I32);
+                vec![I::LocalSet(len), I::I32WrapI64, I::LocalGet(len), copy]
+            }
+        })
+    })
+}
+
 /// Per type index: its declared supertype, where both are function types
 /// of the same parameters and results.
 fn same_signature_supertypes(wasm: &[u8]) -> Option<Vec<Option<u32>>> {
@@ -559,6 +591,22 @@ mod tests {
         let grow64 = "(module (memory i64 1) (func (param i64) (result i64) (memory.grow (local.get 0))))";
         let text = wasmprinter::print_bytes(planted(grow64, Miscompile::Grow64DeltaTruncated).unwrap()).unwrap();
         assert!(text.contains("i32.wrap_i64") && text.contains("memory.grow"), "the delta cut: {text}");
+        for (dst, src, len) in [("", "", "i32"), ("i64", "", "i32"), ("", "i64", "i32"), ("i64", "i64", "i64")] {
+            let (d, s) = (if dst.is_empty() { "i32" } else { dst }, if src.is_empty() { "i32" } else { src });
+            let two = format!(
+                "(module (memory {dst} 1) (memory {src} 1) (func (param {d} {s} {len}) (memory.copy 0 1 (local.get 0) (local.get 1) (local.get 2))))"
+            );
+            let wasm = wat::parse_str(&two).unwrap();
+            let out = memory_copy_within_destination(&wasm).unwrap_or_else(|| panic!("{two}"));
+            wasmparser::Validator::new().validate_all(&out).unwrap_or_else(|e| panic!("{two}: {e}"));
+            let text = wasmprinter::print_bytes(out).unwrap();
+            assert!(text.contains("memory.copy 0 0") || text.contains("memory.copy\n"), "{text}");
+        }
+        let one = wat::parse_str(
+            "(module (memory 1) (func (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2))))",
+        )
+        .unwrap();
+        assert!(memory_copy_within_destination(&one).is_none(), "a copy within one memory is left alone");
         let grow32 = "(module (memory 1) (func (param i32) (result i32) (memory.grow (local.get 0))))";
         assert!(planted(grow32, Miscompile::Grow64DeltaTruncated).is_none(), "a 32-bit delta has no high bits");
     }

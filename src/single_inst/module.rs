@@ -2,7 +2,8 @@
 //! taking the operands as parameters and returning the instruction's
 //! results; for memory instructions a one-page memory `mem` (32- or
 //! 64-bit, as the immediates say; with a maximum of one page, or of
-//! [`super::operands::GROW_MAX_PAGES`] for `memory.grow`, or without) plus `poke` (stores 16 bytes: the memory
+//! [`super::operands::GROW_MAX_PAGES`] for `memory.grow`, or without; for
+//! `memory.copy 0 1` a second one, `src`, of its own kind) plus `poke` (stores 16 bytes: the memory
 //! the instruction sees) and `peek` (loads 16 bytes: what a store, a
 //! read-modify-write or a `cmpxchg` wrote), as one `v128` for a SIMD
 //! instruction and as two `i64`s otherwise, so a scalar or atomic
@@ -86,6 +87,8 @@ impl Spec {
             // The passive segment's index.
             Immediates::Memory(_) if self.entry.imm == super::catalog::Imm::Data => format!("{name} 0"),
             Immediates::Memory(_) | Immediates::HeapType(_) => name.to_string(),
+            // Into memory 0 from memory 1.
+            Immediates::Memories { .. } => format!("{name} 0 1"),
             Immediates::Table(_) => super::tables::instruction_text(self.entry, CalleeType::Returns),
             Immediates::Indirect { ty, .. } => super::tables::instruction_text(self.entry, ty),
         }
@@ -114,6 +117,12 @@ impl Spec {
         if memory.unbounded || table.unbounded {
             text.push_str(" max=none");
         }
+        if let Some(src) = self.imm.source_memory() {
+            text.push_str(if src.memory64 { " src=i64" } else { " src=i32" });
+            if src.unbounded {
+                text.push_str(" src-max=none");
+            }
+        }
         text
     }
 
@@ -124,11 +133,18 @@ impl Spec {
     }
 
     /// The operand types of `f`: the entry's, addresses and lengths of the
-    /// memory's address type ([`Entry::address_operands`]).
+    /// memory's address type ([`Entry::address_operands`]); for
+    /// `memory.copy 0 1` the source address of the source memory's, and
+    /// the length an `i64` only where both are 64-bit.
     pub fn params(&self) -> Vec<ValType> {
         let mut params = self.entry.params.to_vec();
         for &i in self.entry.address_operands() {
             params[i] = self.address_type();
+        }
+        if let Some(src) = self.imm.source_memory() {
+            let of = |memory64| if memory64 { ValType::I64 } else { ValType::I32 };
+            params[1] = of(src.memory64);
+            params[2] = of(src.memory64 && self.imm.memory64());
         }
         params
     }
@@ -147,11 +163,12 @@ impl Spec {
     }
 
     /// The proposals the module needs: the instruction's, memory64 for a
-    /// 64-bit memory or table, GC for a `call_indirect` through declared
-    /// subtypes.
+    /// 64-bit memory or table, multi-memory for a copy between two
+    /// memories, GC for a `call_indirect` through declared subtypes.
     pub fn features(&self) -> Features {
         let mut f = self.entry.features();
-        f.memory64 |= self.imm.address64();
+        f.memory64 |= self.imm.address64() || self.imm.source_memory().is_some_and(|m| m.memory64);
+        f.multi_memory |= self.imm.source_memory().is_some();
         f.gc |= matches!(self.imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
         f
     }
@@ -176,17 +193,30 @@ impl Spec {
         if self.imm.memory64() { Val::I64(at as u64) } else { Val::I32(at) }
     }
 
+    /// The memory `poke` writes (the source memory of `memory.copy 0 1`,
+    /// else the module's memory) and its address type.
+    fn poked_memory(&self) -> (u32, bool) {
+        match self.imm.source_memory() {
+            Some(src) => (1, src.memory64),
+            None => (0, self.imm.memory64()),
+        }
+    }
+
     /// `poke` and `peek`: 16 bytes in and out of the memory, as one `v128`
-    /// for a SIMD instruction, as two `i64`s otherwise.
+    /// for a SIMD instruction, as two `i64`s otherwise. `poke` writes the
+    /// source memory of a copy between two memories, `peek` always reads
+    /// the module's memory (the destination).
     fn poke_peek_text(&self) -> String {
         let at = ty(self.address_type());
+        let (m, poked64) = self.poked_memory();
+        let pt = if poked64 { "i64" } else { "i32" };
         if self.entry.group == Group::Simd {
             format!(
-                "  (func (export \"poke\") (param {at} v128) local.get 0 local.get 1 v128.store align=1)\n  (func (export \"peek\") (param {at}) (result v128) local.get 0 v128.load align=1)\n"
+                "  (func (export \"poke\") (param {pt} v128) local.get 0 local.get 1 v128.store {m} align=1)\n  (func (export \"peek\") (param {at}) (result v128) local.get 0 v128.load align=1)\n"
             )
         } else {
             format!(
-                "  (func (export \"poke\") (param {at} i64 i64)\n    local.get 0 local.get 1 i64.store align=1 local.get 0 local.get 2 i64.store offset=8 align=1)\n  (func (export \"peek\") (param {at}) (result i64 i64)\n    local.get 0 i64.load align=1 local.get 0 i64.load offset=8 align=1)\n"
+                "  (func (export \"poke\") (param {pt} i64 i64)\n    local.get 0 local.get 1 i64.store {m} align=1 local.get 0 local.get 2 i64.store {m} offset=8 align=1)\n  (func (export \"peek\") (param {at}) (result i64 i64)\n    local.get 0 i64.load align=1 local.get 0 i64.load offset=8 align=1)\n"
             )
         }
     }
@@ -200,12 +230,13 @@ impl Spec {
         Some(super::operands::window(t.args.first()?.bits() as u64))
     }
 
-    /// `poke`'s operands: the address, the 16 bytes.
+    /// `poke`'s operands: the address (in the poked memory), the 16 bytes.
     fn poke_args(&self, at: u32, bytes: u128) -> Vec<Val> {
+        let address = if self.poked_memory().1 { Val::I64(at as u64) } else { Val::I32(at) };
         if self.entry.group == Group::Simd {
-            vec![self.address(at), Val::V128(bytes)]
+            vec![address, Val::V128(bytes)]
         } else {
-            vec![self.address(at), Val::I64(bytes as u64), Val::I64((bytes >> 64) as u64)]
+            vec![address, Val::I64(bytes as u64), Val::I64((bytes >> 64) as u64)]
         }
     }
 
@@ -254,6 +285,11 @@ impl Spec {
                 (false, false) => " 1".to_string(),
             };
             m.push_str(&format!("  (memory (export \"mem\") {address_type}1{maximum})\n"));
+            if let Some(src) = self.imm.source_memory() {
+                let address_type = if src.memory64 { "i64 " } else { "" };
+                let maximum = if src.unbounded { "" } else { " 1" };
+                m.push_str(&format!("  (memory (export \"src\") {address_type}1{maximum})\n"));
+            }
         }
         if e.imm == super::catalog::Imm::Data {
             m.push_str(&format!("  (data \"{PASSIVE_DATA}\")\n"));
@@ -397,7 +433,9 @@ impl Spec {
                 }
             }
         }
-        let observe = if self.entry.is_memory() {
+        let observe = if self.imm.source_memory().is_some() {
+            Exports { memories: vec!["mem".into(), "src".into()], ..Exports::default() }
+        } else if self.entry.is_memory() {
             Exports { memories: vec!["mem".into()], ..Exports::default() }
         } else if self.entry.is_table() {
             Exports { tables: vec!["tab".into()], ..Exports::default() }

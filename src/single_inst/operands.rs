@@ -319,7 +319,11 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     let offset = imm.offset();
     let width = entry.access_width();
     let memory64 = imm.memory64();
-    let in_memory = |a: u64| if memory64 { Val::I64(a) } else { Val::I32(a as u32) };
+    let typed = |a: u64, is64: bool| if is64 { Val::I64(a) } else { Val::I32(a as u32) };
+    let in_memory = |a: u64| typed(a, memory64);
+    // `memory.copy 0 1`: the source address in the source memory's type,
+    // the length an `i64` only where both memories are 64-bit.
+    let src64 = imm.source_memory().map(|m| m.memory64);
     let mut args = Vec::with_capacity(entry.params.len());
     for (i, &ty) in entry.params.iter().enumerate() {
         let v = match (offset, i, ty) {
@@ -335,9 +339,14 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
             }
             // Bulk memory: addresses, lengths, `memory.init`'s segment
             // offset and length, `memory.fill`'s byte.
-            (None, _, _) if entry.address_operands().contains(&i) => match (entry.name, i) {
-                ("memory.fill" | "memory.copy", 2) => in_memory(length(s, MEMORY_BYTES as u64, memory64)),
-                ("memory.grow", _) => in_memory(grow_delta(s, false, memory64)),
+            (None, _, _) if entry.address_operands().contains(&i) => match (entry.name, i, src64) {
+                ("memory.copy", 1, Some(src64)) => typed(address(s, MEMORY_BYTES as u64, 0, 1, src64), src64),
+                ("memory.copy", 2, Some(src64)) => {
+                    let both = src64 && memory64;
+                    typed(length(s, MEMORY_BYTES as u64, both), both)
+                }
+                ("memory.fill" | "memory.copy", 2, _) => in_memory(length(s, MEMORY_BYTES as u64, memory64)),
+                ("memory.grow", ..) => in_memory(grow_delta(s, false, memory64)),
                 _ => in_memory(address(s, MEMORY_BYTES as u64, 0, 1, memory64)),
             },
             (None, 1, _) if entry.name == "memory.init" => Val::I32(segment_offset(s, super::module::PASSIVE_DATA_LEN)),

@@ -66,6 +66,11 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // Constants: read the value back from the code (the text form of
         // floats is not worth parsing here).
         Imm::Const => Immediates::Const(0),
+        // `memory.copy 0 1`: from a second memory.
+        Imm::Memory if words.starts_with(&["0", "1"]) => Immediates::Memories {
+            dst: memory,
+            src: Memory { memory64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none") },
+        },
         Imm::Memory | Imm::Data => Immediates::Memory(memory),
         Imm::Table | Imm::Elem => Immediates::Table(table),
         Imm::Indirect => {

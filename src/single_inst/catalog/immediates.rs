@@ -30,6 +30,13 @@ pub enum Immediates {
     /// The kind of the module's memory, for an instruction with no memory
     /// argument (`memory.fill`, `memory.init`, ...).
     Memory(Memory),
+    /// `memory.copy 0 1`: from a second memory (multi-memory) into the
+    /// module's memory, each of its own kind; with a 32-bit and a 64-bit
+    /// one the length is an `i32`.
+    Memories {
+        dst: Memory,
+        src: Memory,
+    },
     /// The kind of the module's table, for a table instruction.
     Table(Table),
     /// `call_indirect`'s table, and the type it calls with.
@@ -63,6 +70,12 @@ impl Memory {
     /// a maximum one time in two.
     pub(super) fn arbitrary(u: &mut Unstructured<'_>) -> arbitrary::Result<Memory> {
         Ok(Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+    }
+
+    /// The four kinds, for the sweep.
+    pub(super) fn all() -> [Memory; 4] {
+        let m = |memory64, unbounded| Memory { memory64, unbounded };
+        [m(false, false), m(false, true), m(true, false), m(true, true)]
     }
 }
 
@@ -148,12 +161,22 @@ impl Immediates {
         self.memory64() || self.table().is_some_and(|t| t.table64)
     }
 
-    /// The memory a memory instruction addresses.
+    /// The memory a memory instruction addresses (`memory.copy 0 1`'s
+    /// destination).
     pub fn memory(&self) -> Option<Memory> {
         match *self {
-            Immediates::Mem { memory, .. } | Immediates::MemLane { memory, .. } | Immediates::Memory(memory) => {
-                Some(memory)
-            }
+            Immediates::Mem { memory, .. }
+            | Immediates::MemLane { memory, .. }
+            | Immediates::Memory(memory)
+            | Immediates::Memories { dst: memory, .. } => Some(memory),
+            _ => None,
+        }
+    }
+
+    /// `memory.copy 0 1`'s source memory, the module's second.
+    pub fn source_memory(&self) -> Option<Memory> {
+        match *self {
+            Immediates::Memories { src, .. } => Some(src),
             _ => None,
         }
     }

@@ -322,6 +322,15 @@ impl Entry {
                     memory,
                 }
             }
+            Imm::Memory if self.name == "memory.copy" => {
+                // From a second memory one time in two.
+                let dst = Memory::arbitrary(u)?;
+                if u.arbitrary()? {
+                    Immediates::Memories { dst, src: Memory::arbitrary(u)? }
+                } else {
+                    Immediates::Memory(dst)
+                }
+            }
             Imm::Memory | Imm::Data => Immediates::Memory(Memory::arbitrary(u)?),
             Imm::Table | Imm::Elem => Immediates::Table(Table::arbitrary(u)?),
             Imm::Indirect => {
@@ -351,7 +360,9 @@ impl Entry {
     /// arguments at each alignment with offsets 0, small and past the end,
     /// each on a 32-bit memory and on a 64-bit one (where the offset past
     /// the end is 2^32 instead), every other one on a memory without a
-    /// maximum; a table instruction on every kind of table, `call_indirect`
+    /// maximum; an instruction without a memory argument on every kind of
+    /// memory, `memory.copy` also from a second memory for every pair of
+    /// address types; a table instruction on every kind of table, `call_indirect`
     /// with each [`CalleeType`].
     pub fn sweep_immediates(&self, seed: u64) -> Vec<Immediates> {
         let mut rng = SplitMix(seed ^ fnv(self.name));
@@ -409,10 +420,24 @@ impl Entry {
                     })
                     .collect()
             }
-            Imm::Memory | Imm::Data => [false, true]
-                .into_iter()
-                .flat_map(|memory64| [false, true].map(|unbounded| Immediates::Memory(Memory { memory64, unbounded })))
-                .collect(),
+            Imm::Memory | Imm::Data => {
+                let mut out: Vec<Immediates> = Memory::all().into_iter().map(Immediates::Memory).collect();
+                if self.name == "memory.copy" {
+                    // From a second memory: every pair of address types,
+                    // each memory with a maximum and without among them.
+                    let m = |memory64, unbounded| Memory { memory64, unbounded };
+                    out.extend(
+                        [
+                            (m(false, false), m(true, true)),
+                            (m(true, false), m(false, true)),
+                            (m(false, true), m(false, false)),
+                            (m(true, true), m(true, false)),
+                        ]
+                        .map(|(dst, src)| Immediates::Memories { dst, src }),
+                    );
+                }
+                out
+            }
             Imm::Table | Imm::Elem => Table::all().into_iter().map(Immediates::Table).collect(),
             Imm::Indirect => Table::all()
                 .into_iter()
