@@ -86,8 +86,9 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::I31GetSUnsigned,
         // tests/single_inst_tables.rs, tests/sweep.rs
         Fault::CallIndirectSiblingAccepted,
-        // tests/single_inst_multi_memory.rs, tests/sweep.rs
+        // tests/single_inst_copies.rs, tests/sweep.rs
         Fault::MemoryCopyWrongSource,
+        Fault::TableCopyWrongSource,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

@@ -153,11 +153,13 @@ fn sweep_catches_a_memory64_grow_delta_cut_to_32_bits() {
     caught_by_sweep("memory64-grow-truncated", "memory.grow");
 }
 
-/// `memory.copy 0 1` copying within its destination: the sweep copies
-/// between two memories of every pair of address types.
+/// `memory.copy 0 1` and `table.copy $tab $src` copying within their
+/// destination: the sweep copies between two memories and two tables of
+/// every pair of address types.
 #[test]
-fn sweep_catches_a_copy_from_the_wrong_memory() {
+fn sweep_catches_a_copy_from_the_wrong_memory_or_table() {
     caught_by_sweep("memory-copy-wrong-source", "memory.copy");
+    caught_by_sweep("table-copy-wrong-source", "table.copy");
 }
 
 /// `call_indirect` accepting a sibling subtype: the sweep calls through

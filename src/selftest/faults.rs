@@ -67,6 +67,9 @@ pub enum Fault {
     /// destination, instead of from memory 1 (an engine taking one
     /// memory's base for both).
     MemoryCopyWrongSource,
+    /// Per-instruction: `table.copy $tab $src` copies within `$tab`, the
+    /// destination, instead of from `$src`.
+    TableCopyWrongSource,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -139,6 +142,7 @@ impl Fault {
         Fault::I31GetSUnsigned,
         Fault::CallIndirectSiblingAccepted,
         Fault::MemoryCopyWrongSource,
+        Fault::TableCopyWrongSource,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -234,9 +238,9 @@ impl Fault {
             // One input in about 3,000 is a `call_indirect` through a
             // sibling subtype (one instruction of 511, one type of six).
             Fault::CallIndirectSiblingAccepted => base.saturating_mul(4),
-            // One input in about 1,000 is a copy between two memories (one
-            // instruction of 513, from a second memory one time in two).
-            Fault::MemoryCopyWrongSource => base.saturating_mul(4),
+            // One input in about 1,000 is a copy between two memories or
+            // tables (one instruction of 513, from a second one time in two).
+            Fault::MemoryCopyWrongSource | Fault::TableCopyWrongSource => base.saturating_mul(4),
             _ => base,
         }
     }
@@ -269,6 +273,7 @@ impl Fault {
             Fault::I31GetSUnsigned => "i31-get-s-unsigned",
             Fault::CallIndirectSiblingAccepted => "call-indirect-sibling-accepted",
             Fault::MemoryCopyWrongSource => "memory-copy-wrong-source",
+            Fault::TableCopyWrongSource => "table-copy-wrong-source",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

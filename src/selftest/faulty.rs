@@ -139,10 +139,10 @@ impl Engine for Faulty {
                         .then(|| super::miscompile::call_indirect_through_supertype(wasm))
                         .flatten()
                 })
-                .or_else(|| {
-                    (f == Fault::MemoryCopyWrongSource)
-                        .then(|| super::miscompile::memory_copy_within_destination(wasm))
-                        .flatten()
+                .or_else(|| match f {
+                    Fault::MemoryCopyWrongSource => super::miscompile::copy_within_destination(wasm, false),
+                    Fault::TableCopyWrongSource => super::miscompile::copy_within_destination(wasm, true),
+                    _ => None,
                 }) {
                 Some(planted) => {
                     swapped = planted;

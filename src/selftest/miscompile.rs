@@ -366,22 +366,30 @@ pub(super) fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
-/// `wasm` with every `memory.copy` between two memories made a copy
-/// within its destination: an engine that takes the destination's memory
-/// for both (the per-instruction fault
-/// [`super::Fault::MemoryCopyWrongSource`]). The source address and the
+/// `wasm` with every `memory.copy` between two memories (or, with
+/// `tables`, every `table.copy` between two tables) made a copy within its
+/// destination: an engine that takes the destination's memory or table
+/// for both (the per-instruction faults
+/// [`super::Fault::MemoryCopyWrongSource`] and
+/// [`super::Fault::TableCopyWrongSource`]). The source address and the
 /// length are converted to the destination's address type where they
-/// differ (zero-extended, or wrapped). `None` where no copy has two
-/// memories.
-pub(super) fn memory_copy_within_destination(wasm: &[u8]) -> Option<Vec<u8>> {
+/// differ (zero-extended, or wrapped). `None` where no copy has two.
+pub(super) fn copy_within_destination(wasm: &[u8], tables: bool) -> Option<Vec<u8>> {
     let ctx = context(wasm)?;
     rewrite_code(wasm, &ctx, |op, _, _, scratch| {
-        let O::MemoryCopy { dst_mem, src_mem } = *op else { return None };
-        if dst_mem == src_mem {
+        let (dst, src, kinds, copy) = match (op, tables) {
+            (&O::MemoryCopy { dst_mem, src_mem }, false) => {
+                (dst_mem, src_mem, &ctx.memory64, I::MemoryCopy { dst_mem, src_mem: dst_mem })
+            }
+            (&O::TableCopy { dst_table, src_table }, true) => {
+                (dst_table, src_table, &ctx.table64, I::TableCopy { dst_table, src_table: dst_table })
+            }
+            _ => return None,
+        };
+        if dst == src {
             return None;
         }
-        let (dst64, src64) = (*ctx.memory64.get(dst_mem as usize)?, *ctx.memory64.get(src_mem as usize)?);
-        let copy = I::MemoryCopy { dst_mem, src_mem: dst_mem };
+        let (dst64, src64) = (*kinds.get(dst as usize)?, *kinds.get(src as usize)?);
         Some(match (dst64, src64) {
             (false, false) | (true, true) => vec![copy],
             // [i64 dst, i32 src, i32 len] → [i64, i64, i64]
@@ -597,16 +605,23 @@ mod tests {
                 "(module (memory {dst} 1) (memory {src} 1) (func (param {d} {s} {len}) (memory.copy 0 1 (local.get 0) (local.get 1) (local.get 2))))"
             );
             let wasm = wat::parse_str(&two).unwrap();
-            let out = memory_copy_within_destination(&wasm).unwrap_or_else(|| panic!("{two}"));
+            let out = copy_within_destination(&wasm, false).unwrap_or_else(|| panic!("{two}"));
             wasmparser::Validator::new().validate_all(&out).unwrap_or_else(|e| panic!("{two}: {e}"));
             let text = wasmprinter::print_bytes(out).unwrap();
             assert!(text.contains("memory.copy 0 0") || text.contains("memory.copy\n"), "{text}");
+            assert!(copy_within_destination(&wasm, true).is_none(), "no table.copy in {two}");
+            let tables = format!(
+                "(module (table {dst} 1 funcref) (table {src} 1 funcref) (func (param {d} {s} {len}) (table.copy 0 1 (local.get 0) (local.get 1) (local.get 2))))"
+            );
+            let wasm = wat::parse_str(&tables).unwrap();
+            let out = copy_within_destination(&wasm, true).unwrap_or_else(|| panic!("{tables}"));
+            wasmparser::Validator::new().validate_all(&out).unwrap_or_else(|e| panic!("{tables}: {e}"));
         }
         let one = wat::parse_str(
             "(module (memory 1) (func (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2))))",
         )
         .unwrap();
-        assert!(memory_copy_within_destination(&one).is_none(), "a copy within one memory is left alone");
+        assert!(copy_within_destination(&one, false).is_none(), "a copy within one memory is left alone");
         let grow32 = "(module (memory 1) (func (param i32) (result i32) (memory.grow (local.get 0))))";
         assert!(planted(grow32, Miscompile::Grow64DeltaTruncated).is_none(), "a 32-bit delta has no high bits");
     }

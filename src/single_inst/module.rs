@@ -90,6 +90,7 @@ impl Spec {
             // Into memory 0 from memory 1.
             Immediates::Memories { .. } => format!("{name} 0 1"),
             Immediates::Table(_) => super::tables::instruction_text(self.entry, CalleeType::Returns),
+            Immediates::Tables { .. } => format!("{name} $tab $src"),
             Immediates::Indirect { ty, .. } => super::tables::instruction_text(self.entry, ty),
         }
     }
@@ -117,9 +118,9 @@ impl Spec {
         if memory.unbounded || table.unbounded {
             text.push_str(" max=none");
         }
-        if let Some(src) = self.imm.source_memory() {
-            text.push_str(if src.memory64 { " src=i64" } else { " src=i32" });
-            if src.unbounded {
+        if let Some((src64, unbounded)) = self.imm.source_kind() {
+            text.push_str(if src64 { " src=i64" } else { " src=i32" });
+            if unbounded {
                 text.push_str(" src-max=none");
             }
         }
@@ -134,17 +135,17 @@ impl Spec {
 
     /// The operand types of `f`: the entry's, addresses and lengths of the
     /// memory's address type ([`Entry::address_operands`]); for
-    /// `memory.copy 0 1` the source address of the source memory's, and
-    /// the length an `i64` only where both are 64-bit.
+    /// `memory.copy 0 1` and `table.copy $tab $src` the source address of
+    /// the source's, and the length an `i64` only where both are 64-bit.
     pub fn params(&self) -> Vec<ValType> {
         let mut params = self.entry.params.to_vec();
         for &i in self.entry.address_operands() {
             params[i] = self.address_type();
         }
-        if let Some(src) = self.imm.source_memory() {
-            let of = |memory64| if memory64 { ValType::I64 } else { ValType::I32 };
-            params[1] = of(src.memory64);
-            params[2] = of(src.memory64 && self.imm.memory64());
+        if let Some((src64, _)) = self.imm.source_kind() {
+            let of = |is64| if is64 { ValType::I64 } else { ValType::I32 };
+            params[1] = of(src64);
+            params[2] = of(src64 && self.imm.address64());
         }
         params
     }
@@ -167,7 +168,7 @@ impl Spec {
     /// memories, GC for a `call_indirect` through declared subtypes.
     pub fn features(&self) -> Features {
         let mut f = self.entry.features();
-        f.memory64 |= self.imm.address64() || self.imm.source_memory().is_some_and(|m| m.memory64);
+        f.memory64 |= self.imm.address64() || self.imm.source_kind().is_some_and(|(src64, _)| src64);
         f.multi_memory |= self.imm.source_memory().is_some();
         f.gc |= matches!(self.imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
         f
@@ -437,6 +438,8 @@ impl Spec {
             Exports { memories: vec!["mem".into(), "src".into()], ..Exports::default() }
         } else if self.entry.is_memory() {
             Exports { memories: vec!["mem".into()], ..Exports::default() }
+        } else if self.imm.source_table().is_some() {
+            Exports { tables: vec!["tab".into(), "src".into()], ..Exports::default() }
         } else if self.entry.is_table() {
             Exports { tables: vec!["tab".into()], ..Exports::default() }
         } else {

@@ -255,16 +255,24 @@ pub fn cap_growth(entry: &Entry, imm: &Immediates, tuples: &mut [Tuple]) {
 /// calls would trap), `table.init`'s segment offset and length (`i32`s),
 /// and the `(value, null flag)` a `funcref` operand is made from, null
 /// one time in four.
-fn table_operands(s: &mut dyn Source, entry: &Entry, table64: bool) -> Vec<Val> {
+fn table_operands(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Vec<Val> {
+    let table64 = imm.address64();
+    // `table.copy $tab $src`: the source index in the source table's
+    // type, the length an `i64` only where both tables are 64-bit.
+    let src64 = imm.source_table().map_or(table64, |t| t.table64);
     let size = super::tables::TABLE_SIZE as u64;
-    let in_table = |a: u64| if table64 { Val::I64(a) } else { Val::I32(a as u32) };
+    let typed = |a: u64, is64: bool| if is64 { Val::I64(a) } else { Val::I32(a as u32) };
+    let in_table = |a: u64| typed(a, table64);
     let segment = super::tables::PASSIVE_LEN;
     let inside = |s: &mut dyn Source, n: u64| (s.below(2) == 0).then(|| s.below(n));
     (0..entry.params.len())
         .map(|i| match (entry.name, i) {
-            ("table.fill", 3) | ("table.copy", 2) => {
-                in_table(inside(s, size / 2 + 1).unwrap_or_else(|| length(s, size, table64)))
+            ("table.copy", 1) => typed(inside(s, size).unwrap_or_else(|| address(s, size, 0, 1, src64)), src64),
+            ("table.copy", 2) => {
+                let both = table64 && src64;
+                typed(inside(s, size / 2 + 1).unwrap_or_else(|| length(s, size, both)), both)
             }
+            ("table.fill", 3) => in_table(inside(s, size / 2 + 1).unwrap_or_else(|| length(s, size, table64))),
             ("table.init", 1) => Val::I32(segment_offset(s, segment)),
             ("table.init", 2) => {
                 Val::I32(inside(s, segment as u64 / 2 + 1).unwrap_or_else(|| length(s, segment as u64, false)) as u32)
@@ -313,7 +321,7 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
         return Tuple { args: reference_operands(s, &sig), poke: None };
     }
     if entry.is_table() {
-        return Tuple { args: table_operands(s, entry, imm.address64()), poke: None };
+        return Tuple { args: table_operands(s, entry, imm), poke: None };
     }
     let shape = entry.operand_shape();
     let offset = imm.offset();

@@ -72,6 +72,11 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
             src: Memory { memory64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none") },
         },
         Imm::Memory | Imm::Data => Immediates::Memory(memory),
+        // `table.copy $tab $src`: from a second table.
+        Imm::Table if words.starts_with(&["$tab", "$src"]) => Immediates::Tables {
+            dst: table,
+            src: Table { table64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none") },
+        },
         Imm::Table | Imm::Elem => Immediates::Table(table),
         Imm::Indirect => {
             let ty = CalleeType::ALL.into_iter().find(|t| words.contains(&format!("{})", t.name()).as_str()))?;

@@ -46,6 +46,12 @@ const ACTIVE: [usize; 5] = [1, 0, 3, 2, 1];
 /// nulls, none in the order of the table.
 const PASSIVE: [Option<usize>; 6] = [Some(3), None, Some(2), Some(0), None, Some(1)];
 
+/// The second table `$src` of a `table.copy $tab $src` (all its
+/// elements): at every index but the last another element than `$tab`
+/// starts with, so a copy from the wrong table shows.
+pub const SOURCE: [Option<usize>; TABLE_SIZE as usize] =
+    [Some(2), Some(3), None, Some(0), Some(1), Some(3), Some(0), None];
+
 /// Elements of the passive segment.
 pub const PASSIVE_LEN: u32 = PASSIVE.len() as u32;
 
@@ -57,8 +63,10 @@ fn const_text(table: Table, x: u64) -> String {
 /// The module's declarations for a table instruction: the function types
 /// (with `$parent` and `$sibling` for a `call_indirect` through declared
 /// subtypes), the four functions, the table and its active segment, the
-/// passive segment, and for `table.get` a one-element table `$scratch` its
-/// result is called through. Empty for an instruction with no table.
+/// passive segment, for `table.copy $tab $src` the second table (exported
+/// as `src`, so its final state is compared too) and its contents, and
+/// for `table.get` a one-element table `$scratch` its result is called
+/// through. Empty for an instruction with no table.
 pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
     let Some(table) = imm.table() else { return String::new() };
     let subtyped = matches!(imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
@@ -90,6 +98,19 @@ pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
         })
         .collect();
     m.push_str(&format!("  (elem $p funcref{passive})\n"));
+    if let Some(src) = imm.source_table() {
+        let address_type = if src.table64 { "i64 " } else { "" };
+        let maximum = if src.unbounded { String::new() } else { format!(" {TABLE_SIZE}") };
+        m.push_str(&format!("  (table $src (export \"src\") {address_type}{TABLE_SIZE}{maximum} funcref)\n"));
+        let source: String = SOURCE
+            .iter()
+            .map(|e| match e {
+                Some(i) => format!(" (ref.func $e{i})"),
+                None => " (ref.null func)".to_string(),
+            })
+            .collect();
+        m.push_str(&format!("  (elem (table $src) ({}) funcref{source})\n", const_text(src, 0)));
+    }
     if entry.name == "table.get" {
         m.push_str("  (table $scratch 1 1 funcref)\n");
     }

@@ -39,6 +39,13 @@ pub enum Immediates {
     },
     /// The kind of the module's table, for a table instruction.
     Table(Table),
+    /// `table.copy $tab $src`: from a second table into the module's
+    /// table, each of its own kind; with a 32-bit and a 64-bit one the
+    /// length is an `i32`.
+    Tables {
+        dst: Table,
+        src: Table,
+    },
     /// `call_indirect`'s table, and the type it calls with.
     Indirect {
         table: Table,
@@ -147,10 +154,31 @@ impl Table {
 }
 
 impl Immediates {
-    /// The table a table instruction runs against.
+    /// The table a table instruction runs against (`table.copy $tab
+    /// $src`'s destination).
     pub fn table(&self) -> Option<Table> {
         match *self {
-            Immediates::Table(table) | Immediates::Indirect { table, .. } => Some(table),
+            Immediates::Table(table) | Immediates::Indirect { table, .. } | Immediates::Tables { dst: table, .. } => {
+                Some(table)
+            }
+            _ => None,
+        }
+    }
+
+    /// `table.copy $tab $src`'s source table, the module's second.
+    pub fn source_table(&self) -> Option<Table> {
+        match *self {
+            Immediates::Tables { src, .. } => Some(src),
+            _ => None,
+        }
+    }
+
+    /// The kind of a copy's source memory or table, where it is a second
+    /// one: whether it is 64-bit, and whether it has no maximum.
+    pub fn source_kind(&self) -> Option<(bool, bool)> {
+        match *self {
+            Immediates::Memories { src, .. } => Some((src.memory64, src.unbounded)),
+            Immediates::Tables { src, .. } => Some((src.table64, src.unbounded)),
             _ => None,
         }
     }

@@ -332,6 +332,15 @@ impl Entry {
                 }
             }
             Imm::Memory | Imm::Data => Immediates::Memory(Memory::arbitrary(u)?),
+            Imm::Table if self.name == "table.copy" => {
+                // From a second table one time in two.
+                let dst = Table::arbitrary(u)?;
+                if u.arbitrary()? {
+                    Immediates::Tables { dst, src: Table::arbitrary(u)? }
+                } else {
+                    Immediates::Table(dst)
+                }
+            }
             Imm::Table | Imm::Elem => Immediates::Table(Table::arbitrary(u)?),
             Imm::Indirect => {
                 // The functions' own type half the time.
@@ -362,7 +371,8 @@ impl Entry {
     /// the end is 2^32 instead), every other one on a memory without a
     /// maximum; an instruction without a memory argument on every kind of
     /// memory, `memory.copy` also from a second memory for every pair of
-    /// address types; a table instruction on every kind of table, `call_indirect`
+    /// address types; a table instruction on every kind of table
+    /// (`table.copy` also from a second table, as `memory.copy`), `call_indirect`
     /// with each [`CalleeType`].
     pub fn sweep_immediates(&self, seed: u64) -> Vec<Immediates> {
         let mut rng = SplitMix(seed ^ fnv(self.name));
@@ -438,7 +448,24 @@ impl Entry {
                 }
                 out
             }
-            Imm::Table | Imm::Elem => Table::all().into_iter().map(Immediates::Table).collect(),
+            Imm::Table | Imm::Elem => {
+                let mut out: Vec<Immediates> = Table::all().into_iter().map(Immediates::Table).collect();
+                if self.name == "table.copy" {
+                    // From a second table, as `memory.copy` from a second
+                    // memory.
+                    let t = |table64, unbounded| Table { table64, unbounded };
+                    out.extend(
+                        [
+                            (t(false, false), t(true, true)),
+                            (t(true, false), t(false, true)),
+                            (t(false, true), t(false, false)),
+                            (t(true, true), t(true, false)),
+                        ]
+                        .map(|(dst, src)| Immediates::Tables { dst, src }),
+                    );
+                }
+                out
+            }
             Imm::Indirect => Table::all()
                 .into_iter()
                 .flat_map(|table| CalleeType::ALL.map(|ty| Immediates::Indirect { table, ty }))
