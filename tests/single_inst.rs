@@ -317,7 +317,7 @@ fn bulk_memory_instructions_complete_and_trap_on_every_kind_of_memory() {
         let entry = lookup(name).unwrap();
         for memory64 in [false, true] {
             for unbounded in [false, true] {
-                let spec = Spec { entry, imm: Immediates::Memory(Memory { memory64, unbounded }) };
+                let spec = Spec { entry, imm: Immediates::Memory(Memory { memory64, unbounded, shared: false }) };
                 let tuples: Vec<operands::Tuple> =
                     (0..200).map(|_| operands::tuple(&mut g, entry, &spec.imm)).collect();
                 let case = crosscheck::single_inst::case_for(&spec, &tuples).unwrap();
@@ -438,7 +438,7 @@ fn operand_sources_feed_the_same_operands() {
     for (name, args, memory64) in all {
         let entry = lookup(name).unwrap_or_else(|| panic!("{name} in the catalog"));
         let align = *entry.alignments().start();
-        let memory = Memory { memory64, unbounded: memory64 };
+        let memory = Memory { memory64, unbounded: memory64, shared: false };
         let imm = match entry.imm {
             Imm::Mem { .. } => Immediates::Mem { offset: 1, align, memory },
             Imm::Memory | Imm::Data => Immediates::Memory(memory),

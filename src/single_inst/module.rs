@@ -98,9 +98,10 @@ impl Spec {
     /// The instruction as the custom section records it and reports show
     /// it: its text, and what is not in the text: the operand's heap type
     /// (`ref.is_null operand=extern`), a 64-bit memory or one without a
-    /// maximum (`i32.load offset=0 align=4 memory=i64 max=none`), a
-    /// 64-bit table or one without a maximum (`table.get $tab table=i64
-    /// max=none`).
+    /// maximum (`i32.load offset=0 align=4 memory=i64 max=none`), a shared
+    /// memory (`shared`), a 64-bit table or one without a maximum
+    /// (`table.get $tab table=i64 max=none`), a copy's second memory or
+    /// table (`src=i64 src-max=none`).
     pub fn section_text(&self) -> String {
         let mut text = self.instruction_text();
         if let Immediates::HeapType(h) = self.imm {
@@ -117,6 +118,9 @@ impl Spec {
         }
         if memory.unbounded || table.unbounded {
             text.push_str(" max=none");
+        }
+        if memory.shared {
+            text.push_str(" shared");
         }
         if let Some((src64, unbounded)) = self.imm.source_kind() {
             text.push_str(if src64 { " src=i64" } else { " src=i32" });
@@ -285,7 +289,8 @@ impl Spec {
                 (false, true) => format!(" {}", super::operands::GROW_MAX_PAGES),
                 (false, false) => " 1".to_string(),
             };
-            m.push_str(&format!("  (memory (export \"mem\") {address_type}1{maximum})\n"));
+            let shared = if memory.shared { " shared" } else { "" };
+            m.push_str(&format!("  (memory (export \"mem\") {address_type}1{maximum}{shared})\n"));
             if let Some(src) = self.imm.source_memory() {
                 let address_type = if src.memory64 { "i64 " } else { "" };
                 let maximum = if src.unbounded { "" } else { " 1" };

@@ -380,7 +380,31 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
         };
         (at, bytes)
     });
+    if imm.memory().is_some_and(|m| m.shared) && entry.name.starts_with("memory.atomic.wait") {
+        shared_wait_operands(s, &mut args, poke, imm.offset().unwrap_or(0), width);
+    }
     Tuple { args, poke }
+}
+
+/// A `memory.atomic.wait32/64` on a shared memory waits as long as its
+/// timeout says when the value matches (one thread: no one notifies it),
+/// forever if it is negative: the timeout is 0 or up to a microsecond, so
+/// the call returns 2 ("timed-out") or 1 ("not-equal"). Half the time the
+/// expected value is what `poke` put at the effective address, so both
+/// results occur.
+fn shared_wait_operands(s: &mut dyn Source, args: &mut [Val], poke: Option<(u32, u128)>, offset: u64, width: u32) {
+    let timeout = if s.below(2) == 0 { 0 } else { 1 + s.below(1000) };
+    if let Some(t) = args.get_mut(2) {
+        *t = Val::I64(timeout);
+    }
+    let ea = args.first().map(|a| a.bits() as u64).and_then(|a| a.checked_add(offset));
+    if let (Some(ea), Some((at, bytes)), true) = (ea, poke, s.below(2) == 0) {
+        let within = ea.checked_sub(at as u64).filter(|d| d + width as u64 <= 16);
+        if let (Some(d), Some(expected)) = (within, args.get_mut(1)) {
+            let mask = if width == 8 { u64::MAX as u128 } else { u32::MAX as u128 };
+            *expected = Val::from_bits(expected.ty(), (bytes >> (8 * d)) & mask);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -402,7 +426,7 @@ mod tests {
     fn addresses_on_a_64_bit_memory_pass_4_gib_and_wrap_with_the_offset() {
         let e = lookup("i32.load").unwrap();
         let offset = u64::MAX - 9;
-        let imm = Immediates::Mem { offset, align: 2, memory: Memory { memory64: true, unbounded: false } };
+        let imm = Immediates::Mem { offset, align: 2, memory: Memory { memory64: true, ..Memory::default() } };
         let mut g = SplitMix(5);
         let addrs: Vec<u64> = (0..600)
             .map(|_| match tuple(&mut g, e, &imm).args[0] {

@@ -41,7 +41,7 @@ fn custom_section(wasm: &[u8]) -> Option<String> {
 fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
     use super::catalog::Imm;
     let unbounded = words.contains(&"max=none");
-    let memory = Memory { memory64: words.contains(&"memory=i64"), unbounded };
+    let memory = Memory { memory64: words.contains(&"memory=i64"), unbounded, shared: words.contains(&"shared") };
     let table = Table { table64: words.contains(&"table=i64"), unbounded };
     let memarg = |w: &[&str]| -> Option<(u64, u8)> {
         let offset = w.first()?.strip_prefix("offset=")?.parse().ok()?;
@@ -69,7 +69,11 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // `memory.copy 0 1`: from a second memory.
         Imm::Memory if words.starts_with(&["0", "1"]) => Immediates::Memories {
             dst: memory,
-            src: Memory { memory64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none") },
+            src: Memory {
+                memory64: words.contains(&"src=i64"),
+                unbounded: words.contains(&"src-max=none"),
+                shared: false,
+            },
         },
         Imm::Memory | Imm::Data => Immediates::Memory(memory),
         // `table.copy $tab $src`: from a second table.

@@ -70,18 +70,31 @@ pub struct Memory {
     /// loads, where a memory with a maximum inside its reservation is
     /// checked against a constant.
     pub unbounded: bool,
+    /// Shared (threads), for an atomic instruction on a memory with a
+    /// maximum: `memory.atomic.wait32/64` then compares and times out
+    /// instead of trapping, and engines take their shared-memory paths.
+    pub shared: bool,
 }
 
 impl Memory {
     /// A kind of memory from fuzz bytes: 64-bit one time in four, without
     /// a maximum one time in two.
     pub(super) fn arbitrary(u: &mut Unstructured<'_>) -> arbitrary::Result<Memory> {
-        Ok(Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+        Ok(Memory { memory64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()?, shared: false })
+    }
+
+    /// A kind of memory for an atomic instruction: as
+    /// [`Memory::arbitrary`], and one with a maximum shared one time in
+    /// two.
+    pub(super) fn arbitrary_atomic(u: &mut Unstructured<'_>) -> arbitrary::Result<Memory> {
+        let mut m = Memory::arbitrary(u)?;
+        m.shared = !m.unbounded && u.arbitrary()?;
+        Ok(m)
     }
 
     /// The four kinds, for the sweep.
     pub(super) fn all() -> [Memory; 4] {
-        let m = |memory64, unbounded| Memory { memory64, unbounded };
+        let m = |memory64, unbounded| Memory { memory64, unbounded, shared: false };
         [m(false, false), m(false, true), m(true, false), m(true, true)]
     }
 }

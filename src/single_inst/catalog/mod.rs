@@ -309,7 +309,8 @@ impl Entry {
                 Immediates::Shuffle(l)
             }
             Imm::Mem { align } => {
-                let memory = Memory::arbitrary(u)?;
+                let memory =
+                    if self.group == Group::Atomic { Memory::arbitrary_atomic(u)? } else { Memory::arbitrary(u)? };
                 let offset = arbitrary_offset(u, 1 << align, memory.memory64)?;
                 Immediates::Mem { offset, align: u.int_in_range(self.alignments())?, memory }
             }
@@ -409,7 +410,11 @@ impl Entry {
                 .flat_map(|memory64| {
                     self.alignments().flat_map(move |align| {
                         sweep_offsets(memory64).into_iter().enumerate().map(move |(i, offset)| {
-                            let memory = Memory { memory64, unbounded: (i + align as usize) % 2 == 1 };
+                            // Every other one without a maximum; an atomic
+                            // instruction's with one shared every other time.
+                            let k = i + align as usize;
+                            let shared = self.group == Group::Atomic && k.is_multiple_of(4);
+                            let memory = Memory { memory64, unbounded: k % 2 == 1, shared };
                             Immediates::Mem { offset, align, memory }
                         })
                     })
@@ -425,7 +430,7 @@ impl Entry {
                             offset: sweep_offsets(memory64)[lane as usize % 3],
                             align: aligns[lane as usize % aligns.len()],
                             lane,
-                            memory: Memory { memory64, unbounded: lane % 2 == 1 },
+                            memory: Memory { memory64, unbounded: lane % 2 == 1, shared: false },
                         })
                     })
                     .collect()
@@ -435,7 +440,7 @@ impl Entry {
                 if self.name == "memory.copy" {
                     // From a second memory: every pair of address types,
                     // each memory with a maximum and without among them.
-                    let m = |memory64, unbounded| Memory { memory64, unbounded };
+                    let m = |memory64, unbounded| Memory { memory64, unbounded, shared: false };
                     out.extend(
                         [
                             (m(false, false), m(true, true)),
