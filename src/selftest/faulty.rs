@@ -136,12 +136,12 @@ impl Engine for Faulty {
                 .or_else(|| super::gc_faults::plant_fault(wasm, f))
                 .or_else(|| {
                     (f == Fault::CallIndirectSiblingAccepted)
-                        .then(|| super::miscompile::call_indirect_through_supertype(wasm))
+                        .then(|| super::instruction_faults::call_indirect_through_supertype(wasm))
                         .flatten()
                 })
                 .or_else(|| match f {
-                    Fault::MemoryCopyWrongSource => super::miscompile::copy_within_destination(wasm, false),
-                    Fault::TableCopyWrongSource => super::miscompile::copy_within_destination(wasm, true),
+                    Fault::MemoryCopyWrongSource => super::instruction_faults::copy_within_destination(wasm, false),
+                    Fault::TableCopyWrongSource => super::instruction_faults::copy_within_destination(wasm, true),
                     _ => None,
                 }) {
                 Some(planted) => {

@@ -7,6 +7,7 @@
 pub mod faults;
 pub mod faulty;
 pub mod gc_faults;
+pub mod instruction_faults;
 pub mod large_finding;
 pub mod miscompile;
 pub mod mutator;

@@ -3,8 +3,9 @@
 //! results; for memory instructions a one-page memory `mem` (32- or
 //! 64-bit, as the immediates say; with a maximum of one page, or of
 //! [`super::operands::GROW_MAX_PAGES`] for `memory.grow`, or without; for
-//! `memory.copy 0 1` a second one, `src`, of its own kind) plus `poke` (stores 16 bytes: the memory
-//! the instruction sees) and `peek` (loads 16 bytes: what a store, a
+//! an atomic instruction maybe shared; for `memory.copy 0 1` a second one,
+//! `src`, of its own kind) plus `poke` (stores 16 bytes: the memory the
+//! instruction sees) and `peek` (loads 16 bytes: what a store, a
 //! read-modify-write or a `cmpxchg` wrote), as one `v128` for a SIMD
 //! instruction and as two `i64`s otherwise, so a scalar or atomic
 //! instruction's module needs no SIMD. A reference instruction's functions take
@@ -213,15 +214,16 @@ impl Spec {
     /// the module's memory (the destination).
     fn poke_peek_text(&self) -> String {
         let at = ty(self.address_type());
-        let (m, poked64) = self.poked_memory();
+        let (index, poked64) = self.poked_memory();
+        let m = if index == 0 { String::new() } else { format!(" {index}") };
         let pt = if poked64 { "i64" } else { "i32" };
         if self.entry.group == Group::Simd {
             format!(
-                "  (func (export \"poke\") (param {pt} v128) local.get 0 local.get 1 v128.store {m} align=1)\n  (func (export \"peek\") (param {at}) (result v128) local.get 0 v128.load align=1)\n"
+                "  (func (export \"poke\") (param {pt} v128) local.get 0 local.get 1 v128.store{m} align=1)\n  (func (export \"peek\") (param {at}) (result v128) local.get 0 v128.load align=1)\n"
             )
         } else {
             format!(
-                "  (func (export \"poke\") (param {pt} i64 i64)\n    local.get 0 local.get 1 i64.store {m} align=1 local.get 0 local.get 2 i64.store {m} offset=8 align=1)\n  (func (export \"peek\") (param {at}) (result i64 i64)\n    local.get 0 i64.load align=1 local.get 0 i64.load offset=8 align=1)\n"
+                "  (func (export \"poke\") (param {pt} i64 i64)\n    local.get 0 local.get 1 i64.store{m} align=1 local.get 0 local.get 2 i64.store{m} offset=8 align=1)\n  (func (export \"peek\") (param {at}) (result i64 i64)\n    local.get 0 i64.load align=1 local.get 0 i64.load offset=8 align=1)\n"
             )
         }
     }

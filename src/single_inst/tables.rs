@@ -90,31 +90,28 @@ pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
     m.push_str(&format!("  (table $tab (export \"tab\") {address_type}{TABLE_SIZE}{maximum} funcref)\n"));
     let active: String = ACTIVE.iter().map(|i| format!(" $e{i}")).collect();
     m.push_str(&format!("  (elem (table $tab) ({}) func{active})\n", const_text(table, 1)));
-    let passive: String = PASSIVE
-        .iter()
-        .map(|e| match e {
-            Some(i) => format!(" (ref.func $e{i})"),
-            None => " (ref.null func)".to_string(),
-        })
-        .collect();
-    m.push_str(&format!("  (elem $p funcref{passive})\n"));
+    m.push_str(&format!("  (elem $p funcref{})\n", items(&PASSIVE)));
     if let Some(src) = imm.source_table() {
         let address_type = if src.table64 { "i64 " } else { "" };
         let maximum = if src.unbounded { String::new() } else { format!(" {TABLE_SIZE}") };
         m.push_str(&format!("  (table $src (export \"src\") {address_type}{TABLE_SIZE}{maximum} funcref)\n"));
-        let source: String = SOURCE
-            .iter()
-            .map(|e| match e {
-                Some(i) => format!(" (ref.func $e{i})"),
-                None => " (ref.null func)".to_string(),
-            })
-            .collect();
-        m.push_str(&format!("  (elem (table $src) ({}) funcref{source})\n", const_text(src, 0)));
+        m.push_str(&format!("  (elem (table $src) ({}) funcref{})\n", const_text(src, 0), items(&SOURCE)));
     }
     if entry.name == "table.get" {
         m.push_str("  (table $scratch 1 1 funcref)\n");
     }
     m
+}
+
+/// An element segment's items: `(ref.func $e{i})`, or `(ref.null func)`.
+fn items(elements: &[Option<usize>]) -> String {
+    elements
+        .iter()
+        .map(|e| match e {
+            Some(i) => format!(" (ref.func $e{i})"),
+            None => " (ref.null func)".to_string(),
+        })
+        .collect()
 }
 
 /// The instruction's text: the table, segment and type it names.

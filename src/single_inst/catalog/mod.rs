@@ -438,36 +438,16 @@ impl Entry {
             Imm::Memory | Imm::Data => {
                 let mut out: Vec<Immediates> = Memory::all().into_iter().map(Immediates::Memory).collect();
                 if self.name == "memory.copy" {
-                    // From a second memory: every pair of address types,
-                    // each memory with a maximum and without among them.
-                    let m = |memory64, unbounded| Memory { memory64, unbounded, shared: false };
-                    out.extend(
-                        [
-                            (m(false, false), m(true, true)),
-                            (m(true, false), m(false, true)),
-                            (m(false, true), m(false, false)),
-                            (m(true, true), m(true, false)),
-                        ]
-                        .map(|(dst, src)| Immediates::Memories { dst, src }),
-                    );
+                    let m = |(memory64, unbounded)| Memory { memory64, unbounded, shared: false };
+                    out.extend(COPY_PAIRS.map(|(dst, src)| Immediates::Memories { dst: m(dst), src: m(src) }));
                 }
                 out
             }
             Imm::Table | Imm::Elem => {
                 let mut out: Vec<Immediates> = Table::all().into_iter().map(Immediates::Table).collect();
                 if self.name == "table.copy" {
-                    // From a second table, as `memory.copy` from a second
-                    // memory.
-                    let t = |table64, unbounded| Table { table64, unbounded };
-                    out.extend(
-                        [
-                            (t(false, false), t(true, true)),
-                            (t(true, false), t(false, true)),
-                            (t(false, true), t(false, false)),
-                            (t(true, true), t(true, false)),
-                        ]
-                        .map(|(dst, src)| Immediates::Tables { dst, src }),
-                    );
+                    let t = |(table64, unbounded)| Table { table64, unbounded };
+                    out.extend(COPY_PAIRS.map(|(dst, src)| Immediates::Tables { dst: t(dst), src: t(src) }));
                 }
                 out
             }
@@ -479,6 +459,17 @@ impl Entry {
         }
     }
 }
+
+/// The destination and source kinds (64-bit, without a maximum) the sweep
+/// copies between with `memory.copy 0 1` and `table.copy $tab $src`:
+/// every pair of address types, each side with a maximum and without
+/// among them.
+const COPY_PAIRS: [((bool, bool), (bool, bool)); 4] = [
+    ((false, false), (true, true)),
+    ((true, false), (false, true)),
+    ((false, true), (false, false)),
+    ((true, true), (true, false)),
+];
 
 /// The sweep's offsets: 0, small, and past the end of the one page (for a
 /// 64-bit memory past 2^32, where a 32-bit sum would wrap).

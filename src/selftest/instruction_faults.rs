@@ -1,0 +1,126 @@
+//! Rewrites behind the per-instruction faults that act on one
+//! instruction wherever it occurs, not on a lowering shape: a
+//! `call_indirect` through a sibling subtype made through its supertype
+//! ([`super::Fault::CallIndirectSiblingAccepted`]), and a copy between two
+//! memories or tables made a copy within its destination
+//! ([`super::Fault::MemoryCopyWrongSource`],
+//! [`super::Fault::TableCopyWrongSource`]). They share the body rewriter
+//! of [`super::miscompile`].
+
+use super::miscompile::{context, rewrite_code};
+use wasm_encoder::{Instruction as I, ValType};
+use wasmparser::{Operator as O, Parser, Payload};
+
+/// `wasm` with every `call_indirect` through a type that has a declared
+/// supertype of the same signature made through that supertype: the
+/// signature check of an engine that takes two declared types for one
+/// when they read alike, so `call_indirect (type $sibling)` of a function
+/// of a sibling subtype completes instead of trapping (the per-instruction
+/// fault [`super::Fault::CallIndirectSiblingAccepted`]). `None` where no
+/// call site has such a type.
+pub(super) fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    let supertypes = same_signature_supertypes(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, _| match *op {
+        O::CallIndirect { type_index, table_index } => {
+            let type_index = (*supertypes.get(type_index as usize)?)?;
+            Some(vec![I::CallIndirect { type_index, table_index }])
+        }
+        _ => None,
+    })
+}
+
+/// `wasm` with every `memory.copy` between two memories (or, with
+/// `tables`, every `table.copy` between two tables) made a copy within its
+/// destination: an engine that takes the destination's memory or table
+/// for both (the per-instruction faults
+/// [`super::Fault::MemoryCopyWrongSource`] and
+/// [`super::Fault::TableCopyWrongSource`]). The source address and the
+/// length are converted to the destination's address type where they
+/// differ (zero-extended, or wrapped). `None` where no copy has two.
+pub(super) fn copy_within_destination(wasm: &[u8], tables: bool) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let (dst, src, kinds, copy) = match (op, tables) {
+            (&O::MemoryCopy { dst_mem, src_mem }, false) => {
+                (dst_mem, src_mem, &ctx.memory64, I::MemoryCopy { dst_mem, src_mem: dst_mem })
+            }
+            (&O::TableCopy { dst_table, src_table }, true) => {
+                (dst_table, src_table, &ctx.table64, I::TableCopy { dst_table, src_table: dst_table })
+            }
+            _ => return None,
+        };
+        if dst == src {
+            return None;
+        }
+        let (dst64, src64) = (*kinds.get(dst as usize)?, *kinds.get(src as usize)?);
+        Some(match (dst64, src64) {
+            (false, false) | (true, true) => vec![copy],
+            // [i64 dst, i32 src, i32 len] → [i64, i64, i64]
+            (true, false) => {
+                let len = scratch.local(ValType::I32);
+                vec![I::LocalSet(len), I::I64ExtendI32U, I::LocalGet(len), I::I64ExtendI32U, copy]
+            }
+            // [i32 dst, i64 src, i32 len] → [i32, i32, i32]
+            (false, true) => {
+                let len = scratch.local(ValType::I32);
+                vec![I::LocalSet(len), I::I32WrapI64, I::LocalGet(len), copy]
+            }
+        })
+    })
+}
+
+/// Per type index: its declared supertype, where both are function types
+/// of the same parameters and results.
+fn same_signature_supertypes(wasm: &[u8]) -> Option<Vec<Option<u32>>> {
+    type Signature = (Vec<wasmparser::ValType>, Vec<wasmparser::ValType>);
+    let mut signatures: Vec<Option<Signature>> = Vec::new();
+    let mut out = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let Payload::TypeSection(reader) = payload.ok()? else { continue };
+        for group in reader {
+            for sub in group.ok()?.into_types() {
+                let signature = match &sub.composite_type.inner {
+                    wasmparser::CompositeInnerType::Func(f) => Some((f.params().to_vec(), f.results().to_vec())),
+                    _ => None,
+                };
+                let supertype = sub.supertype_idx.and_then(|p| p.as_module_index());
+                out.push(supertype.filter(|&s| signature.is_some() && signatures.get(s as usize) == Some(&signature)));
+                signatures.push(signature);
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_between_two_becomes_a_valid_copy_within_the_destination() {
+        for (dst, src, len) in [("", "", "i32"), ("i64", "", "i32"), ("", "i64", "i32"), ("i64", "i64", "i64")] {
+            let (d, s) = (if dst.is_empty() { "i32" } else { dst }, if src.is_empty() { "i32" } else { src });
+            let two = format!(
+                "(module (memory {dst} 1) (memory {src} 1) (func (param {d} {s} {len}) (memory.copy 0 1 (local.get 0) (local.get 1) (local.get 2))))"
+            );
+            let wasm = wat::parse_str(&two).unwrap();
+            let out = copy_within_destination(&wasm, false).unwrap_or_else(|| panic!("{two}"));
+            wasmparser::Validator::new().validate_all(&out).unwrap_or_else(|e| panic!("{two}: {e}"));
+            let text = wasmprinter::print_bytes(out).unwrap();
+            assert!(text.contains("memory.copy 0 0") || text.contains("memory.copy\n"), "{text}");
+            assert!(copy_within_destination(&wasm, true).is_none(), "no table.copy in {two}");
+            let tables = format!(
+                "(module (table {dst} 1 funcref) (table {src} 1 funcref) (func (param {d} {s} {len}) (table.copy 0 1 (local.get 0) (local.get 1) (local.get 2))))"
+            );
+            let wasm = wat::parse_str(&tables).unwrap();
+            let out = copy_within_destination(&wasm, true).unwrap_or_else(|| panic!("{tables}"));
+            wasmparser::Validator::new().validate_all(&out).unwrap_or_else(|e| panic!("{tables}: {e}"));
+        }
+        let one = wat::parse_str(
+            "(module (memory 1) (func (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2))))",
+        )
+        .unwrap();
+        assert!(copy_within_destination(&one, false).is_none(), "a copy within one memory is left alone");
+    }
+}
