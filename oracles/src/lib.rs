@@ -25,6 +25,8 @@
 //! (`wasmtime[opt=none]`); [`registry`] builds engines by name and tells which are available.
 //! [`wast_session`] is the interface through which `.wast` scripts drive
 //! an engine.
+//! [`host`] says which CPU features the host has (what the CPU profiles
+//! need, and what reports name).
 
 pub mod engine;
 pub mod engine_spec;

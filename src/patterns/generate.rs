@@ -292,9 +292,8 @@ impl Gen<'_, '_> {
     }
 
     /// Statements before a function's result: a `memory.grow` (that may
-    /// have to fail), stores
-    /// (atomic ones too with threads, and an `atomic.fence`), locals and
-    /// globals set from expressions.
+    /// have to fail), stores (atomic ones too with threads, and an
+    /// `atomic.fence`), locals and globals set from expressions.
     pub(super) fn prefix(&mut self) -> arbitrary::Result<()> {
         if self.u.ratio(1, 4)? {
             self.shapes.push(Shape::Grow);

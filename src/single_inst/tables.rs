@@ -3,9 +3,9 @@
 //! `funcref` table `$tab` of [`TABLE_SIZE`] elements (exported as `tab`,
 //! so its size and null pattern are part of the final state; its maximum
 //! is its size, or [`super::operands::GROW_MAX_ELEMENTS`] for
-//! `table.grow`, or none), the four
-//! functions it holds, the passive element segment `table.init` copies
-//! from, how a `funcref` operand is made from i32 parameters, how
+//! `table.grow`, or none), the four functions it holds, the passive
+//! element segment `table.init` copies from, the second table `$src` a
+//! `table.copy $tab $src` copies from, how a `funcref` operand is made from i32 parameters, how
 //! `table.get`'s result is observed as one i32, and `peek`, which reads
 //! the whole table back as i32s after every call that writes it, and
 //! `reset`, which puts back the table's first contents before such a call
@@ -171,8 +171,8 @@ const OBSERVE_FUNCREF: &str = "local.set $ref local.get $ref ref.is_null if (res
 
 /// `instr` with its `funcref` operand made and its `funcref` result
 /// observed around it, for the table instructions that have one
-/// (`table.set`, `table.fill`, `table.grow`, `table.get`); `None` for the others, which
-/// run as they are.
+/// (`table.set`, `table.fill`, `table.grow`, `table.get`); `None` for the
+/// others, which run as they are.
 pub fn wrapped(entry: &Entry, instr: &str) -> Option<String> {
     Some(match entry.name {
         // [index, value, null flag]

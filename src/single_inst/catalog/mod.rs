@@ -2,13 +2,14 @@
 //! instruction of the spec, its memory instructions, the threads
 //! proposal's atomic memory instructions, its table instructions
 //! (`call_indirect` among them), and the Wasm 3.0 reference instructions
-//! that act on values alone, with its text-format
-//! name, operand and result types and the domain of its immediates; and
-//! concrete immediates ([`Immediates`]) drawn from fuzz bytes or
-//! enumerated for the sweep. A memory or table instruction's immediates
-//! also say which kind of memory or table it runs against ([`Memory`],
-//! [`Table`]: 32- or 64-bit, with a maximum or without): the same
-//! instruction compiles to different bounds checks on each.
+//! that act on values alone, with its text-format name, operand and
+//! result types and the domain of its immediates; and concrete
+//! immediates ([`Immediates`]) drawn from fuzz bytes or enumerated for
+//! the sweep. A memory or table instruction's immediates also say which
+//! kind of memory or table it runs against ([`Memory`], [`Table`]: 32- or
+//! 64-bit, with a maximum or without, an atomic instruction's memory
+//! shared or not; a copy's second one): the same instruction compiles to
+//! different bounds checks on each.
 
 mod immediates;
 mod table;
@@ -41,17 +42,18 @@ pub enum Group {
     /// The threads proposal's 67 atomic memory instructions: loads,
     /// stores, read-modify-writes, `cmpxchg`, `memory.atomic.notify`,
     /// `memory.atomic.wait32/64` and `atomic.fence`, on the module's
-    /// unshared memory. One thread: every result is determined (`notify`
-    /// wakes no one; `wait` traps on an unshared memory once its address
-    /// is checked).
+    /// memory, shared or not. One thread: every result is determined
+    /// (`notify` wakes no one; `wait` traps on an unshared memory once its
+    /// address is checked, and on a shared one returns "not-equal" or,
+    /// after a timeout of at most a microsecond, "timed-out").
     Atomic,
     /// The table instructions on the module's one `funcref` table (32- or
     /// 64-bit, with a maximum or without): `table.get`, `table.set`,
     /// `table.size`, `table.grow`, `table.fill`, `table.copy`,
     /// `table.init` from a passive segment, `elem.drop`, and
     /// `call_indirect` through it (`table.grow`'s deltas drawn like
-    /// `memory.grow`'s). Their `funcref` operands are made and results observed as i32s
-    /// ([`crate::single_inst::tables`]).
+    /// `memory.grow`'s). Their `funcref` operands are made and results
+    /// observed as i32s ([`crate::single_inst::tables`]).
     Table,
     /// Wasm 3.0 instructions on reference values alone (`ref.i31`,
     /// `i31.get_s/u`, `ref.eq`, `any.convert_extern`, `extern.convert_any`,
@@ -103,8 +105,8 @@ pub enum Imm {
     /// (`memory.init`, `data.drop`).
     Data,
     /// The module's one table (`table.get`, `table.set`, `table.size`,
-    /// `table.grow`, `table.fill`, `table.copy`): no immediate in the text but the
-    /// table, its kind drawn.
+    /// `table.grow`, `table.fill`, `table.copy`): no immediate in the text
+    /// but the table, its kind drawn.
     Table,
     /// The module's one passive element segment and its table
     /// (`table.init`, `elem.drop`).
@@ -373,8 +375,9 @@ impl Entry {
     /// maximum; an instruction without a memory argument on every kind of
     /// memory, `memory.copy` also from a second memory for every pair of
     /// address types; a table instruction on every kind of table
-    /// (`table.copy` also from a second table, as `memory.copy`), `call_indirect`
-    /// with each [`CalleeType`].
+    /// (`table.copy` also from a second table, as `memory.copy`),
+    /// `call_indirect` with each [`CalleeType`]; an atomic instruction's
+    /// memory with a maximum shared every other time.
     pub fn sweep_immediates(&self, seed: u64) -> Vec<Immediates> {
         let mut rng = SplitMix(seed ^ fnv(self.name));
         match self.imm {

@@ -1,8 +1,8 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
 //! the spec, its memory instructions, the threads proposal's atomic memory
 //! instructions, its table instructions (`call_indirect` among them), and
-//! the reference instructions that act on values alone, one line each — text-format name, group, operand
-//! and result types (for reference and table instructions: the parameters
+//! the reference instructions that act on values alone, one line each —
+//! text-format name, group, operand and result types (for reference and table instructions: the parameters
 //! and results of the module's functions, `funcref`s made from and
 //! observed as i32s, see [`crate::single_inst::refs`] and
 //! [`crate::single_inst::tables`]), immediate kind — in the order of the
