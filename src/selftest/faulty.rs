@@ -134,16 +134,8 @@ impl Engine for Faulty {
                 .miscompile()
                 .and_then(|bug| super::miscompile::plant(wasm, bug))
                 .or_else(|| super::gc_faults::plant_fault(wasm, f))
-                .or_else(|| {
-                    (f == Fault::CallIndirectSiblingAccepted)
-                        .then(|| super::instruction_faults::call_indirect_through_supertype(wasm))
-                        .flatten()
-                })
-                .or_else(|| match f {
-                    Fault::MemoryCopyWrongSource => super::instruction_faults::copy_within_destination(wasm, false),
-                    Fault::TableCopyWrongSource => super::instruction_faults::copy_within_destination(wasm, true),
-                    _ => None,
-                }) {
+                .or_else(|| super::instruction_faults::plant_fault(wasm, f))
+            {
                 Some(planted) => {
                     swapped = planted;
                     &swapped[..]

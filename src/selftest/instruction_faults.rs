@@ -7,9 +7,21 @@
 //! [`super::Fault::TableCopyWrongSource`]). They share the body rewriter
 //! of [`super::miscompile`].
 
+use super::Fault;
 use super::miscompile::{context, rewrite_code};
 use wasm_encoder::{Instruction as I, ValType};
 use wasmparser::{Operator as O, Parser, Payload};
+
+/// `wasm` with `fault` planted, for the faults this module rewrites for;
+/// `None` for the others, or where the module has no place for it.
+pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
+    match fault {
+        Fault::CallIndirectSiblingAccepted => call_indirect_through_supertype(wasm),
+        Fault::MemoryCopyWrongSource => copy_within_destination(wasm, false),
+        Fault::TableCopyWrongSource => copy_within_destination(wasm, true),
+        _ => None,
+    }
+}
 
 /// `wasm` with every `call_indirect` through a type that has a declared
 /// supertype of the same signature made through that supertype: the
@@ -18,7 +30,7 @@ use wasmparser::{Operator as O, Parser, Payload};
 /// of a sibling subtype completes instead of trapping (the per-instruction
 /// fault [`super::Fault::CallIndirectSiblingAccepted`]). `None` where no
 /// call site has such a type.
-pub(super) fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
+fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
     let ctx = context(wasm)?;
     let supertypes = same_signature_supertypes(wasm)?;
     rewrite_code(wasm, &ctx, |op, _, _, _| match *op {
@@ -38,7 +50,7 @@ pub(super) fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
 /// [`super::Fault::TableCopyWrongSource`]). The source address and the
 /// length are converted to the destination's address type where they
 /// differ (zero-extended, or wrapped). `None` where no copy has two.
-pub(super) fn copy_within_destination(wasm: &[u8], tables: bool) -> Option<Vec<u8>> {
+fn copy_within_destination(wasm: &[u8], tables: bool) -> Option<Vec<u8>> {
     let ctx = context(wasm)?;
     rewrite_code(wasm, &ctx, |op, _, _, scratch| {
         let (dst, src, kinds, copy) = match (op, tables) {

@@ -46,9 +46,9 @@ pub const CONST_FED: usize = 16;
 /// A Case for `spec` checking `tuples`, the first [`CONST_FED`] of them
 /// also with constant operands (grow deltas capped: [`operands::cap_growth`]).
 pub fn case_for(spec: &Spec, tuples: &[operands::Tuple]) -> Result<Case, Reject> {
-    let mut tuples = tuples.to_vec();
-    operands::cap_growth(spec.entry, &spec.imm, &mut tuples);
     let const_fed = tuples.len().min(CONST_FED);
+    let mut tuples = tuples.to_vec();
+    operands::cap_growth(spec, &mut tuples, const_fed);
     let wasm = spec.wasm(&tuples[..const_fed]).map_err(|e| Reject::Module(e.to_string()))?;
     // `wat` assembles without validating: a catalog bug that makes an
     // invalid module is an error here, not a Case every engine rejects

@@ -196,7 +196,7 @@ impl Spec {
     /// An address into the module's memory, as `f`, `poke` and `peek` take
     /// it.
     fn address(&self, at: u32) -> Val {
-        if self.imm.memory64() { Val::I64(at as u64) } else { Val::I32(at) }
+        super::operands::typed(at as u64, self.imm.memory64())
     }
 
     /// The memory `poke` writes (the source memory of `memory.copy 0 1`,
@@ -239,7 +239,7 @@ impl Spec {
 
     /// `poke`'s operands: the address (in the poked memory), the 16 bytes.
     fn poke_args(&self, at: u32, bytes: u128) -> Vec<Val> {
-        let address = if self.poked_memory().1 { Val::I64(at as u64) } else { Val::I32(at) };
+        let address = super::operands::typed(at as u64, self.poked_memory().1);
         if self.entry.group == Group::Simd {
             vec![address, Val::V128(bytes)]
         } else {
@@ -411,20 +411,7 @@ impl Spec {
     pub fn plan(&self, wasm: Vec<u8>, tuples: &[Tuple], const_fed: usize) -> Plan {
         let mut calls = Vec::with_capacity(tuples.len() * 6);
         for (i, t) in tuples.iter().enumerate() {
-            let mut fed = vec![("f".to_string(), t.args.clone())];
-            if i < const_fed {
-                fed.push((DISPATCHER.to_string(), vec![Val::I32(i as u32)]));
-            }
-            if i < const_fed.min(SOURCE_FED) {
-                fed.push((format!("t{i}"), t.args.clone()));
-                fed.push((format!("g{i}"), Vec::new()));
-                if self.has_address() {
-                    fed.push((format!("s{i}"), t.args.clone()));
-                } else if self.loads_operands() {
-                    fed.push((format!("l{i}"), Vec::new()));
-                }
-            }
-            for (export, args) in fed {
+            for (export, args) in self.instruction_calls(i, &t.args, const_fed) {
                 if let Some((at, bytes)) = t.poke {
                     calls.push(Call { export: "poke".into(), args: self.poke_args(at, bytes) });
                 }
@@ -453,6 +440,30 @@ impl Spec {
             Exports::default()
         };
         Plan { wasm, calls, observe }
+    }
+}
+
+impl Spec {
+    /// The calls that run the instruction on tuple `i` (operands `args`):
+    /// `f`, `k(i)` for the first `const_fed` tuples, and for the first
+    /// [`SOURCE_FED`] the other operand sources (`t{i}`, `g{i}`, and
+    /// `s{i}` or `l{i}`). [`Spec::plan`] puts them in the plan with `poke`,
+    /// `reset` and `peek` around each.
+    pub fn instruction_calls(&self, i: usize, args: &[Val], const_fed: usize) -> Vec<(String, Vec<Val>)> {
+        let mut fed = vec![("f".to_string(), args.to_vec())];
+        if i < const_fed {
+            fed.push((DISPATCHER.to_string(), vec![Val::I32(i as u32)]));
+        }
+        if i < const_fed.min(SOURCE_FED) {
+            fed.push((format!("t{i}"), args.to_vec()));
+            fed.push((format!("g{i}"), Vec::new()));
+            if self.has_address() {
+                fed.push((format!("s{i}"), args.to_vec()));
+            } else if self.loads_operands() {
+                fed.push((format!("l{i}"), Vec::new()));
+            }
+        }
+        fed
     }
 }
 

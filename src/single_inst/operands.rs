@@ -11,6 +11,7 @@
 //! and `funcref` operands are made from (values and null flags).
 
 use super::catalog::{Entry, Group, Immediates, Shape, SplitMix};
+use super::module::Spec;
 use super::refs::RefSig;
 use crate::values::{F32_EDGES, F64_EDGES, I32_EDGES, I64_EDGES};
 use arbitrary::Unstructured;
@@ -174,6 +175,12 @@ fn segment_offset(s: &mut dyn Source, len: u32) -> u32 {
     }
 }
 
+/// An address, index or length as an operand of its address type: an
+/// `i64` on a 64-bit memory or table, else an `i32` (the low 32 bits).
+pub fn typed(x: u64, is64: bool) -> Val {
+    if is64 { Val::I64(x) } else { Val::I32(x as u32) }
+}
+
 /// Pages a `memory.grow` module's memory may reach where it declares a
 /// maximum (it starts at one page): deltas of one to three pages succeed
 /// until it is full, and must fail after.
@@ -223,25 +230,25 @@ fn may_grow(delta: u64) -> bool {
 
 /// Keeps what a Case's grows add to a memory or table without a maximum
 /// within [`GROW_BUDGET_PAGES`] or [`GROW_BUDGET_ELEMENTS`]: a delta that
-/// would pass it becomes 0. Each tuple is run once by `f` and once by the
-/// dispatcher `k`, the first also through the other operand sources
-/// ([`super::module::SOURCE_FED`]: three more calls), so each counts that
-/// many times. A memory or table with a maximum stops the grows itself.
-pub fn cap_growth(entry: &Entry, imm: &Immediates, tuples: &mut [Tuple]) {
-    let (unbounded, budget) = match entry.name {
-        "memory.grow" => (imm.memory().is_some_and(|m| m.unbounded), GROW_BUDGET_PAGES),
-        "table.grow" => (imm.table().is_some_and(|t| t.unbounded), GROW_BUDGET_ELEMENTS),
+/// would pass it becomes 0. A tuple's delta counts once per call that runs
+/// the instruction on it ([`Spec::instruction_calls`]: `f`, `k`, and for
+/// the first tuple the other operand sources). A memory or table with a
+/// maximum stops the grows itself.
+pub fn cap_growth(spec: &Spec, tuples: &mut [Tuple], const_fed: usize) {
+    let (unbounded, budget) = match spec.entry.name {
+        "memory.grow" => (spec.imm.memory().is_some_and(|m| m.unbounded), GROW_BUDGET_PAGES),
+        "table.grow" => (spec.imm.table().is_some_and(|t| t.unbounded), GROW_BUDGET_ELEMENTS),
         _ => return,
     };
-    let Some(&at) = entry.address_operands().first() else { return };
+    let Some(&at) = spec.entry.address_operands().first() else { return };
     let mut left = budget;
     for (i, t) in tuples.iter_mut().enumerate() {
+        let calls = spec.instruction_calls(i, &t.args, const_fed).len() as u64;
         let Some(arg) = t.args.get_mut(at) else { continue };
         let delta = arg.bits() as u64;
         if !unbounded || !may_grow(delta) {
             continue;
         }
-        let calls = if i < super::module::SOURCE_FED { 5 } else { 2 };
         match left.checked_sub(delta * calls) {
             Some(rest) => left = rest,
             None => *arg = Val::from_bits(arg.ty(), 0),
@@ -261,7 +268,6 @@ fn table_operands(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Vec<Va
     // type, the length an `i64` only where both tables are 64-bit.
     let src64 = imm.source_table().map_or(table64, |t| t.table64);
     let size = super::tables::TABLE_SIZE as u64;
-    let typed = |a: u64, is64: bool| if is64 { Val::I64(a) } else { Val::I32(a as u32) };
     let in_table = |a: u64| typed(a, table64);
     let segment = super::tables::PASSIVE_LEN;
     let inside = |s: &mut dyn Source, n: u64| (s.below(2) == 0).then(|| s.below(n));
@@ -327,7 +333,6 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     let offset = imm.offset();
     let width = entry.access_width();
     let memory64 = imm.memory64();
-    let typed = |a: u64, is64: bool| if is64 { Val::I64(a) } else { Val::I32(a as u32) };
     let in_memory = |a: u64| typed(a, memory64);
     // `memory.copy 0 1`: the source address in the source memory's type,
     // the length an `i64` only where both memories are 64-bit.
