@@ -7,12 +7,14 @@
 //! the bits the spec leaves open (carried by the baseline's
 //! [`Masks`](crosscheck_oracles::Masks); all-zero for plain engines) — so
 //! scalar floats differ on the sign of zero and on NaN payloads the spec
-//! fixes. Traps compare by kind. Resource exhaustion, engine failures and
-//! unsupported features make the rest of a comparison inconclusive, never
-//! a divergence.
+//! fixes. Traps compare by kind. Resource exhaustion, engine failures,
+//! unsupported features and a grow one engine refused for its own reasons
+//! make the rest of a comparison inconclusive, never a divergence.
 
 use crate::case::Case;
-use crosscheck_oracles::{CallOutcome, InstantiateError, Masks, MemoryState, Observation, State, TableState, Val};
+use crosscheck_oracles::{
+    CallOutcome, InstantiateError, Masks, MemoryState, Observation, State, Step, TableState, Val,
+};
 use std::fmt;
 
 /// One engine's run of a Case.
@@ -72,6 +74,10 @@ pub enum InconclusiveReason {
     /// Control flow, an address or a trap condition depends on bits the
     /// spec leaves open (reported by the reference interpreter).
     OpenBits { engine: String, detail: String },
+    /// The engine refused a `memory.grow` or `table.grow` for its own
+    /// reasons where the other performed it (the spec allows either), and
+    /// the runs differ from there on.
+    GrowRefused { engine: String, detail: String },
 }
 
 impl InconclusiveReason {
@@ -82,6 +88,7 @@ impl InconclusiveReason {
             InconclusiveReason::EngineFailure { .. } => "engine-failure",
             InconclusiveReason::Unsupported { .. } => "unsupported",
             InconclusiveReason::OpenBits { .. } => "open-bits",
+            InconclusiveReason::GrowRefused { .. } => "grow-refused",
         }
     }
 }
@@ -92,7 +99,8 @@ impl fmt::Display for InconclusiveReason {
             InconclusiveReason::Exhaustion { engine, detail }
             | InconclusiveReason::EngineFailure { engine, detail }
             | InconclusiveReason::Unsupported { engine, detail }
-            | InconclusiveReason::OpenBits { engine, detail } => (engine, detail),
+            | InconclusiveReason::OpenBits { engine, detail }
+            | InconclusiveReason::GrowRefused { engine, detail } => (engine, detail),
         };
         write!(f, "{} on {engine}: {detail}", self.category())
     }
@@ -159,7 +167,56 @@ pub fn judge(case: &Case, runs: &[EngineRun]) -> (Verdict, Vec<PairOutcome>) {
 }
 
 /// Compares one engine's run with the baseline's.
+///
+/// A difference at or after the first grow one of them refused for its own
+/// reasons and the other performed is inconclusive ("grow-refused"): the
+/// spec lets a grow fail for any reason of the implementation, so from
+/// there the two runs may follow different paths that are both correct. A
+/// difference before it stays a divergence, and so does everything when
+/// both refused the same grows.
 pub fn compare(case: &Case, base: &EngineRun, other: &EngineRun, engine: usize) -> PairOutcome {
+    let outcome = compare_observations(case, base, other, engine);
+    let (a, b) = (&base.observation.refused_grows, &other.observation.refused_grows);
+    match (outcome, grow_fork(a, b)) {
+        (PairOutcome::Differ(d), Some((fork, baseline_refused))) if !d.site.before(fork) => {
+            let (refused, performed) = if baseline_refused { (base, other) } else { (other, base) };
+            PairOutcome::Inconclusive(InconclusiveReason::GrowRefused {
+                engine: refused.engine.clone(),
+                detail: format!(
+                    "refused a memory.grow or table.grow at {fork} that {} performed; the runs differ at {}",
+                    performed.engine, d.site
+                ),
+            })
+        }
+        (outcome, _) => outcome,
+    }
+}
+
+/// The first step at which one run refused a grow the other did not, and
+/// whether the refusing run is the first: the two lists agree up to there.
+fn grow_fork(a: &[Step], b: &[Step]) -> Option<(Step, bool)> {
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    match (a.get(same), b.get(same)) {
+        (Some(&x), Some(&y)) => Some(if x <= y { (x, true) } else { (y, false) }),
+        (Some(&x), None) => Some((x, true)),
+        (None, Some(&y)) => Some((y, false)),
+        (None, None) => None,
+    }
+}
+
+impl Site {
+    /// Whether a difference here was seen before `step` ran (the final
+    /// state is seen after every step).
+    fn before(&self, step: Step) -> bool {
+        match self {
+            Site::Instantiation => Step::Instantiation < step,
+            Site::Call { index, .. } => Step::Call(*index) < step,
+            Site::Global { .. } | Site::Memory { .. } | Site::Table { .. } => false,
+        }
+    }
+}
+
+fn compare_observations(case: &Case, base: &EngineRun, other: &EngineRun, engine: usize) -> PairOutcome {
     let (a, b) = (&base.observation, &other.observation);
     let no_masks = Masks::default();
     let masks = a.masks.as_ref().unwrap_or(&no_masks);

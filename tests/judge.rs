@@ -17,7 +17,7 @@ fn case(calls: usize, globals: &[&str], memories: &[&str], tables: &[&str]) -> C
 }
 
 fn obs(calls: Vec<CallOutcome>) -> Observation {
-    Observation { instantiation: Ok(()), calls, state: State::default(), masks: None }
+    Observation::new(Ok(()), calls, State::default(), None)
 }
 
 fn run(engine: &str, observation: Observation) -> EngineRun {
@@ -121,6 +121,74 @@ fn a_difference_before_exhaustion_still_diverges() {
     assert_eq!(class(&verdict(&c, vec![run("a", a), run("b", b)])), "result:i32");
 }
 
+/// An observation that refused a grow at each of `steps`.
+fn refusing(o: Observation, steps: &[Step]) -> Observation {
+    Observation { refused_grows: steps.to_vec(), ..o }
+}
+
+fn grow_refused_by(v: &Verdict) -> &str {
+    match v {
+        Verdict::Inconclusive(InconclusiveReason::GrowRefused { engine, .. }) => engine,
+        other => panic!("expected grow-refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_grow_one_engine_refused_makes_what_follows_inconclusive() {
+    let c = case(3, &[], &["m"], &[]);
+    let calls = |x: u32| vec![ret(Val::I32(1)), ret(Val::I32(x)), ret(Val::I32(3))];
+    let performed = obs(calls(1));
+    let refused = refusing(obs(calls(u32::MAX)), &[Step::Call(1)]);
+    // The engine refused the grow of call #1 (-1) where the baseline grew.
+    let (v, pairs) = judge(&c, &[run("ref", performed.clone()), run("b", refused.clone())]);
+    assert_eq!(grow_refused_by(&v), "b");
+    assert_eq!(
+        InconclusiveReason::GrowRefused { engine: "b".into(), detail: String::new() }.category(),
+        "grow-refused"
+    );
+    assert!(matches!(pairs[0], PairOutcome::Inconclusive(_)));
+    // The baseline refused it, the engine grew.
+    assert_eq!(grow_refused_by(&verdict(&c, vec![run("ref", refused.clone()), run("b", performed.clone())])), "ref");
+    // A difference in the final state follows every step.
+    let memory =
+        |pages: usize| State { memories: vec![Some(MemoryState::new(vec![0; pages * 65536]))], ..State::default() };
+    let grew = Observation::new(Ok(()), calls(1), memory(2), None);
+    let small = refusing(Observation::new(Ok(()), calls(1), memory(1), None), &[Step::Call(2)]);
+    assert_eq!(grow_refused_by(&verdict(&c, vec![run("ref", grew), run("b", small)])), "b");
+    // A start function's refusal covers the calls too.
+    let at_start = refusing(obs(calls(7)), &[Step::Instantiation]);
+    assert_eq!(grow_refused_by(&verdict(&c, vec![run("ref", performed.clone()), run("b", at_start)])), "b");
+    // A third engine that agrees gets the Case judged.
+    assert_eq!(
+        verdict(&c, vec![run("ref", performed.clone()), run("b", refused), run("c", performed)]),
+        Verdict::Agree
+    );
+}
+
+#[test]
+fn a_refused_grow_hides_no_difference_before_it_or_after_the_same_refusal() {
+    let c = case(3, &[], &[], &[]);
+    let calls = |x: u32, y: u32| vec![ret(Val::I32(x)), ret(Val::I32(1)), ret(Val::I32(y))];
+    // A difference at call #0, before the refusal of call #1: a divergence.
+    let a = obs(calls(0, 3));
+    let b = refusing(obs(calls(9, 3)), &[Step::Call(1)]);
+    assert_eq!(class(&verdict(&c, vec![run("ref", a), run("b", b)])), "result:i32");
+    // Both refused the same grow: they took the same path, and a later
+    // difference is one.
+    let a = refusing(obs(calls(0, 3)), &[Step::Call(1)]);
+    let b = refusing(obs(calls(0, 4)), &[Step::Call(1)]);
+    assert_eq!(class(&verdict(&c, vec![run("ref", a.clone()), run("b", b)])), "result:i32");
+    // Past a shared refusal, the first refusal of one engine alone is
+    // where the runs part.
+    let b = refusing(obs(calls(0, 4)), &[Step::Call(1), Step::Call(2)]);
+    assert_eq!(grow_refused_by(&verdict(&c, vec![run("ref", a.clone()), run("b", b)])), "b");
+    let b = refusing(obs(calls(0, 4)), &[Step::Call(1), Step::Call(1)]);
+    assert_eq!(grow_refused_by(&verdict(&c, vec![run("ref", a.clone()), run("b", b)])), "b");
+    // A refusal with no difference at all: the runs agree.
+    let b = refusing(obs(calls(0, 3)), &[Step::Call(0), Step::Call(1)]);
+    assert_eq!(verdict(&c, vec![run("ref", a), run("b", b)]), Verdict::Agree);
+}
+
 #[test]
 fn instantiation_outcomes() {
     let c = case(0, &[], &[], &[]);
@@ -143,16 +211,12 @@ fn instantiation_outcomes() {
 #[test]
 fn state_globals_memories_tables() {
     let c = case(0, &["g"], &["m"], &["t"]);
-    let base = Observation {
-        instantiation: Ok(()),
-        calls: vec![],
-        state: State {
-            globals: vec![Some(Val::I64(5))],
-            memories: vec![Some(MemoryState::new(vec![0; 65536]))],
-            tables: vec![Some(TableState { size: 2, null: vec![true, false] })],
-        },
-        masks: None,
+    let state = State {
+        globals: vec![Some(Val::I64(5))],
+        memories: vec![Some(MemoryState::new(vec![0; 65536]))],
+        tables: vec![Some(TableState { size: 2, null: vec![true, false] })],
     };
+    let base = Observation::new(Ok(()), vec![], state, None);
     let with = |f: &dyn Fn(&mut State)| {
         let mut o = base.clone();
         f(&mut o.state);
@@ -205,22 +269,13 @@ fn state_globals_memories_tables() {
 fn memory_mask_hides_only_open_bytes() {
     let c = case(0, &[], &["m"], &[]);
     let mut bytes = vec![0u8; 16];
-    let mut base = Observation {
-        instantiation: Ok(()),
-        calls: vec![],
-        state: State { memories: vec![Some(MemoryState::new(bytes.clone()))], ..Default::default() },
-        masks: None,
-    };
+    let memory = |b: &Vec<u8>| State { memories: vec![Some(MemoryState::new(b.clone()))], ..Default::default() };
+    let mut base = Observation::new(Ok(()), vec![], memory(&bytes), None);
     let mut mask = vec![0u8; 16];
     mask[3] = 0xff;
     base.masks = Some(Masks { memories: vec![mask], ..Default::default() });
     bytes[3] = 0x7f;
-    let other = |b: &Vec<u8>| Observation {
-        instantiation: Ok(()),
-        calls: vec![],
-        state: State { memories: vec![Some(MemoryState::new(b.clone()))], ..Default::default() },
-        masks: None,
-    };
+    let other = |b: &Vec<u8>| Observation::new(Ok(()), vec![], memory(b), None);
     assert_eq!(verdict(&c, vec![run("ref", base.clone()), run("b", other(&bytes))]), Verdict::Agree);
     bytes[4] = 1;
     assert_eq!(class(&verdict(&c, vec![run("ref", base), run("b", other(&bytes))])), "memory-bytes");

@@ -2,7 +2,7 @@
 
 use crate::engine_spec::{ConfigError, Setting};
 use crate::features::Features;
-use crate::observation::{InstantiateError, MemoryState, Observation, Plan, State, TableState};
+use crate::observation::{InstantiateError, MemoryState, Observation, Plan, State, Step, TableState};
 use crate::value::{CallOutcome, Val};
 use crate::wast_session::WastSession;
 use arbitrary::Unstructured;
@@ -104,6 +104,12 @@ pub trait Instance {
     fn memory(&mut self, name: &str) -> Option<Vec<u8>>;
     /// The size and null pattern of an exported table.
     fn table(&mut self, name: &str) -> Option<TableState>;
+    /// How many `memory.grow` and `table.grow` this instance has refused
+    /// for the engine's own reasons since it was made (see
+    /// [`Step`]); 0 for an engine that cannot tell.
+    fn refused_grows(&mut self) -> u64 {
+        0
+    }
 }
 
 /// [`Engine::run`] through [`Engine::instantiate`] and the [`Instance`]
@@ -114,10 +120,13 @@ pub fn run_in_process<E: Engine + ?Sized>(engine: &mut E, plan: &Plan) -> Observ
         Ok(i) => i,
         Err(e) => return Observation::failed(e),
     };
+    let mut refusals = RefusalLog::default();
+    refusals.note(Step::Instantiation, instance.refused_grows());
     let mut calls = Vec::with_capacity(plan.calls.len());
     let mut stopped = false;
-    for call in &plan.calls {
+    for (index, call) in plan.calls.iter().enumerate() {
         let outcome = instance.call(&call.export, &call.args);
+        refusals.note(Step::Call(index), instance.refused_grows());
         stopped = outcome.ends_run();
         calls.push(outcome);
         if stopped {
@@ -125,7 +134,26 @@ pub fn run_in_process<E: Engine + ?Sized>(engine: &mut E, plan: &Plan) -> Observ
         }
     }
     let state = if stopped { State::default() } else { observe_state(instance.as_mut(), plan) };
-    Observation { instantiation: Ok(()), calls, state, masks: None }
+    Observation { refused_grows: refusals.steps, ..Observation::new(Ok(()), calls, state, None) }
+}
+
+/// Turns an instance's running count of refused grows into the steps that
+/// refused them.
+#[derive(Default)]
+pub struct RefusalLog {
+    seen: u64,
+    /// One entry per refused grow.
+    pub steps: Vec<Step>,
+}
+
+impl RefusalLog {
+    /// Records the refusals among `total` not seen before as `step`'s.
+    pub fn note(&mut self, step: Step, total: u64) {
+        for _ in self.seen..total {
+            self.steps.push(step);
+        }
+        self.seen = self.seen.max(total);
+    }
 }
 
 /// Reads the observed exports of an instance.

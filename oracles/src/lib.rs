@@ -50,9 +50,11 @@ pub mod wasmi;
 #[cfg(feature = "wasmtime")]
 pub mod wasmtime;
 
-pub use engine::{Engine, Instance, observe_state, run_in_process, spec_of};
+pub use engine::{Engine, Instance, RefusalLog, observe_state, run_in_process, spec_of};
 pub use engine_spec::{ConfigError, EngineSpec, Setting};
 pub use features::Features;
-pub use observation::{Call, Exports, InstantiateError, Masks, MemoryState, Observation, Plan, State, TableState};
+pub use observation::{
+    Call, Exports, InstantiateError, Masks, MemoryState, Observation, Plan, State, Step, TableState,
+};
 pub use value::{CallOutcome, TrapKind, Val, ValType};
 pub use wast_session::{AnyRef, WastError, WastOutcome, WastSession, WastVal};

@@ -164,11 +164,51 @@ pub struct Observation {
     pub state: State,
     /// The open bits of this observation (reference interpreter only).
     pub masks: Option<Masks>,
+    /// Where the engine refused a `memory.grow` or `table.grow` for its own
+    /// reasons, one entry per refused grow, in order (see [`Step`]).
+    pub refused_grows: Vec<Step>,
 }
 
 impl Observation {
     /// An observation of an engine that failed before doing anything.
     pub fn failed(err: InstantiateError) -> Observation {
-        Observation { instantiation: Err(err), calls: Vec::new(), state: State::default(), masks: None }
+        Observation::new(Err(err), Vec::new(), State::default(), None)
+    }
+
+    /// An observation in which the engine refused no grow.
+    pub fn new(
+        instantiation: Result<(), InstantiateError>,
+        calls: Vec<CallOutcome>,
+        state: State,
+        masks: Option<Masks>,
+    ) -> Observation {
+        Observation { instantiation, calls, state, masks, refused_grows: Vec::new() }
+    }
+}
+
+/// Where in a run something happened: instantiation (a start function) or
+/// one of the plan's calls.
+///
+/// Used for the grows an engine refuses for its own reasons: the spec lets
+/// `memory.grow` and `table.grow` fail (return -1) for any reason of the
+/// implementation, so a grow one engine refuses and another performs sends
+/// the two down different paths that are both correct. Only the engine's
+/// own refusals count — a resource limit, a reservation it cannot grow
+/// past, a failed allocation — never a failure every engine must report (a
+/// new size past the declared maximum or the address type's limit).
+/// Engines that cannot tell ([`Instance::refused_grows`](crate::Instance::refused_grows)
+/// answers 0) report none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Instantiation,
+    Call(usize),
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Instantiation => f.write_str("instantiation"),
+            Step::Call(i) => write!(f, "call #{i}"),
+        }
     }
 }

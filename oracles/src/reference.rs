@@ -1,9 +1,9 @@
 //! crosscheck-reference as an engine: the spec-faithful interpreter of this
 //! workspace, run in process, both for Plans and for `.wast` sessions.
 
-use crate::engine::{Engine, Instance, observe_state, run_in_process};
+use crate::engine::{Engine, Instance, RefusalLog, observe_state, run_in_process};
 use crate::features::Features;
-use crate::observation::{InstantiateError, Masks, Observation, Plan, State, TableState};
+use crate::observation::{InstantiateError, Masks, Observation, Plan, State, Step, TableState};
 use crate::value::{CallOutcome, TrapKind, Val};
 use crate::wast_session::{AnyRef, WastError, WastOutcome, WastSession, WastVal, spectest};
 use crosscheck_reference as r;
@@ -94,9 +94,11 @@ fn run_masked(plan: &Plan, from_start: bool) -> Observation {
         Ok(x) => x,
         Err(e) => return Observation::failed(instantiate_error(e)),
     };
+    let mut refusals = RefusalLog::default();
+    refusals.note(Step::Instantiation, store.refused_grows());
     let mut calls = Vec::with_capacity(plan.calls.len());
     let mut masks = Masks::default();
-    for call in &plan.calls {
+    for (index, call) in plan.calls.iter().enumerate() {
         let Some(r::Extern::Func(f)) = instance.export(&call.export) else {
             calls.push(CallOutcome::Failed(format!("no exported function {:?}", call.export)));
             break;
@@ -116,10 +118,12 @@ fn run_masked(plan: &Plan, from_start: bool) -> Observation {
                 }
             }
         };
+        refusals.note(Step::Call(index), store.refused_grows());
         let ends = outcome.ends_run();
         calls.push(outcome);
         if ends {
-            return Observation { instantiation: Ok(()), calls, state: State::default(), masks: Some(masks) };
+            let observation = Observation::new(Ok(()), calls, State::default(), Some(masks));
+            return Observation { refused_grows: refusals.steps, ..observation };
         }
     }
     let mut instance_view = ReferenceInstance { store, instance };
@@ -137,7 +141,7 @@ fn run_masked(plan: &Plan, from_start: bool) -> Observation {
             _ => Vec::new(),
         });
     }
-    Observation { instantiation: Ok(()), calls, state, masks: Some(masks) }
+    Observation { refused_grows: refusals.steps, ..Observation::new(Ok(()), calls, state, Some(masks)) }
 }
 
 /// A Plan argument as an interpreter value (Plans pass null references only).
@@ -290,6 +294,10 @@ impl Instance for ReferenceInstance {
             .map(|i| !matches!(self.store.table_get(t, i).and_then(|v| v.reference()), Some(Some(_))))
             .collect();
         Some(TableState { size, null })
+    }
+
+    fn refused_grows(&mut self) -> u64 {
+        self.store.refused_grows()
     }
 }
 

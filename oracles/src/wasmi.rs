@@ -9,6 +9,7 @@ use crate::value::{CallOutcome, TrapKind, Val};
 use crate::wast_session::{WastError, WastOutcome, WastSession, WastVal};
 use arbitrary::Unstructured;
 use std::collections::HashMap;
+use wasmi_core::LimiterError;
 
 /// When wasmi translates function bodies into its bytecode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -134,8 +135,9 @@ impl Engine for WasmiEngine {
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
         let engine = self.engine();
         let module = wasmi::Module::new(&engine, wasm).map_err(|e| InstantiateError::Rejected(e.to_string()))?;
-        let mut store = wasmi::Store::new(&engine, ());
-        let linker = wasmi::Linker::<()>::new(&engine);
+        let mut store = wasmi::Store::new(&engine, GrowWatch::default());
+        store.limiter(|watch| watch);
+        let linker = wasmi::Linker::<GrowWatch>::new(&engine);
         let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| match classify(&e) {
             CallOutcome::Trapped(kind) => InstantiateError::Trapped(kind),
             CallOutcome::Exhausted(why) => InstantiateError::Exhausted(why),
@@ -196,7 +198,7 @@ fn classify(e: &wasmi::Error) -> CallOutcome {
 }
 
 struct WasmiInstance {
-    store: wasmi::Store<()>,
+    store: wasmi::Store<GrowWatch>,
     instance: wasmi::Instance,
 }
 
@@ -259,6 +261,54 @@ impl Instance for WasmiInstance {
             })
             .collect();
         Some(TableState { size, null })
+    }
+
+    fn refused_grows(&mut self) -> u64 {
+        self.store.data().refused
+    }
+}
+
+/// The store data of a wasmi instance: counts the grows wasmi refuses for
+/// its own reasons (see [`crate::Step`]). wasmi fails a grow past the
+/// module's limits before it asks its `ResourceLimiter`, and reports to it
+/// only the failures that come after (the host out of memory, fuel), and a
+/// table grown past its maximum.
+#[derive(Debug, Default)]
+struct GrowWatch {
+    refused: u64,
+}
+
+impl wasmi::ResourceLimiter for GrowWatch {
+    fn memory_growing(&mut self, _: usize, _: usize, _: Option<usize>) -> Result<bool, LimiterError> {
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _: usize, _: usize, _: Option<usize>) -> Result<bool, LimiterError> {
+        Ok(true)
+    }
+
+    fn memory_grow_failed(&mut self, _: &wasmi::errors::MemoryError) -> Result<(), LimiterError> {
+        self.refused += 1;
+        Ok(())
+    }
+
+    fn table_grow_failed(&mut self, error: &wasmi::errors::TableError) -> Result<(), LimiterError> {
+        if !matches!(error, wasmi::errors::TableError::GrowOutOfBounds) {
+            self.refused += 1;
+        }
+        Ok(())
+    }
+
+    fn instances(&self) -> usize {
+        usize::MAX
+    }
+
+    fn tables(&self) -> usize {
+        usize::MAX
+    }
+
+    fn memories(&self) -> usize {
+        usize::MAX
     }
 }
 

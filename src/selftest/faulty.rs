@@ -283,6 +283,9 @@ impl Instance for FaultyInstance<'_> {
         }
         Some(t)
     }
+    fn refused_grows(&mut self) -> u64 {
+        self.inner.refused_grows()
+    }
 }
 
 /// Calls `f` with every operator of every function body and its offset in

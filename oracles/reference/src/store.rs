@@ -8,6 +8,17 @@ use crate::values::*;
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// Why a `memory.grow` or `table.grow` failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GrowFailure {
+    /// Past the declared maximum or the address type's limit: every
+    /// engine fails it.
+    Limit,
+    /// Past the store's own cap, or the host out of memory: the spec lets
+    /// an implementation fail it, and another may perform it.
+    Refused,
+}
+
 /// Bytes per Wasm page.
 pub const PAGE_SIZE: u64 = 65536;
 
@@ -144,6 +155,9 @@ pub struct Store {
     pub(crate) mem_masks: Vec<Vec<u8>>,
     /// Undetermined masks of globals, by address (missing: determined).
     pub(crate) global_masks: Vec<u128>,
+    /// Grows refused for the interpreter's own reasons (see
+    /// [`Store::refused_grows`]).
+    pub(crate) refused_grows: u64,
 }
 
 impl Default for Store {
@@ -176,6 +190,30 @@ impl Store {
             datas: Vec::new(),
             mem_masks: Vec::new(),
             global_masks: Vec::new(),
+            refused_grows: 0,
+        }
+    }
+
+    /// How many `memory.grow` and `table.grow` this store has failed for
+    /// its own reasons — past [`Config::max_memory_pages`] or
+    /// [`Config::max_table_elements`], or the host out of memory — where
+    /// the module's limits let the grow succeed. The spec allows such a
+    /// failure; another engine may perform the same grow.
+    pub fn refused_grows(&self) -> u64 {
+        self.refused_grows
+    }
+
+    /// The result of a grow: its old size, or -1 (of the address type's
+    /// width) when it failed, counting a refusal of the store's own.
+    pub(crate) fn grow_result(&mut self, grown: Result<u64, GrowFailure>, is64: bool) -> u128 {
+        match grown {
+            Ok(old) => old as u128,
+            Err(why) => {
+                if why == GrowFailure::Refused {
+                    self.refused_grows += 1;
+                }
+                if is64 { u64::MAX as u128 } else { u32::MAX as u128 }
+            }
         }
     }
 

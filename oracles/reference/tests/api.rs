@@ -71,7 +71,43 @@ fn memory_grow_fails_with_minus_one_past_cap() {
         &[],
     );
     assert_eq!(store.invoke(func(&i, "g"), &[Value::I32(3)]), Ok(vec![Value::I32(1)]));
+    assert_eq!(store.refused_grows(), 0);
     assert_eq!(store.invoke(func(&i, "g"), &[Value::I32(1)]), Ok(vec![Value::I32(u32::MAX)]));
+    // Past the cap, within the module's limits: a refusal of the store's own.
+    assert_eq!(store.refused_grows(), 1);
+}
+
+#[test]
+fn grows_every_engine_fails_are_not_refusals() {
+    let mut store = Store::new();
+    store.config_mut().max_memory_pages = 4;
+    store.config_mut().max_table_elements = 8;
+    let i = instance(
+        &mut store,
+        r#"(module
+             (memory 1 2) (memory $m 1) (table 1 3 funcref) (table $t 1 funcref)
+             (func (export "g") (param i32) (result i32) (memory.grow (local.get 0)))
+             (func (export "h") (param i32) (result i32) (memory.grow $m (local.get 0)))
+             (func (export "t") (param i32) (result i32) (table.grow 0 (ref.null func) (local.get 0)))
+             (func (export "u") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0))))"#,
+        &[],
+    );
+    let call = |store: &mut Store, f: &str, x: u32| store.invoke(func(&i, f), &[Value::I32(x)]);
+    let fail = Ok(vec![Value::I32(u32::MAX)]);
+    // Past a declared maximum, past the address type's limit (after a grow
+    // that succeeded): every engine fails these.
+    assert_eq!(call(&mut store, "g", 2), fail);
+    assert_eq!(call(&mut store, "h", 1), Ok(vec![Value::I32(1)]));
+    assert_eq!(call(&mut store, "h", 0xffff), fail);
+    assert_eq!(call(&mut store, "t", 3), fail);
+    assert_eq!(call(&mut store, "u", u32::MAX), fail);
+    assert_eq!(store.refused_grows(), 0);
+    // Within the module's limits, past the store's caps: its own refusals.
+    assert_eq!(call(&mut store, "h", 3), fail);
+    assert_eq!(call(&mut store, "u", 8), fail);
+    assert_eq!(store.refused_grows(), 2);
+    assert_eq!(call(&mut store, "u", 7), Ok(vec![Value::I32(1)]));
+    assert_eq!(store.refused_grows(), 2);
 }
 
 #[test]

@@ -186,14 +186,14 @@ impl SpecEngine {
             stopped = true;
         }
         if stopped {
-            return Observation { instantiation: Ok(()), calls, state: State::default(), masks: None };
+            return Observation::new(Ok(()), calls, State::default(), None);
         }
         let state_responses: Vec<Response> = responses.collect();
         if let Some(why) = ex.failure {
             return Observation::failed(InstantiateError::Failed(why));
         }
         match self.read_state(plan, &reader, &globals, &memories, &tables, &state_responses) {
-            Ok(state) => Observation { instantiation: Ok(()), calls, state, masks: None },
+            Ok(state) => Observation::new(Ok(()), calls, state, None),
             Err(why) => Observation::failed(InstantiateError::Failed(why)),
         }
     }

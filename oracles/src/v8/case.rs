@@ -90,7 +90,7 @@ impl V8Engine {
             stopped = true;
         }
         if stopped {
-            return Observation { instantiation: Ok(()), calls, state: State::default(), masks: None };
+            return Observation::new(Ok(()), calls, State::default(), None);
         }
         let mut state = State {
             globals: vec![None; plan.observe.globals.len()],
@@ -119,7 +119,7 @@ impl V8Engine {
                 _ => None,
             });
         }
-        Observation { instantiation: Ok(()), calls, state, masks: None }
+        Observation::new(Ok(()), calls, state, None)
     }
 }
 

@@ -17,6 +17,7 @@
 
 mod config;
 mod function_cache;
+mod grow_watch;
 mod session;
 
 pub use config::{
@@ -24,6 +25,7 @@ pub use config::{
     SETTING_KEYS, Strategy, WasmtimeConfig, close_under_dependencies, cpu_feature_name,
 };
 pub use function_cache::{FUNCTION_CACHE_MAX_BYTES, FunctionCache};
+use grow_watch::GrowWatch;
 pub use session::WasmtimeSession;
 
 use crate::engine::{Engine, Instance};
@@ -197,7 +199,8 @@ impl Engine for WasmtimeEngine {
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn Instance + '_>, InstantiateError> {
         let engine = self.engine()?;
         let module = self.module(&engine, wasm)?;
-        let mut store = wasmtime::Store::new(&engine, ());
+        let mut store = wasmtime::Store::new(&engine, GrowWatch::default());
+        store.limiter(|watch| watch);
         let instance = wasmtime::Instance::new(&mut store, &module, &[]).map_err(|e| match classify_error(&e) {
             CallOutcome::Trapped(kind) => InstantiateError::Trapped(kind),
             CallOutcome::Exhausted(why) => InstantiateError::Exhausted(why),
@@ -282,7 +285,7 @@ fn classify_error(e: &wasmtime::Error) -> CallOutcome {
 }
 
 struct WasmtimeInstance {
-    store: wasmtime::Store<()>,
+    store: wasmtime::Store<GrowWatch>,
     instance: wasmtime::Instance,
 }
 
@@ -361,5 +364,9 @@ impl Instance for WasmtimeInstance {
             })
             .collect();
         Some(TableState { size, null })
+    }
+
+    fn refused_grows(&mut self) -> u64 {
+        self.store.data().refused
     }
 }

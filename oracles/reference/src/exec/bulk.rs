@@ -4,7 +4,7 @@
 
 use super::memory::range;
 use crate::error::TrapKind;
-use crate::store::Store;
+use crate::store::{GrowFailure, Store};
 
 type R<T> = Result<T, TrapKind>;
 
@@ -51,24 +51,27 @@ impl Store {
     }
 
     /// Spec `table.grow`: old size, or -1 past the declared maximum, the
-    /// index type's limit or the configured cap.
+    /// index type's limit, the configured cap or the host's memory (the
+    /// last two counted as the store's own refusals).
     pub(crate) fn table_grow(&mut self, t: usize, init: u128, n: u128) -> u128 {
         let cap = self.config.max_table_elements;
         let tab = &mut self.tables[t];
-        let fail = if tab.ty.table64 { u64::MAX as u128 } else { u32::MAX as u128 };
+        let is64 = tab.ty.table64;
         let old = tab.elems.len() as u64;
-        let type_limit = if tab.ty.table64 { u64::MAX } else { u32::MAX as u64 };
-        let limit = tab.ty.max.unwrap_or(type_limit).min(type_limit).min(cap);
-        match old.checked_add(n as u64) {
+        let type_limit = if is64 { u64::MAX } else { u32::MAX as u64 };
+        let limit = tab.ty.max.unwrap_or(type_limit).min(type_limit);
+        let grown = match old.checked_add(n as u64) {
             Some(new) if new <= limit => {
-                if tab.elems.try_reserve_exact((new - old) as usize).is_err() {
-                    return fail;
+                if new > cap || tab.elems.try_reserve_exact((new - old) as usize).is_err() {
+                    Err(GrowFailure::Refused)
+                } else {
+                    tab.elems.resize(new as usize, init);
+                    Ok(old)
                 }
-                tab.elems.resize(new as usize, init);
-                old as u128
             }
-            _ => fail,
-        }
+            _ => Err(GrowFailure::Limit),
+        };
+        self.grow_result(grown, is64)
     }
 
     pub(crate) fn table_fill(&mut self, t: usize, i: u128, v: u128, n: u128) -> R<()> {

@@ -386,7 +386,10 @@ impl Store {
                         }
                         Instr::MemoryGrow(m) => {
                             let d = pop!();
-                            push!(memory::grow(&mut self.mems[mem!(m)], d, mem_cap));
+                            let mem = &mut self.mems[mem!(m)];
+                            let is64 = mem.ty.memory64;
+                            let grown = memory::grow(mem, d, mem_cap);
+                            push!(self.grow_result(grown, is64));
                         }
                         Instr::MemoryFill(m) => {
                             let n = pop!();

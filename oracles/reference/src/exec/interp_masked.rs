@@ -362,8 +362,10 @@ impl Store {
                     Instr::MemoryGrow(m) => {
                         let d = popk!("memory.grow", "the delta");
                         let (m, mask) = self.mem_and_mask(mem!(m));
-                        push!(memory::grow(m, d, mem_cap));
+                        let is64 = m.ty.memory64;
+                        let grown = memory::grow(m, d, mem_cap);
                         mask_mem::sync_len(mask, m.data.len());
+                        push!(self.grow_result(grown, is64));
                     }
                     Instr::MemoryInit { data, mem } => {
                         let n = popk!("memory.init", "the length");

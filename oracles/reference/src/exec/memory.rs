@@ -6,7 +6,7 @@ use crate::compile::instr::{LoadKind, RmwOp};
 use crate::error::TrapKind;
 use crate::simd::lanes::*;
 use crate::simd::widen;
-use crate::store::{MemInst, PAGE_SIZE};
+use crate::store::{GrowFailure, MemInst, PAGE_SIZE};
 
 type R<T> = Result<T, TrapKind>;
 
@@ -142,26 +142,29 @@ pub fn store_lane(mem: &mut MemInst, bytes: u8, lane: u8, i: u128, offset: u64, 
     Ok(())
 }
 
-/// Spec `memory.grow`: the old size in pages, or -1 if the new size
-/// exceeds the declared maximum, the index type's limit or `cap`.
-pub fn grow(mem: &mut MemInst, delta: u128, cap: u64) -> u128 {
-    let fail = if mem.ty.memory64 { u64::MAX as u128 } else { u32::MAX as u128 };
+/// Spec `memory.grow`: the old size in pages, or why the new size is not
+/// allowed — past the declared maximum or the index type's limit, or past
+/// `cap` or the host's memory (a refusal of the interpreter's own).
+pub(crate) fn grow(mem: &mut MemInst, delta: u128, cap: u64) -> Result<u64, GrowFailure> {
     let old = mem.data.len() as u64 / PAGE_SIZE;
     let delta = delta as u64;
     let type_limit = if mem.ty.memory64 { 1u64 << 48 } else { 1u64 << 16 };
-    let limit = mem.ty.max.unwrap_or(type_limit).min(type_limit).min(cap);
+    let limit = mem.ty.max.unwrap_or(type_limit).min(type_limit);
     let new = match old.checked_add(delta) {
         Some(n) if n <= limit => n,
-        _ => return fail,
+        _ => return Err(GrowFailure::Limit),
     };
+    if new > cap {
+        return Err(GrowFailure::Refused);
+    }
     let Some(new_len) = new.checked_mul(PAGE_SIZE).and_then(|b| usize::try_from(b).ok()) else {
-        return fail;
+        return Err(GrowFailure::Refused);
     };
     if mem.data.try_reserve_exact(new_len - mem.data.len()).is_err() {
-        return fail;
+        return Err(GrowFailure::Refused);
     }
     mem.data.resize(new_len, 0);
-    old as u128
+    Ok(old)
 }
 
 /// Bounds of `[d, d + n)` in a buffer of `len`, as a range; traps otherwise.
