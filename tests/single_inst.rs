@@ -146,8 +146,9 @@ fn catalog_has_the_reference_instructions_on_values_alone() {
 /// `local.get` — for a reference or table instruction, the operator after
 /// its operands are made (the first that is not a move, a constant,
 /// control, a `select`, an `i32.and`, or a `ref.i31`/`ref.null`/`ref.func`
-/// of the operand code).
-fn instruction_of(wasm: &[u8], made: bool) -> String {
+/// of the operand code, nor with `table`, the `struct.new`, `ref.i31` and
+/// `extern.convert_any` that make an `externref` element).
+fn instruction_of(wasm: &[u8], made: bool, table: bool) -> String {
     use wasmparser::{ExternalKind, Operator, Parser, Payload};
     let mut f = None;
     let mut index = 0;
@@ -175,7 +176,13 @@ fn instruction_of(wasm: &[u8], made: bool) -> String {
                                     | Operator::I32Const { .. }
                                     | Operator::I32And
                                     | Operator::TypedSelect { .. }
-                            ));
+                            )
+                            // A table of `externref`s' elements.
+                            || table
+                                && matches!(
+                                    op,
+                                    Operator::RefI31 | Operator::StructNew { .. } | Operator::ExternConvertAny
+                                ));
                     match op {
                         Operator::If { .. } if made => depth += 1,
                         Operator::End if made => depth -= 1,
@@ -205,7 +212,7 @@ fn every_entry_assembles_and_names_itself() {
             spec.features().validate(&wasm).unwrap_or_else(|err| panic!("{}: {err}", spec.section_text()));
             // The operator wasmparser decodes is the one the entry names
             // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
-            let op = instruction_of(&wasm, matches!(e.group, Group::Reference | Group::Table));
+            let op = instruction_of(&wasm, matches!(e.group, Group::Reference | Group::Table), e.group == Group::Table);
             let camel: String = e
                 .name
                 .split(['.', '_'])

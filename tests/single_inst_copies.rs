@@ -15,6 +15,14 @@ use crosscheck::single_inst::catalog::{Immediates, SplitMix, lookup};
 use crosscheck::single_inst::tables::{FUNC_IDS, SOURCE, TABLE_SIZE};
 use crosscheck::single_inst::{Spec, case_for, operands};
 
+/// Whether `engine` lacks a proposal of `case`: only wasmi, only GC (a
+/// table of `externref`s).
+fn sits_out(engine: &str, case: &crosscheck::case::Case) -> bool {
+    let missing = case.features.missing_from(&registry::create(engine).unwrap().features());
+    assert!(missing.is_empty() || (engine == "wasmi" && case.features.gc), "{engine} lacks {missing:?}");
+    !missing.is_empty()
+}
+
 fn run(engine: &str, case: &crosscheck::case::Case) -> Observation {
     registry::create(engine).unwrap_or_else(|e| panic!("{engine}: {e}")).run(&case.plan)
 }
@@ -56,6 +64,9 @@ fn copies_between_two_agree_complete_and_trap_on_every_pair() {
             assert_eq!(Spec::of_module(&case.plan.wasm), Some(spec), "{text} reads back");
             let reference = run("reference", &case);
             for engine in ["wasmtime", "wasmi"] {
+                if sits_out(engine, &case) {
+                    continue;
+                }
                 let other = run(engine, &case);
                 assert_eq!(other.calls, reference.calls, "{text} on {engine}");
                 assert_eq!(other.state, reference.state, "{text} on {engine}");
@@ -89,6 +100,9 @@ fn a_copy_moves_the_source_memorys_bytes() {
         let peek = case.plan.calls.iter().position(|c| c.export == "peek").unwrap();
         assert_eq!(case.plan.calls[peek].args, vec![typed(100, dst64)], "{}", spec.section_text());
         for engine in ["reference", "wasmtime", "wasmi"] {
+            if sits_out(engine, &case) {
+                continue;
+            }
             let obs = run(engine, &case);
             assert_eq!(
                 obs.calls[peek],
@@ -122,6 +136,9 @@ fn a_copy_moves_the_source_tables_elements() {
         let f = case.plan.calls.iter().position(|c| c.export == "f").unwrap();
         assert_eq!(case.plan.calls[f + 1].export, "peek");
         for engine in ["reference", "wasmtime", "wasmi"] {
+            if sits_out(engine, &case) {
+                continue;
+            }
             let obs = run(engine, &case);
             assert_eq!(
                 obs.calls[f + 1],

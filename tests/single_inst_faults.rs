@@ -89,6 +89,8 @@ fn every_per_instruction_fault_has_a_test() {
         // tests/single_inst_copies.rs, tests/sweep.rs
         Fault::MemoryCopyWrongSource,
         Fault::TableCopyWrongSource,
+        // tests/single_inst_extern_tables.rs, tests/sweep.rs
+        Fault::ExternrefTableFillNull,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

@@ -104,6 +104,12 @@ fn grows_return_the_old_size_or_fail_as_the_spec_says_on_every_kind() {
                     }
                 }
                 for engine in ["wasmtime", "wasmi"] {
+                    // wasmi has no GC: it sits out a table of `externref`s.
+                    let missing = case.features.missing_from(&registry::create(engine).unwrap().features());
+                    if !missing.is_empty() {
+                        assert!(engine == "wasmi" && case.features.gc, "{text}: {engine} lacks {missing:?}");
+                        continue;
+                    }
                     let other = run(engine, &case);
                     assert_eq!(other.calls, reference.calls, "{text} on {engine}");
                     assert_eq!(other.state, reference.state, "{text} on {engine}");
@@ -124,7 +130,8 @@ fn grows_return_the_old_size_or_fail_as_the_spec_says_on_every_kind() {
             }
             assert!(grew && failed, "{text}: grew {grew}, failed {failed}");
         }
-        assert_eq!(kinds, 4, "{name} on every kind of memory or table");
+        // Four memories; four tables of `funcref`s and four of `externref`s.
+        assert_eq!(kinds, if name == "memory.grow" { 4 } else { 8 }, "{name} on every kind of memory or table");
     }
 }
 

@@ -167,7 +167,7 @@ fn table_operand_sources_feed_the_same_operands() {
     for table64 in [false, true] {
         for (name, args) in cases {
             let entry = lookup(name).unwrap();
-            let table = Table { table64, unbounded: table64 };
+            let table = Table { table64, unbounded: table64, externref: false };
             let imm = if *name == "call_indirect" {
                 Immediates::Indirect { table, ty: CalleeType::Returns }
             } else {

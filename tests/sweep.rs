@@ -162,6 +162,13 @@ fn sweep_catches_a_copy_from_the_wrong_memory_or_table() {
     caught_by_sweep("table-copy-wrong-source", "table.copy");
 }
 
+/// `table.fill` of `externref`s storing null: the sweep fills tables of
+/// `externref`s as well as of `funcref`s.
+#[test]
+fn sweep_catches_an_externref_fill_storing_null() {
+    caught_by_sweep("externref-table-fill-null", "table.fill");
+}
+
 /// `call_indirect` accepting a sibling subtype: the sweep calls through
 /// `$sibling` on every kind of table.
 #[test]

@@ -70,6 +70,10 @@ pub enum Fault {
     /// Per-instruction: `table.copy $tab $src` copies within `$tab`, the
     /// destination, instead of from `$src`.
     TableCopyWrongSource,
+    /// Per-instruction: `table.fill` of a table of `externref`s stores
+    /// null instead of the reference (an engine whose GC barrier for the
+    /// store loses the value).
+    ExternrefTableFillNull,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -143,6 +147,7 @@ impl Fault {
         Fault::CallIndirectSiblingAccepted,
         Fault::MemoryCopyWrongSource,
         Fault::TableCopyWrongSource,
+        Fault::ExternrefTableFillNull,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -241,6 +246,10 @@ impl Fault {
             // One input in about 1,000 is a copy between two memories or
             // tables (one instruction of 513, from a second one time in two).
             Fault::MemoryCopyWrongSource | Fault::TableCopyWrongSource => base.saturating_mul(4),
+            // One input in about 3,000 fills a table of `externref`s (one
+            // instruction of 513, one table in three; seed 3 drew 12 fills
+            // in its first 12,000 inputs).
+            Fault::ExternrefTableFillNull => base.saturating_mul(8),
             _ => base,
         }
     }
@@ -274,6 +283,7 @@ impl Fault {
             Fault::CallIndirectSiblingAccepted => "call-indirect-sibling-accepted",
             Fault::MemoryCopyWrongSource => "memory-copy-wrong-source",
             Fault::TableCopyWrongSource => "table-copy-wrong-source",
+            Fault::ExternrefTableFillNull => "externref-table-fill-null",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

@@ -4,8 +4,9 @@
 //! ([`super::Fault::CallIndirectSiblingAccepted`]), and a copy between two
 //! memories or tables made a copy within its destination
 //! ([`super::Fault::MemoryCopyWrongSource`],
-//! [`super::Fault::TableCopyWrongSource`]). They share the body rewriter
-//! of [`super::miscompile`].
+//! [`super::Fault::TableCopyWrongSource`]), and a `table.fill` of
+//! `externref`s that stores null ([`super::Fault::ExternrefTableFillNull`]).
+//! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
 use super::miscompile::{context, rewrite_code};
@@ -19,6 +20,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::CallIndirectSiblingAccepted => call_indirect_through_supertype(wasm),
         Fault::MemoryCopyWrongSource => copy_within_destination(wasm, false),
         Fault::TableCopyWrongSource => copy_within_destination(wasm, true),
+        Fault::ExternrefTableFillNull => externref_fill_with_null(wasm),
         _ => None,
     }
 }
@@ -39,6 +41,29 @@ fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
             Some(vec![I::CallIndirect { type_index, table_index }])
         }
         _ => None,
+    })
+}
+
+/// `wasm` with every `table.fill` of a table of `externref`s filling with
+/// null instead of its value operand (the per-instruction fault
+/// [`super::Fault::ExternrefTableFillNull`]). `None` where no fill has such
+/// a table.
+fn externref_fill_with_null(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let O::TableFill { table } = *op else { return None };
+        if !*ctx.table_extern.get(table as usize)? {
+            return None;
+        }
+        // [index, value, length] → [index, null, length]
+        let length = scratch.local(if *ctx.table64.get(table as usize)? { ValType::I64 } else { ValType::I32 });
+        Some(vec![
+            I::LocalSet(length),
+            I::Drop,
+            I::RefNull(wasm_encoder::HeapType::EXTERN),
+            I::LocalGet(length),
+            I::TableFill(table),
+        ])
     })
 }
 

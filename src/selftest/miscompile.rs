@@ -62,6 +62,8 @@ pub(super) struct Context {
     pub(super) memory64: Vec<bool>,
     /// Whether each table is 64-bit.
     pub(super) table64: Vec<bool>,
+    /// Whether each table holds `externref`s.
+    pub(super) table_extern: Vec<bool>,
     imported_funcs: usize,
 }
 
@@ -114,7 +116,14 @@ pub(super) fn rewrite_code(
 
 pub(super) fn context(wasm: &[u8]) -> Option<Context> {
     let mut types: Vec<Vec<ValType>> = Vec::new();
-    let mut ctx = Context { func_params: Vec::new(), memory64: Vec::new(), table64: Vec::new(), imported_funcs: 0 };
+    let mut ctx = Context {
+        func_params: Vec::new(),
+        memory64: Vec::new(),
+        table64: Vec::new(),
+        table_extern: Vec::new(),
+        imported_funcs: 0,
+    };
+    let of_externs = |t: &wasmparser::TableType| t.element_type.heap_type() == wasmparser::HeapType::EXTERN;
     let mut r = RoundtripReencoder;
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.ok()? {
@@ -139,7 +148,10 @@ pub(super) fn context(wasm: &[u8]) -> Option<Context> {
                             ctx.imported_funcs += 1;
                         }
                         wasmparser::TypeRef::Memory(m) => ctx.memory64.push(m.memory64),
-                        wasmparser::TypeRef::Table(t) => ctx.table64.push(t.table64),
+                        wasmparser::TypeRef::Table(t) => {
+                            ctx.table64.push(t.table64);
+                            ctx.table_extern.push(of_externs(&t));
+                        }
                         _ => {}
                     }
                 }
@@ -156,7 +168,9 @@ pub(super) fn context(wasm: &[u8]) -> Option<Context> {
             }
             Payload::TableSection(reader) => {
                 for t in reader {
-                    ctx.table64.push(t.ok()?.ty.table64);
+                    let ty = t.ok()?.ty;
+                    ctx.table64.push(ty.table64);
+                    ctx.table_extern.push(of_externs(&ty));
                 }
             }
             _ => {}

@@ -42,7 +42,8 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
     use super::catalog::Imm;
     let unbounded = words.contains(&"max=none");
     let memory = Memory { memory64: words.contains(&"memory=i64"), unbounded, shared: words.contains(&"shared") };
-    let table = Table { table64: words.contains(&"table=i64"), unbounded };
+    let externref = words.contains(&"elem=extern");
+    let table = Table { table64: words.contains(&"table=i64"), unbounded, externref };
     let memarg = |w: &[&str]| -> Option<(u64, u8)> {
         let offset = w.first()?.strip_prefix("offset=")?.parse().ok()?;
         let align: u32 = w.get(1)?.strip_prefix("align=")?.parse().ok()?;
@@ -79,7 +80,7 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // `table.copy $tab $src`: from a second table.
         Imm::Table if words.starts_with(&["$tab", "$src"]) => Immediates::Tables {
             dst: table,
-            src: Table { table64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none") },
+            src: Table { table64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none"), externref },
         },
         Imm::Table | Imm::Elem => Immediates::Table(table),
         Imm::Indirect => {

@@ -1,32 +1,38 @@
 //! Table instructions (catalog group
-//! [`Group::Table`](super::catalog::Group::Table)): the module's one
-//! `funcref` table `$tab` of [`TABLE_SIZE`] elements (exported as `tab`,
-//! so its size and null pattern are part of the final state; its maximum
-//! is its size, or [`super::operands::GROW_MAX_ELEMENTS`] for
-//! `table.grow`, or none), the four functions it holds, the passive
-//! element segment `table.init` copies from, the second table `$src` a
-//! `table.copy $tab $src` copies from, how a `funcref` operand is made from i32 parameters, how
-//! `table.get`'s result is observed as one i32, and `peek`, which reads
-//! the whole table back as i32s after every call that writes it, and
-//! `reset`, which puts back the table's first contents before such a call
-//! (so each call's effect shows against the same distinct elements, as a
-//! memory instruction's against the bytes `poke` wrote).
+//! [`Group::Table`](super::catalog::Group::Table)): the module's table
+//! `$tab` of [`TABLE_SIZE`] elements, of `funcref`s or of `externref`s
+//! (exported as `tab`, so its size and null pattern are part of the final
+//! state; its maximum is its size, or [`super::operands::GROW_MAX_ELEMENTS`]
+//! for `table.grow`, or none), the elements it holds, the passive element
+//! segment `table.init` copies from, the second table `$src` a `table.copy
+//! $tab $src` copies from, how an element operand is made from i32
+//! parameters, how `table.get`'s result is observed as one i32, and `peek`,
+//! which reads the whole table back as i32s after every call that writes
+//! it, and `reset`, which puts back the table's first contents before such
+//! a call (so each call's effect shows against the same distinct elements,
+//! as a memory instruction's against the bytes `poke` wrote).
 //!
-//! Function `$e{i}` returns [`FUNC_IDS`]`[i]`; an element is observed as
-//! the id of the function it holds (called through the table), -1 where
-//! it is null, so an element copied from the wrong place shows. All four
-//! have type `$returns` (`(func (result i32))`); `call_indirect` with the
-//! other type, `$other` (`(func)`), must trap on the signature check
-//! wherever the element is not null. In a module whose `call_indirect`
-//! uses GC's declared subtyping ([`CalleeType::Parent`],
-//! [`CalleeType::Sibling`]), `$returns` is `(sub final $parent …)` and
-//! `$sibling` another subtype of `$parent` with the same structure: a
-//! call through `$parent` must complete, one through `$sibling` trap. A `funcref` operand is made, like a
-//! reference operand ([`super::refs`]), from `(value, null flag)`:
-//! `ref.null func` when the flag is non-zero, else `ref.func $e{value & 3}`
-//! (chosen by `select`s, so no branch depends on it). The same code sits
-//! in every function that runs the instruction, after the operands are
-//! pushed, so each operand source feeds it alike.
+//! Element `i` has the id [`FUNC_IDS`]`[i]`. In a table of `funcref`s it
+//! is function `$e{i}`, which returns its id: an element is observed by
+//! calling it through the table, -1 where it is null, so an element copied
+//! from the wrong place shows. All four have type `$returns` (`(func
+//! (result i32))`); `call_indirect` with the other type, `$other`
+//! (`(func)`), must trap on the signature check wherever the element is
+//! not null. In a module whose `call_indirect` uses GC's declared
+//! subtyping ([`CalleeType::Parent`], [`CalleeType::Sibling`]), `$returns`
+//! is `(sub final $parent …)` and `$sibling` another subtype of `$parent`
+//! with the same structure: a call through `$parent` must complete, one
+//! through `$sibling` trap. In a table of `externref`s (GC; never
+//! `call_indirect`'s) element `i` is made with `extern.convert_any` from a
+//! `$box` struct holding its id where `i` is even — an object Wasmtime's
+//! collector tracks, through the barriers of every table access — and
+//! from an `i31ref` of its id where `i` is odd; `$extern_id` reads the id
+//! back. An element operand is made, like a reference operand
+//! ([`super::refs`]), from `(value, null flag)`: null when the flag is
+//! non-zero, else element `value & 3` (chosen by `select`s, so no branch
+//! depends on it). The same code sits in every function that runs the
+//! instruction, after the operands are pushed, so each operand source
+//! feeds it alike.
 
 use super::catalog::{CalleeType, Entry, Immediates, Table};
 
@@ -39,7 +45,7 @@ pub const FUNC_IDS: [i32; 4] = [0x11, 0x22, 0x33, 0x44];
 
 /// The active segment, at index 1 (`reset` writes the same): the table
 /// starts as `null, $e1, $e0,
-/// $e3, $e2, $e1, null, null`.
+/// $e3, $e2, $e1, null, null` (or the `externref`s of those ids).
 const ACTIVE: [usize; 5] = [1, 0, 3, 2, 1];
 
 /// The passive segment `$p` (`table.init`, `elem.drop`): functions and
@@ -81,35 +87,78 @@ pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
     for (i, id) in FUNC_IDS.iter().enumerate() {
         m.push_str(&format!("  (func $e{i} (type $returns) i32.const {id})\n"));
     }
+    if table.externref {
+        m.push_str(EXTERN_DECLARATIONS);
+    }
+    let element_type = table.element_type();
     let address_type = if table.table64 { "i64 " } else { "" };
     let maximum = match (table.unbounded, entry.is_grow()) {
         (true, _) => String::new(),
         (false, true) => format!(" {}", super::operands::GROW_MAX_ELEMENTS),
         (false, false) => format!(" {TABLE_SIZE}"),
     };
-    m.push_str(&format!("  (table $tab (export \"tab\") {address_type}{TABLE_SIZE}{maximum} funcref)\n"));
-    let active: String = ACTIVE.iter().map(|i| format!(" $e{i}")).collect();
-    m.push_str(&format!("  (elem (table $tab) ({}) func{active})\n", const_text(table, 1)));
-    m.push_str(&format!("  (elem $p funcref{})\n", items(&PASSIVE)));
+    m.push_str(&format!("  (table $tab (export \"tab\") {address_type}{TABLE_SIZE}{maximum} {element_type})\n"));
+    let active = if table.externref {
+        let elements: Vec<Option<usize>> = ACTIVE.iter().copied().map(Some).collect();
+        format!("externref{}", items(table, &elements))
+    } else {
+        // Function indices: the segment encoding without expressions.
+        format!("func{}", ACTIVE.iter().map(|i| format!(" $e{i}")).collect::<String>())
+    };
+    m.push_str(&format!("  (elem (table $tab) ({}) {active})\n", const_text(table, 1)));
+    m.push_str(&format!("  (elem $p {element_type}{})\n", items(table, &PASSIVE)));
     if let Some(src) = imm.source_table() {
         let address_type = if src.table64 { "i64 " } else { "" };
         let maximum = if src.unbounded { String::new() } else { format!(" {TABLE_SIZE}") };
-        m.push_str(&format!("  (table $src (export \"src\") {address_type}{TABLE_SIZE}{maximum} funcref)\n"));
-        m.push_str(&format!("  (elem (table $src) ({}) funcref{})\n", const_text(src, 0), items(&SOURCE)));
+        m.push_str(&format!("  (table $src (export \"src\") {address_type}{TABLE_SIZE}{maximum} {element_type})\n"));
+        m.push_str(&format!(
+            "  (elem (table $src) ({}) {element_type}{})\n",
+            const_text(src, 0),
+            items(table, &SOURCE)
+        ));
     }
-    if entry.name == "table.get" {
+    if entry.name == "table.get" && !table.externref {
         m.push_str("  (table $scratch 1 1 funcref)\n");
     }
     m
 }
 
-/// An element segment's items: `(ref.func $e{i})`, or `(ref.null func)`.
-fn items(elements: &[Option<usize>]) -> String {
+/// What a table of `externref`s needs: the struct type `$box` its
+/// elements of even index wrap their id in, and `$extern_id`, which reads
+/// an element's id back (-1 for null).
+const EXTERN_DECLARATIONS: &str =
+    "  (type $box (struct (field i32)))\n  (func $extern_id (param $r externref) (result i32)
+    local.get $r ref.is_null if (result i32) i32.const -1 else
+      local.get $r any.convert_extern ref.test (ref $box) if (result i32)
+        local.get $r any.convert_extern ref.cast (ref $box) struct.get $box 0
+      else
+        local.get $r any.convert_extern ref.cast (ref i31) i31.get_u
+      end
+    end)\n";
+
+/// Element `i` of a table (`$e{i}`'s reference, or for a table of
+/// `externref`s the one with id [`FUNC_IDS`]`[i]`: a `$box` struct where
+/// `i` is even, an `i31ref` where it is odd), as instructions that push it.
+fn element(table: Table, i: usize) -> String {
+    match (table.externref, i % 2) {
+        (false, _) => format!("ref.func $e{i}"),
+        (true, 0) => format!("i32.const {} struct.new $box extern.convert_any", FUNC_IDS[i]),
+        (true, _) => format!("i32.const {} ref.i31 extern.convert_any", FUNC_IDS[i]),
+    }
+}
+
+/// A null element of the table's type.
+fn null(table: Table) -> &'static str {
+    if table.externref { "ref.null extern" } else { "ref.null func" }
+}
+
+/// An element segment's items: [`element`]s, or nulls.
+fn items(table: Table, elements: &[Option<usize>]) -> String {
     elements
         .iter()
         .map(|e| match e {
-            Some(i) => format!(" (ref.func $e{i})"),
-            None => " (ref.null func)".to_string(),
+            Some(i) => format!(" (item {})", element(table, *i)),
+            None => format!(" (item {})", null(table)),
         })
         .collect()
 }
@@ -126,9 +175,13 @@ pub fn instruction_text(entry: &Entry, ty: CalleeType) -> String {
 }
 
 /// The element of the table at `index` (a constant of its address type)
-/// as an i32: the id of its function, -1 where it is null.
+/// as an i32: the id of its function (or of the `externref`), -1 where it
+/// is null.
 fn element_id(table: Table, index: u64) -> String {
     let at = const_text(table, index);
+    if table.externref {
+        return format!("{at} table.get $tab call $extern_id");
+    }
     format!(
         "{at} table.get $tab ref.is_null if (result i32) i32.const -1 else {at} call_indirect $tab (type $returns) end"
     )
@@ -147,8 +200,8 @@ pub fn reset_text(table: Table) -> String {
     let sets: Vec<String> = (0..TABLE_SIZE as usize)
         .map(|i| {
             let element = match i.checked_sub(1).and_then(|j| ACTIVE.get(j)) {
-                Some(f) => format!("ref.func $e{f}"),
-                None => "ref.null func".to_string(),
+                Some(f) => element(table, *f),
+                None => null(table).to_string(),
             };
             format!("{} {element} table.set $tab", const_text(table, i as u64))
         })
@@ -156,32 +209,45 @@ pub fn reset_text(table: Table) -> String {
     format!("  (func (export \"reset\")\n    {})\n", sets.join("\n    "))
 }
 
-/// The `funcref` made from the locals `$val` and `$null` (see the module
-/// doc): `$null ? ref.null func : ref.func $e{$val & 3}`.
-const MAKE_FUNCREF: &str = "ref.null func \
-     ref.func $e3 ref.func $e2 local.get $val i32.const 1 i32.and select (result funcref) \
-     ref.func $e1 ref.func $e0 local.get $val i32.const 1 i32.and select (result funcref) \
-     local.get $val i32.const 2 i32.and select (result funcref) \
-     local.get $null select (result funcref)";
+/// The element made from the locals `$val` and `$null` (see the module
+/// doc): `$null ? null : element($val & 3)`, chosen by `select`s.
+fn make_element(table: Table) -> String {
+    let ty = table.element_type();
+    let e = |i| element(table, i);
+    format!(
+        "{null} \
+         {e3} {e2} local.get $val i32.const 1 i32.and select (result {ty}) \
+         {e1} {e0} local.get $val i32.const 1 i32.and select (result {ty}) \
+         local.get $val i32.const 2 i32.and select (result {ty}) \
+         local.get $null select (result {ty})",
+        null = null(table),
+        e3 = e(3),
+        e2 = e(2),
+        e1 = e(1),
+        e0 = e(0),
+    )
+}
 
 /// `table.get`'s result (a `funcref` on the stack) as an i32: the id of
 /// its function, called through `$scratch`, or -1 for null.
 const OBSERVE_FUNCREF: &str = "local.set $ref local.get $ref ref.is_null if (result i32) i32.const -1 \
      else i32.const 0 local.get $ref table.set $scratch i32.const 0 call_indirect $scratch (type $returns) end";
 
-/// `instr` with its `funcref` operand made and its `funcref` result
-/// observed around it, for the table instructions that have one
-/// (`table.set`, `table.fill`, `table.grow`, `table.get`); `None` for the
-/// others, which run as they are.
-pub fn wrapped(entry: &Entry, instr: &str) -> Option<String> {
+/// `instr` with its element operand made and its element result observed
+/// around it, for the table instructions that have one (`table.set`,
+/// `table.fill`, `table.grow`, `table.get`); `None` for the others, which
+/// run as they are.
+pub fn wrapped(entry: &Entry, table: Table, instr: &str) -> Option<String> {
+    let make = || make_element(table);
     Some(match entry.name {
         // [index, value, null flag]
-        "table.set" => format!("local.set $null local.set $val {MAKE_FUNCREF} {instr}"),
+        "table.set" => format!("local.set $null local.set $val {} {instr}", make()),
         // [index, value, null flag, length] and [value, null flag, delta]:
-        // the last set aside while the `funcref` is made.
+        // the last set aside while the element is made.
         "table.fill" | "table.grow" => {
-            format!("local.set $n local.set $null local.set $val {MAKE_FUNCREF} local.get $n {instr}")
+            format!("local.set $n local.set $null local.set $val {} local.get $n {instr}", make())
         }
+        "table.get" if table.externref => format!("{instr} call $extern_id"),
         "table.get" => format!("{instr} {OBSERVE_FUNCREF}"),
         _ => return None,
     })
@@ -193,7 +259,7 @@ pub fn locals(entry: &Entry, table: Table) -> String {
     match entry.name {
         "table.set" => " (local $val i32) (local $null i32)".to_string(),
         "table.fill" | "table.grow" => format!(" (local $val i32) (local $null i32) (local $n {at})"),
-        "table.get" => " (local $ref funcref)".to_string(),
+        "table.get" if !table.externref => " (local $ref funcref)".to_string(),
         _ => String::new(),
     }
 }

@@ -150,19 +150,35 @@ pub struct Table {
     pub table64: bool,
     /// Declared without a maximum.
     pub unbounded: bool,
+    /// Of `externref`s (GC's `extern.convert_any` makes them: of structs,
+    /// which a collector tracks, and of `i31ref`s) instead of `funcref`s.
+    pub externref: bool,
 }
 
 impl Table {
     /// A kind of table from fuzz bytes: 64-bit one time in four, without
-    /// a maximum one time in two.
-    pub(super) fn arbitrary(u: &mut Unstructured<'_>) -> arbitrary::Result<Table> {
-        Ok(Table { table64: u.ratio(1u8, 4)?, unbounded: u.arbitrary()? })
+    /// a maximum one time in two, and where `of_any` (not for
+    /// `call_indirect`), of `externref`s one time in three.
+    pub(super) fn arbitrary(u: &mut Unstructured<'_>, of_any: bool) -> arbitrary::Result<Table> {
+        let (table64, unbounded) = (u.ratio(1u8, 4)?, u.arbitrary()?);
+        let externref = of_any && u.ratio(1u8, 3)?;
+        Ok(Table { table64, unbounded, externref })
     }
 
-    /// The four kinds, for the sweep.
+    /// The four kinds of `funcref` table, for the sweep.
     pub(super) fn all() -> [Table; 4] {
-        let t = |table64, unbounded| Table { table64, unbounded };
+        Table::all_of(false)
+    }
+
+    /// The four kinds of table of `funcref`s or of `externref`s.
+    pub(super) fn all_of(externref: bool) -> [Table; 4] {
+        let t = |table64, unbounded| Table { table64, unbounded, externref };
         [t(false, false), t(false, true), t(true, false), t(true, true)]
+    }
+
+    /// The element type's name in the text format.
+    pub fn element_type(self) -> &'static str {
+        if self.externref { "externref" } else { "funcref" }
     }
 }
 

@@ -336,18 +336,20 @@ impl Entry {
             }
             Imm::Memory | Imm::Data => Immediates::Memory(Memory::arbitrary(u)?),
             Imm::Table if self.name == "table.copy" => {
-                // From a second table one time in two.
-                let dst = Table::arbitrary(u)?;
+                // From a second table (of the same element type) one time
+                // in two.
+                let dst = Table::arbitrary(u, true)?;
                 if u.arbitrary()? {
-                    Immediates::Tables { dst, src: Table::arbitrary(u)? }
+                    let src = Table { externref: dst.externref, ..Table::arbitrary(u, false)? };
+                    Immediates::Tables { dst, src }
                 } else {
                     Immediates::Table(dst)
                 }
             }
-            Imm::Table | Imm::Elem => Immediates::Table(Table::arbitrary(u)?),
+            Imm::Table | Imm::Elem => Immediates::Table(Table::arbitrary(u, true)?),
             Imm::Indirect => {
                 // The functions' own type half the time.
-                let table = Table::arbitrary(u)?;
+                let table = Table::arbitrary(u, false)?;
                 let ty = match u.int_in_range(0..=5u8)? {
                     0..=2 => CalleeType::Returns,
                     3 => CalleeType::Other,
@@ -447,10 +449,16 @@ impl Entry {
                 out
             }
             Imm::Table | Imm::Elem => {
-                let mut out: Vec<Immediates> = Table::all().into_iter().map(Immediates::Table).collect();
+                // Of `funcref`s and of `externref`s.
+                let mut out: Vec<Immediates> = [false, true]
+                    .into_iter()
+                    .flat_map(|externref| Table::all_of(externref).map(Immediates::Table))
+                    .collect();
                 if self.name == "table.copy" {
-                    let t = |(table64, unbounded)| Table { table64, unbounded };
-                    out.extend(COPY_PAIRS.map(|(dst, src)| Immediates::Tables { dst: t(dst), src: t(src) }));
+                    for externref in [false, true] {
+                        let t = |(table64, unbounded)| Table { table64, unbounded, externref };
+                        out.extend(COPY_PAIRS.map(|(dst, src)| Immediates::Tables { dst: t(dst), src: t(src) }));
+                    }
                 }
                 out
             }
