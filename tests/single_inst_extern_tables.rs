@@ -11,7 +11,7 @@
 
 use crosscheck::oracles::{CallOutcome, registry};
 use crosscheck::selftest::{Fault, run_fault, single_inst_options};
-use crosscheck::single_inst::catalog::{ENTRIES, Group, SplitMix};
+use crosscheck::single_inst::catalog::{ENTRIES, Elements, Group, SplitMix};
 use crosscheck::single_inst::tables::FUNC_IDS;
 use crosscheck::single_inst::{Spec, case_for, operands};
 use std::collections::BTreeSet;
@@ -24,7 +24,7 @@ fn table_instructions_on_externref_tables_agree_across_engines() {
         let mut kinds = BTreeSet::new();
         for imm in e.sweep_immediates(1) {
             let table = imm.table().unwrap();
-            if !table.externref {
+            if table.elements != Elements::Externref {
                 continue;
             }
             kinds.insert((table.table64, table.unbounded));
@@ -81,13 +81,13 @@ fn table_instructions_on_externref_tables_agree_across_engines() {
 #[test]
 fn call_indirect_never_gets_an_externref_table() {
     let e = crosscheck::single_inst::catalog::lookup("call_indirect").unwrap();
-    assert!(e.sweep_immediates(1).iter().all(|imm| !imm.table().unwrap().externref));
+    assert!(e.sweep_immediates(1).iter().all(|imm| imm.table().unwrap().elements != Elements::Externref));
     let mut g = SplitMix(5);
     for _ in 0..200 {
         let bytes: Vec<u8> = (0..64).map(|_| g.next_u64() as u8).collect();
         let mut u = arbitrary::Unstructured::new(&bytes);
         let imm = e.arbitrary_immediates(&mut u).unwrap();
-        assert!(!imm.table().unwrap().externref, "{imm:?}");
+        assert_ne!(imm.table().unwrap().elements, Elements::Externref, "{imm:?}");
     }
 }
 
@@ -109,7 +109,8 @@ fn arbitrary_tables_are_of_externrefs_about_one_time_in_three() {
     let externs = (0..n)
         .filter(|_| {
             let bytes: Vec<u8> = (0..16).map(|_| g.next_u64() as u8).collect();
-            e.arbitrary_immediates(&mut arbitrary::Unstructured::new(&bytes)).unwrap().table().unwrap().externref
+            e.arbitrary_immediates(&mut arbitrary::Unstructured::new(&bytes)).unwrap().table().unwrap().elements
+                == Elements::Externref
         })
         .count();
     assert!((800..1200).contains(&externs), "{externs} of {n}");

@@ -9,7 +9,7 @@
 
 use crosscheck::oracles::{CallOutcome, Observation, TrapKind, Val, registry};
 use crosscheck::selftest::{Fault, run_fault, single_inst_options};
-use crosscheck::single_inst::catalog::{CalleeType, ENTRIES, Group, Immediates, SplitMix, Table, lookup};
+use crosscheck::single_inst::catalog::{CalleeType, ENTRIES, Elements, Group, Immediates, SplitMix, Table, lookup};
 use crosscheck::single_inst::tables::{FUNC_IDS, TABLE_SIZE};
 use crosscheck::single_inst::{Spec, case_for, operands};
 use std::collections::BTreeSet;
@@ -167,7 +167,7 @@ fn table_operand_sources_feed_the_same_operands() {
     for table64 in [false, true] {
         for (name, args) in cases {
             let entry = lookup(name).unwrap();
-            let table = Table { table64, unbounded: table64, externref: false };
+            let table = Table { table64, unbounded: table64, elements: Elements::Funcref };
             let imm = if *name == "call_indirect" {
                 Immediates::Indirect { table, ty: CalleeType::Returns }
             } else {

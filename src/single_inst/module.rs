@@ -101,8 +101,9 @@ impl Spec {
     /// (`ref.is_null operand=extern`), a 64-bit memory or one without a
     /// maximum (`i32.load offset=0 align=4 memory=i64 max=none`), a shared
     /// memory (`shared`), a 64-bit table or one without a maximum
-    /// (`table.get $tab table=i64 max=none`), a table of `externref`s
-    /// (`elem=extern`, its copy's source too), a copy's second memory or
+    /// (`table.get $tab table=i64 max=none`), a table of typed function
+    /// references or of `externref`s (`elem=typed`, `elem=extern`; its
+    /// copy's source too), a copy's second memory or
     /// table (`src=i64 src-max=none`).
     pub fn section_text(&self) -> String {
         let mut text = self.instruction_text();
@@ -118,8 +119,8 @@ impl Spec {
         if table.table64 {
             text.push_str(" table=i64");
         }
-        if table.externref {
-            text.push_str(" elem=extern");
+        if let Some(word) = table.elements.word() {
+            text.push_str(&format!(" {word}"));
         }
         if memory.unbounded || table.unbounded {
             text.push_str(" max=none");
@@ -175,13 +176,14 @@ impl Spec {
     /// The proposals the module needs: the instruction's, memory64 for a
     /// 64-bit memory or table, multi-memory for a copy between two
     /// memories, GC for a `call_indirect` through declared subtypes and
-    /// for a table of `externref`s (made with `extern.convert_any`).
+    /// for a table of typed function references or of `externref`s (made
+    /// with `extern.convert_any`).
     pub fn features(&self) -> Features {
         let mut f = self.entry.features();
         f.memory64 |= self.imm.address64() || self.imm.source_kind().is_some_and(|(src64, _)| src64);
         f.multi_memory |= self.imm.source_memory().is_some();
         f.gc |= matches!(self.imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
-        f.gc |= self.imm.table().is_some_and(|t| t.externref);
+        f.gc |= self.imm.table().is_some_and(|t| t.elements.needs_gc());
         f
     }
 

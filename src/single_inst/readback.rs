@@ -5,7 +5,7 @@
 //! exact judge, the shrinker and the `.wast` writer read modules here;
 //! [`super::module`] builds them.
 
-use super::catalog::{CalleeType, Entry, Immediates, Memory, Table, lookup};
+use super::catalog::{CalleeType, Elements, Entry, Immediates, Memory, Table, lookup};
 use super::module::{DISPATCHER, SECTION, SOURCE_FED, Spec, operand_source};
 use super::operands::Tuple;
 use crosscheck_oracles::{Call, Val};
@@ -42,8 +42,8 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
     use super::catalog::Imm;
     let unbounded = words.contains(&"max=none");
     let memory = Memory { memory64: words.contains(&"memory=i64"), unbounded, shared: words.contains(&"shared") };
-    let externref = words.contains(&"elem=extern");
-    let table = Table { table64: words.contains(&"table=i64"), unbounded, externref };
+    let elements = Elements::ALL.into_iter().find(|e| e.word().is_some_and(|w| words.contains(&w))).unwrap_or_default();
+    let table = Table { table64: words.contains(&"table=i64"), unbounded, elements };
     let memarg = |w: &[&str]| -> Option<(u64, u8)> {
         let offset = w.first()?.strip_prefix("offset=")?.parse().ok()?;
         let align: u32 = w.get(1)?.strip_prefix("align=")?.parse().ok()?;
@@ -80,7 +80,7 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // `table.copy $tab $src`: from a second table.
         Imm::Table if words.starts_with(&["$tab", "$src"]) => Immediates::Tables {
             dst: table,
-            src: Table { table64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none"), externref },
+            src: Table { table64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none"), elements },
         },
         Imm::Table | Imm::Elem => Immediates::Table(table),
         Imm::Indirect => {

@@ -1,7 +1,7 @@
 //! Table instructions (catalog group
 //! [`Group::Table`](super::catalog::Group::Table)): the module's table
-//! `$tab` of [`TABLE_SIZE`] elements, of `funcref`s or of `externref`s
-//! (exported as `tab`, so its size and null pattern are part of the final
+//! `$tab` of [`TABLE_SIZE`] elements, of `funcref`s, of typed function
+//! references `(ref null $returns)` or of `externref`s (exported as `tab`, so its size and null pattern are part of the final
 //! state; its maximum is its size, or [`super::operands::GROW_MAX_ELEMENTS`]
 //! for `table.grow`, or none), the elements it holds, the passive element
 //! segment `table.init` copies from, the second table `$src` a `table.copy
@@ -22,7 +22,11 @@
 //! subtyping ([`CalleeType::Parent`], [`CalleeType::Sibling`]), `$returns`
 //! is `(sub final $parent …)` and `$sibling` another subtype of `$parent`
 //! with the same structure: a call through `$parent` must complete, one
-//! through `$sibling` trap. In a table of `externref`s (GC; never
+//! through `$sibling` trap. A table of `(ref null $returns)` (GC's typed
+//! references) holds the same functions: there an engine knows from the
+//! table's type alone whether a `call_indirect`'s check passes, and
+//! `table.get`'s element is called with `call_ref`. In a table of
+//! `externref`s (GC; never
 //! `call_indirect`'s) element `i` is made with `extern.convert_any` from a
 //! `$box` struct holding its id where `i` is even — an object Wasmtime's
 //! collector tracks, through the barriers of every table access — and
@@ -34,7 +38,7 @@
 //! instruction, after the operands are pushed, so each operand source
 //! feeds it alike.
 
-use super::catalog::{CalleeType, Entry, Immediates, Table};
+use super::catalog::{CalleeType, Elements, Entry, Immediates, Table};
 
 /// Elements of the table: few, so indices drawn around its end often fall
 /// on both sides of it.
@@ -87,10 +91,10 @@ pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
     for (i, id) in FUNC_IDS.iter().enumerate() {
         m.push_str(&format!("  (func $e{i} (type $returns) i32.const {id})\n"));
     }
-    if table.externref {
+    if table.elements == Elements::Externref {
         m.push_str(EXTERN_DECLARATIONS);
     }
-    let element_type = table.element_type();
+    let element_type = table.elements.type_text();
     let address_type = if table.table64 { "i64 " } else { "" };
     let maximum = match (table.unbounded, entry.is_grow()) {
         (true, _) => String::new(),
@@ -98,12 +102,12 @@ pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
         (false, false) => format!(" {TABLE_SIZE}"),
     };
     m.push_str(&format!("  (table $tab (export \"tab\") {address_type}{TABLE_SIZE}{maximum} {element_type})\n"));
-    let active = if table.externref {
-        let elements: Vec<Option<usize>> = ACTIVE.iter().copied().map(Some).collect();
-        format!("externref{}", items(table, &elements))
-    } else {
+    let active = if table.elements == Elements::Funcref {
         // Function indices: the segment encoding without expressions.
         format!("func{}", ACTIVE.iter().map(|i| format!(" $e{i}")).collect::<String>())
+    } else {
+        let elements: Vec<Option<usize>> = ACTIVE.iter().copied().map(Some).collect();
+        format!("{element_type}{}", items(table, &elements))
     };
     m.push_str(&format!("  (elem (table $tab) ({}) {active})\n", const_text(table, 1)));
     m.push_str(&format!("  (elem $p {element_type}{})\n", items(table, &PASSIVE)));
@@ -117,7 +121,7 @@ pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
             items(table, &SOURCE)
         ));
     }
-    if entry.name == "table.get" && !table.externref {
+    if entry.name == "table.get" && table.elements == Elements::Funcref {
         m.push_str("  (table $scratch 1 1 funcref)\n");
     }
     m
@@ -140,16 +144,20 @@ const EXTERN_DECLARATIONS: &str =
 /// `externref`s the one with id [`FUNC_IDS`]`[i]`: a `$box` struct where
 /// `i` is even, an `i31ref` where it is odd), as instructions that push it.
 fn element(table: Table, i: usize) -> String {
-    match (table.externref, i % 2) {
-        (false, _) => format!("ref.func $e{i}"),
-        (true, 0) => format!("i32.const {} struct.new $box extern.convert_any", FUNC_IDS[i]),
-        (true, _) => format!("i32.const {} ref.i31 extern.convert_any", FUNC_IDS[i]),
+    match (table.elements, i % 2) {
+        (Elements::Funcref | Elements::TypedFuncref, _) => format!("ref.func $e{i}"),
+        (Elements::Externref, 0) => format!("i32.const {} struct.new $box extern.convert_any", FUNC_IDS[i]),
+        (Elements::Externref, _) => format!("i32.const {} ref.i31 extern.convert_any", FUNC_IDS[i]),
     }
 }
 
 /// A null element of the table's type.
 fn null(table: Table) -> &'static str {
-    if table.externref { "ref.null extern" } else { "ref.null func" }
+    match table.elements {
+        Elements::Funcref => "ref.null func",
+        Elements::TypedFuncref => "ref.null $returns",
+        Elements::Externref => "ref.null extern",
+    }
 }
 
 /// An element segment's items: [`element`]s, or nulls.
@@ -179,7 +187,7 @@ pub fn instruction_text(entry: &Entry, ty: CalleeType) -> String {
 /// is null.
 fn element_id(table: Table, index: u64) -> String {
     let at = const_text(table, index);
-    if table.externref {
+    if table.elements == Elements::Externref {
         return format!("{at} table.get $tab call $extern_id");
     }
     format!(
@@ -212,7 +220,7 @@ pub fn reset_text(table: Table) -> String {
 /// The element made from the locals `$val` and `$null` (see the module
 /// doc): `$null ? null : element($val & 3)`, chosen by `select`s.
 fn make_element(table: Table) -> String {
-    let ty = table.element_type();
+    let ty = table.elements.type_text();
     let e = |i| element(table, i);
     format!(
         "{null} \
@@ -233,6 +241,11 @@ fn make_element(table: Table) -> String {
 const OBSERVE_FUNCREF: &str = "local.set $ref local.get $ref ref.is_null if (result i32) i32.const -1 \
      else i32.const 0 local.get $ref table.set $scratch i32.const 0 call_indirect $scratch (type $returns) end";
 
+/// `table.get`'s result (a `(ref null $returns)`) as an i32: the id of its
+/// function, called with `call_ref`, or -1 for null.
+const OBSERVE_TYPED: &str = "local.set $ref local.get $ref ref.is_null if (result i32) i32.const -1 \
+     else local.get $ref call_ref $returns end";
+
 /// `instr` with its element operand made and its element result observed
 /// around it, for the table instructions that have one (`table.set`,
 /// `table.fill`, `table.grow`, `table.get`); `None` for the others, which
@@ -247,8 +260,11 @@ pub fn wrapped(entry: &Entry, table: Table, instr: &str) -> Option<String> {
         "table.fill" | "table.grow" => {
             format!("local.set $n local.set $null local.set $val {} local.get $n {instr}", make())
         }
-        "table.get" if table.externref => format!("{instr} call $extern_id"),
-        "table.get" => format!("{instr} {OBSERVE_FUNCREF}"),
+        "table.get" => match table.elements {
+            Elements::Funcref => format!("{instr} {OBSERVE_FUNCREF}"),
+            Elements::TypedFuncref => format!("{instr} {OBSERVE_TYPED}"),
+            Elements::Externref => format!("{instr} call $extern_id"),
+        },
         _ => return None,
     })
 }
@@ -259,7 +275,9 @@ pub fn locals(entry: &Entry, table: Table) -> String {
     match entry.name {
         "table.set" => " (local $val i32) (local $null i32)".to_string(),
         "table.fill" | "table.grow" => format!(" (local $val i32) (local $null i32) (local $n {at})"),
-        "table.get" if !table.externref => " (local $ref funcref)".to_string(),
+        "table.get" if table.elements != Elements::Externref => {
+            format!(" (local $ref {})", table.elements.type_text())
+        }
         _ => String::new(),
     }
 }

@@ -150,35 +150,78 @@ pub struct Table {
     pub table64: bool,
     /// Declared without a maximum.
     pub unbounded: bool,
-    /// Of `externref`s (GC's `extern.convert_any` makes them: of structs,
-    /// which a collector tracks, and of `i31ref`s) instead of `funcref`s.
-    pub externref: bool,
+    /// What the table holds.
+    pub elements: Elements,
+}
+
+/// What a table holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Elements {
+    /// `funcref`s.
+    #[default]
+    Funcref,
+    /// `(ref null $returns)`: functions of one declared type (typed
+    /// function references, GC), so an engine knows from the types alone
+    /// whether a `call_indirect`'s signature check passes, and where the
+    /// types are declared subtypes, through which check.
+    TypedFuncref,
+    /// `externref`s (GC's `extern.convert_any` makes them: of structs,
+    /// which a collector tracks, and of `i31ref`s); never
+    /// `call_indirect`'s.
+    Externref,
+}
+
+impl Elements {
+    /// The kinds, in the order the sweep runs them.
+    pub const ALL: [Elements; 3] = [Elements::Funcref, Elements::TypedFuncref, Elements::Externref];
+
+    /// The element type's name in the text format.
+    pub fn type_text(self) -> &'static str {
+        match self {
+            Elements::Funcref => "funcref",
+            Elements::TypedFuncref => "(ref null $returns)",
+            Elements::Externref => "externref",
+        }
+    }
+
+    /// Whether the module needs GC (typed references, or
+    /// `extern.convert_any` and structs).
+    pub fn needs_gc(self) -> bool {
+        self != Elements::Funcref
+    }
+
+    /// Its word in a module's section text (`elem=typed`), none for
+    /// `funcref`.
+    pub fn word(self) -> Option<&'static str> {
+        match self {
+            Elements::Funcref => None,
+            Elements::TypedFuncref => Some("elem=typed"),
+            Elements::Externref => Some("elem=extern"),
+        }
+    }
 }
 
 impl Table {
     /// A kind of table from fuzz bytes: 64-bit one time in four, without
-    /// a maximum one time in two, and where `of_any` (not for
-    /// `call_indirect`), of `externref`s one time in three.
+    /// a maximum one time in two; of `externref`s one time in three where
+    /// `of_any` (not for `call_indirect`), of typed function references
+    /// one time in six (one in two for `call_indirect`), else of
+    /// `funcref`s.
     pub(super) fn arbitrary(u: &mut Unstructured<'_>, of_any: bool) -> arbitrary::Result<Table> {
         let (table64, unbounded) = (u.ratio(1u8, 4)?, u.arbitrary()?);
-        let externref = of_any && u.ratio(1u8, 3)?;
-        Ok(Table { table64, unbounded, externref })
+        let elements = match u.int_in_range(0..=5u8)? {
+            0 | 1 if of_any => Elements::Externref,
+            0..=2 => Elements::TypedFuncref,
+            _ => Elements::Funcref,
+        };
+        Ok(Table { table64, unbounded, elements })
     }
 
-    /// The four kinds of `funcref` table, for the sweep.
-    pub(super) fn all() -> [Table; 4] {
-        Table::all_of(false)
-    }
-
-    /// The four kinds of table of `funcref`s or of `externref`s.
-    pub(super) fn all_of(externref: bool) -> [Table; 4] {
-        let t = |table64, unbounded| Table { table64, unbounded, externref };
+    /// The four kinds of table (32- or 64-bit, with a maximum or without)
+    /// holding `elements`, for the sweep.
+    pub(super) fn all_of(elements: Elements) -> [Table; 4] {
+        let t = |table64, unbounded| Table { table64, unbounded, elements };
         [t(false, false), t(false, true), t(true, false), t(true, true)]
-    }
-
-    /// The element type's name in the text format.
-    pub fn element_type(self) -> &'static str {
-        if self.externref { "externref" } else { "funcref" }
     }
 }
 

@@ -18,7 +18,7 @@ use arbitrary::Unstructured;
 use crosscheck_oracles::{Features, ValType};
 use crosscheck_reference::simd::relaxed::RelaxedOp;
 
-pub use immediates::{CalleeType, Immediates, Memory, Table};
+pub use immediates::{CalleeType, Elements, Immediates, Memory, Table};
 pub use table::ENTRIES;
 
 /// Which part of the spec an instruction belongs to.
@@ -340,7 +340,7 @@ impl Entry {
                 // in two.
                 let dst = Table::arbitrary(u, true)?;
                 if u.arbitrary()? {
-                    let src = Table { externref: dst.externref, ..Table::arbitrary(u, false)? };
+                    let src = Table { elements: dst.elements, ..Table::arbitrary(u, false)? };
                     Immediates::Tables { dst, src }
                 } else {
                     Immediates::Table(dst)
@@ -449,21 +449,20 @@ impl Entry {
                 out
             }
             Imm::Table | Imm::Elem => {
-                // Of `funcref`s and of `externref`s.
-                let mut out: Vec<Immediates> = [false, true]
-                    .into_iter()
-                    .flat_map(|externref| Table::all_of(externref).map(Immediates::Table))
-                    .collect();
+                // Of every kind of element.
+                let mut out: Vec<Immediates> =
+                    Elements::ALL.into_iter().flat_map(|e| Table::all_of(e).map(Immediates::Table)).collect();
                 if self.name == "table.copy" {
-                    for externref in [false, true] {
-                        let t = |(table64, unbounded)| Table { table64, unbounded, externref };
+                    for elements in Elements::ALL {
+                        let t = |(table64, unbounded)| Table { table64, unbounded, elements };
                         out.extend(COPY_PAIRS.map(|(dst, src)| Immediates::Tables { dst: t(dst), src: t(src) }));
                     }
                 }
                 out
             }
-            Imm::Indirect => Table::all()
+            Imm::Indirect => [Elements::Funcref, Elements::TypedFuncref]
                 .into_iter()
+                .flat_map(Table::all_of)
                 .flat_map(|table| CalleeType::ALL.map(|ty| Immediates::Indirect { table, ty }))
                 .collect(),
             Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),

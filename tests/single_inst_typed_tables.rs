@@ -1,0 +1,133 @@
+//! Tables of typed function references, `(ref null $returns)`, in
+//! `single_inst`: from the table's type alone an engine knows whether a
+//! `call_indirect`'s signature check passes (`$returns`, or its declared
+//! supertype `$parent`) or fails (`$other`, the sibling subtype
+//! `$sibling`), a different lowering from a `funcref` table's. Every table
+//! instruction on every kind of such table agrees between the reference,
+//! Wasmtime with Cranelift and Pulley (Winch and wasmi, without typed
+//! references, sit out); `call_indirect` completes or traps as the types
+//! say; `table.get`'s element is called with `call_ref`; and a signature
+//! check that accepts a sibling subtype is caught on such a table too.
+
+use crosscheck::oracles::{CallOutcome, Engine, TrapKind, registry};
+use crosscheck::selftest::{Fault, Faulty};
+use crosscheck::single_inst::catalog::{CalleeType, ENTRIES, Elements, Group, Immediates, SplitMix, lookup};
+use crosscheck::single_inst::tables::FUNC_IDS;
+use crosscheck::single_inst::{Spec, case_for, operands};
+use std::collections::BTreeSet;
+
+/// The reference's outcomes of the calls of `f`.
+fn outcomes_of_f(case: &crosscheck::case::Case, calls: &[CallOutcome]) -> Vec<CallOutcome> {
+    case.plan.calls.iter().zip(calls).filter(|(c, _)| c.export == "f").map(|(_, o)| o.clone()).collect()
+}
+
+#[test]
+fn table_instructions_on_typed_tables_agree_across_engines() {
+    let mut g = SplitMix(41);
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Table) {
+        let mut kinds = BTreeSet::new();
+        for imm in e.sweep_immediates(1) {
+            let table = imm.table().unwrap();
+            if table.elements != Elements::TypedFuncref {
+                continue;
+            }
+            kinds.insert((table.table64, table.unbounded));
+            let spec = Spec { entry: e, imm };
+            let text = spec.section_text();
+            assert!(text.contains("elem=typed"), "{text}");
+            assert_eq!(Spec::of_module(&spec.wasm(&[]).unwrap()), Some(spec), "{text}");
+            let tuples: Vec<_> = (0..48).map(|_| operands::tuple(&mut g, e, &imm)).collect();
+            let case = case_for(&spec, &tuples).unwrap_or_else(|r| panic!("{text}: {r:?}"));
+            assert!(case.features.gc, "{text}");
+            let module = wasmprinter::print_bytes(&case.plan.wasm).unwrap();
+            assert!(module.contains("(ref null $returns)") || module.contains("(ref null 0)"), "{text}:\n{module}");
+            let reference = registry::create("reference").unwrap().run(&case.plan);
+            for engine in ["wasmtime", "pulley", "winch", "wasmi"] {
+                let mut other = registry::create(engine).unwrap();
+                if !case.features.missing_from(&other.features()).is_empty() {
+                    assert!(["winch", "wasmi"].contains(&engine), "{engine} lacks a proposal of {text}");
+                    continue;
+                }
+                let other = other.run(&case.plan);
+                assert_eq!(other.calls, reference.calls, "{text} on {engine}");
+                assert_eq!(other.state, reference.state, "{text} on {engine}");
+            }
+            let f = outcomes_of_f(&case, &reference.calls);
+            match (e.name, imm) {
+                ("call_indirect", Immediates::Indirect { ty, .. }) => {
+                    // Completes with an element's id, or traps: on a null
+                    // element, out of bounds, and where the types say so.
+                    let ids: BTreeSet<i32> = f
+                        .iter()
+                        .filter_map(|o| match o {
+                            CallOutcome::Returned(v) => Some(v[0].bits() as i32),
+                            _ => None,
+                        })
+                        .collect();
+                    assert_eq!(!ids.is_empty(), ty.matches(), "{text}: {f:?}");
+                    assert!(ids.iter().all(|id| FUNC_IDS.contains(id)), "{text}: {ids:x?}");
+                    let bad_signature = f.contains(&CallOutcome::Trapped(TrapKind::BadSignature));
+                    assert_eq!(bad_signature, !ty.matches(), "{text}: {f:?}");
+                    assert!(f.contains(&CallOutcome::Trapped(TrapKind::IndirectCallToNull)), "{text}: {f:?}");
+                }
+                ("table.get", _) => {
+                    let ids: BTreeSet<i32> = f
+                        .iter()
+                        .filter_map(|o| match o {
+                            CallOutcome::Returned(v) => Some(v[0].bits() as i32),
+                            _ => None,
+                        })
+                        .collect();
+                    assert!(
+                        ids.contains(&-1) && ids.iter().filter(|id| FUNC_IDS.contains(id)).count() >= 2,
+                        "{ids:x?}"
+                    );
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(kinds.len(), 4, "{}: every kind of typed table", e.name);
+    }
+}
+
+/// A signature check that takes `$sibling` for `$parent` (the two read
+/// alike): on a typed table, where an engine may decide the check from
+/// the table's type, the faulty engine completes calls the reference traps.
+#[test]
+fn a_sibling_accepted_on_a_typed_table_shows() {
+    let entry = lookup("call_indirect").unwrap();
+    let imm = entry
+        .sweep_immediates(1)
+        .into_iter()
+        .find(|imm| {
+            matches!(imm, Immediates::Indirect { table, ty: CalleeType::Sibling }
+                if table.elements == Elements::TypedFuncref && !table.table64)
+        })
+        .unwrap();
+    let spec = Spec { entry, imm };
+    let mut g = SplitMix(7);
+    let tuples: Vec<_> = (0..48).map(|_| operands::tuple(&mut g, entry, &imm)).collect();
+    let case = case_for(&spec, &tuples).unwrap();
+    let reference = registry::create("reference").unwrap().run(&case.plan);
+    let clean = registry::create("wasmtime").unwrap().run(&case.plan);
+    assert_eq!(clean.calls, reference.calls);
+    let faulty = Faulty::new(registry::create("wasmtime").unwrap(), Fault::CallIndirectSiblingAccepted).run(&case.plan);
+    assert_ne!(faulty.calls, reference.calls, "{}", spec.section_text());
+    assert!(outcomes_of_f(&case, &faulty.calls).iter().any(|o| matches!(o, CallOutcome::Returned(_))));
+}
+
+#[test]
+fn typed_tables_are_drawn_for_call_indirect_and_the_others() {
+    let mut g = SplitMix(13);
+    for (name, low, high) in [("call_indirect", 1300, 1700), ("table.fill", 350, 650)] {
+        let e = lookup(name).unwrap();
+        let typed = (0..3000)
+            .filter(|_| {
+                let bytes: Vec<u8> = (0..16).map(|_| g.next_u64() as u8).collect();
+                let imm = e.arbitrary_immediates(&mut arbitrary::Unstructured::new(&bytes)).unwrap();
+                imm.table().unwrap().elements == Elements::TypedFuncref
+            })
+            .count();
+        assert!((low..high).contains(&typed), "{name}: {typed} of 3000");
+    }
+}
