@@ -9,85 +9,46 @@
 //! say; `table.get`'s element is called with `call_ref`; and a signature
 //! check that accepts a sibling subtype is caught on such a table too.
 
+mod common;
+
 use crosscheck::oracles::{CallOutcome, Engine, TrapKind, registry};
 use crosscheck::selftest::{Fault, Faulty};
-use crosscheck::single_inst::catalog::{CalleeType, ENTRIES, Elements, Group, Immediates, SplitMix, lookup};
+use crosscheck::single_inst::catalog::{CalleeType, Elements, Immediates, SplitMix, lookup};
 use crosscheck::single_inst::tables::FUNC_IDS;
 use crosscheck::single_inst::{Spec, case_for, operands};
-use std::collections::BTreeSet;
 
-/// The reference's outcomes of the calls of `f`.
+/// The outcomes of the calls of `f` among `calls`.
 fn outcomes_of_f(case: &crosscheck::case::Case, calls: &[CallOutcome]) -> Vec<CallOutcome> {
     case.plan.calls.iter().zip(calls).filter(|(c, _)| c.export == "f").map(|(_, o)| o.clone()).collect()
 }
 
 #[test]
 fn table_instructions_on_typed_tables_agree_across_engines() {
-    let mut g = SplitMix(41);
-    for e in ENTRIES.iter().filter(|e| e.group == Group::Table) {
-        let mut kinds = BTreeSet::new();
-        for imm in e.sweep_immediates(1) {
-            let table = imm.table().unwrap();
-            if table.elements != Elements::TypedFuncref {
-                continue;
+    let kinds = common::on_every_table_of(Elements::TypedFuncref, 41, |spec, case, f| {
+        let text = spec.section_text();
+        assert!(text.contains("elem=typed"), "{text}");
+        let module = wasmprinter::print_bytes(&case.plan.wasm).unwrap();
+        assert!(module.contains("(ref null $returns)") || module.contains("(ref null 0)"), "{text}:\n{module}");
+        let ids = common::returned_i32s(&f);
+        match (spec.entry.name, spec.imm) {
+            ("call_indirect", Immediates::Indirect { ty, .. }) => {
+                // Completes with an element's id, or traps: on a null
+                // element, out of bounds, and where the types say so.
+                assert_eq!(!ids.is_empty(), ty.matches(), "{text}: {f:?}");
+                assert!(ids.iter().all(|id| FUNC_IDS.contains(id)), "{text}: {ids:x?}");
+                let bad_signature = f.contains(&CallOutcome::Trapped(TrapKind::BadSignature));
+                assert_eq!(bad_signature, !ty.matches(), "{text}: {f:?}");
+                assert!(f.contains(&CallOutcome::Trapped(TrapKind::IndirectCallToNull)), "{text}: {f:?}");
             }
-            kinds.insert((table.table64, table.unbounded));
-            let spec = Spec { entry: e, imm };
-            let text = spec.section_text();
-            assert!(text.contains("elem=typed"), "{text}");
-            assert_eq!(Spec::of_module(&spec.wasm(&[]).unwrap()), Some(spec), "{text}");
-            let tuples: Vec<_> = (0..48).map(|_| operands::tuple(&mut g, e, &imm)).collect();
-            let case = case_for(&spec, &tuples).unwrap_or_else(|r| panic!("{text}: {r:?}"));
-            assert!(case.features.gc, "{text}");
-            let module = wasmprinter::print_bytes(&case.plan.wasm).unwrap();
-            assert!(module.contains("(ref null $returns)") || module.contains("(ref null 0)"), "{text}:\n{module}");
-            let reference = registry::create("reference").unwrap().run(&case.plan);
-            for engine in ["wasmtime", "pulley", "winch", "wasmi"] {
-                let mut other = registry::create(engine).unwrap();
-                if !case.features.missing_from(&other.features()).is_empty() {
-                    assert!(["winch", "wasmi"].contains(&engine), "{engine} lacks a proposal of {text}");
-                    continue;
-                }
-                let other = other.run(&case.plan);
-                assert_eq!(other.calls, reference.calls, "{text} on {engine}");
-                assert_eq!(other.state, reference.state, "{text} on {engine}");
+            ("table.get", _) => {
+                assert!(ids.contains(&-1) && ids.iter().filter(|id| FUNC_IDS.contains(id)).count() >= 2, "{ids:x?}");
             }
-            let f = outcomes_of_f(&case, &reference.calls);
-            match (e.name, imm) {
-                ("call_indirect", Immediates::Indirect { ty, .. }) => {
-                    // Completes with an element's id, or traps: on a null
-                    // element, out of bounds, and where the types say so.
-                    let ids: BTreeSet<i32> = f
-                        .iter()
-                        .filter_map(|o| match o {
-                            CallOutcome::Returned(v) => Some(v[0].bits() as i32),
-                            _ => None,
-                        })
-                        .collect();
-                    assert_eq!(!ids.is_empty(), ty.matches(), "{text}: {f:?}");
-                    assert!(ids.iter().all(|id| FUNC_IDS.contains(id)), "{text}: {ids:x?}");
-                    let bad_signature = f.contains(&CallOutcome::Trapped(TrapKind::BadSignature));
-                    assert_eq!(bad_signature, !ty.matches(), "{text}: {f:?}");
-                    assert!(f.contains(&CallOutcome::Trapped(TrapKind::IndirectCallToNull)), "{text}: {f:?}");
-                }
-                ("table.get", _) => {
-                    let ids: BTreeSet<i32> = f
-                        .iter()
-                        .filter_map(|o| match o {
-                            CallOutcome::Returned(v) => Some(v[0].bits() as i32),
-                            _ => None,
-                        })
-                        .collect();
-                    assert!(
-                        ids.contains(&-1) && ids.iter().filter(|id| FUNC_IDS.contains(id)).count() >= 2,
-                        "{ids:x?}"
-                    );
-                }
-                _ => {}
-            }
+            _ => {}
         }
-        assert_eq!(kinds.len(), 4, "{}: every kind of typed table", e.name);
-    }
+    });
+    // Every table instruction, on every kind.
+    assert_eq!(kinds.len(), 9, "{kinds:?}");
+    assert!(kinds.values().all(|k| k.len() == 4), "{kinds:?}");
 }
 
 /// A signature check that takes `$sibling` for `$parent` (the two read

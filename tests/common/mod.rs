@@ -69,3 +69,65 @@ pub fn random_input(rng: &mut rand::rngs::SmallRng) -> Vec<u8> {
     rng.fill(&mut v[..]);
     v
 }
+
+/// Every table instruction on every kind of table (32- or 64-bit, with a
+/// maximum or without) holding `elements`, with the sweep's immediates and
+/// 48 drawn tuples: the section text gives the instruction back, the Case
+/// needs GC, and Wasmtime with Cranelift and Pulley agree with the
+/// reference call by call and on the final state (Winch and wasmi, without
+/// GC, sit out). `check` gets each Case with the reference's outcomes of
+/// `f`. Returns the kinds of table each instruction ran on.
+pub fn on_every_table_of(
+    elements: crosscheck::single_inst::catalog::Elements,
+    seed: u64,
+    mut check: impl FnMut(&crosscheck::single_inst::Spec, &crosscheck::case::Case, Vec<crosscheck::oracles::CallOutcome>),
+) -> std::collections::BTreeMap<&'static str, std::collections::BTreeSet<(bool, bool)>> {
+    use crosscheck::oracles::registry;
+    use crosscheck::single_inst::catalog::{ENTRIES, Group, SplitMix};
+    use crosscheck::single_inst::{Spec, case_for, operands};
+    let mut g = SplitMix(seed);
+    let mut kinds = std::collections::BTreeMap::new();
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Table) {
+        for imm in e.sweep_immediates(1) {
+            let table = imm.table().unwrap();
+            if table.elements != elements {
+                continue;
+            }
+            kinds
+                .entry(e.name)
+                .or_insert_with(std::collections::BTreeSet::new)
+                .insert((table.table64, table.unbounded));
+            let spec = Spec { entry: e, imm };
+            let text = spec.section_text();
+            assert_eq!(Spec::of_module(&spec.wasm(&[]).unwrap()), Some(spec), "{text}");
+            let tuples: Vec<_> = (0..48).map(|_| operands::tuple(&mut g, e, &imm)).collect();
+            let case = case_for(&spec, &tuples).unwrap_or_else(|r| panic!("{text}: {r:?}"));
+            assert!(case.features.gc, "{text}");
+            let reference = registry::create("reference").unwrap().run(&case.plan);
+            for engine in ["wasmtime", "pulley", "winch", "wasmi"] {
+                let mut other = registry::create(engine).unwrap();
+                if !case.features.missing_from(&other.features()).is_empty() {
+                    assert!(["winch", "wasmi"].contains(&engine), "{engine} lacks a proposal of {text}");
+                    continue;
+                }
+                let other = other.run(&case.plan);
+                assert_eq!(other.calls, reference.calls, "{text} on {engine}");
+                assert_eq!(other.state, reference.state, "{text} on {engine}");
+            }
+            let f = case.plan.calls.iter().zip(&reference.calls).filter(|(c, _)| c.export == "f");
+            check(&spec, &case, f.map(|(_, o)| o.clone()).collect());
+        }
+    }
+    kinds
+}
+
+/// The i32 results of the calls that returned one.
+pub fn returned_i32s(outcomes: &[crosscheck::oracles::CallOutcome]) -> std::collections::BTreeSet<i32> {
+    outcomes
+        .iter()
+        .filter_map(|o| match o {
+            crosscheck::oracles::CallOutcome::Returned(v) => Some(v.first()?.bits() as i32),
+            _ => None,
+        })
+        .collect()
+}

@@ -24,7 +24,8 @@ pub const PAGE_SIZE: u64 = 65536;
 
 /// Resource limits of a [`Store`]. Hitting one is reported as
 /// `Exhausted` (or, for `memory.grow` / `table.grow`, as the spec-allowed
-/// failure result -1), never as a trap.
+/// failure result -1, counted in [`Store::refused_grows`]), never as a
+/// trap.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Maximum number of nested call frames.
