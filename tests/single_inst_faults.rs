@@ -9,7 +9,7 @@
 use crosscheck::selftest::{Fault, run_fault, single_inst_options};
 
 fn caught(fault: Fault) {
-    let opts = single_inst_options(4000, 1);
+    let opts = single_inst_options(fault.budget(4000), 1);
     let r = run_fault(fault, &opts).expect("selftest runs");
     let n = r.detected_after.unwrap_or_else(|| panic!("{} not detected in {} inputs", fault.name(), opts.budget));
     println!("{}: detected by single_inst after {n} inputs", fault.name());

@@ -31,7 +31,7 @@ fn table_instructions_on_typed_tables_agree_across_engines() {
         assert!(module.contains("(ref null $returns)") || module.contains("(ref null 0)"), "{text}:\n{module}");
         let ids = common::returned_i32s(&f);
         match (spec.entry.name, spec.imm) {
-            ("call_indirect", Immediates::Indirect { ty, .. }) => {
+            ("call_indirect" | "return_call_indirect", Immediates::Indirect { ty, .. }) => {
                 // Completes with an element's id, or traps: on a null
                 // element, out of bounds, and where the types say so.
                 assert_eq!(!ids.is_empty(), ty.matches(), "{text}: {f:?}");
@@ -47,7 +47,7 @@ fn table_instructions_on_typed_tables_agree_across_engines() {
         }
     });
     // Every table instruction, on every kind.
-    assert_eq!(kinds.len(), 9, "{kinds:?}");
+    assert_eq!(kinds.len(), 10, "{kinds:?}");
     assert!(kinds.values().all(|k| k.len() == 4), "{kinds:?}");
 }
 

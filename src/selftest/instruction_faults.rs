@@ -25,8 +25,9 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
     }
 }
 
-/// `wasm` with every `call_indirect` through a type that has a declared
-/// supertype of the same signature made through that supertype: the
+/// `wasm` with every `call_indirect` (and `return_call_indirect`) through
+/// a type that has a declared supertype of the same signature made
+/// through that supertype: the
 /// signature check of an engine that takes two declared types for one
 /// when they read alike, so `call_indirect (type $sibling)` of a function
 /// of a sibling subtype completes instead of trapping (the per-instruction
@@ -39,6 +40,10 @@ fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
         O::CallIndirect { type_index, table_index } => {
             let type_index = (*supertypes.get(type_index as usize)?)?;
             Some(vec![I::CallIndirect { type_index, table_index }])
+        }
+        O::ReturnCallIndirect { type_index, table_index } => {
+            let type_index = (*supertypes.get(type_index as usize)?)?;
+            Some(vec![I::ReturnCallIndirect { type_index, table_index }])
         }
         _ => None,
     })

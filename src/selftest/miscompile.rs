@@ -333,6 +333,9 @@ fn plant_at(
                 O::CallIndirect { type_index, table_index } => {
                     (table_index, I::CallIndirect { type_index, table_index })
                 }
+                O::ReturnCallIndirect { type_index, table_index } => {
+                    (table_index, I::ReturnCallIndirect { type_index, table_index })
+                }
                 _ => return None,
             };
             ctx.table64.get(table as usize)?.then_some(vec![I::I32WrapI64, I::I64ExtendI32U, access])

@@ -174,7 +174,7 @@ fn items(table: Table, elements: &[Option<usize>]) -> String {
 /// The instruction's text: the table, segment and type it names.
 pub fn instruction_text(entry: &Entry, ty: CalleeType) -> String {
     match entry.name {
-        "call_indirect" => format!("call_indirect $tab (type {})", ty.name()),
+        "call_indirect" | "return_call_indirect" => format!("{} $tab (type {})", entry.name, ty.name()),
         "table.init" => "table.init $tab $p".to_string(),
         "table.copy" => "table.copy $tab $tab".to_string(),
         "elem.drop" => "elem.drop $p".to_string(),

@@ -156,7 +156,7 @@ impl Entry {
     /// memory or table: the address of a load or store, `memory.fill`'s
     /// address and length, all three of `memory.copy`'s, `memory.init`'s
     /// destination (its segment offset and length are `i32`s); the index
-    /// of `table.get`, `table.set` and `call_indirect`, `table.fill`'s
+    /// of `table.get`, `table.set` and the indirect calls, `table.fill`'s
     /// index and length (its operands 1 and 2 make the `funcref`), all
     /// three of `table.copy`'s, `table.init`'s destination; the delta of
     /// `memory.grow` and `table.grow` (the latter's operands 0 and 1 make
@@ -168,7 +168,16 @@ impl Entry {
             (_, "memory.copy" | "table.copy") => &[0, 1, 2],
             (_, "table.fill") => &[0, 3],
             (Imm::Mem { .. } | Imm::MemLane { .. }, _)
-            | (_, "memory.init" | "memory.grow" | "table.init" | "table.get" | "table.set" | "call_indirect") => &[0],
+            | (
+                _,
+                "memory.init"
+                | "memory.grow"
+                | "table.init"
+                | "table.get"
+                | "table.set"
+                | "call_indirect"
+                | "return_call_indirect",
+            ) => &[0],
             _ => &[],
         }
     }
@@ -232,6 +241,7 @@ impl Entry {
             Group::Table => {
                 f.reference_types = true;
                 f.bulk_memory = true;
+                f.tail_call = self.name == "return_call_indirect";
             }
             // `i31ref`, `anyref` and `eqref` operands: GC (with typed
             // function references, which `ref.as_non_null` belongs to).
@@ -241,6 +251,18 @@ impl Entry {
             }
         }
         f
+    }
+
+    /// The types an indirect call may name: all four for `call_indirect`;
+    /// for `return_call_indirect` those whose results are the calling
+    /// function's (`$other`, `(func)`, would not validate in tail
+    /// position).
+    pub fn callee_types(&self) -> &'static [CalleeType] {
+        if self.name == "return_call_indirect" {
+            &[CalleeType::Returns, CalleeType::Parent, CalleeType::Sibling]
+        } else {
+            &CalleeType::ALL
+        }
     }
 
     /// `memory.grow` or `table.grow`: the spec lets them fail at any time,
@@ -352,7 +374,8 @@ impl Entry {
                 let table = Table::arbitrary(u, false)?;
                 let ty = match u.int_in_range(0..=5u8)? {
                     0..=2 => CalleeType::Returns,
-                    3 => CalleeType::Other,
+                    3 if self.callee_types().contains(&CalleeType::Other) => CalleeType::Other,
+                    3 => CalleeType::Returns,
                     4 => CalleeType::Parent,
                     _ => CalleeType::Sibling,
                 };
@@ -463,7 +486,7 @@ impl Entry {
             Imm::Indirect => [Elements::Funcref, Elements::TypedFuncref]
                 .into_iter()
                 .flat_map(Table::all_of)
-                .flat_map(|table| CalleeType::ALL.map(|ty| Immediates::Indirect { table, ty }))
+                .flat_map(|table| self.callee_types().iter().map(move |&ty| Immediates::Indirect { table, ty }))
                 .collect(),
             Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
         }

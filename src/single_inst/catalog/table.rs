@@ -1,6 +1,7 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
 //! the spec, its memory instructions, the threads proposal's atomic memory
-//! instructions, its table instructions (`call_indirect` among them), and
+//! instructions, its table instructions (`call_indirect` and
+//! `return_call_indirect` among them), and
 //! the reference instructions that act on values alone, one line each —
 //! text-format name, group, operand and result types (for reference and table instructions: the parameters
 //! and results of the module's functions, `funcref`s made from and
@@ -462,6 +463,10 @@ pub const ENTRIES: &[Entry] = &[
     // two i32s (value, null flag); `table.get`'s result one i32 (which
     // function).
     e("call_indirect", Group::Table, &[I32], &[I32], Imm::Indirect),
+    // return_call_indirect (0x13, tail calls): a call_indirect that
+    // returns the callee's results (every function that runs it ends with
+    // it, so it is always in tail position).
+    e("return_call_indirect", Group::Table, &[I32], &[I32], Imm::Indirect),
     e("table.get", Group::Table, &[I32], &[I32], Imm::Table),
     e("table.set", Group::Table, &[I32, I32, I32], &[], Imm::Table),
     e("table.init", Group::Table, &[I32, I32, I32], &[], Imm::Elem),
