@@ -33,13 +33,15 @@ fn catalog_has_every_table_instruction() {
         .filter(|(p, n)| {
             let on_tables = ["mvp", "reference_types", "bulk_memory"].contains(p)
                 && (n.starts_with("table_") || n.starts_with("elem_"));
-            on_tables || n == "call_indirect" || n == "return_call_indirect"
+            let calls = ["call_indirect", "return_call_indirect", "call_ref", "return_call_ref"];
+            on_tables || calls.contains(&n.as_str())
         })
         .map(|(_, n)| n)
         .collect();
     // get, set, size, grow, fill (reference types); init, copy, elem.drop
-    // (bulk memory); call_indirect (1.0); return_call_indirect (tail calls).
-    assert_eq!(tables.len(), 10, "{tables:?}");
+    // (bulk memory); call_indirect (1.0); return_call_indirect (tail calls);
+    // call_ref, return_call_ref (typed function references).
+    assert_eq!(tables.len(), 12, "{tables:?}");
     let catalog: BTreeSet<String> =
         ENTRIES.iter().filter(|e| e.group == Group::Table).map(|e| e.name.replace('.', "_")).collect();
     assert_eq!(catalog, tables);
@@ -124,6 +126,7 @@ fn table_instructions_complete_trap_and_write_on_every_kind_of_table() {
                 ("call_indirect" | "return_call_indirect", Immediates::Indirect { ty, .. }) if !ty.matches() => {
                     Some(TrapKind::BadSignature)
                 }
+                ("call_ref" | "return_call_ref", _) => Some(TrapKind::NullReference),
                 _ => Some(TrapKind::TableOutOfBounds),
             };
             if let Some(kind) = trap_expected {
@@ -149,7 +152,8 @@ fn table_instructions_complete_trap_and_write_on_every_kind_of_table() {
                 }
             }
         }
-        assert_eq!(kinds_seen.len(), 4, "{}: every kind of table", e.name);
+        // (`call_ref` has no table of its own.)
+        assert_eq!(kinds_seen.len(), if e.is_call_ref() { 1 } else { 4 }, "{}: every kind of table", e.name);
     }
 }
 
@@ -161,6 +165,7 @@ fn table_operand_sources_feed_the_same_operands() {
         ("table.get", &[3]),
         ("call_indirect", &[5]),
         ("return_call_indirect", &[5]),
+        ("call_ref", &[2, 0]),
         ("table.set", &[6, 2, 0]),
         ("table.fill", &[2, 1, 0, 3]),
         ("table.copy", &[0, 2, 5]),
@@ -171,7 +176,7 @@ fn table_operand_sources_feed_the_same_operands() {
         for (name, args) in cases {
             let entry = lookup(name).unwrap();
             let table = Table { table64, unbounded: table64, elements: Elements::Funcref };
-            let imm = if name.ends_with("call_indirect") {
+            let imm = if name.ends_with("call_indirect") || name.ends_with("call_ref") {
                 Immediates::Indirect { table, ty: CalleeType::Returns }
             } else {
                 Immediates::Table(table)

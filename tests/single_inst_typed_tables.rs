@@ -92,3 +92,45 @@ fn typed_tables_are_drawn_for_call_indirect_and_the_others() {
         assert!((low..high).contains(&typed), "{name}: {typed} of 3000");
     }
 }
+
+/// `call_ref` and `return_call_ref` on the `(ref null $returns)` made from
+/// `(value, null flag)`, through the functions' own type and their
+/// supertype: the id of function `value & 3` where the flag is 0, a null
+/// reference trap otherwise, computed here from each call's operands; the
+/// reference, Wasmtime with Cranelift and Pulley agree (wasmi and Winch,
+/// without typed references, sit out).
+#[test]
+fn call_ref_calls_the_function_the_operands_name() {
+    for name in ["call_ref", "return_call_ref"] {
+        let entry = lookup(name).unwrap();
+        assert!(entry.features().gc && entry.features().tail_call == name.starts_with("return"));
+        let mut g = SplitMix(17);
+        for imm in entry.sweep_immediates(1) {
+            let spec = Spec { entry, imm };
+            let text = spec.section_text();
+            let tuples: Vec<_> = (0..48).map(|_| operands::tuple(&mut g, entry, &imm)).collect();
+            let case = case_for(&spec, &tuples).unwrap();
+            let reference = registry::create("reference").unwrap().run(&case.plan);
+            let (mut returned, mut trapped) = (false, false);
+            for (call, got) in case.plan.calls.iter().zip(&reference.calls).filter(|(c, _)| c.export == "f") {
+                let (value, null) = (call.args[0].bits() as usize, call.args[1].bits() != 0);
+                let want = if null {
+                    trapped = true;
+                    CallOutcome::Trapped(TrapKind::NullReference)
+                } else {
+                    returned = true;
+                    CallOutcome::Returned(vec![crosscheck::oracles::Val::I32(FUNC_IDS[value & 3] as u32)])
+                };
+                assert_eq!(got, &want, "{text}: {call:?}");
+            }
+            assert!(returned && trapped, "{text}");
+            for engine in ["wasmtime", "pulley"] {
+                assert_eq!(
+                    registry::create(engine).unwrap().run(&case.plan).calls,
+                    reference.calls,
+                    "{text} on {engine}"
+                );
+            }
+        }
+    }
+}

@@ -244,13 +244,13 @@ impl Fault {
             // sibling subtype (one instruction of 511, one type of six).
             Fault::CallIndirectSiblingAccepted => base.saturating_mul(4),
             // One input in about 1,000 is a copy between two memories or
-            // tables (one instruction of 514, from a second one time in two).
+            // tables (one instruction of 516, from a second one time in two).
             Fault::MemoryCopyWrongSource | Fault::TableCopyWrongSource => base.saturating_mul(4),
-            // One input in 514 is an `i31.get_s`, and only an operand with
+            // One input in 516 is an `i31.get_s`, and only an operand with
             // bit 30 set shows the fault (seed 1: 4,966 inputs).
             Fault::I31GetSUnsigned => base.saturating_mul(4),
             // One input in about 3,000 fills a table of `externref`s (one
-            // instruction of 514, one table in three; seed 3 drew 12 fills
+            // instruction of 516, one table in three; seed 3 drew 12 fills
             // in its first 12,000 inputs).
             Fault::ExternrefTableFillNull => base.saturating_mul(8),
             _ => base,

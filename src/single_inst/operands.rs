@@ -284,8 +284,12 @@ fn table_operands(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Vec<Va
                 Val::I32(inside(s, segment as u64 / 2 + 1).unwrap_or_else(|| length(s, segment as u64, false)) as u32)
             }
             ("table.grow", 2) => in_table(grow_delta(s, true, table64)),
-            ("table.set" | "table.fill", 2) | ("table.grow", 1) => Val::I32((s.below(4) == 0) as u32),
-            ("table.set" | "table.fill", 1) | ("table.grow", 0) => scalar(s, ValType::I32),
+            ("table.set" | "table.fill", 2) | ("table.grow" | "call_ref" | "return_call_ref", 1) => {
+                Val::I32((s.below(4) == 0) as u32)
+            }
+            ("table.set" | "table.fill", 1) | ("table.grow" | "call_ref" | "return_call_ref", 0) => {
+                scalar(s, ValType::I32)
+            }
             _ => in_table(inside(s, size).unwrap_or_else(|| address(s, size, 0, 1, table64))),
         })
         .collect()

@@ -84,7 +84,10 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         },
         Imm::Table | Imm::Elem => Immediates::Table(table),
         Imm::Indirect => {
-            let ty = CalleeType::ALL.into_iter().find(|t| words.contains(&format!("{})", t.name()).as_str()))?;
+            // `(type $returns)` of an indirect call, `$returns` of a `call_ref`.
+            let ty = CalleeType::ALL
+                .into_iter()
+                .find(|t| words.contains(&format!("{})", t.name()).as_str()) || words.contains(&t.name()))?;
             Immediates::Indirect { table, ty }
         }
         Imm::HeapType => {

@@ -175,6 +175,7 @@ fn items(table: Table, elements: &[Option<usize>]) -> String {
 pub fn instruction_text(entry: &Entry, ty: CalleeType) -> String {
     match entry.name {
         "call_indirect" | "return_call_indirect" => format!("{} $tab (type {})", entry.name, ty.name()),
+        "call_ref" | "return_call_ref" => format!("{} {}", entry.name, ty.name()),
         "table.init" => "table.init $tab $p".to_string(),
         "table.copy" => "table.copy $tab $tab".to_string(),
         "elem.drop" => "elem.drop $p".to_string(),
@@ -248,8 +249,8 @@ const OBSERVE_TYPED: &str = "local.set $ref local.get $ref ref.is_null if (resul
 
 /// `instr` with its element operand made and its element result observed
 /// around it, for the table instructions that have one (`table.set`,
-/// `table.fill`, `table.grow`, `table.get`); `None` for the others, which
-/// run as they are.
+/// `table.fill`, `table.grow`, `table.get`, and `call_ref`'s typed
+/// reference); `None` for the others, which run as they are.
 pub fn wrapped(entry: &Entry, table: Table, instr: &str) -> Option<String> {
     let make = || make_element(table);
     Some(match entry.name {
@@ -259,6 +260,11 @@ pub fn wrapped(entry: &Entry, table: Table, instr: &str) -> Option<String> {
         // the last set aside while the element is made.
         "table.fill" | "table.grow" => {
             format!("local.set $n local.set $null local.set $val {} local.get $n {instr}", make())
+        }
+        // [value, null flag]: a `(ref null $returns)` whatever the table.
+        "call_ref" | "return_call_ref" => {
+            let typed = make_element(Table { elements: Elements::TypedFuncref, ..table });
+            format!("local.set $null local.set $val {typed} {instr}")
         }
         "table.get" => match table.elements {
             Elements::Funcref => format!("{instr} {OBSERVE_FUNCREF}"),
@@ -273,7 +279,7 @@ pub fn wrapped(entry: &Entry, table: Table, instr: &str) -> Option<String> {
 pub fn locals(entry: &Entry, table: Table) -> String {
     let at = if table.table64 { "i64" } else { "i32" };
     match entry.name {
-        "table.set" => " (local $val i32) (local $null i32)".to_string(),
+        "table.set" | "call_ref" | "return_call_ref" => " (local $val i32) (local $null i32)".to_string(),
         "table.fill" | "table.grow" => format!(" (local $val i32) (local $null i32) (local $n {at})"),
         "table.get" if table.elements != Elements::Externref => {
             format!(" (local $ref {})", table.elements.type_text())

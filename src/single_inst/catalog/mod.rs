@@ -241,7 +241,8 @@ impl Entry {
             Group::Table => {
                 f.reference_types = true;
                 f.bulk_memory = true;
-                f.tail_call = self.name == "return_call_indirect";
+                f.tail_call = self.name.starts_with("return_call");
+                f.gc = self.is_call_ref();
             }
             // `i31ref`, `anyref` and `eqref` operands: GC (with typed
             // function references, which `ref.as_non_null` belongs to).
@@ -256,13 +257,22 @@ impl Entry {
     /// The types an indirect call may name: all four for `call_indirect`;
     /// for `return_call_indirect` those whose results are the calling
     /// function's (`$other`, `(func)`, would not validate in tail
-    /// position).
+    /// position); for `call_ref` and `return_call_ref` the functions' own
+    /// and its supertype.
     pub fn callee_types(&self) -> &'static [CalleeType] {
-        if self.name == "return_call_indirect" {
-            &[CalleeType::Returns, CalleeType::Parent, CalleeType::Sibling]
-        } else {
-            &CalleeType::ALL
+        match self.name {
+            "return_call_indirect" => &[CalleeType::Returns, CalleeType::Parent, CalleeType::Sibling],
+            // The operand is a `(ref null $returns)`: a type it does not
+            // match would not validate.
+            "call_ref" | "return_call_ref" => &[CalleeType::Returns, CalleeType::Parent],
+            _ => &CalleeType::ALL,
         }
+    }
+
+    /// `call_ref` or `return_call_ref`: a call through a typed function
+    /// reference, made from two i32s; no table of its own.
+    pub fn is_call_ref(&self) -> bool {
+        matches!(self.name, "call_ref" | "return_call_ref")
     }
 
     /// `memory.grow` or `table.grow`: the spec lets them fail at any time,
@@ -371,14 +381,16 @@ impl Entry {
             Imm::Table | Imm::Elem => Immediates::Table(Table::arbitrary(u, true)?),
             Imm::Indirect => {
                 // The functions' own type half the time.
-                let table = Table::arbitrary(u, false)?;
+                // (`call_ref` needs no table but the module's functions.)
+                let table = if self.is_call_ref() { Table::default() } else { Table::arbitrary(u, false)? };
                 let ty = match u.int_in_range(0..=5u8)? {
                     0..=2 => CalleeType::Returns,
-                    3 if self.callee_types().contains(&CalleeType::Other) => CalleeType::Other,
-                    3 => CalleeType::Returns,
+                    3 => CalleeType::Other,
                     4 => CalleeType::Parent,
                     _ => CalleeType::Sibling,
                 };
+                // A type the instruction cannot name: the functions' own.
+                let ty = if self.callee_types().contains(&ty) { ty } else { CalleeType::Returns };
                 Immediates::Indirect { table, ty }
             }
             Imm::HeapType => {
@@ -482,6 +494,9 @@ impl Entry {
                     }
                 }
                 out
+            }
+            Imm::Indirect if self.is_call_ref() => {
+                self.callee_types().iter().map(|&ty| Immediates::Indirect { table: Table::default(), ty }).collect()
             }
             Imm::Indirect => [Elements::Funcref, Elements::TypedFuncref]
                 .into_iter()

@@ -1,7 +1,7 @@
 //! The catalog's data: every numeric, SIMD and relaxed-SIMD instruction of
 //! the spec, its memory instructions, the threads proposal's atomic memory
-//! instructions, its table instructions (`call_indirect` and
-//! `return_call_indirect` among them), and
+//! instructions, its table instructions (the indirect calls and
+//! `call_ref` among them), and
 //! the reference instructions that act on values alone, one line each —
 //! text-format name, group, operand and result types (for reference and table instructions: the parameters
 //! and results of the module's functions, `funcref`s made from and
@@ -467,6 +467,11 @@ pub const ENTRIES: &[Entry] = &[
     // returns the callee's results (every function that runs it ends with
     // it, so it is always in tail position).
     e("return_call_indirect", Group::Table, &[I32], &[I32], Imm::Indirect),
+    // call_ref, return_call_ref (0x14, 0x15, typed function references):
+    // the operand, a `(ref null $returns)`, is made from two i32s like a
+    // `funcref` operand of the table instructions.
+    e("call_ref", Group::Table, &[I32, I32], &[I32], Imm::Indirect),
+    e("return_call_ref", Group::Table, &[I32, I32], &[I32], Imm::Indirect),
     e("table.get", Group::Table, &[I32], &[I32], Imm::Table),
     e("table.set", Group::Table, &[I32, I32, I32], &[], Imm::Table),
     e("table.init", Group::Table, &[I32, I32, I32], &[], Imm::Elem),
