@@ -1,9 +1,10 @@
 //! Table instructions (catalog group
 //! [`Group::Table`](super::catalog::Group::Table)): the module's table
 //! `$tab` of [`TABLE_SIZE`] elements, of `funcref`s, of typed function
-//! references `(ref null $returns)` or of `externref`s (exported as `tab`, so its size and null pattern are part of the final
-//! state; its maximum is its size, or [`super::operands::GROW_MAX_ELEMENTS`]
-//! for `table.grow`, or none), the elements it holds, the passive element
+//! references `(ref null $returns)` or of `externref`s (exported as `tab`,
+//! so its size and null pattern are part of the final state; its maximum
+//! is its size, or [`super::operands::GROW_MAX_ELEMENTS`] for
+//! `table.grow`, or none), the elements it holds, the passive element
 //! segment `table.init` copies from, the second table `$src` a `table.copy
 //! $tab $src` copies from, how an element operand is made from i32
 //! parameters, how `table.get`'s result is observed as one i32, and `peek`,
@@ -18,25 +19,25 @@
 //! from the wrong place shows. All four have type `$returns` (`(func
 //! (result i32))`); `call_indirect` with the other type, `$other`
 //! (`(func)`), must trap on the signature check wherever the element is
-//! not null. In a module whose `call_indirect` uses GC's declared
-//! subtyping ([`CalleeType::Parent`], [`CalleeType::Sibling`]), `$returns`
-//! is `(sub final $parent …)` and `$sibling` another subtype of `$parent`
-//! with the same structure: a call through `$parent` must complete, one
-//! through `$sibling` trap. A table of `(ref null $returns)` (GC's typed
+//! not null. In a module whose indirect call uses GC's declared subtyping
+//! ([`CalleeType::Parent`], [`CalleeType::Sibling`]), `$returns` is `(sub
+//! final $parent …)` and `$sibling` another subtype of `$parent` with the
+//! same structure: a call through `$parent` must complete, one through
+//! `$sibling` trap. A table of `(ref null $returns)` (GC's typed
 //! references) holds the same functions: there an engine knows from the
-//! table's type alone whether a `call_indirect`'s check passes, and
+//! table's type alone whether an indirect call's check passes, and
 //! `table.get`'s element is called with `call_ref`. In a table of
-//! `externref`s (GC; never
-//! `call_indirect`'s) element `i` is made with `extern.convert_any` from a
-//! `$box` struct holding its id where `i` is even — an object Wasmtime's
-//! collector tracks, through the barriers of every table access — and
-//! from an `i31ref` of its id where `i` is odd; `$extern_id` reads the id
-//! back. An element operand is made, like a reference operand
-//! ([`super::refs`]), from `(value, null flag)`: null when the flag is
-//! non-zero, else element `value & 3` (chosen by `select`s, so no branch
-//! depends on it). The same code sits in every function that runs the
-//! instruction, after the operands are pushed, so each operand source
-//! feeds it alike.
+//! `externref`s (GC; never an indirect call's) element `i` is made with
+//! `extern.convert_any` from a `$box` struct holding its id where `i` is
+//! even — an object Wasmtime's collector tracks, through the barriers of
+//! every table access — and from an `i31ref` of its id where `i` is odd;
+//! `$extern_id` reads the id back. An element operand is made, like a
+//! reference operand ([`super::refs`]), from `(value, null flag)`: null
+//! when the flag is non-zero, else element `value & 3` (chosen by
+//! `select`s, so no branch depends on it); `call_ref` and
+//! `return_call_ref` call such a `(ref null $returns)` whatever the table.
+//! The same code sits in every function that runs the instruction, after
+//! the operands are pushed, so each operand source feeds it alike.
 
 use super::catalog::{CalleeType, Elements, Entry, Immediates, Table};
 

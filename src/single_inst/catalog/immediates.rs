@@ -166,8 +166,8 @@ pub enum Elements {
     /// types are declared subtypes, through which check.
     TypedFuncref,
     /// `externref`s (GC's `extern.convert_any` makes them: of structs,
-    /// which a collector tracks, and of `i31ref`s); never
-    /// `call_indirect`'s.
+    /// which a collector tracks, and of `i31ref`s); never an indirect
+    /// call's.
     Externref,
 }
 
@@ -204,8 +204,8 @@ impl Elements {
 impl Table {
     /// A kind of table from fuzz bytes: 64-bit one time in four, without
     /// a maximum one time in two; of `externref`s one time in three where
-    /// `of_any` (not for `call_indirect`), of typed function references
-    /// one time in six (one in two for `call_indirect`), else of
+    /// `of_any` (not for the indirect calls), of typed function references
+    /// one time in six (one in two for the indirect calls), else of
     /// `funcref`s.
     pub(super) fn arbitrary(u: &mut Unstructured<'_>, of_any: bool) -> arbitrary::Result<Table> {
         let (table64, unbounded) = (u.ratio(1u8, 4)?, u.arbitrary()?);
