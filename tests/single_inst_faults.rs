@@ -1,7 +1,8 @@
 //! The per-instruction planted faults caught through the `single_inst`
 //! fuzz target (a wrong `i16x8.q15mulr_sat_s` lane, a shuffle index off by
 //! one, a NaN sign flip in `f32x4.neg`, a relaxed choice changing mid-run,
-//! `i31.get_s` read unsigned) and the planted miscompiles of 64-bit
+//! `i31.get_s` read unsigned, a `ref.cast` to a nullable type taken as one
+//! to the non-nullable type) and the planted miscompiles of 64-bit
 //! memories and atomics through it; a relaxed choice changing mid-run
 //! reported as such by the sweep; every per-instruction fault with a test.
 //! The table faults are in `tests/single_inst_tables.rs`.
@@ -38,6 +39,11 @@ fn relaxed_choice_changing_mid_run_is_caught_by_the_fuzz_target() {
 #[test]
 fn i31_get_s_read_unsigned_is_caught_by_the_fuzz_target() {
     caught(Fault::I31GetSUnsigned);
+}
+
+#[test]
+fn ref_cast_nullable_as_non_null_is_caught_by_the_fuzz_target() {
+    caught(Fault::RefCastNullableAsNonNull);
 }
 
 /// The planted miscompiles of 64-bit memories and atomics, caught by the
@@ -91,6 +97,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::TableCopyWrongSource,
         // tests/single_inst_extern_tables.rs, tests/sweep.rs
         Fault::ExternrefTableFillNull,
+        Fault::RefCastNullableAsNonNull,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

@@ -162,6 +162,13 @@ fn sweep_catches_a_copy_from_the_wrong_memory_or_table() {
     caught_by_sweep("table-copy-wrong-source", "table.copy");
 }
 
+/// `ref.cast` to a nullable type taken as one to a non-nullable type: the
+/// sweep casts null operands to both.
+#[test]
+fn sweep_catches_a_nullable_cast_taken_as_non_null() {
+    caught_by_sweep("ref-cast-nullable-as-non-null", "ref.cast");
+}
+
 /// `table.fill` of `externref`s storing null: the sweep fills tables of
 /// `externref`s as well as of `funcref`s.
 #[test]
@@ -184,7 +191,7 @@ fn reference_instructions_sweep_clean_on_reference_and_wasmtime() {
     use crosscheck::single_inst::catalog::Group;
     let only: Vec<String> =
         ENTRIES.iter().filter(|e| e.group == Group::Reference).map(|e| e.name.to_string()).collect();
-    assert_eq!(only.len(), 8);
+    assert_eq!(only.len(), 10);
     let opts = SweepOptions {
         engines: vec!["reference".into(), "wasmtime".into(), "pulley".into(), "wasmi".into()],
         profiles: vec!["sse2".into()],
@@ -193,7 +200,7 @@ fn reference_instructions_sweep_clean_on_reference_and_wasmtime() {
         only,
     };
     let m = run(&opts, |_, _, _| {}).unwrap();
-    assert_eq!(m.rows.len(), 8);
+    assert_eq!(m.rows.len(), 10);
     for r in &m.rows {
         for (i, c) in r.cells.iter().enumerate() {
             let label = &m.columns[i].label;

@@ -74,6 +74,10 @@ pub enum Fault {
     /// null instead of the reference (an engine whose GC barrier for the
     /// store loses the value).
     ExternrefTableFillNull,
+    /// Per-instruction: `ref.cast` to a nullable type compiled as the cast
+    /// to the non-nullable one (the type's nullability lost), so a null
+    /// operand traps instead of passing.
+    RefCastNullableAsNonNull,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -148,6 +152,7 @@ impl Fault {
         Fault::MemoryCopyWrongSource,
         Fault::TableCopyWrongSource,
         Fault::ExternrefTableFillNull,
+        Fault::RefCastNullableAsNonNull,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -244,13 +249,14 @@ impl Fault {
             // sibling subtype (one instruction of 511, one type of six).
             Fault::CallIndirectSiblingAccepted => base.saturating_mul(4),
             // One input in about 1,000 is a copy between two memories or
-            // tables (one instruction of 516, from a second one time in two).
+            // tables (one instruction of 518, from a second one time in two).
             Fault::MemoryCopyWrongSource | Fault::TableCopyWrongSource => base.saturating_mul(4),
-            // One input in 516 is an `i31.get_s`, and only an operand with
-            // bit 30 set shows the fault (seed 1: 4,966 inputs).
-            Fault::I31GetSUnsigned => base.saturating_mul(4),
+            // One input in 518 is an `i31.get_s`, and only an operand with
+            // bit 30 set shows the fault (seed 1: 4,966 inputs); one in
+            // about 1,000 a `ref.cast` to a nullable type.
+            Fault::I31GetSUnsigned | Fault::RefCastNullableAsNonNull => base.saturating_mul(4),
             // One input in about 3,000 fills a table of `externref`s (one
-            // instruction of 516, one table in three; seed 3 drew 12 fills
+            // instruction of 518, one table in three; seed 3 drew 12 fills
             // in its first 12,000 inputs).
             Fault::ExternrefTableFillNull => base.saturating_mul(8),
             _ => base,
@@ -287,6 +293,7 @@ impl Fault {
             Fault::MemoryCopyWrongSource => "memory-copy-wrong-source",
             Fault::TableCopyWrongSource => "table-copy-wrong-source",
             Fault::ExternrefTableFillNull => "externref-table-fill-null",
+            Fault::RefCastNullableAsNonNull => "ref-cast-nullable-as-non-null",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

@@ -5,7 +5,9 @@
 //! memories or tables made a copy within its destination
 //! ([`super::Fault::MemoryCopyWrongSource`],
 //! [`super::Fault::TableCopyWrongSource`]), and a `table.fill` of
-//! `externref`s that stores null ([`super::Fault::ExternrefTableFillNull`]).
+//! `externref`s that stores null ([`super::Fault::ExternrefTableFillNull`]),
+//! and a `ref.cast` to a nullable type made one to the non-nullable type
+//! ([`super::Fault::RefCastNullableAsNonNull`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -21,6 +23,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::MemoryCopyWrongSource => copy_within_destination(wasm, false),
         Fault::TableCopyWrongSource => copy_within_destination(wasm, true),
         Fault::ExternrefTableFillNull => externref_fill_with_null(wasm),
+        Fault::RefCastNullableAsNonNull => nullable_casts_as_non_null(wasm),
         _ => None,
     }
 }
@@ -47,6 +50,26 @@ fn call_indirect_through_supertype(wasm: &[u8]) -> Option<Vec<u8>> {
         }
         _ => None,
     })
+}
+
+/// `wasm` with every `ref.cast` to a nullable type made a cast to the
+/// non-nullable one (the per-instruction fault
+/// [`super::Fault::RefCastNullableAsNonNull`]); the result's type narrows,
+/// which every use of it accepts. `None` where no cast is to a nullable
+/// type.
+fn nullable_casts_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, _| match *op {
+        O::RefCastNullable { hty } => Some(vec![I::RefCastNonNull(heap_type(hty)?)]),
+        _ => None,
+    })
+}
+
+/// A heap type as wasm-encoder spells it (abstract heap types and type
+/// indices; `None` for the rest).
+fn heap_type(hty: wasmparser::HeapType) -> Option<wasm_encoder::HeapType> {
+    use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+    RoundtripReencoder.heap_type(hty).ok()
 }
 
 /// `wasm` with every `table.fill` of a table of `externref`s filling with

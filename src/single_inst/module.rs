@@ -93,6 +93,7 @@ impl Spec {
             Immediates::Table(_) => super::tables::instruction_text(self.entry, CalleeType::Returns),
             Immediates::Tables { .. } => format!("{name} $tab $src"),
             Immediates::Indirect { ty, .. } => super::tables::instruction_text(self.entry, ty),
+            Immediates::Cast { heap, nullable } => format!("{name} {}", super::refs::cast_type(heap, nullable)),
         }
     }
 

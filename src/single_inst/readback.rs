@@ -90,6 +90,12 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
                 .find(|t| words.contains(&format!("{})", t.name()).as_str()) || words.contains(&t.name()))?;
             Immediates::Indirect { table, ty }
         }
+        // `ref.test (ref null i31)`: the heap type's word ends the text.
+        Imm::Cast => {
+            let heap = words.iter().rev().find_map(|w| w.strip_suffix(')'))?;
+            let heap = super::refs::CAST_HEAPS.iter().position(|h| *h == heap)? as u8;
+            Immediates::Cast { heap, nullable: words.contains(&"null") }
+        }
         Imm::HeapType => {
             let heap = words.first()?.strip_prefix("operand=")?;
             Immediates::HeapType(super::refs::HEAP_TYPES.iter().position(|h| *h == heap)? as u8)

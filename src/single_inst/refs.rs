@@ -11,7 +11,9 @@
 //! is non-zero, else `ref.i31 value` (for an `externref`, then
 //! `extern.convert_any`). The same code sits in every function that runs
 //! the instruction (`f`, `k`, `t{i}`, `g{i}`, `l{i}`), after the
-//! operands are pushed, so each operand source feeds it alike.
+//! operands are pushed, so each operand source feeds it alike. `ref.test`
+//! and `ref.cast` test such an `anyref` against a type of [`CAST_HEAPS`],
+//! nullable or not.
 
 use super::catalog::{Entry, Group, Immediates};
 use crosscheck_oracles::{CallOutcome, TrapKind, Val};
@@ -83,6 +85,18 @@ impl RefSig {
 /// way (an `externref` of an externalized i31 0 is not null).
 pub const HEAP_TYPES: &[&str] = &["any", "eq", "i31", "extern"];
 
+/// The heap types `ref.test` and `ref.cast` test against
+/// ([`Immediates::Cast`]): the `any` hierarchy's abstract types, an i31's
+/// supertypes among them (`any`, `eq`, `i31`) and not (`struct`, `array`,
+/// the bottom type `none`).
+pub const CAST_HEAPS: &[&str] = &["any", "eq", "i31", "struct", "array", "none"];
+
+/// `ref.test`'s and `ref.cast`'s reference type in the text format.
+pub fn cast_type(heap: u8, nullable: bool) -> String {
+    let heap = CAST_HEAPS.get(heap as usize).copied().unwrap_or("?");
+    if nullable { format!("(ref null {heap})") } else { format!("(ref {heap})") }
+}
+
 /// The signature of a reference entry with immediates `imm`; `None` for
 /// any other entry.
 pub fn sig(entry: &Entry, imm: &Immediates) -> Option<RefSig> {
@@ -107,6 +121,8 @@ pub fn sig(entry: &Entry, imm: &Immediates) -> Option<RefSig> {
         "i31.get_s" | "i31.get_u" => (&[I31OrNull("i31")], Observe::I32),
         "any.convert_extern" => (&[ExternOrNull], Observe::Any),
         "extern.convert_any" => (&[I31OrNull("any")], Observe::Extern),
+        "ref.test" => (&[I31OrNull("any")], Observe::I32),
+        "ref.cast" => (&[I31OrNull("any")], Observe::Any),
         _ => return None,
     };
     Some(RefSig { operands, result })
@@ -187,7 +203,20 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
         at += m.params();
     }
     let trap = || Some(CallOutcome::Trapped(TrapKind::NullReference));
+    // Whether a null or an i31 is of `ref.test`'s or `ref.cast`'s type:
+    // null where it is nullable, an i31 where its heap type is one of an
+    // i31's supertypes.
+    let of_type = |v: &Value| match (imm, v) {
+        (Immediates::Cast { nullable, .. }, Value::Null) => Some(*nullable),
+        (Immediates::Cast { heap, .. }, Value::I31(_)) => {
+            Some(matches!(CAST_HEAPS.get(*heap as usize), Some(&("any" | "eq" | "i31"))))
+        }
+        _ => None,
+    };
     let result = match (entry.name, operands.as_slice()) {
+        ("ref.test", [a]) => Value::I32(of_type(a)? as u32),
+        ("ref.cast", [a]) if of_type(a)? => *a,
+        ("ref.cast", [_]) => return Some(CallOutcome::Trapped(TrapKind::CastFailure)),
         ("ref.i31", [Value::I32(x)]) => Value::I31(x & 0x7fff_ffff),
         ("i31.get_s" | "i31.get_u" | "ref.as_non_null", [Value::Null]) => return trap(),
         // Sign-extend from bit 30.
@@ -261,5 +290,22 @@ mod tests {
         assert_eq!(typed("ref.is_null", 3, &[0, 1]), ret(&[1]));
         assert_eq!(typed("ref.as_non_null", 3, &[0x8000_0000, 0]), ret(&[0, 1, 0]));
         assert_eq!(typed("ref.as_non_null", 2, &[1, 1]), null);
+        // `ref.test` and `ref.cast` against (nullable) `i31`, `struct`,
+        // `none`: an i31 passes its supertypes only, null the nullable.
+        let cast = |name: &str, heap: &str, nullable: bool, args: &[u32]| {
+            let heap = CAST_HEAPS.iter().position(|h| *h == heap).unwrap() as u8;
+            let args: Vec<Val> = args.iter().map(|&x| Val::I32(x)).collect();
+            expected(lookup(name).unwrap(), &Immediates::Cast { heap, nullable }, &args).unwrap()
+        };
+        let cast_failure = CallOutcome::Trapped(TrapKind::CastFailure);
+        assert_eq!(cast("ref.test", "i31", false, &[5, 0]), ret(&[1]));
+        assert_eq!(cast("ref.test", "eq", false, &[5, 1]), ret(&[0]));
+        assert_eq!(cast("ref.test", "eq", true, &[5, 1]), ret(&[1]));
+        assert_eq!(cast("ref.test", "struct", true, &[5, 0]), ret(&[0]));
+        assert_eq!(cast("ref.test", "none", true, &[5, 1]), ret(&[1]));
+        assert_eq!(cast("ref.cast", "any", false, &[0x8000_0007, 0]), ret(&[0, 1, 7]));
+        assert_eq!(cast("ref.cast", "array", false, &[7, 0]), cast_failure);
+        assert_eq!(cast("ref.cast", "i31", false, &[7, 1]), cast_failure);
+        assert_eq!(cast("ref.cast", "none", true, &[7, 1]), ret(&[1, 0, u32::MAX]));
     }
 }

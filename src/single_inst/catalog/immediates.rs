@@ -54,6 +54,12 @@ pub enum Immediates {
     /// The operand's heap type, an index into
     /// [`crate::single_inst::refs::HEAP_TYPES`].
     HeapType(u8),
+    /// `ref.test`'s and `ref.cast`'s reference type: a heap type, an index
+    /// into [`crate::single_inst::refs::CAST_HEAPS`], nullable or not.
+    Cast {
+        heap: u8,
+        nullable: bool,
+    },
 }
 
 /// The one-page memory a memory instruction runs against: not an

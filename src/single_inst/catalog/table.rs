@@ -488,6 +488,10 @@ pub const ENTRIES: &[Entry] = &[
     e("i31.get_u", Group::Reference, &[I32, I32], &[I32], Imm::None),
     e("any.convert_extern", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::None),
     e("extern.convert_any", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::None),
+    // ref.test, ref.cast (0xfb 0x14/0x15 non-null, 0x16/0x17 nullable) of
+    // an `anyref` made from two i32s (null or an i31) against a type.
+    e("ref.test", Group::Reference, &[I32, I32], &[I32], Imm::Cast),
+    e("ref.cast", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::Cast),
     // Atomic memory instructions (0xfe prefix).
     e("memory.atomic.notify", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
     e("memory.atomic.wait32", Group::Atomic, &[I32, I32, I64], &[I32], Imm::Mem { align: 2 }),
