@@ -9,6 +9,8 @@
 //! destination is caught through the fuzz target (and the sweep:
 //! tests/sweep.rs).
 
+mod common;
+
 use crosscheck::oracles::{CallOutcome, Observation, TrapKind, Val, ValType, registry};
 use crosscheck::selftest::{Fault, run_fault, single_inst_options};
 use crosscheck::single_inst::catalog::{Immediates, SplitMix, lookup};
@@ -73,8 +75,7 @@ fn copies_between_two_agree_complete_and_trap_on_every_pair() {
             }
             let observed = if name == "memory.copy" { &case.plan.observe.memories } else { &case.plan.observe.tables };
             assert_eq!(observed.len(), 2, "{text}: both observed");
-            let f: Vec<&CallOutcome> =
-                case.plan.calls.iter().zip(&reference.calls).filter(|(c, _)| c.export == "f").map(|(_, o)| o).collect();
+            let f = common::outcomes_of_f(&case, &reference.calls);
             let oob = if name == "memory.copy" { TrapKind::MemoryOutOfBounds } else { TrapKind::TableOutOfBounds };
             assert!(f.iter().any(|o| matches!(o, CallOutcome::Returned(_))), "{text}: never completed");
             assert!(f.contains(&&CallOutcome::Trapped(oob)), "{text}: never out of bounds");

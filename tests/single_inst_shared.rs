@@ -7,6 +7,8 @@
 //! Winch agree with the reference under the judge (a trap both misaligned
 //! and out of bounds may be either).
 
+mod common;
+
 use crosscheck::engines::EngineSet;
 use crosscheck::judge::Verdict;
 use crosscheck::oracles::{CallOutcome, Observation, TrapKind, Val, registry};
@@ -16,11 +18,6 @@ use crosscheck::target::check_case;
 
 fn run(engine: &str, case: &crosscheck::case::Case) -> Observation {
     registry::create(engine).unwrap_or_else(|e| panic!("{engine}: {e}")).run(&case.plan)
-}
-
-/// The outcomes of the calls of `f` in `case`, on `obs`.
-fn of_f<'a>(case: &crosscheck::case::Case, obs: &'a Observation) -> Vec<&'a CallOutcome> {
-    case.plan.calls.iter().zip(&obs.calls).filter(|(c, _)| c.export == "f").map(|(_, o)| o).collect()
 }
 
 #[test]
@@ -44,7 +41,7 @@ fn waits_on_a_shared_memory_compare_and_time_out_on_every_engine() {
             let reference = run("reference", &case);
             let checked = check_case(text.clone(), case.clone(), &mut engines, std::time::Duration::ZERO);
             assert!(matches!(checked.verdict, Verdict::Agree), "{text}: {:?}", checked.verdict);
-            for o in of_f(&case, &reference) {
+            for o in common::outcomes_of_f(&case, &reference.calls) {
                 assert_ne!(o, &CallOutcome::Trapped(TrapKind::AtomicWaitNonShared), "{text}: the memory is shared");
                 if let CallOutcome::Returned(v) = o {
                     results.insert(v[0].bits() as u64);

@@ -7,6 +7,8 @@
 //! 64-bit table miscompile and a `call_indirect` that accepts a sibling
 //! subtype caught through the fuzz target.
 
+mod common;
+
 use crosscheck::oracles::{CallOutcome, Observation, TrapKind, Val, registry};
 use crosscheck::selftest::{Fault, run_fault, single_inst_options};
 use crosscheck::single_inst::catalog::{CalleeType, ENTRIES, Elements, Group, Immediates, SplitMix, Table, lookup};
@@ -249,13 +251,7 @@ fn return_call_indirect_returns_what_call_indirect_returns() {
             let case = case_for(&spec, &tuples).unwrap_or_else(|r| panic!("{}: {r:?}", spec.section_text()));
             let reference = run("reference", &case);
             assert_eq!(run("wasmtime", &case).calls, reference.calls, "{}", spec.section_text());
-            case.plan
-                .calls
-                .iter()
-                .zip(reference.calls)
-                .filter(|(c, _)| c.export == "f")
-                .map(|(_, o)| o)
-                .collect::<Vec<_>>()
+            common::outcomes_of_f(&case, &reference.calls).into_iter().cloned().collect::<Vec<_>>()
         };
         let (t, p) = (outcomes(tail), outcomes(plain));
         assert_eq!(t, p, "{imm:?}");

@@ -17,11 +17,6 @@ use crosscheck::single_inst::catalog::{CalleeType, Elements, Immediates, SplitMi
 use crosscheck::single_inst::tables::FUNC_IDS;
 use crosscheck::single_inst::{Spec, case_for, operands};
 
-/// The outcomes of the calls of `f` among `calls`.
-fn outcomes_of_f(case: &crosscheck::case::Case, calls: &[CallOutcome]) -> Vec<CallOutcome> {
-    case.plan.calls.iter().zip(calls).filter(|(c, _)| c.export == "f").map(|(_, o)| o.clone()).collect()
-}
-
 #[test]
 fn table_instructions_on_typed_tables_agree_across_engines() {
     let kinds = common::on_every_table_of(Elements::TypedFuncref, 41, |spec, case, f| {
@@ -74,7 +69,7 @@ fn a_sibling_accepted_on_a_typed_table_shows() {
     assert_eq!(clean.calls, reference.calls);
     let faulty = Faulty::new(registry::create("wasmtime").unwrap(), Fault::CallIndirectSiblingAccepted).run(&case.plan);
     assert_ne!(faulty.calls, reference.calls, "{}", spec.section_text());
-    assert!(outcomes_of_f(&case, &faulty.calls).iter().any(|o| matches!(o, CallOutcome::Returned(_))));
+    assert!(common::outcomes_of_f(&case, &faulty.calls).iter().any(|o| matches!(o, CallOutcome::Returned(_))));
 }
 
 #[test]

@@ -114,11 +114,19 @@ pub fn on_every_table_of(
                 assert_eq!(other.calls, reference.calls, "{text} on {engine}");
                 assert_eq!(other.state, reference.state, "{text} on {engine}");
             }
-            let f = case.plan.calls.iter().zip(&reference.calls).filter(|(c, _)| c.export == "f");
-            check(&spec, &case, f.map(|(_, o)| o.clone()).collect());
+            check(&spec, &case, outcomes_of_f(&case, &reference.calls).into_iter().cloned().collect());
         }
     }
     kinds
+}
+
+/// The outcomes of a single-instruction Case's calls of `f` among `calls`
+/// (an engine's outcomes of the whole plan).
+pub fn outcomes_of_f<'a>(
+    case: &crosscheck::case::Case,
+    calls: &'a [crosscheck::oracles::CallOutcome],
+) -> Vec<&'a crosscheck::oracles::CallOutcome> {
+    case.plan.calls.iter().zip(calls).filter(|(c, _)| c.export == "f").map(|(_, o)| o).collect()
 }
 
 /// The i32 results of the calls that returned one.
