@@ -169,6 +169,16 @@ fn sweep_catches_a_nullable_cast_taken_as_non_null() {
     caught_by_sweep("ref-cast-nullable-as-non-null", "ref.cast");
 }
 
+/// Casts to a type of a rec group of two checked as to the type that reads
+/// alike in a group of its own; and casts to a defined type checked as to
+/// its abstract kind (a GC fault of `differential`): the sweep's objects
+/// of each defined type tell both.
+#[test]
+fn sweep_catches_casts_blind_to_rec_groups_and_too_lenient() {
+    caught_by_sweep("cast-rec-group-blind", "ref.test");
+    caught_by_sweep("cast-too-lenient", "ref.cast");
+}
+
 /// `table.fill` of `externref`s storing null: the sweep fills tables of
 /// `externref`s as well as of `funcref`s.
 #[test]

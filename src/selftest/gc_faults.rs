@@ -6,7 +6,7 @@
 //! `super::miscompile::rewrite_code`); everything else is copied as is.
 
 use super::Fault;
-use super::miscompile::{Context, context, rewrite_code};
+use super::miscompile::{Context, context, rewrite_code, rewrite_where_valid};
 use wasm_encoder::Instruction as I;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasmparser::{
@@ -191,38 +191,9 @@ fn lenient_cast(op: &O<'_>, types: &Types) -> Option<O<'static>> {
 }
 
 /// `wasm` with the casts made lenient, each where the module still
-/// validates: all at once if that validates, else one by one in order,
-/// keeping each that leaves the module valid. `None` when the module has
-/// no such cast, or none can be planted (an invalid module: none).
+/// validates ([`rewrite_where_valid`]).
 fn plant_casts(wasm: &[u8], ctx: &Context, types: &Types) -> Option<Vec<u8>> {
-    // The module with the casts `planted` picks (by their order in the
-    // code), and how many casts there are.
-    let with = |planted: &dyn Fn(usize) -> bool| {
-        let mut n = 0;
-        let module = rewrite_code(wasm, ctx, |op, _, _, _| {
-            let lenient = lenient_cast(op, types)?;
-            n += 1;
-            planted(n - 1).then(|| RoundtripReencoder.instruction(lenient).ok().map(|i| vec![i]))?
-        });
-        (module, n)
-    };
-    let valid =
-        |m: &[u8]| wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all()).validate_all(m).is_ok();
-    let (all, casts) = with(&|_| true);
-    let all = all?;
-    if valid(&all) {
-        return Some(all);
-    }
-    if !valid(wasm) {
-        return None;
-    }
-    let mut kept = vec![false; casts];
-    for k in 0..casts {
-        kept[k] = true;
-        let (trial, _) = with(&|i| kept[i]);
-        kept[k] = trial.is_some_and(|m| valid(&m));
-    }
-    with(&|i| kept[i]).0
+    rewrite_where_valid(wasm, ctx, |op| Some(vec![RoundtripReencoder.instruction(lenient_cast(op, types)?).ok()?]))
 }
 
 #[cfg(test)]

@@ -7,11 +7,13 @@
 //! [`super::Fault::TableCopyWrongSource`]), and a `table.fill` of
 //! `externref`s that stores null ([`super::Fault::ExternrefTableFillNull`]),
 //! and a `ref.cast` to a nullable type made one to the non-nullable type
-//! ([`super::Fault::RefCastNullableAsNonNull`]).
+//! ([`super::Fault::RefCastNullableAsNonNull`]), and a cast to a type of a
+//! rec group of two or more made one to a type that reads alike in a
+//! group of its own ([`super::Fault::CastRecGroupBlind`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
-use super::miscompile::{context, rewrite_code};
+use super::miscompile::{context, rewrite_code, rewrite_where_valid};
 use wasm_encoder::{Instruction as I, ValType};
 use wasmparser::{Operator as O, Parser, Payload};
 
@@ -24,6 +26,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::TableCopyWrongSource => copy_within_destination(wasm, true),
         Fault::ExternrefTableFillNull => externref_fill_with_null(wasm),
         Fault::RefCastNullableAsNonNull => nullable_casts_as_non_null(wasm),
+        Fault::CastRecGroupBlind => casts_blind_to_rec_groups(wasm),
         _ => None,
     }
 }
@@ -62,6 +65,48 @@ fn nullable_casts_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
     rewrite_code(wasm, &ctx, |op, _, _, _| match *op {
         O::RefCastNullable { hty } => Some(vec![I::RefCastNonNull(heap_type(hty)?)]),
         _ => None,
+    })
+}
+
+/// `wasm` with every `ref.test` and `ref.cast` against a defined type of
+/// a rec group of two or more types made against the first type of a rec
+/// group of its own with the same definition (the per-instruction fault
+/// [`super::Fault::CastRecGroupBlind`]): the casts of an engine that
+/// canonicalizes each type as if it had no rec group; each where the
+/// module stays valid (a cast's result changes type). `None` where no cast
+/// has such a type.
+fn casts_blind_to_rec_groups(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::HeapType as H;
+    use wasmparser::{HeapType, UnpackedIndex};
+    let ctx = context(wasm)?;
+    // Each type's definition, and whether its rec group has one type.
+    let mut types: Vec<(wasmparser::SubType, bool)> = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::TypeSection(reader) = payload.ok()? {
+            for group in reader {
+                let group = group.ok()?;
+                let alone = !group.is_explicit_rec_group() || group.types().len() == 1;
+                types.extend(group.into_types().map(|t| (t, alone)));
+            }
+        }
+    }
+    let alike = |hty: HeapType| -> Option<H> {
+        let HeapType::Concrete(UnpackedIndex::Module(index)) = hty else { return None };
+        let (ty, alone) = types.get(index as usize)?;
+        if *alone {
+            return None;
+        }
+        let other = types.iter().position(|(t, alone)| *alone && t == ty)?;
+        Some(H::Concrete(other as u32))
+    };
+    rewrite_where_valid(wasm, &ctx, |op| {
+        Some(vec![match *op {
+            O::RefTestNonNull { hty } => I::RefTestNonNull(alike(hty)?),
+            O::RefTestNullable { hty } => I::RefTestNullable(alike(hty)?),
+            O::RefCastNonNull { hty } => I::RefCastNonNull(alike(hty)?),
+            O::RefCastNullable { hty } => I::RefCastNullable(alike(hty)?),
+            _ => return None,
+        }])
     })
 }
 

@@ -74,6 +74,46 @@ pub fn plant(wasm: &[u8], bug: Miscompile) -> Option<Vec<u8>> {
     rewrite_code(wasm, &ctx, |op, prev, next, scratch| plant_at(bug, op, prev, next, &ctx, scratch))
 }
 
+/// `wasm` with the instructions `replace` replaces replaced, each where
+/// the module still validates (a replacement may change a result's type):
+/// all at once if that validates, else one by one in order, keeping each
+/// that leaves the module valid. `None` when nothing is replaced, or the
+/// module is invalid to begin with.
+pub(super) fn rewrite_where_valid(
+    wasm: &[u8],
+    ctx: &Context,
+    replace: impl Fn(&O<'_>) -> Option<Vec<I<'static>>>,
+) -> Option<Vec<u8>> {
+    // The module with the replacements `planted` picks (by their order in
+    // the code), and how many places there are.
+    let with = |planted: &dyn Fn(usize) -> bool| {
+        let mut n = 0;
+        let module = rewrite_code(wasm, ctx, |op, _, _, _| {
+            let replaced = replace(op)?;
+            n += 1;
+            planted(n - 1).then_some(replaced)
+        });
+        (module, n)
+    };
+    let valid =
+        |m: &[u8]| wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all()).validate_all(m).is_ok();
+    let (all, places) = with(&|_| true);
+    let all = all?;
+    if valid(&all) {
+        return Some(all);
+    }
+    if !valid(wasm) {
+        return None;
+    }
+    let mut kept = vec![false; places];
+    for k in 0..places {
+        kept[k] = true;
+        let (trial, _) = with(&|i| kept[i]);
+        kept[k] = trial.is_some_and(|m| valid(&m));
+    }
+    with(&|i| kept[i]).0
+}
+
 /// `wasm` with every function body re-encoded instruction by instruction:
 /// `at` is given each instruction with the ones before and after it, and
 /// returns what replaces it (`None`: the instruction stays). `None` when

@@ -12,12 +12,14 @@
 //! | [`module`] | the module of one (instruction, immediates) and its call plan |
 //! | [`readback`] | a built module read back: its spec, its tuples, rebuilt for a reduced plan |
 //! | [`refs`] | reference instructions: operands made and results observed in the module, the spec's model |
+//! | [`casts`] | `ref.test`'s and `ref.cast`'s defined types, objects and what the spec says each value is of |
 //! | [`tables`] | table instructions: the table and its functions, `funcref` operands made and results observed, `peek` |
 //! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine, the reference model |
 //!
 //! The `single_inst` fuzz target ([`prepare`]) and `crosscheck sweep`
 //! ([`crate::sweep`]) both build their Cases here.
 
+pub mod casts;
 pub mod catalog;
 pub mod check;
 pub mod module;

@@ -93,7 +93,7 @@ impl Spec {
             Immediates::Table(_) => super::tables::instruction_text(self.entry, CalleeType::Returns),
             Immediates::Tables { .. } => format!("{name} $tab $src"),
             Immediates::Indirect { ty, .. } => super::tables::instruction_text(self.entry, ty),
-            Immediates::Cast { heap, nullable } => format!("{name} {}", super::refs::cast_type(heap, nullable)),
+            Immediates::Cast { heap, nullable } => format!("{name} {}", super::casts::cast_type(heap, nullable)),
         }
     }
 
@@ -315,6 +315,9 @@ impl Spec {
             m.push_str(&format!("  (data \"{PASSIVE_DATA}\")\n"));
         }
         m.push_str(&super::tables::declarations(e, &self.imm));
+        if super::refs::sig(e, &self.imm).is_some_and(|sig| sig.operands.contains(&super::refs::Make::AnyOf)) {
+            m.push_str(super::casts::DECLARATIONS);
+        }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {
             m.push_str(&self.dispatcher_text(const_fed));

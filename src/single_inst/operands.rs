@@ -12,7 +12,7 @@
 
 use super::catalog::{Entry, Group, Immediates, Shape, SplitMix};
 use super::module::Spec;
-use super::refs::RefSig;
+use super::refs::{Make, RefSig};
 use crate::values::{F32_EDGES, F64_EDGES, I32_EDGES, I64_EDGES};
 use arbitrary::Unstructured;
 use crosscheck_oracles::{Val, ValType};
@@ -302,7 +302,8 @@ const I31_EDGES: &[u32] =
 
 /// The i32 parameters of a reference instruction ([`super::refs`]): per
 /// operand an edge-biased value (i31 edges among them) and, for an
-/// operand that may be null, a null flag set one time in four; a second
+/// operand that may be null, a null flag set one time in four (or for a
+/// cast's operand its kind: [`any_kind`]); a second
 /// operand is one time in three the first's value, or it with bit 31
 /// flipped (the same i31), so `ref.eq` sees equal operands.
 fn reference_operands(s: &mut dyn Source, sig: &RefSig) -> Vec<Val> {
@@ -318,11 +319,26 @@ fn reference_operands(s: &mut dyn Source, sig: &RefSig) -> Vec<Val> {
             v = first ^ (s.below(2) as u32) << 31;
         }
         args.push(Val::I32(v));
-        if m.params() == 2 {
+        if *m == Make::AnyOf {
+            args.push(Val::I32(any_kind(s)));
+        } else if m.params() == 2 {
             args.push(Val::I32((s.below(4) == 0) as u32));
         }
     }
     args
+}
+
+/// The kind of a `ref.test` or `ref.cast` operand ([`super::casts`]):
+/// null one time in four, an i31 one in four, else an object, of each
+/// type alike, its kind one time in eight a full i32 (the module takes it
+/// modulo 8).
+fn any_kind(s: &mut dyn Source) -> u32 {
+    match s.below(4) {
+        0 => 1,
+        1 => 0,
+        _ if s.below(8) == 0 => scalar(s, ValType::I32).bits() as u32,
+        _ => 2 + s.below(super::casts::OBJECTS.len() as u64) as u32,
+    }
 }
 
 /// One operand tuple for `entry` with immediates `imm`.

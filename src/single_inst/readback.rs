@@ -93,7 +93,7 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // `ref.test (ref null i31)`: the heap type's word ends the text.
         Imm::Cast => {
             let heap = words.iter().rev().find_map(|w| w.strip_suffix(')'))?;
-            let heap = super::refs::CAST_HEAPS.iter().position(|h| *h == heap)? as u8;
+            let heap = super::casts::CAST_HEAPS.iter().position(|h| *h == heap)? as u8;
             Immediates::Cast { heap, nullable: words.contains(&"null") }
         }
         Imm::HeapType => {

@@ -12,9 +12,11 @@
 //! `extern.convert_any`). The same code sits in every function that runs
 //! the instruction (`f`, `k`, `t{i}`, `g{i}`, `l{i}`), after the
 //! operands are pushed, so each operand source feeds it alike. `ref.test`
-//! and `ref.cast` test such an `anyref` against a type of [`CAST_HEAPS`],
-//! nullable or not.
+//! and `ref.cast` test an `anyref` made from `(value, kind)` — an i31,
+//! null, or an object of a defined struct or array type — against a type
+//! of [`casts::CAST_HEAPS`], nullable or not ([`super::casts`]).
 
+use super::casts::{self, AnyValue};
 use super::catalog::{Entry, Group, Immediates};
 use crosscheck_oracles::{CallOutcome, TrapKind, Val};
 
@@ -29,6 +31,9 @@ pub enum Make {
     /// From `(value, null flag)`: `ref.null extern` when the flag is
     /// non-zero, else `extern.convert_any (ref.i31 value)`: an `externref`.
     ExternOrNull,
+    /// From `(value, kind)`: an i31, null, or a new struct or array
+    /// holding `value`, typed `anyref` ([`casts::make_text`]).
+    AnyOf,
 }
 
 impl Make {
@@ -36,7 +41,7 @@ impl Make {
     pub fn params(self) -> usize {
         match self {
             Make::I32 => 1,
-            Make::I31OrNull(_) | Make::ExternOrNull => 2,
+            Make::I31OrNull(_) | Make::ExternOrNull | Make::AnyOf => 2,
         }
     }
 }
@@ -53,6 +58,10 @@ pub enum Observe {
     Any,
     /// An `externref`: `any.convert_extern`, then as [`Observe::Any`].
     Extern,
+    /// An `anyref` that may be an object: whether it is null, its tag and
+    /// its i31 value or first field ([`casts::observe_text`]); a null or
+    /// an i31 reads as with [`Observe::Any`].
+    Object,
 }
 
 impl Observe {
@@ -60,7 +69,7 @@ impl Observe {
     pub fn results(self) -> usize {
         match self {
             Observe::I32 | Observe::I31 => 1,
-            Observe::Any | Observe::Extern => 3,
+            Observe::Any | Observe::Extern | Observe::Object => 3,
         }
     }
 }
@@ -84,18 +93,6 @@ impl RefSig {
 /// typed with ([`Immediates::HeapType`]): engines represent each their own
 /// way (an `externref` of an externalized i31 0 is not null).
 pub const HEAP_TYPES: &[&str] = &["any", "eq", "i31", "extern"];
-
-/// The heap types `ref.test` and `ref.cast` test against
-/// ([`Immediates::Cast`]): the `any` hierarchy's abstract types, an i31's
-/// supertypes among them (`any`, `eq`, `i31`) and not (`struct`, `array`,
-/// the bottom type `none`).
-pub const CAST_HEAPS: &[&str] = &["any", "eq", "i31", "struct", "array", "none"];
-
-/// `ref.test`'s and `ref.cast`'s reference type in the text format.
-pub fn cast_type(heap: u8, nullable: bool) -> String {
-    let heap = CAST_HEAPS.get(heap as usize).copied().unwrap_or("?");
-    if nullable { format!("(ref null {heap})") } else { format!("(ref {heap})") }
-}
 
 /// The signature of a reference entry with immediates `imm`; `None` for
 /// any other entry.
@@ -121,8 +118,8 @@ pub fn sig(entry: &Entry, imm: &Immediates) -> Option<RefSig> {
         "i31.get_s" | "i31.get_u" => (&[I31OrNull("i31")], Observe::I32),
         "any.convert_extern" => (&[ExternOrNull], Observe::Any),
         "extern.convert_any" => (&[I31OrNull("any")], Observe::Extern),
-        "ref.test" => (&[I31OrNull("any")], Observe::I32),
-        "ref.cast" => (&[I31OrNull("any")], Observe::Any),
+        "ref.test" => (&[AnyOf], Observe::I32),
+        "ref.cast" => (&[AnyOf], Observe::Object),
         _ => return None,
     };
     Some(RefSig { operands, result })
@@ -151,6 +148,7 @@ pub fn wrapped(sig: &RefSig, instr: &str) -> String {
             Make::ExternOrNull => format!(
                 "local.get $p{null} if (result externref) ref.null extern else local.get $p{v} ref.i31 extern.convert_any end "
             ),
+            Make::AnyOf => casts::make_text(v, null) + " ",
         });
         at += m.params();
     }
@@ -166,18 +164,37 @@ pub fn wrapped(sig: &RefSig, instr: &str) -> String {
             s.push_str(" any.convert_extern");
             s.push_str(any);
         }
+        Observe::Object => {
+            s.push_str(" local.set $r ");
+            s.push_str(&casts::observe_text());
+        }
     }
     s
 }
 
 /// A value of the model: an i32, or a reference by what the spec lets a
-/// program tell apart (null, an i31 and its 31 bits, an i31 externalized).
+/// program tell apart (null, an i31 and its 31 bits, an i31 externalized,
+/// an object of [`casts::OBJECTS`] and its first field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Value {
     I32(u32),
     Null,
     I31(u32),
     ExternI31(u32),
+    Object { ty: &'static str, field: u32 },
+}
+
+impl Value {
+    /// The value as the `any` hierarchy's (`None` for an i32 or an
+    /// externalized i31).
+    fn any(self) -> Option<AnyValue> {
+        Some(match self {
+            Value::Null => AnyValue::Null,
+            Value::I31(x) => AnyValue::I31(x),
+            Value::Object { ty, field } => AnyValue::Object { ty, field },
+            Value::I32(_) | Value::ExternI31(_) => return None,
+        })
+    }
 }
 
 /// The spec's outcome of one call with the i32 parameters `args`: the
@@ -196,6 +213,11 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
         let (v, null) = (words[at], words.get(at + 1).copied().unwrap_or(0));
         operands.push(match m {
             Make::I32 => Value::I32(v),
+            Make::AnyOf => match casts::made(v, null) {
+                AnyValue::Null => Value::Null,
+                AnyValue::I31(x) => Value::I31(x),
+                AnyValue::Object { ty, field } => Value::Object { ty, field },
+            },
             _ if null != 0 => Value::Null,
             Make::I31OrNull(_) => Value::I31(v & 0x7fff_ffff),
             Make::ExternOrNull => Value::ExternI31(v & 0x7fff_ffff),
@@ -203,14 +225,9 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
         at += m.params();
     }
     let trap = || Some(CallOutcome::Trapped(TrapKind::NullReference));
-    // Whether a null or an i31 is of `ref.test`'s or `ref.cast`'s type:
-    // null where it is nullable, an i31 where its heap type is one of an
-    // i31's supertypes.
-    let of_type = |v: &Value| match (imm, v) {
-        (Immediates::Cast { nullable, .. }, Value::Null) => Some(*nullable),
-        (Immediates::Cast { heap, .. }, Value::I31(_)) => {
-            Some(matches!(CAST_HEAPS.get(*heap as usize), Some(&("any" | "eq" | "i31"))))
-        }
+    // Whether a value is of `ref.test`'s or `ref.cast`'s type.
+    let of_type = |v: &Value| match imm {
+        Immediates::Cast { heap, nullable } => Some(casts::is_of_type(v.any()?, *heap, *nullable)),
         _ => None,
     };
     let result = match (entry.name, operands.as_slice()) {
@@ -235,6 +252,7 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
         (Observe::I32, Value::I32(x)) | (Observe::I31, Value::I31(x)) => vec![x],
         (Observe::Any, Value::Null) | (Observe::Extern, Value::Null) => vec![1, 0, u32::MAX],
         (Observe::Any, Value::I31(x)) | (Observe::Extern, Value::ExternI31(x)) => vec![0, 1, x],
+        (Observe::Object, v) => casts::observed(v.any()?).to_vec(),
         _ => return None,
     };
     Some(CallOutcome::Returned(observed.into_iter().map(Val::I32).collect()))
@@ -243,6 +261,7 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::single_inst::casts::CAST_HEAPS;
     use crate::single_inst::catalog::{ENTRIES, lookup};
 
     #[test]

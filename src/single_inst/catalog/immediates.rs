@@ -55,7 +55,7 @@ pub enum Immediates {
     /// [`crate::single_inst::refs::HEAP_TYPES`].
     HeapType(u8),
     /// `ref.test`'s and `ref.cast`'s reference type: a heap type, an index
-    /// into [`crate::single_inst::refs::CAST_HEAPS`], nullable or not.
+    /// into [`crate::single_inst::casts::CAST_HEAPS`], nullable or not.
     Cast {
         heap: u8,
         nullable: bool,

@@ -122,7 +122,7 @@ pub enum Imm {
     HeapType,
     /// `ref.test` and `ref.cast`: the reference type tested against, a
     /// heap type of the `any` hierarchy (see
-    /// [`crate::single_inst::refs::CAST_HEAPS`]), nullable or not.
+    /// [`crate::single_inst::casts::CAST_HEAPS`]), nullable or not.
     Cast,
 }
 
@@ -401,7 +401,7 @@ impl Entry {
                 Immediates::HeapType(u.int_in_range(0..=crate::single_inst::refs::HEAP_TYPES.len() as u8 - 1)?)
             }
             Imm::Cast => Immediates::Cast {
-                heap: u.int_in_range(0..=crate::single_inst::refs::CAST_HEAPS.len() as u8 - 1)?,
+                heap: u.int_in_range(0..=crate::single_inst::casts::CAST_HEAPS.len() as u8 - 1)?,
                 nullable: u.arbitrary()?,
             },
         })
@@ -512,7 +512,7 @@ impl Entry {
                 .flat_map(|table| self.callee_types().iter().map(move |&ty| Immediates::Indirect { table, ty }))
                 .collect(),
             Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
-            Imm::Cast => (0..crate::single_inst::refs::CAST_HEAPS.len() as u8)
+            Imm::Cast => (0..crate::single_inst::casts::CAST_HEAPS.len() as u8)
                 .flat_map(|heap| [false, true].map(|nullable| Immediates::Cast { heap, nullable }))
                 .collect(),
         }
