@@ -113,8 +113,8 @@ fn catalog_has_every_atomic_instruction() {
 
 #[test]
 fn catalog_has_the_reference_instructions_on_values_alone() {
-    // Issue 16's list, each a wasmparser operator of the GC,
-    // function-references or reference-types proposal.
+    // Issue 16's list and the branches on a cast, each a wasmparser
+    // operator of the GC, function-references or reference-types proposal.
     let want: BTreeSet<String> = [
         "ref.i31",
         "i31.get_s",
@@ -126,6 +126,8 @@ fn catalog_has_the_reference_instructions_on_values_alone() {
         "ref.as_non_null",
         "ref.test",
         "ref.cast",
+        "br_on_cast",
+        "br_on_cast_fail",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -141,6 +143,8 @@ fn catalog_has_the_reference_instructions_on_values_alone() {
         .iter()
         .flat_map(|n| match n.as_str() {
             "ref.test" | "ref.cast" => vec![format!("{n}_non_null"), format!("{n}_nullable")],
+            // As the operator list spells a name without a dot.
+            "br_on_cast" | "br_on_cast_fail" => vec![n.replacen('_', ".", 1)],
             _ => vec![n.clone()],
         })
         .collect();
@@ -158,8 +162,11 @@ fn catalog_has_the_reference_instructions_on_values_alone() {
 /// its operands are made (the first that is not a move, a constant,
 /// control, a `select`, an `i32.and`, or a `ref.i31`/`ref.null`/`ref.func`
 /// of the operand code, nor with `table`, the `struct.new`, `ref.i31` and
-/// `extern.convert_any` that make an `externref` element).
-fn instruction_of(wasm: &[u8], made: bool, table: bool) -> String {
+/// `extern.convert_any` that make an `externref` element). With `cast`
+/// (the operand of `ref.test`, `ref.cast` and the branches on a cast: an
+/// i31, null or an object, picked by a `br_table` in blocks, and a
+/// branch's label blocks) every operator of that code is skipped.
+fn instruction_of(wasm: &[u8], made: bool, table: bool, cast: bool) -> String {
     use wasmparser::{ExternalKind, Operator, Parser, Payload};
     let mut f = None;
     let mut index = 0;
@@ -175,8 +182,31 @@ fn instruction_of(wasm: &[u8], made: bool, table: bool) -> String {
                 let mut depth = 0;
                 loop {
                     let op = r.read().unwrap();
-                    let making = made
-                        && (depth > 0
+                    let casting = cast
+                        && matches!(
+                            op,
+                            Operator::Block { .. }
+                                | Operator::If { .. }
+                                | Operator::End
+                                | Operator::Br { .. }
+                                | Operator::BrTable { .. }
+                                | Operator::LocalSet { .. }
+                                | Operator::I32Const { .. }
+                                | Operator::I32Eqz
+                                | Operator::I32Eq
+                                | Operator::I32Sub
+                                | Operator::I32And
+                                | Operator::I32Xor
+                                | Operator::I64ExtendI32S
+                                | Operator::RefI31
+                                | Operator::RefNull { .. }
+                                | Operator::StructNew { .. }
+                                | Operator::ArrayNewFixed { .. }
+                        );
+                    let making = casting
+                        || !cast
+                            && made
+                            && (depth > 0
                             || matches!(
                                 op,
                                 Operator::LocalSet { .. }
@@ -223,7 +253,12 @@ fn every_entry_assembles_and_names_itself() {
             spec.features().validate(&wasm).unwrap_or_else(|err| panic!("{}: {err}", spec.section_text()));
             // The operator wasmparser decodes is the one the entry names
             // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
-            let op = instruction_of(&wasm, matches!(e.group, Group::Reference | Group::Table), e.group == Group::Table);
+            let op = instruction_of(
+                &wasm,
+                matches!(e.group, Group::Reference | Group::Table),
+                e.group == Group::Table,
+                e.imm == Imm::Cast,
+            );
             let camel: String = e
                 .name
                 .split(['.', '_'])

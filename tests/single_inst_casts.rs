@@ -1,11 +1,13 @@
-//! `ref.test` and `ref.cast` of objects of defined struct and array types
+//! `ref.test`, `ref.cast`, `br_on_cast` and `br_on_cast_fail` of objects of
+//! defined struct and array types
 //! (`src/single_inst/casts.rs`) against every type they take, on the
 //! reference interpreter and Wasmtime (Cranelift and Pulley): every
 //! engine returns what the spec's model says, call by call, and the edges
 //! of the type system come out as the spec has them — a type defined
 //! twice alike is one type, a rec group is part of its types, a final type
 //! that reads like another is not it, subtypes pass their supertypes'
-//! casts. The planted rec-group-blind cast is caught by the sweep in
+//! casts; `br_on_cast` branches where `ref.test` passes, `br_on_cast_fail`
+//! where it fails. The planted rec-group-blind cast is caught by the sweep in
 //! `tests/sweep.rs` and by the fuzz target in `tests/single_inst_faults.rs`.
 
 mod common;
@@ -100,4 +102,15 @@ fn ref_cast_reads_back_the_object_it_passes() {
     // Each object holds the value it was made from: bit 31 set or not, as
     // an i31 would not keep it.
     assert!(tags.values().any(|&v| v == 0xc000_0005), "{tags:?}");
+}
+
+#[test]
+fn branches_on_casts_are_taken_exactly_where_ref_test_passes() {
+    let tested = run_everywhere("ref.test", |v| v == [Val::I32(1)]);
+    let taken = run_everywhere("br_on_cast", |v| v[0] == Val::I32(1));
+    assert_eq!(taken, tested, "br_on_cast branches where ref.test passes");
+    let failed = run_everywhere("br_on_cast_fail", |v| v[0] == Val::I32(1));
+    let every = CAST_HEAPS.len() * 2 * kinds().len();
+    assert_eq!(failed.len() + tested.len(), every);
+    assert!(failed.is_disjoint(&tested), "br_on_cast_fail branches where ref.test fails");
 }

@@ -2,7 +2,8 @@
 //! fuzz target (a wrong `i16x8.q15mulr_sat_s` lane, a shuffle index off by
 //! one, a NaN sign flip in `f32x4.neg`, a relaxed choice changing mid-run,
 //! `i31.get_s` read unsigned, a `ref.cast` to a nullable type taken as one
-//! to the non-nullable type, casts blind to rec groups) and the planted miscompiles of 64-bit
+//! to the non-nullable type, casts blind to rec groups, a `br_on_cast` to a
+//! nullable type taken as one to the non-nullable type) and the planted miscompiles of 64-bit
 //! memories and atomics through it; a relaxed choice changing mid-run
 //! reported as such by the sweep; every per-instruction fault with a test.
 //! The table faults are in `tests/single_inst_tables.rs`.
@@ -49,6 +50,11 @@ fn ref_cast_nullable_as_non_null_is_caught_by_the_fuzz_target() {
 #[test]
 fn cast_blind_to_rec_groups_is_caught_by_the_fuzz_target() {
     caught(Fault::CastRecGroupBlind);
+}
+
+#[test]
+fn br_on_cast_nullable_as_non_null_is_caught_by_the_fuzz_target() {
+    caught(Fault::BrOnCastNullableAsNonNull);
 }
 
 /// The planted miscompiles of 64-bit memories and atomics, caught by the
@@ -105,6 +111,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::RefCastNullableAsNonNull,
         // here and tests/sweep.rs
         Fault::CastRecGroupBlind,
+        Fault::BrOnCastNullableAsNonNull,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

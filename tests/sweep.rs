@@ -179,6 +179,14 @@ fn sweep_catches_casts_blind_to_rec_groups_and_too_lenient() {
     caught_by_sweep("cast-too-lenient", "ref.cast");
 }
 
+/// `br_on_cast` and `br_on_cast_fail` to a nullable type taken as to the
+/// non-nullable one: the sweep branches on null operands to both.
+#[test]
+fn sweep_catches_a_nullable_branch_on_cast_taken_as_non_null() {
+    caught_by_sweep("br-on-cast-nullable-as-non-null", "br_on_cast");
+    caught_by_sweep("br-on-cast-nullable-as-non-null", "br_on_cast_fail");
+}
+
 /// `table.fill` of `externref`s storing null: the sweep fills tables of
 /// `externref`s as well as of `funcref`s.
 #[test]
@@ -201,7 +209,7 @@ fn reference_instructions_sweep_clean_on_reference_and_wasmtime() {
     use crosscheck::single_inst::catalog::Group;
     let only: Vec<String> =
         ENTRIES.iter().filter(|e| e.group == Group::Reference).map(|e| e.name.to_string()).collect();
-    assert_eq!(only.len(), 10);
+    assert_eq!(only.len(), 12);
     let opts = SweepOptions {
         engines: vec!["reference".into(), "wasmtime".into(), "pulley".into(), "wasmi".into()],
         profiles: vec!["sse2".into()],
@@ -210,7 +218,7 @@ fn reference_instructions_sweep_clean_on_reference_and_wasmtime() {
         only,
     };
     let m = run(&opts, |_, _, _| {}).unwrap();
-    assert_eq!(m.rows.len(), 10);
+    assert_eq!(m.rows.len(), 12);
     for r in &m.rows {
         for (i, c) in r.cells.iter().enumerate() {
             let label = &m.columns[i].label;

@@ -84,6 +84,10 @@ pub enum Fault {
     /// type without its rec group): a cast to `$r0` passes for an object
     /// of `$s0` and fails for one of `$r0`.
     CastRecGroupBlind,
+    /// Per-instruction: `br_on_cast` and `br_on_cast_fail` to a nullable
+    /// type compiled as to the non-nullable one, so a null operand takes
+    /// the other path.
+    BrOnCastNullableAsNonNull,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -160,6 +164,7 @@ impl Fault {
         Fault::ExternrefTableFillNull,
         Fault::RefCastNullableAsNonNull,
         Fault::CastRecGroupBlind,
+        Fault::BrOnCastNullableAsNonNull,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -262,10 +267,6 @@ impl Fault {
             // bit 30 set shows the fault (seed 1: 4,966 inputs); one in
             // about 1,000 a `ref.cast` to a nullable type.
             Fault::I31GetSUnsigned | Fault::RefCastNullableAsNonNull => base.saturating_mul(4),
-            // One input in about 1,000 is a `ref.cast` or `ref.test` that
-            // reads an object of `$r0` or tests against it (seed 1: 3,023
-            // inputs).
-            Fault::CastRecGroupBlind => base.saturating_mul(4),
             // One input in about 3,000 fills a table of `externref`s (one
             // instruction of 518, one table in three; seed 3 drew 12 fills
             // in its first 12,000 inputs).
@@ -306,6 +307,7 @@ impl Fault {
             Fault::ExternrefTableFillNull => "externref-table-fill-null",
             Fault::RefCastNullableAsNonNull => "ref-cast-nullable-as-non-null",
             Fault::CastRecGroupBlind => "cast-rec-group-blind",
+            Fault::BrOnCastNullableAsNonNull => "br-on-cast-nullable-as-non-null",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

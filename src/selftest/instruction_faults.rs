@@ -9,7 +9,9 @@
 //! and a `ref.cast` to a nullable type made one to the non-nullable type
 //! ([`super::Fault::RefCastNullableAsNonNull`]), and a cast to a type of a
 //! rec group of two or more made one to a type that reads alike in a
-//! group of its own ([`super::Fault::CastRecGroupBlind`]).
+//! group of its own ([`super::Fault::CastRecGroupBlind`]), and a
+//! `br_on_cast` or `br_on_cast_fail` to a nullable type made one to the
+//! non-nullable type ([`super::Fault::BrOnCastNullableAsNonNull`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -27,6 +29,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::ExternrefTableFillNull => externref_fill_with_null(wasm),
         Fault::RefCastNullableAsNonNull => nullable_casts_as_non_null(wasm),
         Fault::CastRecGroupBlind => casts_blind_to_rec_groups(wasm),
+        Fault::BrOnCastNullableAsNonNull => nullable_branches_as_non_null(wasm),
         _ => None,
     }
 }
@@ -68,7 +71,8 @@ fn nullable_casts_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
-/// `wasm` with every `ref.test` and `ref.cast` against a defined type of
+/// `wasm` with every `ref.test`, `ref.cast`, `br_on_cast` and
+/// `br_on_cast_fail` against a defined type of
 /// a rec group of two or more types made against the first type of a rec
 /// group of its own with the same definition (the per-instruction fault
 /// [`super::Fault::CastRecGroupBlind`]): the casts of an engine that
@@ -99,12 +103,59 @@ fn casts_blind_to_rec_groups(wasm: &[u8]) -> Option<Vec<u8>> {
         let other = types.iter().position(|(t, alone)| *alone && t == ty)?;
         Some(H::Concrete(other as u32))
     };
+    let alike_ref = |rt: wasmparser::RefType| {
+        Some(wasm_encoder::RefType { nullable: rt.is_nullable(), heap_type: alike(rt.heap_type())? })
+    };
+    let reencoded = |rt: wasmparser::RefType| {
+        use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+        RoundtripReencoder.ref_type(rt).ok()
+    };
     rewrite_where_valid(wasm, &ctx, |op| {
         Some(vec![match *op {
             O::RefTestNonNull { hty } => I::RefTestNonNull(alike(hty)?),
             O::RefTestNullable { hty } => I::RefTestNullable(alike(hty)?),
             O::RefCastNonNull { hty } => I::RefCastNonNull(alike(hty)?),
             O::RefCastNullable { hty } => I::RefCastNullable(alike(hty)?),
+            O::BrOnCast { relative_depth, from_ref_type, to_ref_type } => I::BrOnCast {
+                relative_depth,
+                from_ref_type: reencoded(from_ref_type)?,
+                to_ref_type: alike_ref(to_ref_type)?,
+            },
+            O::BrOnCastFail { relative_depth, from_ref_type, to_ref_type } => I::BrOnCastFail {
+                relative_depth,
+                from_ref_type: reencoded(from_ref_type)?,
+                to_ref_type: alike_ref(to_ref_type)?,
+            },
+            _ => return None,
+        }])
+    })
+}
+
+/// `wasm` with every `br_on_cast` and `br_on_cast_fail` to a nullable
+/// type made one to the non-nullable type (the per-instruction fault
+/// [`super::Fault::BrOnCastNullableAsNonNull`]): a null operand takes the
+/// other path. The branch's value narrows and the fall-through's widens
+/// to the annotation's type; each is kept only where the module still
+/// validates.
+fn nullable_branches_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+    let ctx = context(wasm)?;
+    let non_null = |rt: wasmparser::RefType| {
+        rt.is_nullable()
+            .then(|| RoundtripReencoder.ref_type(rt).ok().map(|r| wasm_encoder::RefType { nullable: false, ..r }))?
+    };
+    rewrite_where_valid(wasm, &ctx, |op| {
+        Some(vec![match *op {
+            O::BrOnCast { relative_depth, from_ref_type, to_ref_type } => I::BrOnCast {
+                relative_depth,
+                from_ref_type: RoundtripReencoder.ref_type(from_ref_type).ok()?,
+                to_ref_type: non_null(to_ref_type)?,
+            },
+            O::BrOnCastFail { relative_depth, from_ref_type, to_ref_type } => I::BrOnCastFail {
+                relative_depth,
+                from_ref_type: RoundtripReencoder.ref_type(from_ref_type).ok()?,
+                to_ref_type: non_null(to_ref_type)?,
+            },
             _ => return None,
         }])
     })

@@ -93,6 +93,10 @@ impl Spec {
             Immediates::Table(_) => super::tables::instruction_text(self.entry, CalleeType::Returns),
             Immediates::Tables { .. } => format!("{name} $tab $src"),
             Immediates::Indirect { ty, .. } => super::tables::instruction_text(self.entry, ty),
+            // The branches' label is the code around them (`refs::wrapped`).
+            Immediates::Cast { heap, nullable } if name.starts_with("br_on_cast") => {
+                format!("{name} $l anyref {}", super::casts::cast_type(heap, nullable))
+            }
             Immediates::Cast { heap, nullable } => format!("{name} {}", super::casts::cast_type(heap, nullable)),
         }
     }
@@ -263,7 +267,7 @@ impl Spec {
     pub fn body_text(&self) -> String {
         let instr = self.instruction_text();
         match super::refs::sig(self.entry, &self.imm) {
-            Some(sig) => super::refs::wrapped(&sig, &instr),
+            Some(sig) => super::refs::wrapped(&sig, &self.imm, &instr),
             None => match self.imm.table() {
                 Some(table) => super::tables::wrapped(self.entry, table, &instr).unwrap_or(instr),
                 None => instr,

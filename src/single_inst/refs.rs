@@ -62,6 +62,10 @@ pub enum Observe {
     /// its i31 value or first field ([`casts::observe_text`]); a null or
     /// an i31 reads as with [`Observe::Any`].
     Object,
+    /// A branch on a cast (`br_on_cast`, `br_on_cast_fail`): whether it was
+    /// taken, then the value that left on it or fell through, as
+    /// [`Observe::Object`].
+    Branch,
 }
 
 impl Observe {
@@ -70,6 +74,7 @@ impl Observe {
         match self {
             Observe::I32 | Observe::I31 => 1,
             Observe::Any | Observe::Extern | Observe::Object => 3,
+            Observe::Branch => 4,
         }
     }
 }
@@ -120,21 +125,30 @@ pub fn sig(entry: &Entry, imm: &Immediates) -> Option<RefSig> {
         "extern.convert_any" => (&[I31OrNull("any")], Observe::Extern),
         "ref.test" => (&[AnyOf], Observe::I32),
         "ref.cast" => (&[AnyOf], Observe::Object),
+        "br_on_cast" | "br_on_cast_fail" => (&[AnyOf], Observe::Branch),
         _ => return None,
     };
     Some(RefSig { operands, result })
 }
 
-/// The locals [`wrapped`] uses: one i32 per parameter and an `anyref`.
+/// The locals [`wrapped`] uses: one i32 per parameter and an `anyref`,
+/// and for a branch on a cast whether it was taken.
 pub fn locals(sig: &RefSig) -> String {
     let mut s: String = (0..sig.params()).map(|i| format!(" (local $p{i} i32)")).collect();
     s.push_str(" (local $r anyref)");
+    if sig.result == Observe::Branch {
+        s.push_str(" (local $taken i32)");
+    }
     s
 }
 
-/// `instr` with its operands made before it (from the i32 parameters on
-/// the stack, in order) and its result observed after it.
-pub fn wrapped(sig: &RefSig, instr: &str) -> String {
+/// `instr` (with immediates `imm`) with its operands made before it (from
+/// the i32 parameters on the stack, in order) and its result observed
+/// after it. A branch on a cast gets its label `$l` here: a block taking
+/// the operand, of the cast's type for `br_on_cast` and `anyref` for
+/// `br_on_cast_fail`, whose end sets `$taken`; the value, on either path,
+/// is read once after.
+pub fn wrapped(sig: &RefSig, imm: &Immediates, instr: &str) -> String {
     let n = sig.params();
     let mut s: String = (0..n).rev().map(|i| format!("local.set $p{i} ")).collect();
     let mut at = 0;
@@ -152,6 +166,20 @@ pub fn wrapped(sig: &RefSig, instr: &str) -> String {
         });
         at += m.params();
     }
+    if sig.result == Observe::Branch {
+        let label = match imm {
+            Immediates::Cast { heap, nullable } if !instr.starts_with("br_on_cast_fail") => {
+                casts::cast_type(*heap, *nullable)
+            }
+            _ => "anyref".to_string(),
+        };
+        s.push_str(&format!(
+            "block $out (param anyref) (result anyref) block $l (param anyref) (result {label}) {instr} br $out end \
+             i32.const 1 local.set $taken end local.set $r local.get $taken {}",
+            casts::observe_text()
+        ));
+        return s;
+    }
     s.push_str(instr);
     let any = " local.set $r local.get $r ref.is_null local.get $r ref.test (ref i31) \
                local.get $r ref.test (ref i31) if (result i32) local.get $r ref.cast (ref i31) i31.get_u \
@@ -168,6 +196,7 @@ pub fn wrapped(sig: &RefSig, instr: &str) -> String {
             s.push_str(" local.set $r ");
             s.push_str(&casts::observe_text());
         }
+        Observe::Branch => {}
     }
     s
 }
@@ -231,6 +260,13 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
         _ => None,
     };
     let result = match (entry.name, operands.as_slice()) {
+        // Whether the branch is taken, and the operand, which leaves
+        // either way.
+        ("br_on_cast" | "br_on_cast_fail", [a]) => {
+            let taken = of_type(a)? == (entry.name == "br_on_cast");
+            let read = casts::observed(a.any()?);
+            return Some(CallOutcome::Returned([taken as u32].iter().chain(&read).map(|&x| Val::I32(x)).collect()));
+        }
         ("ref.test", [a]) => Value::I32(of_type(a)? as u32),
         ("ref.cast", [a]) if of_type(a)? => *a,
         ("ref.cast", [_]) => return Some(CallOutcome::Trapped(TrapKind::CastFailure)),

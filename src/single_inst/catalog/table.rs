@@ -489,9 +489,15 @@ pub const ENTRIES: &[Entry] = &[
     e("any.convert_extern", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::None),
     e("extern.convert_any", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::None),
     // ref.test, ref.cast (0xfb 0x14/0x15 non-null, 0x16/0x17 nullable) of
-    // an `anyref` made from two i32s (null or an i31) against a type.
+    // an `anyref` made from two i32s (an i31, null or an object) against a
+    // type (`casts.rs`).
     e("ref.test", Group::Reference, &[I32, I32], &[I32], Imm::Cast),
     e("ref.cast", Group::Reference, &[I32, I32], &[I32, I32, I32], Imm::Cast),
+    // br_on_cast, br_on_cast_fail (0xfb 0x18, 0x19) of the same operand:
+    // whether the branch was taken, then the value that left on it or fell
+    // through, as `ref.cast`'s result.
+    e("br_on_cast", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::Cast),
+    e("br_on_cast_fail", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::Cast),
     // Atomic memory instructions (0xfe prefix).
     e("memory.atomic.notify", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
     e("memory.atomic.wait32", Group::Atomic, &[I32, I32, I64], &[I32], Imm::Mem { align: 2 }),
