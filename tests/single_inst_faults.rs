@@ -3,7 +3,8 @@
 //! one, a NaN sign flip in `f32x4.neg`, a relaxed choice changing mid-run,
 //! `i31.get_s` read unsigned, a `ref.cast` to a nullable type taken as one
 //! to the non-nullable type, casts blind to rec groups, a `br_on_cast` to a
-//! nullable type taken as one to the non-nullable type) and the planted miscompiles of 64-bit
+//! nullable type taken as one to the non-nullable type, an `array.copy`
+//! within one array copying front to back) and the planted miscompiles of 64-bit
 //! memories and atomics through it; a relaxed choice changing mid-run
 //! reported as such by the sweep; every per-instruction fault with a test.
 //! The table faults are in `tests/single_inst_tables.rs`.
@@ -55,6 +56,11 @@ fn cast_blind_to_rec_groups_is_caught_by_the_fuzz_target() {
 #[test]
 fn br_on_cast_nullable_as_non_null_is_caught_by_the_fuzz_target() {
     caught(Fault::BrOnCastNullableAsNonNull);
+}
+
+#[test]
+fn array_copy_overlapping_forward_is_caught_by_the_fuzz_target() {
+    caught(Fault::ArrayCopyOverlapForward);
 }
 
 /// The planted miscompiles of 64-bit memories and atomics, caught by the
@@ -112,6 +118,7 @@ fn every_per_instruction_fault_has_a_test() {
         // here and tests/sweep.rs
         Fault::CastRecGroupBlind,
         Fault::BrOnCastNullableAsNonNull,
+        Fault::ArrayCopyOverlapForward,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

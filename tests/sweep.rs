@@ -179,6 +179,16 @@ fn sweep_catches_casts_blind_to_rec_groups_and_too_lenient() {
     caught_by_sweep("cast-too-lenient", "ref.cast");
 }
 
+/// An `array.copy` within one array copying front to back, an
+/// `array.get_s` read unsigned and an `array.len` one too many (the last
+/// two GC faults of `differential`): the sweep's arrays show each.
+#[test]
+fn sweep_catches_array_faults() {
+    caught_by_sweep("array-copy-overlap-forward", "array.copy");
+    caught_by_sweep("struct-get-s-unsigned", "array.get_s");
+    caught_by_sweep("array-len-off-by-one", "array.len");
+}
+
 /// `br_on_cast` and `br_on_cast_fail` to a nullable type taken as to the
 /// non-nullable one: the sweep branches on null operands to both.
 #[test]

@@ -181,6 +181,9 @@ pub fn trap_kind(k: r::TrapKind) -> TrapKind {
         R::ExpectedSharedMemory => TrapKind::AtomicWaitNonShared,
         R::CastFailure => TrapKind::CastFailure,
         R::ArrayOutOfBounds => TrapKind::ArrayOutOfBounds,
+        R::NullReferenceOrArrayOutOfBounds => TrapKind::NullReferenceOrArrayOutOfBounds,
+        R::ArrayOrMemoryOutOfBounds => TrapKind::ArrayOrMemoryOutOfBounds,
+        R::NullReferenceOrMemoryOutOfBounds => TrapKind::NullReferenceOrMemoryOutOfBounds,
         R::HostError => TrapKind::Other(k.message().to_string()),
     }
 }

@@ -11,7 +11,9 @@
 //! rec group of two or more made one to a type that reads alike in a
 //! group of its own ([`super::Fault::CastRecGroupBlind`]), and a
 //! `br_on_cast` or `br_on_cast_fail` to a nullable type made one to the
-//! non-nullable type ([`super::Fault::BrOnCastNullableAsNonNull`]).
+//! non-nullable type ([`super::Fault::BrOnCastNullableAsNonNull`]), and an
+//! `array.copy` within one array made a copy from the front
+//! ([`super::Fault::ArrayCopyOverlapForward`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -30,6 +32,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::RefCastNullableAsNonNull => nullable_casts_as_non_null(wasm),
         Fault::CastRecGroupBlind => casts_blind_to_rec_groups(wasm),
         Fault::BrOnCastNullableAsNonNull => nullable_branches_as_non_null(wasm),
+        Fault::ArrayCopyOverlapForward => array_copies_forward(wasm),
         _ => None,
     }
 }
@@ -158,6 +161,105 @@ fn nullable_branches_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
             },
             _ => return None,
         }])
+    })
+}
+
+/// `wasm` with every `array.copy` followed by the fix-up that makes it a
+/// front-to-back copy (the per-instruction fault
+/// [`super::Fault::ArrayCopyOverlapForward`]): where source and
+/// destination are one array and the destination starts `d` elements
+/// after the source, inside its range, a forward copy reads what it
+/// already wrote, so element `k ≥ d` of the destination range ends as
+/// element `k - d` of it. The real copy runs first (its traps and its
+/// writes stay the spec's); the fix-up then copies forward within the
+/// destination range. `None` where the module has no `array.copy`.
+fn array_copies_forward(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::{HeapType, RefType};
+    let ctx = context(wasm)?;
+    // Whether each type is an array of packed elements (read with `_u`).
+    let mut packed: Vec<bool> = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::TypeSection(reader) = payload.ok()? {
+            for group in reader {
+                for ty in group.ok()?.into_types() {
+                    packed.push(matches!(
+                        ty.composite_type.inner,
+                        wasmparser::CompositeInnerType::Array(a)
+                            if matches!(a.0.element_type, wasmparser::StorageType::I8 | wasmparser::StorageType::I16)
+                    ));
+                }
+            }
+        }
+    }
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let O::ArrayCopy { array_type_index_dst: x, array_type_index_src: y } = *op else { return None };
+        let array = |t: u32| ValType::Ref(RefType { nullable: true, heap_type: HeapType::Concrete(t) });
+        let (n, si, src, di, dst, k) = (
+            scratch.local(ValType::I32),
+            scratch.local(ValType::I32),
+            scratch.local(array(y)),
+            scratch.local(ValType::I32),
+            scratch.local(array(x)),
+            scratch.local(ValType::I32),
+        );
+        let get = if *packed.get(x as usize)? { I::ArrayGetU(x) } else { I::ArrayGet(x) };
+        Some(vec![
+            I::LocalSet(n),
+            I::LocalSet(si),
+            I::LocalSet(src),
+            I::LocalSet(di),
+            I::LocalSet(dst),
+            I::LocalGet(dst),
+            I::LocalGet(di),
+            I::LocalGet(src),
+            I::LocalGet(si),
+            I::LocalGet(n),
+            I::ArrayCopy { array_type_index_dst: x, array_type_index_src: y },
+            // One array, the destination after the source and inside it.
+            I::LocalGet(dst),
+            I::LocalGet(src),
+            I::RefEq,
+            I::LocalGet(di),
+            I::LocalGet(si),
+            I::I32GtU,
+            I::I32And,
+            I::LocalGet(di),
+            I::LocalGet(si),
+            I::I32Sub,
+            I::LocalGet(n),
+            I::I32LtU,
+            I::I32And,
+            I::If(wasm_encoder::BlockType::Empty),
+            I::LocalGet(di),
+            I::LocalGet(si),
+            I::I32Sub,
+            I::LocalSet(k),
+            I::Block(wasm_encoder::BlockType::Empty),
+            I::Loop(wasm_encoder::BlockType::Empty),
+            I::LocalGet(k),
+            I::LocalGet(n),
+            I::I32GeU,
+            I::BrIf(1),
+            // dst[di + k] = dst[di + k - (di - si)]
+            I::LocalGet(dst),
+            I::LocalGet(di),
+            I::LocalGet(k),
+            I::I32Add,
+            I::LocalGet(dst),
+            I::LocalGet(si),
+            I::LocalGet(k),
+            I::I32Add,
+            get,
+            I::ArraySet(x),
+            I::LocalGet(k),
+            I::I32Const(1),
+            I::I32Add,
+            I::LocalSet(k),
+            I::Br(0),
+            I::End,
+            I::End,
+            I::End,
+        ])
     })
 }
 

@@ -1,5 +1,5 @@
 //! Single-instruction Cases: one numeric, memory, SIMD, relaxed-SIMD,
-//! atomic, table or value-only reference instruction (immediates
+//! atomic, table, value-only reference or array instruction (immediates
 //! included, a memory or table instruction's kind of memory or table too)
 //! per module, called with a
 //! batch of edge-biased operand tuples, judged exactly against the results
@@ -12,6 +12,7 @@
 //! | [`module`] | the module of one (instruction, immediates) and its call plan |
 //! | [`readback`] | a built module read back: its spec, its tuples, rebuilt for a reduced plan |
 //! | [`refs`] | reference instructions: operands made and results observed in the module, the spec's model |
+//! | [`arrays`] | array instructions: the array type and segment, arrays made and read back, operands around their edges |
 //! | [`casts`] | `ref.test`'s and `ref.cast`'s defined types, objects and what the spec says each value is of |
 //! | [`tables`] | table instructions: the table and its functions, `funcref` operands made and results observed, `peek` |
 //! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine, the reference model |
@@ -19,6 +20,7 @@
 //! The `single_inst` fuzz target ([`prepare`]) and `crosscheck sweep`
 //! ([`crate::sweep`]) both build their Cases here.
 
+pub mod arrays;
 pub mod casts;
 pub mod catalog;
 pub mod check;

@@ -98,6 +98,7 @@ impl Spec {
                 format!("{name} $l anyref {}", super::casts::cast_type(heap, nullable))
             }
             Immediates::Cast { heap, nullable } => format!("{name} {}", super::casts::cast_type(heap, nullable)),
+            Immediates::Array { .. } => super::arrays::instruction_text(self.entry),
         }
     }
 
@@ -133,6 +134,12 @@ impl Spec {
         if memory.shared {
             text.push_str(" shared");
         }
+        if let Immediates::Array { storage, same } = self.imm {
+            text.push_str(&format!(" storage={}", storage.name()));
+            if same {
+                text.push_str(" src=same");
+            }
+        }
         if let Some((src64, unbounded)) = self.imm.source_kind() {
             text.push_str(if src64 { " src=i64" } else { " src=i32" });
             if unbounded {
@@ -162,6 +169,13 @@ impl Spec {
             params[1] = of(src64);
             params[2] = of(src64 && self.imm.address64());
         }
+        if let Immediates::Array { storage, .. } = self.imm {
+            for (p, role) in params.iter_mut().zip(super::arrays::roles(self.entry)) {
+                if *role == super::arrays::Role::Value {
+                    *p = storage.value_type();
+                }
+            }
+        }
         params
     }
 
@@ -173,6 +187,7 @@ impl Spec {
         match (self.entry.name, self.imm) {
             ("memory.size" | "table.size" | "memory.grow" | "table.grow", _) => results[0] = self.address_type(),
             (_, Immediates::Indirect { ty: CalleeType::Other, .. }) => results.clear(),
+            ("array.get", Immediates::Array { storage, .. }) => results[0] = storage.value_type(),
             _ => {}
         }
         results
@@ -266,6 +281,9 @@ impl Spec {
     /// operands made and results observed around it.
     pub fn body_text(&self) -> String {
         let instr = self.instruction_text();
+        if let Immediates::Array { same, .. } = self.imm {
+            return super::arrays::wrapped(self.entry, self.entry.params.len(), same, &instr);
+        }
         match super::refs::sig(self.entry, &self.imm) {
             Some(sig) => super::refs::wrapped(&sig, &self.imm, &instr),
             None => match self.imm.table() {
@@ -279,6 +297,9 @@ impl Spec {
     /// instructions and table instructions on `funcref`s), as
     /// declarations.
     fn locals_text(&self) -> String {
+        if let Immediates::Array { .. } = self.imm {
+            return super::arrays::locals(&self.params());
+        }
         match (super::refs::sig(self.entry, &self.imm), self.imm.table()) {
             (Some(sig), _) => super::refs::locals(&sig),
             (None, Some(table)) => super::tables::locals(self.entry, table),
@@ -321,6 +342,9 @@ impl Spec {
         m.push_str(&super::tables::declarations(e, &self.imm));
         if super::refs::sig(e, &self.imm).is_some_and(|sig| sig.operands.contains(&super::refs::Make::AnyOf)) {
             m.push_str(super::casts::DECLARATIONS);
+        }
+        if let Immediates::Array { storage, .. } = self.imm {
+            m.push_str(&super::arrays::declarations(storage));
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {

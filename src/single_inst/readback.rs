@@ -96,6 +96,10 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
             let heap = super::casts::CAST_HEAPS.iter().position(|h| *h == heap)? as u8;
             Immediates::Cast { heap, nullable: words.contains(&"null") }
         }
+        Imm::Array => Immediates::Array {
+            storage: super::arrays::Storage::from_name(words.iter().find_map(|w| w.strip_prefix("storage="))?)?,
+            same: words.contains(&"src=same"),
+        },
         Imm::HeapType => {
             let heap = words.first()?.strip_prefix("operand=")?;
             Immediates::HeapType(super::refs::HEAP_TYPES.iter().position(|h| *h == heap)? as u8)

@@ -269,6 +269,9 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
         // Per column, the proposals it lacked for some immediates (a 64-bit
         // memory): those immediates are left out, the rest still checked.
         let mut lacking: Vec<Option<String>> = cols.iter().map(|_| None).collect();
+        // Per column, the first resource limit it hit (the cell is
+        // inconclusive for it only if nothing else was judged).
+        let mut exhausted: Vec<Option<String>> = cols.iter().map(|_| None).collect();
         let variants = entry.sweep_immediates(opts.seed);
         let per = opts.samples.div_ceil(variants.len()).max(1);
         let mut rng = SplitMix(opts.seed ^ crate::single_inst::catalog::fnv(entry.name));
@@ -354,6 +357,13 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                             None => Cell::Fail(failure),
                         });
                     }
+                    // A resource limit of the engine's own (V8 refuses an
+                    // array of 1 GiB or more before checking a data
+                    // segment's bounds) leaves this Case out from that
+                    // call on; the cell goes on with the next Case.
+                    PairOutcome::Inconclusive(r @ crate::judge::InconclusiveReason::Exhaustion { .. }) => {
+                        exhausted[i].get_or_insert(r.to_string());
+                    }
                     PairOutcome::Inconclusive(r) => {
                         let unsupported = matches!(r, crate::judge::InconclusiveReason::Unsupported { .. });
                         cells[i] = Some(if unsupported {
@@ -372,6 +382,9 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
                 c.unwrap_or_else(|| {
                     if let (0, Some(lacks)) = (checks[i], lacking[i].take()) {
                         return Cell::Unsupported(lacks);
+                    }
+                    if let (0, Some(why)) = (checks[i], exhausted[i].take()) {
+                        return Cell::Inconclusive(why);
                     }
                     let choices =
                         entry.relaxed_op().and_then(|_| trackers[i].choices(cols[i].engine.name(), entry.name));
@@ -436,9 +449,7 @@ fn count_f_calls(plan: &Plan, run: &EngineRun) -> u64 {
     plan.calls
         .iter()
         .zip(&run.observation.calls)
-        .filter(|(c, o)| {
-            crate::single_inst::module::is_instruction_export(&c.export)
-                && matches!(o, CallOutcome::Returned(_) | CallOutcome::Trapped(_))
-        })
+        .take_while(|(_, o)| matches!(o, CallOutcome::Returned(_) | CallOutcome::Trapped(_)))
+        .filter(|(c, _)| crate::single_inst::module::is_instruction_export(&c.export))
         .count() as u64
 }

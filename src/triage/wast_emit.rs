@@ -150,9 +150,11 @@ fn trap_message(kind: &TrapKind) -> &str {
         TrapKind::IndirectCallToNull | TrapKind::IndirectCallToNullOrBadSignature => "uninitialized element",
         TrapKind::BadSignature => "indirect call type mismatch",
         TrapKind::InvalidConversionOrOverflow => "invalid conversion to integer",
-        TrapKind::NullReference => "null",
+        TrapKind::NullReference
+        | TrapKind::NullReferenceOrArrayOutOfBounds
+        | TrapKind::NullReferenceOrMemoryOutOfBounds => "null",
         TrapKind::CastFailure => "cast failure",
-        TrapKind::ArrayOutOfBounds => "out of bounds array access",
+        TrapKind::ArrayOutOfBounds | TrapKind::ArrayOrMemoryOutOfBounds => "out of bounds array access",
         TrapKind::UnalignedAtomic => "unaligned atomic",
         TrapKind::AtomicWaitNonShared => "expected shared memory",
         TrapKind::UncaughtException => "uncaught exception",

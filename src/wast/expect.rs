@@ -218,6 +218,12 @@ pub fn trap_matches(kind: &TrapKind, message: &str) -> bool {
         TrapKind::ArrayOutOfBounds => &["out of bounds array access", "array element access out of bounds"],
         TrapKind::UnalignedAtomic => &["unaligned atomic"],
         TrapKind::UnalignedAtomicOrOutOfBounds => &["unaligned atomic", "out of bounds memory access"],
+        // The other two-way kinds: either kind's wordings.
+        either @ (TrapKind::NullReferenceOrArrayOutOfBounds
+        | TrapKind::ArrayOrMemoryOutOfBounds
+        | TrapKind::NullReferenceOrMemoryOutOfBounds) => {
+            return either.either().is_some_and(|kinds| kinds.iter().any(|k| trap_matches(k, message)));
+        }
         TrapKind::AtomicWaitNonShared => &["expected shared memory"],
         TrapKind::UncaughtException => &["uncaught exception"],
         TrapKind::Other(text) => return !text.is_empty() && message.contains(text.as_str()),

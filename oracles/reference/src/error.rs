@@ -39,6 +39,18 @@ pub enum TrapKind {
     CastFailure,
     /// An array access (or bulk array operation) out of bounds.
     ArrayOutOfBounds,
+    /// `array.copy` with one array null and the other's range out of
+    /// bounds. The spec's rules only say "trap" (its null rule and its
+    /// bounds rule are separate, and no order between them is
+    /// observable): either kind is allowed.
+    NullReferenceOrArrayOutOfBounds,
+    /// `array.init_data` with both the array's range and the segment's out
+    /// of bounds: one rule of the spec, "trap" on either condition.
+    ArrayOrMemoryOutOfBounds,
+    /// `array.init_data` on a null array with the segment's range out of
+    /// bounds: either kind is allowed, as for
+    /// [`TrapKind::NullReferenceOrArrayOutOfBounds`].
+    NullReferenceOrMemoryOutOfBounds,
 }
 
 impl TrapKind {
@@ -53,12 +65,14 @@ impl TrapKind {
             TrapKind::TableOutOfBounds => "out of bounds table access",
             TrapKind::IndirectCallToNull => "uninitialized element",
             TrapKind::BadSignature => "indirect call type mismatch",
-            TrapKind::NullReference => "null reference",
+            TrapKind::NullReference
+            | TrapKind::NullReferenceOrArrayOutOfBounds
+            | TrapKind::NullReferenceOrMemoryOutOfBounds => "null reference",
             TrapKind::UnalignedAtomic | TrapKind::UnalignedAtomicOrOutOfBounds => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::HostError => "host error",
             TrapKind::CastFailure => "cast failure",
-            TrapKind::ArrayOutOfBounds => "out of bounds array access",
+            TrapKind::ArrayOutOfBounds | TrapKind::ArrayOrMemoryOutOfBounds => "out of bounds array access",
         }
     }
 }

@@ -60,6 +60,12 @@ pub enum Immediates {
         heap: u8,
         nullable: bool,
     },
+    /// An array instruction's element storage, and whether `array.copy`
+    /// copies within one array (`false` for every other instruction).
+    Array {
+        storage: crate::single_inst::arrays::Storage,
+        same: bool,
+    },
 }
 
 /// The one-page memory a memory instruction runs against: not an

@@ -2,7 +2,8 @@
 //! instruction of the spec, its memory instructions, the threads
 //! proposal's atomic memory instructions, its table instructions
 //! (`call_indirect` among them), and the Wasm 3.0 reference instructions
-//! that act on values alone, with its text-format name, operand and
+//! that act on values alone (casts and branches on casts among them) and
+//! its array instructions, with its text-format name, operand and
 //! result types and the domain of its immediates; and concrete
 //! immediates ([`Immediates`]) drawn from fuzz bytes or enumerated for
 //! the sweep. A memory or table instruction's immediates also say which
@@ -57,10 +58,18 @@ pub enum Group {
     Table,
     /// Wasm 3.0 instructions on reference values alone (`ref.i31`,
     /// `i31.get_s/u`, `ref.eq`, `any.convert_extern`, `extern.convert_any`,
-    /// `ref.is_null`, `ref.as_non_null`): their operands are made inside
+    /// `ref.is_null`, `ref.as_non_null`, `ref.test`, `ref.cast`,
+    /// `br_on_cast`, `br_on_cast_fail`): their operands are made inside
     /// the module from i32 parameters and their results observed as i32s
-    /// ([`crate::single_inst::refs`]).
+    /// ([`crate::single_inst::refs`], [`crate::single_inst::casts`]).
     Reference,
+    /// Wasm 3.0's array instructions (`array.new`, `array.new_default`,
+    /// `array.new_data`, `array.get`, `array.get_s/u`, `array.set`,
+    /// `array.len`, `array.fill`, `array.copy`, `array.init_data`) on an
+    /// array of `i8`, `i16`, `i32` or `i64` elements made inside the module
+    /// from i32 parameters, a made or written array read back as its
+    /// length and a hash ([`crate::single_inst::arrays`]).
+    Array,
 }
 
 impl Group {
@@ -73,6 +82,7 @@ impl Group {
             Group::Atomic => "atomic",
             Group::Reference => "reference",
             Group::Table => "table",
+            Group::Array => "array",
         }
     }
 }
@@ -120,10 +130,15 @@ pub enum Imm {
     /// `eqref`, an `i31ref` or an `externref`; see
     /// [`crate::single_inst::refs::HEAP_TYPES`]).
     HeapType,
-    /// `ref.test` and `ref.cast`: the reference type tested against, a
+    /// `ref.test`, `ref.cast`, `br_on_cast` and `br_on_cast_fail`: the
+    /// reference type tested against, a
     /// heap type of the `any` hierarchy (see
     /// [`crate::single_inst::casts::CAST_HEAPS`]), nullable or not.
     Cast,
+    /// An array instruction: the element storage of the module's array
+    /// type (see [`crate::single_inst::arrays::storages`]), and for
+    /// `array.copy` whether it copies within one array.
+    Array,
 }
 
 /// One catalogued instruction.
@@ -253,6 +268,13 @@ impl Entry {
             Group::Reference => {
                 f.reference_types = true;
                 f.gc = true;
+            }
+            // Arrays are made from a passive data segment (bulk memory's
+            // data count).
+            Group::Array => {
+                f.reference_types = true;
+                f.gc = true;
+                f.bulk_memory = true;
             }
         }
         f
@@ -404,6 +426,11 @@ impl Entry {
                 heap: u.int_in_range(0..=crate::single_inst::casts::CAST_HEAPS.len() as u8 - 1)?,
                 nullable: u.arbitrary()?,
             },
+            // `array.copy` within one array one time in two.
+            Imm::Array => Immediates::Array {
+                storage: *u.choose(crate::single_inst::arrays::storages(self))?,
+                same: self.name == "array.copy" && u.arbitrary()?,
+            },
         })
     }
 
@@ -515,6 +542,13 @@ impl Entry {
             Imm::Cast => (0..crate::single_inst::casts::CAST_HEAPS.len() as u8)
                 .flat_map(|heap| [false, true].map(|nullable| Immediates::Cast { heap, nullable }))
                 .collect(),
+            Imm::Array => {
+                let copies: &[bool] = if self.name == "array.copy" { &[false, true] } else { &[false] };
+                crate::single_inst::arrays::storages(self)
+                    .iter()
+                    .flat_map(|&storage| copies.iter().map(move |&same| Immediates::Array { storage, same }))
+                    .collect()
+            }
         }
     }
 }

@@ -498,6 +498,21 @@ pub const ENTRIES: &[Entry] = &[
     // through, as `ref.cast`'s result.
     e("br_on_cast", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::Cast),
     e("br_on_cast_fail", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::Cast),
+    // Array instructions (0xfb 0x06 ...): the array operand made from
+    // `(length, null flag)`, a made or written array read back as its
+    // length and hash (`arrays.rs`); an element is an `i64` on `i64`
+    // storage (`Spec::params`, `Spec::results`).
+    e("array.new", Group::Array, &[I32, I32], &[I32, I64], Imm::Array),
+    e("array.new_default", Group::Array, &[I32], &[I32, I64], Imm::Array),
+    e("array.new_data", Group::Array, &[I32, I32], &[I32, I64], Imm::Array),
+    e("array.get", Group::Array, &[I32, I32, I32], &[I32], Imm::Array),
+    e("array.get_s", Group::Array, &[I32, I32, I32], &[I32], Imm::Array),
+    e("array.get_u", Group::Array, &[I32, I32, I32], &[I32], Imm::Array),
+    e("array.set", Group::Array, &[I32, I32, I32, I32], &[I32, I64], Imm::Array),
+    e("array.len", Group::Array, &[I32, I32], &[I32], Imm::Array),
+    e("array.fill", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
+    e("array.copy", Group::Array, &[I32, I32, I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
+    e("array.init_data", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
     // Atomic memory instructions (0xfe prefix).
     e("memory.atomic.notify", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
     e("memory.atomic.wait32", Group::Atomic, &[I32, I32, I64], &[I32], Imm::Mem { align: 2 }),

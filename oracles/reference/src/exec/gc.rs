@@ -248,9 +248,20 @@ impl Store {
                 let (sr, _) = s.popm();
                 let di = s.popk("array.copy", "the destination index")?;
                 let (dr, _) = s.popm();
+                let oob = TrapKind::ArrayOutOfBounds;
+                // A null array traps; where the other's range is out of
+                // bounds too, the spec allows either kind.
+                if dr == 0 || sr == 0 {
+                    let (other, at) = if dr == 0 { (sr, si) } else { (dr, di) };
+                    let both = other != 0 && range(at, n, self.object(other)?.fields.len(), oob).is_err();
+                    return trap(if both {
+                        TrapKind::NullReferenceOrArrayOutOfBounds
+                    } else {
+                        TrapKind::NullReference
+                    });
+                }
                 let src_len = self.object(sr)?.fields.len();
                 let dst_len = self.object(dr)?.fields.len();
-                let oob = TrapKind::ArrayOutOfBounds;
                 let d = range(di, n, dst_len, oob).map_err(CallError::Trap)?;
                 let src = range(si, n, src_len, oob).map_err(CallError::Trap)?;
                 let so = &self.objects[slot::payload(sr) as usize];
@@ -270,10 +281,21 @@ impl Store {
                 let off = s.popk("array.init_data", "the offset")?;
                 let d = s.popk("array.init_data", "the index")?;
                 let (r, _) = s.popm();
+                // The array may be null, its range and the segment's out of
+                // bounds, at once: the spec allows the kind of each.
+                let f = self.data_elements(inst.datas[data as usize] as usize, st, off, n);
+                if r == 0 {
+                    return trap(match f {
+                        Ok(_) => TrapKind::NullReference,
+                        Err(_) => TrapKind::NullReferenceOrMemoryOutOfBounds,
+                    });
+                }
                 let len = self.object(r)?.fields.len();
-                let rg = range(d, n, len, TrapKind::ArrayOutOfBounds).map_err(CallError::Trap)?;
-                let f = self.data_elements(inst.datas[data as usize] as usize, st, off, n)?;
-                self.write_elements(r, rg, &f)?;
+                let rg = match (range(d, n, len, TrapKind::ArrayOutOfBounds), &f) {
+                    (Err(_), Err(_)) => return trap(TrapKind::ArrayOrMemoryOutOfBounds),
+                    (rg, _) => rg.map_err(CallError::Trap)?,
+                };
+                self.write_elements(r, rg, &f?)?;
             }
             GcOp::ArrayInitElem { elem, .. } => {
                 let n = s.popk("array.init_elem", "the length")?;

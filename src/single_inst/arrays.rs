@@ -1,0 +1,361 @@
+//! GC array instructions (catalog group
+//! [`Group::Array`](super::catalog::Group::Array)): the module's array
+//! type and passive data segment, how each array operand is made inside
+//! the module from i32 parameters, how an array the instruction made or
+//! wrote is read back, and the operands drawn around each array's edges.
+//!
+//! The module declares one array type `$t`, `(array (mut S))` for the
+//! element storage `S` the immediates name ([`Storage`]: `i8`, `i16`,
+//! `i32` or `i64`), and a passive data segment `$seg` of [`DATA_LEN`]
+//! bytes, every byte value once, so each element read from it differs
+//! from its neighbours and packed elements have their sign bit set or
+//! not. An array operand is made from `(length, null flag)`: `ref.null $t`
+//! when the flag is non-zero, else `array.new_data $t $seg` of
+//! `length & 31` elements from offset 0. `array.copy` copies between two
+//! such arrays, or within one (the immediates' `same`: the ranges may
+//! overlap). An array the instruction made or wrote is read back by
+//! `$digest`: its length and a polynomial hash of its elements, read
+//! unsigned (`array.get_u` for packed storage).
+//!
+//! Operands are drawn around the made array's length: indices 0, the last,
+//! one past the end and further, `u32::MAX` and `2^31`; counts that fit
+//! exactly, one too many, and ones whose sum with the index wraps 32 bits;
+//! segment offsets at the segment's end; within one array, source ranges
+//! that overlap the destination's from either side. The reference interpreter judges
+//! every result and trap exactly (integer storage only: no NaN).
+
+use super::catalog::Entry;
+use super::operands::{Source, scalar};
+use crosscheck_oracles::{Val, ValType};
+
+/// An array type's element storage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Storage {
+    I8,
+    I16,
+    I32,
+    I64,
+}
+
+impl Storage {
+    pub const ALL: [Storage; 4] = [Storage::I8, Storage::I16, Storage::I32, Storage::I64];
+
+    /// Its name in the text format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Storage::I8 => "i8",
+            Storage::I16 => "i16",
+            Storage::I32 => "i32",
+            Storage::I64 => "i64",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Storage> {
+        Storage::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Bytes per element (in a data segment).
+    pub fn bytes(self) -> u32 {
+        match self {
+            Storage::I8 => 1,
+            Storage::I16 => 2,
+            Storage::I32 => 4,
+            Storage::I64 => 8,
+        }
+    }
+
+    /// Packed storage: read with `array.get_s` or `array.get_u`.
+    pub fn packed(self) -> bool {
+        matches!(self, Storage::I8 | Storage::I16)
+    }
+
+    /// The type of an element on the stack.
+    pub fn value_type(self) -> ValType {
+        if self == Storage::I64 { ValType::I64 } else { ValType::I32 }
+    }
+}
+
+/// The storages an entry takes: `array.get` only unpacked ones,
+/// `array.get_s` and `array.get_u` only packed ones, the rest all four.
+pub fn storages(entry: &Entry) -> &'static [Storage] {
+    match entry.name {
+        "array.get" => &[Storage::I32, Storage::I64],
+        "array.get_s" | "array.get_u" => &[Storage::I8, Storage::I16],
+        _ => &Storage::ALL,
+    }
+}
+
+/// What one i32 (or, for a value, element-typed) parameter of `f` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A made array's length (masked to 0..=31 in the module).
+    Len,
+    /// A made array's null flag.
+    Null,
+    /// An index into the array made by the last `Len`.
+    Index,
+    /// An element value (of the storage's value type).
+    Value,
+    /// A number of elements from the last `Index` (or, after a
+    /// `DataOffset`, from it in the segment).
+    Count,
+    /// A byte offset into `$seg`.
+    DataOffset,
+    /// The length of an array the instruction allocates (`array.new`,
+    /// `array.new_default`): kept small, since how an engine fails to
+    /// allocate a huge one is its own.
+    NewLen,
+}
+
+/// The parameters of `f` for an array entry, in order.
+pub fn roles(entry: &Entry) -> &'static [Role] {
+    use Role::*;
+    match entry.name {
+        "array.new" => &[Value, NewLen],
+        "array.new_default" => &[NewLen],
+        "array.new_data" => &[DataOffset, Count],
+        "array.get" | "array.get_s" | "array.get_u" => &[Len, Null, Index],
+        "array.set" => &[Len, Null, Index, Value],
+        "array.len" => &[Len, Null],
+        "array.fill" => &[Len, Null, Index, Value, Count],
+        "array.copy" => &[Len, Null, Index, Len, Null, Index, Count],
+        "array.init_data" => &[Len, Null, Index, DataOffset, Count],
+        _ => &[],
+    }
+}
+
+/// Whether the instruction's effect is an array (made or written), read
+/// back by `$digest` as its length and hash, instead of its own results.
+pub fn reads_back(entry: &Entry) -> bool {
+    !matches!(entry.name, "array.get" | "array.get_s" | "array.get_u" | "array.len")
+}
+
+/// Bytes of `$seg`.
+pub const DATA_LEN: u32 = 256;
+
+/// The module's array type, data segment and `$digest`.
+pub fn declarations(storage: Storage) -> String {
+    let s = storage.name();
+    // Byte k is (k * 0x9d + 0x35) mod 256: every value once (0x9d is odd).
+    let bytes: String = (0..DATA_LEN).map(|k| format!("\\{:02x}", (k * 0x9d + 0x35) & 0xff)).collect();
+    let element = match storage {
+        Storage::I8 | Storage::I16 => "array.get_u $t i64.extend_i32_u",
+        Storage::I32 => "array.get $t i64.extend_i32_u",
+        Storage::I64 => "array.get $t",
+    };
+    format!(
+        "  (type $t (array (mut {s})))\n  (data $seg \"{bytes}\")\n  \
+         (func $digest (param $a (ref null $t)) (result i32 i64) (local $i i32) (local $h i64)\n    \
+         local.get $a array.len\n    \
+         block $done loop $next\n      \
+         local.get $i local.get $a array.len i32.ge_u br_if $done\n      \
+         local.get $h i64.const 1000003 i64.mul local.get $a local.get $i {element} i64.add local.set $h\n      \
+         local.get $i i32.const 1 i32.add local.set $i br $next\n    \
+         end end\n    \
+         local.get $h)\n"
+    )
+}
+
+/// The instruction's text (its type and segment immediates; `array.len`
+/// has none).
+pub fn instruction_text(entry: &Entry) -> String {
+    match entry.name {
+        "array.new_data" | "array.init_data" => format!("{} $t $seg", entry.name),
+        "array.copy" => "array.copy $t $t".to_string(),
+        "array.len" => "array.len".to_string(),
+        _ => format!("{} $t", entry.name),
+    }
+}
+
+/// The locals [`wrapped`] uses: one per parameter (`params`, their types)
+/// and the two arrays.
+pub fn locals(params: &[ValType]) -> String {
+    let mut s: String = params
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!(" (local $p{i} {})", if *t == ValType::I64 { "i64" } else { "i32" }))
+        .collect();
+    s.push_str(" (local $a0 (ref null $t)) (local $a1 (ref null $t))");
+    s
+}
+
+/// `instr` with its array operands made before it from the parameters on
+/// the stack (`params` of them), its other operands pushed in order, and
+/// an array it made or wrote read back after it; `same`: `array.copy`'s
+/// source is its destination.
+pub fn wrapped(entry: &Entry, params: usize, same: bool, instr: &str) -> String {
+    let mut s: String = (0..params).rev().map(|i| format!("local.set $p{i} ")).collect();
+    let roles = roles(entry);
+    let mut arrays = 0;
+    for (i, role) in roles.iter().enumerate() {
+        if *role == Role::Len {
+            let k = arrays;
+            arrays += 1;
+            s.push_str(&format!(
+                "local.get $p{} if (result (ref null $t)) ref.null $t else i32.const 0 local.get $p{i} i32.const 31 i32.and array.new_data $t $seg end local.set $a{k} ",
+                i + 1
+            ));
+        }
+    }
+    // The operands: each array (its `Len`, `Null` pair), then the rest.
+    let mut array = 0;
+    for (i, role) in roles.iter().enumerate() {
+        match role {
+            Role::Len => {
+                let k = if same { 0 } else { array };
+                array += 1;
+                s.push_str(&format!("local.get $a{k} "));
+            }
+            Role::Null => {}
+            _ => s.push_str(&format!("local.get $p{i} ")),
+        }
+    }
+    s.push_str(instr);
+    if reads_back(entry) {
+        // A new array is the instruction's result; a written one is the
+        // first operand.
+        if arrays == 0 {
+            s.push_str(" local.set $a0");
+        }
+        s.push_str(" local.get $a0 call $digest");
+    }
+    s
+}
+
+/// One tuple of `f`'s parameters for `entry` on storage `storage`
+/// (`same`: `array.copy` within its destination).
+pub fn operands(s: &mut dyn Source, entry: &Entry, storage: Storage, same: bool) -> Vec<Val> {
+    let mut args = Vec::new();
+    // The length of the last made array and the last index; the elements
+    // each array has from its index on; those the segment has from the
+    // last offset on.
+    let (mut len, mut index, mut room): (u32, u32, Option<u32>) = (0, 0, None);
+    let mut lens = Vec::new();
+    let mut after = Vec::new();
+    let mut first_index: Option<u32> = None;
+    let mut overlapping = false;
+    for role in roles(entry) {
+        let v = match role {
+            Role::Len => {
+                len = match s.below(4) {
+                    0 => 0,
+                    1 => 1,
+                    2 => 31,
+                    _ => s.below(32) as u32,
+                };
+                lens.push(len);
+                // Within one array, the source is the destination.
+                if same && let Some(&first) = lens.first() {
+                    len = first;
+                }
+                len
+            }
+            Role::Null => (s.below(8) == 0) as u32,
+            Role::Index => {
+                index = match first_index {
+                    // Within one array, the source range three times in
+                    // four a few elements before or after the
+                    // destination's, so the two overlap.
+                    Some(first) if same && s.below(4) != 0 => {
+                        overlapping = true;
+                        let d = 1 + s.below(4) as u32;
+                        if s.below(2) == 0 { first.wrapping_sub(d) } else { first.wrapping_add(d) }
+                    }
+                    // Within one array, the destination inside it one
+                    // time in two, so an overlapping source often fits.
+                    None if same && s.below(2) == 0 => s.below(len as u64 + 1) as u32,
+                    _ => around(s, len),
+                };
+                first_index.get_or_insert(index);
+                after.push(len.saturating_sub(index));
+                room = None;
+                index
+            }
+            Role::Value => {
+                args.push(scalar(s, storage.value_type()));
+                continue;
+            }
+            Role::DataOffset => {
+                let elements = DATA_LEN / storage.bytes();
+                let at = match s.below(6) {
+                    0 => 0,
+                    1 => DATA_LEN,
+                    2 => DATA_LEN - storage.bytes() * s.below(3) as u32,
+                    3 => u32::MAX - s.below(2) as u32,
+                    _ => s.below(DATA_LEN as u64 + 1) as u32,
+                };
+                room = Some(elements.saturating_sub(at.div_ceil(storage.bytes())));
+                at
+            }
+            Role::Count => {
+                // What fits: after the index in the array (and after the
+                // offset in the segment, where there is one).
+                let in_arrays = after.iter().copied().min();
+                let fits = match (room, in_arrays) {
+                    (Some(r), Some(a)) => r.min(a),
+                    (Some(r), None) => r,
+                    (None, a) => a.unwrap_or(0),
+                };
+                match s.below(8) {
+                    // Overlapping ranges: what fits three times in four.
+                    _ if overlapping && s.below(4) != 0 => fits,
+                    0 => 0,
+                    1 => 1,
+                    2 => fits,
+                    3 => fits.wrapping_add(1),
+                    4 => 0u32.wrapping_sub(index),
+                    5 => *[u32::MAX, 0x8000_0000].get(s.below(2) as usize).unwrap_or(&0),
+                    _ => s.below(33) as u32,
+                }
+            }
+            Role::NewLen => match s.below(4) {
+                0 => 0,
+                1 => 1,
+                _ => s.below(65) as u32,
+            },
+        };
+        args.push(Val::I32(v));
+    }
+    args
+}
+
+/// An index around an array of `len` elements: its ends, one past, far
+/// past, `u32::MAX`, `2^31`, or anywhere in it.
+fn around(s: &mut dyn Source, len: u32) -> u32 {
+    match s.below(8) {
+        0 => 0,
+        1 => len.wrapping_sub(1),
+        2 => len,
+        3 => len + 1,
+        4 => u32::MAX,
+        5 => 0x8000_0000,
+        _ => s.below(len as u64 + 1) as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::single_inst::catalog::{ENTRIES, Group};
+
+    #[test]
+    fn every_array_entry_has_roles_matching_its_parameters() {
+        for e in ENTRIES.iter().filter(|e| e.group == Group::Array) {
+            assert_eq!(roles(e).len(), e.params.len(), "{}", e.name);
+            let results = if reads_back(e) { 2 } else { 1 };
+            assert_eq!(e.results.len(), results, "{}", e.name);
+            assert!(!storages(e).is_empty());
+        }
+    }
+
+    #[test]
+    fn the_segment_holds_every_byte_once() {
+        let text = declarations(Storage::I8);
+        let mut seen = [false; 256];
+        let data = text.split("(data $seg \"").nth(1).unwrap().split('"').next().unwrap();
+        for hex in data.split('\\').skip(1) {
+            seen[usize::from_str_radix(hex, 16).unwrap()] = true;
+        }
+        assert!(seen.iter().all(|s| *s));
+    }
+}

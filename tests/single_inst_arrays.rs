@@ -1,0 +1,149 @@
+//! The array instructions of `single_inst` (`src/single_inst/arrays.rs`)
+//! on real engines: every instruction on every storage (and `array.copy`
+//! within one array and between two), with drawn tuples, agrees call by
+//! call on the reference interpreter, Wasmtime with Cranelift and Pulley;
+//! what they return follows the spec where it can be told from the
+//! results alone (`array.get_s` and `array.get_u` of one element differ
+//! exactly in the sign extension, `array.len` is the made length, a null
+//! array traps); and the trap kinds the spec leaves open — a null array
+//! with the other's range out of bounds in `array.copy`, both ranges out
+//! of bounds in `array.init_data` — are two-way on the reference and
+//! agree with what Wasmtime reports.
+
+mod common;
+
+use crosscheck::oracles::{CallOutcome, TrapKind, Val, registry};
+use crosscheck::single_inst::arrays::Storage;
+use crosscheck::single_inst::catalog::{ENTRIES, Group, SplitMix, lookup};
+use crosscheck::single_inst::operands::{self, Tuple};
+use crosscheck::single_inst::{Immediates, Spec, case_for};
+
+/// The outcomes of `f` for `tuples` of `name` on `storage` on `engine`.
+fn outcomes(engine: &str, name: &str, storage: Storage, same: bool, tuples: &[Tuple]) -> Vec<CallOutcome> {
+    let spec = Spec { entry: lookup(name).unwrap(), imm: Immediates::Array { storage, same } };
+    let case = case_for(&spec, tuples).unwrap_or_else(|r| panic!("{}: {r:?}", spec.section_text()));
+    let run = registry::create(engine).unwrap().run(&case.plan);
+    common::outcomes_of_f(&case, &run.calls).into_iter().cloned().collect()
+}
+
+fn i32s(args: &[u32]) -> Tuple {
+    Tuple { args: args.iter().map(|&x| Val::I32(x)).collect(), poke: None }
+}
+
+#[test]
+fn every_array_instruction_agrees_on_reference_cranelift_and_pulley() {
+    let mut g = SplitMix(17);
+    let mut immediates = 0;
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Array) {
+        for imm in e.sweep_immediates(1) {
+            immediates += 1;
+            let spec = Spec { entry: e, imm };
+            let text = spec.section_text();
+            assert_eq!(Spec::of_module(&spec.wasm(&[]).unwrap()), Some(spec), "{text}");
+            let tuples: Vec<Tuple> = (0..48).map(|_| operands::tuple(&mut g, e, &imm)).collect();
+            let case = case_for(&spec, &tuples).unwrap_or_else(|r| panic!("{text}: {r:?}"));
+            assert!(case.features.gc, "{text}");
+            let reference = registry::create("reference").unwrap().run(&case.plan);
+            let of_f = common::outcomes_of_f(&case, &reference.calls);
+            // The tuples reach both sides of the bounds: some calls return,
+            // some trap (but for the allocations, which only trap on a
+            // segment's bounds, and `array.len`, only on null).
+            let returned = of_f.iter().filter(|o| matches!(o, CallOutcome::Returned(_))).count();
+            assert!(returned > 0, "{text}: no call returned");
+            if !matches!(e.name, "array.new" | "array.new_default" | "array.len") {
+                assert!(returned < of_f.len(), "{text}: no call trapped");
+            }
+            for engine in ["wasmtime", "pulley"] {
+                let run = registry::create(engine).unwrap().run(&case.plan);
+                assert_eq!(run.calls.len(), reference.calls.len(), "{text} on {engine}");
+                for (i, (r, o)) in reference.calls.iter().zip(&run.calls).enumerate() {
+                    let agree = match (r, o) {
+                        (CallOutcome::Trapped(a), CallOutcome::Trapped(b)) => a.agrees_with(b),
+                        _ => r == o,
+                    };
+                    assert!(agree, "{text} on {engine}, call {i} {:?}: {r} vs {o}", case.plan.calls[i]);
+                }
+            }
+        }
+    }
+    // i32, i64 for `array.get`; i8, i16 for `_s`, `_u`; the four for the
+    // other eight, `array.copy` twice (within one array, between two).
+    assert_eq!(immediates, 2 + 2 * 2 + 8 * 4 + 4);
+}
+
+#[test]
+fn packed_reads_differ_exactly_in_sign_extension() {
+    for storage in [Storage::I8, Storage::I16] {
+        let bits = 8 * storage.bytes();
+        // Every element of a full array, and a null one.
+        let mut tuples: Vec<Tuple> = (0..31).map(|i| i32s(&[31, 0, i])).collect();
+        tuples.push(i32s(&[31, 1, 0]));
+        let signed = outcomes("wasmtime", "array.get_s", storage, false, &tuples);
+        let unsigned = outcomes("wasmtime", "array.get_u", storage, false, &tuples);
+        let mut negative = 0;
+        for (s, u) in signed.iter().zip(&unsigned).take(31) {
+            let (CallOutcome::Returned(s), CallOutcome::Returned(u)) = (s, u) else { panic!("{s} {u}") };
+            let (s, u) = (s[0].bits() as u32, u[0].bits() as u32);
+            assert!(u < 1 << bits, "{storage:?}: get_u {u:#x} not zero-extended");
+            assert_eq!(s, ((u << (32 - bits)) as i32 >> (32 - bits)) as u32, "{storage:?}: get_s of {u:#x}");
+            negative += (s != u) as usize;
+        }
+        // The segment's bytes run through every value: both signs show.
+        assert!(negative > 3 && negative < 28, "{storage:?}: {negative} of 31 negative");
+        assert_eq!(signed[31], CallOutcome::Trapped(TrapKind::NullReference));
+    }
+}
+
+#[test]
+fn array_len_is_the_made_length_and_traps_on_null() {
+    let tuples: Vec<Tuple> =
+        [0, 1, 17, 31, 32, 0xffff_ffe5].iter().map(|&n| i32s(&[n, 0])).chain([i32s(&[5, 1])]).collect();
+    let got = outcomes("wasmtime", "array.len", Storage::I32, false, &tuples);
+    let lens: Vec<CallOutcome> = [0, 1, 17, 31, 0, 5]
+        .iter()
+        .map(|&n| CallOutcome::Returned(vec![Val::I32(n)]))
+        .chain([CallOutcome::Trapped(TrapKind::NullReference)])
+        .collect();
+    assert_eq!(got, lens, "lengths are masked to 0..=31 in the module");
+}
+
+#[test]
+fn open_trap_kinds_are_two_way_on_the_reference_and_agree_with_wasmtime() {
+    // array.copy: a one-element destination, 30 copied into it (out of
+    // bounds) from a null source; and a null destination, a source range
+    // out of bounds.
+    let copy = [i32s(&[1, 0, 0, 25, 1, 0x8000_0000, 30]), i32s(&[3, 1, 0, 2, 0, 1, 5])];
+    // array.init_data: the array's range and the segment's both out of
+    // bounds; a null array and the segment's range out of bounds; the
+    // array's range alone out of bounds.
+    let init = [i32s(&[15, 0, 15, u32::MAX, 0x8000_0000]), i32s(&[15, 1, 0, 300, 1]), i32s(&[3, 0, 2, 0, 2])];
+    let reference_copy = outcomes("reference", "array.copy", Storage::I8, false, &copy);
+    let reference_init = outcomes("reference", "array.init_data", Storage::I8, false, &init);
+    let trapped = |k| CallOutcome::Trapped(k);
+    assert_eq!(
+        reference_copy,
+        [trapped(TrapKind::NullReferenceOrArrayOutOfBounds), trapped(TrapKind::NullReferenceOrArrayOutOfBounds)]
+    );
+    assert_eq!(
+        reference_init,
+        [
+            trapped(TrapKind::ArrayOrMemoryOutOfBounds),
+            trapped(TrapKind::NullReferenceOrMemoryOutOfBounds),
+            trapped(TrapKind::ArrayOutOfBounds)
+        ]
+    );
+    for (reference, got) in [
+        (&reference_copy, outcomes("wasmtime", "array.copy", Storage::I8, false, &copy)),
+        (&reference_init, outcomes("wasmtime", "array.init_data", Storage::I8, false, &init)),
+    ] {
+        for (r, w) in reference.iter().zip(&got) {
+            let (CallOutcome::Trapped(r), CallOutcome::Trapped(w)) = (r, w) else { panic!("{r} vs {w}") };
+            assert!(r.agrees_with(w) && w.agrees_with(r), "{r} vs {w}");
+        }
+    }
+    // A two-way kind allows its two and nothing else.
+    let either = TrapKind::NullReferenceOrArrayOutOfBounds;
+    assert!(either.agrees_with(&TrapKind::NullReference) && either.agrees_with(&TrapKind::ArrayOutOfBounds));
+    assert!(!either.agrees_with(&TrapKind::MemoryOutOfBounds) && !either.agrees_with(&TrapKind::CastFailure));
+    assert!(!TrapKind::NullReference.agrees_with(&TrapKind::ArrayOutOfBounds));
+}
