@@ -176,6 +176,19 @@ fn catalog_has_the_array_instructions_but_those_of_element_segments_and_new_fixe
     }
 }
 
+#[test]
+fn catalog_has_every_struct_instruction() {
+    let gc_structs: BTreeSet<String> = wasmparser_operators()
+        .into_iter()
+        .filter(|(p, n)| *p == "gc" && n.starts_with("struct."))
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(names_of(Group::Struct), gc_structs);
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Struct) {
+        assert!(e.features().gc, "{} needs gc", e.name);
+    }
+}
+
 /// The instruction `f` runs: its first instruction that is not a
 /// `local.get` — for a reference, table or array instruction, the operator after
 /// its operands are made (the first that is not a move, a constant,
@@ -274,7 +287,7 @@ fn every_entry_assembles_and_names_itself() {
             // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
             let op = instruction_of(
                 &wasm,
-                matches!(e.group, Group::Reference | Group::Table | Group::Array),
+                matches!(e.group, Group::Reference | Group::Table | Group::Array | Group::Struct),
                 e.group == Group::Table,
                 e.imm == Imm::Cast,
             );

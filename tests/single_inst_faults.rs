@@ -4,7 +4,8 @@
 //! `i31.get_s` read unsigned, a `ref.cast` to a nullable type taken as one
 //! to the non-nullable type, casts blind to rec groups, a `br_on_cast` to a
 //! nullable type taken as one to the non-nullable type, an `array.copy`
-//! within one array copying front to back) and the planted miscompiles of 64-bit
+//! within one array copying front to back, a `struct.set` of the wrong
+//! field) and the planted miscompiles of 64-bit
 //! memories and atomics through it; a relaxed choice changing mid-run
 //! reported as such by the sweep; every per-instruction fault with a test.
 //! The table faults are in `tests/single_inst_tables.rs`.
@@ -63,6 +64,11 @@ fn array_copy_overlapping_forward_is_caught_by_the_fuzz_target() {
     caught(Fault::ArrayCopyOverlapForward);
 }
 
+#[test]
+fn struct_set_of_the_wrong_field_is_caught_by_the_fuzz_target() {
+    caught(Fault::StructSetWrongField);
+}
+
 /// The planted miscompiles of 64-bit memories and atomics, caught by the
 /// target since it has both.
 #[test]
@@ -119,6 +125,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::CastRecGroupBlind,
         Fault::BrOnCastNullableAsNonNull,
         Fault::ArrayCopyOverlapForward,
+        Fault::StructSetWrongField,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

@@ -189,6 +189,14 @@ fn sweep_catches_array_faults() {
     caught_by_sweep("array-len-off-by-one", "array.len");
 }
 
+/// A `struct.set` of another field of the same type, and a `struct.get_s`
+/// read unsigned: the sweep's structs read back every field.
+#[test]
+fn sweep_catches_struct_faults() {
+    caught_by_sweep("struct-set-wrong-field", "struct.set");
+    caught_by_sweep("struct-get-s-unsigned", "struct.get_s");
+}
+
 /// `br_on_cast` and `br_on_cast_fail` to a nullable type taken as to the
 /// non-nullable one: the sweep branches on null operands to both.
 #[test]

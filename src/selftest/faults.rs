@@ -93,6 +93,9 @@ pub enum Fault {
     /// source range, elements it already overwrote are copied again (an
     /// engine that lowers the copy as `memcpy`, not `memmove`).
     ArrayCopyOverlapForward,
+    /// Per-instruction: `struct.set` writes another field of the same
+    /// type (an engine computing the field's offset wrong).
+    StructSetWrongField,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -171,6 +174,7 @@ impl Fault {
         Fault::CastRecGroupBlind,
         Fault::BrOnCastNullableAsNonNull,
         Fault::ArrayCopyOverlapForward,
+        Fault::StructSetWrongField,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -319,6 +323,7 @@ impl Fault {
             Fault::CastRecGroupBlind => "cast-rec-group-blind",
             Fault::BrOnCastNullableAsNonNull => "br-on-cast-nullable-as-non-null",
             Fault::ArrayCopyOverlapForward => "array-copy-overlap-forward",
+            Fault::StructSetWrongField => "struct-set-wrong-field",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

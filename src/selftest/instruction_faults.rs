@@ -13,7 +13,8 @@
 //! `br_on_cast` or `br_on_cast_fail` to a nullable type made one to the
 //! non-nullable type ([`super::Fault::BrOnCastNullableAsNonNull`]), and an
 //! `array.copy` within one array made a copy from the front
-//! ([`super::Fault::ArrayCopyOverlapForward`]).
+//! ([`super::Fault::ArrayCopyOverlapForward`]), and a `struct.set` made
+//! to another field of the same type ([`super::Fault::StructSetWrongField`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -33,6 +34,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::CastRecGroupBlind => casts_blind_to_rec_groups(wasm),
         Fault::BrOnCastNullableAsNonNull => nullable_branches_as_non_null(wasm),
         Fault::ArrayCopyOverlapForward => array_copies_forward(wasm),
+        Fault::StructSetWrongField => struct_sets_to_a_twin(wasm),
         _ => None,
     }
 }
@@ -260,6 +262,35 @@ fn array_copies_forward(wasm: &[u8]) -> Option<Vec<u8>> {
             I::End,
             I::End,
         ])
+    })
+}
+
+/// `wasm` with every `struct.set` of a field that has a twin — another
+/// field of its struct with the same type — made a `struct.set` of the
+/// twin (the per-instruction fault [`super::Fault::StructSetWrongField`]).
+/// `None` where no `struct.set` has one.
+fn struct_sets_to_a_twin(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    // Each type's fields (none for a type that is not a struct).
+    let mut fields: Vec<Vec<wasmparser::FieldType>> = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::TypeSection(reader) = payload.ok()? {
+            for group in reader {
+                for ty in group.ok()?.into_types() {
+                    fields.push(match ty.composite_type.inner {
+                        wasmparser::CompositeInnerType::Struct(s) => s.fields.to_vec(),
+                        _ => Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    rewrite_code(wasm, &ctx, |op, _, _, _| {
+        let O::StructSet { struct_type_index: t, field_index: k } = *op else { return None };
+        let of = fields.get(t as usize)?;
+        let field = of.get(k as usize)?;
+        let twin = (0..of.len()).find(|&j| j != k as usize && of[j] == *field)?;
+        Some(vec![I::StructSet { struct_type_index: t, field_index: twin as u32 }])
     })
 }
 

@@ -1,5 +1,5 @@
 //! Single-instruction Cases: one numeric, memory, SIMD, relaxed-SIMD,
-//! atomic, table, value-only reference or array instruction (immediates
+//! atomic, table, value-only reference, array or struct instruction (immediates
 //! included, a memory or table instruction's kind of memory or table too)
 //! per module, called with a
 //! batch of edge-biased operand tuples, judged exactly against the results
@@ -13,6 +13,7 @@
 //! | [`readback`] | a built module read back: its spec, its tuples, rebuilt for a reduced plan |
 //! | [`refs`] | reference instructions: operands made and results observed in the module, the spec's model |
 //! | [`arrays`] | array instructions: the array type and segment, arrays made and read back, operands around their edges |
+//! | [`structs`] | struct instructions: the struct type of every integer storage, structs made and read back |
 //! | [`casts`] | `ref.test`'s and `ref.cast`'s defined types, objects and what the spec says each value is of |
 //! | [`tables`] | table instructions: the table and its functions, `funcref` operands made and results observed, `peek` |
 //! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine, the reference model |
@@ -28,6 +29,7 @@ pub mod module;
 pub mod operands;
 pub mod readback;
 pub mod refs;
+pub mod structs;
 pub mod tables;
 
 pub use catalog::{ENTRIES, Entry, Group, Imm, Immediates};

@@ -99,6 +99,7 @@ impl Spec {
             }
             Immediates::Cast { heap, nullable } => format!("{name} {}", super::casts::cast_type(heap, nullable)),
             Immediates::Array { .. } => super::arrays::instruction_text(self.entry),
+            Immediates::Struct { field } => super::structs::instruction_text(self.entry, field),
         }
     }
 
@@ -169,6 +170,11 @@ impl Spec {
             params[1] = of(src64);
             params[2] = of(src64 && self.imm.address64());
         }
+        if let Immediates::Struct { field } = self.imm {
+            for (i, p) in params.iter_mut().enumerate() {
+                *p = super::structs::param_type(self.entry, field, i);
+            }
+        }
         if let Immediates::Array { storage, .. } = self.imm {
             for (p, role) in params.iter_mut().zip(super::arrays::roles(self.entry)) {
                 if *role == super::arrays::Role::Value {
@@ -188,6 +194,9 @@ impl Spec {
             ("memory.size" | "table.size" | "memory.grow" | "table.grow", _) => results[0] = self.address_type(),
             (_, Immediates::Indirect { ty: CalleeType::Other, .. }) => results.clear(),
             ("array.get", Immediates::Array { storage, .. }) => results[0] = storage.value_type(),
+            ("struct.get", Immediates::Struct { field }) => {
+                results[0] = super::structs::FIELDS[field as usize].value_type()
+            }
             _ => {}
         }
         results
@@ -284,6 +293,9 @@ impl Spec {
         if let Immediates::Array { same, .. } = self.imm {
             return super::arrays::wrapped(self.entry, self.entry.params.len(), same, &instr);
         }
+        if let Immediates::Struct { .. } = self.imm {
+            return super::structs::wrapped(self.entry, self.entry.params.len(), &instr);
+        }
         match super::refs::sig(self.entry, &self.imm) {
             Some(sig) => super::refs::wrapped(&sig, &self.imm, &instr),
             None => match self.imm.table() {
@@ -299,6 +311,9 @@ impl Spec {
     fn locals_text(&self) -> String {
         if let Immediates::Array { .. } = self.imm {
             return super::arrays::locals(&self.params());
+        }
+        if let Immediates::Struct { .. } = self.imm {
+            return super::structs::locals(&self.params());
         }
         match (super::refs::sig(self.entry, &self.imm), self.imm.table()) {
             (Some(sig), _) => super::refs::locals(&sig),
@@ -345,6 +360,9 @@ impl Spec {
         }
         if let Immediates::Array { storage, .. } = self.imm {
             m.push_str(&super::arrays::declarations(storage));
+        }
+        if let Immediates::Struct { .. } = self.imm {
+            m.push_str(&super::structs::declarations());
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {

@@ -346,6 +346,9 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     if let Some(sig) = super::refs::sig(entry, imm) {
         return Tuple { args: reference_operands(s, &sig), poke: None };
     }
+    if let Immediates::Struct { field } = *imm {
+        return Tuple { args: super::structs::operands(s, entry, field), poke: None };
+    }
     if let Immediates::Array { storage, same } = *imm {
         return Tuple { args: super::arrays::operands(s, entry, storage, same), poke: None };
     }

@@ -66,6 +66,10 @@ pub enum Immediates {
         storage: crate::single_inst::arrays::Storage,
         same: bool,
     },
+    /// A struct instruction's field (0 for the allocations).
+    Struct {
+        field: u8,
+    },
 }
 
 /// The one-page memory a memory instruction runs against: not an

@@ -3,7 +3,7 @@
 //! proposal's atomic memory instructions, its table instructions
 //! (`call_indirect` among them), and the Wasm 3.0 reference instructions
 //! that act on values alone (casts and branches on casts among them) and
-//! its array instructions, with its text-format name, operand and
+//! its array and struct instructions, with its text-format name, operand and
 //! result types and the domain of its immediates; and concrete
 //! immediates ([`Immediates`]) drawn from fuzz bytes or enumerated for
 //! the sweep. A memory or table instruction's immediates also say which
@@ -70,6 +70,12 @@ pub enum Group {
     /// from i32 parameters, a made or written array read back as its
     /// length and a hash ([`crate::single_inst::arrays`]).
     Array,
+    /// Wasm 3.0's struct instructions (`struct.new`, `struct.new_default`,
+    /// `struct.get`, `struct.get_s/u`, `struct.set`) on a struct of eight
+    /// integer fields of every storage, made inside the module from i32
+    /// parameters, a made or written struct read back as a hash
+    /// ([`crate::single_inst::structs`]).
+    Struct,
 }
 
 impl Group {
@@ -83,6 +89,7 @@ impl Group {
             Group::Reference => "reference",
             Group::Table => "table",
             Group::Array => "array",
+            Group::Struct => "struct",
         }
     }
 }
@@ -139,6 +146,9 @@ pub enum Imm {
     /// type (see [`crate::single_inst::arrays::storages`]), and for
     /// `array.copy` whether it copies within one array.
     Array,
+    /// A struct instruction: the field it reads or writes (see
+    /// [`crate::single_inst::structs::fields`]).
+    Struct,
 }
 
 /// One catalogued instruction.
@@ -275,6 +285,10 @@ impl Entry {
                 f.reference_types = true;
                 f.gc = true;
                 f.bulk_memory = true;
+            }
+            Group::Struct => {
+                f.reference_types = true;
+                f.gc = true;
             }
         }
         f
@@ -426,6 +440,7 @@ impl Entry {
                 heap: u.int_in_range(0..=crate::single_inst::casts::CAST_HEAPS.len() as u8 - 1)?,
                 nullable: u.arbitrary()?,
             },
+            Imm::Struct => Immediates::Struct { field: *u.choose(&crate::single_inst::structs::fields(self))? },
             // `array.copy` within one array one time in two.
             Imm::Array => Immediates::Array {
                 storage: *u.choose(crate::single_inst::arrays::storages(self))?,
@@ -541,6 +556,10 @@ impl Entry {
             Imm::HeapType => (0..crate::single_inst::refs::HEAP_TYPES.len() as u8).map(Immediates::HeapType).collect(),
             Imm::Cast => (0..crate::single_inst::casts::CAST_HEAPS.len() as u8)
                 .flat_map(|heap| [false, true].map(|nullable| Immediates::Cast { heap, nullable }))
+                .collect(),
+            Imm::Struct => crate::single_inst::structs::fields(self)
+                .into_iter()
+                .map(|field| Immediates::Struct { field })
                 .collect(),
             Imm::Array => {
                 let copies: &[bool] = if self.name == "array.copy" { &[false, true] } else { &[false] };

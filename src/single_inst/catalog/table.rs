@@ -513,6 +513,16 @@ pub const ENTRIES: &[Entry] = &[
     e("array.fill", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
     e("array.copy", Group::Array, &[I32, I32, I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
     e("array.init_data", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
+    // Struct instructions (0xfb 0x00 ...) on a struct of eight integer
+    // fields (`structs.rs`): made from `(seed, null flag)`, a made or
+    // written struct read back as a hash; a field value is an `i64` for
+    // an `i64` field (`Spec::params`, `Spec::results`).
+    e("struct.new", Group::Struct, &[I32, I32, I32, I64, I32, I32, I64, I32], &[I64], Imm::Struct),
+    e("struct.new_default", Group::Struct, &[], &[I64], Imm::Struct),
+    e("struct.get", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
+    e("struct.get_s", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
+    e("struct.get_u", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
+    e("struct.set", Group::Struct, &[I32, I32, I32], &[I64], Imm::Struct),
     // Atomic memory instructions (0xfe prefix).
     e("memory.atomic.notify", Group::Atomic, &[I32, I32], &[I32], Imm::Mem { align: 2 }),
     e("memory.atomic.wait32", Group::Atomic, &[I32, I32, I64], &[I32], Imm::Mem { align: 2 }),

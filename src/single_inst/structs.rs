@@ -1,0 +1,164 @@
+//! GC struct instructions (catalog group
+//! [`Group::Struct`](super::catalog::Group::Struct)): the module's struct
+//! type, how a struct operand is made inside the module from i32
+//! parameters, and how a struct the instruction made or wrote is read
+//! back.
+//!
+//! The module declares one struct type `$s` of [`FIELDS`]: eight mutable
+//! fields of every integer storage, packed and not, in an order that
+//! leaves some unaligned after their neighbours, so each field's offset in
+//! an engine's layout is its own. A struct operand is made from `(seed,
+//! null flag)`: `ref.null $s` when the flag is non-zero, else `struct.new`
+//! with field `k` set to `seed * MULTIPLIERS[k]` (wrapped to the field's
+//! storage: packed fields see both signs). `struct.get`, `struct.get_s`
+//! and `struct.get_u` read the field their immediate names (the packed
+//! reads only packed fields), `struct.set` writes a drawn value into it;
+//! a struct made (`struct.new` of eight drawn values, `struct.new_default`)
+//! or written is read back by `$digest` as a polynomial hash of its
+//! fields, read unsigned. Judged against the reference interpreter.
+
+use super::arrays::Storage;
+use super::catalog::Entry;
+use super::operands::{Source, scalar};
+use crosscheck_oracles::{Val, ValType};
+
+/// The struct's fields, in order.
+pub const FIELDS: [Storage; 8] =
+    [Storage::I8, Storage::I16, Storage::I32, Storage::I64, Storage::I16, Storage::I8, Storage::I64, Storage::I32];
+
+/// What field `k` of a made struct is: the seed times this, wrapped.
+const MULTIPLIERS: [u32; 8] = [1, 0x9e37, 0x9e37_79b9, 0x7f4a_7c15, 0x85eb, 0xc2b2_ae35, 0x27d4_eb2f, 0x1656_67b1];
+
+/// The fields an entry's immediate may name: the packed ones for
+/// `struct.get_s` and `struct.get_u`, every one for `struct.get` and
+/// `struct.set` (`struct.get` of a packed field would not validate: the
+/// unpacked ones only), field 0 (unused) for the allocations.
+pub fn fields(entry: &Entry) -> Vec<u8> {
+    let of = |keep: fn(Storage) -> bool| (0..FIELDS.len() as u8).filter(|&k| keep(FIELDS[k as usize])).collect();
+    match entry.name {
+        "struct.get_s" | "struct.get_u" => of(Storage::packed),
+        "struct.get" => of(|s| !s.packed()),
+        "struct.set" => of(|_| true),
+        _ => vec![0],
+    }
+}
+
+/// Whether the instruction's effect is a struct, read back by `$digest`.
+pub fn reads_back(entry: &Entry) -> bool {
+    matches!(entry.name, "struct.new" | "struct.new_default" | "struct.set")
+}
+
+/// The type of `f`'s parameter `i` for `entry` on field `field`: the
+/// field values of `struct.new` and the value of `struct.set` are of their
+/// field's type, the rest i32s.
+pub fn param_type(entry: &Entry, field: u8, i: usize) -> ValType {
+    match (entry.name, i) {
+        ("struct.new", k) => FIELDS[k].value_type(),
+        ("struct.set", 2) => FIELDS[field as usize].value_type(),
+        _ => ValType::I32,
+    }
+}
+
+/// The module's struct type and `$digest`.
+pub fn declarations() -> String {
+    let fields: String = FIELDS.iter().map(|s| format!(" (field (mut {}))", s.name())).collect();
+    let mut digest = String::new();
+    for (k, s) in FIELDS.iter().enumerate() {
+        let read = match s {
+            Storage::I8 | Storage::I16 => format!("struct.get_u $s {k} i64.extend_i32_u"),
+            Storage::I32 => format!("struct.get $s {k} i64.extend_i32_u"),
+            Storage::I64 => format!("struct.get $s {k}"),
+        };
+        digest.push_str(&format!(" i64.const 1000003 i64.mul local.get $a {read} i64.add"));
+    }
+    format!(
+        "  (type $s (struct{fields}))\n  (func $digest (param $a (ref null $s)) (result i64)\n    i64.const 0{digest})\n"
+    )
+}
+
+/// The instruction's text (its type and field immediates).
+pub fn instruction_text(entry: &Entry, field: u8) -> String {
+    match entry.name {
+        "struct.new" | "struct.new_default" => format!("{} $s", entry.name),
+        name => format!("{name} $s {field}"),
+    }
+}
+
+/// The locals [`wrapped`] uses: one per parameter, the struct.
+pub fn locals(params: &[ValType]) -> String {
+    let mut s: String = params
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!(" (local $p{i} {})", if *t == ValType::I64 { "i64" } else { "i32" }))
+        .collect();
+    s.push_str(" (local $a (ref null $s))");
+    s
+}
+
+/// `instr` (of `entry`, `params` parameters on the stack) with its struct
+/// operand made first from `(seed, null flag)`, and a struct it made or
+/// wrote read back after it.
+pub fn wrapped(entry: &Entry, params: usize, instr: &str) -> String {
+    if matches!(entry.name, "struct.new" | "struct.new_default") {
+        return format!("{instr} call $digest");
+    }
+    let mut s: String = (0..params).rev().map(|i| format!("local.set $p{i} ")).collect();
+    let fields: String = FIELDS
+        .iter()
+        .zip(MULTIPLIERS)
+        .map(|(f, m)| match f {
+            Storage::I64 => format!("local.get $p0 i64.extend_i32_u i64.const {m} i64.mul "),
+            _ => format!("local.get $p0 i32.const {} i32.mul ", m as i32),
+        })
+        .collect();
+    s.push_str(&format!(
+        "local.get $p1 if (result (ref null $s)) ref.null $s else {fields}struct.new $s end local.set $a local.get $a "
+    ));
+    if entry.name == "struct.set" {
+        s.push_str("local.get $p2 ");
+    }
+    s.push_str(instr);
+    if reads_back(entry) {
+        s.push_str(" local.get $a call $digest");
+    }
+    s
+}
+
+/// One tuple of `f`'s parameters for `entry` on field `field`.
+pub fn operands(s: &mut dyn Source, entry: &Entry, field: u8) -> Vec<Val> {
+    match entry.name {
+        "struct.new" => FIELDS.iter().map(|f| scalar(s, f.value_type())).collect(),
+        "struct.new_default" => Vec::new(),
+        name => {
+            let mut args = vec![scalar(s, ValType::I32), Val::I32((s.below(8) == 0) as u32)];
+            if name == "struct.set" {
+                args.push(scalar(s, FIELDS[field as usize].value_type()));
+            }
+            args
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::single_inst::catalog::{ENTRIES, Group};
+
+    #[test]
+    fn every_struct_entry_has_fields_and_parameters_of_its_types() {
+        for e in ENTRIES.iter().filter(|e| e.group == Group::Struct) {
+            let fields = fields(e);
+            assert!(!fields.is_empty(), "{}", e.name);
+            for &k in &fields {
+                let packed = FIELDS[k as usize].packed();
+                assert!(!matches!(e.name, "struct.get_s" | "struct.get_u") || packed, "{} {k}", e.name);
+                assert!(e.name != "struct.get" || !packed, "{} {k}", e.name);
+            }
+            assert_eq!(e.results.len(), 1, "{}", e.name);
+        }
+        // Every storage, packed fields after unpacked ones and before.
+        for s in Storage::ALL {
+            assert_eq!(FIELDS.iter().filter(|f| **f == s).count(), 2, "{s:?}");
+        }
+    }
+}
