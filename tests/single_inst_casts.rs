@@ -85,7 +85,7 @@ fn ref_test_follows_the_type_system_on_every_engine() {
 #[test]
 fn ref_cast_reads_back_the_object_it_passes() {
     // The objects that passed a cast to `any`, by their tag (see
-    // `casts::observe_text`): every kind but null has its own, but for
+    // `$read` in `casts::declarations`): every kind but null has its own, but for
     // `$s0dup`'s objects, which are `$s0`'s.
     let mut tags = std::collections::BTreeMap::new();
     let passed = run_everywhere("ref.cast", |v| {

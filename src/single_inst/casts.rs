@@ -4,7 +4,7 @@
 //! cast's result is read back as, and which types the spec says each
 //! value has (the exact judge's model, used by [`super::refs::expected`]).
 //!
-//! The types ([`DECLARATIONS`]) put each canonicalization and subtyping
+//! The types ([`declarations`]) put each canonicalization and subtyping
 //! rule of the spec's iso-recursive type system within one cast's reach:
 //!
 //! | type | what it is | the edge |
@@ -24,15 +24,25 @@
 //! holding `value` (its first field, or its one element).
 
 /// The struct and array types the module declares for `ref.test` and
-/// `ref.cast` (see the module's documentation).
-pub const DECLARATIONS: &str = "  (type $s0 (sub (struct (field i32))))
+/// `ref.cast` (see the module's documentation), and `$read`, which reads
+/// a cast's result back ([`observe_text`]): one function that each
+/// function running the instruction calls, not its code in each of them
+/// (the dispatcher `k` has an arm per tuple).
+pub fn declarations() -> String {
+    format!(
+        "  (type $s0 (sub (struct (field i32))))
   (rec (type $s0dup (sub (struct (field i32)))))
   (type $s1 (sub $s0 (struct (field i32) (field i64))))
   (type $sf (struct (field i32)))
   (rec (type $r0 (sub (struct (field i32)))) (type $r1 (sub $r0 (struct (field i32) (field i32)))))
   (type $a (array (mut i32)))
   (type $ai (array i32))
-";
+  (func $read (param $r anyref) (result i32 i32 i32)
+    {})
+",
+        observe_text()
+    )
+}
 
 /// The type of each kind of object (kind `k` ≥ 2 makes `OBJECTS[(k - 2) & 7]`).
 pub const OBJECTS: [&str; 8] = ["$s0", "$s0dup", "$s1", "$sf", "$r0", "$r1", "$a", "$ai"];
@@ -44,7 +54,7 @@ const READ_AS: [&str; 7] = ["$s1", "$s0", "$sf", "$r1", "$r0", "$a", "$ai"];
 
 /// The heap types `ref.test` and `ref.cast` test against
 /// ([`super::catalog::Immediates::Cast`]): the `any` hierarchy's abstract
-/// types, then the defined types of [`DECLARATIONS`]. The first six were
+/// types, then the defined types of [`declarations`]. The first six were
 /// all there was before the defined types; their indices stay.
 pub const CAST_HEAPS: &[&str] =
     &["any", "eq", "i31", "struct", "array", "none", "$s0", "$s0dup", "$s1", "$sf", "$r0", "$r1", "$a", "$ai"];
@@ -56,7 +66,7 @@ pub fn cast_type(heap: u8, nullable: bool) -> String {
 }
 
 /// Whether the heap type at `heap` in [`CAST_HEAPS`] is a defined type,
-/// which needs [`DECLARATIONS`] in the module.
+/// which needs [`declarations`] in the module.
 pub fn is_defined(heap: u8) -> bool {
     CAST_HEAPS.get(heap as usize).is_some_and(|h| h.starts_with('$'))
 }
@@ -87,11 +97,12 @@ pub fn make_text(value: usize, kind: usize) -> String {
     s
 }
 
-/// Code that reads the `anyref` in local `$r` as three i32s: whether it
+/// Code that reads the `anyref` in `$r` (`$read`'s parameter) as three
+/// i32s: whether it
 /// is null, its tag (1 an i31, 2 and up an object of the type at that
 /// position less 2 in the read-back order, 0 otherwise), and its i31
 /// value or first field or element (-1 when it has none).
-pub fn observe_text() -> String {
+fn observe_text() -> String {
     let mut s = String::from(
         "local.get $r ref.is_null \
          local.get $r ref.test (ref i31) if (result i32 i32) i32.const 1 local.get $r ref.cast (ref i31) i31.get_u ",

@@ -356,7 +356,7 @@ impl Spec {
         }
         m.push_str(&super::tables::declarations(e, &self.imm));
         if super::refs::sig(e, &self.imm).is_some_and(|sig| sig.operands.contains(&super::refs::Make::AnyOf)) {
-            m.push_str(super::casts::DECLARATIONS);
+            m.push_str(&super::casts::declarations());
         }
         if let Immediates::Array { storage, .. } = self.imm {
             m.push_str(&super::arrays::declarations(storage));

@@ -59,7 +59,7 @@ pub enum Observe {
     /// An `externref`: `any.convert_extern`, then as [`Observe::Any`].
     Extern,
     /// An `anyref` that may be an object: whether it is null, its tag and
-    /// its i31 value or first field ([`casts::observe_text`]); a null or
+    /// its i31 value or first field (`$read`, [`casts::declarations`]); a null or
     /// an i31 reads as with [`Observe::Any`].
     Object,
     /// A branch on a cast (`br_on_cast`, `br_on_cast_fail`): whether it was
@@ -147,7 +147,7 @@ pub fn locals(sig: &RefSig) -> String {
 /// after it. A branch on a cast gets its label `$l` here: a block taking
 /// the operand, of the cast's type for `br_on_cast` and `anyref` for
 /// `br_on_cast_fail`, whose end sets `$taken`; the value, on either path,
-/// is read once after.
+/// is read once after (by `$read`, as a cast's result).
 pub fn wrapped(sig: &RefSig, imm: &Immediates, instr: &str) -> String {
     let n = sig.params();
     let mut s: String = (0..n).rev().map(|i| format!("local.set $p{i} ")).collect();
@@ -175,8 +175,7 @@ pub fn wrapped(sig: &RefSig, imm: &Immediates, instr: &str) -> String {
         };
         s.push_str(&format!(
             "block $out (param anyref) (result anyref) block $l (param anyref) (result {label}) {instr} br $out end \
-             i32.const 1 local.set $taken end local.set $r local.get $taken {}",
-            casts::observe_text()
+             i32.const 1 local.set $taken end local.set $r local.get $taken local.get $r call $read"
         ));
         return s;
     }
@@ -192,10 +191,7 @@ pub fn wrapped(sig: &RefSig, imm: &Immediates, instr: &str) -> String {
             s.push_str(" any.convert_extern");
             s.push_str(any);
         }
-        Observe::Object => {
-            s.push_str(" local.set $r ");
-            s.push_str(&casts::observe_text());
-        }
+        Observe::Object => s.push_str(" call $read"),
         Observe::Branch => {}
     }
     s
