@@ -5,7 +5,8 @@
 //! what they return follows the spec where it can be told from the
 //! results alone (`array.get_s` and `array.get_u` of one element differ
 //! exactly in the sign extension, `array.len` is the made length, a null
-//! array traps); and the trap kinds the spec leaves open — a null array
+//! array traps, a float keeps its NaN payload through `array.set` and
+//! `array.get`); and the trap kinds the spec leaves open — a null array
 //! with the other's range out of bounds in `array.copy`, both ranges out
 //! of bounds in `array.init_data` — are two-way on the reference and
 //! agree with what Wasmtime reports.
@@ -66,9 +67,10 @@ fn every_array_instruction_agrees_on_reference_cranelift_and_pulley() {
             }
         }
     }
-    // i32, i64 for `array.get`; i8, i16 for `_s`, `_u`; the four for the
-    // other eight, `array.copy` twice (within one array, between two).
-    assert_eq!(immediates, 2 + 2 * 2 + 8 * 4 + 4);
+    // i32, i64, f32, f64 for `array.get`; i8, i16 for `_s`, `_u`; the six
+    // for the other eight, `array.copy` twice (within one array, between
+    // two).
+    assert_eq!(immediates, 4 + 2 * 2 + 8 * 6 + 6);
 }
 
 #[test]
@@ -91,6 +93,35 @@ fn packed_reads_differ_exactly_in_sign_extension() {
         // The segment's bytes run through every value: both signs show.
         assert!(negative > 3 && negative < 28, "{storage:?}: {negative} of 31 negative");
         assert_eq!(signed[31], CallOutcome::Trapped(TrapKind::NullReference));
+    }
+}
+
+#[test]
+fn floats_keep_their_bits_through_an_array() {
+    // Element 3 of an 8-element array set to each of four floats —
+    // signalling and quiet NaNs with payloads, the canonical NaN, -0 —
+    // reads back (in the digest) as four different arrays, as on the
+    // reference; the made array's elements read alike on Pulley and the
+    // reference.
+    let f32s: [u64; 4] = [0x7f80_0001, 0xffbf_ffff, 0x7fc0_0000, 0x8000_0000];
+    let f64s: [u64; 4] = [0x7ff0_0000_0000_0001, 0xfff7_ffff_ffff_ffff, 0x7ff8_0000_0000_0000, 1 << 63];
+    for (storage, bits) in [(Storage::F32, f32s), (Storage::F64, f64s)] {
+        let value = |b: u64| if storage == Storage::F32 { Val::F32(b as u32) } else { Val::F64(b) };
+        let sets: Vec<Tuple> = bits
+            .iter()
+            .map(|&b| Tuple { args: vec![Val::I32(8), Val::I32(0), Val::I32(3), value(b)], poke: None })
+            .collect();
+        let digests = outcomes("wasmtime", "array.set", storage, false, &sets);
+        let reference = outcomes("reference", "array.set", storage, false, &sets);
+        assert_eq!(digests, reference, "{storage:?}");
+        // Four payloads, four digests: no two NaNs stored alike.
+        let distinct: std::collections::BTreeSet<String> = digests.iter().map(|d| d.to_string()).collect();
+        assert_eq!(distinct.len(), 4, "{storage:?}: {digests:?}");
+        // What the made array holds reads back as its bits too: the
+        // segment's elements, on every engine alike.
+        let gets: Vec<Tuple> = (0..8).map(|i| i32s(&[8, 0, i])).collect();
+        let got = outcomes("pulley", "array.get", storage, false, &gets);
+        assert_eq!(got, outcomes("reference", "array.get", storage, false, &gets), "{storage:?}");
     }
 }
 

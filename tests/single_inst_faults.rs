@@ -5,7 +5,8 @@
 //! to the non-nullable type, casts blind to rec groups, a `br_on_cast` to a
 //! nullable type taken as one to the non-nullable type, an `array.copy`
 //! within one array copying front to back, a `struct.set` of the wrong
-//! field) and the planted miscompiles of 64-bit
+//! field, a float stored into an array or struct with its NaN made
+//! canonical) and the planted miscompiles of 64-bit
 //! memories and atomics through it; a relaxed choice changing mid-run
 //! reported as such by the sweep; every per-instruction fault with a test.
 //! The table faults are in `tests/single_inst_tables.rs`.
@@ -69,6 +70,11 @@ fn struct_set_of_the_wrong_field_is_caught_by_the_fuzz_target() {
     caught(Fault::StructSetWrongField);
 }
 
+#[test]
+fn gc_store_canonicalizing_nans_is_caught_by_the_fuzz_target() {
+    caught(Fault::GcStoreCanonicalizesNan);
+}
+
 /// The planted miscompiles of 64-bit memories and atomics, caught by the
 /// target since it has both.
 #[test]
@@ -126,6 +132,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::BrOnCastNullableAsNonNull,
         Fault::ArrayCopyOverlapForward,
         Fault::StructSetWrongField,
+        Fault::GcStoreCanonicalizesNan,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

@@ -2,7 +2,8 @@
 //! on real engines: every instruction on every field it takes, with drawn
 //! tuples, agrees call by call on the reference interpreter, Wasmtime with
 //! Cranelift and Pulley; packed reads differ exactly in sign extension; a
-//! default struct reads back as all zeros; a set changes what reads back.
+//! default struct reads back as all zeros; a set changes what reads back,
+//! a float field's NaN payload included.
 
 mod common;
 
@@ -43,9 +44,9 @@ fn every_struct_instruction_agrees_on_reference_cranelift_and_pulley() {
             }
         }
     }
-    // new, new_default; get on the four unpacked fields; get_s, get_u on
-    // the four packed; set on all eight.
-    assert_eq!(immediates, 1 + 1 + 4 + 4 + 4 + 8);
+    // new, new_default; get on the six unpacked fields; get_s, get_u on
+    // the four packed; set on all ten.
+    assert_eq!(immediates, 1 + 1 + 6 + 4 + 4 + 10);
 }
 
 #[test]
@@ -77,14 +78,15 @@ fn packed_fields_read_signed_and_unsigned_and_a_default_struct_is_zero() {
 #[test]
 fn a_set_shows_in_what_reads_back_unless_it_writes_what_was_there() {
     for k in 0..FIELDS.len() as u8 {
-        let value = |v: u64| {
-            if FIELDS[k as usize].value_type() == crosscheck::oracles::ValType::I64 {
-                Val::I64(v)
-            } else {
-                Val::I32(v as u32)
-            }
+        use crosscheck::oracles::ValType;
+        let value = |v: u64| match FIELDS[k as usize].value_type() {
+            ValType::I64 => Val::I64(v),
+            ValType::F32 => Val::F32(0x7f80_0000 | v as u32),
+            ValType::F64 => Val::F64(0x7ff0_0000_0000_0000 | v),
+            _ => Val::I32(v as u32),
         };
-        // The same made struct, field `k` set to two different values.
+        // The same made struct, field `k` set to two different values (for
+        // a float field, two NaNs that differ in their payload alone).
         let sets = [tuple(vec![Val::I32(3), Val::I32(0), value(1)]), tuple(vec![Val::I32(3), Val::I32(0), value(2)])];
         let got = outcomes("wasmtime", "struct.set", k, &sets);
         assert_ne!(got[0], got[1], "field {k}: two values set, one digest");

@@ -197,6 +197,15 @@ fn sweep_catches_struct_faults() {
     caught_by_sweep("struct-get-s-unsigned", "struct.get_s");
 }
 
+/// A float stored into an array or a struct with its NaN made canonical:
+/// the sweep stores NaNs with payloads into `f32` and `f64` elements and
+/// fields and reads their bits back.
+#[test]
+fn sweep_catches_gc_stores_canonicalizing_nans() {
+    caught_by_sweep("gc-store-canonicalizes-nan", "array.set");
+    caught_by_sweep("gc-store-canonicalizes-nan", "struct.set");
+}
+
 /// `br_on_cast` and `br_on_cast_fail` to a nullable type taken as to the
 /// non-nullable one: the sweep branches on null operands to both.
 #[test]

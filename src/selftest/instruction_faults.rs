@@ -14,7 +14,9 @@
 //! non-nullable type ([`super::Fault::BrOnCastNullableAsNonNull`]), and an
 //! `array.copy` within one array made a copy from the front
 //! ([`super::Fault::ArrayCopyOverlapForward`]), and a `struct.set` made
-//! to another field of the same type ([`super::Fault::StructSetWrongField`]).
+//! to another field of the same type ([`super::Fault::StructSetWrongField`]),
+//! and a float stored by `array.set` or `struct.set` with its NaN made the
+//! canonical one ([`super::Fault::GcStoreCanonicalizesNan`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -35,6 +37,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::BrOnCastNullableAsNonNull => nullable_branches_as_non_null(wasm),
         Fault::ArrayCopyOverlapForward => array_copies_forward(wasm),
         Fault::StructSetWrongField => struct_sets_to_a_twin(wasm),
+        Fault::GcStoreCanonicalizesNan => gc_stores_canonicalizing_nans(wasm),
         _ => None,
     }
 }
@@ -291,6 +294,46 @@ fn struct_sets_to_a_twin(wasm: &[u8]) -> Option<Vec<u8>> {
         let field = of.get(k as usize)?;
         let twin = (0..of.len()).find(|&j| j != k as usize && of[j] == *field)?;
         Some(vec![I::StructSet { struct_type_index: t, field_index: twin as u32 }])
+    })
+}
+
+/// `wasm` with every `array.set` of a float array and `struct.set` of a
+/// float field storing a NaN as the canonical NaN of its type (the
+/// per-instruction fault [`super::Fault::GcStoreCanonicalizesNan`]):
+/// `v == v ? v : nan`. `None` where no such store occurs.
+fn gc_stores_canonicalizing_nans(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasmparser::{CompositeInnerType as C, StorageType as S, ValType as V};
+    let ctx = context(wasm)?;
+    // Each type's element (array) or fields (struct) storage.
+    let mut storage: Vec<Vec<S>> = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::TypeSection(reader) = payload.ok()? {
+            for group in reader {
+                for ty in group.ok()?.into_types() {
+                    storage.push(match ty.composite_type.inner {
+                        C::Array(a) => vec![a.0.element_type],
+                        C::Struct(st) => st.fields.iter().map(|f| f.element_type).collect(),
+                        _ => Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let (stored, store) = match *op {
+            O::ArraySet { array_type_index: t } => (*storage.get(t as usize)?.first()?, I::ArraySet(t)),
+            O::StructSet { struct_type_index: t, field_index: k } => {
+                (*storage.get(t as usize)?.get(k as usize)?, I::StructSet { struct_type_index: t, field_index: k })
+            }
+            _ => return None,
+        };
+        let (ty, nan, eq) = match stored {
+            S::Val(V::F32) => (ValType::F32, I::F32Const(f32::from_bits(0x7fc0_0000).into()), I::F32Eq),
+            S::Val(V::F64) => (ValType::F64, I::F64Const(f64::from_bits(0x7ff8_0000_0000_0000).into()), I::F64Eq),
+            _ => return None,
+        };
+        let v = scratch.local(ty);
+        Some(vec![I::LocalSet(v), I::LocalGet(v), nan, I::LocalGet(v), I::LocalGet(v), eq, I::Select, store])
     })
 }
 

@@ -6,7 +6,7 @@
 //!
 //! The module declares one array type `$t`, `(array (mut S))` for the
 //! element storage `S` the immediates name ([`Storage`]: `i8`, `i16`,
-//! `i32` or `i64`), and a passive data segment `$seg` of [`DATA_LEN`]
+//! `i32`, `i64`, `f32` or `f64`), and a passive data segment `$seg` of [`DATA_LEN`]
 //! bytes, every byte value once, so each element read from it differs
 //! from its neighbours and packed elements have their sign bit set or
 //! not. An array operand is made from `(length, null flag)`: `ref.null $t`
@@ -15,14 +15,16 @@
 //! such arrays, or within one (the immediates' `same`: the ranges may
 //! overlap). An array the instruction made or wrote is read back by
 //! `$digest`: its length and a polynomial hash of its elements, read
-//! unsigned (`array.get_u` for packed storage).
+//! unsigned (`array.get_u` for packed storage; a float as its bits).
 //!
 //! Operands are drawn around the made array's length: indices 0, the last,
 //! one past the end and further, `u32::MAX` and `2^31`; counts that fit
 //! exactly, one too many, and ones whose sum with the index wraps 32 bits;
 //! segment offsets at the segment's end; within one array, source ranges
 //! that overlap the destination's from either side. The reference interpreter judges
-//! every result and trap exactly (integer storage only: no NaN).
+//! every result and trap exactly: moving a float in or out of an array
+//! keeps its bits, NaN payloads included, so there is nothing the spec
+//! leaves open (the segment's bytes make a few NaNs, drawn values more).
 
 use super::catalog::Entry;
 use super::operands::{Source, scalar};
@@ -35,10 +37,12 @@ pub enum Storage {
     I16,
     I32,
     I64,
+    F32,
+    F64,
 }
 
 impl Storage {
-    pub const ALL: [Storage; 4] = [Storage::I8, Storage::I16, Storage::I32, Storage::I64];
+    pub const ALL: [Storage; 6] = [Storage::I8, Storage::I16, Storage::I32, Storage::I64, Storage::F32, Storage::F64];
 
     /// Its name in the text format.
     pub fn name(self) -> &'static str {
@@ -47,6 +51,8 @@ impl Storage {
             Storage::I16 => "i16",
             Storage::I32 => "i32",
             Storage::I64 => "i64",
+            Storage::F32 => "f32",
+            Storage::F64 => "f64",
         }
     }
 
@@ -59,8 +65,8 @@ impl Storage {
         match self {
             Storage::I8 => 1,
             Storage::I16 => 2,
-            Storage::I32 => 4,
-            Storage::I64 => 8,
+            Storage::I32 | Storage::F32 => 4,
+            Storage::I64 | Storage::F64 => 8,
         }
     }
 
@@ -71,15 +77,32 @@ impl Storage {
 
     /// The type of an element on the stack.
     pub fn value_type(self) -> ValType {
-        if self == Storage::I64 { ValType::I64 } else { ValType::I32 }
+        match self {
+            Storage::I64 => ValType::I64,
+            Storage::F32 => ValType::F32,
+            Storage::F64 => ValType::F64,
+            _ => ValType::I32,
+        }
+    }
+
+    /// Code that turns an element read from it (`array.get_u` or
+    /// `struct.get_u` for packed storage) into the `i64` a digest adds:
+    /// zero-extended, a float's bits as they are.
+    pub fn to_i64_text(self) -> &'static str {
+        match self {
+            Storage::I8 | Storage::I16 | Storage::I32 => "i64.extend_i32_u",
+            Storage::I64 => "",
+            Storage::F32 => "i32.reinterpret_f32 i64.extend_i32_u",
+            Storage::F64 => "i64.reinterpret_f64",
+        }
     }
 }
 
 /// The storages an entry takes: `array.get` only unpacked ones,
-/// `array.get_s` and `array.get_u` only packed ones, the rest all four.
+/// `array.get_s` and `array.get_u` only packed ones, the rest all six.
 pub fn storages(entry: &Entry) -> &'static [Storage] {
     match entry.name {
-        "array.get" => &[Storage::I32, Storage::I64],
+        "array.get" => &[Storage::I32, Storage::I64, Storage::F32, Storage::F64],
         "array.get_s" | "array.get_u" => &[Storage::I8, Storage::I16],
         _ => &Storage::ALL,
     }
@@ -138,11 +161,8 @@ pub fn declarations(storage: Storage) -> String {
     let s = storage.name();
     // Byte k is (k * 0x9d + 0x35) mod 256: every value once (0x9d is odd).
     let bytes: String = (0..DATA_LEN).map(|k| format!("\\{:02x}", (k * 0x9d + 0x35) & 0xff)).collect();
-    let element = match storage {
-        Storage::I8 | Storage::I16 => "array.get_u $t i64.extend_i32_u",
-        Storage::I32 => "array.get $t i64.extend_i32_u",
-        Storage::I64 => "array.get $t",
-    };
+    let get = if storage.packed() { "array.get_u" } else { "array.get" };
+    let element = format!("{get} $t {}", storage.to_i64_text());
     format!(
         "  (type $t (array (mut {s})))\n  (data $seg \"{bytes}\")\n  \
          (func $digest (param $a (ref null $t)) (result i32 i64) (local $i i32) (local $h i64)\n    \
@@ -167,14 +187,20 @@ pub fn instruction_text(entry: &Entry) -> String {
     }
 }
 
+/// A number type in the text format.
+pub(super) fn type_text(t: ValType) -> &'static str {
+    match t {
+        ValType::I64 => "i64",
+        ValType::F32 => "f32",
+        ValType::F64 => "f64",
+        _ => "i32",
+    }
+}
+
 /// The locals [`wrapped`] uses: one per parameter (`params`, their types)
 /// and the two arrays.
 pub fn locals(params: &[ValType]) -> String {
-    let mut s: String = params
-        .iter()
-        .enumerate()
-        .map(|(i, t)| format!(" (local $p{i} {})", if *t == ValType::I64 { "i64" } else { "i32" }))
-        .collect();
+    let mut s: String = params.iter().enumerate().map(|(i, t)| format!(" (local $p{i} {})", type_text(*t))).collect();
     s.push_str(" (local $a0 (ref null $t)) (local $a1 (ref null $t))");
     s
 }

@@ -4,18 +4,20 @@
 //! parameters, and how a struct the instruction made or wrote is read
 //! back.
 //!
-//! The module declares one struct type `$s` of [`FIELDS`]: eight mutable
-//! fields of every integer storage, packed and not, in an order that
-//! leaves some unaligned after their neighbours, so each field's offset in
-//! an engine's layout is its own. A struct operand is made from `(seed,
+//! The module declares one struct type `$s` of [`FIELDS`]: ten mutable
+//! fields, each integer storage twice, packed and not, and an `f32` and an
+//! `f64`, in an order that leaves some unaligned after their neighbours,
+//! so each field's offset in an engine's layout is its own. A struct operand is made from `(seed,
 //! null flag)`: `ref.null $s` when the flag is non-zero, else `struct.new`
 //! with field `k` set to `seed * MULTIPLIERS[k]` (wrapped to the field's
-//! storage: packed fields see both signs). `struct.get`, `struct.get_s`
+//! storage: packed fields see both signs; a float field gets those bits,
+//! NaNs among them). `struct.get`, `struct.get_s`
 //! and `struct.get_u` read the field their immediate names (the packed
 //! reads only packed fields), `struct.set` writes a drawn value into it;
-//! a struct made (`struct.new` of eight drawn values, `struct.new_default`)
+//! a struct made (`struct.new` of ten drawn values, `struct.new_default`)
 //! or written is read back by `$digest` as a polynomial hash of its
-//! fields, read unsigned. Judged against the reference interpreter.
+//! fields, read unsigned (a float as its bits). Judged against the
+//! reference interpreter.
 
 use super::arrays::Storage;
 use super::catalog::Entry;
@@ -23,11 +25,23 @@ use super::operands::{Source, scalar};
 use crosscheck_oracles::{Val, ValType};
 
 /// The struct's fields, in order.
-pub const FIELDS: [Storage; 8] =
-    [Storage::I8, Storage::I16, Storage::I32, Storage::I64, Storage::I16, Storage::I8, Storage::I64, Storage::I32];
+pub const FIELDS: [Storage; 10] = [
+    Storage::I8,
+    Storage::I16,
+    Storage::I32,
+    Storage::I64,
+    Storage::I16,
+    Storage::I8,
+    Storage::F32,
+    Storage::I64,
+    Storage::I32,
+    Storage::F64,
+];
 
-/// What field `k` of a made struct is: the seed times this, wrapped.
-const MULTIPLIERS: [u32; 8] = [1, 0x9e37, 0x9e37_79b9, 0x7f4a_7c15, 0x85eb, 0xc2b2_ae35, 0x27d4_eb2f, 0x1656_67b1];
+/// What field `k` of a made struct is: the seed times this, wrapped (for
+/// a float field, those bits).
+const MULTIPLIERS: [u32; 10] =
+    [1, 0x9e37, 0x9e37_79b9, 0x7f4a_7c15, 0x85eb, 0xc2b2_ae35, 0x7fc0_0001, 0x27d4_eb2f, 0x1656_67b1, 0xfff8_0001];
 
 /// The fields an entry's immediate may name: the packed ones for
 /// `struct.get_s` and `struct.get_u`, every one for `struct.get` and
@@ -64,11 +78,8 @@ pub fn declarations() -> String {
     let fields: String = FIELDS.iter().map(|s| format!(" (field (mut {}))", s.name())).collect();
     let mut digest = String::new();
     for (k, s) in FIELDS.iter().enumerate() {
-        let read = match s {
-            Storage::I8 | Storage::I16 => format!("struct.get_u $s {k} i64.extend_i32_u"),
-            Storage::I32 => format!("struct.get $s {k} i64.extend_i32_u"),
-            Storage::I64 => format!("struct.get $s {k}"),
-        };
+        let get = if s.packed() { "struct.get_u" } else { "struct.get" };
+        let read = format!("{get} $s {k} {}", s.to_i64_text());
         digest.push_str(&format!(" i64.const 1000003 i64.mul local.get $a {read} i64.add"));
     }
     format!(
@@ -86,11 +97,8 @@ pub fn instruction_text(entry: &Entry, field: u8) -> String {
 
 /// The locals [`wrapped`] uses: one per parameter, the struct.
 pub fn locals(params: &[ValType]) -> String {
-    let mut s: String = params
-        .iter()
-        .enumerate()
-        .map(|(i, t)| format!(" (local $p{i} {})", if *t == ValType::I64 { "i64" } else { "i32" }))
-        .collect();
+    let mut s: String =
+        params.iter().enumerate().map(|(i, t)| format!(" (local $p{i} {})", super::arrays::type_text(*t))).collect();
     s.push_str(" (local $a (ref null $s))");
     s
 }
@@ -108,6 +116,8 @@ pub fn wrapped(entry: &Entry, params: usize, instr: &str) -> String {
         .zip(MULTIPLIERS)
         .map(|(f, m)| match f {
             Storage::I64 => format!("local.get $p0 i64.extend_i32_u i64.const {m} i64.mul "),
+            Storage::F64 => format!("local.get $p0 i64.extend_i32_u i64.const {m} i64.mul f64.reinterpret_i64 "),
+            Storage::F32 => format!("local.get $p0 i32.const {} i32.mul f32.reinterpret_i32 ", m as i32),
             _ => format!("local.get $p0 i32.const {} i32.mul ", m as i32),
         })
         .collect();
@@ -156,9 +166,10 @@ mod tests {
             }
             assert_eq!(e.results.len(), 1, "{}", e.name);
         }
-        // Every storage, packed fields after unpacked ones and before.
+        // Every integer storage twice, at two offsets; each float once.
         for s in Storage::ALL {
-            assert_eq!(FIELDS.iter().filter(|f| **f == s).count(), 2, "{s:?}");
+            let twice = !matches!(s, Storage::F32 | Storage::F64);
+            assert_eq!(FIELDS.iter().filter(|f| **f == s).count(), 1 + twice as usize, "{s:?}");
         }
     }
 }

@@ -500,8 +500,8 @@ pub const ENTRIES: &[Entry] = &[
     e("br_on_cast_fail", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::Cast),
     // Array instructions (0xfb 0x06 ...): the array operand made from
     // `(length, null flag)`, a made or written array read back as its
-    // length and hash (`arrays.rs`); an element is an `i64` on `i64`
-    // storage (`Spec::params`, `Spec::results`).
+    // length and hash (`arrays.rs`); an element is of its storage's type
+    // (`Spec::params`, `Spec::results`).
     e("array.new", Group::Array, &[I32, I32], &[I32, I64], Imm::Array),
     e("array.new_default", Group::Array, &[I32], &[I32, I64], Imm::Array),
     e("array.new_data", Group::Array, &[I32, I32], &[I32, I64], Imm::Array),
@@ -513,11 +513,11 @@ pub const ENTRIES: &[Entry] = &[
     e("array.fill", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
     e("array.copy", Group::Array, &[I32, I32, I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
     e("array.init_data", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
-    // Struct instructions (0xfb 0x00 ...) on a struct of eight integer
-    // fields (`structs.rs`): made from `(seed, null flag)`, a made or
-    // written struct read back as a hash; a field value is an `i64` for
-    // an `i64` field (`Spec::params`, `Spec::results`).
-    e("struct.new", Group::Struct, &[I32, I32, I32, I64, I32, I32, I64, I32], &[I64], Imm::Struct),
+    // Struct instructions (0xfb 0x00 ...) on a struct of ten fields
+    // (`structs.rs`): made from `(seed, null flag)`, a made or written
+    // struct read back as a hash; a field value is of its field's type
+    // (`Spec::params`, `Spec::results`).
+    e("struct.new", Group::Struct, &[I32, I32, I32, I64, I32, I32, F32, I64, I32, F64], &[I64], Imm::Struct),
     e("struct.new_default", Group::Struct, &[], &[I64], Imm::Struct),
     e("struct.get", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
     e("struct.get_s", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
