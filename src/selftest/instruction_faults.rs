@@ -91,17 +91,7 @@ fn casts_blind_to_rec_groups(wasm: &[u8]) -> Option<Vec<u8>> {
     use wasm_encoder::HeapType as H;
     use wasmparser::{HeapType, UnpackedIndex};
     let ctx = context(wasm)?;
-    // Each type's definition, and whether its rec group has one type.
-    let mut types: Vec<(wasmparser::SubType, bool)> = Vec::new();
-    for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::TypeSection(reader) = payload.ok()? {
-            for group in reader {
-                let group = group.ok()?;
-                let alone = !group.is_explicit_rec_group() || group.types().len() == 1;
-                types.extend(group.into_types().map(|t| (t, alone)));
-            }
-        }
-    }
+    let types = defined_types(wasm)?;
     let alike = |hty: HeapType| -> Option<H> {
         let HeapType::Concrete(UnpackedIndex::Module(index)) = hty else { return None };
         let (ty, alone) = types.get(index as usize)?;
@@ -181,21 +171,7 @@ fn nullable_branches_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
 fn array_copies_forward(wasm: &[u8]) -> Option<Vec<u8>> {
     use wasm_encoder::{HeapType, RefType};
     let ctx = context(wasm)?;
-    // Whether each type is an array of packed elements (read with `_u`).
-    let mut packed: Vec<bool> = Vec::new();
-    for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::TypeSection(reader) = payload.ok()? {
-            for group in reader {
-                for ty in group.ok()?.into_types() {
-                    packed.push(matches!(
-                        ty.composite_type.inner,
-                        wasmparser::CompositeInnerType::Array(a)
-                            if matches!(a.0.element_type, wasmparser::StorageType::I8 | wasmparser::StorageType::I16)
-                    ));
-                }
-            }
-        }
-    }
+    let storages = storages(wasm)?;
     rewrite_code(wasm, &ctx, |op, _, _, scratch| {
         let O::ArrayCopy { array_type_index_dst: x, array_type_index_src: y } = *op else { return None };
         let array = |t: u32| ValType::Ref(RefType { nullable: true, heap_type: HeapType::Concrete(t) });
@@ -207,7 +183,10 @@ fn array_copies_forward(wasm: &[u8]) -> Option<Vec<u8>> {
             scratch.local(array(x)),
             scratch.local(ValType::I32),
         );
-        let get = if *packed.get(x as usize)? { I::ArrayGetU(x) } else { I::ArrayGet(x) };
+        // Packed elements are read with `_u`.
+        let element = storages.get(x as usize)?.first()?.element_type;
+        let packed = matches!(element, wasmparser::StorageType::I8 | wasmparser::StorageType::I16);
+        let get = if packed { I::ArrayGetU(x) } else { I::ArrayGet(x) };
         Some(vec![
             I::LocalSet(n),
             I::LocalSet(si),
@@ -274,20 +253,7 @@ fn array_copies_forward(wasm: &[u8]) -> Option<Vec<u8>> {
 /// `None` where no `struct.set` has one.
 fn struct_sets_to_a_twin(wasm: &[u8]) -> Option<Vec<u8>> {
     let ctx = context(wasm)?;
-    // Each type's fields (none for a type that is not a struct).
-    let mut fields: Vec<Vec<wasmparser::FieldType>> = Vec::new();
-    for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::TypeSection(reader) = payload.ok()? {
-            for group in reader {
-                for ty in group.ok()?.into_types() {
-                    fields.push(match ty.composite_type.inner {
-                        wasmparser::CompositeInnerType::Struct(s) => s.fields.to_vec(),
-                        _ => Vec::new(),
-                    });
-                }
-            }
-        }
-    }
+    let fields = storages(wasm)?;
     rewrite_code(wasm, &ctx, |op, _, _, _| {
         let O::StructSet { struct_type_index: t, field_index: k } = *op else { return None };
         let of = fields.get(t as usize)?;
@@ -302,29 +268,16 @@ fn struct_sets_to_a_twin(wasm: &[u8]) -> Option<Vec<u8>> {
 /// per-instruction fault [`super::Fault::GcStoreCanonicalizesNan`]):
 /// `v == v ? v : nan`. `None` where no such store occurs.
 fn gc_stores_canonicalizing_nans(wasm: &[u8]) -> Option<Vec<u8>> {
-    use wasmparser::{CompositeInnerType as C, StorageType as S, ValType as V};
+    use wasmparser::{StorageType as S, ValType as V};
     let ctx = context(wasm)?;
-    // Each type's element (array) or fields (struct) storage.
-    let mut storage: Vec<Vec<S>> = Vec::new();
-    for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::TypeSection(reader) = payload.ok()? {
-            for group in reader {
-                for ty in group.ok()?.into_types() {
-                    storage.push(match ty.composite_type.inner {
-                        C::Array(a) => vec![a.0.element_type],
-                        C::Struct(st) => st.fields.iter().map(|f| f.element_type).collect(),
-                        _ => Vec::new(),
-                    });
-                }
-            }
-        }
-    }
+    let storage = storages(wasm)?;
     rewrite_code(wasm, &ctx, |op, _, _, scratch| {
         let (stored, store) = match *op {
-            O::ArraySet { array_type_index: t } => (*storage.get(t as usize)?.first()?, I::ArraySet(t)),
-            O::StructSet { struct_type_index: t, field_index: k } => {
-                (*storage.get(t as usize)?.get(k as usize)?, I::StructSet { struct_type_index: t, field_index: k })
-            }
+            O::ArraySet { array_type_index: t } => (storage.get(t as usize)?.first()?.element_type, I::ArraySet(t)),
+            O::StructSet { struct_type_index: t, field_index: k } => (
+                storage.get(t as usize)?.get(k as usize)?.element_type,
+                I::StructSet { struct_type_index: t, field_index: k },
+            ),
             _ => return None,
         };
         let (ty, nan, eq) = match stored {
@@ -335,6 +288,38 @@ fn gc_stores_canonicalizing_nans(wasm: &[u8]) -> Option<Vec<u8>> {
         let v = scratch.local(ty);
         Some(vec![I::LocalSet(v), I::LocalGet(v), nan, I::LocalGet(v), I::LocalGet(v), eq, I::Select, store])
     })
+}
+
+/// Each type the module defines, by type index, and whether its rec
+/// group has it alone.
+fn defined_types(wasm: &[u8]) -> Option<Vec<(wasmparser::SubType, bool)>> {
+    let mut types = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::TypeSection(reader) = payload.ok()? {
+            for group in reader {
+                let group = group.ok()?;
+                let alone = !group.is_explicit_rec_group() || group.types().len() == 1;
+                types.extend(group.into_types().map(|t| (t, alone)));
+            }
+        }
+    }
+    Some(types)
+}
+
+/// The element of each array type and the fields of each struct type, by
+/// type index (none for other types).
+fn storages(wasm: &[u8]) -> Option<Vec<Vec<wasmparser::FieldType>>> {
+    use wasmparser::CompositeInnerType as C;
+    Some(
+        defined_types(wasm)?
+            .into_iter()
+            .map(|(ty, _)| match ty.composite_type.inner {
+                C::Array(a) => vec![a.0],
+                C::Struct(st) => st.fields.to_vec(),
+                _ => Vec::new(),
+            })
+            .collect(),
+    )
 }
 
 /// A heap type as wasm-encoder spells it (abstract heap types and type
