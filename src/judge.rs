@@ -355,6 +355,8 @@ fn trap_tag(k: &crosscheck_oracles::TrapKind) -> String {
         T::NullReferenceOrArrayOutOfBounds => "null-ref-or-array-oob",
         T::ArrayOrMemoryOutOfBounds => "array-or-memory-oob",
         T::NullReferenceOrMemoryOutOfBounds => "null-ref-or-memory-oob",
+        T::ArrayOrTableOutOfBounds => "array-or-table-oob",
+        T::NullReferenceOrTableOutOfBounds => "null-ref-or-table-oob",
         T::AtomicWaitNonShared => "wait-unshared",
         T::UncaughtException => "uncaught-exception",
         T::Other(_) => "other",

@@ -178,3 +178,45 @@ fn open_trap_kinds_are_two_way_on_the_reference_and_agree_with_wasmtime() {
     assert!(!either.agrees_with(&TrapKind::MemoryOutOfBounds) && !either.agrees_with(&TrapKind::CastFailure));
     assert!(!TrapKind::NullReference.agrees_with(&TrapKind::ArrayOutOfBounds));
 }
+
+/// `array.init_elem` (not in the catalog): its trap conditions — a null
+/// array, the array's range, the element segment's range — overlap like
+/// `array.init_data`'s, and the reference reports the two-way kinds there
+/// too; Wasmtime agrees with each, Pulley as well.
+#[test]
+fn array_init_elem_open_trap_kinds_agree_with_wasmtime() {
+    use crosscheck::oracles::{Call, Exports, Plan};
+    let wasm = wat::parse_str(
+        r#"(module
+          (type $t (array (mut i31ref)))
+          (elem $e i31ref (item (ref.i31 (i32.const 1))) (item (ref.i31 (i32.const 2))))
+          (func (export "f") (param $len i32) (param $null i32) (param $d i32) (param $s i32) (param $n i32)
+            local.get $null
+            if (result (ref null $t)) ref.null $t else local.get $len array.new_default $t end
+            local.get $d local.get $s local.get $n
+            array.init_elem $t $e))"#,
+    )
+    .unwrap();
+    // (array length, null, index, segment offset, count) and the kind.
+    let cases: [([u32; 5], TrapKind); 4] = [
+        ([3, 0, 2, 1, 2], TrapKind::ArrayOrTableOutOfBounds),
+        ([3, 1, 0, 1, 2], TrapKind::NullReferenceOrTableOutOfBounds),
+        ([3, 0, 2, 0, 2], TrapKind::ArrayOutOfBounds),
+        ([3, 0, 0, 1, 2], TrapKind::TableOutOfBounds),
+    ];
+    let calls = cases
+        .iter()
+        .map(|(a, _)| Call { export: "f".into(), args: a.iter().map(|&x| Val::I32(x)).collect() })
+        .collect();
+    let plan = Plan { wasm, calls, observe: Exports::default() };
+    let reference = registry::create("reference").unwrap().run(&plan);
+    let expected: Vec<CallOutcome> = cases.iter().map(|(_, k)| CallOutcome::Trapped(k.clone())).collect();
+    assert_eq!(reference.calls, expected);
+    for engine in ["wasmtime", "pulley"] {
+        let run = registry::create(engine).unwrap().run(&plan);
+        for (r, o) in reference.calls.iter().zip(&run.calls) {
+            let (CallOutcome::Trapped(r), CallOutcome::Trapped(o)) = (r, o) else { panic!("{engine}: {r} vs {o}") };
+            assert!(r.agrees_with(o), "{engine}: {r} vs {o}");
+        }
+    }
+}

@@ -192,6 +192,14 @@ pub enum TrapKind {
     /// `array.init_data` on a null array with the segment's range out of
     /// bounds.
     NullReferenceOrMemoryOutOfBounds,
+    /// [`TrapKind::ArrayOutOfBounds`] or [`TrapKind::TableOutOfBounds`]:
+    /// `array.init_elem` with the array's and the element segment's range
+    /// both out of bounds.
+    ArrayOrTableOutOfBounds,
+    /// [`TrapKind::NullReference`] or [`TrapKind::TableOutOfBounds`]:
+    /// `array.init_elem` on a null array with the segment's range out of
+    /// bounds.
+    NullReferenceOrTableOutOfBounds,
     /// `memory.atomic.wait` on unshared memory.
     AtomicWaitNonShared,
     /// An exception escaped to the host (outside the probe wrappers that
@@ -222,6 +230,8 @@ impl fmt::Display for TrapKind {
             TrapKind::NullReferenceOrArrayOutOfBounds => "null reference or out of bounds array access",
             TrapKind::ArrayOrMemoryOutOfBounds => "out of bounds array access or out of bounds memory access",
             TrapKind::NullReferenceOrMemoryOutOfBounds => "null reference or out of bounds memory access",
+            TrapKind::ArrayOrTableOutOfBounds => "out of bounds array access or out of bounds table access",
+            TrapKind::NullReferenceOrTableOutOfBounds => "null reference or out of bounds table access",
             TrapKind::AtomicWaitNonShared => "atomic wait on non-shared memory",
             TrapKind::UncaughtException => "uncaught exception",
             TrapKind::Other(s) => return write!(f, "other trap: {s}"),
@@ -240,6 +250,8 @@ impl TrapKind {
             NullReferenceOrArrayOutOfBounds => [NullReference, ArrayOutOfBounds],
             ArrayOrMemoryOutOfBounds => [ArrayOutOfBounds, MemoryOutOfBounds],
             NullReferenceOrMemoryOutOfBounds => [NullReference, MemoryOutOfBounds],
+            ArrayOrTableOutOfBounds => [ArrayOutOfBounds, TableOutOfBounds],
+            NullReferenceOrTableOutOfBounds => [NullReference, TableOutOfBounds],
             _ => return None,
         })
     }

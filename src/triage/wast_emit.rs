@@ -152,9 +152,12 @@ fn trap_message(kind: &TrapKind) -> &str {
         TrapKind::InvalidConversionOrOverflow => "invalid conversion to integer",
         TrapKind::NullReference
         | TrapKind::NullReferenceOrArrayOutOfBounds
-        | TrapKind::NullReferenceOrMemoryOutOfBounds => "null",
+        | TrapKind::NullReferenceOrMemoryOutOfBounds
+        | TrapKind::NullReferenceOrTableOutOfBounds => "null",
         TrapKind::CastFailure => "cast failure",
-        TrapKind::ArrayOutOfBounds | TrapKind::ArrayOrMemoryOutOfBounds => "out of bounds array access",
+        TrapKind::ArrayOutOfBounds | TrapKind::ArrayOrMemoryOutOfBounds | TrapKind::ArrayOrTableOutOfBounds => {
+            "out of bounds array access"
+        }
         TrapKind::UnalignedAtomic => "unaligned atomic",
         TrapKind::AtomicWaitNonShared => "expected shared memory",
         TrapKind::UncaughtException => "uncaught exception",

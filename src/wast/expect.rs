@@ -221,7 +221,9 @@ pub fn trap_matches(kind: &TrapKind, message: &str) -> bool {
         // The other two-way kinds: either kind's wordings.
         either @ (TrapKind::NullReferenceOrArrayOutOfBounds
         | TrapKind::ArrayOrMemoryOutOfBounds
-        | TrapKind::NullReferenceOrMemoryOutOfBounds) => {
+        | TrapKind::NullReferenceOrMemoryOutOfBounds
+        | TrapKind::ArrayOrTableOutOfBounds
+        | TrapKind::NullReferenceOrTableOutOfBounds) => {
             return either.either().is_some_and(|kinds| kinds.iter().any(|k| trap_matches(k, message)));
         }
         TrapKind::AtomicWaitNonShared => &["expected shared memory"],

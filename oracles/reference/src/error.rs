@@ -51,6 +51,13 @@ pub enum TrapKind {
     /// bounds: either kind is allowed, as for
     /// [`TrapKind::NullReferenceOrArrayOutOfBounds`].
     NullReferenceOrMemoryOutOfBounds,
+    /// `array.init_elem` with both the array's range and the element
+    /// segment's out of bounds: one rule, as for
+    /// [`TrapKind::ArrayOrMemoryOutOfBounds`].
+    ArrayOrTableOutOfBounds,
+    /// `array.init_elem` on a null array with the segment's range out of
+    /// bounds.
+    NullReferenceOrTableOutOfBounds,
 }
 
 impl TrapKind {
@@ -67,12 +74,15 @@ impl TrapKind {
             TrapKind::BadSignature => "indirect call type mismatch",
             TrapKind::NullReference
             | TrapKind::NullReferenceOrArrayOutOfBounds
-            | TrapKind::NullReferenceOrMemoryOutOfBounds => "null reference",
+            | TrapKind::NullReferenceOrMemoryOutOfBounds
+            | TrapKind::NullReferenceOrTableOutOfBounds => "null reference",
             TrapKind::UnalignedAtomic | TrapKind::UnalignedAtomicOrOutOfBounds => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::HostError => "host error",
             TrapKind::CastFailure => "cast failure",
-            TrapKind::ArrayOutOfBounds | TrapKind::ArrayOrMemoryOutOfBounds => "out of bounds array access",
+            TrapKind::ArrayOutOfBounds | TrapKind::ArrayOrMemoryOutOfBounds | TrapKind::ArrayOrTableOutOfBounds => {
+                "out of bounds array access"
+            }
         }
     }
 }

@@ -302,10 +302,23 @@ impl Store {
                 let off = s.popk("array.init_elem", "the offset")?;
                 let d = s.popk("array.init_elem", "the index")?;
                 let (r, _) = s.popm();
-                let len = self.object(r)?.fields.len();
-                let rg = range(d, n, len, TrapKind::ArrayOutOfBounds).map_err(CallError::Trap)?;
+                // As `array.init_data`: the kinds of every condition that
+                // holds are allowed.
                 let e = &self.elems[inst.elems[elem as usize] as usize];
-                let src = range(off, n, e.len(), TrapKind::TableOutOfBounds).map_err(CallError::Trap)?;
+                let src = range(off, n, e.len(), TrapKind::TableOutOfBounds);
+                if r == 0 {
+                    return trap(match src {
+                        Ok(_) => TrapKind::NullReference,
+                        Err(_) => TrapKind::NullReferenceOrTableOutOfBounds,
+                    });
+                }
+                let len = self.object(r)?.fields.len();
+                let rg = match (range(d, n, len, TrapKind::ArrayOutOfBounds), &src) {
+                    (Err(_), Err(_)) => return trap(TrapKind::ArrayOrTableOutOfBounds),
+                    (rg, _) => rg.map_err(CallError::Trap)?,
+                };
+                let src = src.map_err(CallError::Trap)?;
+                let e = &self.elems[inst.elems[elem as usize] as usize];
                 let f = e[src].to_vec();
                 self.write_elements(r, rg, &f)?;
             }
