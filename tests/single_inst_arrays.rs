@@ -158,7 +158,7 @@ fn open_trap_kinds_are_two_way_on_the_reference_and_agree_with_wasmtime() {
     assert_eq!(
         reference_init,
         [
-            trapped(TrapKind::ArrayOrMemoryOutOfBounds),
+            trapped(TrapKind::ArrayOutOfBounds),
             trapped(TrapKind::NullReferenceOrMemoryOutOfBounds),
             trapped(TrapKind::ArrayOutOfBounds)
         ]
@@ -199,7 +199,7 @@ fn array_init_elem_open_trap_kinds_agree_with_wasmtime() {
     .unwrap();
     // (array length, null, index, segment offset, count) and the kind.
     let cases: [([u32; 5], TrapKind); 4] = [
-        ([3, 0, 2, 1, 2], TrapKind::ArrayOrTableOutOfBounds),
+        ([3, 0, 2, 1, 2], TrapKind::ArrayOutOfBounds),
         ([3, 1, 0, 1, 2], TrapKind::NullReferenceOrTableOutOfBounds),
         ([3, 0, 2, 0, 2], TrapKind::ArrayOutOfBounds),
         ([3, 0, 0, 1, 2], TrapKind::TableOutOfBounds),

@@ -182,9 +182,7 @@ pub fn trap_kind(k: r::TrapKind) -> TrapKind {
         R::CastFailure => TrapKind::CastFailure,
         R::ArrayOutOfBounds => TrapKind::ArrayOutOfBounds,
         R::NullReferenceOrArrayOutOfBounds => TrapKind::NullReferenceOrArrayOutOfBounds,
-        R::ArrayOrMemoryOutOfBounds => TrapKind::ArrayOrMemoryOutOfBounds,
         R::NullReferenceOrMemoryOutOfBounds => TrapKind::NullReferenceOrMemoryOutOfBounds,
-        R::ArrayOrTableOutOfBounds => TrapKind::ArrayOrTableOutOfBounds,
         R::NullReferenceOrTableOutOfBounds => TrapKind::NullReferenceOrTableOutOfBounds,
         R::HostError => TrapKind::Other(k.message().to_string()),
     }

@@ -184,18 +184,10 @@ pub enum TrapKind {
     /// `array.copy` with one array null and the other's range out of
     /// bounds, where the spec allows either (the reference reports this).
     NullReferenceOrArrayOutOfBounds,
-    /// [`TrapKind::ArrayOutOfBounds`] or [`TrapKind::MemoryOutOfBounds`]:
-    /// `array.init_data` with the array's and the segment's range both out
-    /// of bounds.
-    ArrayOrMemoryOutOfBounds,
     /// [`TrapKind::NullReference`] or [`TrapKind::MemoryOutOfBounds`]:
     /// `array.init_data` on a null array with the segment's range out of
     /// bounds.
     NullReferenceOrMemoryOutOfBounds,
-    /// [`TrapKind::ArrayOutOfBounds`] or [`TrapKind::TableOutOfBounds`]:
-    /// `array.init_elem` with the array's and the element segment's range
-    /// both out of bounds.
-    ArrayOrTableOutOfBounds,
     /// [`TrapKind::NullReference`] or [`TrapKind::TableOutOfBounds`]:
     /// `array.init_elem` on a null array with the segment's range out of
     /// bounds.
@@ -228,9 +220,7 @@ impl fmt::Display for TrapKind {
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::UnalignedAtomicOrOutOfBounds => "unaligned atomic or out of bounds memory access",
             TrapKind::NullReferenceOrArrayOutOfBounds => "null reference or out of bounds array access",
-            TrapKind::ArrayOrMemoryOutOfBounds => "out of bounds array access or out of bounds memory access",
             TrapKind::NullReferenceOrMemoryOutOfBounds => "null reference or out of bounds memory access",
-            TrapKind::ArrayOrTableOutOfBounds => "out of bounds array access or out of bounds table access",
             TrapKind::NullReferenceOrTableOutOfBounds => "null reference or out of bounds table access",
             TrapKind::AtomicWaitNonShared => "atomic wait on non-shared memory",
             TrapKind::UncaughtException => "uncaught exception",
@@ -248,9 +238,7 @@ impl TrapKind {
             InvalidConversionOrOverflow => [IntegerOverflow, InvalidConversionToInteger],
             UnalignedAtomicOrOutOfBounds => [UnalignedAtomic, MemoryOutOfBounds],
             NullReferenceOrArrayOutOfBounds => [NullReference, ArrayOutOfBounds],
-            ArrayOrMemoryOutOfBounds => [ArrayOutOfBounds, MemoryOutOfBounds],
             NullReferenceOrMemoryOutOfBounds => [NullReference, MemoryOutOfBounds],
-            ArrayOrTableOutOfBounds => [ArrayOutOfBounds, TableOutOfBounds],
             NullReferenceOrTableOutOfBounds => [NullReference, TableOutOfBounds],
             _ => return None,
         })

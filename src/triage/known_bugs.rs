@@ -134,6 +134,20 @@ pub const KNOWN_BUGS: &[KnownBug] = &[
         doc: "docs/findings/v8-array-init-elem-bounds-order.md",
         workaround: super::v8_workarounds::array_bounds_before_init_elem,
     },
+    KnownBug {
+        name: "v8-array-init-data-bounds-order",
+        engine: "v8",
+        versions: Versions::V8Since(14, 6),
+        doc: "docs/findings/v8-array-init-data-bounds-order.md",
+        workaround: super::v8_workarounds::array_bounds_before_init_data,
+    },
+    KnownBug {
+        name: "v8-array-init-data-bounds-order",
+        engine: "v8-liftoff",
+        versions: Versions::V8Since(14, 6),
+        doc: "docs/findings/v8-array-init-data-bounds-order.md",
+        workaround: super::v8_workarounds::array_bounds_before_init_data,
+    },
 ];
 
 /// The known bugs that `engine` at `version` has and whose trigger `wasm`

@@ -103,13 +103,47 @@ pub fn unfused_dot_add(wasm: &[u8]) -> Option<Vec<u8>> {
 /// the segment is looked at; a null array traps at `array.len` as it
 /// would at `array.init_elem`. V8 14.6 checks the segment first.
 pub fn array_bounds_before_init_elem(wasm: &[u8]) -> Option<Vec<u8>> {
+    array_bounds_before(wasm, |op| match op {
+        Operator::ArrayInitElem { array_type_index, .. } => Some(*array_type_index),
+        _ => None,
+    })
+}
+
+/// The same before every `array.init_data`: V8 14.6 checks the data
+/// segment first where the segment offset alone passes its end
+/// (docs/findings/v8-array-init-data-bounds-order.md).
+pub fn array_bounds_before_init_data(wasm: &[u8]) -> Option<Vec<u8>> {
+    array_bounds_before(wasm, |op| match op {
+        Operator::ArrayInitData { array_type_index, .. } => Some(*array_type_index),
+        _ => None,
+    })
+}
+
+/// The array bounds check before every operator `site` names the array
+/// type of (its operands `[array, d, s, n]`); a packed array's element is
+/// read with `array.get_u`.
+fn array_bounds_before(wasm: &[u8], site: impl Fn(&Operator) -> Option<u32>) -> Option<Vec<u8>> {
     use wasm_encoder::{HeapType, RefType, ValType};
+    let mut packed = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::TypeSection(reader) = payload.ok()? {
+            for group in reader {
+                for ty in group.ok()?.into_types() {
+                    packed.push(matches!(
+                        ty.composite_type.inner,
+                        wasmparser::CompositeInnerType::Array(a)
+                            if matches!(a.0.element_type, wasmparser::StorageType::I8 | wasmparser::StorageType::I16)
+                    ));
+                }
+            }
+        }
+    }
     let out = map_bodies(wasm, |body, params| {
         let mut sites = Vec::new();
         let mut reader = body.get_operators_reader()?;
         while !reader.eof() {
             let (op, offset) = reader.read_with_offset()?;
-            if let Operator::ArrayInitElem { array_type_index, .. } = op {
+            if let Some(array_type_index) = site(&op) {
                 sites.push((offset, array_type_index));
             }
         }
@@ -147,7 +181,7 @@ pub fn array_bounds_before_init_elem(wasm: &[u8]) -> Option<Vec<u8>> {
                 I::LocalGet(a),
                 I::LocalGet(a),
                 I::ArrayLen,
-                I::ArrayGet(t),
+                if packed.get(t as usize).copied().unwrap_or(false) { I::ArrayGetU(t) } else { I::ArrayGet(t) },
                 I::Drop,
                 I::End,
                 I::LocalGet(a),

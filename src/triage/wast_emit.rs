@@ -155,9 +155,7 @@ fn trap_message(kind: &TrapKind) -> &str {
         | TrapKind::NullReferenceOrMemoryOutOfBounds
         | TrapKind::NullReferenceOrTableOutOfBounds => "null",
         TrapKind::CastFailure => "cast failure",
-        TrapKind::ArrayOutOfBounds | TrapKind::ArrayOrMemoryOutOfBounds | TrapKind::ArrayOrTableOutOfBounds => {
-            "out of bounds array access"
-        }
+        TrapKind::ArrayOutOfBounds => "out of bounds array access",
         TrapKind::UnalignedAtomic => "unaligned atomic",
         TrapKind::AtomicWaitNonShared => "expected shared memory",
         TrapKind::UncaughtException => "uncaught exception",

@@ -220,9 +220,7 @@ pub fn trap_matches(kind: &TrapKind, message: &str) -> bool {
         TrapKind::UnalignedAtomicOrOutOfBounds => &["unaligned atomic", "out of bounds memory access"],
         // The other two-way kinds: either kind's wordings.
         either @ (TrapKind::NullReferenceOrArrayOutOfBounds
-        | TrapKind::ArrayOrMemoryOutOfBounds
         | TrapKind::NullReferenceOrMemoryOutOfBounds
-        | TrapKind::ArrayOrTableOutOfBounds
         | TrapKind::NullReferenceOrTableOutOfBounds) => {
             return either.either().is_some_and(|kinds| kinds.iter().any(|k| trap_matches(k, message)));
         }

@@ -44,17 +44,10 @@ pub enum TrapKind {
     /// bounds rule are separate, and no order between them is
     /// observable): either kind is allowed.
     NullReferenceOrArrayOutOfBounds,
-    /// `array.init_data` with both the array's range and the segment's out
-    /// of bounds: one rule of the spec, "trap" on either condition.
-    ArrayOrMemoryOutOfBounds,
     /// `array.init_data` on a null array with the segment's range out of
     /// bounds: either kind is allowed, as for
     /// [`TrapKind::NullReferenceOrArrayOutOfBounds`].
     NullReferenceOrMemoryOutOfBounds,
-    /// `array.init_elem` with both the array's range and the element
-    /// segment's out of bounds: one rule, as for
-    /// [`TrapKind::ArrayOrMemoryOutOfBounds`].
-    ArrayOrTableOutOfBounds,
     /// `array.init_elem` on a null array with the segment's range out of
     /// bounds.
     NullReferenceOrTableOutOfBounds,
@@ -80,9 +73,7 @@ impl TrapKind {
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::HostError => "host error",
             TrapKind::CastFailure => "cast failure",
-            TrapKind::ArrayOutOfBounds | TrapKind::ArrayOrMemoryOutOfBounds | TrapKind::ArrayOrTableOutOfBounds => {
-                "out of bounds array access"
-            }
+            TrapKind::ArrayOutOfBounds => "out of bounds array access",
         }
     }
 }
