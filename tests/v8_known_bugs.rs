@@ -290,3 +290,49 @@ fn array_init_elem_bounds_order_is_labelled_on_the_pinned_v8() {
         other => panic!("expected the known divergence, got {other:?}"),
     }
 }
+
+/// V8 14.6's `array.init_data` checks a segment range whose end wraps 32
+/// bits before the array (docs/findings/v8-array-init-data-bounds-order.md):
+/// the judge names the divergence as this bug, and the workaround changes
+/// no outcome on the reference.
+#[test]
+fn array_init_data_bounds_order_is_labelled_on_the_pinned_v8() {
+    let wasm = wat::parse_str(include_str!("../docs/findings/repro/v8-array-init-data-bounds-order.wat")).unwrap();
+    let bug = KNOWN_BUGS.iter().find(|b| b.name == "v8-array-init-data-bounds-order").unwrap();
+    let workaround = (bug.workaround)(&wasm).expect("the module has an array.init_data");
+    // (d, s, n): array alone, segment alone, both (small), both with
+    // s + n wrapping, in bounds.
+    let calls: Vec<crosscheck_oracles::Call> = [[3, 0, 0], [0, 5, 0], [2, 5, 1], [2, u32::MAX, 1], [0, 1, 2]]
+        .iter()
+        .map(|a| crosscheck_oracles::Call {
+            export: "init".into(),
+            args: a.iter().map(|&x| crosscheck_oracles::Val::I32(x)).collect(),
+        })
+        .collect();
+    let plan = |wasm: Vec<u8>| Plan { wasm, calls: calls.clone(), observe: Default::default() };
+    let mut reference = registry::create("reference").unwrap();
+    assert_eq!(
+        reference.run(&plan(wasm.clone())).calls,
+        reference.run(&plan(workaround)).calls,
+        "the workaround changes an outcome"
+    );
+    let v8 = registry::create("v8").ok().filter(|e| e.features().gc);
+    if v8.is_none() {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "CI: the pinned V8 (with GC) is required");
+        println!("no V8 with GC: the labelling is not checked");
+        return;
+    }
+    let case = crosscheck::case_file::case_of(
+        wasm,
+        calls.clone(),
+        crosscheck_oracles::Features::ALL,
+        crosscheck::case::Determinism::JUDGED,
+    )
+    .unwrap();
+    let mut engines = crosscheck::engines::EngineSet::defaults(&["reference".to_string(), "v8".to_string()]).unwrap();
+    let checked = crosscheck::target::check_case("test".into(), case, &mut engines, std::time::Duration::ZERO);
+    match &checked.verdict {
+        crosscheck::judge::Verdict::Diverge(d) => assert_eq!(d.known_bug, Some(bug.name), "{}", d.signature),
+        other => panic!("expected the known divergence, got {other:?}"),
+    }
+}
