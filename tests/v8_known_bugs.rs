@@ -253,42 +253,11 @@ fn array_init_elem_bounds_order_is_labelled_on_the_pinned_v8() {
       (func (export "init") (param $d i32) (param $s i32) (param $n i32)
         (array.init_elem $a $e (array.new_default $a (i32.const 2))
           (local.get $d) (local.get $s) (local.get $n))))"#;
-    let wasm = wat::parse_str(wat).unwrap();
-    let bug = KNOWN_BUGS.iter().find(|b| b.name == "v8-array-init-elem-bounds-order").unwrap();
-    let workaround = (bug.workaround)(&wasm).expect("the module has an array.init_elem");
-    let calls: Vec<crosscheck_oracles::Call> = [[3, 0, 0], [0, 3, 0], [0, 0, 3], [0, 0, 2], [1, 1, 1]]
-        .iter()
-        .map(|a| crosscheck_oracles::Call {
-            export: "init".into(),
-            args: a.iter().map(|&x| crosscheck_oracles::Val::I32(x)).collect(),
-        })
-        .collect();
-    let plan = |wasm: Vec<u8>| Plan { wasm, calls: calls.clone(), observe: Default::default() };
-    let mut reference = registry::create("reference").unwrap();
-    assert_eq!(
-        reference.run(&plan(wasm.clone())).calls,
-        reference.run(&plan(workaround)).calls,
-        "the workaround changes an outcome"
+    labelled_on_the_pinned_v8(
+        wat,
+        "v8-array-init-elem-bounds-order",
+        &[[3, 0, 0], [0, 3, 0], [0, 0, 3], [0, 0, 2], [1, 1, 1]],
     );
-    let v8 = registry::create("v8").ok().filter(|e| e.features().gc);
-    if v8.is_none() {
-        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "CI: the pinned V8 (with GC) is required");
-        println!("no V8 with GC: the labelling is not checked");
-        return;
-    }
-    let case = crosscheck::case_file::case_of(
-        wasm,
-        calls.clone(),
-        crosscheck_oracles::Features::ALL,
-        crosscheck::case::Determinism::JUDGED,
-    )
-    .unwrap();
-    let mut engines = crosscheck::engines::EngineSet::defaults(&["reference".to_string(), "v8".to_string()]).unwrap();
-    let checked = crosscheck::target::check_case("test".into(), case, &mut engines, std::time::Duration::ZERO);
-    match &checked.verdict {
-        crosscheck::judge::Verdict::Diverge(d) => assert_eq!(d.known_bug, Some(bug.name), "{}", d.signature),
-        other => panic!("expected the known divergence, got {other:?}"),
-    }
 }
 
 /// V8 14.6's `array.init_data` checks a segment range whose end wraps 32
@@ -297,12 +266,23 @@ fn array_init_elem_bounds_order_is_labelled_on_the_pinned_v8() {
 /// no outcome on the reference.
 #[test]
 fn array_init_data_bounds_order_is_labelled_on_the_pinned_v8() {
-    let wasm = wat::parse_str(include_str!("../docs/findings/repro/v8-array-init-data-bounds-order.wat")).unwrap();
-    let bug = KNOWN_BUGS.iter().find(|b| b.name == "v8-array-init-data-bounds-order").unwrap();
-    let workaround = (bug.workaround)(&wasm).expect("the module has an array.init_data");
     // (d, s, n): array alone, segment alone, both (small), both with
     // s + n wrapping, in bounds.
-    let calls: Vec<crosscheck_oracles::Call> = [[3, 0, 0], [0, 5, 0], [2, 5, 1], [2, u32::MAX, 1], [0, 1, 2]]
+    labelled_on_the_pinned_v8(
+        include_str!("../docs/findings/repro/v8-array-init-data-bounds-order.wat"),
+        "v8-array-init-data-bounds-order",
+        &[[3, 0, 0], [0, 5, 0], [2, 5, 1], [2, u32::MAX, 1], [0, 1, 2]],
+    );
+}
+
+/// `wat`'s export `init` called with each of `args`: `bug`'s workaround
+/// changes no outcome on the reference, and on the pinned V8 (with GC; a
+/// failure under CI without it) the Case diverges as `bug`.
+fn labelled_on_the_pinned_v8(wat: &str, bug: &str, args: &[[u32; 3]]) {
+    let wasm = wat::parse_str(wat).unwrap();
+    let bug = KNOWN_BUGS.iter().find(|b| b.name == bug).unwrap();
+    let workaround = (bug.workaround)(&wasm).expect("the module has the bug's trigger");
+    let calls: Vec<crosscheck_oracles::Call> = args
         .iter()
         .map(|a| crosscheck_oracles::Call {
             export: "init".into(),
