@@ -1,6 +1,8 @@
 //! What the harness needs to know of a module to plan calls on it: its
 //! exported functions with their signatures, and the exports whose final
-//! state is observed. Read with wasmparser, no engine involved.
+//! state is observed; and, for the rewrites that need them, its defined
+//! types and the storage of their fields. Read with wasmparser, no engine
+//! involved.
 
 use crosscheck_oracles::{Exports, ValType};
 
@@ -146,6 +148,36 @@ impl ModuleInfo {
         }
         Ok(info)
     }
+}
+
+/// A module's defined types in index order, each with whether it is alone
+/// in its recursion group (then two identical definitions are one type).
+pub fn defined_types(wasm: &[u8]) -> Result<Vec<(wasmparser::SubType, bool)>, wasmparser::BinaryReaderError> {
+    let mut types = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::TypeSection(reader) = payload? {
+            for group in reader {
+                let group = group?;
+                let alone = !group.is_explicit_rec_group() || group.types().len() == 1;
+                types.extend(group.into_types().map(|t| (t, alone)));
+            }
+        }
+    }
+    Ok(types)
+}
+
+/// The element of each array type and the fields of each struct type, by
+/// type index (none for other types).
+pub fn storages(wasm: &[u8]) -> Result<Vec<Vec<wasmparser::FieldType>>, wasmparser::BinaryReaderError> {
+    use wasmparser::CompositeInnerType as C;
+    Ok(defined_types(wasm)?
+        .into_iter()
+        .map(|(ty, _)| match ty.composite_type.inner {
+            C::Array(a) => vec![a.0],
+            C::Struct(st) => st.fields.to_vec(),
+            _ => Vec::new(),
+        })
+        .collect())
 }
 
 /// Whether a table's elements are exception references.

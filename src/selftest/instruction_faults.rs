@@ -22,7 +22,7 @@
 use super::Fault;
 use super::miscompile::{context, rewrite_code, rewrite_where_valid};
 use wasm_encoder::{Instruction as I, ValType};
-use wasmparser::{Operator as O, Parser, Payload};
+use wasmparser::Operator as O;
 
 /// `wasm` with `fault` planted, for the faults this module rewrites for;
 /// `None` for the others, or where the module has no place for it.
@@ -91,7 +91,7 @@ fn casts_blind_to_rec_groups(wasm: &[u8]) -> Option<Vec<u8>> {
     use wasm_encoder::HeapType as H;
     use wasmparser::{HeapType, UnpackedIndex};
     let ctx = context(wasm)?;
-    let types = defined_types(wasm)?;
+    let types = crate::module_info::defined_types(wasm).ok()?;
     let alike = |hty: HeapType| -> Option<H> {
         let HeapType::Concrete(UnpackedIndex::Module(index)) = hty else { return None };
         let (ty, alone) = types.get(index as usize)?;
@@ -171,7 +171,7 @@ fn nullable_branches_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
 fn array_copies_forward(wasm: &[u8]) -> Option<Vec<u8>> {
     use wasm_encoder::{HeapType, RefType};
     let ctx = context(wasm)?;
-    let storages = storages(wasm)?;
+    let storages = crate::module_info::storages(wasm).ok()?;
     rewrite_code(wasm, &ctx, |op, _, _, scratch| {
         let O::ArrayCopy { array_type_index_dst: x, array_type_index_src: y } = *op else { return None };
         let array = |t: u32| ValType::Ref(RefType { nullable: true, heap_type: HeapType::Concrete(t) });
@@ -253,7 +253,7 @@ fn array_copies_forward(wasm: &[u8]) -> Option<Vec<u8>> {
 /// `None` where no `struct.set` has one.
 fn struct_sets_to_a_twin(wasm: &[u8]) -> Option<Vec<u8>> {
     let ctx = context(wasm)?;
-    let fields = storages(wasm)?;
+    let fields = crate::module_info::storages(wasm).ok()?;
     rewrite_code(wasm, &ctx, |op, _, _, _| {
         let O::StructSet { struct_type_index: t, field_index: k } = *op else { return None };
         let of = fields.get(t as usize)?;
@@ -270,7 +270,7 @@ fn struct_sets_to_a_twin(wasm: &[u8]) -> Option<Vec<u8>> {
 fn gc_stores_canonicalizing_nans(wasm: &[u8]) -> Option<Vec<u8>> {
     use wasmparser::{StorageType as S, ValType as V};
     let ctx = context(wasm)?;
-    let storage = storages(wasm)?;
+    let storage = crate::module_info::storages(wasm).ok()?;
     rewrite_code(wasm, &ctx, |op, _, _, scratch| {
         let (stored, store) = match *op {
             O::ArraySet { array_type_index: t } => (storage.get(t as usize)?.first()?.element_type, I::ArraySet(t)),
@@ -288,38 +288,6 @@ fn gc_stores_canonicalizing_nans(wasm: &[u8]) -> Option<Vec<u8>> {
         let v = scratch.local(ty);
         Some(vec![I::LocalSet(v), I::LocalGet(v), nan, I::LocalGet(v), I::LocalGet(v), eq, I::Select, store])
     })
-}
-
-/// Each type the module defines, by type index, and whether its rec
-/// group has it alone.
-fn defined_types(wasm: &[u8]) -> Option<Vec<(wasmparser::SubType, bool)>> {
-    let mut types = Vec::new();
-    for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::TypeSection(reader) = payload.ok()? {
-            for group in reader {
-                let group = group.ok()?;
-                let alone = !group.is_explicit_rec_group() || group.types().len() == 1;
-                types.extend(group.into_types().map(|t| (t, alone)));
-            }
-        }
-    }
-    Some(types)
-}
-
-/// The element of each array type and the fields of each struct type, by
-/// type index (none for other types).
-fn storages(wasm: &[u8]) -> Option<Vec<Vec<wasmparser::FieldType>>> {
-    use wasmparser::CompositeInnerType as C;
-    Some(
-        defined_types(wasm)?
-            .into_iter()
-            .map(|(ty, _)| match ty.composite_type.inner {
-                C::Array(a) => vec![a.0],
-                C::Struct(st) => st.fields.to_vec(),
-                _ => Vec::new(),
-            })
-            .collect(),
-    )
 }
 
 /// A heap type as wasm-encoder spells it (abstract heap types and type
@@ -398,19 +366,14 @@ fn same_signature_supertypes(wasm: &[u8]) -> Option<Vec<Option<u32>>> {
     type Signature = (Vec<wasmparser::ValType>, Vec<wasmparser::ValType>);
     let mut signatures: Vec<Option<Signature>> = Vec::new();
     let mut out = Vec::new();
-    for payload in Parser::new(0).parse_all(wasm) {
-        let Payload::TypeSection(reader) = payload.ok()? else { continue };
-        for group in reader {
-            for sub in group.ok()?.into_types() {
-                let signature = match &sub.composite_type.inner {
-                    wasmparser::CompositeInnerType::Func(f) => Some((f.params().to_vec(), f.results().to_vec())),
-                    _ => None,
-                };
-                let supertype = sub.supertype_idx.and_then(|p| p.as_module_index());
-                out.push(supertype.filter(|&s| signature.is_some() && signatures.get(s as usize) == Some(&signature)));
-                signatures.push(signature);
-            }
-        }
+    for (sub, _) in crate::module_info::defined_types(wasm).ok()? {
+        let signature = match &sub.composite_type.inner {
+            wasmparser::CompositeInnerType::Func(f) => Some((f.params().to_vec(), f.results().to_vec())),
+            _ => None,
+        };
+        let supertype = sub.supertype_idx.and_then(|p| p.as_module_index());
+        out.push(supertype.filter(|&s| signature.is_some() && signatures.get(s as usize) == Some(&signature)));
+        signatures.push(signature);
     }
     Some(out)
 }

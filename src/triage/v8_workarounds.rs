@@ -124,20 +124,13 @@ pub fn array_bounds_before_init_data(wasm: &[u8]) -> Option<Vec<u8>> {
 /// read with `array.get_u`.
 fn array_bounds_before(wasm: &[u8], site: impl Fn(&Operator) -> Option<u32>) -> Option<Vec<u8>> {
     use wasm_encoder::{HeapType, RefType, ValType};
-    let mut packed = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        if let wasmparser::Payload::TypeSection(reader) = payload.ok()? {
-            for group in reader {
-                for ty in group.ok()?.into_types() {
-                    packed.push(matches!(
-                        ty.composite_type.inner,
-                        wasmparser::CompositeInnerType::Array(a)
-                            if matches!(a.0.element_type, wasmparser::StorageType::I8 | wasmparser::StorageType::I16)
-                    ));
-                }
-            }
-        }
-    }
+    let packed: Vec<bool> = crate::module_info::storages(wasm)
+        .ok()?
+        .iter()
+        .map(|fields| {
+            matches!(fields.as_slice(), [f] if matches!(f.element_type, wasmparser::StorageType::I8 | wasmparser::StorageType::I16))
+        })
+        .collect();
     let out = map_bodies(wasm, |body, params| {
         let mut sites = Vec::new();
         let mut reader = body.get_operators_reader()?;
