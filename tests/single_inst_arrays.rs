@@ -51,7 +51,7 @@ fn every_array_instruction_agrees_on_reference_cranelift_and_pulley() {
             // segment's bounds, and `array.len`, only on null).
             let returned = of_f.iter().filter(|o| matches!(o, CallOutcome::Returned(_))).count();
             assert!(returned > 0, "{text}: no call returned");
-            if !matches!(e.name, "array.new" | "array.new_default" | "array.len") {
+            if !matches!(e.name, "array.new" | "array.new_default" | "array.new_fixed" | "array.len") {
                 assert!(returned < of_f.len(), "{text}: no call trapped");
             }
             for engine in ["wasmtime", "pulley"] {
@@ -68,9 +68,11 @@ fn every_array_instruction_agrees_on_reference_cranelift_and_pulley() {
         }
     }
     // i32, i64, f32, f64 for `array.get`; i8, i16 for `_s`, `_u`; the six
-    // for the other eight, `array.copy` twice (within one array, between
-    // two).
-    assert_eq!(immediates, 4 + 2 * 2 + 8 * 6 + 6);
+    // numbers for `array.new`, `new_data`, `new_fixed`, `set`, `fill`,
+    // `init_data`; those and function references for `array.new_default`,
+    // `len` and `copy`, `array.copy` twice (within one array, between
+    // two); function references alone for `new_elem`, `init_elem`.
+    assert_eq!(immediates, 4 + 2 * 2 + 6 * 6 + 2 * 7 + 2 * 7 + 2);
 }
 
 #[test]
@@ -179,7 +181,8 @@ fn open_trap_kinds_are_two_way_on_the_reference_and_agree_with_wasmtime() {
     assert!(!TrapKind::NullReference.agrees_with(&TrapKind::ArrayOutOfBounds));
 }
 
-/// `array.init_elem` (not in the catalog): its trap conditions — a null
+/// `array.init_elem` on an array of `i31ref`s (the catalog's are of
+/// function references): its trap conditions — a null
 /// array, the array's range, the element segment's range — overlap like
 /// `array.init_data`'s, and the reference reports the two-way kinds there
 /// too; Wasmtime agrees with each, Pulley as well.
@@ -217,6 +220,74 @@ fn array_init_elem_open_trap_kinds_agree_with_wasmtime() {
         for (r, o) in reference.calls.iter().zip(&run.calls) {
             let (CallOutcome::Trapped(r), CallOutcome::Trapped(o)) = (r, o) else { panic!("{engine}: {r} vs {o}") };
             assert!(r.agrees_with(o), "{engine}: {r} vs {o}");
+        }
+    }
+}
+
+/// `$digest` of elements read as `i64`s: the length and the polynomial
+/// hash `arrays::declarations` computes.
+fn digest(elements: &[u64]) -> Vec<Val> {
+    let h = elements.iter().fold(0u64, |h, &x| h.wrapping_mul(1_000_003).wrapping_add(x));
+    vec![Val::I32(elements.len() as u32), Val::I64(h)]
+}
+
+/// An arrays of function references made from the element segment reads
+/// back as the functions' constants and nulls the segment holds from the
+/// offset on (computed here from `arrays::elem_item`, not by an engine);
+/// `array.init_elem` writes them over a made array from the index on; a
+/// range past the segment's end traps as a table access.
+#[test]
+fn arrays_of_function_references_read_back_the_segment() {
+    use crosscheck::single_inst::arrays::{ELEM_LEN, elem_item, func_constant};
+    let item = |i: u32| elem_item(i).map_or(u64::MAX, |k| u64::from(func_constant(k)));
+    let new: Vec<[u32; 2]> = vec![[0, 0], [0, ELEM_LEN], [3, 7], [ELEM_LEN - 1, 1], [ELEM_LEN, 0]];
+    let new_expected: Vec<CallOutcome> =
+        new.iter().map(|&[s, n]| CallOutcome::Returned(digest(&(s..s + n).map(item).collect::<Vec<_>>()))).collect();
+    // (length, null, index, offset, count) into an array made from
+    // offset 0.
+    let init: Vec<[u32; 5]> = vec![[10, 0, 2, 5, 4], [31, 0, 0, 9, 31], [6, 0, 6, 0, 0], [4, 0, 1, 2, 3]];
+    let init_expected: Vec<CallOutcome> = init
+        .iter()
+        .map(|&[len, _, d, s, n]| {
+            let mut elements: Vec<u64> = (0..len).map(item).collect();
+            for i in 0..n {
+                elements[(d + i) as usize] = item(s + i);
+            }
+            CallOutcome::Returned(digest(&elements))
+        })
+        .collect();
+    let past: Vec<[u32; 2]> = vec![[ELEM_LEN, 1], [1, ELEM_LEN], [u32::MAX, 2]];
+    for engine in ["reference", "wasmtime", "pulley"] {
+        let tuples: Vec<Tuple> = new.iter().map(|a| i32s(a)).collect();
+        assert_eq!(outcomes(engine, "array.new_elem", Storage::Func, false, &tuples), new_expected, "{engine}");
+        let tuples: Vec<Tuple> = init.iter().map(|a| i32s(a)).collect();
+        assert_eq!(outcomes(engine, "array.init_elem", Storage::Func, false, &tuples), init_expected, "{engine}");
+        let tuples: Vec<Tuple> = past.iter().map(|a| i32s(a)).collect();
+        for o in outcomes(engine, "array.new_elem", Storage::Func, false, &tuples) {
+            assert_eq!(o, CallOutcome::Trapped(TrapKind::TableOutOfBounds), "{engine}");
+        }
+    }
+}
+
+/// `array.new_fixed $t 3` holds its three operands in order, on every
+/// storage (a float's bits as they are).
+#[test]
+fn array_new_fixed_keeps_its_operands_in_order() {
+    for storage in Storage::ALL {
+        let bits = 8 * storage.bytes();
+        let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        let values = [0x8765_4321_fedc_ba98u64, 0x7ff4_0000_0000_0001, 0x0123_4567_7fa0_0001];
+        let val = |x: u64| match storage {
+            Storage::I64 => Val::I64(x),
+            Storage::F32 => Val::F32(x as u32),
+            Storage::F64 => Val::F64(x),
+            _ => Val::I32(x as u32),
+        };
+        let tuple = Tuple { args: values.iter().map(|&x| val(x)).collect(), poke: None };
+        let expected = vec![CallOutcome::Returned(digest(&values.map(|x| x & mask)))];
+        for engine in ["reference", "wasmtime", "pulley"] {
+            let got = outcomes(engine, "array.new_fixed", storage, false, std::slice::from_ref(&tuple));
+            assert_eq!(got, expected, "{} on {engine}", storage.name());
         }
     }
 }

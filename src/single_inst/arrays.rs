@@ -17,6 +17,15 @@
 //! `$digest`: its length and a polynomial hash of its elements, read
 //! unsigned (`array.get_u` for packed storage; a float as its bits).
 //!
+//! Arrays of function references ([`Storage::Func`], `(ref null $fn)`)
+//! are made the same way from a passive element segment `$elem` of
+//! [`ELEM_LEN`] items instead: [`FUNCS`] functions `$k0`, `$k1`, … each
+//! returning its own constant, and nulls between them. They serve the
+//! element segment's instructions (`array.new_elem`, `array.init_elem`)
+//! and those with no element operand (`array.new_default`, `array.len`,
+//! `array.copy`); `$digest` reads an element as the constant its function
+//! returns (a `call_ref`), or all ones for null.
+//!
 //! Operands are drawn around the made array's length: indices 0, the last,
 //! one past the end and further, `u32::MAX` and `2^31`; counts that fit
 //! exactly, one too many, and ones whose sum with the index wraps 32 bits;
@@ -39,9 +48,13 @@ pub enum Storage {
     I64,
     F32,
     F64,
+    /// A nullable reference to a function of type `$fn`, `(func (result
+    /// i32))`.
+    Func,
 }
 
 impl Storage {
+    /// The number storages (those of struct fields too).
     pub const ALL: [Storage; 6] = [Storage::I8, Storage::I16, Storage::I32, Storage::I64, Storage::F32, Storage::F64];
 
     /// Its name in the text format.
@@ -53,17 +66,27 @@ impl Storage {
             Storage::I64 => "i64",
             Storage::F32 => "f32",
             Storage::F64 => "f64",
+            Storage::Func => "func",
+        }
+    }
+
+    /// Its type in the text format.
+    pub fn type_text(self) -> &'static str {
+        match self {
+            Storage::Func => "(ref null $fn)",
+            s => s.name(),
         }
     }
 
     pub fn from_name(name: &str) -> Option<Storage> {
-        Storage::ALL.into_iter().find(|s| s.name() == name)
+        Storage::ALL.into_iter().chain([Storage::Func]).find(|s| s.name() == name)
     }
 
-    /// Bytes per element (in a data segment).
+    /// Bytes per element in a data segment (for [`Storage::Func`], an
+    /// element segment: one item).
     pub fn bytes(self) -> u32 {
         match self {
-            Storage::I8 => 1,
+            Storage::I8 | Storage::Func => 1,
             Storage::I16 => 2,
             Storage::I32 | Storage::F32 => 4,
             Storage::I64 | Storage::F64 => 8,
@@ -75,7 +98,8 @@ impl Storage {
         matches!(self, Storage::I8 | Storage::I16)
     }
 
-    /// The type of an element on the stack.
+    /// The type of an element on the stack (a number: no parameter or
+    /// result is ever a [`Storage::Func`] element).
     pub fn value_type(self) -> ValType {
         match self {
             Storage::I64 => ValType::I64,
@@ -94,16 +118,30 @@ impl Storage {
             Storage::I64 => "",
             Storage::F32 => "i32.reinterpret_f32 i64.extend_i32_u",
             Storage::F64 => "i64.reinterpret_f64",
+            Storage::Func => "call $id",
         }
+    }
+
+    /// The segment arrays of it are made from: its length in [`bytes`]
+    /// units.
+    ///
+    /// [`bytes`]: Storage::bytes
+    pub fn segment_len(self) -> u32 {
+        if self == Storage::Func { ELEM_LEN } else { DATA_LEN }
     }
 }
 
-/// The storages an entry takes: `array.get` only unpacked ones,
-/// `array.get_s` and `array.get_u` only packed ones, the rest all six.
+/// The storages an entry takes: `array.get` only unpacked numbers,
+/// `array.get_s` and `array.get_u` only packed ones, the element segment's
+/// instructions only function references, those without an element
+/// operand every storage, the rest the six numbers.
 pub fn storages(entry: &Entry) -> &'static [Storage] {
+    use Storage::*;
     match entry.name {
-        "array.get" => &[Storage::I32, Storage::I64, Storage::F32, Storage::F64],
-        "array.get_s" | "array.get_u" => &[Storage::I8, Storage::I16],
+        "array.get" => &[I32, I64, F32, F64],
+        "array.get_s" | "array.get_u" => &[I8, I16],
+        "array.new_elem" | "array.init_elem" => &[Func],
+        "array.new_default" | "array.len" | "array.copy" => &[I8, I16, I32, I64, F32, F64, Func],
         _ => &Storage::ALL,
     }
 }
@@ -122,8 +160,8 @@ pub enum Role {
     /// A number of elements from the last `Index` (or, after a
     /// `DataOffset`, from it in the segment).
     Count,
-    /// A byte offset into `$seg`.
-    DataOffset,
+    /// An offset into the segment: bytes of `$seg`, items of `$elem`.
+    SegmentOffset,
     /// The length of an array the instruction allocates (`array.new`,
     /// `array.new_default`): kept small, since how an engine fails to
     /// allocate a huge one is its own.
@@ -136,13 +174,14 @@ pub fn roles(entry: &Entry) -> &'static [Role] {
     match entry.name {
         "array.new" => &[Value, NewLen],
         "array.new_default" => &[NewLen],
-        "array.new_data" => &[DataOffset, Count],
+        "array.new_fixed" => &[Value, Value, Value],
+        "array.new_data" | "array.new_elem" => &[SegmentOffset, Count],
         "array.get" | "array.get_s" | "array.get_u" => &[Len, Null, Index],
         "array.set" => &[Len, Null, Index, Value],
         "array.len" => &[Len, Null],
         "array.fill" => &[Len, Null, Index, Value, Count],
         "array.copy" => &[Len, Null, Index, Len, Null, Index, Count],
-        "array.init_data" => &[Len, Null, Index, DataOffset, Count],
+        "array.init_data" | "array.init_elem" => &[Len, Null, Index, SegmentOffset, Count],
         _ => &[],
     }
 }
@@ -156,15 +195,49 @@ pub fn reads_back(entry: &Entry) -> bool {
 /// Bytes of `$seg`.
 pub const DATA_LEN: u32 = 256;
 
-/// The module's array type, data segment and `$digest`.
+/// Items of `$elem`: at least the longest made array (31).
+pub const ELEM_LEN: u32 = 40;
+
+/// Functions `$elem` refers to.
+pub const FUNCS: u32 = 7;
+
+/// The constant function `$k{k}` returns.
+pub fn func_constant(k: u32) -> u32 {
+    0x1000 + 0x11 * k
+}
+
+/// The `$elem` item at `i`: function `k` ([`FUNCS`] of them, shuffled),
+/// or null (`None`) at every fifth.
+pub fn elem_item(i: u32) -> Option<u32> {
+    (i % 5 != 3).then_some((i * 3) % FUNCS)
+}
+
+/// The module's array type, segment and `$digest`.
 pub fn declarations(storage: Storage) -> String {
-    let s = storage.name();
-    // Byte k is (k * 0x9d + 0x35) mod 256: every value once (0x9d is odd).
-    let bytes: String = (0..DATA_LEN).map(|k| format!("\\{:02x}", (k * 0x9d + 0x35) & 0xff)).collect();
+    let s = storage.type_text();
+    let segment = if storage == Storage::Func {
+        let funcs: String =
+            (0..FUNCS).map(|k| format!("  (func $k{k} (type $fn) i32.const {})\n", func_constant(k))).collect();
+        let items: String = (0..ELEM_LEN)
+            .map(|i| match elem_item(i) {
+                Some(k) => format!(" (ref.func $k{k})"),
+                None => " (ref.null $fn)".to_string(),
+            })
+            .collect();
+        format!(
+            "  (type $fn (func (result i32)))\n{funcs}  (elem $elem (ref null $fn){items})\n  \
+             (func $id (param $r (ref null $fn)) (result i64)\n    \
+             local.get $r ref.is_null if (result i64) i64.const -1 else local.get $r call_ref $fn i64.extend_i32_u end)\n"
+        )
+    } else {
+        // Byte k is (k * 0x9d + 0x35) mod 256: every value once (0x9d is odd).
+        let bytes: String = (0..DATA_LEN).map(|k| format!("\\{:02x}", (k * 0x9d + 0x35) & 0xff)).collect();
+        format!("  (data $seg \"{bytes}\")\n")
+    };
     let get = if storage.packed() { "array.get_u" } else { "array.get" };
     let element = format!("{get} $t {}", storage.to_i64_text());
     format!(
-        "  (type $t (array (mut {s})))\n  (data $seg \"{bytes}\")\n  \
+        "{segment}  (type $t (array (mut {s})))\n  \
          (func $digest (param $a (ref null $t)) (result i32 i64) (local $i i32) (local $h i64)\n    \
          local.get $a array.len\n    \
          block $done loop $next\n      \
@@ -181,6 +254,8 @@ pub fn declarations(storage: Storage) -> String {
 pub fn instruction_text(entry: &Entry) -> String {
     match entry.name {
         "array.new_data" | "array.init_data" => format!("{} $t $seg", entry.name),
+        "array.new_elem" | "array.init_elem" => format!("{} $t $elem", entry.name),
+        "array.new_fixed" => "array.new_fixed $t 3".to_string(),
         "array.copy" => "array.copy $t $t".to_string(),
         "array.len" => "array.len".to_string(),
         _ => format!("{} $t", entry.name),
@@ -209,16 +284,17 @@ pub fn locals(params: &[ValType]) -> String {
 /// the stack (`params` of them), its other operands pushed in order, and
 /// an array it made or wrote read back after it; `same`: `array.copy`'s
 /// source is its destination.
-pub fn wrapped(entry: &Entry, params: usize, same: bool, instr: &str) -> String {
+pub fn wrapped(entry: &Entry, storage: Storage, params: usize, same: bool, instr: &str) -> String {
     let mut s: String = (0..params).rev().map(|i| format!("local.set $p{i} ")).collect();
     let roles = roles(entry);
+    let new = if storage == Storage::Func { "array.new_elem $t $elem" } else { "array.new_data $t $seg" };
     let mut arrays = 0;
     for (i, role) in roles.iter().enumerate() {
         if *role == Role::Len {
             let k = arrays;
             arrays += 1;
             s.push_str(&format!(
-                "local.get $p{} if (result (ref null $t)) ref.null $t else i32.const 0 local.get $p{i} i32.const 31 i32.and array.new_data $t $seg end local.set $a{k} ",
+                "local.get $p{} if (result (ref null $t)) ref.null $t else i32.const 0 local.get $p{i} i32.const 31 i32.and {new} end local.set $a{k} ",
                 i + 1
             ));
         }
@@ -301,14 +377,15 @@ pub fn operands(s: &mut dyn Source, entry: &Entry, storage: Storage, same: bool)
                 args.push(scalar(s, storage.value_type()));
                 continue;
             }
-            Role::DataOffset => {
-                let elements = DATA_LEN / storage.bytes();
+            Role::SegmentOffset => {
+                let end = storage.segment_len();
+                let elements = end / storage.bytes();
                 let at = match s.below(6) {
                     0 => 0,
-                    1 => DATA_LEN,
-                    2 => DATA_LEN - storage.bytes() * s.below(3) as u32,
+                    1 => end,
+                    2 => end - storage.bytes() * s.below(3) as u32,
                     3 => u32::MAX - s.below(2) as u32,
-                    _ => s.below(DATA_LEN as u64 + 1) as u32,
+                    _ => s.below(end as u64 + 1) as u32,
                 };
                 room = Some(elements.saturating_sub(at.div_ceil(storage.bytes())));
                 at
@@ -334,7 +411,7 @@ pub fn operands(s: &mut dyn Source, entry: &Entry, storage: Storage, same: bool)
                     // `array.new_data`'s segment bounds (a resource limit,
                     // which leaves the rest of the Case unjudged on V8):
                     // such counts there one time in four of these.
-                    5 if entry.name == "array.new_data" && s.below(4) != 0 => s.below(33) as u32,
+                    5 if entry.name.starts_with("array.new_") && s.below(4) != 0 => s.below(33) as u32,
                     5 => *[u32::MAX, 0x8000_0000].get(s.below(2) as usize).unwrap_or(&0),
                     _ => s.below(33) as u32,
                 }
@@ -377,6 +454,20 @@ mod tests {
             assert_eq!(e.results.len(), results, "{}", e.name);
             assert!(!storages(e).is_empty());
         }
+    }
+
+    #[test]
+    fn the_element_segment_refers_to_every_function_and_null() {
+        let items: Vec<Option<u32>> = (0..ELEM_LEN).map(elem_item).collect();
+        assert!(ELEM_LEN > 31, "a made array is up to 31 long");
+        for k in 0..FUNCS {
+            assert!(items.contains(&Some(k)));
+        }
+        assert!(items.contains(&None));
+        // Neighbours differ, so a copy off by one shows.
+        assert!(items.windows(2).all(|w| w[0] != w[1]));
+        let text = declarations(Storage::Func);
+        assert_eq!(text.matches("(ref.func $k").count() + text.matches("(ref.null $fn)").count(), ELEM_LEN as usize);
     }
 
     #[test]

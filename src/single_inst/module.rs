@@ -290,8 +290,8 @@ impl Spec {
     /// operands made and results observed around it.
     pub fn body_text(&self) -> String {
         let instr = self.instruction_text();
-        if let Immediates::Array { same, .. } = self.imm {
-            return super::arrays::wrapped(self.entry, self.entry.params.len(), same, &instr);
+        if let Immediates::Array { storage, same } = self.imm {
+            return super::arrays::wrapped(self.entry, storage, self.entry.params.len(), same, &instr);
         }
         if let Immediates::Struct { .. } = self.imm {
             return super::structs::wrapped(self.entry, self.entry.params.len(), &instr);

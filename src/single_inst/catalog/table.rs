@@ -513,6 +513,11 @@ pub const ENTRIES: &[Entry] = &[
     e("array.fill", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
     e("array.copy", Group::Array, &[I32, I32, I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
     e("array.init_data", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
+    // Of three elements (0xfb 0x08 ... 3).
+    e("array.new_fixed", Group::Array, &[I32, I32, I32], &[I32, I64], Imm::Array),
+    // Arrays of function references from an element segment.
+    e("array.new_elem", Group::Array, &[I32, I32], &[I32, I64], Imm::Array),
+    e("array.init_elem", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
     // Struct instructions (0xfb 0x00 ...) on a struct of ten fields
     // (`structs.rs`): made from `(seed, null flag)`, a made or written
     // struct read back as a hash; a field value is of its field's type
