@@ -71,6 +71,16 @@ fn struct_set_of_the_wrong_field_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn array_new_fixed_reversed_is_caught_by_the_fuzz_target() {
+    caught(Fault::ArrayNewFixedReversed);
+}
+
+#[test]
+fn elem_segment_offset_ignored_is_caught_by_the_fuzz_target() {
+    caught(Fault::ElemSegmentOffsetIgnored);
+}
+
+#[test]
 fn gc_store_canonicalizing_nans_is_caught_by_the_fuzz_target() {
     caught(Fault::GcStoreCanonicalizesNan);
 }
@@ -133,6 +143,8 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::ArrayCopyOverlapForward,
         Fault::StructSetWrongField,
         Fault::GcStoreCanonicalizesNan,
+        Fault::ArrayNewFixedReversed,
+        Fault::ElemSegmentOffsetIgnored,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

@@ -189,6 +189,16 @@ fn sweep_catches_array_faults() {
     caught_by_sweep("array-len-off-by-one", "array.len");
 }
 
+/// `array.new_fixed` taking its operands in reverse, and the element
+/// segment's instructions reading it from its first item: the sweep reads
+/// back every element they place.
+#[test]
+fn sweep_catches_array_new_fixed_and_element_segment_faults() {
+    caught_by_sweep("array-new-fixed-reversed", "array.new_fixed");
+    caught_by_sweep("elem-segment-offset-ignored", "array.new_elem");
+    caught_by_sweep("elem-segment-offset-ignored", "array.init_elem");
+}
+
 /// A `struct.set` of another field of the same type, and a `struct.get_s`
 /// read unsigned: the sweep's structs read back every field.
 #[test]

@@ -100,6 +100,14 @@ pub enum Fault {
     /// field store a NaN as the canonical NaN (an engine whose GC store
     /// goes through a float register op that quiets it).
     GcStoreCanonicalizesNan,
+    /// Per-instruction: `array.new_fixed` places its operands in reverse
+    /// order (an engine popping them into the new array from the top of
+    /// the stack).
+    ArrayNewFixedReversed,
+    /// Per-instruction: `array.new_elem` and `array.init_elem` read the
+    /// element segment from its first item whatever their offset operand
+    /// (an engine dropping the segment offset).
+    ElemSegmentOffsetIgnored,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -180,6 +188,8 @@ impl Fault {
         Fault::ArrayCopyOverlapForward,
         Fault::StructSetWrongField,
         Fault::GcStoreCanonicalizesNan,
+        Fault::ArrayNewFixedReversed,
+        Fault::ElemSegmentOffsetIgnored,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -334,6 +344,8 @@ impl Fault {
             Fault::ArrayCopyOverlapForward => "array-copy-overlap-forward",
             Fault::StructSetWrongField => "struct-set-wrong-field",
             Fault::GcStoreCanonicalizesNan => "gc-store-canonicalizes-nan",
+            Fault::ArrayNewFixedReversed => "array-new-fixed-reversed",
+            Fault::ElemSegmentOffsetIgnored => "elem-segment-offset-ignored",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

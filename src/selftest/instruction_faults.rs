@@ -16,7 +16,11 @@
 //! ([`super::Fault::ArrayCopyOverlapForward`]), and a `struct.set` made
 //! to another field of the same type ([`super::Fault::StructSetWrongField`]),
 //! and a float stored by `array.set` or `struct.set` with its NaN made the
-//! canonical one ([`super::Fault::GcStoreCanonicalizesNan`]).
+//! canonical one ([`super::Fault::GcStoreCanonicalizesNan`]), and an
+//! `array.new_fixed` taking its operands in reverse
+//! ([`super::Fault::ArrayNewFixedReversed`]), and `array.new_elem` and
+//! `array.init_elem` reading their segment from its first item
+//! ([`super::Fault::ElemSegmentOffsetIgnored`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -38,6 +42,8 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::ArrayCopyOverlapForward => array_copies_forward(wasm),
         Fault::StructSetWrongField => struct_sets_to_a_twin(wasm),
         Fault::GcStoreCanonicalizesNan => gc_stores_canonicalizing_nans(wasm),
+        Fault::ArrayNewFixedReversed => new_fixed_reversed(wasm),
+        Fault::ElemSegmentOffsetIgnored => elem_segment_offset_ignored(wasm),
         _ => None,
     }
 }
@@ -287,6 +293,52 @@ fn gc_stores_canonicalizing_nans(wasm: &[u8]) -> Option<Vec<u8>> {
         };
         let v = scratch.local(ty);
         Some(vec![I::LocalSet(v), I::LocalGet(v), nan, I::LocalGet(v), I::LocalGet(v), eq, I::Select, store])
+    })
+}
+
+/// `wasm` with the operands of every `array.new_fixed` of two or more
+/// elements taken in reverse order (the per-instruction fault
+/// [`super::Fault::ArrayNewFixedReversed`]). `None` where there is none.
+fn new_fixed_reversed(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+    use wasmparser::StorageType as S;
+    let ctx = context(wasm)?;
+    let storage = crate::module_info::storages(wasm).ok()?;
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let O::ArrayNewFixed { array_type_index: t, array_size: n } = *op else { return None };
+        if n < 2 {
+            return None;
+        }
+        let ty = match storage.get(t as usize)?.first()?.element_type {
+            S::I8 | S::I16 => ValType::I32,
+            S::Val(v) => RoundtripReencoder.val_type(v).ok()?,
+        };
+        let locals: Vec<u32> = (0..n).map(|_| scratch.local(ty)).collect();
+        let mut code: Vec<I> = locals.iter().rev().map(|&l| I::LocalSet(l)).collect();
+        code.extend(locals.iter().rev().map(|&l| I::LocalGet(l)));
+        code.push(I::ArrayNewFixed { array_type_index: t, array_size: n });
+        Some(code)
+    })
+}
+
+/// `wasm` with the segment offset of every `array.new_elem` and
+/// `array.init_elem` replaced by 0 (the per-instruction fault
+/// [`super::Fault::ElemSegmentOffsetIgnored`]). `None` where there is
+/// none.
+fn elem_segment_offset_ignored(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let instr = match *op {
+            O::ArrayNewElem { array_type_index, array_elem_index } => {
+                I::ArrayNewElem { array_type_index, array_elem_index }
+            }
+            O::ArrayInitElem { array_type_index, array_elem_index } => {
+                I::ArrayInitElem { array_type_index, array_elem_index }
+            }
+            _ => return None,
+        };
+        let n = scratch.local(ValType::I32);
+        Some(vec![I::LocalSet(n), I::Drop, I::I32Const(0), I::LocalGet(n), instr])
     })
 }
 
