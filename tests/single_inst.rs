@@ -242,6 +242,8 @@ fn instruction_of(wasm: &[u8], made: bool, table: bool, cast: bool) -> String {
                                     | Operator::End
                                     | Operator::RefNull { .. }
                                     | Operator::RefFunc { .. }
+                                    // An array's function reference (`call $pick`).
+                                    | Operator::Call { .. }
                                     | Operator::I32Const { .. }
                                     | Operator::I32And
                                     | Operator::TypedSelect { .. }

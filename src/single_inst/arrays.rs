@@ -20,11 +20,12 @@
 //! Arrays of function references ([`Storage::Func`], `(ref null $fn)`)
 //! are made the same way from a passive element segment `$elem` of
 //! [`ELEM_LEN`] items instead: [`FUNCS`] functions `$k0`, `$k1`, … each
-//! returning its own constant, and nulls between them. They serve the
-//! element segment's instructions (`array.new_elem`, `array.init_elem`)
-//! and those with no element operand (`array.new_default`, `array.len`,
-//! `array.copy`); `$digest` reads an element as the constant its function
-//! returns (a `call_ref`), or all ones for null.
+//! returning its own constant, and nulls between them. They serve every
+//! instruction but the packed reads and those of a data segment. An
+//! element operand crosses the boundary as an `i32` selector `k` (`$pick`
+//! makes it `ref.func $k{k}`, null from [`FUNCS`] on); an element read is
+//! the constant its function returns (`$id`, a `call_ref`), or all ones
+//! for null — in `$digest` too.
 //!
 //! Operands are drawn around the made array's length: indices 0, the last,
 //! one past the end and further, `u32::MAX` and `2^31`; counts that fit
@@ -98,11 +99,11 @@ impl Storage {
         matches!(self, Storage::I8 | Storage::I16)
     }
 
-    /// The type of an element on the stack (a number: no parameter or
-    /// result is ever a [`Storage::Func`] element).
+    /// The type of an element on the stack (a number; for
+    /// [`Storage::Func`], the `i64` an element reads back as).
     pub fn value_type(self) -> ValType {
         match self {
-            Storage::I64 => ValType::I64,
+            Storage::I64 | Storage::Func => ValType::I64,
             Storage::F32 => ValType::F32,
             Storage::F64 => ValType::F64,
             _ => ValType::I32,
@@ -129,20 +130,26 @@ impl Storage {
     pub fn segment_len(self) -> u32 {
         if self == Storage::Func { ELEM_LEN } else { DATA_LEN }
     }
+
+    /// The type of an element operand as a parameter: its value type, for
+    /// [`Storage::Func`] an `i32` selector (made a reference by `$pick`).
+    pub fn param_type(self) -> ValType {
+        if self == Storage::Func { ValType::I32 } else { self.value_type() }
+    }
 }
 
-/// The storages an entry takes: `array.get` only unpacked numbers,
-/// `array.get_s` and `array.get_u` only packed ones, the element segment's
-/// instructions only function references, those without an element
-/// operand every storage, the rest the six numbers.
+/// The storages an entry takes: `array.get` unpacked ones, `array.get_s`
+/// and `array.get_u` packed ones, the element segment's instructions only
+/// function references, the data segment's the six numbers, the rest all
+/// seven.
 pub fn storages(entry: &Entry) -> &'static [Storage] {
     use Storage::*;
     match entry.name {
-        "array.get" => &[I32, I64, F32, F64],
+        "array.get" => &[I32, I64, F32, F64, Func],
         "array.get_s" | "array.get_u" => &[I8, I16],
         "array.new_elem" | "array.init_elem" => &[Func],
-        "array.new_default" | "array.len" | "array.copy" => &[I8, I16, I32, I64, F32, F64, Func],
-        _ => &Storage::ALL,
+        "array.new_data" | "array.init_data" => &Storage::ALL,
+        _ => &[I8, I16, I32, I64, F32, F64, Func],
     }
 }
 
@@ -224,10 +231,13 @@ pub fn declarations(storage: Storage) -> String {
                 None => " (ref.null $fn)".to_string(),
             })
             .collect();
+        let picks: String =
+            (0..FUNCS).map(|k| format!("local.get $k i32.const {k} i32.eq if ref.func $k{k} return end ")).collect();
         format!(
             "  (type $fn (func (result i32)))\n{funcs}  (elem $elem (ref null $fn){items})\n  \
              (func $id (param $r (ref null $fn)) (result i64)\n    \
-             local.get $r ref.is_null if (result i64) i64.const -1 else local.get $r call_ref $fn i64.extend_i32_u end)\n"
+             local.get $r ref.is_null if (result i64) i64.const -1 else local.get $r call_ref $fn i64.extend_i32_u end)\n  \
+             (func $pick (param $k i32) (result (ref null $fn))\n    {picks}ref.null $fn)\n"
         )
     } else {
         // Byte k is (k * 0x9d + 0x35) mod 256: every value once (0x9d is odd).
@@ -309,10 +319,14 @@ pub fn wrapped(entry: &Entry, storage: Storage, params: usize, same: bool, instr
                 s.push_str(&format!("local.get $a{k} "));
             }
             Role::Null => {}
+            Role::Value if storage == Storage::Func => s.push_str(&format!("local.get $p{i} call $pick ")),
             _ => s.push_str(&format!("local.get $p{i} ")),
         }
     }
     s.push_str(instr);
+    if entry.name == "array.get" && storage == Storage::Func {
+        s.push_str(" call $id");
+    }
     if reads_back(entry) {
         // A new array is the instruction's result; a written one is the
         // first operand.
@@ -373,6 +387,8 @@ pub fn operands(s: &mut dyn Source, entry: &Entry, storage: Storage, same: bool)
                 room = None;
                 index
             }
+            // A function, null one time in eight.
+            Role::Value if storage == Storage::Func => s.below(u64::from(FUNCS) + 1) as u32,
             Role::Value => {
                 args.push(scalar(s, storage.value_type()));
                 continue;

@@ -178,7 +178,7 @@ impl Spec {
         if let Immediates::Array { storage, .. } = self.imm {
             for (p, role) in params.iter_mut().zip(super::arrays::roles(self.entry)) {
                 if *role == super::arrays::Role::Value {
-                    *p = storage.value_type();
+                    *p = storage.param_type();
                 }
             }
         }
