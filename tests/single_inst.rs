@@ -230,6 +230,9 @@ fn instruction_of(wasm: &[u8], made: bool, table: bool, cast: bool) -> String {
                                 | Operator::RefNull { .. }
                                 | Operator::StructNew { .. }
                                 | Operator::ArrayNewFixed { .. }
+                                // A function of the `func` hierarchy.
+                                | Operator::RefFunc { .. }
+                                | Operator::Else
                         );
                     let making = casting
                         || !cast

@@ -7,7 +7,8 @@
 //! twice alike is one type, a rec group is part of its types, a final type
 //! that reads like another is not it, subtypes pass their supertypes'
 //! casts; `br_on_cast` branches where `ref.test` passes, `br_on_cast_fail`
-//! where it fails. The planted rec-group-blind cast is caught by the sweep in
+//! where it fails; the same for functions against the `func` hierarchy's
+//! types. The planted rec-group-blind cast is caught by the sweep in
 //! `tests/sweep.rs` and by the fuzz target in `tests/single_inst_faults.rs`.
 
 mod common;
@@ -82,6 +83,27 @@ fn ref_test_follows_the_type_system_on_every_engine() {
     assert!(passed.contains(&("$r1", true, 1)) && passed.contains(&("none", true, 1)), "null passes nullable tests");
 }
 
+/// The same in the `func` hierarchy, where the operand is a function: a
+/// declared subtype passes its supertype's test, a final type of the same
+/// signature is another type, and a test is of the declared type, not of
+/// the signature.
+#[test]
+fn ref_test_of_functions_follows_declared_subtypes_and_finality() {
+    let passed = run_everywhere("ref.test", |v| v == [Val::I32(1)]);
+    let passes =
+        |heap: &str, kind: u32| passed.contains(&(CAST_HEAPS.iter().find(|h| **h == heap).unwrap(), false, kind));
+    // Kinds: 1 null, 2 $f0, 3 $f1, 4 $ff, 5 $g; 0, 9 and u32::MAX are
+    // (k - 2) & 3 = 2, 3 and 1: $ff, $g and $f1.
+    assert!(passes("$f0", 2) && passes("$f0", 3) && passes("$f1", 3) && !passes("$f1", 2), "declared subtypes");
+    assert!(!passes("$f0", 4) && !passes("$ff", 2) && !passes("$ff", 3) && passes("$ff", 4), "finality");
+    assert!(
+        passes("$ff", 0) && passes("$g", 9) && passes("$f1", u32::MAX) && !passes("$g", 2) && passes("$g", 5),
+        "kinds and signatures"
+    );
+    assert!((2..=5).all(|k| passes("func", k)) && !passes("func", 1) && !passes("nofunc", 2));
+    assert!(passed.contains(&("nofunc", true, 1)) && passed.contains(&("$g", true, 1)), "null passes nullable tests");
+}
+
 #[test]
 fn ref_cast_reads_back_the_object_it_passes() {
     // The objects that passed a cast to `any`, by their tag (see
@@ -113,4 +135,38 @@ fn branches_on_casts_are_taken_exactly_where_ref_test_passes() {
     let every = CAST_HEAPS.len() * 2 * kinds().len();
     assert_eq!(failed.len() + tested.len(), every);
     assert!(failed.is_disjoint(&tested), "br_on_cast_fail branches where ref.test fails");
+}
+
+/// The planted `cast-finality-blind` (a cast to a final type checked as to
+/// the type that differs from it in finality alone) shows in both
+/// hierarchies: `ref.test (ref $ff)` on Wasmtime with the fault passes for
+/// `$f0`'s and `$f1`'s functions and fails for `$ff`'s (function kinds
+/// wrap at four: 2, 6 are `$f0`; 3, 7 `$f1`; 0, 4, 8 `$ff`), `ref.test
+/// (ref $sf)` the same for `$s0`'s, `$s1`'s and `$sf`'s objects; every
+/// other kind, and every test against a type that is not final, is
+/// unchanged.
+#[test]
+fn cast_finality_blind_fault_shows_in_both_hierarchies() {
+    let entry = lookup("ref.test").unwrap();
+    let mut faulty = crosscheck::engines::create_default("wasmtime+cast-finality-blind").unwrap();
+    let heap = |name: &str| CAST_HEAPS.iter().position(|h| *h == name).unwrap() as u8;
+    for (target, wrong) in
+        [("$ff", [0u32, 2, 3, 4, 6, 7, 8].as_slice()), ("$sf", [2, 3, 4, 5].as_slice()), ("$f0", &[]), ("$s0", &[])]
+    {
+        let imm = Immediates::Cast { heap: heap(target), nullable: false };
+        let spec = Spec { entry, imm };
+        let tuples: Vec<Tuple> =
+            kinds().into_iter().map(|k| Tuple { args: vec![Val::I32(7), Val::I32(k)], poke: None }).collect();
+        let case = case_for(&spec, &tuples).unwrap();
+        let run = faulty.run(&case.plan);
+        let of_f = common::outcomes_of_f(&case, &run.calls);
+        let differs: Vec<u32> = tuples
+            .iter()
+            .zip(of_f)
+            .filter(|(t, got)| **got != refs::expected(entry, &imm, &t.args).unwrap())
+            .map(|(t, _)| t.args[1].bits() as u32)
+            .filter(|k| *k < 10)
+            .collect();
+        assert_eq!(differs, wrong, "ref.test (ref {target})");
+    }
 }

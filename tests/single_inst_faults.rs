@@ -71,6 +71,11 @@ fn struct_set_of_the_wrong_field_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn cast_finality_blind_is_caught_by_the_fuzz_target() {
+    caught(Fault::CastFinalityBlind);
+}
+
+#[test]
 fn array_new_fixed_reversed_is_caught_by_the_fuzz_target() {
     caught(Fault::ArrayNewFixedReversed);
 }
@@ -139,6 +144,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::RefCastNullableAsNonNull,
         // here and tests/sweep.rs
         Fault::CastRecGroupBlind,
+        Fault::CastFinalityBlind,
         Fault::BrOnCastNullableAsNonNull,
         Fault::ArrayCopyOverlapForward,
         Fault::StructSetWrongField,

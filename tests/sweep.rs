@@ -179,6 +179,14 @@ fn sweep_catches_casts_blind_to_rec_groups_and_too_lenient() {
     caught_by_sweep("cast-too-lenient", "ref.cast");
 }
 
+/// Casts to a final type checked as to the type that differs in finality
+/// alone (`$sf` as `$s0`, `$ff` as `$f0`): the sweep's `br_on_cast_fail`
+/// cell shows it.
+#[test]
+fn sweep_catches_casts_blind_to_finality() {
+    caught_by_sweep("cast-finality-blind", "br_on_cast_fail");
+}
+
 /// An `array.copy` within one array copying front to back, an
 /// `array.get_s` read unsigned and an `array.len` one too many (the last
 /// two GC faults of `differential`): the sweep's arrays show each.

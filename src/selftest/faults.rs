@@ -84,6 +84,12 @@ pub enum Fault {
     /// type without its rec group): a cast to `$r0` passes for an object
     /// of `$s0` and fails for one of `$r0`.
     CastRecGroupBlind,
+    /// Per-instruction: casts to a final defined type checked against the
+    /// type that differs from it in finality alone (an engine leaving
+    /// finality out of a type's identity): a cast to `$ff` passes for a
+    /// function of `$f0` and fails for one of `$ff`; `$sf` and `$s0` the
+    /// same.
+    CastFinalityBlind,
     /// Per-instruction: `br_on_cast` and `br_on_cast_fail` to a nullable
     /// type compiled as to the non-nullable one, so a null operand takes
     /// the other path.
@@ -184,6 +190,7 @@ impl Fault {
         Fault::ExternrefTableFillNull,
         Fault::RefCastNullableAsNonNull,
         Fault::CastRecGroupBlind,
+        Fault::CastFinalityBlind,
         Fault::BrOnCastNullableAsNonNull,
         Fault::ArrayCopyOverlapForward,
         Fault::StructSetWrongField,
@@ -340,6 +347,7 @@ impl Fault {
             Fault::ExternrefTableFillNull => "externref-table-fill-null",
             Fault::RefCastNullableAsNonNull => "ref-cast-nullable-as-non-null",
             Fault::CastRecGroupBlind => "cast-rec-group-blind",
+            Fault::CastFinalityBlind => "cast-finality-blind",
             Fault::BrOnCastNullableAsNonNull => "br-on-cast-nullable-as-non-null",
             Fault::ArrayCopyOverlapForward => "array-copy-overlap-forward",
             Fault::StructSetWrongField => "struct-set-wrong-field",

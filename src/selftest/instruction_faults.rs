@@ -9,7 +9,9 @@
 //! and a `ref.cast` to a nullable type made one to the non-nullable type
 //! ([`super::Fault::RefCastNullableAsNonNull`]), and a cast to a type of a
 //! rec group of two or more made one to a type that reads alike in a
-//! group of its own ([`super::Fault::CastRecGroupBlind`]), and a
+//! group of its own ([`super::Fault::CastRecGroupBlind`]), and a cast to
+//! a final type made one to a type that differs in finality alone
+//! ([`super::Fault::CastFinalityBlind`]), and a
 //! `br_on_cast` or `br_on_cast_fail` to a nullable type made one to the
 //! non-nullable type ([`super::Fault::BrOnCastNullableAsNonNull`]), and an
 //! `array.copy` within one array made a copy from the front
@@ -38,6 +40,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::ExternrefTableFillNull => externref_fill_with_null(wasm),
         Fault::RefCastNullableAsNonNull => nullable_casts_as_non_null(wasm),
         Fault::CastRecGroupBlind => casts_blind_to_rec_groups(wasm),
+        Fault::CastFinalityBlind => casts_blind_to_finality(wasm),
         Fault::BrOnCastNullableAsNonNull => nullable_branches_as_non_null(wasm),
         Fault::ArrayCopyOverlapForward => array_copies_forward(wasm),
         Fault::StructSetWrongField => struct_sets_to_a_twin(wasm),
@@ -94,18 +97,46 @@ fn nullable_casts_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
 /// module stays valid (a cast's result changes type). `None` where no cast
 /// has such a type.
 fn casts_blind_to_rec_groups(wasm: &[u8]) -> Option<Vec<u8>> {
-    use wasm_encoder::HeapType as H;
-    use wasmparser::{HeapType, UnpackedIndex};
-    let ctx = context(wasm)?;
     let types = crate::module_info::defined_types(wasm).ok()?;
-    let alike = |hty: HeapType| -> Option<H> {
-        let HeapType::Concrete(UnpackedIndex::Module(index)) = hty else { return None };
+    casts_retargeted(wasm, |index| {
         let (ty, alone) = types.get(index as usize)?;
         if *alone {
             return None;
         }
-        let other = types.iter().position(|(t, alone)| *alone && t == ty)?;
-        Some(H::Concrete(other as u32))
+        types.iter().position(|(t, alone)| *alone && t == ty).map(|i| i as u32)
+    })
+}
+
+/// `wasm` with every `ref.test`, `ref.cast`, `br_on_cast` and
+/// `br_on_cast_fail` against a final defined type made against a type
+/// that differs from it in finality alone (the per-instruction fault
+/// [`super::Fault::CastFinalityBlind`]): the casts of an engine that
+/// leaves finality out of a type's identity, so a cast to `$sf` tests for
+/// `$s0`, to `$ff` for `$f0`; each where the module stays valid. `None`
+/// where no cast has such a type.
+fn casts_blind_to_finality(wasm: &[u8]) -> Option<Vec<u8>> {
+    let types = crate::module_info::defined_types(wasm).ok()?;
+    casts_retargeted(wasm, |index| {
+        let (ty, alone) = types.get(index as usize)?;
+        if !ty.is_final {
+            return None;
+        }
+        let open = wasmparser::SubType { is_final: false, ..ty.clone() };
+        types.iter().position(|(t, a)| a == alone && *t == open).map(|i| i as u32)
+    })
+}
+
+/// `wasm` with every cast (`ref.test`, `ref.cast`, `br_on_cast`,
+/// `br_on_cast_fail`) against a defined type `t` made against
+/// `other(t)`, where that is `Some`, each where the module stays valid (a
+/// cast's result changes type). `None` where no cast changed.
+fn casts_retargeted(wasm: &[u8], other: impl Fn(u32) -> Option<u32>) -> Option<Vec<u8>> {
+    use wasm_encoder::HeapType as H;
+    use wasmparser::{HeapType, UnpackedIndex};
+    let ctx = context(wasm)?;
+    let alike = |hty: HeapType| -> Option<H> {
+        let HeapType::Concrete(UnpackedIndex::Module(index)) = hty else { return None };
+        Some(H::Concrete(other(index)?))
     };
     let alike_ref = |rt: wasmparser::RefType| {
         Some(wasm_encoder::RefType { nullable: rt.is_nullable(), heap_type: alike(rt.heap_type())? })

@@ -95,7 +95,8 @@ impl Spec {
             Immediates::Indirect { ty, .. } => super::tables::instruction_text(self.entry, ty),
             // The branches' label is the code around them (`refs::wrapped`).
             Immediates::Cast { heap, nullable } if name.starts_with("br_on_cast") => {
-                format!("{name} $l anyref {}", super::casts::cast_type(heap, nullable))
+                let top = if super::casts::is_func(heap) { "funcref" } else { "anyref" };
+                format!("{name} $l {top} {}", super::casts::cast_type(heap, nullable))
             }
             Immediates::Cast { heap, nullable } => format!("{name} {}", super::casts::cast_type(heap, nullable)),
             Immediates::Array { .. } => super::arrays::instruction_text(self.entry),
@@ -355,8 +356,13 @@ impl Spec {
             m.push_str(&format!("  (data \"{PASSIVE_DATA}\")\n"));
         }
         m.push_str(&super::tables::declarations(e, &self.imm));
-        if super::refs::sig(e, &self.imm).is_some_and(|sig| sig.operands.contains(&super::refs::Make::AnyOf)) {
-            m.push_str(&super::casts::declarations());
+        if let Some(sig) = super::refs::sig(e, &self.imm) {
+            if sig.operands.contains(&super::refs::Make::AnyOf) {
+                m.push_str(&super::casts::declarations());
+            }
+            if sig.of_funcs() {
+                m.push_str(&super::casts::func_declarations());
+            }
         }
         if let Immediates::Array { storage, .. } = self.imm {
             m.push_str(&super::arrays::declarations(storage));

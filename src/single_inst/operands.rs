@@ -319,7 +319,7 @@ fn reference_operands(s: &mut dyn Source, sig: &RefSig) -> Vec<Val> {
             v = first ^ (s.below(2) as u32) << 31;
         }
         args.push(Val::I32(v));
-        if *m == Make::AnyOf {
+        if matches!(m, Make::AnyOf | Make::FuncOf) {
             args.push(Val::I32(any_kind(s)));
         } else if m.params() == 2 {
             args.push(Val::I32((s.below(4) == 0) as u32));

@@ -34,6 +34,9 @@ pub enum Make {
     /// From `(value, kind)`: an i31, null, or a new struct or array
     /// holding `value`, typed `anyref` ([`casts::make_text`]).
     AnyOf,
+    /// From `(value, kind)`: null or a function of one of four types,
+    /// typed `funcref` ([`casts::func_make_text`]).
+    FuncOf,
 }
 
 impl Make {
@@ -41,7 +44,7 @@ impl Make {
     pub fn params(self) -> usize {
         match self {
             Make::I32 => 1,
-            Make::I31OrNull(_) | Make::ExternOrNull | Make::AnyOf => 2,
+            Make::I31OrNull(_) | Make::ExternOrNull | Make::AnyOf | Make::FuncOf => 2,
         }
     }
 }
@@ -92,6 +95,19 @@ impl RefSig {
     pub fn params(&self) -> usize {
         self.operands.iter().map(|m| m.params()).sum()
     }
+
+    /// Whether its operand is a `funcref` (a cast in the `func`
+    /// hierarchy).
+    pub fn of_funcs(&self) -> bool {
+        self.operands.contains(&Make::FuncOf)
+    }
+
+    /// The top type of its operand's hierarchy, and the function that
+    /// reads such a value back ([`casts::declarations`],
+    /// [`casts::func_declarations`]).
+    fn top(&self) -> (&'static str, &'static str) {
+        if self.of_funcs() { ("funcref", "$readf") } else { ("anyref", "$read") }
+    }
 }
 
 /// The heap types an operand of `ref.is_null` or `ref.as_non_null` is
@@ -123,19 +139,29 @@ pub fn sig(entry: &Entry, imm: &Immediates) -> Option<RefSig> {
         "i31.get_s" | "i31.get_u" => (&[I31OrNull("i31")], Observe::I32),
         "any.convert_extern" => (&[ExternOrNull], Observe::Any),
         "extern.convert_any" => (&[I31OrNull("any")], Observe::Extern),
-        "ref.test" => (&[AnyOf], Observe::I32),
-        "ref.cast" => (&[AnyOf], Observe::Object),
-        "br_on_cast" | "br_on_cast_fail" => (&[AnyOf], Observe::Branch),
+        "ref.test" | "ref.cast" | "br_on_cast" | "br_on_cast_fail" => {
+            let operands: &'static [Make] = match imm {
+                Immediates::Cast { heap, .. } if casts::is_func(*heap) => &[FuncOf],
+                _ => &[AnyOf],
+            };
+            let result = match entry.name {
+                "ref.test" => Observe::I32,
+                "ref.cast" => Observe::Object,
+                _ => Observe::Branch,
+            };
+            (operands, result)
+        }
         _ => return None,
     };
     Some(RefSig { operands, result })
 }
 
-/// The locals [`wrapped`] uses: one i32 per parameter and an `anyref`,
-/// and for a branch on a cast whether it was taken.
+/// The locals [`wrapped`] uses: one i32 per parameter and an `anyref` (a
+/// `funcref` for a cast of functions), and for a branch on a cast whether
+/// it was taken.
 pub fn locals(sig: &RefSig) -> String {
     let mut s: String = (0..sig.params()).map(|i| format!(" (local $p{i} i32)")).collect();
-    s.push_str(" (local $r anyref)");
+    s.push_str(&format!(" (local $r {})", sig.top().0));
     if sig.result == Observe::Branch {
         s.push_str(" (local $taken i32)");
     }
@@ -163,19 +189,21 @@ pub fn wrapped(sig: &RefSig, imm: &Immediates, instr: &str) -> String {
                 "local.get $p{null} if (result externref) ref.null extern else local.get $p{v} ref.i31 extern.convert_any end "
             ),
             Make::AnyOf => casts::make_text(v, null) + " ",
+            Make::FuncOf => casts::func_make_text(v, null) + " ",
         });
         at += m.params();
     }
+    let (top, read) = sig.top();
     if sig.result == Observe::Branch {
         let label = match imm {
             Immediates::Cast { heap, nullable } if !instr.starts_with("br_on_cast_fail") => {
                 casts::cast_type(*heap, *nullable)
             }
-            _ => "anyref".to_string(),
+            _ => top.to_string(),
         };
         s.push_str(&format!(
-            "block $out (param anyref) (result anyref) block $l (param anyref) (result {label}) {instr} br $out end \
-             i32.const 1 local.set $taken end local.set $r local.get $taken local.get $r call $read"
+            "block $out (param {top}) (result {top}) block $l (param {top}) (result {label}) {instr} br $out end \
+             i32.const 1 local.set $taken end local.set $r local.get $taken local.get $r call {read}"
         ));
         return s;
     }
@@ -191,7 +219,7 @@ pub fn wrapped(sig: &RefSig, imm: &Immediates, instr: &str) -> String {
             s.push_str(" any.convert_extern");
             s.push_str(any);
         }
-        Observe::Object => s.push_str(" call $read"),
+        Observe::Object => s.push_str(&format!(" call {read}")),
         Observe::Branch => {}
     }
     s
@@ -238,11 +266,13 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
         let (v, null) = (words[at], words.get(at + 1).copied().unwrap_or(0));
         operands.push(match m {
             Make::I32 => Value::I32(v),
-            Make::AnyOf => match casts::made(v, null) {
-                AnyValue::Null => Value::Null,
-                AnyValue::I31(x) => Value::I31(x),
-                AnyValue::Object { ty, field } => Value::Object { ty, field },
-            },
+            Make::AnyOf | Make::FuncOf => {
+                match if *m == Make::AnyOf { casts::made(v, null) } else { casts::made_func(v, null) } {
+                    AnyValue::Null => Value::Null,
+                    AnyValue::I31(x) => Value::I31(x),
+                    AnyValue::Object { ty, field } => Value::Object { ty, field },
+                }
+            }
             _ if null != 0 => Value::Null,
             Make::I31OrNull(_) => Value::I31(v & 0x7fff_ffff),
             Make::ExternOrNull => Value::ExternI31(v & 0x7fff_ffff),

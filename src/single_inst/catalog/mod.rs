@@ -279,6 +279,9 @@ impl Entry {
             Group::Reference => {
                 f.reference_types = true;
                 f.gc = true;
+                // Casts of functions declare theirs in an element segment
+                // (`casts::func_declarations`).
+                f.bulk_memory = self.imm == Imm::Cast;
             }
             // Arrays are made from a passive data segment (bulk memory's
             // data count).
