@@ -67,13 +67,13 @@ fn every_array_instruction_agrees_on_reference_cranelift_and_pulley() {
             }
         }
     }
-    // i32, i64, f32, f64 and function references for `array.get`; i8, i16
+    // i32, i64, f32, f64 and the two references for `array.get`; i8, i16
     // for `_s`, `_u`; the six numbers for `new_data` and `init_data`;
-    // those and function references for `array.new`, `new_default`,
+    // those and the two references for `array.new`, `new_default`,
     // `new_fixed`, `set`, `len`, `fill` and `copy`, `array.copy` twice
-    // (within one array, between two); function references alone for
+    // (within one array, between two); the references alone for
     // `new_elem`, `init_elem`.
-    assert_eq!(immediates, 5 + 2 * 2 + 2 * 6 + 6 * 7 + 2 * 7 + 2);
+    assert_eq!(immediates, 6 + 2 * 2 + 2 * 6 + 6 * 8 + 2 * 8 + 2 * 2);
 }
 
 #[test]
@@ -232,16 +232,16 @@ fn digest(elements: &[u64]) -> Vec<Val> {
     vec![Val::I32(elements.len() as u32), Val::I64(h)]
 }
 
-/// An array of function references made from the element segment reads
-/// back as the functions' constants and nulls the segment holds from the
-/// offset on (computed here from `arrays::elem_item`, not by an engine);
-/// `array.init_elem` writes them over a made array from the index on, and
-/// `array.get` reads one, `array.set` writes the selected one; a range
-/// past the segment's end traps as a table access.
+/// An array of function or struct references made from the element
+/// segment reads back as the items' constants and nulls the segment holds
+/// from the offset on (computed here from `arrays::elem_item`, not by an
+/// engine); `array.init_elem` writes them over a made array from the index
+/// on, and `array.get` reads one, `array.set` writes the selected one; a
+/// range past the segment's end traps as a table access.
 #[test]
-fn arrays_of_function_references_read_back_the_segment() {
-    use crosscheck::single_inst::arrays::{ELEM_LEN, FUNCS, elem_item, func_constant};
-    let item = |i: u32| elem_item(i).map_or(u64::MAX, |k| u64::from(func_constant(k)));
+fn arrays_of_references_read_back_the_segment() {
+    use crosscheck::single_inst::arrays::{ELEM_LEN, ITEMS, elem_item, item_constant};
+    let item = |i: u32| elem_item(i).map_or(u64::MAX, |k| u64::from(item_constant(k)));
     let new: Vec<[u32; 2]> = vec![[0, 0], [0, ELEM_LEN], [3, 7], [ELEM_LEN - 1, 1], [ELEM_LEN, 0]];
     let new_expected: Vec<CallOutcome> =
         new.iter().map(|&[s, n]| CallOutcome::Returned(digest(&(s..s + n).map(item).collect::<Vec<_>>()))).collect();
@@ -264,27 +264,29 @@ fn arrays_of_function_references_read_back_the_segment() {
     let get_expected: Vec<CallOutcome> =
         get.iter().map(|&[_, _, i]| CallOutcome::Returned(vec![Val::I64(item(i))])).collect();
     // (length, null, index, selector): every function, and null.
-    let set: Vec<[u32; 4]> = (0..=FUNCS).map(|k| [5, 0, k % 5, k]).collect();
+    let set: Vec<[u32; 4]> = (0..=ITEMS).map(|k| [5, 0, k % 5, k]).collect();
     let set_expected: Vec<CallOutcome> = set
         .iter()
         .map(|&[len, _, d, k]| {
             let mut elements: Vec<u64> = (0..len).map(item).collect();
-            elements[d as usize] = if k < FUNCS { u64::from(func_constant(k)) } else { u64::MAX };
+            elements[d as usize] = if k < ITEMS { u64::from(item_constant(k)) } else { u64::MAX };
             CallOutcome::Returned(digest(&elements))
         })
         .collect();
-    for engine in ["reference", "wasmtime", "pulley"] {
+    for (engine, storage) in ["reference", "wasmtime", "pulley"].into_iter().flat_map(|e| Storage::REFS.map(|s| (e, s)))
+    {
+        let on = format!("{engine}, {}", storage.name());
         let tuples: Vec<Tuple> = get.iter().map(|a| i32s(a)).collect();
-        assert_eq!(outcomes(engine, "array.get", Storage::Func, false, &tuples), get_expected, "{engine}");
+        assert_eq!(outcomes(engine, "array.get", storage, false, &tuples), get_expected, "{on}");
         let tuples: Vec<Tuple> = set.iter().map(|a| i32s(a)).collect();
-        assert_eq!(outcomes(engine, "array.set", Storage::Func, false, &tuples), set_expected, "{engine}");
+        assert_eq!(outcomes(engine, "array.set", storage, false, &tuples), set_expected, "{on}");
         let tuples: Vec<Tuple> = new.iter().map(|a| i32s(a)).collect();
-        assert_eq!(outcomes(engine, "array.new_elem", Storage::Func, false, &tuples), new_expected, "{engine}");
+        assert_eq!(outcomes(engine, "array.new_elem", storage, false, &tuples), new_expected, "{on}");
         let tuples: Vec<Tuple> = init.iter().map(|a| i32s(a)).collect();
-        assert_eq!(outcomes(engine, "array.init_elem", Storage::Func, false, &tuples), init_expected, "{engine}");
+        assert_eq!(outcomes(engine, "array.init_elem", storage, false, &tuples), init_expected, "{on}");
         let tuples: Vec<Tuple> = past.iter().map(|a| i32s(a)).collect();
-        for o in outcomes(engine, "array.new_elem", Storage::Func, false, &tuples) {
-            assert_eq!(o, CallOutcome::Trapped(TrapKind::TableOutOfBounds), "{engine}");
+        for o in outcomes(engine, "array.new_elem", storage, false, &tuples) {
+            assert_eq!(o, CallOutcome::Trapped(TrapKind::TableOutOfBounds), "{on}");
         }
     }
 }

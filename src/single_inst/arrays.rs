@@ -17,15 +17,18 @@
 //! `$digest`: its length and a polynomial hash of its elements, read
 //! unsigned (`array.get_u` for packed storage; a float as its bits).
 //!
-//! Arrays of function references ([`Storage::Func`], `(ref null $fn)`)
-//! are made the same way from a passive element segment `$elem` of
-//! [`ELEM_LEN`] items instead: [`FUNCS`] functions `$k0`, `$k1`, … each
-//! returning its own constant, and nulls between them. They serve every
+//! Arrays of references are made the same way from a passive element
+//! segment `$elem` of [`ELEM_LEN`] items instead, [`ITEMS`] kinds of item
+//! and nulls between them: of function references ([`Storage::Func`],
+//! `(ref null $fn)`), functions `$k0`, `$k1`, … each returning its own
+//! constant; of struct references ([`Storage::Box`], `(ref null $box)`,
+//! objects the collector manages: Wasmtime's barriers on every store and
+//! copy), `struct.new $box` of the same constants. They serve every
 //! instruction but the packed reads and those of a data segment. An
 //! element operand crosses the boundary as an `i32` selector `k` (`$pick`
-//! makes it `ref.func $k{k}`, null from [`FUNCS`] on); an element read is
-//! the constant its function returns (`$id`, a `call_ref`), or all ones
-//! for null — in `$digest` too.
+//! makes it `ref.func $k{k}`, or a new `$box` of that constant; null from
+//! [`ITEMS`] on); an element reads back as its constant (`$id`: a
+//! `call_ref`, a `struct.get`), or all ones for null — in `$digest` too.
 //!
 //! Operands are drawn around the made array's length: indices 0, the last,
 //! one past the end and further, `u32::MAX` and `2^31`; counts that fit
@@ -52,11 +55,21 @@ pub enum Storage {
     /// A nullable reference to a function of type `$fn`, `(func (result
     /// i32))`.
     Func,
+    /// A nullable reference to a struct `$box`, `(struct (field i32))`.
+    Box,
 }
 
 impl Storage {
     /// The number storages (those of struct fields too).
     pub const ALL: [Storage; 6] = [Storage::I8, Storage::I16, Storage::I32, Storage::I64, Storage::F32, Storage::F64];
+
+    /// The reference storages.
+    pub const REFS: [Storage; 2] = [Storage::Func, Storage::Box];
+
+    /// A reference: made from `$elem`, crossing as a selector.
+    pub fn is_ref(self) -> bool {
+        matches!(self, Storage::Func | Storage::Box)
+    }
 
     /// Its name in the text format.
     pub fn name(self) -> &'static str {
@@ -68,6 +81,7 @@ impl Storage {
             Storage::F32 => "f32",
             Storage::F64 => "f64",
             Storage::Func => "func",
+            Storage::Box => "box",
         }
     }
 
@@ -75,19 +89,20 @@ impl Storage {
     pub fn type_text(self) -> &'static str {
         match self {
             Storage::Func => "(ref null $fn)",
+            Storage::Box => "(ref null $box)",
             s => s.name(),
         }
     }
 
     pub fn from_name(name: &str) -> Option<Storage> {
-        Storage::ALL.into_iter().chain([Storage::Func]).find(|s| s.name() == name)
+        Storage::ALL.into_iter().chain(Storage::REFS).find(|s| s.name() == name)
     }
 
-    /// Bytes per element in a data segment (for [`Storage::Func`], an
-    /// element segment: one item).
+    /// Bytes per element in a data segment (for a reference, an element
+    /// segment: one item).
     pub fn bytes(self) -> u32 {
         match self {
-            Storage::I8 | Storage::Func => 1,
+            Storage::I8 | Storage::Func | Storage::Box => 1,
             Storage::I16 => 2,
             Storage::I32 | Storage::F32 => 4,
             Storage::I64 | Storage::F64 => 8,
@@ -99,11 +114,11 @@ impl Storage {
         matches!(self, Storage::I8 | Storage::I16)
     }
 
-    /// The type of an element on the stack (a number; for
-    /// [`Storage::Func`], the `i64` an element reads back as).
+    /// The type of an element on the stack (a number; for a reference,
+    /// the `i64` an element reads back as).
     pub fn value_type(self) -> ValType {
         match self {
-            Storage::I64 | Storage::Func => ValType::I64,
+            Storage::I64 | Storage::Func | Storage::Box => ValType::I64,
             Storage::F32 => ValType::F32,
             Storage::F64 => ValType::F64,
             _ => ValType::I32,
@@ -119,7 +134,7 @@ impl Storage {
             Storage::I64 => "",
             Storage::F32 => "i32.reinterpret_f32 i64.extend_i32_u",
             Storage::F64 => "i64.reinterpret_f64",
-            Storage::Func => "call $id",
+            Storage::Func | Storage::Box => "call $id",
         }
     }
 
@@ -128,28 +143,27 @@ impl Storage {
     ///
     /// [`bytes`]: Storage::bytes
     pub fn segment_len(self) -> u32 {
-        if self == Storage::Func { ELEM_LEN } else { DATA_LEN }
+        if self.is_ref() { ELEM_LEN } else { DATA_LEN }
     }
 
     /// The type of an element operand as a parameter: its value type, for
-    /// [`Storage::Func`] an `i32` selector (made a reference by `$pick`).
+    /// a reference an `i32` selector (made a reference by `$pick`).
     pub fn param_type(self) -> ValType {
-        if self == Storage::Func { ValType::I32 } else { self.value_type() }
+        if self.is_ref() { ValType::I32 } else { self.value_type() }
     }
 }
 
 /// The storages an entry takes: `array.get` unpacked ones, `array.get_s`
 /// and `array.get_u` packed ones, the element segment's instructions only
-/// function references, the data segment's the six numbers, the rest all
-/// seven.
+/// references, the data segment's the six numbers, the rest all eight.
 pub fn storages(entry: &Entry) -> &'static [Storage] {
     use Storage::*;
     match entry.name {
-        "array.get" => &[I32, I64, F32, F64, Func],
+        "array.get" => &[I32, I64, F32, F64, Func, Box],
         "array.get_s" | "array.get_u" => &[I8, I16],
-        "array.new_elem" | "array.init_elem" => &[Func],
+        "array.new_elem" | "array.init_elem" => &Storage::REFS,
         "array.new_data" | "array.init_data" => &Storage::ALL,
-        _ => &[I8, I16, I32, I64, F32, F64, Func],
+        _ => &[I8, I16, I32, I64, F32, F64, Func, Box],
     }
 }
 
@@ -205,39 +219,51 @@ pub const DATA_LEN: u32 = 256;
 /// Items of `$elem`: at least the longest made array (31).
 pub const ELEM_LEN: u32 = 40;
 
-/// Functions `$elem` refers to.
-pub const FUNCS: u32 = 7;
+/// Kinds of non-null item in `$elem` (functions, or boxes of a constant).
+pub const ITEMS: u32 = 7;
 
-/// The constant function `$k{k}` returns.
-pub fn func_constant(k: u32) -> u32 {
+/// The constant item `k` reads back as (function `$k{k}` returns it, a
+/// `$box` holds it).
+pub fn item_constant(k: u32) -> u32 {
     0x1000 + 0x11 * k
 }
 
-/// The `$elem` item at `i`: function `k` ([`FUNCS`] of them, shuffled),
-/// or null (`None`) at every fifth.
+/// The `$elem` item at `i`: item `k` ([`ITEMS`] of them, shuffled), or
+/// null (`None`) at every fifth.
 pub fn elem_item(i: u32) -> Option<u32> {
-    (i % 5 != 3).then_some((i * 3) % FUNCS)
+    (i % 5 != 3).then_some((i * 3) % ITEMS)
 }
 
 /// The module's array type, segment and `$digest`.
 pub fn declarations(storage: Storage) -> String {
     let s = storage.type_text();
-    let segment = if storage == Storage::Func {
-        let funcs: String =
-            (0..FUNCS).map(|k| format!("  (func $k{k} (type $fn) i32.const {})\n", func_constant(k))).collect();
+    let segment = if storage.is_ref() {
+        // Item k as a constant expression, and how a non-null one is read.
+        let (decls, item, read): (String, fn(u32) -> String, &str) = if storage == Storage::Func {
+            let funcs: String =
+                (0..ITEMS).map(|k| format!("  (func $k{k} (type $fn) i32.const {})\n", item_constant(k))).collect();
+            (format!("  (type $fn (func (result i32)))\n{funcs}"), |k| format!("ref.func $k{k}"), "call_ref $fn")
+        } else {
+            (
+                "  (type $box (struct (field i32)))\n".to_string(),
+                |k| format!("struct.new $box (i32.const {})", item_constant(k)),
+                "struct.get $box 0",
+            )
+        };
+        let heap = if storage == Storage::Func { "$fn" } else { "$box" };
         let items: String = (0..ELEM_LEN)
             .map(|i| match elem_item(i) {
-                Some(k) => format!(" (ref.func $k{k})"),
-                None => " (ref.null $fn)".to_string(),
+                Some(k) => format!(" ({})", item(k)),
+                None => format!(" (ref.null {heap})"),
             })
             .collect();
         let picks: String =
-            (0..FUNCS).map(|k| format!("local.get $k i32.const {k} i32.eq if ref.func $k{k} return end ")).collect();
+            (0..ITEMS).map(|k| format!("local.get $k i32.const {k} i32.eq if ({}) return end ", item(k))).collect();
         format!(
-            "  (type $fn (func (result i32)))\n{funcs}  (elem $elem (ref null $fn){items})\n  \
-             (func $id (param $r (ref null $fn)) (result i64)\n    \
-             local.get $r ref.is_null if (result i64) i64.const -1 else local.get $r call_ref $fn i64.extend_i32_u end)\n  \
-             (func $pick (param $k i32) (result (ref null $fn))\n    {picks}ref.null $fn)\n"
+            "{decls}  (elem $elem {s}{items})\n  \
+             (func $id (param $r {s}) (result i64)\n    \
+             local.get $r ref.is_null if (result i64) i64.const -1 else local.get $r {read} i64.extend_i32_u end)\n  \
+             (func $pick (param $k i32) (result {s})\n    {picks}ref.null {heap})\n"
         )
     } else {
         // Byte k is (k * 0x9d + 0x35) mod 256: every value once (0x9d is odd).
@@ -297,7 +323,7 @@ pub fn locals(params: &[ValType]) -> String {
 pub fn wrapped(entry: &Entry, storage: Storage, params: usize, same: bool, instr: &str) -> String {
     let mut s: String = (0..params).rev().map(|i| format!("local.set $p{i} ")).collect();
     let roles = roles(entry);
-    let new = if storage == Storage::Func { "array.new_elem $t $elem" } else { "array.new_data $t $seg" };
+    let new = if storage.is_ref() { "array.new_elem $t $elem" } else { "array.new_data $t $seg" };
     let mut arrays = 0;
     for (i, role) in roles.iter().enumerate() {
         if *role == Role::Len {
@@ -319,12 +345,12 @@ pub fn wrapped(entry: &Entry, storage: Storage, params: usize, same: bool, instr
                 s.push_str(&format!("local.get $a{k} "));
             }
             Role::Null => {}
-            Role::Value if storage == Storage::Func => s.push_str(&format!("local.get $p{i} call $pick ")),
+            Role::Value if storage.is_ref() => s.push_str(&format!("local.get $p{i} call $pick ")),
             _ => s.push_str(&format!("local.get $p{i} ")),
         }
     }
     s.push_str(instr);
-    if entry.name == "array.get" && storage == Storage::Func {
+    if entry.name == "array.get" && storage.is_ref() {
         s.push_str(" call $id");
     }
     if reads_back(entry) {
@@ -387,8 +413,8 @@ pub fn operands(s: &mut dyn Source, entry: &Entry, storage: Storage, same: bool)
                 room = None;
                 index
             }
-            // A function, null one time in eight.
-            Role::Value if storage == Storage::Func => s.below(u64::from(FUNCS) + 1) as u32,
+            // An item, null one time in eight.
+            Role::Value if storage.is_ref() => s.below(u64::from(ITEMS) + 1) as u32,
             Role::Value => {
                 args.push(scalar(s, storage.value_type()));
                 continue;
@@ -476,17 +502,22 @@ mod tests {
     }
 
     #[test]
-    fn the_element_segment_refers_to_every_function_and_null() {
+    fn the_element_segment_holds_every_item_and_null() {
         let items: Vec<Option<u32>> = (0..ELEM_LEN).map(elem_item).collect();
         assert!(ELEM_LEN > 31, "a made array is up to 31 long");
-        for k in 0..FUNCS {
+        for k in 0..ITEMS {
             assert!(items.contains(&Some(k)));
         }
         assert!(items.contains(&None));
         // Neighbours differ, so a copy off by one shows.
         assert!(items.windows(2).all(|w| w[0] != w[1]));
-        let text = declarations(Storage::Func);
-        assert_eq!(text.matches("(ref.func $k").count() + text.matches("(ref.null $fn)").count(), ELEM_LEN as usize);
+        for (storage, item, null) in
+            [(Storage::Func, "(ref.func $k", "(ref.null $fn)"), (Storage::Box, "(struct.new $box", "(ref.null $box)")]
+        {
+            let text = declarations(storage);
+            let elem = text.lines().find(|l| l.contains("(elem $elem")).unwrap();
+            assert_eq!(elem.matches(item).count() + elem.matches(null).count(), ELEM_LEN as usize);
+        }
     }
 
     #[test]
