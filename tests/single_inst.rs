@@ -245,7 +245,7 @@ fn instruction_of(wasm: &[u8], made: bool, table: bool, cast: bool) -> String {
                                     | Operator::End
                                     | Operator::RefNull { .. }
                                     | Operator::RefFunc { .. }
-                                    // An array's function reference (`call $pick`).
+                                    // An array element or struct field of a reference (`call $pick_func`, `call $pick_box`).
                                     | Operator::Call { .. }
                                     | Operator::I32Const { .. }
                                     | Operator::I32And

@@ -25,10 +25,12 @@
 //! objects the collector manages: Wasmtime's barriers on every store and
 //! copy), `struct.new $box` of the same constants. They serve every
 //! instruction but the packed reads and those of a data segment. An
-//! element operand crosses the boundary as an `i32` selector `k` (`$pick`
-//! makes it `ref.func $k{k}`, or a new `$box` of that constant; null from
-//! [`ITEMS`] on); an element reads back as its constant (`$id`: a
-//! `call_ref`, a `struct.get`), or all ones for null — in `$digest` too.
+//! element operand crosses the boundary as an `i32` selector `k`
+//! (`$pick_func` makes it `ref.func $k{k}`, `$pick_box` a new `$box` of
+//! that constant; null from [`ITEMS`] on); an element reads back as its
+//! constant (`$id_func`: a `call_ref`, `$id_box`: a `struct.get`), or all
+//! ones for null — in `$digest` too ([`ref_declarations`], which struct
+//! fields of these types share).
 //!
 //! Operands are drawn around the made array's length: indices 0, the last,
 //! one past the end and further, `u32::MAX` and `2^31`; counts that fit
@@ -134,7 +136,8 @@ impl Storage {
             Storage::I64 => "",
             Storage::F32 => "i32.reinterpret_f32 i64.extend_i32_u",
             Storage::F64 => "i64.reinterpret_f64",
-            Storage::Func | Storage::Box => "call $id",
+            Storage::Func => "call $id_func",
+            Storage::Box => "call $id_box",
         }
     }
 
@@ -147,9 +150,21 @@ impl Storage {
     }
 
     /// The type of an element operand as a parameter: its value type, for
-    /// a reference an `i32` selector (made a reference by `$pick`).
+    /// a reference an `i32` selector (made a reference by [`pick_text`]).
+    ///
+    /// [`pick_text`]: Storage::pick_text
     pub fn param_type(self) -> ValType {
         if self.is_ref() { ValType::I32 } else { self.value_type() }
+    }
+
+    /// Code that makes a reference of this storage from the `i32`
+    /// selector on the stack (nothing for a number).
+    pub fn pick_text(self) -> &'static str {
+        match self {
+            Storage::Func => " call $pick_func",
+            Storage::Box => " call $pick_box",
+            _ => "",
+        }
     }
 }
 
@@ -234,37 +249,54 @@ pub fn elem_item(i: u32) -> Option<u32> {
     (i % 5 != 3).then_some((i * 3) % ITEMS)
 }
 
+/// The heap type of a reference storage's elements.
+fn heap(storage: Storage) -> &'static str {
+    if storage == Storage::Func { "$fn" } else { "$box" }
+}
+
+/// Item `k` of a reference storage as a constant expression.
+fn item_text(storage: Storage, k: u32) -> String {
+    match storage {
+        Storage::Func => format!("ref.func $k{k}"),
+        _ => format!("struct.new $box (i32.const {})", item_constant(k)),
+    }
+}
+
+/// What a module with elements or fields of the reference `storage`
+/// declares: its type (`$fn` and the [`ITEMS`] functions `$k{k}`, or
+/// `$box`), and the functions that make one from a selector and read one
+/// back (`pick_text`, `to_i64_text`).
+pub fn ref_declarations(storage: Storage) -> String {
+    let (s, name, heap) = (storage.type_text(), storage.name(), heap(storage));
+    let (decls, read) = if storage == Storage::Func {
+        let funcs: String =
+            (0..ITEMS).map(|k| format!("  (func $k{k} (type $fn) i32.const {})\n", item_constant(k))).collect();
+        let names: String = (0..ITEMS).map(|k| format!(" $k{k}")).collect();
+        (format!("  (type $fn (func (result i32)))\n{funcs}  (elem declare func{names})\n"), "call_ref $fn")
+    } else {
+        ("  (type $box (struct (field i32)))\n".to_string(), "struct.get $box 0")
+    };
+    let picks: String = (0..ITEMS)
+        .map(|k| format!("local.get $k i32.const {k} i32.eq if ({}) return end ", item_text(storage, k)))
+        .collect();
+    format!(
+        "{decls}  (func $id_{name} (param $r {s}) (result i64)\n    \
+         local.get $r ref.is_null if (result i64) i64.const -1 else local.get $r {read} i64.extend_i32_u end)\n  \
+         (func $pick_{name} (param $k i32) (result {s})\n    {picks}ref.null {heap})\n"
+    )
+}
+
 /// The module's array type, segment and `$digest`.
 pub fn declarations(storage: Storage) -> String {
     let s = storage.type_text();
     let segment = if storage.is_ref() {
-        // Item k as a constant expression, and how a non-null one is read.
-        let (decls, item, read): (String, fn(u32) -> String, &str) = if storage == Storage::Func {
-            let funcs: String =
-                (0..ITEMS).map(|k| format!("  (func $k{k} (type $fn) i32.const {})\n", item_constant(k))).collect();
-            (format!("  (type $fn (func (result i32)))\n{funcs}"), |k| format!("ref.func $k{k}"), "call_ref $fn")
-        } else {
-            (
-                "  (type $box (struct (field i32)))\n".to_string(),
-                |k| format!("struct.new $box (i32.const {})", item_constant(k)),
-                "struct.get $box 0",
-            )
-        };
-        let heap = if storage == Storage::Func { "$fn" } else { "$box" };
         let items: String = (0..ELEM_LEN)
             .map(|i| match elem_item(i) {
-                Some(k) => format!(" ({})", item(k)),
-                None => format!(" (ref.null {heap})"),
+                Some(k) => format!(" ({})", item_text(storage, k)),
+                None => format!(" (ref.null {})", heap(storage)),
             })
             .collect();
-        let picks: String =
-            (0..ITEMS).map(|k| format!("local.get $k i32.const {k} i32.eq if ({}) return end ", item(k))).collect();
-        format!(
-            "{decls}  (elem $elem {s}{items})\n  \
-             (func $id (param $r {s}) (result i64)\n    \
-             local.get $r ref.is_null if (result i64) i64.const -1 else local.get $r {read} i64.extend_i32_u end)\n  \
-             (func $pick (param $k i32) (result {s})\n    {picks}ref.null {heap})\n"
-        )
+        format!("{}  (elem $elem {s}{items})\n", ref_declarations(storage))
     } else {
         // Byte k is (k * 0x9d + 0x35) mod 256: every value once (0x9d is odd).
         let bytes: String = (0..DATA_LEN).map(|k| format!("\\{:02x}", (k * 0x9d + 0x35) & 0xff)).collect();
@@ -345,13 +377,14 @@ pub fn wrapped(entry: &Entry, storage: Storage, params: usize, same: bool, instr
                 s.push_str(&format!("local.get $a{k} "));
             }
             Role::Null => {}
-            Role::Value if storage.is_ref() => s.push_str(&format!("local.get $p{i} call $pick ")),
+            Role::Value => s.push_str(&format!("local.get $p{i}{} ", storage.pick_text())),
             _ => s.push_str(&format!("local.get $p{i} ")),
         }
     }
     s.push_str(instr);
     if entry.name == "array.get" && storage.is_ref() {
-        s.push_str(" call $id");
+        s.push(' ');
+        s.push_str(storage.to_i64_text());
     }
     if reads_back(entry) {
         // A new array is the instruction's result; a written one is the
