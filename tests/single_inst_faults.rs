@@ -86,6 +86,11 @@ fn elem_segment_offset_ignored_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn gc_ref_store_null_is_caught_by_the_fuzz_target() {
+    caught(Fault::GcRefStoreNull);
+}
+
+#[test]
 fn gc_store_canonicalizing_nans_is_caught_by_the_fuzz_target() {
     caught(Fault::GcStoreCanonicalizesNan);
 }
@@ -151,6 +156,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::GcStoreCanonicalizesNan,
         Fault::ArrayNewFixedReversed,
         Fault::ElemSegmentOffsetIgnored,
+        Fault::GcRefStoreNull,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

@@ -179,6 +179,15 @@ fn sweep_catches_casts_blind_to_rec_groups_and_too_lenient() {
     caught_by_sweep("cast-too-lenient", "ref.cast");
 }
 
+/// A reference stored into an array or a struct stored as null: the
+/// sweep's arrays and structs of references read every element and field
+/// back.
+#[test]
+fn sweep_catches_gc_reference_stores_of_null() {
+    caught_by_sweep("gc-ref-store-null", "array.fill");
+    caught_by_sweep("gc-ref-store-null", "struct.set");
+}
+
 /// Casts to a final type checked as to the type that differs in finality
 /// alone (`$sf` as `$s0`, `$ff` as `$f0`): the sweep's `br_on_cast_fail`
 /// cell shows it.

@@ -114,6 +114,10 @@ pub enum Fault {
     /// element segment from its first item whatever their offset operand
     /// (an engine dropping the segment offset).
     ElemSegmentOffsetIgnored,
+    /// Per-instruction: `array.set`, `array.fill` and `struct.set` of a
+    /// reference store null (an engine whose store of a managed reference
+    /// loses the value on its way through the write barrier).
+    GcRefStoreNull,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -197,6 +201,7 @@ impl Fault {
         Fault::GcStoreCanonicalizesNan,
         Fault::ArrayNewFixedReversed,
         Fault::ElemSegmentOffsetIgnored,
+        Fault::GcRefStoreNull,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -354,6 +359,7 @@ impl Fault {
             Fault::GcStoreCanonicalizesNan => "gc-store-canonicalizes-nan",
             Fault::ArrayNewFixedReversed => "array-new-fixed-reversed",
             Fault::ElemSegmentOffsetIgnored => "elem-segment-offset-ignored",
+            Fault::GcRefStoreNull => "gc-ref-store-null",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

@@ -22,7 +22,9 @@
 //! `array.new_fixed` taking its operands in reverse
 //! ([`super::Fault::ArrayNewFixedReversed`]), and `array.new_elem` and
 //! `array.init_elem` reading their segment from its first item
-//! ([`super::Fault::ElemSegmentOffsetIgnored`]).
+//! ([`super::Fault::ElemSegmentOffsetIgnored`]), and a reference stored
+//! into an array or a struct stored as null
+//! ([`super::Fault::GcRefStoreNull`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -47,6 +49,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::GcStoreCanonicalizesNan => gc_stores_canonicalizing_nans(wasm),
         Fault::ArrayNewFixedReversed => new_fixed_reversed(wasm),
         Fault::ElemSegmentOffsetIgnored => elem_segment_offset_ignored(wasm),
+        Fault::GcRefStoreNull => gc_ref_stores_null(wasm),
         _ => None,
     }
 }
@@ -370,6 +373,39 @@ fn elem_segment_offset_ignored(wasm: &[u8]) -> Option<Vec<u8>> {
         };
         let n = scratch.local(ValType::I32);
         Some(vec![I::LocalSet(n), I::Drop, I::I32Const(0), I::LocalGet(n), instr])
+    })
+}
+
+/// `wasm` with every `array.set`, `array.fill` and `struct.set` of a
+/// nullable reference element or field storing null instead of its value
+/// operand (the per-instruction fault [`super::Fault::GcRefStoreNull`]).
+/// `None` where no such store occurs.
+fn gc_ref_stores_null(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasmparser::{StorageType as S, ValType as V};
+    let ctx = context(wasm)?;
+    let storage = crate::module_info::storages(wasm).ok()?;
+    let nullable = |t: S| match t {
+        S::Val(V::Ref(r)) if r.is_nullable() => heap_type(r.heap_type()),
+        _ => None,
+    };
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        Some(match *op {
+            O::ArraySet { array_type_index: t } => {
+                vec![I::Drop, I::RefNull(nullable(storage.get(t as usize)?.first()?.element_type)?), I::ArraySet(t)]
+            }
+            O::StructSet { struct_type_index: t, field_index: k } => vec![
+                I::Drop,
+                I::RefNull(nullable(storage.get(t as usize)?.get(k as usize)?.element_type)?),
+                I::StructSet { struct_type_index: t, field_index: k },
+            ],
+            // [array, index, value, count] → [array, index, null, count]
+            O::ArrayFill { array_type_index: t } => {
+                let null = I::RefNull(nullable(storage.get(t as usize)?.first()?.element_type)?);
+                let count = scratch.local(ValType::I32);
+                vec![I::LocalSet(count), I::Drop, null, I::LocalGet(count), I::ArrayFill(t)]
+            }
+            _ => return None,
+        })
     })
 }
 

@@ -294,8 +294,8 @@ impl Spec {
         if let Immediates::Array { storage, same } = self.imm {
             return super::arrays::wrapped(self.entry, storage, self.entry.params.len(), same, &instr);
         }
-        if let Immediates::Struct { .. } = self.imm {
-            return super::structs::wrapped(self.entry, self.entry.params.len(), &instr);
+        if let Immediates::Struct { field } = self.imm {
+            return super::structs::wrapped(self.entry, field, self.entry.params.len(), &instr);
         }
         match super::refs::sig(self.entry, &self.imm) {
             Some(sig) => super::refs::wrapped(&sig, &self.imm, &instr),

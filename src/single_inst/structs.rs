@@ -4,28 +4,34 @@
 //! parameters, and how a struct the instruction made or wrote is read
 //! back.
 //!
-//! The module declares one struct type `$s` of [`FIELDS`]: ten mutable
-//! fields, each integer storage twice, packed and not, and an `f32` and an
+//! The module declares one struct type `$s` of [`FIELDS`]: twelve mutable
+//! fields, each integer storage twice, packed and not, an `f32` and an
 //! `f64`, in an order that leaves some unaligned after their neighbours,
-//! so each field's offset in an engine's layout is its own. A struct operand is made from `(seed,
-//! null flag)`: `ref.null $s` when the flag is non-zero, else `struct.new`
-//! with field `k` set to `seed * MULTIPLIERS[k]` (wrapped to the field's
-//! storage: packed fields see both signs; a float field gets those bits,
-//! NaNs among them). `struct.get`, `struct.get_s`
+//! so each field's offset in an engine's layout is its own; then a
+//! reference to a struct `$box` (an object the collector manages: a store
+//! goes through Wasmtime's barriers) and one to a function `$fn`, made and
+//! read as array elements of those types are
+//! ([`super::arrays::ref_declarations`]: an `i32` selector in, the item's
+//! constant or all ones for null out). A struct operand is made from
+//! `(seed, null flag)`: `ref.null $s` when the flag is non-zero, else
+//! `struct.new` with field `k` set to `seed * MULTIPLIERS[k]` (wrapped to
+//! the field's storage: packed fields see both signs; a float field gets
+//! those bits, NaNs among them; a reference field the item that product
+//! selects, null among them). `struct.get`, `struct.get_s`
 //! and `struct.get_u` read the field their immediate names (the packed
 //! reads only packed fields), `struct.set` writes a drawn value into it;
-//! a struct made (`struct.new` of ten drawn values, `struct.new_default`)
+//! a struct made (`struct.new` of twelve drawn values, `struct.new_default`)
 //! or written is read back by `$digest` as a polynomial hash of its
 //! fields, read unsigned (a float as its bits). Judged against the
 //! reference interpreter.
 
-use super::arrays::Storage;
+use super::arrays::{ITEMS, Storage};
 use super::catalog::Entry;
 use super::operands::{Source, scalar};
 use crosscheck_oracles::{Val, ValType};
 
 /// The struct's fields, in order.
-pub const FIELDS: [Storage; 10] = [
+pub const FIELDS: [Storage; 12] = [
     Storage::I8,
     Storage::I16,
     Storage::I32,
@@ -36,12 +42,27 @@ pub const FIELDS: [Storage; 10] = [
     Storage::I64,
     Storage::I32,
     Storage::F64,
+    Storage::Box,
+    Storage::Func,
 ];
 
 /// What field `k` of a made struct is: the seed times this, wrapped (for
-/// a float field, those bits).
-const MULTIPLIERS: [u32; 10] =
-    [1, 0x9e37, 0x9e37_79b9, 0x7f4a_7c15, 0x85eb, 0xc2b2_ae35, 0x7fc0_0001, 0x27d4_eb2f, 0x1656_67b1, 0xfff8_0001];
+/// a float field, those bits; for a reference, the item it selects modulo
+/// [`ITEMS`] + 1, the last null).
+const MULTIPLIERS: [u32; 12] = [
+    1,
+    0x9e37,
+    0x9e37_79b9,
+    0x7f4a_7c15,
+    0x85eb,
+    0xc2b2_ae35,
+    0x7fc0_0001,
+    0x27d4_eb2f,
+    0x1656_67b1,
+    0xfff8_0001,
+    3,
+    5,
+];
 
 /// The fields an entry's immediate may name: the packed ones for
 /// `struct.get_s` and `struct.get_u`, every one for `struct.get` and
@@ -64,18 +85,20 @@ pub fn reads_back(entry: &Entry) -> bool {
 
 /// The type of `f`'s parameter `i` for `entry` on field `field`: the
 /// field values of `struct.new` and the value of `struct.set` are of their
-/// field's type, the rest i32s.
+/// field's type (a reference's selector an i32), the rest i32s.
 pub fn param_type(entry: &Entry, field: u8, i: usize) -> ValType {
     match (entry.name, i) {
-        ("struct.new", k) => FIELDS[k].value_type(),
-        ("struct.set", 2) => FIELDS[field as usize].value_type(),
+        ("struct.new", k) => FIELDS[k].param_type(),
+        ("struct.set", 2) => FIELDS[field as usize].param_type(),
         _ => ValType::I32,
     }
 }
 
-/// The module's struct type and `$digest`.
+/// The module's struct type, its reference fields' declarations and
+/// `$digest`.
 pub fn declarations() -> String {
-    let fields: String = FIELDS.iter().map(|s| format!(" (field (mut {}))", s.name())).collect();
+    let refs: String = Storage::REFS.iter().map(|&r| super::arrays::ref_declarations(r)).collect();
+    let fields: String = FIELDS.iter().map(|s| format!(" (field (mut {}))", s.type_text())).collect();
     let mut digest = String::new();
     for (k, s) in FIELDS.iter().enumerate() {
         let get = if s.packed() { "struct.get_u" } else { "struct.get" };
@@ -83,7 +106,7 @@ pub fn declarations() -> String {
         digest.push_str(&format!(" i64.const 1000003 i64.mul local.get $a {read} i64.add"));
     }
     format!(
-        "  (type $s (struct{fields}))\n  (func $digest (param $a (ref null $s)) (result i64)\n    i64.const 0{digest})\n"
+        "{refs}  (type $s (struct{fields}))\n  (func $digest (param $a (ref null $s)) (result i64)\n    i64.const 0{digest})\n"
     )
 }
 
@@ -103,14 +126,18 @@ pub fn locals(params: &[ValType]) -> String {
     s
 }
 
-/// `instr` (of `entry`, `params` parameters on the stack) with its struct
-/// operand made first from `(seed, null flag)`, and a struct it made or
-/// wrote read back after it.
-pub fn wrapped(entry: &Entry, params: usize, instr: &str) -> String {
-    if matches!(entry.name, "struct.new" | "struct.new_default") {
-        return format!("{instr} call $digest");
-    }
+/// `instr` (of `entry` on field `field`, `params` parameters on the stack)
+/// with its struct operand made first from `(seed, null flag)` (a
+/// reference field's value from its selector), and a struct it made or
+/// wrote, or a reference it read, read back after it.
+pub fn wrapped(entry: &Entry, field: u8, params: usize, instr: &str) -> String {
     let mut s: String = (0..params).rev().map(|i| format!("local.set $p{i} ")).collect();
+    if matches!(entry.name, "struct.new" | "struct.new_default") {
+        for (i, f) in FIELDS.iter().enumerate().take(params) {
+            s.push_str(&format!("local.get $p{i}{} ", f.pick_text()));
+        }
+        return format!("{s}{instr} call $digest");
+    }
     let fields: String = FIELDS
         .iter()
         .zip(MULTIPLIERS)
@@ -118,16 +145,31 @@ pub fn wrapped(entry: &Entry, params: usize, instr: &str) -> String {
             Storage::I64 => format!("local.get $p0 i64.extend_i32_u i64.const {m} i64.mul "),
             Storage::F64 => format!("local.get $p0 i64.extend_i32_u i64.const {m} i64.mul f64.reinterpret_i64 "),
             Storage::F32 => format!("local.get $p0 i32.const {} i32.mul f32.reinterpret_i32 ", m as i32),
+            r if r.is_ref() => {
+                format!(
+                    "local.get $p0 i32.const {} i32.mul i32.const {} i32.rem_u{} ",
+                    m as i32,
+                    ITEMS + 1,
+                    r.pick_text()
+                )
+            }
             _ => format!("local.get $p0 i32.const {} i32.mul ", m as i32),
         })
         .collect();
     s.push_str(&format!(
         "local.get $p1 if (result (ref null $s)) ref.null $s else {fields}struct.new $s end local.set $a local.get $a "
     ));
+    let field = FIELDS.get(field as usize);
     if entry.name == "struct.set" {
-        s.push_str("local.get $p2 ");
+        s.push_str(&format!("local.get $p2{} ", field.map_or("", |f| f.pick_text())));
     }
     s.push_str(instr);
+    if entry.name == "struct.get"
+        && let Some(f) = field.filter(|f| f.is_ref())
+    {
+        s.push(' ');
+        s.push_str(f.to_i64_text());
+    }
     if reads_back(entry) {
         s.push_str(" local.get $a call $digest");
     }
@@ -137,16 +179,22 @@ pub fn wrapped(entry: &Entry, params: usize, instr: &str) -> String {
 /// One tuple of `f`'s parameters for `entry` on field `field`.
 pub fn operands(s: &mut dyn Source, entry: &Entry, field: u8) -> Vec<Val> {
     match entry.name {
-        "struct.new" => FIELDS.iter().map(|f| scalar(s, f.value_type())).collect(),
+        "struct.new" => FIELDS.iter().map(|f| value(s, *f)).collect(),
         "struct.new_default" => Vec::new(),
         name => {
             let mut args = vec![scalar(s, ValType::I32), Val::I32((s.below(8) == 0) as u32)];
             if name == "struct.set" {
-                args.push(scalar(s, FIELDS[field as usize].value_type()));
+                args.push(value(s, FIELDS[field as usize]));
             }
             args
         }
     }
+}
+
+/// A value for a field of `storage`: a reference's selector, null one
+/// time in eight.
+fn value(s: &mut dyn Source, storage: Storage) -> Val {
+    if storage.is_ref() { Val::I32(s.below(u64::from(ITEMS) + 1) as u32) } else { scalar(s, storage.value_type()) }
 }
 
 #[cfg(test)]
@@ -166,9 +214,10 @@ mod tests {
             }
             assert_eq!(e.results.len(), 1, "{}", e.name);
         }
-        // Every integer storage twice, at two offsets; each float once.
-        for s in Storage::ALL {
-            let twice = !matches!(s, Storage::F32 | Storage::F64);
+        // Every integer storage twice, at two offsets; each float and
+        // reference once.
+        for s in Storage::ALL.into_iter().chain(Storage::REFS) {
+            let twice = !matches!(s, Storage::F32 | Storage::F64 | Storage::Func | Storage::Box);
             assert_eq!(FIELDS.iter().filter(|f| **f == s).count(), 1 + twice as usize, "{s:?}");
         }
     }

@@ -290,9 +290,12 @@ impl Entry {
                 f.gc = true;
                 f.bulk_memory = true;
             }
+            // A field of function references declares its functions in an
+            // element segment (`arrays::ref_declarations`).
             Group::Struct => {
                 f.reference_types = true;
                 f.gc = true;
+                f.bulk_memory = true;
             }
         }
         f

@@ -518,11 +518,11 @@ pub const ENTRIES: &[Entry] = &[
     // Arrays of function references from an element segment.
     e("array.new_elem", Group::Array, &[I32, I32], &[I32, I64], Imm::Array),
     e("array.init_elem", Group::Array, &[I32, I32, I32, I32, I32], &[I32, I64], Imm::Array),
-    // Struct instructions (0xfb 0x00 ...) on a struct of ten fields
+    // Struct instructions (0xfb 0x00 ...) on a struct of twelve fields
     // (`structs.rs`): made from `(seed, null flag)`, a made or written
     // struct read back as a hash; a field value is of its field's type
     // (`Spec::params`, `Spec::results`).
-    e("struct.new", Group::Struct, &[I32, I32, I32, I64, I32, I32, F32, I64, I32, F64], &[I64], Imm::Struct),
+    e("struct.new", Group::Struct, &[I32, I32, I32, I64, I32, I32, F32, I64, I32, F64, I32, I32], &[I64], Imm::Struct),
     e("struct.new_default", Group::Struct, &[], &[I64], Imm::Struct),
     e("struct.get", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
     e("struct.get_s", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
