@@ -2,7 +2,8 @@
 //! `memory.copy 0 1` from a second memory and `table.copy $tab $src` from
 //! a second table, for every pair of address types. The module reads back
 //! as the spec it was built for; the length is an `i64` only where both
-//! are 64-bit; the reference, Wasmtime and wasmi agree call by call and on
+//! are 64-bit; tables are of one element type, or typed function
+//! references are copied into `funcref`s; the reference, Wasmtime and wasmi agree call by call and on
 //! both memories or tables; copies complete and trap out of bounds; what
 //! the source holds is what the destination reads after a copy (not the
 //! destination's own contents); and an engine copying within the
@@ -46,6 +47,20 @@ fn the_sweep_copies_between_every_pair_of_address_types() {
             pairs(name).iter().map(|i| (i.address64(), i.source_kind().unwrap().0)).collect();
         assert_eq!(kinds.len(), 4, "{name}: {kinds:?}");
     }
+    // Tables: each of one element type, and typed function references
+    // into `funcref`s (a subtype's table into its supertype's).
+    use crosscheck::single_inst::catalog::Elements;
+    let elements: std::collections::BTreeSet<(String, String)> = pairs("table.copy")
+        .iter()
+        .map(|i| (format!("{:?}", i.table().unwrap().elements), format!("{:?}", i.source_table().unwrap().elements)))
+        .collect();
+    let want: std::collections::BTreeSet<(String, String)> = Elements::ALL
+        .iter()
+        .map(|e| (e, e))
+        .chain([(&Elements::Funcref, &Elements::TypedFuncref)])
+        .map(|(d, s)| (format!("{d:?}"), format!("{s:?}")))
+        .collect();
+    assert_eq!(elements, want);
 }
 
 #[test]

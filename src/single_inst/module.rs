@@ -148,6 +148,12 @@ impl Spec {
                 text.push_str(" src-max=none");
             }
         }
+        if let Some(src) = self.imm.source_table()
+            && src.elements != table.elements
+            && let Some(word) = src.elements.word()
+        {
+            text.push_str(&format!(" src-{word}"));
+        }
         text
     }
 
@@ -214,6 +220,7 @@ impl Spec {
         f.multi_memory |= self.imm.source_memory().is_some();
         f.gc |= matches!(self.imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
         f.gc |= self.imm.table().is_some_and(|t| t.elements.needs_gc());
+        f.gc |= self.imm.source_table().is_some_and(|t| t.elements.needs_gc());
         f
     }
 

@@ -80,7 +80,15 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // `table.copy $tab $src`: from a second table.
         Imm::Table if words.starts_with(&["$tab", "$src"]) => Immediates::Tables {
             dst: table,
-            src: Table { table64: words.contains(&"src=i64"), unbounded: words.contains(&"src-max=none"), elements },
+            src: Table {
+                table64: words.contains(&"src=i64"),
+                unbounded: words.contains(&"src-max=none"),
+                // `src-elem=typed`: of another element type than `$tab`.
+                elements: Elements::ALL
+                    .into_iter()
+                    .find(|e| e.word().is_some_and(|w| words.contains(&format!("src-{w}").as_str())))
+                    .unwrap_or(elements),
+            },
         },
         Imm::Table | Imm::Elem => Immediates::Table(table),
         Imm::Indirect => {

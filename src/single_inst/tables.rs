@@ -115,12 +115,11 @@ pub fn declarations(entry: &Entry, imm: &Immediates) -> String {
     if let Some(src) = imm.source_table() {
         let address_type = if src.table64 { "i64 " } else { "" };
         let maximum = if src.unbounded { String::new() } else { format!(" {TABLE_SIZE}") };
-        m.push_str(&format!("  (table $src (export \"src\") {address_type}{TABLE_SIZE}{maximum} {element_type})\n"));
-        m.push_str(&format!(
-            "  (elem (table $src) ({}) {element_type}{})\n",
-            const_text(src, 0),
-            items(table, &SOURCE)
-        ));
+        // Of the destination's element type, or of a subtype of it
+        // (typed function references into `funcref`s).
+        let src_type = src.elements.type_text();
+        m.push_str(&format!("  (table $src (export \"src\") {address_type}{TABLE_SIZE}{maximum} {src_type})\n"));
+        m.push_str(&format!("  (elem (table $src) ({}) {src_type}{})\n", const_text(src, 0), items(src, &SOURCE)));
     }
     if entry.name == "table.get" && table.elements == Elements::Funcref {
         m.push_str("  (table $scratch 1 1 funcref)\n");

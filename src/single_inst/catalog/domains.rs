@@ -48,11 +48,16 @@ impl Entry {
             }
             Imm::Memory | Imm::Data => Immediates::Memory(Memory::arbitrary(u)?),
             Imm::Table if self.name == "table.copy" => {
-                // From a second table (of the same element type) one time
-                // in two.
+                // From a second table one time in two: of the same element
+                // type, or into `funcref`s one time in two of typed
+                // function references.
                 let dst = Table::arbitrary(u, true)?;
                 if u.arbitrary()? {
-                    let src = Table { elements: dst.elements, ..Table::arbitrary(u, false)? };
+                    let elements = match dst.elements {
+                        Elements::Funcref if u.arbitrary()? => Elements::TypedFuncref,
+                        e => e,
+                    };
+                    let src = Table { elements, ..Table::arbitrary(u, false)? };
                     Immediates::Tables { dst, src }
                 } else {
                     Immediates::Table(dst)
@@ -178,9 +183,13 @@ impl Entry {
                 let mut out: Vec<Immediates> =
                     Elements::ALL.into_iter().flat_map(|e| Table::all_of(e).map(Immediates::Table)).collect();
                 if self.name == "table.copy" {
-                    for elements in Elements::ALL {
-                        let t = |(table64, unbounded)| Table { table64, unbounded, elements };
-                        out.extend(COPY_PAIRS.map(|(dst, src)| Immediates::Tables { dst: t(dst), src: t(src) }));
+                    // Between tables of each element type, and from typed
+                    // function references into `funcref`s.
+                    let pairs =
+                        Elements::ALL.map(|e| (e, e)).into_iter().chain([(Elements::Funcref, Elements::TypedFuncref)]);
+                    for (d, s) in pairs {
+                        let t = |(table64, unbounded), elements| Table { table64, unbounded, elements };
+                        out.extend(COPY_PAIRS.map(|(dst, src)| Immediates::Tables { dst: t(dst, d), src: t(src, s) }));
                     }
                 }
                 out
