@@ -273,6 +273,46 @@ fn instruction_of(wasm: &[u8], made: bool, table: bool, cast: bool) -> String {
     panic!("no code for f")
 }
 
+/// Every operator of the exported function `f`, as wasmparser prints it.
+fn operators_of_f(wasm: &[u8]) -> Vec<String> {
+    use wasmparser::{ExternalKind, Parser, Payload};
+    let (mut f, mut index, mut out) = (None, 0, Vec::new());
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.unwrap() {
+            Payload::ImportSection(_) => panic!("single_inst modules import nothing"),
+            Payload::ExportSection(exports) => {
+                let mut exports = exports.into_iter().map(Result::unwrap);
+                f = exports.find(|e| e.name == "f" && e.kind == ExternalKind::Func).map(|e| e.index);
+            }
+            Payload::CodeSectionEntry(body) => {
+                if Some(index) == f {
+                    let mut r = body.get_operators_reader().unwrap();
+                    while !r.eof() {
+                        out.push(format!("{:?}", r.read().unwrap()));
+                    }
+                }
+                index += 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn catalog_has_every_exception_instruction() {
+    // `visit_throw_ref` reads `throw.ref` through `wasmparser_operators`.
+    let exceptions: BTreeSet<String> = wasmparser_operators()
+        .into_iter()
+        .filter(|(p, _)| *p == "exceptions")
+        .map(|(_, n)| n.replace('.', "_"))
+        .collect();
+    assert_eq!(names_of(Group::Exception), exceptions);
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Exception) {
+        assert!(e.features().exceptions, "{} needs exceptions", e.name);
+    }
+}
+
 #[test]
 fn every_entry_assembles_and_names_itself() {
     let mut g = SplitMix(11);
@@ -286,12 +326,6 @@ fn every_entry_assembles_and_names_itself() {
             spec.features().validate(&wasm).unwrap_or_else(|err| panic!("{}: {err}", spec.section_text()));
             // The operator wasmparser decodes is the one the entry names
             // (`I8x16Shuffle { .. }` for `i8x16.shuffle`).
-            let op = instruction_of(
-                &wasm,
-                matches!(e.group, Group::Reference | Group::Table | Group::Array | Group::Struct),
-                e.group == Group::Table,
-                e.imm == Imm::Cast,
-            );
             let camel: String = e
                 .name
                 .split(['.', '_'])
@@ -300,6 +334,21 @@ fn every_entry_assembles_and_names_itself() {
                     c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
                 })
                 .collect();
+            // An exception instruction sits inside the code that throws and
+            // catches around it: one of `f`'s operators is it.
+            let op = if e.group == Group::Exception {
+                operators_of_f(&wasm)
+                    .into_iter()
+                    .find(|o| o.split([' ', '{', '(']).next() == Some(camel.as_str()))
+                    .unwrap_or_else(|| panic!("{}: not in f", e.name))
+            } else {
+                instruction_of(
+                    &wasm,
+                    matches!(e.group, Group::Reference | Group::Table | Group::Array | Group::Struct),
+                    e.group == Group::Table,
+                    e.imm == Imm::Cast,
+                )
+            };
             let op_name = op.split([' ', '{', '(']).next().unwrap();
             // `RefTestNonNull`, `RefCastNullable`: the type's nullability.
             let op_name = match e.imm {

@@ -91,6 +91,11 @@ fn gc_ref_store_null_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn catch_all_first_is_caught_by_the_fuzz_target() {
+    caught(Fault::CatchAllFirst);
+}
+
+#[test]
 fn gc_store_canonicalizing_nans_is_caught_by_the_fuzz_target() {
     caught(Fault::GcStoreCanonicalizesNan);
 }
@@ -157,6 +162,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::ArrayNewFixedReversed,
         Fault::ElemSegmentOffsetIgnored,
         Fault::GcRefStoreNull,
+        Fault::CatchAllFirst,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

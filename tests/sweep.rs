@@ -179,6 +179,13 @@ fn sweep_catches_casts_blind_to_rec_groups_and_too_lenient() {
     caught_by_sweep("cast-too-lenient", "ref.cast");
 }
 
+/// A `try_table` trying its `catch_all` before its `catch` clauses: the
+/// sweep throws tags each clause takes.
+#[test]
+fn sweep_catches_catch_all_tried_first() {
+    caught_by_sweep("catch-all-first", "try_table");
+}
+
 /// A reference stored into an array or a struct stored as null: the
 /// sweep's arrays and structs of references read every element and field
 /// back.

@@ -118,6 +118,10 @@ pub enum Fault {
     /// reference store null (an engine whose store of a managed reference
     /// loses the value on its way through the write barrier).
     GcRefStoreNull,
+    /// Per-instruction: `try_table` tries its `catch_all` clauses before
+    /// the others (an engine matching handlers out of order), so an
+    /// exception a `catch` of its tag should take goes to the `catch_all`.
+    CatchAllFirst,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -202,6 +206,7 @@ impl Fault {
         Fault::ArrayNewFixedReversed,
         Fault::ElemSegmentOffsetIgnored,
         Fault::GcRefStoreNull,
+        Fault::CatchAllFirst,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -360,6 +365,7 @@ impl Fault {
             Fault::ArrayNewFixedReversed => "array-new-fixed-reversed",
             Fault::ElemSegmentOffsetIgnored => "elem-segment-offset-ignored",
             Fault::GcRefStoreNull => "gc-ref-store-null",
+            Fault::CatchAllFirst => "catch-all-first",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

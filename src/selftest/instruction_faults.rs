@@ -24,7 +24,9 @@
 //! `array.init_elem` reading their segment from its first item
 //! ([`super::Fault::ElemSegmentOffsetIgnored`]), and a reference stored
 //! into an array or a struct stored as null
-//! ([`super::Fault::GcRefStoreNull`]).
+//! ([`super::Fault::GcRefStoreNull`]), and a `try_table` that tries its
+//! `catch_all` clauses before the others
+//! ([`super::Fault::CatchAllFirst`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -50,6 +52,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::ArrayNewFixedReversed => new_fixed_reversed(wasm),
         Fault::ElemSegmentOffsetIgnored => elem_segment_offset_ignored(wasm),
         Fault::GcRefStoreNull => gc_ref_stores_null(wasm),
+        Fault::CatchAllFirst => catch_alls_first(wasm),
         _ => None,
     }
 }
@@ -406,6 +409,29 @@ fn gc_ref_stores_null(wasm: &[u8]) -> Option<Vec<u8>> {
             }
             _ => return None,
         })
+    })
+}
+
+/// `wasm` with the `catch_all` and `catch_all_ref` clauses of every
+/// `try_table` moved before its other clauses (the per-instruction fault
+/// [`super::Fault::CatchAllFirst`]): an exception a `catch` of its tag
+/// should take goes to the `catch_all`. `None` where no `try_table` has
+/// both kinds.
+fn catch_alls_first(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+    let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, _| {
+        let O::TryTable { try_table } = op else { return None };
+        let is_all =
+            |c: &wasmparser::Catch| matches!(c, wasmparser::Catch::All { .. } | wasmparser::Catch::AllRef { .. });
+        let (all, tagged): (Vec<_>, Vec<_>) = try_table.catches.iter().cloned().partition(is_all);
+        if all.is_empty() || tagged.is_empty() {
+            return None;
+        }
+        let catches: Vec<wasm_encoder::Catch> =
+            all.into_iter().chain(tagged).map(|c| RoundtripReencoder.catch(c).ok()).collect::<Option<_>>()?;
+        let ty = RoundtripReencoder.block_type(try_table.ty).ok()?;
+        Some(vec![I::TryTable(ty, catches.into())])
     })
 }
 

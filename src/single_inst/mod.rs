@@ -25,6 +25,7 @@ pub mod arrays;
 pub mod casts;
 pub mod catalog;
 pub mod check;
+pub mod exceptions;
 pub mod module;
 pub mod operands;
 pub mod readback;

@@ -101,6 +101,7 @@ impl Spec {
             Immediates::Cast { heap, nullable } => format!("{name} {}", super::casts::cast_type(heap, nullable)),
             Immediates::Array { .. } => super::arrays::instruction_text(self.entry),
             Immediates::Struct { field } => super::structs::instruction_text(self.entry, field),
+            Immediates::Tag(_) => super::exceptions::instruction_text(self.entry),
         }
     }
 
@@ -135,6 +136,9 @@ impl Spec {
         }
         if memory.shared {
             text.push_str(" shared");
+        }
+        if let Immediates::Tag(payload) = self.imm {
+            text.push_str(&format!(" payload={payload}"));
         }
         if let Immediates::Array { storage, same } = self.imm {
             text.push_str(&format!(" storage={}", storage.name()));
@@ -182,6 +186,9 @@ impl Spec {
                 *p = super::structs::param_type(self.entry, field, i);
             }
         }
+        if let Immediates::Tag(payload) = self.imm {
+            params = super::exceptions::params(payload);
+        }
         if let Immediates::Array { storage, .. } = self.imm {
             for (p, role) in params.iter_mut().zip(super::arrays::roles(self.entry)) {
                 if *role == super::arrays::Role::Value {
@@ -204,6 +211,7 @@ impl Spec {
             ("struct.get", Immediates::Struct { field }) => {
                 results[0] = super::structs::FIELDS[field as usize].value_type()
             }
+            (_, Immediates::Tag(payload)) => results = super::exceptions::results(payload),
             _ => {}
         }
         results
@@ -221,6 +229,7 @@ impl Spec {
         f.gc |= matches!(self.imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
         f.gc |= self.imm.table().is_some_and(|t| t.elements.needs_gc());
         f.gc |= self.imm.source_table().is_some_and(|t| t.elements.needs_gc());
+        f.simd |= matches!(self.imm, Immediates::Tag(p) if super::exceptions::needs_simd(p));
         f
     }
 
@@ -304,6 +313,9 @@ impl Spec {
         if let Immediates::Struct { field } = self.imm {
             return super::structs::wrapped(self.entry, field, self.entry.params.len(), &instr);
         }
+        if let Immediates::Tag(payload) = self.imm {
+            return super::exceptions::wrapped(self.entry, payload);
+        }
         match super::refs::sig(self.entry, &self.imm) {
             Some(sig) => super::refs::wrapped(&sig, &self.imm, &instr),
             None => match self.imm.table() {
@@ -322,6 +334,9 @@ impl Spec {
         }
         if let Immediates::Struct { .. } = self.imm {
             return super::structs::locals(&self.params());
+        }
+        if let Immediates::Tag(payload) = self.imm {
+            return super::exceptions::locals(payload);
         }
         match (super::refs::sig(self.entry, &self.imm), self.imm.table()) {
             (Some(sig), _) => super::refs::locals(&sig),
@@ -376,6 +391,9 @@ impl Spec {
         }
         if let Immediates::Struct { .. } = self.imm {
             m.push_str(&super::structs::declarations());
+        }
+        if let Immediates::Tag(payload) = self.imm {
+            m.push_str(&super::exceptions::declarations(payload));
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {

@@ -349,6 +349,9 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     if let Immediates::Struct { field } = *imm {
         return Tuple { args: super::structs::operands(s, entry, field), poke: None };
     }
+    if let Immediates::Tag(payload) = *imm {
+        return Tuple { args: super::exceptions::operands(s, payload), poke: None };
+    }
     if let Immediates::Array { storage, same } = *imm {
         return Tuple { args: super::arrays::operands(s, entry, storage, same), poke: None };
     }

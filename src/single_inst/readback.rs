@@ -104,6 +104,8 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
             let heap = super::casts::CAST_HEAPS.iter().position(|h| *h == heap)? as u8;
             Immediates::Cast { heap, nullable: words.contains(&"null") }
         }
+        // `throw $e payload=2`.
+        Imm::Tag => Immediates::Tag(words.iter().find_map(|w| w.strip_prefix("payload="))?.parse().ok()?),
         // `struct.get $s 3`: the field ends the text (none: the allocations).
         Imm::Struct => Immediates::Struct { field: words.last().and_then(|w| w.parse().ok()).unwrap_or(0) },
         Imm::Array => Immediates::Array {

@@ -86,6 +86,7 @@ impl Entry {
                 nullable: u.arbitrary()?,
             },
             Imm::Struct => Immediates::Struct { field: *u.choose(&crate::single_inst::structs::fields(self))? },
+            Imm::Tag => Immediates::Tag(u.int_in_range(0..=crate::single_inst::exceptions::PAYLOADS.len() as u8 - 1)?),
             // `array.copy` within one array one time in two.
             Imm::Array => Immediates::Array {
                 storage: *u.choose(crate::single_inst::arrays::storages(self))?,
@@ -206,6 +207,7 @@ impl Entry {
             Imm::Cast => (0..crate::single_inst::casts::CAST_HEAPS.len() as u8)
                 .flat_map(|heap| [false, true].map(|nullable| Immediates::Cast { heap, nullable }))
                 .collect(),
+            Imm::Tag => (0..crate::single_inst::exceptions::PAYLOADS.len() as u8).map(Immediates::Tag).collect(),
             Imm::Struct => crate::single_inst::structs::fields(self)
                 .into_iter()
                 .map(|field| Immediates::Struct { field })

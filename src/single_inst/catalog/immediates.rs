@@ -70,6 +70,9 @@ pub enum Immediates {
     Struct {
         field: u8,
     },
+    /// An exception instruction's payload types, an index into
+    /// [`crate::single_inst::exceptions::PAYLOADS`].
+    Tag(u8),
 }
 
 /// The one-page memory a memory instruction runs against: not an

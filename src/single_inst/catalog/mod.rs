@@ -64,19 +64,21 @@ pub enum Group {
     /// the module from i32 parameters and their results observed as i32s
     /// ([`crate::single_inst::refs`], [`crate::single_inst::casts`]).
     Reference,
-    /// Wasm 3.0's array instructions (`array.new`, `array.new_default`,
-    /// `array.new_data`, `array.get`, `array.get_s/u`, `array.set`,
-    /// `array.len`, `array.fill`, `array.copy`, `array.init_data`) on an
-    /// array of `i8`, `i16`, `i32` or `i64` elements made inside the module
-    /// from i32 parameters, a made or written array read back as its
-    /// length and a hash ([`crate::single_inst::arrays`]).
+    /// Wasm 3.0's array instructions (all fourteen) on an array of a
+    /// number or reference storage made inside the module from i32
+    /// parameters, a made or written array read back as its length and a
+    /// hash ([`crate::single_inst::arrays`]).
     Array,
     /// Wasm 3.0's struct instructions (`struct.new`, `struct.new_default`,
-    /// `struct.get`, `struct.get_s/u`, `struct.set`) on a struct of eight
-    /// integer fields of every storage, made inside the module from i32
+    /// `struct.get`, `struct.get_s/u`, `struct.set`) on a struct of
+    /// twelve fields of every storage, made inside the module from i32
     /// parameters, a made or written struct read back as a hash
     /// ([`crate::single_inst::structs`]).
     Struct,
+    /// Wasm 3.0's exception instructions (`throw`, `throw_ref`,
+    /// `try_table`): a payload of four values thrown and caught back
+    /// ([`crate::single_inst::exceptions`]).
+    Exception,
 }
 
 impl Group {
@@ -91,6 +93,7 @@ impl Group {
             Group::Table => "table",
             Group::Array => "array",
             Group::Struct => "struct",
+            Group::Exception => "exception",
         }
     }
 }
@@ -150,6 +153,9 @@ pub enum Imm {
     /// A struct instruction: the field it reads or writes (see
     /// [`crate::single_inst::structs::fields`]).
     Struct,
+    /// An exception instruction: the types of its tags' payload (see
+    /// [`crate::single_inst::exceptions::PAYLOADS`]).
+    Tag,
 }
 
 /// One catalogued instruction.
@@ -296,6 +302,11 @@ impl Entry {
                 f.reference_types = true;
                 f.gc = true;
                 f.bulk_memory = true;
+            }
+            // `exnref` is a reference type.
+            Group::Exception => {
+                f.reference_types = true;
+                f.exceptions = true;
             }
         }
         f

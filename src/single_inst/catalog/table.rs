@@ -524,6 +524,12 @@ pub const ENTRIES: &[Entry] = &[
     // (`Spec::params`, `Spec::results`).
     e("struct.new", Group::Struct, &[I32, I32, I32, I64, I32, I32, F32, I64, I32, F64, I32, I32], &[I64], Imm::Struct),
     e("struct.new_default", Group::Struct, &[], &[I64], Imm::Struct),
+    // Exception instructions (0x08, 0x0a, 0x1f): a payload of four values
+    // (their types the immediates', `Spec::params`) and a selector of the
+    // path; the payload caught back and the path (`exceptions.rs`).
+    e("throw", Group::Exception, &[I32, I32, I32, I32, I32], &[I32, I32, I32, I32, I32], Imm::Tag),
+    e("throw_ref", Group::Exception, &[I32, I32, I32, I32, I32], &[I32, I32, I32, I32, I32], Imm::Tag),
+    e("try_table", Group::Exception, &[I32, I32, I32, I32, I32], &[I32, I32, I32, I32, I32], Imm::Tag),
     e("struct.get", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
     e("struct.get_s", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
     e("struct.get_u", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
