@@ -96,6 +96,11 @@ fn catch_all_first_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn return_call_keeping_its_callers_handler_is_caught_by_the_fuzz_target() {
+    caught(Fault::ReturnCallKeepsHandler);
+}
+
+#[test]
 fn gc_store_canonicalizing_nans_is_caught_by_the_fuzz_target() {
     caught(Fault::GcStoreCanonicalizesNan);
 }
@@ -163,6 +168,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::ElemSegmentOffsetIgnored,
         Fault::GcRefStoreNull,
         Fault::CatchAllFirst,
+        Fault::ReturnCallKeepsHandler,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

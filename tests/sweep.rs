@@ -186,6 +186,13 @@ fn sweep_catches_catch_all_tried_first() {
     caught_by_sweep("catch-all-first", "try_table");
 }
 
+/// A `return_call` inside a `try_table` that keeps the caller's handler:
+/// the sweep's relays tail-call their throwers from inside one.
+#[test]
+fn sweep_catches_a_return_call_keeping_its_callers_handler() {
+    caught_by_sweep("return-call-keeps-handler", "throw");
+}
+
 /// A reference stored into an array or a struct stored as null: the
 /// sweep's arrays and structs of references read every element and field
 /// back.

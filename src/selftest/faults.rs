@@ -122,6 +122,11 @@ pub enum Fault {
     /// the others (an engine matching handlers out of order), so an
     /// exception a `catch` of its tag should take goes to the `catch_all`.
     CatchAllFirst,
+    /// Per-instruction: a `return_call` runs its callee inside the
+    /// caller's handlers (an engine lowering a tail call inside a
+    /// `try_table` as a call and a return), so a `try_table` around it
+    /// takes what the callee throws.
+    ReturnCallKeepsHandler,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -207,6 +212,7 @@ impl Fault {
         Fault::ElemSegmentOffsetIgnored,
         Fault::GcRefStoreNull,
         Fault::CatchAllFirst,
+        Fault::ReturnCallKeepsHandler,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -366,6 +372,7 @@ impl Fault {
             Fault::ElemSegmentOffsetIgnored => "elem-segment-offset-ignored",
             Fault::GcRefStoreNull => "gc-ref-store-null",
             Fault::CatchAllFirst => "catch-all-first",
+            Fault::ReturnCallKeepsHandler => "return-call-keeps-handler",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

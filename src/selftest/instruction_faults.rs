@@ -26,7 +26,9 @@
 //! into an array or a struct stored as null
 //! ([`super::Fault::GcRefStoreNull`]), and a `try_table` that tries its
 //! `catch_all` clauses before the others
-//! ([`super::Fault::CatchAllFirst`]).
+//! ([`super::Fault::CatchAllFirst`]), and a `return_call` made a `call`
+//! and a `return`, inside whose handlers the callee then runs
+//! ([`super::Fault::ReturnCallKeepsHandler`]).
 //! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
@@ -53,6 +55,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::ElemSegmentOffsetIgnored => elem_segment_offset_ignored(wasm),
         Fault::GcRefStoreNull => gc_ref_stores_null(wasm),
         Fault::CatchAllFirst => catch_alls_first(wasm),
+        Fault::ReturnCallKeepsHandler => return_calls_as_calls(wasm),
         _ => None,
     }
 }
@@ -432,6 +435,19 @@ fn catch_alls_first(wasm: &[u8]) -> Option<Vec<u8>> {
             all.into_iter().chain(tagged).map(|c| RoundtripReencoder.catch(c).ok()).collect::<Option<_>>()?;
         let ty = RoundtripReencoder.block_type(try_table.ty).ok()?;
         Some(vec![I::TryTable(ty, catches.into())])
+    })
+}
+
+/// `wasm` with every `return_call` made a `call` followed by `return`
+/// (the per-instruction fault [`super::Fault::ReturnCallKeepsHandler`]):
+/// the same results, but the callee runs inside the caller's frame, so a
+/// `try_table` around the tail call takes what the callee throws. `None`
+/// where there is no `return_call`.
+fn return_calls_as_calls(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, _| match *op {
+        O::ReturnCall { function_index } => Some(vec![I::Call(function_index), I::Return]),
+        _ => None,
     })
 }
 

@@ -12,8 +12,12 @@
 //! `sel`, and returns the four values it caught and the path they took
 //! (an `i32`):
 //!
-//! - bit 0 of `sel`: the throw is in `f` itself (0) or in the
-//!   `$thrower` it calls (1), so the exception unwinds a frame;
+//! - bit 0 of `sel`: the throw is in `f` itself (0) or in a function it
+//!   calls (1), so the exception unwinds a frame: `$thrower_{tag}`, or
+//!   where bit 3 is set too, `$relay_{tag}`, which `return_call`s the
+//!   thrower from inside a `try_table` catching the same tag — a tail
+//!   call leaves its caller's handlers behind, so that `try_table` must
+//!   not take it (were it taken, `$relay` returns and `f` traps);
 //! - `throw`: caught by `(catch $e)` around it; path 1;
 //! - `throw_ref`: caught first by `(catch_ref $e)` (bit 2 of `sel` clear)
 //!   or `(catch_all_ref)` (set), rethrown from its `exnref` by
@@ -71,15 +75,18 @@ fn types_text(payload: u8) -> String {
     self::payload(payload).iter().map(|t| type_text(*t)).collect::<Vec<_>>().join(" ")
 }
 
-/// The tags and their throwers.
+/// The tags, their throwers and relays.
 pub fn declarations(payload: u8) -> String {
     let types = types_text(payload);
+    let values = "local.get 0 local.get 1 local.get 2 local.get 3";
     let mut m = String::new();
     for tag in TAGS {
         let name = &tag[1..];
         m.push_str(&format!(
-            "  (tag {tag} (param {types}))\n  (func $thrower_{name} (param {types})\n    \
-             local.get 0 local.get 1 local.get 2 local.get 3 throw {tag})\n"
+            "  (tag {tag} (param {types}))\n  (func $thrower_{name} (param {types})\n    {values} throw {tag})\n  \
+             (func $relay_{name} (param {types})\n    \
+             block $wrong (result {types}) try_table (catch {tag} $wrong) {values} return_call $thrower_{name} end \
+             unreachable end drop drop drop drop)\n"
         ));
     }
     m
@@ -103,12 +110,14 @@ pub fn locals(payload: u8) -> String {
 }
 
 /// Code that throws the payload with `tag`, in `f` or (bit 0 of `sel`)
-/// from its thrower; it does not fall through.
-fn throw(tag: &str) -> String {
-    let values = "local.get $p0 local.get $p1 local.get $p2 local.get $p3";
+/// from its thrower, directly or (bit 3) through its relay; it does not
+/// fall through.
+fn throw(tag: &str, types: &str) -> String {
+    let (values, name) = ("local.get $p0 local.get $p1 local.get $p2 local.get $p3", &tag[1..]);
     format!(
-        "local.get $p4 i32.const 1 i32.and if {values} call $thrower_{} else {values} throw {tag} end unreachable",
-        &tag[1..]
+        "local.get $p4 i32.const 1 i32.and if {values} \
+         local.get $p4 i32.const 8 i32.and if (param {types}) call $relay_{name} else call $thrower_{name} end \
+         else {values} throw {tag} end unreachable"
     )
 }
 
@@ -121,7 +130,7 @@ pub fn wrapped(entry: &Entry, payload: u8) -> String {
         format!("block $h (result {types}) try_table (catch $e $h) {body} end unreachable end i32.const 1")
     };
     s.push_str(&match entry.name {
-        "throw" => caught(&throw("$e")),
+        "throw" => caught(&throw("$e", &types)),
         "throw_ref" => caught(&format!(
             "local.get $p4 i32.const 4 i32.and if \
              block $r (result exnref) try_table (catch_all_ref $r) {} end unreachable end throw_ref \
@@ -129,8 +138,8 @@ pub fn wrapped(entry: &Entry, payload: u8) -> String {
              block $r (result {types} exnref) try_table (catch_ref $e $r) {} end unreachable end \
              local.set $x drop drop drop drop local.get $x throw_ref \
              end unreachable",
-            throw("$e"),
-            throw("$e")
+            throw("$e", &types),
+            throw("$e", &types)
         )),
         _ => format!(
             "block $done (result {types} i32) block $la block $le (result {types}) block $lo (result {types}) \
@@ -138,7 +147,7 @@ pub fn wrapped(entry: &Entry, payload: u8) -> String {
              end i32.const 2 br $done \
              end i32.const 1 br $done \
              end {}i32.const 3 end",
-            selector_throws(),
+            selector_throws(&types),
             payload_zeros(payload)
         ),
     });
@@ -147,13 +156,13 @@ pub fn wrapped(entry: &Entry, payload: u8) -> String {
 
 /// The throw of `try_table`'s body: `$e`, `$other` or `$third` by bits
 /// 1–2 of the selector.
-fn selector_throws() -> String {
+fn selector_throws(types: &str) -> String {
     format!(
         "local.get $p4 i32.const 6 i32.and i32.eqz if {} end \
          local.get $p4 i32.const 6 i32.and i32.const 2 i32.eq if {} end {}",
-        throw("$e"),
-        throw("$other"),
-        throw("$third")
+        throw("$e", types),
+        throw("$other", types),
+        throw("$third", types)
     )
 }
 
@@ -172,7 +181,7 @@ fn payload_zeros(payload: u8) -> String {
 /// payloads, -0.0, lane patterns) and a selector of every path.
 pub fn operands(s: &mut dyn Source, payload: u8) -> Vec<Val> {
     let mut args: Vec<Val> = self::payload(payload).iter().map(|t| scalar(s, *t)).collect();
-    args.push(Val::I32(s.below(8) as u32));
+    args.push(Val::I32(s.below(16) as u32));
     args
 }
 

@@ -303,10 +303,11 @@ impl Entry {
                 f.gc = true;
                 f.bulk_memory = true;
             }
-            // `exnref` is a reference type.
+            // `exnref` is a reference type; a relay tail-calls its thrower.
             Group::Exception => {
                 f.reference_types = true;
                 f.exceptions = true;
+                f.tail_call = true;
             }
         }
         f
