@@ -335,8 +335,9 @@ fn every_entry_assembles_and_names_itself() {
                 })
                 .collect();
             // An exception instruction sits inside the code that throws and
-            // catches around it: one of `f`'s operators is it.
-            let op = if e.group == Group::Exception {
+            // catches around it, a call after its arguments are moved: one
+            // of `f`'s operators is it.
+            let op = if matches!(e.group, Group::Exception | Group::Call) {
                 operators_of_f(&wasm)
                     .into_iter()
                     .find(|o| o.split([' ', '{', '(']).next() == Some(camel.as_str()))
@@ -353,6 +354,8 @@ fn every_entry_assembles_and_names_itself() {
             // `RefTestNonNull`, `RefCastNullable`: the type's nullability.
             let op_name = match e.imm {
                 Imm::Cast => op_name.strip_suffix("NonNull").or(op_name.strip_suffix("Nullable")).unwrap_or(op_name),
+                // `select (result t)` is `TypedSelect`.
+                Imm::Select => op_name.strip_prefix("Typed").unwrap_or(op_name),
                 _ => op_name,
             };
             assert_eq!(op_name.to_lowercase(), camel.to_lowercase(), "{}: decoded {op}", e.name);

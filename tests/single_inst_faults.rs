@@ -101,6 +101,16 @@ fn return_call_keeping_its_callers_handler_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn select_on_the_low_byte_is_caught_by_the_fuzz_target() {
+    caught(Fault::SelectLowByteCondition);
+}
+
+#[test]
+fn return_call_swapping_arguments_is_caught_by_the_fuzz_target() {
+    caught(Fault::ReturnCallSwapsArgs);
+}
+
+#[test]
 fn gc_store_canonicalizing_nans_is_caught_by_the_fuzz_target() {
     caught(Fault::GcStoreCanonicalizesNan);
 }
@@ -169,6 +179,8 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::GcRefStoreNull,
         Fault::CatchAllFirst,
         Fault::ReturnCallKeepsHandler,
+        Fault::SelectLowByteCondition,
+        Fault::ReturnCallSwapsArgs,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

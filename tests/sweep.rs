@@ -193,6 +193,15 @@ fn sweep_catches_a_return_call_keeping_its_callers_handler() {
     caught_by_sweep("return-call-keeps-handler", "throw");
 }
 
+/// A `select` testing the low byte of its condition, and a tail call
+/// swapping two arguments of one type: the sweep's conditions include the
+/// sign bit alone, its callees return every argument.
+#[test]
+fn sweep_catches_select_and_return_call_faults() {
+    caught_by_sweep("select-low-byte-condition", "select");
+    caught_by_sweep("return-call-swaps-args", "return_call");
+}
+
 /// A reference stored into an array or a struct stored as null: the
 /// sweep's arrays and structs of references read every element and field
 /// back.

@@ -57,7 +57,7 @@ pub enum Miscompile {
 /// What the rewriter knows of the module around a body.
 pub(super) struct Context {
     /// Parameter types of each function (imports first).
-    func_params: Vec<Vec<ValType>>,
+    pub(super) func_params: Vec<Vec<ValType>>,
     /// Whether each memory is 64-bit.
     pub(super) memory64: Vec<bool>,
     /// Whether each table is 64-bit.

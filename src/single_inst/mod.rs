@@ -22,6 +22,7 @@
 //! ([`crate::sweep`]) both build their Cases here.
 
 pub mod arrays;
+pub mod calls;
 pub mod casts;
 pub mod catalog;
 pub mod check;

@@ -102,6 +102,8 @@ impl Spec {
             Immediates::Array { .. } => super::arrays::instruction_text(self.entry),
             Immediates::Struct { field } => super::structs::instruction_text(self.entry, field),
             Immediates::Tag(_) => super::exceptions::instruction_text(self.entry),
+            Immediates::Select { ty, typed } => super::calls::select_text(super::calls::select_type(ty), typed),
+            Immediates::Callee(_) => format!("{name} $callee"),
         }
     }
 
@@ -139,6 +141,12 @@ impl Spec {
         }
         if let Immediates::Tag(payload) = self.imm {
             text.push_str(&format!(" payload={payload}"));
+        }
+        if let Immediates::Select { ty, .. } = self.imm {
+            text.push_str(&format!(" type={}", super::calls::type_text(super::calls::select_type(ty))));
+        }
+        if let Immediates::Callee(shape) = self.imm {
+            text.push_str(&format!(" args={}", shape.name()));
         }
         if let Immediates::Array { storage, same } = self.imm {
             text.push_str(&format!(" storage={}", storage.name()));
@@ -189,6 +197,10 @@ impl Spec {
         if let Immediates::Tag(payload) = self.imm {
             params = super::exceptions::params(payload);
         }
+        if let Immediates::Select { ty, .. } = self.imm {
+            let ty = super::calls::select_type(ty);
+            params = vec![ty, ty, ValType::I32];
+        }
         if let Immediates::Array { storage, .. } = self.imm {
             for (p, role) in params.iter_mut().zip(super::arrays::roles(self.entry)) {
                 if *role == super::arrays::Role::Value {
@@ -212,6 +224,8 @@ impl Spec {
                 results[0] = super::structs::FIELDS[field as usize].value_type()
             }
             (_, Immediates::Tag(payload)) => results = super::exceptions::results(payload),
+            (_, Immediates::Select { ty, .. }) => results = vec![super::calls::select_type(ty)],
+            (_, Immediates::Callee(shape)) => results = shape.results(),
             _ => {}
         }
         results
@@ -230,6 +244,9 @@ impl Spec {
         f.gc |= self.imm.table().is_some_and(|t| t.elements.needs_gc());
         f.gc |= self.imm.source_table().is_some_and(|t| t.elements.needs_gc());
         f.simd |= matches!(self.imm, Immediates::Tag(p) if super::exceptions::needs_simd(p));
+        f.simd |= matches!(self.imm, Immediates::Select { ty, .. } if super::calls::select_type(ty) == ValType::V128);
+        // A typed `select` is of reference types' encoding.
+        f.reference_types |= matches!(self.imm, Immediates::Select { typed: true, .. });
         f
     }
 
@@ -316,6 +333,9 @@ impl Spec {
         if let Immediates::Tag(payload) = self.imm {
             return super::exceptions::wrapped(self.entry, payload);
         }
+        if let Immediates::Callee(shape) = self.imm {
+            return super::calls::call_body(shape, &instr);
+        }
         match super::refs::sig(self.entry, &self.imm) {
             Some(sig) => super::refs::wrapped(&sig, &self.imm, &instr),
             None => match self.imm.table() {
@@ -337,6 +357,9 @@ impl Spec {
         }
         if let Immediates::Tag(payload) = self.imm {
             return super::exceptions::locals(payload);
+        }
+        if let Immediates::Callee(_) = self.imm {
+            return super::calls::call_locals();
         }
         match (super::refs::sig(self.entry, &self.imm), self.imm.table()) {
             (Some(sig), _) => super::refs::locals(&sig),
@@ -394,6 +417,9 @@ impl Spec {
         }
         if let Immediates::Tag(payload) = self.imm {
             m.push_str(&super::exceptions::declarations(payload));
+        }
+        if let Immediates::Callee(shape) = self.imm {
+            m.push_str(&super::calls::callee_declaration(shape));
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {

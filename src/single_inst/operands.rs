@@ -352,6 +352,12 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     if let Immediates::Tag(payload) = *imm {
         return Tuple { args: super::exceptions::operands(s, payload), poke: None };
     }
+    if let Immediates::Select { ty, .. } = *imm {
+        return Tuple { args: super::calls::select_operands(s, super::calls::select_type(ty)), poke: None };
+    }
+    if let Immediates::Callee(_) = *imm {
+        return Tuple { args: super::calls::call_operands(s), poke: None };
+    }
     if let Immediates::Array { storage, same } = *imm {
         return Tuple { args: super::arrays::operands(s, entry, storage, same), poke: None };
     }

@@ -104,6 +104,16 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
             let heap = super::casts::CAST_HEAPS.iter().position(|h| *h == heap)? as u8;
             Immediates::Cast { heap, nullable: words.contains(&"null") }
         }
+        // `select (result f32) type=f32`, `select type=f32`.
+        Imm::Select => {
+            let ty = words.iter().find_map(|w| w.strip_prefix("type="))?;
+            let ty = super::calls::SELECT_TYPES.iter().position(|t| super::calls::type_text(*t) == ty)? as u8;
+            Immediates::Select { ty, typed: words.contains(&"(result") }
+        }
+        // `call $callee args=doubled`.
+        Imm::Callee => {
+            Immediates::Callee(super::calls::ArgShape::from_name(words.iter().find_map(|w| w.strip_prefix("args="))?)?)
+        }
         // `throw $e payload=2`.
         Imm::Tag => Immediates::Tag(words.iter().find_map(|w| w.strip_prefix("payload="))?.parse().ok()?),
         // `struct.get $s 3`: the field ends the text (none: the allocations).

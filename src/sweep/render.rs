@@ -78,7 +78,7 @@ fn group_counts(m: &Matrix) -> String {
     use crate::single_inst::Group;
     let count = |g: Group| m.rows.iter().filter(|r| r.entry.group == g).count();
     format!(
-        "{} instructions: {} numeric, {} memory, {} SIMD, {} relaxed SIMD, {} atomic, {} table, {} reference, {} array, {} struct, {} exception",
+        "{} instructions: {} numeric, {} memory, {} SIMD, {} relaxed SIMD, {} atomic, {} table, {} reference, {} array, {} struct, {} exception, {} parametric, {} call",
         m.rows.len(),
         count(Group::Numeric),
         count(Group::Memory),
@@ -89,7 +89,9 @@ fn group_counts(m: &Matrix) -> String {
         count(Group::Reference),
         count(Group::Array),
         count(Group::Struct),
-        count(Group::Exception)
+        count(Group::Exception),
+        count(Group::Parametric),
+        count(Group::Call)
     )
 }
 

@@ -87,6 +87,11 @@ impl Entry {
             },
             Imm::Struct => Immediates::Struct { field: *u.choose(&crate::single_inst::structs::fields(self))? },
             Imm::Tag => Immediates::Tag(u.int_in_range(0..=crate::single_inst::exceptions::PAYLOADS.len() as u8 - 1)?),
+            Imm::Select => Immediates::Select {
+                ty: u.int_in_range(0..=crate::single_inst::calls::SELECT_TYPES.len() as u8 - 1)?,
+                typed: u.arbitrary()?,
+            },
+            Imm::Callee => Immediates::Callee(*u.choose(&crate::single_inst::calls::ArgShape::ALL)?),
             // `array.copy` within one array one time in two.
             Imm::Array => Immediates::Array {
                 storage: *u.choose(crate::single_inst::arrays::storages(self))?,
@@ -208,6 +213,10 @@ impl Entry {
                 .flat_map(|heap| [false, true].map(|nullable| Immediates::Cast { heap, nullable }))
                 .collect(),
             Imm::Tag => (0..crate::single_inst::exceptions::PAYLOADS.len() as u8).map(Immediates::Tag).collect(),
+            Imm::Select => (0..crate::single_inst::calls::SELECT_TYPES.len() as u8)
+                .flat_map(|ty| [false, true].map(|typed| Immediates::Select { ty, typed }))
+                .collect(),
+            Imm::Callee => crate::single_inst::calls::ArgShape::ALL.map(Immediates::Callee).to_vec(),
             Imm::Struct => crate::single_inst::structs::fields(self)
                 .into_iter()
                 .map(|field| Immediates::Struct { field })

@@ -73,6 +73,15 @@ pub enum Immediates {
     /// An exception instruction's payload types, an index into
     /// [`crate::single_inst::exceptions::PAYLOADS`].
     Tag(u8),
+    /// `select`'s value type, an index into
+    /// [`crate::single_inst::calls::SELECT_TYPES`], and whether the
+    /// instruction names it (`select (result t)`).
+    Select {
+        ty: u8,
+        typed: bool,
+    },
+    /// How `call`'s or `return_call`'s callee takes its arguments.
+    Callee(crate::single_inst::calls::ArgShape),
 }
 
 /// The one-page memory a memory instruction runs against: not an

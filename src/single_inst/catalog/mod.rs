@@ -79,6 +79,13 @@ pub enum Group {
     /// `try_table`): a payload of four values thrown and caught back
     /// ([`crate::single_inst::exceptions`]).
     Exception,
+    /// `select` on every value type, typed or not
+    /// ([`crate::single_inst::calls`]).
+    Parametric,
+    /// `call` and `return_call` of a function taking more, as many or
+    /// fewer arguments of mixed types than the caller's twelve
+    /// ([`crate::single_inst::calls`]).
+    Call,
 }
 
 impl Group {
@@ -94,6 +101,8 @@ impl Group {
             Group::Array => "array",
             Group::Struct => "struct",
             Group::Exception => "exception",
+            Group::Parametric => "parametric",
+            Group::Call => "call",
         }
     }
 }
@@ -156,6 +165,12 @@ pub enum Imm {
     /// An exception instruction: the types of its tags' payload (see
     /// [`crate::single_inst::exceptions::PAYLOADS`]).
     Tag,
+    /// `select`: the type of its values (see
+    /// [`crate::single_inst::calls::SELECT_TYPES`]), written in it or not.
+    Select,
+    /// `call`, `return_call`: how the callee's arguments are made of the
+    /// caller's parameters (see [`crate::single_inst::calls::ArgShape`]).
+    Callee,
 }
 
 /// One catalogued instruction.
@@ -302,6 +317,11 @@ impl Entry {
                 f.reference_types = true;
                 f.gc = true;
                 f.bulk_memory = true;
+            }
+            Group::Parametric => {}
+            Group::Call => {
+                f.simd = true;
+                f.tail_call = self.name == "return_call";
             }
             // `exnref` is a reference type; a relay tail-calls its thrower.
             Group::Exception => {

@@ -530,6 +530,14 @@ pub const ENTRIES: &[Entry] = &[
     e("throw", Group::Exception, &[I32, I32, I32, I32, I32], &[I32, I32, I32, I32, I32], Imm::Tag),
     e("throw_ref", Group::Exception, &[I32, I32, I32, I32, I32], &[I32, I32, I32, I32, I32], Imm::Tag),
     e("try_table", Group::Exception, &[I32, I32, I32, I32, I32], &[I32, I32, I32, I32, I32], Imm::Tag),
+    // select (0x1b; typed 0x1c): two values of the immediates' type and a
+    // condition (`Spec::params`).
+    e("select", Group::Parametric, &[I32, I32, I32], &[I32], Imm::Select),
+    // call, return_call (0x10, 0x12) of `$callee` with the caller's twelve
+    // parameters made into its arguments by the immediates' shape; its
+    // results those arguments rotated (`Spec::results`).
+    e("call", Group::Call, &crate::single_inst::calls::CALL_PARAMS, &[], Imm::Callee),
+    e("return_call", Group::Call, &crate::single_inst::calls::CALL_PARAMS, &[], Imm::Callee),
     e("struct.get", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
     e("struct.get_s", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
     e("struct.get_u", Group::Struct, &[I32, I32], &[I32], Imm::Struct),
