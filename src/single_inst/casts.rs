@@ -326,7 +326,7 @@ mod tests {
     #[test]
     fn function_casts_follow_declared_subtypes_and_finality() {
         let heap = |name: &str| CAST_HEAPS.iter().position(|h| *h == name).unwrap() as u8;
-        assert!(CAST_HEAPS.iter().enumerate().all(|(i, h)| is_func(i as u8) == (i >= 14)) && is_func(heap("$g")));
+        assert!((0..CAST_HEAPS.len()).all(|i| is_func(i as u8) == (i >= 14)) && is_func(heap("$g")));
         let of = |kind: u32, ty: &str| is_of_type(made_func(3, kind), heap(ty), false);
         // Kinds: 2 $f0, 3 $f1, 4 $ff, 5 $g; 0 is (0 - 2) & 3 = 2, $ff.
         assert!(of(2, "$f0") && of(3, "$f0") && !of(2, "$f1") && of(3, "$f1"));
