@@ -78,19 +78,6 @@ impl ArgShape {
     }
 }
 
-/// A value type in the text format.
-pub fn type_text(t: ValType) -> &'static str {
-    match t {
-        ValType::I32 => "i32",
-        ValType::I64 => "i64",
-        ValType::F32 => "f32",
-        ValType::F64 => "f64",
-        ValType::V128 => "v128",
-        ValType::FuncRef => "funcref",
-        ValType::ExternRef => "externref",
-    }
-}
-
 /// `select`'s value type for the immediates' index (wrapping).
 pub fn select_type(ty: u8) -> ValType {
     SELECT_TYPES[ty as usize % SELECT_TYPES.len()]
@@ -98,12 +85,12 @@ pub fn select_type(ty: u8) -> ValType {
 
 /// `select`'s text: typed (`select (result f32)`) or not.
 pub fn select_text(ty: ValType, typed: bool) -> String {
-    if typed { format!("select (result {})", type_text(ty)) } else { "select".to_string() }
+    if typed { format!("select (result {ty})") } else { "select".to_string() }
 }
 
 /// `$callee` for `shape`.
 pub fn callee_declaration(shape: ArgShape) -> String {
-    let join = |ts: Vec<ValType>| ts.into_iter().map(type_text).collect::<Vec<_>>().join(" ");
+    let join = |ts: Vec<ValType>| ts.into_iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
     let n = shape.args().len();
     let gets: String = (1..n).chain([0]).map(|i| format!("local.get {i} ")).collect();
     format!(
@@ -116,7 +103,7 @@ pub fn callee_declaration(shape: ArgShape) -> String {
 
 /// The locals [`call_body`] uses: one per parameter.
 pub fn call_locals() -> String {
-    CALL_PARAMS.iter().enumerate().map(|(i, t)| format!(" (local $p{i} {})", type_text(*t))).collect()
+    CALL_PARAMS.iter().enumerate().map(|(i, t)| format!(" (local $p{i} {t})")).collect()
 }
 
 /// The code around the call, from the parameters on the stack (set into

@@ -63,16 +63,9 @@ pub fn needs_simd(payload: u8) -> bool {
     self::payload(payload).contains(&ValType::V128)
 }
 
-fn type_text(t: ValType) -> &'static str {
-    match t {
-        ValType::V128 => "v128",
-        t => super::arrays::type_text(t),
-    }
-}
-
 /// The payload's types in the text format (`i32 i64 f32 f64`).
 fn types_text(payload: u8) -> String {
-    self::payload(payload).iter().map(|t| type_text(*t)).collect::<Vec<_>>().join(" ")
+    self::payload(payload).iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
 }
 
 /// The tags, their throwers and relays.
@@ -103,8 +96,7 @@ pub fn instruction_text(entry: &Entry) -> String {
 
 /// The locals [`wrapped`] uses: the parameters, an `exnref`.
 pub fn locals(payload: u8) -> String {
-    let mut s: String =
-        params(payload).iter().enumerate().map(|(i, t)| format!(" (local $p{i} {})", type_text(*t))).collect();
+    let mut s: String = params(payload).iter().enumerate().map(|(i, t)| format!(" (local $p{i} {t})")).collect();
     s.push_str(" (local $x exnref)");
     s
 }
@@ -172,7 +164,7 @@ fn payload_zeros(payload: u8) -> String {
         .iter()
         .map(|t| match t {
             ValType::V128 => "v128.const i64x2 0 0 ".to_string(),
-            t => format!("{}.const 0 ", type_text(*t)),
+            t => format!("{t}.const 0 "),
         })
         .collect()
 }

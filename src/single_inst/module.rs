@@ -143,7 +143,7 @@ impl Spec {
             text.push_str(&format!(" payload={payload}"));
         }
         if let Immediates::Select { ty, .. } = self.imm {
-            text.push_str(&format!(" type={}", super::calls::type_text(super::calls::select_type(ty))));
+            text.push_str(&format!(" type={}", super::calls::select_type(ty)));
         }
         if let Immediates::Callee(shape) = self.imm {
             text.push_str(&format!(" args={}", shape.name()));

@@ -107,7 +107,7 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // `select (result f32) type=f32`, `select type=f32`.
         Imm::Select => {
             let ty = words.iter().find_map(|w| w.strip_prefix("type="))?;
-            let ty = super::calls::SELECT_TYPES.iter().position(|t| super::calls::type_text(*t) == ty)? as u8;
+            let ty = super::calls::SELECT_TYPES.iter().position(|t| t.to_string() == ty)? as u8;
             Immediates::Select { ty, typed: words.contains(&"(result") }
         }
         // `call $callee args=doubled`.
