@@ -128,6 +128,8 @@ fn catalog_has_the_reference_instructions_on_values_alone() {
         "ref.cast",
         "br_on_cast",
         "br_on_cast_fail",
+        "br_on_null",
+        "br_on_non_null",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -144,7 +146,7 @@ fn catalog_has_the_reference_instructions_on_values_alone() {
         .flat_map(|n| match n.as_str() {
             "ref.test" | "ref.cast" => vec![format!("{n}_non_null"), format!("{n}_nullable")],
             // As the operator list spells a name without a dot.
-            "br_on_cast" | "br_on_cast_fail" => vec![n.replacen('_', ".", 1)],
+            "br_on_cast" | "br_on_cast_fail" | "br_on_null" | "br_on_non_null" => vec![n.replacen('_', ".", 1)],
             _ => vec![n.clone()],
         })
         .collect();
@@ -335,9 +337,12 @@ fn every_entry_assembles_and_names_itself() {
                 })
                 .collect();
             // An exception instruction sits inside the code that throws and
-            // catches around it, a call after its arguments are moved: one
-            // of `f`'s operators is it.
-            let op = if matches!(e.group, Group::Exception | Group::Call) {
+            // catches around it, a call after its arguments are moved, a
+            // branch on null inside the blocks it branches to: one of
+            // `f`'s operators is it.
+            let op = if matches!(e.group, Group::Exception | Group::Call)
+                || matches!(e.name, "br_on_null" | "br_on_non_null")
+            {
                 operators_of_f(&wasm)
                     .into_iter()
                     .find(|o| o.split([' ', '{', '(']).next() == Some(camel.as_str()))

@@ -170,3 +170,32 @@ fn cast_finality_blind_fault_shows_in_both_hierarchies() {
         assert_eq!(differs, wrong, "ref.test (ref {target})");
     }
 }
+
+/// `br_on_null` branches exactly on a null operand, `br_on_non_null`
+/// exactly on a non-null one, and what leaves is the operand (an i31,
+/// read back with its 31 bits) or null — on the reference, Cranelift and
+/// Pulley alike, each call as `refs::expected` says.
+#[test]
+fn branches_on_null_are_taken_exactly_where_the_operand_is_null() {
+    for name in ["br_on_null", "br_on_non_null"] {
+        let entry = lookup(name).unwrap();
+        let spec = Spec { entry, imm: Immediates::None };
+        let tuples: Vec<Tuple> = [(0x8000_0005u32, 0u32), (7, 1), (0, 0), (u32::MAX, 0), (0x4000_0000, 3)]
+            .into_iter()
+            .map(|(v, null)| Tuple { args: vec![Val::I32(v), Val::I32(null)], poke: None })
+            .collect();
+        let case = case_for(&spec, &tuples).unwrap();
+        for engine in ["reference", "wasmtime", "pulley"] {
+            let run = registry::create(engine).unwrap().run(&case.plan);
+            for (t, got) in tuples.iter().zip(common::outcomes_of_f(&case, &run.calls)) {
+                assert_eq!(*got, refs::expected(entry, &spec.imm, &t.args).unwrap(), "{name} on {engine}");
+                let CallOutcome::Returned(v) = got else { panic!("{name} on {engine}: {got}") };
+                let null = t.args[1] != Val::I32(0);
+                assert_eq!(v[0] == Val::I32(1), null == (name == "br_on_null"), "{name} on {engine}: {:?}", t.args);
+                // What left: null, or the i31 of the value.
+                let left = if null { [1, 0, u32::MAX] } else { [0, 1, t.args[0].bits() as u32 & 0x7fff_ffff] };
+                assert_eq!(v[1..], left.map(Val::I32), "{name} on {engine}");
+            }
+        }
+    }
+}

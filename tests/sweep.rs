@@ -286,7 +286,7 @@ fn reference_instructions_sweep_clean_on_reference_and_wasmtime() {
     use crosscheck::single_inst::catalog::Group;
     let only: Vec<String> =
         ENTRIES.iter().filter(|e| e.group == Group::Reference).map(|e| e.name.to_string()).collect();
-    assert_eq!(only.len(), 12);
+    assert_eq!(only.len(), 14);
     let opts = SweepOptions {
         engines: vec!["reference".into(), "wasmtime".into(), "pulley".into(), "wasmi".into()],
         profiles: vec!["sse2".into()],
@@ -295,7 +295,7 @@ fn reference_instructions_sweep_clean_on_reference_and_wasmtime() {
         only,
     };
     let m = run(&opts, |_, _, _| {}).unwrap();
-    assert_eq!(m.rows.len(), 12);
+    assert_eq!(m.rows.len(), 14);
     for r in &m.rows {
         for (i, c) in r.cells.iter().enumerate() {
             let label = &m.columns[i].label;

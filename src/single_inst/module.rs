@@ -402,7 +402,8 @@ impl Spec {
         }
         m.push_str(&super::tables::declarations(e, &self.imm));
         if let Some(sig) = super::refs::sig(e, &self.imm) {
-            if sig.operands.contains(&super::refs::Make::AnyOf) {
+            // `$read`, for a cast's operand or a branch's value.
+            if sig.operands.contains(&super::refs::Make::AnyOf) || sig.result == super::refs::Observe::Branch {
                 m.push_str(&super::casts::declarations());
             }
             if sig.of_funcs() {

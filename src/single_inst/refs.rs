@@ -139,6 +139,7 @@ pub fn sig(entry: &Entry, imm: &Immediates) -> Option<RefSig> {
         "i31.get_s" | "i31.get_u" => (&[I31OrNull("i31")], Observe::I32),
         "any.convert_extern" => (&[ExternOrNull], Observe::Any),
         "extern.convert_any" => (&[I31OrNull("any")], Observe::Extern),
+        "br_on_null" | "br_on_non_null" => (&[I31OrNull("any")], Observe::Branch),
         "ref.test" | "ref.cast" | "br_on_cast" | "br_on_cast_fail" => {
             let operands: &'static [Make] = match imm {
                 Immediates::Cast { heap, .. } if casts::is_func(*heap) => &[FuncOf],
@@ -194,6 +195,18 @@ pub fn wrapped(sig: &RefSig, imm: &Immediates, instr: &str) -> String {
         at += m.params();
     }
     let (top, read) = sig.top();
+    // The label `$l` takes nothing on null, the non-null reference
+    // otherwise; what leaves either way is read as the branches on casts'.
+    if instr == "br_on_null" {
+        return s
+            + "block $out (param anyref) (result anyref) block $l (param anyref) br_on_null $l br $out end \
+                    i32.const 1 local.set $taken ref.null any end local.set $r local.get $taken local.get $r call $read";
+    }
+    if instr == "br_on_non_null" {
+        return s + "block $out (param anyref) (result anyref) block $l (param anyref) (result (ref any)) \
+                    br_on_non_null $l ref.null any br $out end i32.const 1 local.set $taken end \
+                    local.set $r local.get $taken local.get $r call $read";
+    }
     if sig.result == Observe::Branch {
         let label = match imm {
             Immediates::Cast { heap, nullable } if !instr.starts_with("br_on_cast_fail") => {
@@ -290,6 +303,13 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
         // either way.
         ("br_on_cast" | "br_on_cast_fail", [a]) => {
             let taken = of_type(a)? == (entry.name == "br_on_cast");
+            let read = casts::observed(a.any()?);
+            return Some(CallOutcome::Returned([taken as u32].iter().chain(&read).map(|&x| Val::I32(x)).collect()));
+        }
+        // Taken on null (`br_on_null`) or not (`br_on_non_null`); what
+        // leaves is the operand where it is not null, else null.
+        ("br_on_null" | "br_on_non_null", [a]) => {
+            let taken = (*a == Value::Null) == (entry.name == "br_on_null");
             let read = casts::observed(a.any()?);
             return Some(CallOutcome::Returned([taken as u32].iter().chain(&read).map(|&x| Val::I32(x)).collect()));
         }

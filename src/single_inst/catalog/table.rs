@@ -498,6 +498,10 @@ pub const ENTRIES: &[Entry] = &[
     // through, as `ref.cast`'s result.
     e("br_on_cast", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::Cast),
     e("br_on_cast_fail", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::Cast),
+    // br_on_null, br_on_non_null (0xd5, 0xd6) of an i31 or null `anyref`:
+    // read back like the branches on casts.
+    e("br_on_null", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::None),
+    e("br_on_non_null", Group::Reference, &[I32, I32], &[I32, I32, I32, I32], Imm::None),
     // Array instructions (0xfb 0x06 ...): the array operand made from
     // `(length, null flag)`, a made or written array read back as its
     // length and hash (`arrays.rs`); an element is of its storage's type
