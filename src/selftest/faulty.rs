@@ -135,6 +135,7 @@ impl Engine for Faulty {
                 .and_then(|bug| super::miscompile::plant(wasm, bug))
                 .or_else(|| super::gc_faults::plant_fault(wasm, f))
                 .or_else(|| super::instruction_faults::plant_fault(wasm, f))
+                .or_else(|| super::control_faults::plant_fault(wasm, f))
             {
                 Some(planted) => {
                     swapped = planted;

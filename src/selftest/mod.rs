@@ -4,6 +4,7 @@
 //! the same input agrees without the fault, so a real engine bug cannot
 //! pass for a caught fault.
 
+pub mod control_faults;
 pub mod faults;
 pub mod faulty;
 pub mod gc_faults;

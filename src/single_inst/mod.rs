@@ -31,12 +31,13 @@ pub mod module;
 pub mod operands;
 pub mod readback;
 pub mod refs;
+pub mod spec;
 pub mod structs;
 pub mod tables;
 
 pub use catalog::{ENTRIES, Entry, Group, Imm, Immediates};
 pub use check::ChoiceTracker;
-pub use module::Spec;
+pub use spec::Spec;
 
 use crate::case::{Case, Determinism, Reject};
 use crate::module_info::ModuleInfo;
