@@ -12,9 +12,12 @@
 //! `extern.convert_any`). The same code sits in every function that runs
 //! the instruction (`f`, `k`, `t{i}`, `g{i}`, `l{i}`), after the
 //! operands are pushed, so each operand source feeds it alike. `ref.test`
-//! and `ref.cast` test an `anyref` made from `(value, kind)` — an i31,
-//! null, or an object of a defined struct or array type — against a type
-//! of [`casts::CAST_HEAPS`], nullable or not ([`super::casts`]).
+//! and `ref.cast` (and the branches on casts) test an `anyref` made from
+//! `(value, kind)` — an i31, null, or an object of a defined struct or
+//! array type — or, against a type of the `func` hierarchy, a `funcref`
+//! made from the same, against a type of [`casts::CAST_HEAPS`], nullable
+//! or not ([`super::casts`]). `br_on_null` and `br_on_non_null` branch on
+//! an i31 or null `anyref`.
 
 use super::casts::{self, AnyValue};
 use super::catalog::{Entry, Group, Immediates};
