@@ -111,6 +111,11 @@ fn return_call_swapping_arguments_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn br_on_null_taking_i31_zero_for_null_is_caught_by_the_fuzz_target() {
+    caught(Fault::BrOnNullI31Zero);
+}
+
+#[test]
 fn gc_store_canonicalizing_nans_is_caught_by_the_fuzz_target() {
     caught(Fault::GcStoreCanonicalizesNan);
 }
@@ -181,6 +186,7 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::ReturnCallKeepsHandler,
         Fault::SelectLowByteCondition,
         Fault::ReturnCallSwapsArgs,
+        Fault::BrOnNullI31Zero,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

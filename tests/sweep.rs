@@ -193,6 +193,13 @@ fn sweep_catches_a_return_call_keeping_its_callers_handler() {
     caught_by_sweep("return-call-keeps-handler", "throw");
 }
 
+/// `br_on_null` taking an i31 of 0 for null: the sweep's i31 operands
+/// include 0.
+#[test]
+fn sweep_catches_br_on_null_taking_i31_zero_for_null() {
+    caught_by_sweep("br-on-null-i31-zero", "br_on_null");
+}
+
 /// A `select` testing the low byte of its condition, and a tail call
 /// swapping two arguments of one type: the sweep's conditions include the
 /// sign bit alone, its callees return every argument.

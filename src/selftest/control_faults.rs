@@ -5,8 +5,9 @@
 //! ([`super::Fault::ReturnCallKeepsHandler`]), a `select` testing the low
 //! byte of its condition ([`super::Fault::SelectLowByteCondition`]), and a
 //! `return_call` passing two arguments of one type swapped
-//! ([`super::Fault::ReturnCallSwapsArgs`]). They share the body rewriter
-//! of [`super::miscompile`].
+//! ([`super::Fault::ReturnCallSwapsArgs`]), and a `br_on_null` taking
+//! an i31 of 0 for null ([`super::Fault::BrOnNullI31Zero`]). They share
+//! the body rewriter of [`super::miscompile`].
 
 use super::Fault;
 use super::miscompile::{context, rewrite_code};
@@ -21,6 +22,7 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::ReturnCallKeepsHandler => return_calls_as_calls(wasm),
         Fault::SelectLowByteCondition => selects_on_the_low_byte(wasm),
         Fault::ReturnCallSwapsArgs => return_calls_swapping_args(wasm),
+        Fault::BrOnNullI31Zero => br_on_null_taking_i31_zero(wasm),
         _ => None,
     }
 }
@@ -106,4 +108,39 @@ fn return_calls_swapping_args(wasm: &[u8]) -> Option<Vec<u8>> {
         code.push(I::ReturnCall(function_index));
         Some(code)
     })
+}
+
+/// `wasm` with every `br_on_null` of an `anyref` also branching on an
+/// i31 of 0 (the per-instruction fault [`super::Fault::BrOnNullI31Zero`]:
+/// an engine whose i31 of 0 reads as a null pointer). `None` where there
+/// is no `br_on_null`, or the rewrite would not validate (an operand that
+/// is not an `anyref`).
+fn br_on_null_taking_i31_zero(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::{BlockType, HeapType, RefType, ValType};
+    let ctx = context(wasm)?;
+    let out = rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let O::BrOnNull { relative_depth } = *op else { return None };
+        let t = scratch.local(ValType::Ref(RefType::ANYREF));
+        let i31 = HeapType::Abstract { shared: false, ty: wasm_encoder::AbstractHeapType::I31 };
+        Some(vec![
+            I::LocalTee(t),
+            I::RefIsNull,
+            I::LocalGet(t),
+            I::RefTestNonNull(i31),
+            I::If(BlockType::Result(ValType::I32)),
+            I::LocalGet(t),
+            I::RefCastNonNull(i31),
+            I::I31GetU,
+            I::I32Eqz,
+            I::Else,
+            I::I32Const(0),
+            I::End,
+            I::I32Or,
+            I::BrIf(relative_depth),
+            I::LocalGet(t),
+            I::RefAsNonNull,
+        ])
+    })?;
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all()).validate_all(&out).ok()?;
+    Some(out)
 }
