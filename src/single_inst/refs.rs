@@ -198,28 +198,29 @@ pub fn wrapped(sig: &RefSig, imm: &Immediates, instr: &str) -> String {
         at += m.params();
     }
     let (top, read) = sig.top();
-    // The label `$l` takes nothing on null, the non-null reference
-    // otherwise; what leaves either way is read as the branches on casts'.
-    if instr == "br_on_null" {
-        return s
-            + "block $out (param anyref) (result anyref) block $l (param anyref) br_on_null $l br $out end \
-                    i32.const 1 local.set $taken ref.null any end local.set $r local.get $taken local.get $r call $read";
-    }
-    if instr == "br_on_non_null" {
-        return s + "block $out (param anyref) (result anyref) block $l (param anyref) (result (ref any)) \
-                    br_on_non_null $l ref.null any br $out end i32.const 1 local.set $taken end \
-                    local.set $r local.get $taken local.get $r call $read";
-    }
     if sig.result == Observe::Branch {
-        let label = match imm {
-            Immediates::Cast { heap, nullable } if !instr.starts_with("br_on_cast_fail") => {
-                casts::cast_type(*heap, *nullable)
+        // The block `$l` the branch goes to takes the operand; it leaves
+        // with the cast's type (`br_on_cast`), the operand's
+        // (`br_on_cast_fail`), nothing (`br_on_null`: null is pushed
+        // after) or the non-null reference (`br_on_non_null`: null is
+        // pushed on the fall-through). What leaves either way is read
+        // once after.
+        let (label, branch, fall_through, on_taken) = match instr {
+            "br_on_null" => (String::new(), "br_on_null $l", "", " ref.null any"),
+            "br_on_non_null" => (" (result (ref any))".to_string(), "br_on_non_null $l", " ref.null any", ""),
+            _ => {
+                let label = match imm {
+                    Immediates::Cast { heap, nullable } if !instr.starts_with("br_on_cast_fail") => {
+                        casts::cast_type(*heap, *nullable)
+                    }
+                    _ => top.to_string(),
+                };
+                (format!(" (result {label})"), instr, "", "")
             }
-            _ => top.to_string(),
         };
         s.push_str(&format!(
-            "block $out (param {top}) (result {top}) block $l (param {top}) (result {label}) {instr} br $out end \
-             i32.const 1 local.set $taken end local.set $r local.get $taken local.get $r call {read}"
+            "block $out (param {top}) (result {top}) block $l (param {top}){label} {branch}{fall_through} br $out end \
+             i32.const 1 local.set $taken{on_taken} end local.set $r local.get $taken local.get $r call {read}"
         ));
         return s;
     }
