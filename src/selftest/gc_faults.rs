@@ -193,7 +193,7 @@ fn lenient_cast(op: &O<'_>, types: &Types) -> Option<O<'static>> {
 /// `wasm` with the casts made lenient, each where the module still
 /// validates ([`rewrite_where_valid`]).
 fn plant_casts(wasm: &[u8], ctx: &Context, types: &Types) -> Option<Vec<u8>> {
-    rewrite_where_valid(wasm, ctx, |op| Some(vec![RoundtripReencoder.instruction(lenient_cast(op, types)?).ok()?]))
+    rewrite_where_valid(wasm, ctx, |op, _| Some(vec![RoundtripReencoder.instruction(lenient_cast(op, types)?).ok()?]))
 }
 
 #[cfg(test)]

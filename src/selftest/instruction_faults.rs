@@ -149,7 +149,7 @@ fn casts_retargeted(wasm: &[u8], other: impl Fn(u32) -> Option<u32>) -> Option<V
         use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
         RoundtripReencoder.ref_type(rt).ok()
     };
-    rewrite_where_valid(wasm, &ctx, |op| {
+    rewrite_where_valid(wasm, &ctx, |op, _| {
         Some(vec![match *op {
             O::RefTestNonNull { hty } => I::RefTestNonNull(alike(hty)?),
             O::RefTestNullable { hty } => I::RefTestNullable(alike(hty)?),
@@ -183,7 +183,7 @@ fn nullable_branches_as_non_null(wasm: &[u8]) -> Option<Vec<u8>> {
         rt.is_nullable()
             .then(|| RoundtripReencoder.ref_type(rt).ok().map(|r| wasm_encoder::RefType { nullable: false, ..r }))?
     };
-    rewrite_where_valid(wasm, &ctx, |op| {
+    rewrite_where_valid(wasm, &ctx, |op, _| {
         Some(vec![match *op {
             O::BrOnCast { relative_depth, from_ref_type, to_ref_type } => I::BrOnCast {
                 relative_depth,

@@ -82,14 +82,14 @@ pub fn plant(wasm: &[u8], bug: Miscompile) -> Option<Vec<u8>> {
 pub(super) fn rewrite_where_valid(
     wasm: &[u8],
     ctx: &Context,
-    replace: impl Fn(&O<'_>) -> Option<Vec<I<'static>>>,
+    replace: impl Fn(&O<'_>, &mut Scratch) -> Option<Vec<I<'static>>>,
 ) -> Option<Vec<u8>> {
     // The module with the replacements `planted` picks (by their order in
     // the code), and how many places there are.
     let with = |planted: &dyn Fn(usize) -> bool| {
         let mut n = 0;
-        let module = rewrite_code(wasm, ctx, |op, _, _, _| {
-            let replaced = replace(op)?;
+        let module = rewrite_code(wasm, ctx, |op, _, _, scratch| {
+            let replaced = replace(op, scratch)?;
             n += 1;
             planted(n - 1).then_some(replaced)
         });
