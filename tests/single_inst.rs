@@ -187,6 +187,26 @@ fn catalog_has_every_struct_instruction() {
     }
 }
 
+/// The body of the exported function `f` (single_inst modules import
+/// nothing, so its index counts the code section's bodies).
+fn body_of_f(wasm: &[u8]) -> wasmparser::FunctionBody<'_> {
+    use wasmparser::{ExternalKind, Parser, Payload};
+    let (mut f, mut index) = (None, 0);
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.unwrap() {
+            Payload::ImportSection(_) => panic!("single_inst modules import nothing"),
+            Payload::ExportSection(exports) => {
+                let mut exports = exports.into_iter().map(Result::unwrap);
+                f = exports.find(|e| e.name == "f" && e.kind == ExternalKind::Func).map(|e| e.index);
+            }
+            Payload::CodeSectionEntry(body) if Some(index) == f => return body,
+            Payload::CodeSectionEntry(_) => index += 1,
+            _ => {}
+        }
+    }
+    panic!("no code for f")
+}
+
 /// The instruction `f` runs: its first instruction that is not a
 /// `local.get` — for a reference, table or array instruction, the operator after
 /// its operands are made (the first that is not a move, a constant,
@@ -197,25 +217,15 @@ fn catalog_has_every_struct_instruction() {
 /// i31, null or an object, picked by a `br_table` in blocks, and a
 /// branch's label blocks) every operator of that code is skipped.
 fn instruction_of(wasm: &[u8], made: bool, table: bool, cast: bool) -> String {
-    use wasmparser::{ExternalKind, Operator, Parser, Payload};
-    let mut f = None;
-    let mut index = 0;
-    for payload in Parser::new(0).parse_all(wasm) {
-        match payload.unwrap() {
-            Payload::ExportSection(exports) => {
-                let mut exports = exports.into_iter().map(Result::unwrap);
-                f = exports.find(|e| e.name == "f" && e.kind == ExternalKind::Func).map(|e| e.index);
-            }
-            Payload::CodeSectionEntry(_) if Some(index) != f => index += 1,
-            Payload::CodeSectionEntry(body) => {
-                let mut r = body.get_operators_reader().unwrap();
-                let mut depth = 0;
-                loop {
-                    let op = r.read().unwrap();
-                    let casting = cast
-                        && matches!(
-                            op,
-                            Operator::Block { .. }
+    use wasmparser::Operator;
+    let mut r = body_of_f(wasm).get_operators_reader().unwrap();
+    let mut depth = 0;
+    loop {
+        let op = r.read().unwrap();
+        let casting = cast
+            && matches!(
+                op,
+                Operator::Block { .. }
                                 | Operator::If { .. }
                                 | Operator::End
                                 | Operator::Br { .. }
@@ -235,11 +245,11 @@ fn instruction_of(wasm: &[u8], made: bool, table: bool, cast: bool) -> String {
                                 // A function of the `func` hierarchy.
                                 | Operator::RefFunc { .. }
                                 | Operator::Else
-                        );
-                    let making = casting
-                        || !cast
-                            && made
-                            && (depth > 0
+            );
+        let making = casting
+            || !cast
+                && made
+                && (depth > 0
                             || matches!(
                                 op,
                                 Operator::LocalSet { .. }
@@ -259,44 +269,23 @@ fn instruction_of(wasm: &[u8], made: bool, table: bool, cast: bool) -> String {
                                     op,
                                     Operator::RefI31 | Operator::StructNew { .. } | Operator::ExternConvertAny
                                 ));
-                    match op {
-                        Operator::If { .. } if made => depth += 1,
-                        Operator::End if made => depth -= 1,
-                        _ => {}
-                    }
-                    if !making && !matches!(op, Operator::LocalGet { .. }) {
-                        return format!("{op:?}");
-                    }
-                }
-            }
+        match op {
+            Operator::If { .. } if made => depth += 1,
+            Operator::End if made => depth -= 1,
             _ => {}
         }
+        if !making && !matches!(op, Operator::LocalGet { .. }) {
+            return format!("{op:?}");
+        }
     }
-    panic!("no code for f")
 }
 
 /// Every operator of the exported function `f`, as wasmparser prints it.
 fn operators_of_f(wasm: &[u8]) -> Vec<String> {
-    use wasmparser::{ExternalKind, Parser, Payload};
-    let (mut f, mut index, mut out) = (None, 0, Vec::new());
-    for payload in Parser::new(0).parse_all(wasm) {
-        match payload.unwrap() {
-            Payload::ImportSection(_) => panic!("single_inst modules import nothing"),
-            Payload::ExportSection(exports) => {
-                let mut exports = exports.into_iter().map(Result::unwrap);
-                f = exports.find(|e| e.name == "f" && e.kind == ExternalKind::Func).map(|e| e.index);
-            }
-            Payload::CodeSectionEntry(body) => {
-                if Some(index) == f {
-                    let mut r = body.get_operators_reader().unwrap();
-                    while !r.eof() {
-                        out.push(format!("{:?}", r.read().unwrap()));
-                    }
-                }
-                index += 1;
-            }
-            _ => {}
-        }
+    let mut r = body_of_f(wasm).get_operators_reader().unwrap();
+    let mut out = Vec::new();
+    while !r.eof() {
+        out.push(format!("{:?}", r.read().unwrap()));
     }
     out
 }
