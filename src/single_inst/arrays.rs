@@ -446,10 +446,8 @@ pub fn operands(s: &mut dyn Source, entry: &Entry, storage: Storage, same: bool)
                 room = None;
                 index
             }
-            // An item, null one time in eight.
-            Role::Value if storage.is_ref() => s.below(u64::from(ITEMS) + 1) as u32,
             Role::Value => {
-                args.push(scalar(s, storage.value_type()));
+                args.push(element_value(s, storage));
                 continue;
             }
             Role::SegmentOffset => {
@@ -503,6 +501,13 @@ pub fn operands(s: &mut dyn Source, entry: &Entry, storage: Storage, same: bool)
         args.push(Val::I32(v));
     }
     args
+}
+
+/// A value of `storage` as a parameter: a number drawn around its edges,
+/// or a reference's selector (an item, null one time in eight). Array
+/// elements and struct fields alike.
+pub fn element_value(s: &mut dyn Source, storage: Storage) -> Val {
+    if storage.is_ref() { Val::I32(s.below(u64::from(ITEMS) + 1) as u32) } else { scalar(s, storage.value_type()) }
 }
 
 /// An index around an array of `len` elements: its ends, one past, far

@@ -25,7 +25,7 @@
 //! fields, read unsigned (a float as its bits). Judged against the
 //! reference interpreter.
 
-use super::arrays::{ITEMS, Storage};
+use super::arrays::{ITEMS, Storage, element_value};
 use super::catalog::Entry;
 use super::operands::{Source, scalar};
 use crosscheck_oracles::{Val, ValType};
@@ -179,22 +179,16 @@ pub fn wrapped(entry: &Entry, field: u8, params: usize, instr: &str) -> String {
 /// One tuple of `f`'s parameters for `entry` on field `field`.
 pub fn operands(s: &mut dyn Source, entry: &Entry, field: u8) -> Vec<Val> {
     match entry.name {
-        "struct.new" => FIELDS.iter().map(|f| value(s, *f)).collect(),
+        "struct.new" => FIELDS.iter().map(|f| element_value(s, *f)).collect(),
         "struct.new_default" => Vec::new(),
         name => {
             let mut args = vec![scalar(s, ValType::I32), Val::I32((s.below(8) == 0) as u32)];
             if name == "struct.set" {
-                args.push(value(s, FIELDS[field as usize]));
+                args.push(element_value(s, FIELDS[field as usize]));
             }
             args
         }
     }
-}
-
-/// A value for a field of `storage`: a reference's selector, null one
-/// time in eight.
-fn value(s: &mut dyn Source, storage: Storage) -> Val {
-    if storage.is_ref() { Val::I32(s.below(u64::from(ITEMS) + 1) as u32) } else { scalar(s, storage.value_type()) }
 }
 
 #[cfg(test)]
