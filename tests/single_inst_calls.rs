@@ -10,7 +10,7 @@
 
 mod common;
 
-use crosscheck::oracles::{CallOutcome, Val, registry};
+use crosscheck::oracles::{CallOutcome, Engine, Val, registry};
 use crosscheck::single_inst::calls::{ArgShape, SELECT_TYPES, select_type};
 use crosscheck::single_inst::catalog::{ENTRIES, Group, Imm, SplitMix, lookup};
 use crosscheck::single_inst::operands::{self, Tuple};
@@ -21,8 +21,12 @@ const ENGINES: [&str; 5] = ["reference", "wasmtime", "pulley", "winch", "wasmi"]
 /// `f`'s outcomes for `tuples` on `engine`; `None` where the engine lacks
 /// a proposal of the Case.
 fn outcomes(engine: &str, spec: &Spec, tuples: &[Tuple]) -> Option<Vec<CallOutcome>> {
+    outcomes_on(registry::create(engine).unwrap(), spec, tuples)
+}
+
+/// `f`'s outcomes for `tuples` on the engine `e`.
+fn outcomes_on(mut e: Box<dyn Engine>, spec: &Spec, tuples: &[Tuple]) -> Option<Vec<CallOutcome>> {
     let case = case_for(spec, tuples).unwrap_or_else(|r| panic!("{}: {r:?}", spec.section_text()));
-    let mut e = registry::create(engine).unwrap();
     if !case.features.missing_from(&e.features()).is_empty() {
         return None;
     }
@@ -87,6 +91,41 @@ fn calls_pass_every_argument_to_its_place() {
             }
             // Winch has no tail calls; every other engine runs both.
             assert_eq!(ran, if name == "return_call" { 4 } else { 5 }, "{text}");
+        }
+    }
+}
+
+/// The planted `call-stack-arg-repeated` changes exactly the `call` with
+/// more arguments than registers (the doubled shape, 24): its last `f32`
+/// argument arrives as the `f32` before it. The other shapes and
+/// `return_call` are untouched.
+#[test]
+fn call_stack_arg_repeated_changes_only_the_call_of_many_arguments() {
+    let mut g = SplitMix(41);
+    for name in ["call", "return_call"] {
+        let e = lookup(name).unwrap();
+        for shape in ArgShape::ALL {
+            let spec = Spec { entry: e, imm: Immediates::Callee(shape) };
+            let tuples: Vec<Tuple> = (0..16).map(|_| operands::tuple(&mut g, e, &spec.imm)).collect();
+            let aimed = name == "call" && shape == ArgShape::Doubled;
+            let expected: Vec<CallOutcome> = tuples
+                .iter()
+                .map(|t| {
+                    let mut args: Vec<Val> = shape.args().into_iter().map(|i| t.args[i]).collect();
+                    if aimed {
+                        // Argument 23 is `f32` parameter 11; the `f32`
+                        // before it, argument 19, is parameter 7.
+                        assert_eq!(shape.args()[23], 11);
+                        assert_eq!(shape.args()[19], 7);
+                        args[23] = args[19];
+                    }
+                    args.rotate_left(1);
+                    CallOutcome::Returned(args)
+                })
+                .collect();
+            let faulty = crosscheck::engines::create_default("wasmtime+call-stack-arg-repeated").unwrap();
+            let got = outcomes_on(faulty, &spec, &tuples).unwrap();
+            assert_eq!(got, expected, "{} on the planted fault", spec.section_text());
         }
     }
 }

@@ -200,24 +200,31 @@ fn branches_on_null_are_taken_exactly_where_the_operand_is_null() {
     }
 }
 
-/// The planted `br-on-null-i31-zero` changes exactly the calls whose
-/// operand is an i31 of 0 (the value 0 or `2^31`, not null): `br_on_null`
-/// branches on them as on null.
+/// The planted `br-on-null-i31-zero` and `br-on-non-null-i31-zero` change
+/// exactly the calls of their own instruction whose operand is an i31 of 0
+/// (the value 0 or `2^31`, not null): `br_on_null` branches on them as on
+/// null, `br_on_non_null` falls through as on null.
 #[test]
-fn br_on_null_i31_zero_fault_changes_only_i31_zero() {
-    let entry = lookup("br_on_null").unwrap();
-    let spec = Spec { entry, imm: Immediates::None };
+fn br_on_null_i31_zero_faults_change_only_i31_zero() {
     let args = [(0u32, 0u32), (0x8000_0000, 0), (1, 0), (0, 1), (0x7fff_ffff, 0)];
     let tuples: Vec<Tuple> =
         args.iter().map(|&(v, null)| Tuple { args: vec![Val::I32(v), Val::I32(null)], poke: None }).collect();
-    let case = case_for(&spec, &tuples).unwrap();
-    let mut faulty = crosscheck::engines::create_default("wasmtime+br-on-null-i31-zero").unwrap();
-    let run = faulty.run(&case.plan);
-    let changed: Vec<(u32, u32)> = tuples
-        .iter()
-        .zip(common::outcomes_of_f(&case, &run.calls))
-        .filter(|(t, got)| **got != refs::expected(entry, &spec.imm, &t.args).unwrap())
-        .map(|(t, _)| (t.args[0].bits() as u32, t.args[1].bits() as u32))
-        .collect();
-    assert_eq!(changed, [(0, 0), (0x8000_0000, 0)]);
+    for fault in ["br-on-null-i31-zero", "br-on-non-null-i31-zero"] {
+        for name in ["br_on_null", "br_on_non_null"] {
+            let entry = lookup(name).unwrap();
+            let spec = Spec { entry, imm: Immediates::None };
+            let case = case_for(&spec, &tuples).unwrap();
+            let mut faulty = crosscheck::engines::create_default(&format!("wasmtime+{fault}")).unwrap();
+            let run = faulty.run(&case.plan);
+            let changed: Vec<(u32, u32)> = tuples
+                .iter()
+                .zip(common::outcomes_of_f(&case, &run.calls))
+                .filter(|(t, got)| **got != refs::expected(entry, &spec.imm, &t.args).unwrap())
+                .map(|(t, _)| (t.args[0].bits() as u32, t.args[1].bits() as u32))
+                .collect();
+            let aimed = fault == format!("{}-i31-zero", name.replace('_', "-"));
+            let want: &[(u32, u32)] = if aimed { &[(0, 0), (0x8000_0000, 0)] } else { &[] };
+            assert_eq!(changed, want, "{fault} on {name}");
+        }
+    }
 }

@@ -82,6 +82,38 @@ fn every_exception_instruction_returns_its_payload_on_every_engine() {
     assert!(nans > 0, "no NaN payload drawn");
 }
 
+/// The planted `throw-ref-loses-last-value` changes exactly what
+/// `throw_ref` rethrows: the payload's last value comes back zero, on
+/// every payload and path; `throw` and `try_table` are untouched.
+#[test]
+fn throw_ref_losing_its_last_value_changes_only_throw_ref() {
+    let mut g = SplitMix(29);
+    for e in ENTRIES.iter().filter(|e| e.group == Group::Exception) {
+        for imm in e.sweep_immediates(1) {
+            let Immediates::Tag(p) = imm else { panic!("{}: {imm:?}", e.name) };
+            let spec = Spec { entry: e, imm };
+            let tuples: Vec<Tuple> = (0..16)
+                .map(|sel| {
+                    let mut t = operands::tuple(&mut g, e, &imm);
+                    t.args[4] = Val::I32(sel);
+                    t
+                })
+                .collect();
+            let case = case_for(&spec, &tuples).unwrap();
+            let mut faulty = crosscheck::engines::create_default("wasmtime+throw-ref-loses-last-value").unwrap();
+            let run = faulty.run(&case.plan);
+            for (t, got) in tuples.iter().zip(common::outcomes_of_f(&case, &run.calls)) {
+                let mut want = expected(e.name, p, &t.args);
+                if e.name == "throw_ref" {
+                    let CallOutcome::Returned(v) = &mut want else { unreachable!() };
+                    v[3] = Val::default_of(payload(p)[3]);
+                }
+                assert_eq!(*got, want, "{} on the planted fault: {:?}", spec.section_text(), t.args);
+            }
+        }
+    }
+}
+
 #[test]
 fn each_payload_is_swept_on_each_instruction() {
     for name in ["throw", "throw_ref", "try_table"] {

@@ -116,6 +116,21 @@ fn br_on_null_taking_i31_zero_for_null_is_caught_by_the_fuzz_target() {
 }
 
 #[test]
+fn br_on_non_null_taking_i31_zero_for_null_is_caught_by_the_fuzz_target() {
+    caught(Fault::BrOnNonNullI31Zero);
+}
+
+#[test]
+fn call_repeating_a_stack_argument_is_caught_by_the_fuzz_target() {
+    caught(Fault::CallStackArgRepeated);
+}
+
+#[test]
+fn throw_ref_losing_its_last_value_is_caught_by_the_fuzz_target() {
+    caught(Fault::ThrowRefLosesLastValue);
+}
+
+#[test]
 fn gc_store_canonicalizing_nans_is_caught_by_the_fuzz_target() {
     caught(Fault::GcStoreCanonicalizesNan);
 }
@@ -187,6 +202,12 @@ fn every_per_instruction_fault_has_a_test() {
         Fault::SelectLowByteCondition,
         Fault::ReturnCallSwapsArgs,
         Fault::BrOnNullI31Zero,
+        // here, tests/single_inst_casts.rs and tests/sweep.rs
+        Fault::BrOnNonNullI31Zero,
+        // here, tests/single_inst_calls.rs and tests/sweep.rs
+        Fault::CallStackArgRepeated,
+        // here, tests/single_inst_exceptions.rs and tests/sweep.rs
+        Fault::ThrowRefLosesLastValue,
     ];
     for f in Fault::SINGLE_INST {
         assert!(tested.contains(f), "{} has no single_inst test", f.name());

@@ -193,11 +193,21 @@ fn sweep_catches_a_return_call_keeping_its_callers_handler() {
     caught_by_sweep("return-call-keeps-handler", "throw");
 }
 
-/// `br_on_null` taking an i31 of 0 for null: the sweep's i31 operands
-/// include 0.
+/// `br_on_null` and `br_on_non_null` taking an i31 of 0 for null: the
+/// sweep's i31 operands include 0.
 #[test]
 fn sweep_catches_br_on_null_taking_i31_zero_for_null() {
     caught_by_sweep("br-on-null-i31-zero", "br_on_null");
+    caught_by_sweep("br-on-non-null-i31-zero", "br_on_non_null");
+}
+
+/// A `call` of many arguments repeating one on the stack, and a
+/// `throw_ref` losing the last value of its payload: the sweep's callees
+/// return every argument, its catches the whole payload.
+#[test]
+fn sweep_catches_call_and_throw_ref_faults() {
+    caught_by_sweep("call-stack-arg-repeated", "call");
+    caught_by_sweep("throw-ref-loses-last-value", "throw_ref");
 }
 
 /// A `select` testing the low byte of its condition, and a tail call

@@ -3,14 +3,19 @@
 //! the others ([`super::Fault::CatchAllFirst`]), a `return_call` made a
 //! `call` and a `return`, inside whose handlers the callee then runs
 //! ([`super::Fault::ReturnCallKeepsHandler`]), a `select` testing the low
-//! byte of its condition ([`super::Fault::SelectLowByteCondition`]), and a
+//! byte of its condition ([`super::Fault::SelectLowByteCondition`]), a
 //! `return_call` passing two arguments of one type swapped
-//! ([`super::Fault::ReturnCallSwapsArgs`]), and a `br_on_null` taking
-//! an i31 of 0 for null ([`super::Fault::BrOnNullI31Zero`]). They share
-//! the body rewriter of [`super::miscompile`].
+//! ([`super::Fault::ReturnCallSwapsArgs`]), a `call` of many arguments
+//! passing one stack argument's value in another's place
+//! ([`super::Fault::CallStackArgRepeated`]), a `throw_ref` losing the
+//! last value of its payload ([`super::Fault::ThrowRefLosesLastValue`]),
+//! and a `br_on_null` or `br_on_non_null` taking an i31 of 0 for null
+//! ([`super::Fault::BrOnNullI31Zero`], [`super::Fault::BrOnNonNullI31Zero`]).
+//! They share the body rewriter of [`super::miscompile`].
 
 use super::Fault;
-use super::miscompile::{context, rewrite_code, rewrite_where_valid};
+use super::gc_faults::Types;
+use super::miscompile::{Scratch, context, rewrite_code, rewrite_where_valid};
 use wasm_encoder::Instruction as I;
 use wasmparser::Operator as O;
 
@@ -23,6 +28,9 @@ pub(super) fn plant_fault(wasm: &[u8], fault: Fault) -> Option<Vec<u8>> {
         Fault::SelectLowByteCondition => selects_on_the_low_byte(wasm),
         Fault::ReturnCallSwapsArgs => return_calls_swapping_args(wasm),
         Fault::BrOnNullI31Zero => br_on_null_taking_i31_zero(wasm),
+        Fault::CallStackArgRepeated => calls_repeating_a_stack_arg(wasm),
+        Fault::ThrowRefLosesLastValue => throw_refs_losing_the_last_value(wasm),
+        Fault::BrOnNonNullI31Zero => br_on_non_null_taking_i31_zero(wasm),
         _ => None,
     }
 }
@@ -89,24 +97,108 @@ fn return_calls_swapping_args(wasm: &[u8]) -> Option<Vec<u8>> {
     rewrite_code(wasm, &ctx, |op, _, _, scratch| {
         let O::ReturnCall { function_index } = *op else { return None };
         let params = ctx.func_params.get(function_index as usize)?;
-        let j = (0..params.len()).rev().find(|&j| params[..j].contains(&params[j]))?;
-        let i = (0..j).rev().find(|&i| params[i] == params[j])?;
-        // Pop the arguments from `i` on into locals, push them back with
-        // `i` and `j` swapped.
-        let locals: Vec<u32> = params[i..].iter().map(|t| scratch.local(*t)).collect();
-        let mut code: Vec<I> = locals.iter().rev().map(|&l| I::LocalSet(l)).collect();
-        for k in i..params.len() {
-            let from = if k == i {
+        let (i, j) = last_pair_of_one_type(params)?;
+        let source = |k| {
+            if k == i {
                 j
             } else if k == j {
                 i
             } else {
                 k
-            };
-            code.push(I::LocalGet(locals[from - i]));
+            }
+        };
+        Some(rearranged(params, i, source, I::ReturnCall(function_index), scratch))
+    })
+}
+
+/// The parameters a call passes on the stack, past the registers of any
+/// ABI crosscheck runs on (x64 System V passes at most 6 integers and 8
+/// floats in registers, AArch64 8 and 8).
+const REGISTER_ARGS: usize = 16;
+
+/// `wasm` with every `call` of a function with more than
+/// [`REGISTER_ARGS`] parameters passing, as its last argument of a type
+/// an earlier one shares, that earlier argument's value (the
+/// per-instruction fault [`super::Fault::CallStackArgRepeated`]: an engine
+/// computing a stack argument's slot wrong, so two arguments share one).
+/// `None` where no `call` has such a callee.
+fn calls_repeating_a_stack_arg(wasm: &[u8]) -> Option<Vec<u8>> {
+    let ctx = context(wasm)?;
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let O::Call { function_index } = *op else { return None };
+        let params = ctx.func_params.get(function_index as usize)?;
+        if params.len() <= REGISTER_ARGS {
+            return None;
         }
-        code.push(I::ReturnCall(function_index));
-        Some(code)
+        let (i, j) = last_pair_of_one_type(params)?;
+        Some(rearranged(params, i, |k| if k == j { i } else { k }, I::Call(function_index), scratch))
+    })
+}
+
+/// `(i, j)`, `i < j`: the last parameter `j` whose type an earlier one
+/// has, and the nearest such `i`.
+fn last_pair_of_one_type(params: &[wasm_encoder::ValType]) -> Option<(usize, usize)> {
+    let j = (0..params.len()).rev().find(|&j| params[..j].contains(&params[j]))?;
+    let i = (0..j).rev().find(|&i| params[i] == params[j])?;
+    Some((i, j))
+}
+
+/// Code that pops the arguments of a call to a function of `params` from
+/// argument `from` on into scratch locals, pushes back in each place `k`
+/// the argument `source(k)`, and makes the call `call`.
+fn rearranged(
+    params: &[wasm_encoder::ValType],
+    from: usize,
+    source: impl Fn(usize) -> usize,
+    call: I<'static>,
+    scratch: &mut Scratch,
+) -> Vec<I<'static>> {
+    let locals: Vec<u32> = params[from..].iter().map(|t| scratch.local(*t)).collect();
+    let mut code: Vec<I> = locals.iter().rev().map(|&l| I::LocalSet(l)).collect();
+    code.extend((from..params.len()).map(|k| I::LocalGet(locals[source(k) - from])));
+    code.push(call);
+    code
+}
+
+/// `wasm` with every `throw_ref` of an exception of tag 0 rethrowing its
+/// payload with the last value zeroed (the per-instruction fault
+/// [`super::Fault::ThrowRefLosesLastValue`]: an engine copying a rethrown
+/// exception's payload one value short). The rewrite catches the
+/// exception back into a block of the payload's types, so it needs a
+/// function type of no parameters with those results (a multi-value
+/// block's). `None` where there is no `throw_ref`, or no such type.
+fn throw_refs_losing_the_last_value(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+    use wasm_encoder::{BlockType, Catch};
+    let ctx = context(wasm)?;
+    let types = Types::of(wasm)?;
+    let payload = types.tag_params(0)?;
+    let block = types.func_type_index(&[], &payload)?;
+    let zero = match RoundtripReencoder.val_type(*payload.last()?).ok()? {
+        wasm_encoder::ValType::I32 => I::I32Const(0),
+        wasm_encoder::ValType::I64 => I::I64Const(0),
+        wasm_encoder::ValType::F32 => I::F32Const(0.0.into()),
+        wasm_encoder::ValType::F64 => I::F64Const(0.0.into()),
+        wasm_encoder::ValType::V128 => I::V128Const(0),
+        wasm_encoder::ValType::Ref(r) if r.nullable => I::RefNull(r.heap_type),
+        wasm_encoder::ValType::Ref(_) => return None,
+    };
+    rewrite_code(wasm, &ctx, |op, _, _, scratch| {
+        let O::ThrowRef = op else { return None };
+        let x = scratch.local(wasm_encoder::ValType::EXNREF);
+        Some(vec![
+            I::LocalSet(x),
+            I::Block(BlockType::FunctionType(block)),
+            I::TryTable(BlockType::Empty, vec![Catch::One { tag: 0, label: 0 }].into()),
+            I::LocalGet(x),
+            I::ThrowRef,
+            I::End,
+            I::Unreachable,
+            I::End,
+            I::Drop,
+            zero.clone(),
+            I::Throw(0),
+        ])
     })
 }
 
@@ -116,29 +208,55 @@ fn return_calls_swapping_args(wasm: &[u8]) -> Option<Vec<u8>> {
 /// module stays valid (its operand an `anyref`). `None` where there is no
 /// such `br_on_null`.
 fn br_on_null_taking_i31_zero(wasm: &[u8]) -> Option<Vec<u8>> {
-    use wasm_encoder::{BlockType, HeapType, RefType, ValType};
+    use wasm_encoder::{RefType, ValType};
     let ctx = context(wasm)?;
     rewrite_where_valid(wasm, &ctx, |op, scratch| {
         let O::BrOnNull { relative_depth } = *op else { return None };
         let t = scratch.local(ValType::Ref(RefType::ANYREF));
-        let i31 = HeapType::Abstract { shared: false, ty: wasm_encoder::AbstractHeapType::I31 };
-        Some(vec![
-            I::LocalTee(t),
-            I::RefIsNull,
-            I::LocalGet(t),
-            I::RefTestNonNull(i31),
-            I::If(BlockType::Result(ValType::I32)),
-            I::LocalGet(t),
-            I::RefCastNonNull(i31),
-            I::I31GetU,
-            I::I32Eqz,
-            I::Else,
-            I::I32Const(0),
-            I::End,
-            I::I32Or,
-            I::BrIf(relative_depth),
-            I::LocalGet(t),
-            I::RefAsNonNull,
-        ])
+        let mut code = vec![I::LocalSet(t)];
+        code.extend(null_or_i31_zero(t));
+        code.extend([I::BrIf(relative_depth), I::LocalGet(t), I::RefAsNonNull]);
+        Some(code)
     })
+}
+
+/// `wasm` with every `br_on_non_null` of an `anyref` falling through on
+/// an i31 of 0 (the per-instruction fault
+/// [`super::Fault::BrOnNonNullI31Zero`], the other side of
+/// [`super::Fault::BrOnNullI31Zero`]), each where the module stays valid
+/// (its operand an `anyref`, its label's type the reference alone). `None`
+/// where there is no such `br_on_non_null`.
+fn br_on_non_null_taking_i31_zero(wasm: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::{BlockType, RefType, ValType};
+    let ctx = context(wasm)?;
+    rewrite_where_valid(wasm, &ctx, |op, scratch| {
+        let O::BrOnNonNull { relative_depth } = *op else { return None };
+        let t = scratch.local(ValType::Ref(RefType::ANYREF));
+        let mut code = vec![I::LocalSet(t), I::Block(BlockType::Empty)];
+        code.extend(null_or_i31_zero(t));
+        code.extend([I::BrIf(0), I::LocalGet(t), I::RefAsNonNull, I::Br(relative_depth.checked_add(1)?), I::End]);
+        Some(code)
+    })
+}
+
+/// Code that pushes whether the `anyref` in local `t` is null to an
+/// engine whose `ref.i31 0` is a null pointer: 1 for null or an i31 of 0.
+fn null_or_i31_zero(t: u32) -> Vec<I<'static>> {
+    use wasm_encoder::{BlockType, HeapType, ValType};
+    let i31 = HeapType::Abstract { shared: false, ty: wasm_encoder::AbstractHeapType::I31 };
+    vec![
+        I::LocalGet(t),
+        I::RefIsNull,
+        I::LocalGet(t),
+        I::RefTestNonNull(i31),
+        I::If(BlockType::Result(ValType::I32)),
+        I::LocalGet(t),
+        I::RefCastNonNull(i31),
+        I::I31GetU,
+        I::I32Eqz,
+        I::Else,
+        I::I32Const(0),
+        I::End,
+        I::I32Or,
+    ]
 }

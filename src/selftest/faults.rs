@@ -138,6 +138,18 @@ pub enum Fault {
     /// Per-instruction: `br_on_null` branches on an i31 of 0 as on null
     /// (an engine whose `ref.i31 0` is a null pointer).
     BrOnNullI31Zero,
+    /// Per-instruction: `br_on_non_null` falls through on an i31 of 0 as
+    /// on null (the same engine, seen from the other branch).
+    BrOnNonNullI31Zero,
+    /// Per-instruction: a `call` of more than 16 arguments passes, in the
+    /// place of its last argument of a type an earlier one shares, that
+    /// earlier argument's value (an engine computing a stack argument's
+    /// slot wrong, so two arguments share one).
+    CallStackArgRepeated,
+    /// Per-instruction: `throw_ref` rethrows an exception with the last
+    /// value of its payload zeroed (an engine copying a rethrown
+    /// exception's payload one value short).
+    ThrowRefLosesLastValue,
     /// Per-instruction: a relaxed-SIMD instruction whose implementation
     /// choice alternates between calls (`R = 0`, then `R = 1`, ...): each
     /// result alone is allowed, the engine as a whole is not.
@@ -227,6 +239,9 @@ impl Fault {
         Fault::SelectLowByteCondition,
         Fault::ReturnCallSwapsArgs,
         Fault::BrOnNullI31Zero,
+        Fault::BrOnNonNullI31Zero,
+        Fault::CallStackArgRepeated,
+        Fault::ThrowRefLosesLastValue,
     ];
 
     /// Faults that show only under one engine configuration (triage's
@@ -347,9 +362,14 @@ impl Fault {
             // non-null one in bounds shows the fault (seeds 1 and 2 missed
             // it in 3,000 inputs).
             Fault::GcRefStoreNull => base.saturating_mul(4),
-            // One input in 548 is a `br_on_null`, and only an i31 of 0
-            // shows the fault (seed 4 missed it in 3,000 inputs).
-            Fault::BrOnNullI31Zero => base.saturating_mul(4),
+            // One input in 548 is a `br_on_null` (or `br_on_non_null`),
+            // and only an i31 of 0 shows the fault (seed 4 missed the
+            // first in 3,000 inputs).
+            Fault::BrOnNullI31Zero | Fault::BrOnNonNullI31Zero => base.saturating_mul(4),
+            // One input in about 1,600 is a `call` of 24 arguments (one
+            // instruction of 548, one shape of three; seed 4 missed it in
+            // 3,000 inputs).
+            Fault::CallStackArgRepeated => base.saturating_mul(4),
             _ => base,
         }
     }
@@ -399,6 +419,9 @@ impl Fault {
             Fault::SelectLowByteCondition => "select-low-byte-condition",
             Fault::ReturnCallSwapsArgs => "return-call-swaps-args",
             Fault::BrOnNullI31Zero => "br-on-null-i31-zero",
+            Fault::BrOnNonNullI31Zero => "br-on-non-null-i31-zero",
+            Fault::CallStackArgRepeated => "call-stack-arg-repeated",
+            Fault::ThrowRefLosesLastValue => "throw-ref-loses-last-value",
             Fault::WideLoad => "wide-load",
             Fault::IndexNoZeroExtend => "index-no-zero-extend",
             Fault::ShiftOrUnmasked => "shift-or-unmasked",

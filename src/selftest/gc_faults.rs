@@ -72,7 +72,7 @@ pub fn plant(wasm: &[u8], bug: GcBug) -> Option<Vec<u8>> {
 }
 
 /// The defined types and tags of a module.
-struct Types {
+pub(super) struct Types {
     /// Each defined type, by type index.
     composite: Vec<wasmparser::CompositeType>,
     /// The type index of each tag (imports first).
@@ -80,7 +80,7 @@ struct Types {
 }
 
 impl Types {
-    fn of(wasm: &[u8]) -> Option<Types> {
+    pub(super) fn of(wasm: &[u8]) -> Option<Types> {
         let mut types = Types { composite: Vec::new(), tags: Vec::new() };
         for payload in Parser::new(0).parse_all(wasm) {
             match payload.ok()? {
@@ -122,11 +122,26 @@ impl Types {
 
     /// The last parameter of tag `tag`.
     fn tag_payload(&self, tag: u32) -> Option<ValType> {
+        self.tag_params(tag)?.last().copied()
+    }
+
+    /// The parameters of tag `tag` (its payload's types).
+    pub(super) fn tag_params(&self, tag: u32) -> Option<Vec<ValType>> {
         let ty = self.composite.get(*self.tags.get(tag as usize)? as usize)?;
         match &ty.inner {
-            CompositeInnerType::Func(f) => f.params().last().copied(),
+            CompositeInnerType::Func(f) => Some(f.params().to_vec()),
             _ => None,
         }
+    }
+
+    /// The index of a function type with `params` and `results`, if the
+    /// module defines one.
+    pub(super) fn func_type_index(&self, params: &[ValType], results: &[ValType]) -> Option<u32> {
+        let index = self.composite.iter().position(|ty| match &ty.inner {
+            CompositeInnerType::Func(f) => f.params() == params && f.results() == results,
+            _ => false,
+        })?;
+        u32::try_from(index).ok()
     }
 }
 
