@@ -43,6 +43,7 @@
 
 use super::catalog::Entry;
 use super::operands::{Source, scalar};
+use super::scaffold::Scaffold;
 use crosscheck_oracles::{Val, ValType};
 
 /// An array type's element storage.
@@ -521,6 +522,57 @@ fn around(s: &mut dyn Source, len: u32) -> u32 {
         4 => u32::MAX,
         5 => 0x8000_0000,
         _ => s.below(len as u64 + 1) as u32,
+    }
+}
+
+/// The array group's [`Scaffold`]: an array of `storage` made around the
+/// instruction (a second one for `array.copy` unless `same`) and read
+/// back after.
+pub struct ArrayScaffold {
+    pub storage: Storage,
+    pub same: bool,
+}
+
+impl Scaffold for ArrayScaffold {
+    fn instruction_text(&self, entry: &Entry) -> String {
+        instruction_text(entry)
+    }
+
+    fn section_words(&self) -> String {
+        let same = if self.same { " src=same" } else { "" };
+        format!(" storage={}{same}", self.storage.name())
+    }
+
+    fn params(&self, entry: &Entry, mut params: Vec<ValType>) -> Vec<ValType> {
+        for (p, role) in params.iter_mut().zip(roles(entry)) {
+            if *role == Role::Value {
+                *p = self.storage.param_type();
+            }
+        }
+        params
+    }
+
+    fn results(&self, entry: &Entry, mut results: Vec<ValType>) -> Vec<ValType> {
+        if entry.name == "array.get" {
+            results[0] = self.storage.value_type();
+        }
+        results
+    }
+
+    fn declarations(&self) -> String {
+        declarations(self.storage)
+    }
+
+    fn locals(&self, params: &[ValType]) -> Option<String> {
+        Some(locals(params))
+    }
+
+    fn body(&self, entry: &Entry, instr: &str) -> Option<String> {
+        Some(wrapped(entry, self.storage, entry.params.len(), self.same, instr))
+    }
+
+    fn operands(&self, s: &mut dyn Source, entry: &Entry) -> Vec<Val> {
+        operands(s, entry, self.storage, self.same)
     }
 }
 

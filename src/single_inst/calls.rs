@@ -16,8 +16,10 @@
 //! or three (fewer); `$callee` returns its arguments rotated by one, so
 //! every argument lands in a result of its own.
 
+use super::catalog::Entry;
 use super::operands::{Source, scalar};
-use crosscheck_oracles::{Val, ValType};
+use super::scaffold::Scaffold;
+use crosscheck_oracles::{Features, Val, ValType};
 
 /// The value types `select` is swept on.
 pub const SELECT_TYPES: [ValType; 5] = [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128];
@@ -137,6 +139,79 @@ pub fn select_operands(s: &mut dyn Source, ty: ValType) -> Vec<Val> {
 /// One tuple of `f`'s parameters for a call.
 pub fn call_operands(s: &mut dyn Source) -> Vec<Val> {
     CALL_PARAMS.iter().map(|t| scalar(s, *t)).collect()
+}
+
+/// `select`'s [`Scaffold`]: its value type `ty` (an index into
+/// [`SELECT_TYPES`]), named in the instruction where `typed`. The
+/// instruction runs alone.
+pub struct SelectScaffold {
+    pub ty: u8,
+    pub typed: bool,
+}
+
+impl Scaffold for SelectScaffold {
+    fn instruction_text(&self, _: &Entry) -> String {
+        select_text(select_type(self.ty), self.typed)
+    }
+
+    fn section_words(&self) -> String {
+        format!(" type={}", select_type(self.ty))
+    }
+
+    fn params(&self, _: &Entry, _: Vec<ValType>) -> Vec<ValType> {
+        let ty = select_type(self.ty);
+        vec![ty, ty, ValType::I32]
+    }
+
+    fn results(&self, _: &Entry, _: Vec<ValType>) -> Vec<ValType> {
+        vec![select_type(self.ty)]
+    }
+
+    fn add_features(&self, features: &mut Features) {
+        features.simd |= select_type(self.ty) == ValType::V128;
+        // A typed `select` is of reference types' encoding.
+        features.reference_types |= self.typed;
+    }
+
+    fn operands(&self, s: &mut dyn Source, _: &Entry) -> Vec<Val> {
+        select_operands(s, select_type(self.ty))
+    }
+}
+
+/// The calls' [`Scaffold`]: `$callee` taking the arguments `shape` makes
+/// of `f`'s parameters.
+pub struct CallScaffold {
+    pub shape: ArgShape,
+}
+
+impl Scaffold for CallScaffold {
+    fn instruction_text(&self, entry: &Entry) -> String {
+        format!("{} $callee", entry.name)
+    }
+
+    fn section_words(&self) -> String {
+        format!(" args={}", self.shape.name())
+    }
+
+    fn results(&self, _: &Entry, _: Vec<ValType>) -> Vec<ValType> {
+        self.shape.results()
+    }
+
+    fn declarations(&self) -> String {
+        callee_declaration(self.shape)
+    }
+
+    fn locals(&self, _: &[ValType]) -> Option<String> {
+        Some(call_locals())
+    }
+
+    fn body(&self, _: &Entry, instr: &str) -> Option<String> {
+        Some(call_body(self.shape, instr))
+    }
+
+    fn operands(&self, s: &mut dyn Source, _: &Entry) -> Vec<Val> {
+        call_operands(s)
+    }
 }
 
 #[cfg(test)]

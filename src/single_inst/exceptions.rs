@@ -29,7 +29,8 @@
 
 use super::catalog::Entry;
 use super::operands::{Source, scalar};
-use crosscheck_oracles::{Val, ValType};
+use super::scaffold::Scaffold;
+use crosscheck_oracles::{Features, Val, ValType};
 
 /// The payload types a tag may have: every number type, two `v128`s,
 /// mixed so that values of one register class sit between another's.
@@ -175,6 +176,50 @@ pub fn operands(s: &mut dyn Source, payload: u8) -> Vec<Val> {
     let mut args: Vec<Val> = self::payload(payload).iter().map(|t| scalar(s, *t)).collect();
     args.push(Val::I32(s.below(16) as u32));
     args
+}
+
+/// The exception group's [`Scaffold`]: tags, throwers and relays of
+/// payload `payload`, the throw caught back in `f`.
+pub struct TagScaffold {
+    pub payload: u8,
+}
+
+impl Scaffold for TagScaffold {
+    fn instruction_text(&self, entry: &Entry) -> String {
+        instruction_text(entry)
+    }
+
+    fn section_words(&self) -> String {
+        format!(" payload={}", self.payload)
+    }
+
+    fn params(&self, _: &Entry, _: Vec<ValType>) -> Vec<ValType> {
+        params(self.payload)
+    }
+
+    fn results(&self, _: &Entry, _: Vec<ValType>) -> Vec<ValType> {
+        results(self.payload)
+    }
+
+    fn add_features(&self, features: &mut Features) {
+        features.simd |= needs_simd(self.payload);
+    }
+
+    fn declarations(&self) -> String {
+        declarations(self.payload)
+    }
+
+    fn locals(&self, _: &[ValType]) -> Option<String> {
+        Some(locals(self.payload))
+    }
+
+    fn body(&self, entry: &Entry, _: &str) -> Option<String> {
+        Some(wrapped(entry, self.payload))
+    }
+
+    fn operands(&self, s: &mut dyn Source, _: &Entry) -> Vec<Val> {
+        operands(s, self.payload)
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,10 @@
 //! | [`refs`] | reference instructions: operands made and results observed in the module, the spec's model |
 //! | [`arrays`] | array instructions: the array type and segment, arrays made and read back, operands around their edges |
 //! | [`structs`] | struct instructions: the struct type of every integer storage, structs made and read back |
+//! | [`exceptions`] | `throw`, `throw_ref`, `try_table`: tags of every payload, thrown and caught back |
+//! | [`calls`] | `select` on every value type; `call` and `return_call` with many mixed arguments |
 //! | [`casts`] | `ref.test`'s and `ref.cast`'s defined types, objects and what the spec says each value is of |
+//! | [`scaffold`] | the code a group builds around its instruction, one trait the groups below implement |
 //! | [`tables`] | table instructions: the table and its functions, `funcref` operands made and results observed, `peek` |
 //! | [`check`] | the exact judge: allowed sets, one relaxed choice per engine, the reference model |
 //!
@@ -31,6 +34,7 @@ pub mod module;
 pub mod operands;
 pub mod readback;
 pub mod refs;
+pub mod scaffold;
 pub mod spec;
 pub mod structs;
 pub mod tables;

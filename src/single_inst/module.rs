@@ -18,7 +18,7 @@
 
 pub use super::spec::Spec;
 
-use super::catalog::{Group, Immediates};
+use super::catalog::Group;
 use super::operands::Tuple;
 use crosscheck_oracles::{Call, Exports, Plan, Val, ValType};
 
@@ -134,17 +134,8 @@ impl Spec {
     /// operands made and results observed around it.
     pub fn body_text(&self) -> String {
         let instr = self.instruction_text();
-        if let Immediates::Array { storage, same } = self.imm {
-            return super::arrays::wrapped(self.entry, storage, self.entry.params.len(), same, &instr);
-        }
-        if let Immediates::Struct { field } = self.imm {
-            return super::structs::wrapped(self.entry, field, self.entry.params.len(), &instr);
-        }
-        if let Immediates::Tag(payload) = self.imm {
-            return super::exceptions::wrapped(self.entry, payload);
-        }
-        if let Immediates::Callee(shape) = self.imm {
-            return super::calls::call_body(shape, &instr);
+        if let Some(body) = super::scaffold::of(&self.imm).and_then(|s| s.body(self.entry, &instr)) {
+            return body;
         }
         match super::refs::sig(self.entry, &self.imm) {
             Some(sig) => super::refs::wrapped(&sig, &self.imm, &instr),
@@ -159,17 +150,8 @@ impl Spec {
     /// instructions and table instructions on `funcref`s), as
     /// declarations.
     fn locals_text(&self) -> String {
-        if let Immediates::Array { .. } = self.imm {
-            return super::arrays::locals(&self.params());
-        }
-        if let Immediates::Struct { .. } = self.imm {
-            return super::structs::locals(&self.params());
-        }
-        if let Immediates::Tag(payload) = self.imm {
-            return super::exceptions::locals(payload);
-        }
-        if let Immediates::Callee(_) = self.imm {
-            return super::calls::call_locals();
+        if let Some(locals) = super::scaffold::of(&self.imm).and_then(|s| s.locals(&self.params())) {
+            return locals;
         }
         match (super::refs::sig(self.entry, &self.imm), self.imm.table()) {
             (Some(sig), _) => super::refs::locals(&sig),
@@ -220,17 +202,8 @@ impl Spec {
                 m.push_str(&super::casts::func_declarations());
             }
         }
-        if let Immediates::Array { storage, .. } = self.imm {
-            m.push_str(&super::arrays::declarations(storage));
-        }
-        if let Immediates::Struct { .. } = self.imm {
-            m.push_str(&super::structs::declarations());
-        }
-        if let Immediates::Tag(payload) = self.imm {
-            m.push_str(&super::exceptions::declarations(payload));
-        }
-        if let Immediates::Callee(shape) = self.imm {
-            m.push_str(&super::calls::callee_declaration(shape));
+        if let Some(scaffold) = super::scaffold::of(&self.imm) {
+            m.push_str(&scaffold.declarations());
         }
         m.push_str(&format!("  (func (export \"f\") (param{params}) (result{results}){locals}\n    {gets}{body})\n"));
         if !const_fed.is_empty() {

@@ -346,20 +346,8 @@ pub fn tuple(s: &mut dyn Source, entry: &Entry, imm: &Immediates) -> Tuple {
     if let Some(sig) = super::refs::sig(entry, imm) {
         return Tuple { args: reference_operands(s, &sig), poke: None };
     }
-    if let Immediates::Struct { field } = *imm {
-        return Tuple { args: super::structs::operands(s, entry, field), poke: None };
-    }
-    if let Immediates::Tag(payload) = *imm {
-        return Tuple { args: super::exceptions::operands(s, payload), poke: None };
-    }
-    if let Immediates::Select { ty, .. } = *imm {
-        return Tuple { args: super::calls::select_operands(s, super::calls::select_type(ty)), poke: None };
-    }
-    if let Immediates::Callee(_) = *imm {
-        return Tuple { args: super::calls::call_operands(s), poke: None };
-    }
-    if let Immediates::Array { storage, same } = *imm {
-        return Tuple { args: super::arrays::operands(s, entry, storage, same), poke: None };
+    if let Some(scaffold) = super::scaffold::of(imm) {
+        return Tuple { args: scaffold.operands(s, entry), poke: None };
     }
     if entry.is_table() {
         return Tuple { args: table_operands(s, entry, imm), poke: None };

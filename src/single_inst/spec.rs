@@ -19,6 +19,9 @@ impl Spec {
     /// The instruction as it appears in the text format, immediates included.
     pub fn instruction_text(&self) -> String {
         let name = self.entry.name;
+        if let Some(scaffold) = super::scaffold::of(&self.imm) {
+            return scaffold.instruction_text(self.entry);
+        }
         let memarg = |offset: u64, align: u8| format!("offset={offset} align={}", 1u32 << align);
         match self.imm {
             Immediates::None => name.to_string(),
@@ -50,11 +53,11 @@ impl Spec {
                 format!("{name} $l {top} {}", super::casts::cast_type(heap, nullable))
             }
             Immediates::Cast { heap, nullable } => format!("{name} {}", super::casts::cast_type(heap, nullable)),
-            Immediates::Array { .. } => super::arrays::instruction_text(self.entry),
-            Immediates::Struct { field } => super::structs::instruction_text(self.entry, field),
-            Immediates::Tag(_) => super::exceptions::instruction_text(self.entry),
-            Immediates::Select { ty, typed } => super::calls::select_text(super::calls::select_type(ty), typed),
-            Immediates::Callee(_) => format!("{name} $callee"),
+            Immediates::Array { .. }
+            | Immediates::Struct { .. }
+            | Immediates::Tag(_)
+            | Immediates::Select { .. }
+            | Immediates::Callee(_) => unreachable!("{name}: written by its scaffold, above"),
         }
     }
 
@@ -90,20 +93,8 @@ impl Spec {
         if memory.shared {
             text.push_str(" shared");
         }
-        if let Immediates::Tag(payload) = self.imm {
-            text.push_str(&format!(" payload={payload}"));
-        }
-        if let Immediates::Select { ty, .. } = self.imm {
-            text.push_str(&format!(" type={}", super::calls::select_type(ty)));
-        }
-        if let Immediates::Callee(shape) = self.imm {
-            text.push_str(&format!(" args={}", shape.name()));
-        }
-        if let Immediates::Array { storage, same } = self.imm {
-            text.push_str(&format!(" storage={}", storage.name()));
-            if same {
-                text.push_str(" src=same");
-            }
+        if let Some(scaffold) = super::scaffold::of(&self.imm) {
+            text.push_str(&scaffold.section_words());
         }
         if let Some((src64, unbounded)) = self.imm.source_kind() {
             text.push_str(if src64 { " src=i64" } else { " src=i32" });
@@ -140,26 +131,10 @@ impl Spec {
             params[1] = of(src64);
             params[2] = of(src64 && self.imm.address64());
         }
-        if let Immediates::Struct { field } = self.imm {
-            for (i, p) in params.iter_mut().enumerate() {
-                *p = super::structs::param_type(self.entry, field, i);
-            }
+        match super::scaffold::of(&self.imm) {
+            Some(scaffold) => scaffold.params(self.entry, params),
+            None => params,
         }
-        if let Immediates::Tag(payload) = self.imm {
-            params = super::exceptions::params(payload);
-        }
-        if let Immediates::Select { ty, .. } = self.imm {
-            let ty = super::calls::select_type(ty);
-            params = vec![ty, ty, ValType::I32];
-        }
-        if let Immediates::Array { storage, .. } = self.imm {
-            for (p, role) in params.iter_mut().zip(super::arrays::roles(self.entry)) {
-                if *role == super::arrays::Role::Value {
-                    *p = storage.param_type();
-                }
-            }
-        }
-        params
     }
 
     /// The result types of `f`: the entry's, `memory.size`, `table.size`
@@ -170,16 +145,12 @@ impl Spec {
         match (self.entry.name, self.imm) {
             ("memory.size" | "table.size" | "memory.grow" | "table.grow", _) => results[0] = self.address_type(),
             (_, Immediates::Indirect { ty: CalleeType::Other, .. }) => results.clear(),
-            ("array.get", Immediates::Array { storage, .. }) => results[0] = storage.value_type(),
-            ("struct.get", Immediates::Struct { field }) => {
-                results[0] = super::structs::FIELDS[field as usize].value_type()
-            }
-            (_, Immediates::Tag(payload)) => results = super::exceptions::results(payload),
-            (_, Immediates::Select { ty, .. }) => results = vec![super::calls::select_type(ty)],
-            (_, Immediates::Callee(shape)) => results = shape.results(),
             _ => {}
         }
-        results
+        match super::scaffold::of(&self.imm) {
+            Some(scaffold) => scaffold.results(self.entry, results),
+            None => results,
+        }
     }
 
     /// The proposals the module needs: the instruction's, memory64 for a
@@ -194,10 +165,9 @@ impl Spec {
         f.gc |= matches!(self.imm, Immediates::Indirect { ty, .. } if ty.needs_gc());
         f.gc |= self.imm.table().is_some_and(|t| t.elements.needs_gc());
         f.gc |= self.imm.source_table().is_some_and(|t| t.elements.needs_gc());
-        f.simd |= matches!(self.imm, Immediates::Tag(p) if super::exceptions::needs_simd(p));
-        f.simd |= matches!(self.imm, Immediates::Select { ty, .. } if super::calls::select_type(ty) == ValType::V128);
-        // A typed `select` is of reference types' encoding.
-        f.reference_types |= matches!(self.imm, Immediates::Select { typed: true, .. });
+        if let Some(scaffold) = super::scaffold::of(&self.imm) {
+            scaffold.add_features(&mut f);
+        }
         f
     }
 }

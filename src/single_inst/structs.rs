@@ -28,6 +28,7 @@
 use super::arrays::{ITEMS, Storage, element_value};
 use super::catalog::Entry;
 use super::operands::{Source, scalar};
+use super::scaffold::Scaffold;
 use crosscheck_oracles::{Val, ValType};
 
 /// The struct's fields, in order.
@@ -188,6 +189,48 @@ pub fn operands(s: &mut dyn Source, entry: &Entry, field: u8) -> Vec<Val> {
             }
             args
         }
+    }
+}
+
+/// The struct group's [`Scaffold`]: a struct made around the instruction,
+/// on field `field`, and read back after.
+pub struct StructScaffold {
+    pub field: u8,
+}
+
+impl Scaffold for StructScaffold {
+    fn instruction_text(&self, entry: &Entry) -> String {
+        instruction_text(entry, self.field)
+    }
+
+    fn params(&self, entry: &Entry, mut params: Vec<ValType>) -> Vec<ValType> {
+        for (i, p) in params.iter_mut().enumerate() {
+            *p = param_type(entry, self.field, i);
+        }
+        params
+    }
+
+    fn results(&self, entry: &Entry, mut results: Vec<ValType>) -> Vec<ValType> {
+        if entry.name == "struct.get" {
+            results[0] = FIELDS[self.field as usize].value_type();
+        }
+        results
+    }
+
+    fn declarations(&self) -> String {
+        declarations()
+    }
+
+    fn locals(&self, params: &[ValType]) -> Option<String> {
+        Some(locals(params))
+    }
+
+    fn body(&self, entry: &Entry, instr: &str) -> Option<String> {
+        Some(wrapped(entry, self.field, entry.params.len(), instr))
+    }
+
+    fn operands(&self, s: &mut dyn Source, entry: &Entry) -> Vec<Val> {
+        operands(s, entry, self.field)
     }
 }
 
