@@ -14,9 +14,9 @@
 mod common;
 
 use crosscheck::oracles::{CallOutcome, TrapKind, Val, registry};
-use crosscheck::single_inst::arrays::Storage;
 use crosscheck::single_inst::catalog::{ENTRIES, Group, SplitMix, lookup};
 use crosscheck::single_inst::operands::{self, Tuple};
+use crosscheck::single_inst::storage::Storage;
 use crosscheck::single_inst::{Immediates, Spec, case_for};
 
 /// The outcomes of `f` for `tuples` of `name` on `storage` on `engine`.
@@ -240,7 +240,8 @@ fn digest(elements: &[u64]) -> Vec<Val> {
 /// range past the segment's end traps as a table access.
 #[test]
 fn arrays_of_references_read_back_the_segment() {
-    use crosscheck::single_inst::arrays::{ELEM_LEN, ITEMS, elem_item, item_constant};
+    use crosscheck::single_inst::arrays::{ELEM_LEN, elem_item};
+    use crosscheck::single_inst::storage::{ITEMS, item_constant};
     let item = |i: u32| elem_item(i).map_or(u64::MAX, |k| u64::from(item_constant(k)));
     let new: Vec<[u32; 2]> = vec![[0, 0], [0, ELEM_LEN], [3, 7], [ELEM_LEN - 1, 1], [ELEM_LEN, 0]];
     let new_expected: Vec<CallOutcome> =

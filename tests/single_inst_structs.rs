@@ -105,11 +105,11 @@ fn a_set_shows_in_what_reads_back_unless_it_writes_what_was_there() {
 /// A made struct's reference fields hold the item the seed selects (seed
 /// × 3 for the struct field, × 5 for the function field, modulo
 /// `ITEMS + 1`, the last null), read back as its constant (computed here
-/// from `arrays::item_constant`); `struct.set` of a selector stores that
+/// from `storage::item_constant`); `struct.set` of a selector stores that
 /// item, and a field of a null struct traps.
 #[test]
 fn reference_fields_hold_the_selected_items() {
-    use crosscheck::single_inst::arrays::{ITEMS, item_constant};
+    use crosscheck::single_inst::storage::{ITEMS, item_constant};
     let read = |sel: u32| if sel < ITEMS { u64::from(item_constant(sel)) } else { u64::MAX };
     for (k, multiplier) in [(10u8, 3u32), (11, 5)] {
         assert!(FIELDS[k as usize].is_ref());

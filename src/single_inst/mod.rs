@@ -13,6 +13,7 @@
 //! | [`readback`] | a built module read back: its spec, its tuples, rebuilt for a reduced plan |
 //! | [`refs`] | reference instructions: operands made and results observed in the module, the spec's model |
 //! | [`arrays`] | array instructions: the array type and segment, arrays made and read back, operands around their edges |
+//! | [`storage`] | the storages array elements and struct fields share; references crossing as selectors |
 //! | [`structs`] | struct instructions: the struct type of every integer storage, structs made and read back |
 //! | [`exceptions`] | `throw`, `throw_ref`, `try_table`: tags of every payload, thrown and caught back |
 //! | [`calls`] | `select` on every value type; `call` and `return_call` with many mixed arguments |
@@ -36,6 +37,7 @@ pub mod readback;
 pub mod refs;
 pub mod scaffold;
 pub mod spec;
+pub mod storage;
 pub mod structs;
 pub mod tables;
 

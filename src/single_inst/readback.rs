@@ -119,7 +119,7 @@ fn parse_immediates(entry: &Entry, words: &[&str]) -> Option<Immediates> {
         // `struct.get $s 3`: the field ends the text (none: the allocations).
         Imm::Struct => Immediates::Struct { field: words.last().and_then(|w| w.parse().ok()).unwrap_or(0) },
         Imm::Array => Immediates::Array {
-            storage: super::arrays::Storage::from_name(words.iter().find_map(|w| w.strip_prefix("storage="))?)?,
+            storage: super::storage::Storage::from_name(words.iter().find_map(|w| w.strip_prefix("storage="))?)?,
             same: words.contains(&"src=same"),
         },
         Imm::HeapType => {

@@ -11,7 +11,7 @@
 //! reference to a struct `$box` (an object the collector manages: a store
 //! goes through Wasmtime's barriers) and one to a function `$fn`, made and
 //! read as array elements of those types are
-//! ([`super::arrays::ref_declarations`]: an `i32` selector in, the item's
+//! ([`super::storage::ref_declarations`]: an `i32` selector in, the item's
 //! constant or all ones for null out). A struct operand is made from
 //! `(seed, null flag)`: `ref.null $s` when the flag is non-zero, else
 //! `struct.new` with field `k` set to `seed * MULTIPLIERS[k]` (wrapped to
@@ -25,10 +25,10 @@
 //! fields, read unsigned (a float as its bits). Judged against the
 //! reference interpreter.
 
-use super::arrays::{ITEMS, Storage, element_value};
 use super::catalog::Entry;
 use super::operands::{Source, scalar};
 use super::scaffold::Scaffold;
+use super::storage::{ITEMS, Storage, element_value};
 use crosscheck_oracles::{Val, ValType};
 
 /// The struct's fields, in order.
@@ -98,7 +98,7 @@ pub fn param_type(entry: &Entry, field: u8, i: usize) -> ValType {
 /// The module's struct type, its reference fields' declarations and
 /// `$digest`.
 pub fn declarations() -> String {
-    let refs: String = Storage::REFS.iter().map(|&r| super::arrays::ref_declarations(r)).collect();
+    let refs: String = Storage::REFS.iter().map(|&r| super::storage::ref_declarations(r)).collect();
     let fields: String = FIELDS.iter().map(|s| format!(" (field (mut {}))", s.type_text())).collect();
     let mut digest = String::new();
     for (k, s) in FIELDS.iter().enumerate() {

@@ -63,7 +63,7 @@ pub enum Immediates {
     /// An array instruction's element storage, and whether `array.copy`
     /// copies within one array (`false` for every other instruction).
     Array {
-        storage: crate::single_inst::arrays::Storage,
+        storage: crate::single_inst::storage::Storage,
         same: bool,
     },
     /// A struct instruction's field (0 for the allocations).

@@ -312,7 +312,7 @@ impl Entry {
                 f.bulk_memory = true;
             }
             // A field of function references declares its functions in an
-            // element segment (`arrays::ref_declarations`).
+            // element segment (`storage::ref_declarations`).
             Group::Struct => {
                 f.reference_types = true;
                 f.gc = true;
