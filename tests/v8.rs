@@ -474,6 +474,44 @@ fn v8_runs_the_reference_instructions_and_follows_the_spec() {
     }
 }
 
+/// V8 refuses an array of 1 GiB or more before `array.new_elem` checks
+/// its segment's bounds (a resource limit: inconclusive), and about one
+/// tuple in eight asks for one. The sweep goes on after each refusal in a
+/// Case of the tuples left, so V8's cell judges about as many calls as
+/// Wasmtime's. (Without going on, a Case ended at its first refusal: V8
+/// judged 111 of 1,038.)
+#[test]
+fn sweep_goes_on_after_v8_refuses_a_huge_array() {
+    if !have_node_with_gc("array.new_elem") {
+        return;
+    }
+    use crosscheck::sweep::{Cell, SweepOptions, run};
+    let opts = SweepOptions {
+        engines: vec!["v8".into(), "wasmtime".into()],
+        profiles: vec!["avx2".into()],
+        samples: 300,
+        seed: 1,
+        only: vec!["array.new_elem".into()],
+    };
+    let m = run(&opts, |_, _, _| {}).unwrap();
+    let checks: Vec<u64> = m.rows[0]
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c {
+            Cell::Pass { checks, .. } => *checks,
+            other => panic!("{}: {other:?}", m.columns[i].label),
+        })
+        .collect();
+    let (v8, wasmtime, refused) = (checks[0], checks[1], m.columns[0].refused);
+    println!("array.new_elem: v8 {v8} checks ({refused} Cases stopped), wasmtime {wasmtime}");
+    assert!(refused > 0, "V8 refused none of the huge arrays");
+    assert_eq!(m.columns[1].refused, 0);
+    // Each Case of the rest also runs its first tuples with constant
+    // operands, so V8 may judge more calls than Wasmtime.
+    assert!(v8 * 4 >= wasmtime * 3, "V8 judged {v8} of {wasmtime}");
+}
+
 /// Killing the worker between Cases costs the next Case (V8's pair is an
 /// engine failure) and nothing else: the Case after it is judged again.
 #[test]

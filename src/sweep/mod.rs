@@ -14,6 +14,7 @@ use crate::single_inst::check::judge_pair;
 use crate::single_inst::operands::{self, Tuple};
 use crate::single_inst::{ChoiceTracker, ENTRIES, Entry, Spec, case_for};
 use crosscheck_oracles::{CallOutcome, Engine, Features, Plan, registry};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// What to sweep.
@@ -91,6 +92,9 @@ pub struct Column {
     /// Time spent compiling and running, and `f` calls judged.
     pub time: Duration,
     pub checks: u64,
+    /// Cases its engine stopped for a resource limit of its own (V8's
+    /// largest array): each leaves out the tuple it stopped at.
+    pub refused: u64,
 }
 
 /// A column left out, and why (a profile the host cannot run).
@@ -193,7 +197,7 @@ fn columns(opts: &SweepOptions) -> Result<(Vec<Column>, Vec<Skipped>), SweepErro
 
 fn column(label: String, engine: Box<dyn Engine>) -> Column {
     let features = engine.features();
-    Column { label, config: engine.config(), engine, features, time: Duration::ZERO, checks: 0 }
+    Column { label, config: engine.config(), engine, features, time: Duration::ZERO, checks: 0, refused: 0 }
 }
 
 #[cfg(feature = "wasmtime")]
@@ -278,99 +282,73 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
         for imm in variants {
             let spec = Spec { entry, imm };
             let tuples: Vec<Tuple> = (0..per).map(|_| operands::tuple(&mut rng, entry, &imm)).collect();
-            let case = match case_for(&spec, &tuples) {
-                Ok(c) => c,
-                Err(e) => {
-                    for c in cells.iter_mut() {
-                        c.get_or_insert(Cell::Inconclusive(format!("no module: {e}")));
+            // The tuples still to judge, from a first one on, and the
+            // columns that judge them: every column from tuple 0; a column
+            // a resource limit of its own stopped (V8 refuses an array of
+            // 1 GiB or more before a segment's bounds) goes on after the
+            // tuple that stopped it, in a Case of the rest.
+            let mut segments: BTreeMap<usize, Vec<usize>> = BTreeMap::from([(0, (0..cols.len()).collect())]);
+            let mut resumed = 0;
+            while let Some((start, judging)) = segments.pop_first() {
+                let case = match case_for(&spec, &tuples[start..]) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        for &i in &judging {
+                            cells[i].get_or_insert(Cell::Inconclusive(format!("no module: {e}")));
+                        }
+                        continue;
                     }
-                    continue;
-                }
-            };
-            let t = Instant::now();
-            let expected = run_engine(reference.as_mut(), &case.plan);
-            reference_time += t.elapsed();
-            for (i, col) in cols.iter_mut().enumerate() {
-                if matches!(cells[i], Some(Cell::Fail(_) | Cell::Known { .. } | Cell::Unsupported(_))) {
-                    continue;
-                }
-                let missing = spec.features().missing_from(&col.features);
-                if !missing.is_empty() {
-                    lacking[i] = Some(format!("{} lacks {}", col.label, missing.join(", ")));
-                    continue;
-                }
+                };
                 let t = Instant::now();
-                let run = run_engine(col.engine.as_mut(), &case.plan);
-                col.time += t.elapsed();
-                let judged = count_f_calls(&case.plan, &run);
-                col.checks += judged;
-                checks[i] += judged;
-                match judge_pair(&spec, &case, &expected, &run, 1, true, &mut trackers[i]) {
-                    PairOutcome::Agree => {}
-                    PairOutcome::Differ(d) => {
-                        let call = match &d.site {
-                            crate::judge::Site::Call { index, export } => {
-                                // A const-fed `k(i)` (or another operand source) has the operands of the `f` before it.
-                                let args_of = |i: usize| {
-                                    case.plan.calls[..=i]
-                                        .iter()
-                                        .rev()
-                                        .find(|c| c.export == "f")
-                                        .map(|c| c.args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
-                                        .unwrap_or_default()
-                                };
-                                let source = crate::single_inst::module::operand_source(export);
-                                let args = if source.is_some() {
-                                    args_of(*index)
-                                } else {
-                                    case.plan.calls[*index].args.iter().map(|a| a.to_string()).collect()
-                                };
-                                let fed = source.map(|s| format!(" ({s})")).unwrap_or_default();
-                                format!("{export}({}){fed}", args.join(", "))
-                            }
-                            other => other.to_string(),
-                        };
-                        // The allowed set of a plain result: the reference's
-                        // value on the bits its mask leaves determined.
-                        let allowed = match (&d.site, &expected.observation.masks) {
-                            (crate::judge::Site::Call { index, .. }, Some(masks))
-                                if !d.class.starts_with("relaxed") =>
-                            {
-                                let open: Vec<String> = (0..spec.entry.results.len().max(1))
-                                    .map(|r| masks.result(*index, r))
-                                    .map(|m| if m == 0 { "exact".to_string() } else { format!("open bits 0x{m:x}") })
-                                    .collect();
-                                format!("{} (allowed: {})", d.expected, open.join(", "))
-                            }
-                            _ => d.expected,
-                        };
-                        let failure = Failure {
-                            instruction: spec.section_text(),
-                            class: d.class,
-                            call,
-                            expected: allowed,
-                            actual: d.actual,
-                            checks: checks[i],
-                        };
-                        cells[i] = Some(match known_bug(col.engine.as_mut(), &spec, &case, &expected) {
-                            Some(bug) => Cell::Known { bug, failure },
-                            None => Cell::Fail(failure),
-                        });
+                let expected = run_engine(reference.as_mut(), &case.plan);
+                reference_time += t.elapsed();
+                for i in judging {
+                    let col = &mut cols[i];
+                    if matches!(cells[i], Some(Cell::Fail(_) | Cell::Known { .. } | Cell::Unsupported(_))) {
+                        continue;
                     }
-                    // A resource limit of the engine's own (V8 refuses an
-                    // array of 1 GiB or more before checking a data
-                    // segment's bounds) leaves this Case out from that
-                    // call on; the cell goes on with the next Case.
-                    PairOutcome::Inconclusive(r @ crate::judge::InconclusiveReason::Exhaustion { .. }) => {
-                        exhausted[i].get_or_insert(r.to_string());
+                    let missing = spec.features().missing_from(&col.features);
+                    if !missing.is_empty() {
+                        lacking[i] = Some(format!("{} lacks {}", col.label, missing.join(", ")));
+                        continue;
                     }
-                    PairOutcome::Inconclusive(r) => {
-                        let unsupported = matches!(r, crate::judge::InconclusiveReason::Unsupported { .. });
-                        cells[i] = Some(if unsupported {
-                            Cell::Unsupported(r.to_string())
-                        } else {
-                            Cell::Inconclusive(r.to_string())
-                        });
+                    let t = Instant::now();
+                    let run = run_engine(col.engine.as_mut(), &case.plan);
+                    col.time += t.elapsed();
+                    let judged = count_f_calls(&case.plan, &run);
+                    col.checks += judged;
+                    checks[i] += judged;
+                    match judge_pair(&spec, &case, &expected, &run, 1, true, &mut trackers[i]) {
+                        PairOutcome::Agree => {}
+                        PairOutcome::Differ(d) => {
+                            let failure = failure(&spec, &case, &expected, d, checks[i]);
+                            cells[i] = Some(match known_bug(col.engine.as_mut(), &spec, &case, &expected) {
+                                Some(bug) => Cell::Known { bug, failure },
+                                None => Cell::Fail(failure),
+                            });
+                        }
+                        // A resource limit of the engine's own (V8 refuses an
+                        // array of 1 GiB or more before checking a data
+                        // segment's bounds) leaves this Case out from that
+                        // call on; the column goes on in a Case of the
+                        // tuples after the one it stopped at.
+                        PairOutcome::Inconclusive(r @ crate::judge::InconclusiveReason::Exhaustion { .. }) => {
+                            exhausted[i].get_or_insert(r.to_string());
+                            col.refused += 1;
+                            let next = start + tuples_run_before_exhaustion(&case.plan, &expected, &run);
+                            if next > start && next < tuples.len() && resumed < MAX_RESUMED {
+                                segments.entry(next).or_default().push(i);
+                                resumed += 1;
+                            }
+                        }
+                        PairOutcome::Inconclusive(r) => {
+                            let unsupported = matches!(r, crate::judge::InconclusiveReason::Unsupported { .. });
+                            cells[i] = Some(if unsupported {
+                                Cell::Unsupported(r.to_string())
+                            } else {
+                                Cell::Inconclusive(r.to_string())
+                            });
+                        }
                     }
                 }
             }
@@ -403,6 +381,54 @@ pub fn run(opts: &SweepOptions, mut progress: impl FnMut(usize, usize, &str)) ->
         reference_time,
         host: crosscheck_oracles::host::host_features(),
     })
+}
+
+/// What a failing cell shows of the first difference `d` on `case`: the
+/// call with its operands (a const-fed or other operand source's call by
+/// the `f` before it), the allowed set (the reference's value on the bits
+/// its mask leaves determined), what the engine gave.
+fn failure(
+    spec: &Spec,
+    case: &crate::case::Case,
+    expected: &EngineRun,
+    d: crate::judge::Difference,
+    checks: u64,
+) -> Failure {
+    let call = match &d.site {
+        crate::judge::Site::Call { index, export } => {
+            // A const-fed `k(i)` (or another operand source) has the operands of the `f` before it.
+            let args_of = |i: usize| {
+                case.plan.calls[..=i]
+                    .iter()
+                    .rev()
+                    .find(|c| c.export == "f")
+                    .map(|c| c.args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            };
+            let source = crate::single_inst::module::operand_source(export);
+            let args = if source.is_some() {
+                args_of(*index)
+            } else {
+                case.plan.calls[*index].args.iter().map(|a| a.to_string()).collect()
+            };
+            let fed = source.map(|s| format!(" ({s})")).unwrap_or_default();
+            format!("{export}({}){fed}", args.join(", "))
+        }
+        other => other.to_string(),
+    };
+    // The allowed set of a plain result: the reference's
+    // value on the bits its mask leaves determined.
+    let allowed = match (&d.site, &expected.observation.masks) {
+        (crate::judge::Site::Call { index, .. }, Some(masks)) if !d.class.starts_with("relaxed") => {
+            let open: Vec<String> = (0..spec.entry.results.len().max(1))
+                .map(|r| masks.result(*index, r))
+                .map(|m| if m == 0 { "exact".to_string() } else { format!("open bits 0x{m:x}") })
+                .collect();
+            format!("{} (allowed: {})", d.expected, open.join(", "))
+        }
+        _ => d.expected,
+    };
+    Failure { instruction: spec.section_text(), class: d.class, call, expected: allowed, actual: d.actual, checks }
 }
 
 /// The documented bug of `engine`'s version that explains its failure on
@@ -444,6 +470,21 @@ fn run_engine(engine: &mut dyn Engine, plan: &Plan) -> EngineRun {
     EngineRun { engine: engine.name().to_string(), version: engine.version(), config: engine.config(), observation }
 }
 
+/// Most Cases of the rest of its tuples one (instruction, immediates)
+/// judges after resource limits (each a reference run and a run of the
+/// stopped columns).
+const MAX_RESUMED: usize = 64;
+
+/// How many tuples' `f` calls came before or at the first call either run
+/// was refused for a resource limit at (the tuples it judged, and the one
+/// the limit stopped; 0 if it stopped before the first `f`, or at
+/// instantiation).
+fn tuples_run_before_exhaustion(plan: &Plan, a: &EngineRun, b: &EngineRun) -> usize {
+    let exhausted = |r: &EngineRun| r.observation.calls.iter().position(|o| matches!(o, CallOutcome::Exhausted(_)));
+    let Some(at) = [exhausted(a), exhausted(b)].into_iter().flatten().min() else { return 0 };
+    plan.calls.iter().take(at + 1).filter(|c| c.export == "f").count()
+}
+
 /// Calls of `f` an engine answered (the instruction checks).
 fn count_f_calls(plan: &Plan, run: &EngineRun) -> u64 {
     plan.calls
@@ -452,4 +493,51 @@ fn count_f_calls(plan: &Plan, run: &EngineRun) -> u64 {
         .take_while(|(_, o)| matches!(o, CallOutcome::Returned(_) | CallOutcome::Trapped(_)))
         .filter(|(c, _)| crate::single_inst::module::is_instruction_export(&c.export))
         .count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crosscheck_oracles::{Call, Exports, Observation, State, Val};
+
+    fn run_of(calls: Vec<CallOutcome>) -> EngineRun {
+        EngineRun {
+            engine: "e".into(),
+            version: String::new(),
+            config: String::new(),
+            observation: Observation::new(Ok(()), calls, State::default(), None),
+        }
+    }
+
+    /// A Case goes on after the tuple a limit stopped: the tuples whose
+    /// `f` came at or before the first refused call of either run, and
+    /// none if the limit came before the first `f`.
+    #[test]
+    fn tuples_run_before_exhaustion_counts_the_fs_up_to_the_first_refusal() {
+        let call = |export: &str| Call { export: export.into(), args: vec![Val::I32(0)] };
+        // Tuple 0: f, k(0); tuple 1: poke, f; tuple 2: f.
+        let plan = Plan {
+            wasm: Vec::new(),
+            calls: vec![call("f"), call("k"), call("poke"), call("f"), call("f")],
+            observe: Exports::default(),
+        };
+        let ok = CallOutcome::Returned(Vec::new());
+        let no = CallOutcome::Exhausted("limit".into());
+        let all_ok = run_of(vec![ok.clone(); 5]);
+        let at = |i: usize| {
+            let mut calls = vec![ok.clone(); i];
+            calls.push(no.clone());
+            run_of(calls)
+        };
+        assert_eq!(tuples_run_before_exhaustion(&plan, &all_ok, &all_ok), 0);
+        assert_eq!(tuples_run_before_exhaustion(&plan, &all_ok, &at(0)), 1);
+        assert_eq!(tuples_run_before_exhaustion(&plan, &at(1), &all_ok), 1);
+        // Refused at tuple 1's `poke`: tuple 1 did not run, the Case goes
+        // on from it.
+        assert_eq!(tuples_run_before_exhaustion(&plan, &all_ok, &at(2)), 1);
+        assert_eq!(tuples_run_before_exhaustion(&plan, &at(3), &at(4)), 2);
+        // Before any `f`: no progress, so no resumption.
+        let first_poke = Plan { calls: vec![call("poke"), call("f")], ..plan.clone() };
+        assert_eq!(tuples_run_before_exhaustion(&first_poke, &at(0), &all_ok), 0);
+    }
 }

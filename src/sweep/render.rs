@@ -102,7 +102,15 @@ pub fn speed(m: &Matrix) -> String {
     for c in &m.columns {
         let secs = c.time.as_secs_f64();
         let rate = if secs > 0.0 { c.checks as f64 / secs } else { 0.0 };
-        let _ = writeln!(s, "  {:<24} {:>9} checks in {:>7.2}s = {:>10.0} checks/s", c.label, c.checks, secs, rate);
+        let refused = match c.refused {
+            0 => String::new(),
+            n => format!(" ({n} Cases stopped by resource limits)"),
+        };
+        let _ = writeln!(
+            s,
+            "  {:<24} {:>9} checks in {:>7.2}s = {:>10.0} checks/s{refused}",
+            c.label, c.checks, secs, rate
+        );
     }
     let secs = m.elapsed.as_secs_f64();
     let _ = writeln!(
@@ -241,11 +249,12 @@ fn json(m: &Matrix) -> String {
         let secs = c.time.as_secs_f64();
         let _ = write!(
             s,
-            "{}\n    {{\"label\": {}, \"config\": {}, \"checks\": {}, \"seconds\": {:.3}, \"checks_per_second\": {:.0}}}",
+            "{}\n    {{\"label\": {}, \"config\": {}, \"checks\": {}, \"refused\": {}, \"seconds\": {:.3}, \"checks_per_second\": {:.0}}}",
             if i > 0 { "," } else { "" },
             esc_json(&c.label),
             esc_json(&c.config),
             c.checks,
+            c.refused,
             secs,
             if secs > 0.0 { c.checks as f64 / secs } else { 0.0 }
         );
