@@ -34,6 +34,18 @@ fn outcomes_on(mut e: Box<dyn Engine>, spec: &Spec, tuples: &[Tuple]) -> Option<
     Some(common::outcomes_of_f(&case, &run.calls).into_iter().cloned().collect())
 }
 
+/// The arguments `$callee` gets for tuple `t` of `f`'s parameters.
+fn passed(shape: ArgShape, t: &Tuple) -> Vec<Val> {
+    shape.args().into_iter().map(|i| t.args[i]).collect()
+}
+
+/// What the spec says `f` returns when `$callee` got `args`: them,
+/// rotated by one.
+fn returned(mut args: Vec<Val>) -> CallOutcome {
+    args.rotate_left(1);
+    CallOutcome::Returned(args)
+}
+
 #[test]
 fn select_picks_its_first_value_exactly_where_the_condition_is_not_zero() {
     let e = lookup("select").unwrap();
@@ -74,14 +86,7 @@ fn calls_pass_every_argument_to_its_place() {
             assert_eq!(Spec::of_module(&spec.wasm(&[]).unwrap()), Some(spec), "{text}");
             assert_eq!(spec.results(), shape.results(), "{text}");
             let tuples: Vec<Tuple> = (0..16).map(|_| operands::tuple(&mut g, e, &spec.imm)).collect();
-            let expected: Vec<CallOutcome> = tuples
-                .iter()
-                .map(|t| {
-                    let mut args: Vec<Val> = shape.args().into_iter().map(|i| t.args[i]).collect();
-                    args.rotate_left(1);
-                    CallOutcome::Returned(args)
-                })
-                .collect();
+            let expected: Vec<CallOutcome> = tuples.iter().map(|t| returned(passed(shape, t))).collect();
             let mut ran = 0;
             for engine in ENGINES {
                 if let Some(got) = outcomes(engine, &spec, &tuples) {
@@ -111,7 +116,7 @@ fn call_stack_arg_repeated_changes_only_the_call_of_many_arguments() {
             let expected: Vec<CallOutcome> = tuples
                 .iter()
                 .map(|t| {
-                    let mut args: Vec<Val> = shape.args().into_iter().map(|i| t.args[i]).collect();
+                    let mut args = passed(shape, t);
                     if aimed {
                         // Argument 23 is `f32` parameter 11; the `f32`
                         // before it, argument 19, is parameter 7.
@@ -119,8 +124,7 @@ fn call_stack_arg_repeated_changes_only_the_call_of_many_arguments() {
                         assert_eq!(shape.args()[19], 7);
                         args[23] = args[19];
                     }
-                    args.rotate_left(1);
-                    CallOutcome::Returned(args)
+                    returned(args)
                 })
                 .collect();
             let faulty = crosscheck::engines::create_default("wasmtime+call-stack-arg-repeated").unwrap();
