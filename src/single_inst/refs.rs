@@ -302,20 +302,20 @@ pub fn expected(entry: &Entry, imm: &Immediates, args: &[Val]) -> Option<CallOut
         Immediates::Cast { heap, nullable } => Some(casts::is_of_type(v.any()?, *heap, *nullable)),
         _ => None,
     };
+    // A branch's outcome: whether it was taken, and the reference that
+    // leaves either way, read once after.
+    let branched = |taken: bool, left: &Value| {
+        let read = casts::observed(left.any()?);
+        Some(CallOutcome::Returned([taken as u32].iter().chain(&read).map(|&x| Val::I32(x)).collect()))
+    };
     let result = match (entry.name, operands.as_slice()) {
         // Whether the branch is taken, and the operand, which leaves
         // either way.
-        ("br_on_cast" | "br_on_cast_fail", [a]) => {
-            let taken = of_type(a)? == (entry.name == "br_on_cast");
-            let read = casts::observed(a.any()?);
-            return Some(CallOutcome::Returned([taken as u32].iter().chain(&read).map(|&x| Val::I32(x)).collect()));
-        }
+        ("br_on_cast" | "br_on_cast_fail", [a]) => return branched(of_type(a)? == (entry.name == "br_on_cast"), a),
         // Taken on null (`br_on_null`) or not (`br_on_non_null`); what
         // leaves is the operand where it is not null, else null.
         ("br_on_null" | "br_on_non_null", [a]) => {
-            let taken = (*a == Value::Null) == (entry.name == "br_on_null");
-            let read = casts::observed(a.any()?);
-            return Some(CallOutcome::Returned([taken as u32].iter().chain(&read).map(|&x| Val::I32(x)).collect()));
+            return branched((*a == Value::Null) == (entry.name == "br_on_null"), a);
         }
         ("ref.test", [a]) => Value::I32(of_type(a)? as u32),
         ("ref.cast", [a]) if of_type(a)? => *a,
