@@ -16,6 +16,7 @@
 use super::Fault;
 use super::gc_faults::Types;
 use super::miscompile::{Scratch, context, rewrite_code, rewrite_where_valid};
+use crate::triage::prune;
 use wasm_encoder::Instruction as I;
 use wasmparser::Operator as O;
 
@@ -174,14 +175,9 @@ fn throw_refs_losing_the_last_value(wasm: &[u8]) -> Option<Vec<u8>> {
     let types = Types::of(wasm)?;
     let payload = types.tag_params(0)?;
     let block = types.func_type_index(&[], &payload)?;
-    let zero = match RoundtripReencoder.val_type(*payload.last()?).ok()? {
-        wasm_encoder::ValType::I32 => I::I32Const(0),
-        wasm_encoder::ValType::I64 => I::I64Const(0),
-        wasm_encoder::ValType::F32 => I::F32Const(0.0.into()),
-        wasm_encoder::ValType::F64 => I::F64Const(0.0.into()),
-        wasm_encoder::ValType::V128 => I::V128Const(0),
-        wasm_encoder::ValType::Ref(r) if r.nullable => I::RefNull(r.heap_type),
-        wasm_encoder::ValType::Ref(_) => return None,
+    let zero = match prune::default_of(*payload.last()?)? {
+        prune::Default::Const(i) => i,
+        prune::Default::Ref(heap) => I::RefNull(RoundtripReencoder.heap_type(heap).ok()?),
     };
     rewrite_code(wasm, &ctx, |op, _, _, scratch| {
         let O::ThrowRef = op else { return None };

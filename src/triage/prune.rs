@@ -429,12 +429,17 @@ impl<'e> Rewriter<'e> {
     }
 }
 
-enum Default {
+/// The default value of a value type as an instruction that pushes it:
+/// a number's zero, or `ref.null` of a heap type (left to the caller to
+/// re-encode, since a rewrite may renumber types).
+pub(crate) enum Default {
     Const(wasm_encoder::Instruction<'static>),
     Ref(wasmparser::HeapType),
 }
 
-fn default_of(t: wasmparser::ValType) -> Option<Default> {
+/// The default value of `t`; `None` for a non-nullable reference, which
+/// has none.
+pub(crate) fn default_of(t: wasmparser::ValType) -> Option<Default> {
     use wasm_encoder::Instruction as I;
     Some(match t {
         wasmparser::ValType::I32 => Default::Const(I::I32Const(0)),
